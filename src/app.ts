@@ -1,0 +1,139 @@
+// Builds the Fastify app from the platform and the module list.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import fstatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { VNode } from 'preact';
+import type { Platform } from './platform/platform.js';
+import './platform/http/types.js';
+import { bodyAjv, queryAjv } from './platform/http/validation.js';
+import { installErrorHandling } from './platform/http/errors.js';
+import { installAuth } from './platform/http/auth.js';
+import { installMetrics } from './platform/http/metrics.js';
+import { installSystemRoutes } from './platform/http/system.js';
+import { renderHtml, pageCtx, type PageCtx, type SiteChrome } from './platform/render/index.js';
+import type { NavItem } from './platform/module.js';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Sends a rendered page. */
+    html(vnode: VNode, status?: number): FastifyReply;
+  }
+  interface FastifyRequest {
+    /** The view context of this request. */
+    ctx(reply: FastifyReply): PageCtx;
+  }
+}
+
+function findWebRoot(): string {
+  // src/app.ts and dist/app.js both sit one level below the project root.
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const cand of [join(here, '..', 'web'), join(here, '..', '..', 'web')]) if (existsSync(cand)) return cand;
+  return join(here, '..', 'web');
+}
+
+export async function buildApp(p: Platform, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const { config } = p;
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: {} },
+  });
+  app.decorate('gk', p);
+
+  // Bodies are validated strictly; query strings, params and headers are coerced from text.
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const ajv = httpPart === 'body' ? bodyAjv : queryAjv;
+    return ajv.compile(schema) as any;
+  });
+
+  await app.register(cookie, { secret: config.secrets.cookieSecret });
+  await app.register(formbody, { bodyLimit: config.bodyLimit });
+  await app.register(multipart, { limits: { fileSize: config.uploadLimit, files: 10, fields: 100, fieldSize: config.bodyLimit } });
+  await app.register(csrf, {
+    cookieKey: 'gk_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
+    getToken: (req: FastifyRequest) => {
+      const b = req.body as Record<string, unknown> | undefined;
+      const q = req.query as Record<string, unknown> | undefined;
+      return (typeof b?._csrf === 'string' ? b._csrf : undefined) ?? (req.headers['x-csrf-token'] as string | undefined) ?? (typeof q?._csrf === 'string' ? q._csrf : undefined);
+    },
+  } as any);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: config.secureCookies,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'gongkai API', version: '1', description: 'Open API of the gongkai open-government platform. Public GET endpoints need no authentication; staff endpoints take `Authorization: Bearer <token>` (create one with `gongkai token create`).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: ({ schema, url }: { schema: any; url: string }) => {
+      const keep = url.startsWith('/api/') && url !== '/api/openapi.json';
+      return { schema: keep ? schema : { ...schema, hide: true }, url };
+    },
+  } as any);
+
+  const chrome: SiteChrome = {
+    publicNav: sortNav(p.modules.flatMap((m) => m.nav?.public ?? [])),
+    adminNav: sortNav(p.modules.flatMap((m) => m.nav?.admin ?? [])),
+    searchPath: p.modules.find((m) => m.searchPath)?.searchPath ?? null,
+    site: config.site,
+  };
+  app.decorateRequest('ctx', function (this: FastifyRequest, reply: FastifyReply) {
+    return pageCtx(this, reply, chrome);
+  });
+  app.decorateReply('html', function (this: FastifyReply, vnode: VNode, status?: number) {
+    if (status) this.code(status);
+    this.header('content-type', 'text/html; charset=utf-8');
+    if (!this.hasHeader('cache-control')) this.header('cache-control', 'no-store');
+    return this.send(renderHtml(vnode));
+  });
+
+  installErrorHandling(app);
+  installMetrics(app, p);
+  installAuth(app, p);
+
+  await app.register(fstatic, { root: join(findWebRoot(), 'static'), prefix: '/static/', maxAge: '1h', decorateReply: false });
+  installSystemRoutes(app, p);
+
+  for (const m of p.modules) {
+    if (m.routes) await app.register(async (scope) => m.routes!(scope, p), { name: m.name } as any);
+  }
+  return app;
+}
+
+function sortNav(items: NavItem[]): NavItem[] {
+  return [...items].sort((a, b) => (a.order ?? 100) - (b.order ?? 100));
+}

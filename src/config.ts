@@ -1,0 +1,145 @@
+// Every setting gongkai reads, from environment variables, with its default.
+// The README's configuration table is generated from SETTINGS (see `gongkai config`).
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Setting {
+  env: string;
+  default: string;
+  doc: string;
+}
+
+export const SETTINGS: Setting[] = [
+  { env: 'PORT', default: '3000', doc: 'HTTP port' },
+  { env: 'HOST', default: '127.0.0.1', doc: 'Address to listen on (0.0.0.0 behind a proxy or in a container)' },
+  { env: 'GONGKAI_DATA_DIR', default: './data', doc: 'Data directory: SQLite file, attachments, generated secrets, outgoing-message sink' },
+  { env: 'DATABASE_URL', default: '', doc: 'PostgreSQL URL (postgres://user@host:5432/db); unset = embedded SQLite in the data directory' },
+  { env: 'GONGKAI_DEMO', default: '0', doc: '1 = load the demo district into an empty database and accept demo logins (`npm start` sets it)' },
+  { env: 'GONGKAI_PUBLIC_URL', default: '', doc: 'Public base URL used in feeds, sitemaps and e-mails (default http://HOST:PORT)' },
+  { env: 'GONGKAI_SECURE_COOKIES', default: '0', doc: '1 = mark cookies Secure (set when served behind TLS)' },
+  { env: 'GONGKAI_TRUST_PROXY', default: '0', doc: '1 = trust X-Forwarded-* from the reverse proxy (client IP for throttling)' },
+  { env: 'GONGKAI_BODY_LIMIT', default: '1048576', doc: 'Maximum request body in bytes for JSON and forms' },
+  { env: 'GONGKAI_UPLOAD_LIMIT', default: '20971520', doc: 'Maximum size of one uploaded file in bytes' },
+  { env: 'GONGKAI_SESSION_HOURS', default: '12', doc: 'Staff session lifetime in hours (sliding)' },
+  { env: 'GONGKAI_LOGIN_MAX_FAILURES', default: '5', doc: 'Failed logins per account within the window before it is throttled' },
+  { env: 'GONGKAI_LOGIN_MAX_FAILURES_IP', default: '20', doc: 'Failed logins per client IP within the window before it is throttled' },
+  { env: 'GONGKAI_LOGIN_WINDOW_MINUTES', default: '15', doc: 'Throttling window for failed logins, in minutes' },
+  { env: 'GONGKAI_WORKER', default: 'inline', doc: 'inline = run the job worker inside the server; off = only `gongkai worker` processes run jobs' },
+  { env: 'GONGKAI_WORKER_POLL_MS', default: '500', doc: 'How often an idle worker looks for due jobs' },
+  { env: 'GONGKAI_METRICS', default: 'local', doc: '/metrics access: local (loopback clients only), open, off, or token:SECRET (Bearer SECRET)' },
+  { env: 'GONGKAI_LOG_LEVEL', default: 'info', doc: 'pino log level (fatal, error, warn, info, debug, trace, silent)' },
+  { env: 'GONGKAI_SITE_ICP', default: '', doc: 'ICP filing number shown in the footer (e.g. 辽ICP备00000000号)' },
+  { env: 'GONGKAI_SITE_PSB', default: '', doc: 'Public-security filing number shown in the footer' },
+  { env: 'GONGKAI_SITE_CODE', default: '', doc: 'Government website identification code (政府网站标识码) shown in the footer' },
+  { env: 'GONGKAI_SMTP_URL', default: '', doc: 'SMTP server for e-mail (smtp://user:pass@host:587); unset = messages are written to DATA_DIR/outbox-mail' },
+  { env: 'GONGKAI_MAIL_FROM', default: 'gongkai@localhost', doc: 'Sender address of outgoing e-mail' },
+  { env: 'GONGKAI_PG_POOL', default: '10', doc: 'PostgreSQL connection pool size per process' },
+];
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  demo: boolean;
+  publicUrl: string;
+  secureCookies: boolean;
+  trustProxy: boolean;
+  bodyLimit: number;
+  uploadLimit: number;
+  sessionHours: number;
+  loginMaxFailures: number;
+  loginMaxFailuresIp: number;
+  loginWindowMinutes: number;
+  worker: 'inline' | 'off';
+  workerPollMs: number;
+  metrics: string;
+  logLevel: string;
+  site: { icp: string; psb: string; code: string };
+  smtpUrl: string | null;
+  mailFrom: string;
+  pgPool: number;
+  secrets: Secrets;
+}
+
+export interface Secrets {
+  cookieSecret: string;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number {
+  const s = SETTINGS.find((x) => x.env === name)!;
+  const raw = env[name] ?? s.default;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function str(env: NodeJS.ProcessEnv, name: string): string {
+  const s = SETTINGS.find((x) => x.env === name)!;
+  return env[name] ?? s.default;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const v = str(env, name).toLowerCase();
+  return v === '1' || v === 'true' || v === 'yes' || v === 'on';
+}
+
+/** Reads (or creates on first run) the secrets file in the data directory. */
+export function loadSecrets(dataDir: string): Secrets {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>;
+    if (typeof parsed.cookieSecret === 'string' && parsed.cookieSecret.length >= 32) {
+      return { cookieSecret: parsed.cookieSecret };
+    }
+  }
+  const secrets: Secrets = { cookieSecret: randomBytes(32).toString('base64url') };
+  writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  return secrets;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const dataDir = resolve(overrides.dataDir ?? str(env, 'GONGKAI_DATA_DIR'));
+  mkdirSync(dataDir, { recursive: true });
+  const port = int(env, 'PORT', 0, 65535);
+  const host = str(env, 'HOST');
+  const worker = str(env, 'GONGKAI_WORKER');
+  if (worker !== 'inline' && worker !== 'off') throw new ConfigError(`GONGKAI_WORKER must be inline or off, got "${worker}"`);
+  const metrics = str(env, 'GONGKAI_METRICS');
+  if (!['local', 'open', 'off'].includes(metrics) && !metrics.startsWith('token:')) {
+    throw new ConfigError(`GONGKAI_METRICS must be local, open, off or token:SECRET, got "${metrics}"`);
+  }
+  const databaseUrl = str(env, 'DATABASE_URL') || null;
+  const config: Config = {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    demo: flag(env, 'GONGKAI_DEMO'),
+    publicUrl: (str(env, 'GONGKAI_PUBLIC_URL') || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/$/, ''),
+    secureCookies: flag(env, 'GONGKAI_SECURE_COOKIES'),
+    trustProxy: flag(env, 'GONGKAI_TRUST_PROXY'),
+    bodyLimit: int(env, 'GONGKAI_BODY_LIMIT', 1024, 100 * 1024 * 1024),
+    uploadLimit: int(env, 'GONGKAI_UPLOAD_LIMIT', 1024, 1024 * 1024 * 1024),
+    sessionHours: int(env, 'GONGKAI_SESSION_HOURS', 1, 24 * 30),
+    loginMaxFailures: int(env, 'GONGKAI_LOGIN_MAX_FAILURES', 1, 1000),
+    loginMaxFailuresIp: int(env, 'GONGKAI_LOGIN_MAX_FAILURES_IP', 1, 100000),
+    loginWindowMinutes: int(env, 'GONGKAI_LOGIN_WINDOW_MINUTES', 1, 24 * 60),
+    worker,
+    workerPollMs: int(env, 'GONGKAI_WORKER_POLL_MS', 10, 60000),
+    metrics,
+    logLevel: str(env, 'GONGKAI_LOG_LEVEL'),
+    site: { icp: str(env, 'GONGKAI_SITE_ICP'), psb: str(env, 'GONGKAI_SITE_PSB'), code: str(env, 'GONGKAI_SITE_CODE') },
+    smtpUrl: str(env, 'GONGKAI_SMTP_URL') || null,
+    mailFrom: str(env, 'GONGKAI_MAIL_FROM'),
+    pgPool: int(env, 'GONGKAI_PG_POOL', 1, 500),
+    secrets: loadSecrets(dataDir),
+    ...overrides,
+  };
+  return config;
+}

@@ -1,0 +1,20 @@
+// Organisation: the government, departments and staff users.
+import type { GongkaiModule } from '../../platform/module.js';
+import { orgApi } from './api.js';
+import { orgPages } from './pages.js';
+import { loadDemoOrg } from './demo.js';
+
+export const orgModule: GongkaiModule = {
+  name: 'org',
+  nav: {
+    admin: [
+      { label: 'nav.users', href: '/admin/users', permission: 'user.read', order: 80 },
+      { label: 'nav.departments', href: '/admin/departments', permission: 'department.read', order: 85 },
+    ],
+  },
+  async routes(app, p) {
+    await orgApi(app, p);
+    await orgPages(app, p);
+  },
+  demo: loadDemoOrg,
+};

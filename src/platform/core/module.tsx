@@ -1,0 +1,238 @@
+// The platform's own module: core tables, sign-in and account pages, the staff dashboard,
+// the audit log and the job queue in the console, and the public home page.
+import type { FastifyInstance } from 'fastify';
+import type { GongkaiModule } from '../module.js';
+import type { Platform } from '../platform.js';
+import { platformMigrations } from './migrations.js';
+import { authRoutes } from '../auth/routes.js';
+import { AdminLayout, Empty, Field, Notice, Pager, PublicLayout, Csrf, Dl } from '../render/index.js';
+import { verifyAudit } from '../audit/index.js';
+import { notFound } from '../errors.js';
+
+async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
+  await authRoutes(app, p);
+
+  app.get('/', { config: { permission: 'public' } }, async (req, reply) => {
+    const c = req.ctx(reply);
+    const sections = [];
+    for (const m of p.modules) if (m.home) sections.push(await m.home(p, c));
+    return reply.header('cache-control', 'public, max-age=5').html(
+      <PublicLayout c={c} title="">
+        <section class="hero">
+          <h1>{c.gov.name}</h1>
+          <p class="lead">{c.t('home.lead')}</p>
+        </section>
+        {sections.filter(Boolean)}
+        {c.publicNav.length > 0 && (
+          <section>
+            <h2>{c.t('home.sections')}</h2>
+            <ul class="tiles">
+              {c.publicNav.map((n) => (
+                <li>
+                  <a href={n.href}>{c.t(n.label)}</a>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+      </PublicLayout>,
+      200,
+    );
+  });
+
+  app.get('/admin', { config: { permission: 'authenticated' } }, async (req, reply) => {
+    const c = req.ctx(reply);
+    const u = req.user!;
+    const panels = [];
+    for (const m of p.modules) if (m.dashboard) panels.push(await m.dashboard(p, c));
+    return reply.html(
+      <AdminLayout c={c} title={c.t('admin.dashboard')}>
+        <h1>{c.t('admin.dashboard')}</h1>
+        <p>{c.t('admin.welcome', { name: u.displayName })}</p>
+        <Dl
+          rows={[
+            [c.t('users.department'), u.departmentCode],
+            [c.t('users.roles'), u.grants.map((g) => `${c.t(`role.${g.role}`)}(${g.departmentCode}${g.includeChildren ? '+' : ''})`).join('、')],
+          ]}
+        />
+        <div class="panels">{panels.filter(Boolean)}</div>
+      </AdminLayout>,
+    );
+  });
+
+  app.get<{ Querystring: Record<string, string> }>('/admin/audit', { config: { permission: 'audit.read' } }, async (req, reply) => {
+    const c = req.ctx(reply);
+    const q = req.query;
+    const page = Math.max(1, Math.min(100000, Number(q.page) || 1));
+    const pageSize = 50;
+    const f = { actor: (q.actor ?? '').slice(0, 80), action: (q.action ?? '').slice(0, 80), entity: (q.entity ?? '').slice(0, 80), entityId: (q.entityId ?? '').slice(0, 80), from: (q.from ?? '').slice(0, 10), to: (q.to ?? '').slice(0, 10) };
+    let qb = p.db.selectFrom('audit_events');
+    if (f.actor) qb = qb.where('actor', 'like', `%${f.actor}%`);
+    if (f.action) qb = qb.where('action', 'like', `${f.action}%`);
+    if (f.entity) qb = qb.where('entity', '=', f.entity);
+    if (f.entityId) qb = qb.where('entity_id', '=', f.entityId);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(f.from)) qb = qb.where('at', '>=', f.from);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(f.to)) qb = qb.where('at', '<', `${f.to}T99`);
+    const total = Number((await qb.select(p.db.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+    const rows = await qb.selectAll().orderBy('seq', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute();
+    const href = (n: number) => `/admin/audit?${new URLSearchParams({ ...f, page: String(n) })}`;
+    return reply.html(
+      <AdminLayout c={c} title={c.t('audit.title')}>
+        <h1>{c.t('audit.title')}</h1>
+        <p>{c.t('audit.intro')}</p>
+        <form method="get" class="filters">
+          <Field label={c.t('audit.actor')} name="actor" value={f.actor} maxLength={80} />
+          <Field label={c.t('audit.action')} name="action" value={f.action} maxLength={80} />
+          <Field label={c.t('audit.entity')} name="entity" value={f.entity} maxLength={80} />
+          <Field label={c.t('audit.entity_id')} name="entityId" value={f.entityId} maxLength={80} />
+          <Field label={c.t('common.from')} name="from" type="date" value={f.from} />
+          <Field label={c.t('common.to')} name="to" type="date" value={f.to} />
+          <button type="submit">{c.t('common.filter')}</button>
+        </form>
+        {rows.length === 0 ? (
+          <Empty>{c.t('audit.none')}</Empty>
+        ) : (
+          <table class="audit">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>{c.t('audit.time')}</th>
+                <th>{c.t('audit.actor')}</th>
+                <th>{c.t('audit.action')}</th>
+                <th>{c.t('audit.entity')}</th>
+                <th>{c.t('audit.details')}</th>
+                <th>{c.t('audit.hash')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr>
+                  <td>{r.seq}</td>
+                  <td>{r.at.replace('T', ' ').slice(0, 19)}</td>
+                  <td>{r.actor}</td>
+                  <td>
+                    <code>{r.action}</code>
+                  </td>
+                  <td>
+                    {r.entity} {r.entity_id}
+                  </td>
+                  <td class="details">
+                    <code>{r.details.length > 300 ? r.details.slice(0, 300) + '…' : r.details}</code>
+                  </td>
+                  <td>
+                    <code title={r.hash}>{r.hash.slice(0, 12)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <Pager c={c} page={page} pageSize={pageSize} total={total} href={href} />
+        <form method="post" action="/admin/audit/verify">
+          <Csrf c={c} />
+          <button type="submit">{c.t('audit.verify')}</button>
+        </form>
+      </AdminLayout>,
+    );
+  });
+
+  app.post('/admin/audit/verify', { config: { permission: 'audit.read' } }, async (req, reply) => {
+    const c = req.ctx(reply);
+    const r = await verifyAudit(p.db);
+    return reply.html(
+      <AdminLayout c={c} title={c.t('audit.verify')}>
+        <h1>{c.t('audit.verify')}</h1>
+        {r.ok ? <Notice kind="success">{c.t('audit.ok', { n: r.checked })}</Notice> : <Notice kind="error">{c.t('audit.broken', { seq: r.firstBroken!.seq, reason: r.firstBroken!.reason })}</Notice>}
+        <p>
+          <a href="/admin/audit">{c.t('audit.title')}</a>
+        </p>
+      </AdminLayout>,
+    );
+  });
+
+  app.get<{ Querystring: { status?: string; page?: string } }>('/admin/jobs', { config: { permission: 'jobs.read' } }, async (req, reply) => {
+    const c = req.ctx(reply);
+    const status = ['pending', 'running', 'dead', 'done'].includes(req.query.status ?? '') ? req.query.status! : 'dead';
+    const page = Math.max(1, Math.min(100000, Number(req.query.page) || 1));
+    const depth = await p.jobs.depth(p.db);
+    const total = Number((await p.db.selectFrom('jobs').select(p.db.fn.countAll<number>().as('n')).where('status', '=', status).executeTakeFirst())?.n ?? 0);
+    const rows = await p.db.selectFrom('jobs').selectAll().where('status', '=', status).orderBy('id', 'desc').limit(50).offset((page - 1) * 50).execute();
+    return reply.html(
+      <AdminLayout c={c} title={c.t('jobs.title')}>
+        <h1>{c.t('jobs.title')}</h1>
+        <nav class="tabs" aria-label={c.t('jobs.status')}>
+          {['dead', 'pending', 'running', 'done'].map((s) => (
+            <a href={`/admin/jobs?status=${s}`} aria-current={s === status ? 'page' : undefined}>
+              {c.t(`jobs.${s}`)} {s !== 'done' ? `(${depth[s] ?? 0})` : ''}
+            </a>
+          ))}
+        </nav>
+        {rows.length === 0 ? (
+          <Empty>{c.t('jobs.none')}</Empty>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>{c.t('jobs.kind')}</th>
+                <th>{c.t('jobs.attempts')}</th>
+                <th>{c.t('jobs.run_at')}</th>
+                <th>{c.t('jobs.error')}</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((j) => (
+                <tr>
+                  <td>{j.id}</td>
+                  <td>
+                    <code>{j.kind}</code>
+                  </td>
+                  <td>
+                    {j.attempts}/{j.max_attempts}
+                  </td>
+                  <td>{j.run_at.replace('T', ' ').slice(0, 19)}</td>
+                  <td>{j.last_error ?? ''}</td>
+                  <td>
+                    {j.status === 'dead' && c.can('jobs.manage') && (
+                      <form method="post" action={`/admin/jobs/${j.id}/retry`} class="inline">
+                        <Csrf c={c} />
+                        <button type="submit">{c.t('jobs.retry')}</button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <Pager c={c} page={page} pageSize={50} total={total} href={(n) => `/admin/jobs?status=${status}&page=${n}`} />
+      </AdminLayout>,
+    );
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/jobs/:id/retry', { config: { permission: 'jobs.manage' } }, async (req, reply) => {
+    const id = Number(req.params.id);
+    if (!Number.isInteger(id)) throw notFound();
+    const ok = await p.tx(async (t) => {
+      const done = await p.jobs.retry(t, id);
+      if (done) await p.audit(t, { actor: `user:${req.user!.username}`, action: 'job.retry', entity: 'job', entityId: id });
+      return done;
+    });
+    if (!ok) throw notFound();
+    return reply.redirect('/admin/jobs?status=dead');
+  });
+}
+
+export const platformModule: GongkaiModule = {
+  name: 'platform',
+  migrations: platformMigrations,
+  nav: {
+    admin: [
+      { label: 'nav.audit', href: '/admin/audit', permission: 'audit.read', order: 90 },
+      { label: 'nav.jobs', href: '/admin/jobs', permission: 'jobs.read', order: 95 },
+    ],
+  },
+  routes: coreRoutes,
+};
+

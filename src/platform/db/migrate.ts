@@ -1,0 +1,46 @@
+// Migrations: each module contributes a list; they run in name order on start and with
+// `gongkai migrate`. Names carry a number prefix per module (platform 0xxx, calendar 1xxx, …).
+import { Kysely, Migrator, sql, type CreateTableBuilder, type Migration, type MigrationProvider } from 'kysely';
+import type { Dialect } from './index.js';
+
+export interface GkMigration {
+  name: string;
+  up(db: Kysely<any>, dialect: Dialect): Promise<void>;
+}
+
+/** An auto-incrementing integer primary key named `id`, on either database. */
+export function withId<T extends string>(t: CreateTableBuilder<T, never>, dialect: Dialect): CreateTableBuilder<T, 'id'> {
+  return dialect === 'postgres'
+    ? t.addColumn('id', 'serial', (c) => c.primaryKey())
+    : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+}
+
+/** Type for long text: `text` on both. JSON is stored as text too. */
+export const TEXT = 'text' as const;
+
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, migrations: GkMigration[]): Promise<string[]> {
+  const names = new Set<string>();
+  for (const m of migrations) {
+    if (names.has(m.name)) throw new Error(`duplicate migration name ${m.name}`);
+    names.add(m.name);
+  }
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const m of migrations) out[m.name] = { up: (d) => m.up(d, dialect) };
+      return out;
+    },
+  };
+  const migrator = new Migrator({
+    db,
+    provider,
+    allowUnorderedMigrations: true,
+    migrationTableName: 'gk_migrations',
+    migrationLockTableName: 'gk_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export { sql };

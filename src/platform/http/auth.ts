@@ -1,0 +1,97 @@
+// Per-request identity and the permission gate. Every route declares config.permission:
+//   'public'        anyone;
+//   'authenticated' any signed-in staff user;
+//   'mfa'           a session that still owes its second factor (the TOTP step only);
+//   '<action>'      a user for whom can(user, action) holds in at least one department —
+//                   handlers then check the specific resource's department.
+// A route without a declaration is refused (fail closed) and listed by a test.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { can } from '../auth/policy.js';
+import { loadPrincipal, lookupApiToken, lookupSession } from '../auth/identity.js';
+import { pickLocale, translator } from '../i18n/index.js';
+import { forbidden, unauthorized, HttpError } from '../errors.js';
+import type { Platform } from '../platform.js';
+import { wantsJson } from './errors.js';
+
+export const SESSION_COOKIE = 'gk_session';
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function cookieOptions(p: Platform, maxAgeSeconds?: number) {
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: p.config.secureCookies, ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) };
+}
+
+/** Routes seen without a permission declaration (the route-permission test reads this). */
+export const undeclaredRoutes: string[] = [];
+
+function clientIp(req: FastifyRequest): string {
+  return req.ip || req.socket.remoteAddress || 'unknown';
+}
+export { clientIp };
+
+export function installAuth(app: FastifyInstance, p: Platform): void {
+  app.decorateRequest('user', null);
+  app.decorateRequest('locale', 'zh-CN');
+  app.decorateRequest('t', null as any);
+  app.decorateRequest('prefs', null as any);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/static/')) return;
+    if (!route.config?.permission) undeclaredRoutes.push(`${route.method} ${route.url}`);
+  });
+
+  app.addHook('onRequest', async (req) => {
+    const cookies = req.cookies ?? {};
+    req.locale = pickLocale(cookies.gk_lang, req.headers['accept-language']);
+    req.t = translator(req.locale);
+    req.prefs = { large: cookies.gk_large === '1', contrast: cookies.gk_contrast === '1', spacing: cookies.gk_spacing === '1' };
+  });
+
+  app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.url.startsWith('/static/')) return;
+    const permission = req.routeOptions.config?.permission;
+    if (!permission) throw forbidden('err.no_permission_declared');
+
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+    if (permission !== 'public') {
+      if (bearer) {
+        const tok = await lookupApiToken(p.db, bearer);
+        if (!tok) throw unauthorized('err.bad_token');
+        const user = await loadPrincipal(p.db, tok.userId, 'token');
+        if (!user) throw unauthorized('err.bad_token');
+        user.tokenId = tok.id;
+        req.user = user;
+      } else {
+        const token = req.cookies?.[SESSION_COOKIE];
+        const session = token ? await lookupSession(p.db, token, p.config.sessionHours) : null;
+        if (session) {
+          if (session.mfaPending && permission !== 'mfa') {
+            if (!wantsJson(req)) return reply.redirect('/admin/login/2fa');
+            throw unauthorized('err.mfa_pending');
+          }
+          const user = await loadPrincipal(p.db, session.userId, 'session');
+          if (user) {
+            user.sessionId = session.id;
+            req.user = user;
+          }
+        }
+      }
+      if (!req.user) {
+        if (!wantsJson(req) && SAFE.has(req.method)) return reply.redirect(`/admin/login?next=${encodeURIComponent(req.url)}`);
+        throw unauthorized();
+      }
+      if (permission !== 'authenticated' && permission !== 'mfa' && !can(req.user, permission)) throw forbidden();
+    }
+
+    // CSRF: unsafe requests that a browser could forge (cookie-authenticated, or a form post)
+    // must carry the token; Bearer-token API calls and routes with their own keys are exempt.
+    if (!SAFE.has(req.method) && !bearer && req.routeOptions.config?.csrf !== false) {
+      const ct = String(req.headers['content-type'] ?? '');
+      const formLike = ct.startsWith('application/x-www-form-urlencoded') || ct.startsWith('multipart/form-data') || ct.startsWith('text/plain') || ct === '';
+      if (formLike || req.cookies?.[SESSION_COOKIE]) {
+        await new Promise<void>((resolve, reject) => {
+          (app as any).csrfProtection(req, reply, (err?: Error) => (err ? reject(new HttpError(403, 'csrf', 'err.csrf')) : resolve()));
+        });
+      }
+    }
+  });
+}

@@ -1,0 +1,87 @@
+// Every error leaves as {"error":{"code","message","fields"}} (API) or an error page (HTML),
+// with a 4xx status for anything the caller did wrong. A 5xx is always a bug and is logged.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import { HttpError } from '../errors.js';
+import { t, DEFAULT_LOCALE, type Locale } from '../i18n/index.js';
+import { fieldErrors } from './validation.js';
+import { PublicLayout, AdminLayout } from '../render/layout.js';
+
+export function wantsJson(req: FastifyRequest): boolean {
+  const url = req.url;
+  if (url.startsWith('/api/') || url.startsWith('/open311/')) return true;
+  const accept = req.headers.accept ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+interface Payload {
+  status: number;
+  code: string;
+  message: string;
+  fields?: Record<string, string>;
+}
+
+export function toPayload(err: unknown, locale: Locale): Payload {
+  if (err instanceof HttpError) {
+    const fields = err.fields ? Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, t(locale, v, err.params)])) : undefined;
+    return { status: err.status, code: err.code, message: t(locale, err.message, err.params), fields };
+  }
+  const e = err as FastifyError & { validation?: any[]; validationContext?: string };
+  if (e.validation) {
+    const fields = fieldErrors(e.validation, locale);
+    return { status: 400, code: 'validation', message: t(locale, 'err.validation'), fields };
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return { status: 413, code: 'payload_too_large', message: t(locale, 'err.too_large') };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'unsupported_media_type', message: t(locale, 'err.media_type') };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return { status: 400, code: 'bad_request', message: t(locale, 'err.bad_body') };
+    case 'FST_CSRF_INVALID_TOKEN':
+    case 'FST_CSRF_MISSING_SECRET':
+      return { status: 403, code: 'csrf', message: t(locale, 'err.csrf') };
+  }
+  if (e instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e as any).type === 'entity.parse.failed') {
+    return { status: 400, code: 'invalid_json', message: t(locale, 'err.invalid_json') };
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return { status: e.statusCode, code: e.code ? String(e.code).toLowerCase() : 'bad_request', message: t(locale, 'err.bad_request') };
+  }
+  return { status: 500, code: 'internal', message: t(locale, 'err.internal') };
+}
+
+export function sendError(req: FastifyRequest, reply: FastifyReply, payload: Payload) {
+  reply.code(payload.status);
+  if (payload.status === 429) reply.header('retry-after', '60');
+  if (wantsJson(req)) {
+    return reply.send({ error: { code: payload.code, message: payload.message, ...(payload.fields ? { fields: payload.fields } : {}) } });
+  }
+  const c = req.ctx(reply);
+  const Layout = req.url.startsWith('/admin') ? AdminLayout : PublicLayout;
+  return reply.html(
+    (h as any)(Layout as any, { c, title: payload.message } as any, [
+      h('h1', null, payload.message),
+      payload.fields ? h('ul', { class: 'field-errors' }, Object.entries(payload.fields).map(([k, v]) => h('li', null, `${k}: ${v}`))) : null,
+      h('p', null, h('a', { href: req.url.startsWith('/admin') ? '/admin' : '/' }, c.t('err.back_home'))),
+    ]),
+  );
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err, req, reply) => {
+    const payload = toPayload(err, req.locale ?? DEFAULT_LOCALE);
+    if (payload.status >= 500) req.log.error({ err }, 'unhandled error');
+    else req.log.info({ code: payload.code, status: payload.status }, 'request rejected');
+    return sendError(req, reply, payload);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    return sendError(req, reply, { status: 404, code: 'not_found', message: t(req.locale ?? DEFAULT_LOCALE, 'err.not_found') });
+  });
+}

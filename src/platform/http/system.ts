@@ -1,0 +1,68 @@
+// Operational and preference routes: health, readiness, metrics, OpenAPI, language and
+// accessibility switches (plain links setting cookies, so they work without JavaScript).
+import type { FastifyInstance } from 'fastify';
+import type client from 'prom-client';
+import { ping } from '../db/index.js';
+import type { Platform } from '../platform.js';
+import { forbidden, notFound } from '../errors.js';
+import { cookieOptions } from './auth.js';
+
+export const lifecycle = { ready: true };
+
+/** Only same-site relative paths are accepted as "back" targets. */
+export function safeBack(back: unknown, fallback = '/'): string {
+  return typeof back === 'string' && back.startsWith('/') && !back.startsWith('//') && !back.includes('\\') ? back : fallback;
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1' || ip.startsWith('127.');
+}
+
+export function installSystemRoutes(app: FastifyInstance, p: Platform): void {
+  app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } as any }, async (_req, reply) => {
+    try {
+      await ping(p.db);
+      return reply.header('cache-control', 'no-store').send({ status: 'ok', database: p.dialect });
+    } catch {
+      return reply.code(503).send({ status: 'error', database: p.dialect });
+    }
+  });
+
+  app.get('/readyz', { config: { permission: 'public' } }, async (_req, reply) => {
+    if (!lifecycle.ready) return reply.code(503).send({ status: 'shutting-down' });
+    try {
+      await ping(p.db);
+    } catch {
+      return reply.code(503).send({ status: 'database-unavailable' });
+    }
+    return reply.header('cache-control', 'no-store').send({ status: 'ready' });
+  });
+
+  app.get('/metrics', { config: { permission: 'public' } }, async (req, reply) => {
+    const mode = p.config.metrics;
+    if (mode === 'off') throw notFound();
+    if (mode === 'local' && !isLoopback(req.socket.remoteAddress ?? '')) throw forbidden();
+    if (mode.startsWith('token:') && req.headers.authorization !== `Bearer ${mode.slice(6)}`) throw forbidden();
+    const registry = (app as any).metricsRegistry as client.Registry;
+    return reply.header('content-type', registry.contentType).send(await registry.metrics());
+  });
+
+  app.get('/api/openapi.json', { config: { permission: 'public' } }, async (_req, reply) => {
+    return reply.header('cache-control', 'public, max-age=60').send(app.swagger());
+  });
+
+  app.get<{ Params: { locale: string }; Querystring: { back?: string } }>('/lang/:locale', { config: { permission: 'public' } }, async (req, reply) => {
+    const locale = req.params.locale === 'en' ? 'en' : 'zh-CN';
+    reply.setCookie('gk_lang', locale, { ...cookieOptions(p, 365 * 86400), httpOnly: false });
+    return reply.redirect(safeBack(req.query.back));
+  });
+
+  app.get<{ Querystring: Record<string, string> }>('/prefs', { config: { permission: 'public' } }, async (req, reply) => {
+    for (const key of ['large', 'contrast', 'spacing']) {
+      const v = req.query[key];
+      if (v === '1') reply.setCookie(`gk_${key}`, '1', { ...cookieOptions(p, 365 * 86400), httpOnly: false });
+      else if (v === '0') reply.clearCookie(`gk_${key}`, { path: '/' });
+    }
+    return reply.redirect(safeBack(req.query.back));
+  });
+}

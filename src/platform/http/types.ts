@@ -1,0 +1,28 @@
+import type { Locale, Translate } from '../i18n/index.js';
+import type { Principal } from '../auth/policy.js';
+import type { Platform } from '../platform.js';
+
+/** Display preferences chosen with the accessibility tools (cookies; no JavaScript needed). */
+export interface Prefs {
+  large: boolean; // 大字版
+  contrast: boolean; // high contrast
+  spacing: boolean; // wider line spacing
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: Principal | null;
+    locale: Locale;
+    t: Translate;
+    prefs: Prefs;
+  }
+  interface FastifyContextConfig {
+    /** 'public', 'authenticated', or an action checked with can(user, action). Required on every route. */
+    permission?: string;
+    /** false = this unsafe route authenticates by other means (API key) and skips CSRF. */
+    csrf?: boolean;
+  }
+  interface FastifyInstance {
+    gk: Platform;
+  }
+}

@@ -1,0 +1,85 @@
+// Validation with Ajv: request bodies are validated strictly (no type coercion, unknown fields
+// rejected by `additionalProperties: false` in the schemas); query strings and params are coerced
+// from text. Errors become {field: message} maps in the caller's language.
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import formatsModule from 'ajv-formats';
+
+type Ajv = import('ajv').default;
+const AjvCtor = ((AjvModule as any).default ?? AjvModule) as new (opts: object) => Ajv;
+const addFormats = ((formatsModule as any).default ?? formatsModule) as (a: Ajv) => void;
+import type { TSchema, Static } from '@sinclair/typebox';
+import { t, type Locale } from '../i18n/index.js';
+
+function makeAjv(coerce: boolean): Ajv {
+  const ajv = new AjvCtor({ coerceTypes: coerce ? 'array' : false, removeAdditional: false, useDefaults: true, allErrors: true, strict: false });
+  addFormats(ajv);
+  ajv.addKeyword({ keyword: 'x-message' });
+  return ajv;
+}
+
+export const bodyAjv = makeAjv(false);
+export const queryAjv = makeAjv(true);
+/** Form posts arrive as text: coerce like query strings. */
+export const formAjv = queryAjv;
+
+export function fieldOf(e: ErrorObject): string {
+  const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (e.keyword === 'required') return base ? `${base}.${e.params.missingProperty}` : String(e.params.missingProperty);
+  if (e.keyword === 'additionalProperties') return base ? `${base}.${e.params.additionalProperty}` : String(e.params.additionalProperty);
+  return base || '_';
+}
+
+export function messageOf(e: ErrorObject, locale: Locale): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return t(locale, 'err.field.required');
+    case 'additionalProperties':
+      return t(locale, 'err.field.unknown');
+    case 'maxLength':
+      return t(locale, 'err.field.maxLength', { limit: Number(p.limit) });
+    case 'minLength':
+      return Number(p.limit) <= 1 ? t(locale, 'err.field.required') : t(locale, 'err.field.minLength', { limit: Number(p.limit) });
+    case 'maximum':
+      return t(locale, 'err.field.maximum', { limit: Number(p.limit) });
+    case 'minimum':
+      return t(locale, 'err.field.minimum', { limit: Number(p.limit) });
+    case 'maxItems':
+      return t(locale, 'err.field.maxItems', { limit: Number(p.limit) });
+    case 'minItems':
+      return t(locale, 'err.field.minItems', { limit: Number(p.limit) });
+    case 'enum':
+      return t(locale, 'err.field.enum', { values: ((p.allowedValues as unknown[]) ?? []).join(', ') });
+    case 'type':
+      return t(locale, 'err.field.type', { type: String(p.type) });
+    case 'format':
+    case 'pattern':
+      return t(locale, 'err.field.format');
+    default:
+      return t(locale, 'err.field.invalid');
+  }
+}
+
+export function fieldErrors(errors: ErrorObject[] | null | undefined, locale: Locale): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of errors ?? []) {
+    const f = fieldOf(e);
+    if (!(f in out)) out[f] = messageOf(e, locale);
+  }
+  return out;
+}
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** Validates a form or other untyped input against a TypeBox schema (with text coercion). */
+export function validateForm<S extends TSchema>(schema: S, data: unknown, locale: Locale): { ok: true; value: Static<S> } | { ok: false; fields: Record<string, string> } {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    fn = formAjv.compile(schema) as ValidateFunction;
+    compiled.set(schema, fn);
+  }
+  const copy = structuredClone(data ?? {}) as Record<string, unknown>;
+  delete copy._csrf;
+  if (fn(copy)) return { ok: true, value: copy as Static<S> };
+  return { ok: false, fields: fieldErrors(fn.errors, locale) };
+}

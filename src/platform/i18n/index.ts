@@ -1,0 +1,42 @@
+// Message catalogues. Views and errors use keys; zh-CN is the default, en the second language.
+// Modules add their own keys with addMessages().
+import { zhCN } from './zh-CN.js';
+import { en } from './en.js';
+
+export type Locale = 'zh-CN' | 'en';
+export const LOCALES: Locale[] = ['zh-CN', 'en'];
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+
+const catalogs: Record<Locale, Record<string, string>> = { 'zh-CN': { ...zhCN }, en: { ...en } };
+
+export function addMessages(locale: Locale, messages: Record<string, string>): void {
+  Object.assign(catalogs[locale], messages);
+}
+
+export function hasMessage(key: string): boolean {
+  return key in catalogs['zh-CN'] || key in catalogs.en;
+}
+
+/** Translates `key`; unknown keys are returned unchanged so plain text passes through. */
+export function t(locale: Locale, key: string, params?: Record<string, string | number>): string {
+  let s = catalogs[locale][key] ?? catalogs[DEFAULT_LOCALE][key] ?? key;
+  if (params) s = s.replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? String(params[p]) : m));
+  return s;
+}
+
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+export const translator = (locale: Locale): Translate => (key, params) => t(locale, key, params);
+
+/** Every key of the default catalogue that the other language lacks (a test keeps this empty). */
+export function missingKeys(): { locale: Locale; key: string }[] {
+  const out: { locale: Locale; key: string }[] = [];
+  for (const k of Object.keys(catalogs['zh-CN'])) if (!(k in catalogs.en)) out.push({ locale: 'en', key: k });
+  for (const k of Object.keys(catalogs.en)) if (!(k in catalogs['zh-CN'])) out.push({ locale: 'zh-CN', key: k });
+  return out;
+}
+
+export function pickLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale {
+  if (cookie === 'en' || cookie === 'zh-CN') return cookie;
+  if (acceptLanguage && /^en\b/i.test(acceptLanguage.trim())) return 'en';
+  return DEFAULT_LOCALE;
+}

@@ -1,0 +1,42 @@
+// What a capability module hands the platform. app.ts assembles the product from a list of these.
+import type { FastifyInstance } from 'fastify';
+import type { VNode } from 'preact';
+import type { PageCtx } from './render/context.js';
+import type { GkMigration } from './db/migrate.js';
+import type { JobHandler } from './jobs/index.js';
+import type { Platform } from './platform.js';
+
+export interface NavItem {
+  /** Message key of the label. */
+  label: string;
+  href: string;
+  /** For console entries: the action a user needs to see the entry. */
+  permission?: string;
+  order?: number;
+}
+
+export interface CliCommand {
+  usage: string;
+  run(args: string[], p: Platform): Promise<number>;
+}
+
+export interface GongkaiModule {
+  name: string;
+  migrations?: GkMigration[];
+  messages?: { 'zh-CN': Record<string, string>; en: Record<string, string> };
+  nav?: { public?: NavItem[]; admin?: NavItem[] };
+  /** The public search page, when this module provides site search (the header's search box). */
+  searchPath?: string;
+  jobs?: (p: Platform) => Record<string, JobHandler>;
+  routes?: (app: FastifyInstance, p: Platform) => Promise<void> | void;
+  /** Loads this module's demo data into an empty database (runs in module order). */
+  demo?: (p: Platform) => Promise<void>;
+  /** Extra `gongkai` sub-commands, keyed by the command word(s), e.g. 'calendar import'. */
+  cli?: Record<string, CliCommand>;
+  /** A section of the public home page (in module order); null = nothing to show. */
+  home?: (p: Platform, c: PageCtx) => Promise<VNode | null>;
+  /** A panel of the staff dashboard for this user; null = nothing to show. */
+  dashboard?: (p: Platform, c: PageCtx) => Promise<VNode | null>;
+  /** Started with the server (timers such as daily digests); returns a stop function. */
+  background?: (p: Platform) => () => Promise<void> | void;
+}

@@ -1,0 +1,67 @@
+// What every view receives: the caller's language, user, display preferences and site data.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Locale, Translate } from '../i18n/index.js';
+import type { Principal } from '../auth/policy.js';
+import { can } from '../auth/policy.js';
+import type { Prefs } from '../http/types.js';
+import type { NavItem } from '../module.js';
+
+export interface Government {
+  name: string;
+  shortName: string;
+  orgCode: string;
+  address: string;
+  phone: string;
+}
+
+export interface PageCtx {
+  t: Translate;
+  locale: Locale;
+  user: Principal | null;
+  prefs: Prefs;
+  path: string;
+  /** Current URL (path + query) for "back" links. */
+  url: string;
+  gov: Government;
+  site: { icp: string; psb: string; code: string };
+  publicNav: NavItem[];
+  adminNav: NavItem[];
+  searchPath: string | null;
+  csrf(): string;
+  can(action: string, resource?: { departmentId?: number | null }): boolean;
+}
+
+let government: Government = { name: 'gongkai', shortName: 'gongkai', orgCode: '', address: '', phone: '' };
+export function setGovernment(g: Government): void {
+  government = g;
+}
+export function getGovernment(): Government {
+  return government;
+}
+
+export interface SiteChrome {
+  publicNav: NavItem[];
+  adminNav: NavItem[];
+  searchPath: string | null;
+  site: { icp: string; psb: string; code: string };
+}
+
+export function pageCtx(req: FastifyRequest, reply: FastifyReply, chrome: SiteChrome): PageCtx {
+  let token: string | null = null;
+  const url = req.url;
+  return {
+    t: req.t,
+    locale: req.locale,
+    user: req.user,
+    prefs: req.prefs,
+    path: url.split('?')[0],
+    url,
+    gov: government,
+    site: chrome.site,
+    publicNav: chrome.publicNav,
+    adminNav: chrome.adminNav.filter((n) => !n.permission || can(req.user, n.permission)),
+    searchPath: chrome.searchPath,
+    csrf: () => (token ??= reply.generateCsrf()),
+    can: (action, resource) => can(req.user, action, resource ?? undefined),
+  };
+}

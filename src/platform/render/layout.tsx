@@ -1,0 +1,143 @@
+// Page layouts: the public portal and the staff console. Server-rendered; no inline scripts.
+import type { ComponentChildren } from 'preact';
+import type { PageCtx } from './context.js';
+
+function bodyClass(c: PageCtx, extra: string): string {
+  return [extra, c.prefs.large && 'a11y-large', c.prefs.contrast && 'a11y-contrast', c.prefs.spacing && 'a11y-spacing'].filter(Boolean).join(' ');
+}
+
+function Head({ c, title, description, feeds, noindex }: { c: PageCtx; title: string; description?: string; feeds?: { href: string; type: string; title: string }[]; noindex?: boolean }) {
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{title ? `${title} - ${c.gov.name}` : c.gov.name}</title>
+      {description && <meta name="description" content={description} />}
+      {noindex && <meta name="robots" content="noindex" />}
+      <link rel="stylesheet" href="/static/site.css" />
+      {(feeds ?? []).map((f) => (
+        <link rel="alternate" type={f.type} title={f.title} href={f.href} />
+      ))}
+    </head>
+  );
+}
+
+function prefHref(c: PageCtx, key: 'large' | 'contrast' | 'spacing'): string {
+  return `/prefs?${key}=${c.prefs[key] ? '0' : '1'}&back=${encodeURIComponent(c.url)}`;
+}
+
+export function A11yTools({ c }: { c: PageCtx }) {
+  const other = c.locale === 'en' ? 'zh-CN' : 'en';
+  return (
+    <nav class="a11y-tools" aria-label={c.t('a11y.tools')}>
+      <a href={prefHref(c, 'large')} aria-pressed={c.prefs.large ? 'true' : 'false'}>{c.t('a11y.large')}</a>
+      <a href={prefHref(c, 'contrast')} aria-pressed={c.prefs.contrast ? 'true' : 'false'}>{c.t('a11y.contrast')}</a>
+      <a href={prefHref(c, 'spacing')} aria-pressed={c.prefs.spacing ? 'true' : 'false'}>{c.t('a11y.spacing')}</a>
+      <a href={`/lang/${other}?back=${encodeURIComponent(c.url)}`} lang={other}>{other === 'en' ? 'English' : '中文'}</a>
+    </nav>
+  );
+}
+
+export function PublicLayout(props: {
+  c: PageCtx;
+  title: string;
+  description?: string;
+  feeds?: { href: string; type: string; title: string }[];
+  children: ComponentChildren;
+  head?: ComponentChildren;
+}) {
+  const { c } = props;
+  return (
+    <html lang={c.locale}>
+      <Head c={c} title={props.title} description={props.description} feeds={props.feeds} />
+      <body class={bodyClass(c, 'portal')}>
+        <a class="skip" href="#main">{c.t('a11y.skip')}</a>
+        <header class="site-header">
+          <div class="wrap header-row">
+            <a class="brand" href="/">
+              <span class="brand-emblem" aria-hidden="true">公</span>
+              <span>{c.gov.name}</span>
+            </a>
+            <A11yTools c={c} />
+          </div>
+          <div class="wrap nav-row">
+            <nav class="main-nav" aria-label={c.t('nav.main')}>
+              <a href="/" aria-current={c.path === '/' ? 'page' : undefined}>{c.t('nav.home')}</a>
+              {c.publicNav.map((n) => (
+                <a href={n.href} aria-current={c.path.startsWith(n.href) ? 'page' : undefined}>{c.t(n.label)}</a>
+              ))}
+            </nav>
+            {c.searchPath && (
+              <form class="search-box" role="search" method="get" action={c.searchPath}>
+                <label for="site-q" class="visually-hidden">{c.t('search.label')}</label>
+                <input id="site-q" name="q" type="search" maxLength={100} placeholder={c.t('search.placeholder')} />
+                <button type="submit">{c.t('search.button')}</button>
+              </form>
+            )}
+          </div>
+        </header>
+        <main id="main" class="wrap" tabIndex={-1}>
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>
+              {c.t('footer.sponsor')}：{c.gov.name}
+              {c.gov.address && <> · {c.t('footer.address')}：{c.gov.address}</>}
+              {c.gov.phone && <> · {c.t('footer.phone')}：{c.gov.phone}</>}
+            </p>
+            <p>
+              {c.site.code && <span>{c.t('footer.siteCode')}：{c.site.code} </span>}
+              {c.site.icp && <span>{c.site.icp} </span>}
+              {c.site.psb && <span>{c.site.psb}</span>}
+            </p>
+            <p>
+              <a href="/admin">{c.t('footer.staff')}</a>
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+export function AdminLayout(props: { c: PageCtx; title: string; children: ComponentChildren }) {
+  const { c } = props;
+  return (
+    <html lang={c.locale}>
+      <Head c={c} title={`${props.title} · ${c.t('admin.console')}`} noindex />
+      <body class={bodyClass(c, 'console')}>
+        <a class="skip" href="#main">{c.t('a11y.skip')}</a>
+        <header class="console-header">
+          <div class="wrap header-row">
+            <a class="brand" href="/admin">
+              <span class="brand-emblem" aria-hidden="true">公</span>
+              <span>{c.t('admin.console')}</span>
+            </a>
+            <A11yTools c={c} />
+            {c.user && (
+              <div class="whoami">
+                <a href="/admin/account">{c.user.displayName}</a>
+                <form method="post" action="/admin/logout" class="inline">
+                  <input type="hidden" name="_csrf" value={c.csrf()} />
+                  <button type="submit" class="link">{c.t('auth.logout')}</button>
+                </form>
+              </div>
+            )}
+          </div>
+          {c.user && (
+            <nav class="wrap main-nav" aria-label={c.t('nav.console')}>
+              <a href="/admin" aria-current={c.path === '/admin' ? 'page' : undefined}>{c.t('admin.dashboard')}</a>
+              {c.adminNav.map((n) => (
+                <a href={n.href} aria-current={c.path.startsWith(n.href) ? 'page' : undefined}>{c.t(n.label)}</a>
+              ))}
+            </nav>
+          )}
+        </header>
+        <main id="main" class="wrap" tabIndex={-1}>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,54 @@
+// Starting and stopping the whole product: platform, HTTP server, in-process worker, timers.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { buildApp } from './app.js';
+import { createPlatform, startWorker, type Platform } from './platform/platform.js';
+import { lifecycle } from './platform/http/system.js';
+import { loadGovernment } from './modules/org/service.js';
+import { MODULES } from './modules/index.js';
+import { DEMO_PASSWORD, DEMO_USERS } from './modules/org/demo.js';
+import type { GongkaiModule } from './platform/module.js';
+
+export async function openPlatform(config: Config, modules: GongkaiModule[] = MODULES): Promise<Platform> {
+  const p = await createPlatform(config, { modules });
+  if (config.demo) await loadDemoIfEmpty(p);
+  await loadGovernment(p.db);
+  return p;
+}
+
+/** Loads every module's demo data when the database has no departments yet. Returns true if it did. */
+export async function loadDemoIfEmpty(p: Platform): Promise<boolean> {
+  const any = await p.db.selectFrom('departments').select('id').limit(1).executeTakeFirst();
+  if (any) return false;
+  for (const m of p.modules) if (m.demo) await m.demo(p);
+  await loadGovernment(p.db);
+  p.log.warn(
+    { users: DEMO_USERS.map((u) => u[0]), password: DEMO_PASSWORD },
+    'DEMO district loaded. Demo logins (demo only, refused when GONGKAI_DEMO is off): ' + DEMO_USERS.map((u) => u[0]).join(', ') + ` — password ${DEMO_PASSWORD}`,
+  );
+  return true;
+}
+
+export interface Running {
+  p: Platform;
+  app: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<Running> {
+  const p = await openPlatform(config);
+  const app = await buildApp(p);
+  const stops: (() => Promise<void> | void)[] = [];
+  if (config.worker === 'inline') startWorker(p);
+  for (const m of p.modules) if (m.background) stops.push(m.background(p));
+  await app.listen({ port: config.port, host: config.host });
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      lifecycle.ready = false;
+      for (const s of stops) await s();
+      await app.close(); // finishes in-flight requests
+      await p.close(); // waits for running jobs, closes the database
+    })());
+  return { p, app, stop };
+}

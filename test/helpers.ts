@@ -1,0 +1,126 @@
+// Test harness: a fresh platform per call — a temporary SQLite data directory, or, when
+// DATABASE_URL is set, a freshly created PostgreSQL database that is dropped afterwards.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { loadConfig, type Config } from '../src/config.js';
+import { buildApp } from '../src/app.js';
+import { openPlatform } from '../src/server.js';
+import type { Platform } from '../src/platform/platform.js';
+import { createApiToken } from '../src/platform/auth/identity.js';
+import { MODULES } from '../src/modules/index.js';
+import type { GongkaiModule } from '../src/platform/module.js';
+
+export const PG_URL = process.env.DATABASE_URL || null;
+export const DEMO_PASSWORD = 'Demo-2026-gongkai';
+
+/** Creates an empty PostgreSQL database for one test file; returns its URL and a drop function. */
+export async function freshPgDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `gk_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestEnv {
+  p: Platform;
+  app: FastifyInstance;
+  config: Config;
+  dataDir: string;
+  /** A fresh API token for a user. */
+  token(username: string): Promise<string>;
+  /** inject() with a Bearer token for `username` (or none). */
+  api(method: string, url: string, opts?: { as?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  /** Runs due jobs until the queue is idle. */
+  drain(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function makeEnv(opts: { demo?: boolean; modules?: GongkaiModule[]; env?: Record<string, string>; overrides?: Partial<Config> } = {}): Promise<TestEnv> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gongkai-test-'));
+  let drop: (() => Promise<void>) | null = null;
+  let databaseUrl: string | null = null;
+  if (PG_URL) {
+    const fresh = await freshPgDatabase(PG_URL);
+    databaseUrl = fresh.url;
+    drop = fresh.drop;
+  }
+  const config = loadConfig(
+    { GONGKAI_LOG_LEVEL: 'silent', GONGKAI_WORKER: 'off', ...opts.env },
+    { dataDir, databaseUrl, demo: opts.demo ?? true, logLevel: 'silent', ...opts.overrides },
+  );
+  const p = await openPlatform(config, opts.modules ?? MODULES);
+  const app = await buildApp(p, { logger: false });
+  await app.ready();
+  const tokens = new Map<string, string>();
+  const token = async (username: string) => {
+    const u = await p.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+    const t = (await createApiToken(p.db, u.id, 'test')).token;
+    return t;
+  };
+  const { Worker } = await import('../src/platform/jobs/index.js');
+  const worker = new Worker(p.jobs, p.db, p.log, 50);
+  return {
+    p,
+    app,
+    config,
+    dataDir,
+    token,
+    async api(method, url, o = {}) {
+      const headers: Record<string, string> = { ...(o.headers ?? {}) };
+      if (o.as) {
+        if (!tokens.has(o.as)) tokens.set(o.as, await token(o.as));
+        headers.authorization = `Bearer ${tokens.get(o.as)}`;
+      }
+      return app.inject({ method: method as any, url, headers, ...(o.body !== undefined ? { payload: o.body as any } : {}) });
+    },
+    drain: () => worker.drain(),
+    async close() {
+      await app.close();
+      await p.close();
+      if (drop) await drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs a staff user in through the real login form; returns the cookie header to send. */
+export async function login(app: FastifyInstance, username: string, password = DEMO_PASSWORD): Promise<{ cookie: string; csrf: string; status: number }> {
+  const page = await app.inject({ method: 'GET', url: '/admin/login' });
+  const csrfCookie = page.cookies.find((c) => c.name === 'gk_csrf');
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+  const res = await app.inject({
+    method: 'POST',
+    url: '/admin/login',
+    headers: { cookie: `gk_csrf=${csrfCookie?.value}`, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ username, password, _csrf: token }).toString(),
+  });
+  const session = res.cookies.find((c) => c.name === 'gk_session');
+  const cookie = `gk_csrf=${csrfCookie?.value}${session ? `; gk_session=${session.value}` : ''}`;
+  return { cookie, csrf: token, status: res.statusCode };
+}
+
+/** Extracts the CSRF token from a rendered form. */
+export function csrfFrom(html: string): string {
+  return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+}
+
+export function form(data: Record<string, string | string[]>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(data)) for (const x of Array.isArray(v) ? v : [v]) u.append(k, x);
+  return u.toString();
+}
