@@ -10,5 +10,4 @@ export default defineConfig({
     maxWorkers: 1,
     fileParallelism: false,
   },
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
 });

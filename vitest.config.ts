@@ -10,5 +10,4 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ['default'],
   },
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
 });
