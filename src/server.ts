@@ -1,5 +1,6 @@
 // Starting and stopping the whole product: platform, HTTP server, in-process worker, timers.
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { buildApp } from './app.js';
 import { createPlatform, startWorker, type Platform } from './platform/platform.js';
@@ -9,8 +10,8 @@ import { MODULES } from './modules/index.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './modules/org/demo.js';
 import type { GongkaiModule } from './platform/module.js';
 
-export async function openPlatform(config: Config, modules: GongkaiModule[] = MODULES): Promise<Platform> {
-  const p = await createPlatform(config, { modules });
+export async function openPlatform(config: Config, modules: GongkaiModule[] = MODULES, log?: Logger): Promise<Platform> {
+  const p = await createPlatform(config, { modules, log });
   if (config.demo) await loadDemoIfEmpty(p);
   await loadGovernment(p.db);
   return p;

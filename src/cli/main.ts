@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import SqliteDatabase from 'better-sqlite3';
+import pino from 'pino';
 import { loadConfig, SETTINGS, ConfigError, type Config } from '../config.js';
 import { createPlatform, migrate, startWorker, type Platform } from '../platform/platform.js';
 import { MODULES } from '../modules/index.js';
@@ -50,8 +51,11 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** CLI diagnostics go to stderr so that stdout carries only the command's answer. */
+const stderrLog = () => pino({ level: 'warn' }, pino.destination(2));
+
 async function withPlatform<T>(config: Config, fn: (p: Platform) => Promise<T>): Promise<T> {
-  const p = await openPlatform({ ...config, logLevel: 'warn' } as Config);
+  const p = await openPlatform({ ...config, logLevel: 'warn' } as Config, MODULES, stderrLog());
   try {
     return await fn(p);
   } finally {
@@ -106,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
         return -1;
       }
       case 'migrate': {
-        const p = await createPlatform({ ...config, logLevel: 'warn' } as Config, { modules: MODULES, migrate: false });
+        const p = await createPlatform({ ...config, logLevel: 'warn' } as Config, { modules: MODULES, migrate: false, log: stderrLog() });
         try {
           const done = await migrate(p);
           process.stdout.write(done.length ? `applied: ${done.join(', ')}\n` : 'database is up to date\n');
@@ -116,7 +120,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'demo': {
-        return withPlatform({ ...config, demo: true }, async (p) => {
+        // Not withPlatform: opening with demo on would already load it.
+        const p = await createPlatform({ ...config, demo: true, logLevel: 'warn' } as Config, { modules: MODULES, log: stderrLog() });
+        try {
           // Modules may add options (e.g. --documents N) through their own demo commands.
           const extra = p.modules.flatMap((m) => Object.entries(m.cli ?? {})).find(([k]) => k === 'demo');
           if (sub || rest.length) {
@@ -126,7 +132,9 @@ export async function main(argv: string[]): Promise<number> {
           const loaded = await loadDemoIfEmpty(p);
           process.stdout.write(loaded ? 'demo district loaded\n' : 'database not empty: demo district not loaded\n');
           return 0;
-        });
+        } finally {
+          await p.close();
+        }
       }
       case 'user': {
         if (sub === 'add') {
@@ -272,7 +280,7 @@ export async function main(argv: string[]): Promise<number> {
       default: {
         // Module commands: 'calendar import', 'search reindex', 'open311 key create', …
         const words = argv.join(' ');
-        const p = await openPlatform({ ...config, logLevel: 'warn' } as Config);
+        const p = await openPlatform({ ...config, logLevel: 'warn' } as Config, MODULES, stderrLog());
         try {
           const entry = p.modules
             .flatMap((m) => Object.entries(m.cli ?? {}))

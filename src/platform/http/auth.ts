@@ -20,8 +20,8 @@ export function cookieOptions(p: Platform, maxAgeSeconds?: number) {
   return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: p.config.secureCookies, ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) };
 }
 
-/** Routes seen without a permission declaration (the route-permission test reads this). */
-export const undeclaredRoutes: string[] = [];
+/** Every route registered, with its declared permission (the route-permission test reads this). */
+export const registeredRoutes: { method: string; url: string; permission: string | undefined }[] = [];
 
 function clientIp(req: FastifyRequest): string {
   return req.ip || req.socket.remoteAddress || 'unknown';
@@ -36,7 +36,7 @@ export function installAuth(app: FastifyInstance, p: Platform): void {
 
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/static/')) return;
-    if (!route.config?.permission) undeclaredRoutes.push(`${route.method} ${route.url}`);
+    for (const method of [route.method].flat()) registeredRoutes.push({ method, url: route.url, permission: route.config?.permission });
   });
 
   app.addHook('onRequest', async (req) => {
@@ -47,7 +47,7 @@ export function installAuth(app: FastifyInstance, p: Platform): void {
   });
 
   app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (req.url.startsWith('/static/')) return;
+    if (req.url.startsWith('/static/') || req.is404) return;
     const permission = req.routeOptions.config?.permission;
     if (!permission) throw forbidden('err.no_permission_declared');
 
