@@ -118,6 +118,8 @@ export async function buildApp(p: Platform, opts: { logger?: boolean } = {}): Pr
     if (status) this.code(status);
     this.header('content-type', 'text/html; charset=utf-8');
     if (!this.hasHeader('cache-control')) this.header('cache-control', 'no-store');
+    // Pages differ by language and display preferences, both chosen with cookies.
+    this.header('vary', 'Cookie, Accept-Language');
     return this.send(renderHtml(vnode));
   });
 

@@ -38,7 +38,7 @@ describe('public portal shell', () => {
     const cookie = r.cookies.find((c) => c.name === 'gk_large')!;
     const page = await env.app.inject({ url: '/', headers: { cookie: `gk_large=${cookie.value}; gk_contrast=1` } });
     expect(page.body).toMatch(/<body class="portal a11y-large a11y-contrast"/);
-    expect(page.body).toContain('aria-pressed="true"');
+    expect(page.body).toContain('class="on"');
   });
 
   it('refuses to redirect off-site from the preference links', async () => {

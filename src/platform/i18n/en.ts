@@ -4,6 +4,7 @@ export const en: Record<string, string> = {
   'a11y.large': 'Large text',
   'a11y.contrast': 'High contrast',
   'a11y.spacing': 'Wider spacing',
+  'a11y.on': ' (on — select to turn off)',
   'a11y.skip': 'Skip to main content',
   'nav.main': 'Main navigation',
   'nav.console': 'Console navigation',

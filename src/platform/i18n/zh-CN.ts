@@ -4,6 +4,7 @@ export const zhCN: Record<string, string> = {
   'a11y.large': '大字版',
   'a11y.contrast': '高对比度',
   'a11y.spacing': '加大行距',
+  'a11y.on': '（已开启，点击关闭）',
   'a11y.skip': '跳到主要内容',
   'nav.main': '主导航',
   'nav.console': '管理导航',

@@ -28,11 +28,17 @@ function prefHref(c: PageCtx, key: 'large' | 'contrast' | 'spacing'): string {
 
 export function A11yTools({ c }: { c: PageCtx }) {
   const other = c.locale === 'en' ? 'zh-CN' : 'en';
+  const toggle = (key: 'large' | 'contrast' | 'spacing') => (
+    <a href={prefHref(c, key)} class={c.prefs[key] ? 'on' : undefined}>
+      {c.t(`a11y.${key}`)}
+      {c.prefs[key] && <span class="visually-hidden">{c.t('a11y.on')}</span>}
+    </a>
+  );
   return (
     <nav class="a11y-tools" aria-label={c.t('a11y.tools')}>
-      <a href={prefHref(c, 'large')} aria-pressed={c.prefs.large ? 'true' : 'false'}>{c.t('a11y.large')}</a>
-      <a href={prefHref(c, 'contrast')} aria-pressed={c.prefs.contrast ? 'true' : 'false'}>{c.t('a11y.contrast')}</a>
-      <a href={prefHref(c, 'spacing')} aria-pressed={c.prefs.spacing ? 'true' : 'false'}>{c.t('a11y.spacing')}</a>
+      {toggle('large')}
+      {toggle('contrast')}
+      {toggle('spacing')}
       <a href={`/lang/${other}?back=${encodeURIComponent(c.url)}`} lang={other}>{other === 'en' ? 'English' : '中文'}</a>
     </nav>
   );
