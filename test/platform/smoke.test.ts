@@ -29,3 +29,21 @@ describe('the running platform', () => {
     expect(r.json()).toMatchObject({ username: 'dzb-editor', department: 'dzb', roles: ['editor'] });
   });
 });
+
+describe('the demo district', () => {
+  it('has at least 20 departments in a tree, including the required codes and three subdistricts', async () => {
+    const r = await env.app.inject('/api/v1/departments');
+    const items = r.json().items as { code: string; kind: string; parent: string | null }[];
+    expect(items.length).toBeGreaterThanOrEqual(20);
+    const codes = new Set(items.map((d) => d.code));
+    for (const c of ['dzb', 'fgj', 'czj', 'scjg', 'xzsp', 'sqzx', 'whly', 'yjgl', 'zjj', 'jyj', 'wjj', 'rsj', 'mzj', 'sthj', 'jtj', 'zrzy']) expect(codes).toContain(c);
+    expect(items.filter((d) => d.kind === 'subdistrict').length).toBeGreaterThanOrEqual(3);
+    expect(items.some((d) => d.parent !== null)).toBe(true);
+  });
+
+  it('has a demo account for every role, each marked as demo', async () => {
+    const rows = await env.p.db.selectFrom('user_roles').innerJoin('users', 'users.id', 'user_roles.user_id').select(['user_roles.role', 'users.is_demo']).execute();
+    for (const role of ['admin', 'dept-admin', 'editor', 'reviewer', 'approver', 'supervisor', 'operator']) expect(rows.some((r) => r.role === role)).toBe(true);
+    expect(rows.every((r) => r.is_demo === 1)).toBe(true);
+  });
+});
