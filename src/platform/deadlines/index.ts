@@ -493,3 +493,30 @@ export async function getClock(db: Db, id: number): Promise<ClockView | null> {
   const r = await loadClockRow(db, id);
   return r ? clockView(db, r) : null;
 }
+
+/** Recomputes the stored due date of open clocks whose span reaches into `years` (after a calendar edit). Returns how many moved. */
+export async function recomputeOpenClocks(p: Platform, years: number[], actor = 'system'): Promise<number> {
+  if (!years.length) return 0;
+  await ensureCalendar(p.db);
+  const from = `${Math.min(...years)}-01-01`;
+  const to = `${Math.max(...years)}-12-31`;
+  const rows = await p.db.selectFrom('clocks').select('id').where('state', 'in', ['running', 'paused']).where('start_date', '<=', to).where('due_date', '>=', from).execute();
+  let moved = 0;
+  for (let i = 0; i < rows.length; i += 500) {
+    const ids = rows.slice(i, i + 500).map((r) => r.id);
+    moved += await p.tx(async (t) => {
+      let n = 0;
+      for (const id of ids) {
+        const c = await loadClockRow(t, id);
+        if (!c || (c.state !== 'running' && c.state !== 'paused')) continue;
+        const r = await recompute(t, c, todayShanghai());
+        if (r.due !== c.due_date) {
+          n++;
+          await event(p, t, c.id, actor, 'recompute', { dueBefore: c.due_date, due: r.due, provisional: r.provisional, reason: 'calendar' });
+        }
+      }
+      return n;
+    });
+  }
+  return moved;
+}

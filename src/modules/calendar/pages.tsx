@@ -1,0 +1,593 @@
+// Pages: the public calendar with a time-limit calculator; the console calendar editor and
+// importer; the rule catalogue (view; admins save a new version); a clock's page.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Platform } from '../../platform/platform.js';
+import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, PublicLayout, Select, ConfirmForm, type PageCtx } from '../../platform/render/index.js';
+import { HttpError, notFound } from '../../platform/errors.js';
+import { can } from '../../platform/auth/policy.js';
+import { daysInMonth, ensureCalendar, isWorkday, todayShanghai, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
+import { toIcs, type ImportFormat } from '../../platform/calendar/import.js';
+import { getClock, getRule, getThresholds, listRules, ruleVersions, saveRule, setThresholds, type RuleView } from '../../platform/deadlines/index.js';
+import { actorName } from '../org/service.js';
+import { computeDueQuery, dueQuery } from './api.js';
+import { deleteDay, importCalendar, listYears, setDay, setPublished, yearDays, type ImportResult } from './service.js';
+import { ClockSummary, DueDate, Explanation } from './views.js';
+
+function yearOf(raw: string | undefined): number {
+  const y = Number(raw);
+  return Number.isInteger(y) && y >= 1900 && y <= 2299 ? y : Number(todayShanghai().slice(0, 4));
+}
+
+function fieldsOf(req: FastifyRequest, err: unknown): Record<string, string> | null {
+  if (err instanceof HttpError && err.status < 500) {
+    if (err.fields) return Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, req.t(v, err.params)]));
+    return { _: req.t(err.message, err.params) };
+  }
+  return null;
+}
+
+/** A year as twelve month grids; holidays and make-up days marked. */
+function YearGrid({ c, year }: { c: PageCtx; year: number }) {
+  const wd = c.t('calendar.weekdays').split(',');
+  const today = todayShanghai();
+  return (
+    <div class="cal-year">
+      {Array.from({ length: 12 }, (_, mi) => {
+        const m = mi + 1;
+        const first = `${year}-${String(m).padStart(2, '0')}-01`;
+        const lead = new Date(`${first}T00:00:00Z`).getUTCDay();
+        const n = daysInMonth(year, m);
+        const cells: (string | null)[] = [...Array(lead).fill(null), ...Array.from({ length: n }, (_, i) => `${year}-${String(m).padStart(2, '0')}-${String(i + 1).padStart(2, '0')}`)];
+        const weeks: (string | null)[][] = [];
+        for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
+        return (
+          <table class="cal-month">
+            <caption>{c.t('calendar.month', { m })}</caption>
+            <thead>
+              <tr>
+                {wd.map((w) => (
+                  <th scope="col">{w}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {weeks.map((w) => (
+                <tr>
+                  {Array.from({ length: 7 }, (_, i) => w[i] ?? null).map((d) => {
+                    if (!d) return <td />;
+                    const info = isWorkday(d);
+                    const label = info.reason === 'holiday' ? `${c.t('calendar.holiday')} ${info.name ?? ''}` : info.reason === 'makeup' ? `${c.t('calendar.workday')} ${info.name ?? ''}` : info.reason === 'weekend' ? c.t('calendar.weekend') : c.t('calendar.ordinary');
+                    return (
+                      <td class={`day-${info.reason}${d === today ? ' today' : ''}`} title={label}>
+                        <span aria-hidden="true">{Number(d.slice(8))}</span>
+                        <span class="visually-hidden">
+                          {d} {label}
+                        </span>
+                        {info.reason === 'holiday' && <span class="mark" aria-hidden="true">休</span>}
+                        {info.reason === 'makeup' && <span class="mark" aria-hidden="true">班</span>}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        );
+      })}
+    </div>
+  );
+}
+
+function DaysTable({ c, year, editable }: { c: PageCtx; year: number; editable?: boolean }) {
+  const s = yearSchedule(year);
+  const days = editable ? null : s.days;
+  return days && days.length === 0 ? (
+    <Empty>{c.t('calendar.none')}</Empty>
+  ) : days ? (
+    <table class="cal-days">
+      <caption>{c.t('calendar.days_list')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{c.t('calendar.date')}</th>
+          <th scope="col">{c.t('calendar.kind')}</th>
+          <th scope="col">{c.t('calendar.name')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {days.map((d) => (
+          <tr class={`kind-${d.kind}`}>
+            <td>
+              <time dateTime={d.date}>{d.date}</time>
+            </td>
+            <td>{d.kind === 'holiday' ? c.t('calendar.holiday') : c.t('calendar.workday')}</td>
+            <td>{d.name}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  ) : null;
+}
+
+function Calculator({ c, action, q, result, error }: { c: PageCtx; action: string; q: Record<string, string>; result: DueResult | null; error: string | null }) {
+  return (
+    <section class="calc" aria-labelledby="calc-h">
+      <h2 id="calc-h">{c.t('calendar.calc')}</h2>
+      <form method="get" action={action} class="filters">
+        {q.year && <input type="hidden" name="year" value={q.year} />}
+        <Field label={c.t('calendar.calc_start')} name="start" type="date" value={q.start ?? todayShanghai()} required />
+        <Field label={c.t('calendar.calc_amount')} name="n" type="number" value={q.n ?? '20'} required inputMode="numeric" />
+        <Select label={c.t('calendar.calc_unit')} name="unit" value={q.unit ?? 'workdays'} options={['workdays', 'days', 'months'].map((u) => ({ value: u, label: c.t(`calendar.unit.${u}`) }))} />
+        <button type="submit">{c.t('calendar.calc_submit')}</button>
+      </form>
+      {error && <Notice kind="error">{error}</Notice>}
+      {result && (
+        <div class="calc-result" role="status">
+          <p>
+            {c.t('calendar.due')}：<strong><DueDate c={c} due={result.due} provisional={result.provisional} /></strong>
+          </p>
+          <Explanation c={c} counted={result.counted} skipped={result.skipped} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function runCalc(req: FastifyRequest, q: Record<string, string>): { result: DueResult | null; error: string | null } {
+  if (!q.start) return { result: null, error: null };
+  try {
+    const unit = ['workdays', 'days', 'months'].includes(q.unit) ? q.unit : 'workdays';
+    return { result: computeDueQuery(dueQuery({ start: q.start, [unit]: q.n })), error: null };
+  } catch (err) {
+    if (err instanceof HttpError) return { result: null, error: req.t('calendar.err.bad_input') };
+    throw err;
+  }
+}
+
+const RULE_FIELDS = ['code', 'nameZh', 'nameEn', 'unit', 'amount', 'maxExtensions', 'extensionLimit', 'legalBasis', 'note'] as const;
+
+export async function calendarPages(app: FastifyInstance, p: Platform): Promise<void> {
+  // ---- public ----
+  app.get<{ Querystring: Record<string, string> }>('/calendar', { config: { permission: 'public' } }, async (req, reply) => {
+    await ensureCalendar(p.db);
+    const c = req.ctx(reply);
+    const year = yearOf(req.query.year);
+    const s = yearSchedule(year);
+    const q = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v).slice(0, 20)]));
+    const { result, error } = runCalc(req, q);
+    return reply.header('cache-control', 'public, max-age=60').html(
+      <PublicLayout c={c} title={c.t('calendar.title', { year })}>
+        <h1>{c.t('calendar.title', { year })}</h1>
+        <p class="lead">{c.t('calendar.intro')}</p>
+        <Notice kind={s.published ? 'info' : 'warning'}>{s.published ? c.t('calendar.published') : c.t('calendar.unpublished')}</Notice>
+        <nav class="year-nav" aria-label={c.t('calendar.years')}>
+          {year > 1900 && <a href={`/calendar?year=${year - 1}`}>{c.t('calendar.prev_year')}</a>} {year < 2299 && <a href={`/calendar?year=${year + 1}`}>{c.t('calendar.next_year')}</a>}
+        </nav>
+        <Calculator c={c} action="/calendar" q={{ ...q, year: String(year) }} result={result} error={error} />
+        <DaysTable c={c} year={year} />
+        <YearGrid c={c} year={year} />
+      </PublicLayout>,
+      error ? 400 : 200,
+    );
+  });
+
+  app.get('/deadline-rules', { config: { permission: 'public' } }, async (req, reply) => {
+    const c = req.ctx(reply);
+    const rules = await listRules(p.db);
+    return reply.html(
+      <PublicLayout c={c} title={c.t('deadlines.rules_title')}>
+        <h1>{c.t('deadlines.rules_title')}</h1>
+        <p>{c.t('deadlines.rules_intro')}</p>
+        <RulesTable c={c} rules={rules} admin={false} />
+      </PublicLayout>,
+    );
+  });
+
+  app.get<{ Params: { id: string } }>('/clocks/:id', { config: { permission: 'public' } }, async (req, reply) => {
+    if (!/^\d{1,9}$/.test(req.params.id)) throw notFound();
+    const clock = await getClock(p.db, Number(req.params.id));
+    const staff = !!clock && can(req.user, 'supervision.read', { departmentId: clock.departmentId });
+    if (!clock || (!clock.publicSubject && !staff)) throw notFound();
+    const c = req.ctx(reply);
+    const body = (
+      <>
+        <h1>{clock.title}</h1>
+        {clock.url && (
+          <p>
+            <a href={clock.url}>{clock.title}</a>
+          </p>
+        )}
+        <ClockSummary c={c} clock={clock} staff={staff} />
+      </>
+    );
+    return reply.html(staff ? <AdminLayout c={c} title={clock.title}>{body}</AdminLayout> : <PublicLayout c={c} title={clock.title}>{body}</PublicLayout>);
+  });
+
+  // ---- console: calendar ----
+  app.get<{ Querystring: { done?: string } }>('/admin/calendar', { config: { permission: 'calendar.read' } }, async (req, reply) => {
+    const c = req.ctx(reply);
+    const years = await listYears(p.db);
+    return reply.html(
+      <AdminLayout c={c} title={c.t('calendar.admin_title')}>
+        <h1>{c.t('calendar.admin_title')}</h1>
+        {req.query.done && <Notice kind="success">{c.t('calendar.saved')}</Notice>}
+        {c.can('calendar.edit') && (
+          <p>
+            <a class="button primary" href="/admin/calendar/import">{c.t('calendar.import')}</a>
+          </p>
+        )}
+        <table>
+          <caption class="visually-hidden">{c.t('calendar.years')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{c.t('calendar.year')}</th>
+              <th scope="col">{c.t('calendar.status')}</th>
+              <th scope="col">{c.t('calendar.count')}</th>
+              <th scope="col">{c.t('deadlines.created_by')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {years.map((y) => (
+              <tr>
+                <td>
+                  <a href={`/admin/calendar/${y.year}`}>{y.year}</a>
+                </td>
+                <td>{y.published ? c.t('calendar.published') : c.t('calendar.unpublished')}</td>
+                <td>{y.days}</td>
+                <td>
+                  {y.updatedBy} · {y.updatedAt.slice(0, 10)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p>
+          <a href="/admin/deadline-rules">{c.t('deadlines.rules_title')}</a>
+        </p>
+      </AdminLayout>,
+    );
+  });
+
+  const yearPage = async (req: FastifyRequest, reply: FastifyReply, year: number, values: Record<string, string> = {}, fields?: Record<string, string>, status = 200) => {
+    await ensureCalendar(p.db);
+    const c = req.ctx(reply);
+    const days = await yearDays(p.db, year);
+    const s = yearSchedule(year);
+    const edit = c.can('calendar.edit');
+    return reply.html(
+      <AdminLayout c={c} title={c.t('calendar.edit_year', { year })}>
+        <h1>{c.t('calendar.edit_year', { year })}</h1>
+        {(req.query as any).done && <Notice kind="success">{c.t('calendar.saved')}</Notice>}
+        <Notice kind={s.published ? 'info' : 'warning'}>{s.published ? c.t('calendar.published') : c.t('calendar.unpublished')}</Notice>
+        <p>
+          <a href={`/admin/calendar/${year}/ics`}>{c.t('calendar.export_ics')}</a>
+        </p>
+        {edit && (
+          <form method="post" action={`/admin/calendar/${year}/publish`}>
+            <Csrf c={c} />
+            <input type="hidden" name="published" value={s.published ? '0' : '1'} />
+            <button type="submit">{s.published ? c.t('calendar.unpublish') : c.t('calendar.publish')}</button>
+          </form>
+        )}
+        {days.length === 0 ? (
+          <Empty>{c.t('calendar.none')}</Empty>
+        ) : (
+          <table class="cal-days">
+            <caption>{c.t('calendar.days_list')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{c.t('calendar.date')}</th>
+                <th scope="col">{c.t('calendar.kind')}</th>
+                <th scope="col">{c.t('calendar.name')}</th>
+                {edit && <th scope="col">{c.t('calendar.delete')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {days.map((d) => (
+                <tr class={`kind-${d.kind}`}>
+                  <td>{d.date}</td>
+                  <td>{d.kind === 'holiday' ? c.t('calendar.holiday') : c.t('calendar.workday')}</td>
+                  <td>{d.name}</td>
+                  {edit && (
+                    <td>
+                      <ConfirmForm c={c} action={`/admin/calendar/${year}/days/${d.date}/delete`} label={c.t('calendar.delete')} confirm={c.t('calendar.delete_confirm')} />
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {edit && (
+          <form method="post" action={`/admin/calendar/${year}/days`} class="stack narrow">
+            <h2>{c.t('calendar.add_day')}</h2>
+            <ErrorSummary c={c} fields={fields} />
+            <Csrf c={c} />
+            <Field label={c.t('calendar.date')} name="date" type="date" value={values.date ?? ''} required error={fields?.date} />
+            <Select label={c.t('calendar.kind')} name="kind" value={values.kind ?? 'holiday'} options={[{ value: 'holiday', label: c.t('calendar.holiday') }, { value: 'workday', label: c.t('calendar.workday') }]} error={fields?.kind} />
+            <Field label={c.t('calendar.name')} name="name" value={values.name ?? ''} required maxLength={50} error={fields?.name} />
+            <button type="submit" class="primary">{c.t('common.save')}</button>
+          </form>
+        )}
+        <YearGrid c={c} year={year} />
+      </AdminLayout>,
+      status,
+    );
+  };
+
+  app.get<{ Params: { year: string } }>('/admin/calendar/:year', { config: { permission: 'calendar.read' } }, async (req, reply) => {
+    if (!/^\d{4}$/.test(req.params.year) || +req.params.year < 1900 || +req.params.year > 2299) throw notFound();
+    return yearPage(req, reply, Number(req.params.year));
+  });
+
+  app.get<{ Params: { year: string } }>('/admin/calendar/:year/ics', { config: { permission: 'calendar.read' } }, async (req, reply) => {
+    if (!/^\d{4}$/.test(req.params.year)) throw notFound();
+    const y = Number(req.params.year);
+    return reply.header('content-type', 'text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="calendar-${y}.ics"`).send(toIcs(y, await yearDays(p.db, y)));
+  });
+
+  app.post<{ Params: { year: string }; Body: Record<string, string> }>('/admin/calendar/:year/days', { config: { permission: 'calendar.edit' } }, async (req, reply) => {
+    if (!/^\d{4}$/.test(req.params.year)) throw notFound();
+    const year = Number(req.params.year);
+    const b = req.body ?? {};
+    const values = { date: String(b.date ?? '').slice(0, 10), kind: String(b.kind ?? ''), name: String(b.name ?? '').slice(0, 50) };
+    try {
+      if (!values.date.startsWith(`${year}-`) && values.date) return yearPage(req, reply, year, values, { date: req.t('calendar.err.outside_year', { date: values.date }) }, 400);
+      await setDay(p, actorName(req.user!), values as any);
+    } catch (err) {
+      const f = fieldsOf(req, err);
+      if (f) return yearPage(req, reply, year, values, f, 400);
+      throw err;
+    }
+    return reply.redirect(`/admin/calendar/${year}?done=1`);
+  });
+
+  app.post<{ Params: { year: string; date: string } }>('/admin/calendar/:year/days/:date/delete', { config: { permission: 'calendar.edit' } }, async (req, reply) => {
+    await deleteDay(p, actorName(req.user!), req.params.date);
+    return reply.redirect(`/admin/calendar/${req.params.year.replace(/\D/g, '').slice(0, 4)}?done=1`);
+  });
+
+  app.post<{ Params: { year: string }; Body: Record<string, string> }>('/admin/calendar/:year/publish', { config: { permission: 'calendar.edit' } }, async (req, reply) => {
+    if (!/^\d{4}$/.test(req.params.year)) throw notFound();
+    await setPublished(p, actorName(req.user!), Number(req.params.year), req.body?.published === '1');
+    return reply.redirect(`/admin/calendar/${req.params.year}?done=1`);
+  });
+
+  const importPage = (req: FastifyRequest, reply: FastifyReply, result: ImportResult | null, values: { text?: string; format?: string; dryRun?: boolean }, status = 200) => {
+    const c = req.ctx(reply);
+    const r = result?.report;
+    const item = (x: { line?: number; date?: string; key: string; params?: Record<string, string | number> }) => (
+      <li>
+        {x.line !== undefined && `${c.t('calendar.line', { line: x.line })}: `}
+        {c.t(x.key, x.params)}
+      </li>
+    );
+    return reply.html(
+      <AdminLayout c={c} title={c.t('calendar.import')}>
+        <h1>{c.t('calendar.import')}</h1>
+        <p>{c.t('calendar.import_intro')}</p>
+        {r && (
+          <section class="report" aria-labelledby="report-h">
+            <h2 id="report-h">{c.t('calendar.report')}</h2>
+            {r.errors.length > 0 ? (
+              <Notice kind="error">{c.t('calendar.err.has_errors')}</Notice>
+            ) : result!.saved ? (
+              <Notice kind="success">{c.t('calendar.report_saved', { years: r.years.map((y) => y.year).join('、') })}</Notice>
+            ) : (
+              <Notice kind="info">{c.t('calendar.report_ok', { years: r.years.map((y) => y.year).join('、'), days: r.years.reduce((n, y) => n + y.days.length, 0) })}</Notice>
+            )}
+            {r.errors.length > 0 && (
+              <>
+                <h3>{c.t('calendar.errors')}</h3>
+                <ul class="errors">{r.errors.slice(0, 200).map(item)}</ul>
+              </>
+            )}
+            {r.warnings.length > 0 && (
+              <>
+                <h3>{c.t('calendar.warnings')}</h3>
+                <ul class="warnings">{r.warnings.slice(0, 200).map(item)}</ul>
+              </>
+            )}
+          </section>
+        )}
+        <form method="post" action={`/admin/calendar/import?_csrf=${encodeURIComponent(c.csrf())}`} enctype="multipart/form-data" class="stack">
+          <Select label={c.t('calendar.import_format')} name="format" value={values.format ?? ''} blank={c.t('calendar.format_auto')} options={[{ value: 'json', label: 'JSON' }, { value: 'csv', label: 'CSV' }, { value: 'ics', label: 'iCalendar (.ics)' }]} />
+          <Field label={c.t('calendar.import_text')} name="text" multiline rows={12} value={values.text ?? ''} />
+          <div class="field">
+            <label for="f-file">{c.t('calendar.import_file')}</label>
+            <input id="f-file" type="file" name="file" accept=".json,.csv,.ics,.txt,text/calendar,text/csv,application/json" />
+          </div>
+          <label class="check">
+            <input type="checkbox" name="dryRun" value="1" checked={values.dryRun} /> {c.t('calendar.dry_run')}
+          </label>
+          <button type="submit" class="primary">{c.t('calendar.import_submit')}</button>
+        </form>
+      </AdminLayout>,
+      status,
+    );
+  };
+
+  app.get('/admin/calendar/import', { config: { permission: 'calendar.edit' } }, async (req, reply) => importPage(req, reply, null, {}));
+
+  app.post('/admin/calendar/import', { config: { permission: 'calendar.edit' } }, async (req, reply) => {
+    const values: { text?: string; format?: string; dryRun?: boolean; filename?: string } = {};
+    if (req.isMultipart()) {
+      for await (const part of req.parts()) {
+        if (part.type === 'file') {
+          const buf = await part.toBuffer();
+          if (buf.length) {
+            values.text = buf.toString('utf8');
+            values.filename = part.filename;
+          }
+        } else if (part.fieldname === 'text' && !values.text) values.text = String(part.value ?? '');
+        else if (part.fieldname === 'format') values.format = String(part.value ?? '');
+        else if (part.fieldname === 'dryRun') values.dryRun = part.value === '1';
+      }
+    } else {
+      const b = (req.body ?? {}) as Record<string, string>;
+      Object.assign(values, { text: b.text, format: b.format, dryRun: b.dryRun === '1' });
+    }
+    const format = ['json', 'csv', 'ics'].includes(values.format ?? '') ? (values.format as ImportFormat) : undefined;
+    const result = await importCalendar(p, actorName(req.user!), values.text ?? '', { format, filename: values.filename, dryRun: values.dryRun });
+    return importPage(req, reply, result, { ...values, text: values.text?.slice(0, 100_000) }, result.report.errors.length ? 400 : 200);
+  });
+
+  // ---- console: rules ----
+  app.get<{ Querystring: { done?: string } }>('/admin/deadline-rules', { config: { permission: 'deadlines.read' } }, async (req, reply) => {
+    const c = req.ctx(reply);
+    const rules = await listRules(p.db);
+    const th = await getThresholds(p.db);
+    const edit = c.can('deadlines.edit');
+    return reply.html(
+      <AdminLayout c={c} title={c.t('deadlines.rules_title')}>
+        <h1>{c.t('deadlines.rules_title')}</h1>
+        {req.query.done && <Notice kind="success">{c.t('calendar.saved')}</Notice>}
+        <p>{c.t('deadlines.rules_intro')}</p>
+        {edit && (
+          <p>
+            <a class="button" href="/admin/deadline-rules/new">{c.t('deadlines.new_rule')}</a>
+          </p>
+        )}
+        <RulesTable c={c} rules={rules} admin />
+        <h2>{c.t('deadlines.thresholds')}</h2>
+        {edit ? (
+          <form method="post" action="/admin/deadline-rules/thresholds" class="filters">
+            <Csrf c={c} />
+            <Field label={c.t('deadlines.warning_lead')} name="warningLead" type="number" value={th.warningLead} required />
+            <Field label={c.t('deadlines.serious_after')} name="seriousAfter" type="number" value={th.seriousAfter} required />
+            <button type="submit">{c.t('common.save')}</button>
+          </form>
+        ) : (
+          <p>
+            {c.t('deadlines.warning_lead')}: {th.warningLead} · {c.t('deadlines.serious_after')}: {th.seriousAfter}
+          </p>
+        )}
+      </AdminLayout>,
+    );
+  });
+
+  app.post<{ Body: Record<string, string> }>('/admin/deadline-rules/thresholds', { config: { permission: 'deadlines.edit' } }, async (req, reply) => {
+    const th = { warningLead: Number(req.body?.warningLead), seriousAfter: Number(req.body?.seriousAfter) };
+    try {
+      await p.tx((t) => setThresholds(p, t, th, actorName(req.user!)));
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 400) return reply.redirect('/admin/deadline-rules');
+      throw err;
+    }
+    return reply.redirect('/admin/deadline-rules?done=1');
+  });
+
+  const rulePage = async (req: FastifyRequest, reply: FastifyReply, code: string | null, values: Record<string, any>, fields?: Record<string, string>, status = 200) => {
+    const c = req.ctx(reply);
+    const versions = code ? await ruleVersions(p.db, code) : [];
+    const edit = c.can('deadlines.edit');
+    const title = code ? `${code}` : c.t('deadlines.new_rule');
+    return reply.html(
+      <AdminLayout c={c} title={title}>
+        <h1>{title}</h1>
+        {(req.query as any).done && <Notice kind="success">{c.t('calendar.saved')}</Notice>}
+        {versions.length > 0 && (
+          <>
+            <h2>{c.t('deadlines.versions')}</h2>
+            <RulesTable c={c} rules={versions} admin={false} showVersion />
+          </>
+        )}
+        {edit && (
+          <form method="post" action={code ? `/admin/deadline-rules/${code}` : '/admin/deadline-rules'} class="stack narrow">
+            <h2>{code ? c.t('deadlines.edit') : c.t('deadlines.new_rule')}</h2>
+            <ErrorSummary c={c} fields={fields} />
+            <Csrf c={c} />
+            {!code && <Field label={c.t('deadlines.code')} name="code" value={values.code} required maxLength={60} error={fields?.code} />}
+            <Field label={c.t('deadlines.name')} name="nameZh" value={values.nameZh} required maxLength={100} error={fields?.nameZh} />
+            <Field label={c.t('deadlines.name_en')} name="nameEn" value={values.nameEn} maxLength={100} error={fields?.nameEn} />
+            <Select label={c.t('deadlines.unit')} name="unit" value={values.unit ?? 'workdays'} options={['workdays', 'days', 'months'].map((u) => ({ value: u, label: c.t(`calendar.unit.${u}`) }))} error={fields?.unit} />
+            <Field label={c.t('deadlines.amount')} name="amount" type="number" value={values.amount} required error={fields?.amount} />
+            <Field label={c.t('deadlines.max_extensions')} name="maxExtensions" type="number" value={values.maxExtensions ?? 0} required error={fields?.maxExtensions} />
+            <Field label={c.t('deadlines.extension_limit')} name="extensionLimit" type="number" value={values.extensionLimit ?? 0} required error={fields?.extensionLimit} />
+            <label class="check">
+              <input type="checkbox" name="pausable" value="1" checked={!!values.pausable} /> {c.t('deadlines.pausable')}
+            </label>
+            <Field label={c.t('deadlines.legal_basis')} name="legalBasis" value={values.legalBasis} required multiline rows={3} error={fields?.legalBasis} />
+            <Field label={c.t('deadlines.note')} name="note" value={values.note} multiline rows={3} error={fields?.note} />
+            <button type="submit" class="primary">{c.t('deadlines.save')}</button>
+          </form>
+        )}
+      </AdminLayout>,
+      status,
+    );
+  };
+
+  const formToRule = (b: Record<string, string>, code: string) => ({
+    code,
+    nameZh: String(b.nameZh ?? '').slice(0, 100),
+    nameEn: String(b.nameEn ?? '').slice(0, 100),
+    unit: String(b.unit ?? '') as RuleView['unit'],
+    amount: Number(b.amount),
+    maxExtensions: Number(b.maxExtensions ?? 0),
+    extensionLimit: Number(b.extensionLimit ?? 0),
+    pausable: b.pausable === '1',
+    legalBasis: String(b.legalBasis ?? '').slice(0, 1000),
+    note: String(b.note ?? '').slice(0, 1000),
+  });
+
+  app.get('/admin/deadline-rules/new', { config: { permission: 'deadlines.edit' } }, async (req, reply) => rulePage(req, reply, null, {}));
+
+  app.get<{ Params: { code: string } }>('/admin/deadline-rules/:code', { config: { permission: 'deadlines.read' } }, async (req, reply) => {
+    const r = await getRule(p.db, req.params.code.slice(0, 60));
+    if (!r) throw notFound();
+    return rulePage(req, reply, r.code, r);
+  });
+
+  const saveRoute = async (req: FastifyRequest<{ Body: Record<string, string> }>, reply: FastifyReply, code: string | null) => {
+    const b = req.body ?? {};
+    const input = formToRule(b, code ?? String(b.code ?? '').slice(0, 60));
+    if (code && !(await getRule(p.db, code))) throw notFound();
+    if (!code && (await getRule(p.db, input.code))) return rulePage(req, reply, null, input, { code: req.t('deadlines.err.code') }, 409);
+    try {
+      await p.tx((t) => saveRule(p, t, input, actorName(req.user!)));
+    } catch (err) {
+      const f = fieldsOf(req, err);
+      if (f) return rulePage(req, reply, code, input, f, 400);
+      throw err;
+    }
+    return reply.redirect(`/admin/deadline-rules/${input.code}?done=1`);
+  };
+  app.post<{ Body: Record<string, string> }>('/admin/deadline-rules', { config: { permission: 'deadlines.edit' } }, async (req, reply) => saveRoute(req, reply, null));
+  app.post<{ Params: { code: string }; Body: Record<string, string> }>('/admin/deadline-rules/:code', { config: { permission: 'deadlines.edit' } }, async (req, reply) => saveRoute(req, reply, req.params.code.slice(0, 60)));
+}
+
+function RulesTable({ c, rules, admin, showVersion }: { c: PageCtx; rules: RuleView[]; admin: boolean; showVersion?: boolean }) {
+  return (
+    <table class="rules">
+      <thead>
+        <tr>
+          <th scope="col">{c.t('deadlines.code')}</th>
+          <th scope="col">{c.t('deadlines.name')}</th>
+          <th scope="col">{c.t('deadlines.limit')}</th>
+          <th scope="col">{c.t('deadlines.extension')}</th>
+          <th scope="col">{c.t('deadlines.legal_basis')}</th>
+          <th scope="col">{c.t('deadlines.version')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rules.map((r) => (
+          <tr>
+            <td>{admin ? <a href={`/admin/deadline-rules/${r.code}`}>{r.code}</a> : <code>{r.code}</code>}</td>
+            <td>{c.locale === 'en' ? r.nameEn : r.nameZh}</td>
+            <td>
+              {r.amount} {c.t(`calendar.unit.${r.unit}`)}
+            </td>
+            <td>{r.maxExtensions > 0 ? c.t('deadlines.extension_rule', { n: r.maxExtensions, d: `${r.extensionLimit} ${c.t(`calendar.unit.${r.unit}`)}` }) : c.t('deadlines.no_extension')}</td>
+            <td>
+              {r.legalBasis}
+              {r.note && <p class="hint">{r.note}</p>}
+            </td>
+            <td>
+              v{r.version}
+              {showVersion && ` · ${r.createdBy} · ${r.createdAt.slice(0, 10)}`}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

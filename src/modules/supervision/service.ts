@@ -1,0 +1,364 @@
+// Electronic supervision (电子监察): status counts per department, lists of clocks in warning or
+// overdue, a daily snapshot for the trend, the periodic scan that finds status transitions and
+// sends each notification exactly once (job idempotency keys), escalation and the daily digest.
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/index.js';
+import { withId, type GkMigration } from '../../platform/db/migrate.js';
+import type { Platform } from '../../platform/platform.js';
+import type { Principal } from '../../platform/auth/policy.js';
+import { scopeOf } from '../../platform/auth/policy.js';
+import { ensureCalendar, todayShanghai } from '../../platform/calendar/index.js';
+import { getThresholds, statusBoundaries, statusFor, type StatusBoundaries } from '../../platform/deadlines/index.js';
+import { enqueueMail } from '../../platform/mail/index.js';
+import { t as translate } from '../../platform/i18n/index.js';
+
+export interface NotificationTable {
+  id: import('kysely').Generated<number>;
+  user_id: number;
+  kind: string;
+  title: string;
+  body: string;
+  url: string;
+  clock_id: number | null;
+  dedupe_key: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface SupervisionSnapshotTable {
+  day: string;
+  department_id: number;
+  status: string;
+  n: number;
+}
+
+declare module '../../platform/db/schema.js' {
+  interface Database {
+    notifications: NotificationTable;
+    supervision_snapshots: SupervisionSnapshotTable;
+  }
+}
+
+export const supervisionMigrations: GkMigration[] = [
+  {
+    name: '1003-supervision',
+    async up(db, dialect) {
+      await withId(db.schema.createTable('notifications'), dialect)
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('clock_id', 'integer')
+        .addColumn('dedupe_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('read_at', 'text')
+        .addUniqueConstraint('notifications_user_dedupe', ['user_id', 'dedupe_key'])
+        .execute();
+      await db.schema.createIndex('notifications_user_unread').on('notifications').columns(['user_id', 'read_at']).execute();
+      await db.schema
+        .createTable('supervision_snapshots')
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('department_id', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('supervision_snapshots_pk', ['day', 'department_id', 'status'])
+        .execute();
+    },
+  },
+];
+
+export const STATUS_BUCKETS = ['normal', 'warning', 'due-today', 'overdue', 'seriously-overdue', 'paused'] as const;
+export type Bucket = (typeof STATUS_BUCKETS)[number];
+export type Scope = 'all' | Set<number>;
+
+/** The caller's departments for supervision ('all' for supervisors and admins). */
+export function supervisionScope(user: Principal | null): Scope {
+  return scopeOf(user, 'supervision.read');
+}
+
+function scoped<Q extends { where: (...a: any[]) => Q }>(q: Q, scope: Scope): Q {
+  if (scope === 'all') return q;
+  const ids = [...scope];
+  return ids.length ? q.where('department_id', 'in', ids) : q.where(sql<boolean>`1 = 0`);
+}
+
+export async function boundaries(db: Db, today = todayShanghai()): Promise<StatusBoundaries> {
+  await ensureCalendar(db);
+  return statusBoundaries(today, await getThresholds(db));
+}
+
+export interface DeptCounts {
+  departmentId: number | null;
+  counts: Record<Bucket, number>;
+  total: number;
+}
+
+/** Open clocks per department and status, computed from the due dates on `b.today`. */
+export async function countsByDepartment(db: Db, scope: Scope, b: StatusBoundaries): Promise<DeptCounts[]> {
+  const q = scoped(db.selectFrom('clocks').where('state', 'in', ['running', 'paused']), scope)
+    .select([
+      'department_id',
+      sql<number>`sum(case when state = 'paused' then 1 else 0 end)`.as('paused'),
+      sql<number>`sum(case when state = 'running' and due_date < ${b.seriousBefore} then 1 else 0 end)`.as('serious'),
+      sql<number>`sum(case when state = 'running' and due_date >= ${b.seriousBefore} and due_date < ${b.today} then 1 else 0 end)`.as('overdue'),
+      sql<number>`sum(case when state = 'running' and due_date = ${b.today} then 1 else 0 end)`.as('due_today'),
+      sql<number>`sum(case when state = 'running' and due_date > ${b.today} and due_date <= ${b.warnUntil} then 1 else 0 end)`.as('warning'),
+      sql<number>`sum(case when state = 'running' and due_date > ${b.warnUntil} then 1 else 0 end)`.as('normal'),
+    ])
+    .groupBy('department_id');
+  const rows = await q.execute();
+  return rows.map((r: any) => {
+    const counts: Record<Bucket, number> = { normal: Number(r.normal ?? 0), warning: Number(r.warning ?? 0), 'due-today': Number(r.due_today ?? 0), overdue: Number(r.overdue ?? 0), 'seriously-overdue': Number(r.serious ?? 0), paused: Number(r.paused ?? 0) };
+    return { departmentId: r.department_id, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+  });
+}
+
+export interface ClockRowView {
+  id: number;
+  subjectType: string;
+  subjectId: string;
+  title: string;
+  url: string;
+  departmentId: number | null;
+  rule: string;
+  start: string;
+  due: string;
+  provisional: boolean;
+  status: string;
+}
+
+/** Running clocks in warning or worse (optionally one status), most urgent first. */
+export async function attentionList(db: Db, scope: Scope, b: StatusBoundaries, opts: { status?: string; departmentId?: number; limit?: number; offset?: number } = {}): Promise<{ total: number; items: ClockRowView[] }> {
+  let q = scoped(db.selectFrom('clocks').where('state', '=', 'running'), scope);
+  if (opts.departmentId !== undefined) q = q.where('department_id', '=', opts.departmentId);
+  switch (opts.status) {
+    case 'seriously-overdue':
+      q = q.where('due_date', '<', b.seriousBefore);
+      break;
+    case 'overdue':
+      q = q.where('due_date', '>=', b.seriousBefore).where('due_date', '<', b.today);
+      break;
+    case 'due-today':
+      q = q.where('due_date', '=', b.today);
+      break;
+    case 'warning':
+      q = q.where('due_date', '>', b.today).where('due_date', '<=', b.warnUntil);
+      break;
+    case 'normal':
+      q = q.where('due_date', '>', b.warnUntil);
+      break;
+    default:
+      q = q.where('due_date', '<=', b.warnUntil);
+  }
+  const total = Number((await q.select(db.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const rows = await q.select(['id', 'subject_type', 'subject_id', 'title', 'url', 'department_id', 'rule_code', 'start_date', 'due_date', 'provisional']).orderBy('due_date').orderBy('id').limit(opts.limit ?? 100).offset(opts.offset ?? 0).execute();
+  return {
+    total,
+    items: rows.map((r) => ({ id: r.id, subjectType: r.subject_type, subjectId: r.subject_id, title: r.title, url: r.url, departmentId: r.department_id, rule: r.rule_code, start: r.start_date, due: r.due_date, provisional: !!Number(r.provisional), status: statusFor(r.due_date, b) })),
+  };
+}
+
+export async function trend(db: Db, scope: Scope, days = 30, today = todayShanghai()): Promise<{ day: string; counts: Record<string, number> }[]> {
+  const from = new Date(Date.parse(`${today}T00:00:00Z`) - days * 86400000).toISOString().slice(0, 10);
+  const rows = await scoped(db.selectFrom('supervision_snapshots').where('day', '>', from), scope)
+    .select(['day', 'status', sql<number>`sum(n)`.as('n')])
+    .groupBy(['day', 'status'])
+    .orderBy('day')
+    .execute();
+  const m = new Map<string, Record<string, number>>();
+  for (const r of rows) {
+    const c = m.get(r.day) ?? {};
+    c[r.status] = Number(r.n);
+    m.set(r.day, c);
+  }
+  return [...m.entries()].map(([day, counts]) => ({ day, counts }));
+}
+
+// ---- the scan -----------------------------------------------------------------------------
+
+export const SCAN_JOB = 'deadlines.scan';
+export const NOTIFY_JOB = 'supervision.notify';
+export const DIGEST_JOB = 'supervision.digest';
+
+export type Threshold = 'warning' | 'overdue';
+
+function thresholdOf(status: string): Threshold | null {
+  if (status === 'warning' || status === 'due-today') return 'warning';
+  if (status === 'overdue' || status === 'seriously-overdue') return 'overdue';
+  return null;
+}
+
+/**
+ * Finds status transitions of running clocks on `today`: stores the new status, enqueues one
+ * notification job per clock and threshold (idempotency key), and writes today's snapshot.
+ */
+export async function runScan(p: Platform, today = todayShanghai()): Promise<{ changed: number; notified: number }> {
+  const b = await boundaries(p.db, today);
+  let changed = 0;
+  let notified = 0;
+  // Clocks back above the warning line (extended, or calendar changed) return to normal.
+  await p.db.updateTable('clocks').set({ status: 'normal' }).where('state', '=', 'running').where('due_date', '>', b.warnUntil).where('status', '!=', 'normal').execute();
+  const rows = await p.db.selectFrom('clocks').select(['id', 'due_date', 'status']).where('state', '=', 'running').where('due_date', '<=', b.warnUntil).execute();
+  const moves = rows.map((r) => ({ id: r.id, old: r.status, now: statusFor(r.due_date, b) })).filter((x) => x.old !== x.now);
+  for (let i = 0; i < moves.length; i += 200) {
+    const batch = moves.slice(i, i + 200);
+    await p.tx(async (t) => {
+      for (const m of batch) {
+        await t.updateTable('clocks').set({ status: m.now, updated_at: new Date().toISOString() }).where('id', '=', m.id).execute();
+        changed++;
+        const th = thresholdOf(m.now);
+        if (th && thresholdOf(m.old) !== th) {
+          await p.jobs.enqueue(t, NOTIFY_JOB, { clockId: m.id, threshold: th }, { key: `notify:${m.id}:${th}` });
+          notified++;
+        }
+      }
+    });
+  }
+  await writeSnapshot(p, today, b);
+  return { changed, notified };
+}
+
+async function writeSnapshot(p: Platform, day: string, b: StatusBoundaries): Promise<void> {
+  const counts = await countsByDepartment(p.db, 'all', b);
+  await p.tx(async (t) => {
+    await t.deleteFrom('supervision_snapshots').where('day', '=', day).execute();
+    const values = counts.flatMap((c) => STATUS_BUCKETS.filter((s) => c.counts[s] > 0).map((s) => ({ day, department_id: c.departmentId ?? 0, status: s, n: c.counts[s] })));
+    for (let i = 0; i < values.length; i += 500) await t.insertInto('supervision_snapshots').values(values.slice(i, i + 500)).execute();
+  });
+}
+
+// ---- notifications --------------------------------------------------------------------------
+
+interface Recipient {
+  id: number;
+  email: string;
+  displayName: string;
+}
+
+async function responsibleStaff(db: Db, clock: { responsible_user_id: number | null; department_id: number | null }): Promise<Recipient[]> {
+  if (clock.responsible_user_id) {
+    const u = await db.selectFrom('users').select(['id', 'email', 'display_name']).where('id', '=', clock.responsible_user_id).where('active', '=', 1).executeTakeFirst();
+    if (u) return [{ id: u.id, email: u.email, displayName: u.display_name }];
+  }
+  if (clock.department_id == null) return [];
+  const rows = await db
+    .selectFrom('user_roles')
+    .innerJoin('users', 'users.id', 'user_roles.user_id')
+    .select(['users.id', 'users.email', 'users.display_name'])
+    .where('user_roles.department_id', '=', clock.department_id)
+    .where('user_roles.role', 'in', ['dept-admin', 'editor'])
+    .where('users.active', '=', 1)
+    .distinct()
+    .execute();
+  return rows.map((u) => ({ id: u.id, email: u.email, displayName: u.display_name }));
+}
+
+export async function supervisors(db: Db): Promise<Recipient[]> {
+  const rows = await db
+    .selectFrom('user_roles')
+    .innerJoin('users', 'users.id', 'user_roles.user_id')
+    .select(['users.id', 'users.email', 'users.display_name'])
+    .where('user_roles.role', '=', 'supervisor')
+    .where('users.active', '=', 1)
+    .distinct()
+    .execute();
+  return rows.map((u) => ({ id: u.id, email: u.email, displayName: u.display_name }));
+}
+
+const zh = (key: string, params?: Record<string, string | number>) => translate('zh-CN', key, params);
+
+/** Writes the inbox entries and enqueues the e-mails of one clock reaching one threshold (once). */
+export async function notify(p: Platform, clockId: number, threshold: Threshold): Promise<number> {
+  const clock = await p.db.selectFrom('clocks').selectAll().where('id', '=', clockId).executeTakeFirst();
+  if (!clock || clock.state !== 'running') return 0;
+  const staff = await responsibleStaff(p.db, clock);
+  const escalate = threshold === 'overdue' ? await supervisors(p.db) : [];
+  const base = p.config.publicUrl.replace(/\/$/, '');
+  const link = `/clocks/${clock.id}`;
+  const params = { title: clock.title, due: clock.due_date, rule: clock.rule_code };
+  const title = zh(`supervision.mail.${threshold}.subject`, params);
+  const body = zh(`supervision.mail.${threshold}.body`, params);
+  let n = 0;
+  await p.tx(async (t) => {
+    const seen = new Set<number>();
+    for (const [who, kind] of [...staff.map((u) => [u, threshold] as const), ...escalate.map((u) => [u, 'escalation'] as const)]) {
+      if (seen.has(who.id)) continue;
+      seen.add(who.id);
+      const r = await t
+        .insertInto('notifications')
+        .values({ user_id: who.id, kind, title, body, url: link, clock_id: clock.id, dedupe_key: `clock:${clock.id}:${threshold}`, created_at: new Date().toISOString(), read_at: null })
+        .onConflict((oc) => oc.columns(['user_id', 'dedupe_key']).doNothing())
+        .executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0) > 0) n++;
+      if (who.email) {
+        await enqueueMail(p, t, { to: who.email, subject: title, text: `${who.displayName}：\n\n${body}\n\n${base}${link}\n${clock.url ? `${base}${clock.url}\n` : ''}`, headers: { 'X-Gongkai-Clock': String(clock.id), 'X-Gongkai-Threshold': threshold } }, `notify:${clock.id}:${threshold}:${who.id}`);
+      }
+    }
+    await p.audit(t, { actor: 'system', action: `supervision.notify.${threshold}`, entity: 'clock', entityId: clock.id, details: { recipients: [...seen], escalated: escalate.length > 0 } });
+  });
+  return n;
+}
+
+/** The daily digest to supervisors (all departments) and department admins (their departments). */
+export async function digest(p: Platform, day = todayShanghai()): Promise<number> {
+  const b = await boundaries(p.db, day);
+  const base = p.config.publicUrl.replace(/\/$/, '');
+  const depts = new Map((await p.db.selectFrom('departments').select(['id', 'name']).execute()).map((d) => [d.id, d.name]));
+  const sups = await supervisors(p.db);
+  const admins = await p.db
+    .selectFrom('user_roles')
+    .innerJoin('users', 'users.id', 'user_roles.user_id')
+    .select(['users.id', 'users.email', 'users.display_name', 'user_roles.department_id'])
+    .where('user_roles.role', '=', 'dept-admin')
+    .where('users.active', '=', 1)
+    .execute();
+  const targets: { who: Recipient; scope: Scope }[] = sups.map((who) => ({ who, scope: 'all' as Scope }));
+  for (const a of admins) if (!sups.some((s) => s.id === a.id)) targets.push({ who: { id: a.id, email: a.email, displayName: a.display_name }, scope: new Set([a.department_id]) });
+  let sent = 0;
+  for (const { who, scope } of targets) {
+    if (!who.email) continue;
+    const counts = await countsByDepartment(p.db, scope, b);
+    const sum = (s: Bucket) => counts.reduce((n, c) => n + c.counts[s], 0);
+    const attention = sum('warning') + sum('due-today') + sum('overdue') + sum('seriously-overdue');
+    if (scope !== 'all' && attention === 0) continue;
+    const list = await attentionList(p.db, scope, b, { limit: 50 });
+    const lines = [
+      zh('supervision.digest.intro', { day }),
+      '',
+      ...STATUS_BUCKETS.map((s) => `${zh(`deadlines.status.${s}`)}：${sum(s)}`),
+      '',
+      ...list.items.map((i) => `[${zh(`deadlines.status.${i.status}`)}] ${i.due} ${depts.get(i.departmentId ?? -1) ?? ''} ${i.title} ${base}/clocks/${i.id}`),
+      '',
+      `${base}/admin/supervision`,
+    ];
+    await p.tx((t) => enqueueMail(p, t, { to: who.email, subject: zh('supervision.digest.subject', { day, n: attention }), text: lines.join('\n') }, `digest:${day}:${who.id}`));
+    sent++;
+  }
+  return sent;
+}
+
+// ---- inbox ----------------------------------------------------------------------------------
+
+export async function unreadCount(db: Db, userId: number): Promise<number> {
+  const r = await db.selectFrom('notifications').select(db.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function inbox(db: Db, userId: number, page: number, pageSize = 30) {
+  const total = Number((await db.selectFrom('notifications').select(db.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirst())?.n ?? 0);
+  const items = await db.selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute();
+  return { total, items };
+}
+
+export async function markRead(db: Db, userId: number, id?: number): Promise<void> {
+  let q = db.updateTable('notifications').set({ read_at: new Date().toISOString() }).where('user_id', '=', userId).where('read_at', 'is', null);
+  if (id !== undefined) q = q.where('id', '=', id);
+  await q.execute();
+}
+
+/** The time slot a scan belongs to (15 minutes): one scan per slot across all server instances. */
+export function scanSlot(now = new Date()): string {
+  const t = new Date(Math.floor(now.getTime() / (15 * 60000)) * 15 * 60000);
+  return t.toISOString().slice(0, 16);
+}
