@@ -2,5 +2,7 @@
 import type { GongkaiModule } from '../platform/module.js';
 import { platformModule } from '../platform/core/module.js';
 import { orgModule } from './org/module.js';
+import { calendarModule } from './calendar/module.js';
+import { supervisionModule } from './supervision/module.js';
 
-export const MODULES: GongkaiModule[] = [platformModule, orgModule];
+export const MODULES: GongkaiModule[] = [platformModule, orgModule, calendarModule, supervisionModule];
