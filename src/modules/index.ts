@@ -3,6 +3,8 @@ import type { GongkaiModule } from '../platform/module.js';
 import { platformModule } from '../platform/core/module.js';
 import { orgModule } from './org/module.js';
 import { calendarModule } from './calendar/module.js';
+import { catalogModule } from './catalog/module.js';
 import { supervisionModule } from './supervision/module.js';
+import { searchModule } from './search/module.js';
 
-export const MODULES: GongkaiModule[] = [platformModule, orgModule, calendarModule, supervisionModule];
+export const MODULES: GongkaiModule[] = [platformModule, orgModule, calendarModule, catalogModule, supervisionModule, searchModule];

@@ -1,0 +1,57 @@
+// The disclosure catalog (主动公开): hosts the publication spine (its tables, jobs and the
+// search source) and registers the first item type, 'document'.
+import type { GongkaiModule } from '../../platform/module.js';
+import { publicationMigrations, publicationJobs, registerIndexableSource, validityTimer } from '../../platform/publication/index.js';
+import { registerDocumentType } from './document.js';
+import { catalogMessages } from './messages.js';
+import { catalogApi } from './api.js';
+import { catalogPublic, catalogHome } from './public.js';
+import { catalogFeeds } from './feeds.js';
+import { catalogAdmin, catalogDashboard } from './admin.js';
+import { loadDemoCatalog, demoDocuments } from './demo.js';
+
+registerDocumentType();
+registerIndexableSource();
+
+export const catalogModule: GongkaiModule = {
+  name: 'catalog',
+  migrations: publicationMigrations,
+  messages: catalogMessages,
+  nav: {
+    public: [{ label: 'nav.catalog', href: '/catalog', order: 10 }],
+    admin: [{ label: 'nav.catalog_admin', href: '/admin/catalog', permission: 'content.read', order: 10 }],
+  },
+  jobs: (p) => publicationJobs(p),
+  async routes(app, p) {
+    await catalogApi(app, p);
+    await catalogPublic(app, p);
+    await catalogFeeds(app, p);
+    await catalogAdmin(app, p);
+    if (process.env.GONGKAI_BENCH === '1') {
+      app.get('/bench/constant', { config: { permission: 'public' } }, async (_req, reply) => reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send('ok\n'));
+    }
+  },
+  demo: loadDemoCatalog,
+  home: catalogHome,
+  dashboard: catalogDashboard,
+  background: (p) => validityTimer(p),
+  cli: {
+    demo: {
+      usage: 'demo --documents N [--seed S]   add N reproducible synthetic published documents',
+      async run(args, p) {
+        const i = args.indexOf('--documents');
+        const n = Number(args[i + 1]);
+        if (i < 0 || !Number.isInteger(n) || n < 1) {
+          process.stderr.write('usage: gongkai demo --documents N [--seed S]\n');
+          return 2;
+        }
+        const s = args.indexOf('--seed');
+        const seed = s >= 0 ? Number(args[s + 1]) || 42 : 42;
+        const t0 = Date.now();
+        const done = await demoDocuments(p, n, seed);
+        process.stdout.write(`added ${done} documents in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+        return 0;
+      },
+    },
+  },
+};

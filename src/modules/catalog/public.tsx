@@ -1,0 +1,574 @@
+// The public portal of the disclosure catalog: 公开目录 with filters, item pages (metadata
+// block, body, attachments, 政策解读, 历次版本 with SM3 hashes, print view, JSON-LD), 公开指南,
+// 法定主动公开内容, sitemap. Every page is cached by publication generation with an ETag.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import type { Platform } from '../../platform/platform.js';
+import { PublicLayout, Pager, Empty, Dl, Notice, renderHtml, type PageCtx } from '../../platform/render/index.js';
+import { notFound } from '../../platform/errors.js';
+import { cachedPublic } from '../../platform/publication/cache.js';
+import { itemType } from '../../platform/publication/registry.js';
+import { fileInfo, filePath, humanSize } from '../../platform/files/index.js';
+import { validateForm } from '../../platform/http/validation.js';
+import { createReadStream } from 'node:fs';
+import { departments, getPublic, listPublic, type ListItem, type PublicItem, type Filters } from './queries.js';
+import { ListQuery, filtersOf } from './api.js';
+import { CATEGORIES, CATEGORY_NAMES, GENRES, TOP_TOPICS, TOPICS, topicPath } from './taxonomy.js';
+import { sql } from 'kysely';
+
+const HTML = 'text/html; charset=utf-8';
+export const pageKey = (req: FastifyRequest) => `${req.url}|${req.locale}|${req.prefs.large ? 1 : 0}${req.prefs.contrast ? 1 : 0}${req.prefs.spacing ? 1 : 0}`;
+export const fmtDate = (s: string | null | undefined) => (s ? s.slice(0, 10) : '');
+export const validityLabel = (c: PageCtx, v: string) => c.t(`catalog.validity.${v}`);
+
+export function feedLinks(c: PageCtx, f: Partial<Filters>, title: string) {
+  const qs = new URLSearchParams(Object.entries({ department: f.department, topic: f.topic, q: f.q }).filter(([, v]) => v) as [string, string][]).toString();
+  const sfx = qs ? `?${qs}` : '';
+  return [
+    { href: `/catalog/feed.atom${sfx}`, type: 'application/atom+xml', title: `${title} (Atom)` },
+    { href: `/catalog/feed.rss${sfx}`, type: 'application/rss+xml', title: `${title} (RSS)` },
+    { href: `/catalog/feed.json${sfx}`, type: 'application/feed+json', title: `${title} (JSON Feed)` },
+  ];
+}
+
+export function ItemList({ c, items }: { c: PageCtx; items: ListItem[] }) {
+  if (!items.length) return <Empty>{c.t('catalog.none')}</Empty>;
+  return (
+    <ul class="doc-list">
+      {items.map((x) => (
+        <li>
+          <a href={x.url} class="doc-title">{x.title}</a>
+          <span class="doc-meta">
+            {x.docNo && <span>{x.docNo}</span>}
+            <span>{x.departmentName}</span>
+            <time datetime={fmtDate(x.publishedAt)}>{fmtDate(x.publishedAt)}</time>
+            {x.validity !== 'valid' && <span class={`validity ${x.validity}`}>{validityLabel(c, x.validity)}</span>}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function CatalogNav({ c, f, depts }: { c: PageCtx; f: Filters; depts: { code: string; name: string }[] }) {
+  const year = new Date().getUTCFullYear();
+  return (
+    <form method="get" action="/catalog" class="filters catalog-filters" aria-label={c.t('catalog.filter')}>
+      <div class="field">
+        <label for="f-q">{c.t('catalog.q')}</label>
+        <input id="f-q" name="q" type="search" maxLength={100} value={f.q ?? ''} />
+      </div>
+      <div class="field">
+        <label for="f-department">{c.t('catalog.department')}</label>
+        <select id="f-department" name="department">
+          <option value="">{c.t('catalog.all')}</option>
+          {depts.map((d) => <option value={d.code} selected={f.department === d.code}>{d.name}</option>)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-topic">{c.t('catalog.topic')}</label>
+        <select id="f-topic" name="topic">
+          <option value="">{c.t('catalog.all')}</option>
+          {TOPICS.map((t) => <option value={t.code} selected={f.topic === t.code}>{t.parent ? `— ${t.name}` : t.name}</option>)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-genre">{c.t('catalog.genre')}</label>
+        <select id="f-genre" name="genre">
+          <option value="">{c.t('catalog.all')}</option>
+          {GENRES.map((g) => <option value={g} selected={f.genre === g}>{g}</option>)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-year">{c.t('catalog.year')}</label>
+        <select id="f-year" name="year">
+          <option value="">{c.t('catalog.all')}</option>
+          {Array.from({ length: 12 }, (_, i) => year - i).map((y) => <option value={y} selected={f.year === y}>{y}</option>)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-category">{c.t('catalog.category')}</label>
+        <select id="f-category" name="category">
+          <option value="">{c.t('catalog.all')}</option>
+          {CATEGORIES.map((k) => <option value={k} selected={f.category === k}>{c.t(`cat.${k}`)}</option>)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-validity">{c.t('catalog.validity')}</label>
+        <select id="f-validity" name="validity">
+          <option value="">{c.t('catalog.all')}</option>
+          {['valid', 'expired', 'repealed'].map((v) => <option value={v} selected={f.validity === v}>{validityLabel(c, v)}</option>)}
+        </select>
+      </div>
+      <button type="submit">{c.t('common.filter')}</button>
+    </form>
+  );
+}
+
+export function MetaBlock({ c, pi }: { c: PageCtx; pi: PublicItem }) {
+  const x = pi.item;
+  const m = pi.version.meta;
+  return (
+    <table class="doc-metadata">
+      <caption class="visually-hidden">{c.t('catalog.metadata')}</caption>
+      <tbody>
+        <tr>
+          <th scope="row">{c.t('catalog.indexNo')}</th>
+          <td>{x.indexNo}</td>
+          <th scope="row">{c.t('catalog.topic')}</th>
+          <td>{topicPath(x.topic)}</td>
+        </tr>
+        <tr>
+          <th scope="row">{c.t('catalog.publisher')}</th>
+          <td>{[x.departmentName, ...pi.coPublishers.map((d) => d.name)].join('、')}</td>
+          <th scope="row">{c.t('catalog.genre')}</th>
+          <td>{x.genre}</td>
+        </tr>
+        <tr>
+          <th scope="row">{c.t('catalog.docNo')}</th>
+          <td>{x.docNo}</td>
+          <th scope="row">{c.t('catalog.validity')}</th>
+          <td>{validityLabel(c, x.validity)}</td>
+        </tr>
+        <tr>
+          <th scope="row">{c.t('catalog.writtenAt')}</th>
+          <td>{fmtDate(x.writtenAt)}</td>
+          <th scope="row">{c.t('catalog.publishedAt')}</th>
+          <td>{fmtDate(x.publishedAt)}</td>
+        </tr>
+        <tr>
+          <th scope="row">{c.t('catalog.title')}</th>
+          <td colSpan={3}>{x.title}</td>
+        </tr>
+        {m.summary && (
+          <tr>
+            <th scope="row">{c.t('catalog.summary')}</th>
+            <td colSpan={3}>{m.summary}</td>
+          </tr>
+        )}
+        {m.keywords.length > 0 && (
+          <tr>
+            <th scope="row">{c.t('catalog.keywords')}</th>
+            <td colSpan={3}>{m.keywords.join('；')}</td>
+          </tr>
+        )}
+        {(m.effectiveAt || m.expiresAt) && (
+          <tr>
+            <th scope="row">{c.t('catalog.effectiveAt')}</th>
+            <td>{fmtDate(m.effectiveAt)}</td>
+            <th scope="row">{c.t('catalog.expiresAt')}</th>
+            <td>{fmtDate(m.expiresAt)}</td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}
+
+function jsonLd(pi: PublicItem, base: string): string {
+  const x = pi.item;
+  const ld = {
+    '@context': 'https://schema.org',
+    '@type': 'DigitalDocument',
+    name: x.title,
+    identifier: x.indexNo,
+    url: `${base}${x.url}`,
+    datePublished: fmtDate(x.publishedAt),
+    dateCreated: fmtDate(x.writtenAt) || undefined,
+    dateModified: fmtDate(x.updatedAt),
+    expires: fmtDate(pi.version.meta.expiresAt) || undefined,
+    inLanguage: 'zh-CN',
+    genre: x.genre ?? undefined,
+    about: topicPath(x.topic) || undefined,
+    keywords: pi.version.meta.keywords.join(',') || undefined,
+    abstract: pi.version.meta.summary || undefined,
+    version: x.version,
+    publisher: { '@type': 'GovernmentOrganization', name: x.departmentName },
+  };
+  return JSON.stringify(ld).replace(/</g, '\\u003c');
+}
+
+/** The item as the public sees it (also the staff preview). */
+export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; preview?: boolean }) {
+  const x = pi.item;
+  const type = itemType(x.type);
+  return (
+    <article class="doc" aria-labelledby="doc-title">
+      <MetaBlock c={c} pi={pi} />
+      <h1 id="doc-title" class="doc-heading">{x.title}</h1>
+      {x.docNo && <p class="doc-no">{x.docNo}</p>}
+      {x.validity !== 'valid' && (
+        <Notice kind="warning">
+          {c.t(`catalog.validity_notice.${x.validity}`, { date: fmtDate(pi.validityChangedAt ?? pi.version.meta.expiresAt) })}
+        </Notice>
+      )}
+      {type.render(pi.data, c, { id: x.id })}
+      {pi.data.attachments.length > 0 && (
+        <section class="doc-attachments" aria-labelledby="att-h">
+          <h2 id="att-h">{c.t('catalog.attachments')}</h2>
+          <ul>
+            {pi.data.attachments.map((a) => (
+              <li>
+                <a href={`/catalog/items/${x.id}/files/${a.hash}`} download={a.name}>{a.name}</a> <span class="size">（{humanSize(a.size)}）</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {pi.interprets.length > 0 && (
+        <section aria-labelledby="interprets-h">
+          <h2 id="interprets-h">{c.t('catalog.interprets')}</h2>
+          <ItemList c={c} items={pi.interprets} />
+        </section>
+      )}
+      {pi.interpretations.length > 0 && (
+        <section aria-labelledby="interp-h">
+          <h2 id="interp-h">{c.t('catalog.interpretations')}</h2>
+          <ItemList c={c} items={pi.interpretations} />
+        </section>
+      )}
+      {pi.related.length > 0 && (
+        <section aria-labelledby="rel-h">
+          <h2 id="rel-h">{c.t('catalog.related')}</h2>
+          <ItemList c={c} items={pi.related} />
+        </section>
+      )}
+      {!preview && (
+        <section class="doc-versions" aria-labelledby="ver-h">
+          <h2 id="ver-h">{c.t('catalog.versions')}</h2>
+          <p class="hint">{c.t('catalog.versions_hint')}</p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{c.t('catalog.version')}</th>
+                <th scope="col">{c.t('catalog.publishedAt')}</th>
+                <th scope="col">{c.t('catalog.change_note')}</th>
+                <th scope="col">{c.t('catalog.hash')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pi.versions.map((v) => (
+                <tr>
+                  <td>
+                    <a href={`/catalog/items/${x.id}/versions/${v.version}.json`}>v{v.version}</a>
+                  </td>
+                  <td>{fmtDate(v.publishedAt)}</td>
+                  <td>{v.changeNote || (v.version === 1 ? c.t('catalog.first_version') : '')}</td>
+                  <td>
+                    <code class="hash">{v.hash}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            <a href={`/catalog/items/${x.id}/print`}>{c.t('catalog.print')}</a>
+          </p>
+        </section>
+      )}
+    </article>
+  );
+}
+
+function WithdrawnPage({ c, pi }: { c: PageCtx; pi: PublicItem }) {
+  return (
+    <PublicLayout c={c} title={c.t('catalog.withdrawn_title')}>
+      <h1>{c.t('catalog.withdrawn_title')}</h1>
+      <Notice kind="warning">{c.t('catalog.withdrawn_notice', { date: fmtDate(pi.withdrawnAt), indexNo: pi.item.indexNo })}</Notice>
+      <p>
+        <a href="/catalog">{c.t('catalog.title_list')}</a>
+      </p>
+    </PublicLayout>
+  );
+}
+
+function idParam(s: string): number {
+  if (!/^\d{1,9}$/.test(s)) throw notFound();
+  return Number(s);
+}
+
+export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<void> {
+  app.get<{ Querystring: Record<string, string> }>('/catalog', { config: { permission: 'public' } }, async (req, reply) =>
+    cachedPublic(p.db, req, reply, pageKey(req), async () => {
+      const c = req.ctx(reply);
+      const clean = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
+      const v = validateForm(ListQuery, clean, req.locale);
+      const q = v.ok ? v.value : {};
+      const f = filtersOf(q);
+      const page = q.page ?? 1;
+      const pageSize = 20;
+      const [r, depts] = await Promise.all([listPublic(p.db, f, { page, pageSize }), departments(p.db)]);
+      const params = Object.fromEntries(Object.entries(f).filter(([, x]) => x != null && x !== '').map(([k, x]) => [k, String(x)]));
+      const href = (n: number) => `/catalog?${new URLSearchParams({ ...params, page: String(n) })}`;
+      return {
+        type: HTML,
+        body: renderHtml(
+          <PublicLayout c={c} title={c.t('catalog.title_list')} feeds={feedLinks(c, f, c.t('catalog.feed_title'))}>
+            <h1>{c.t('catalog.title_list')}</h1>
+            <nav class="tabs catalog-tabs" aria-label={c.t('catalog.sections')}>
+              <a href="/catalog" aria-current="page">{c.t('catalog.title_list')}</a>
+              <a href="/catalog/guide">{c.t('catalog.guide')}</a>
+              <a href="/catalog/statutory">{c.t('catalog.statutory')}</a>
+            </nav>
+            {!v.ok && <Notice kind="error">{c.t('err.validation')}</Notice>}
+            <div class="catalog-layout">
+              <CatalogNav c={c} f={f} depts={depts.filter((d) => d.active)} />
+              <section aria-labelledby="results-h">
+                <h2 id="results-h">{c.t('catalog.results', { total: r.total })}</h2>
+                <ItemList c={c} items={r.items} />
+                <Pager c={c} page={page} pageSize={pageSize} total={r.total} href={href} />
+                <p class="feeds">
+                  {c.t('catalog.subscribe')}：<a href={feedLinks(c, f, '')[0].href}>Atom</a> · <a href={feedLinks(c, f, '')[1].href}>RSS</a> · <a href={feedLinks(c, f, '')[2].href}>JSON Feed</a>
+                </p>
+              </section>
+            </div>
+          </PublicLayout>,
+        ),
+      };
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>('/catalog/items/:id', { config: { permission: 'public' } }, async (req, reply) =>
+    cachedPublic(p.db, req, reply, pageKey(req), async () => {
+      const c = req.ctx(reply);
+      const pi = await getPublic(p.db, idParam(req.params.id));
+      if (!pi) throw notFound();
+      if (pi.status === 'withdrawn') return { status: 410, type: HTML, body: renderHtml(<WithdrawnPage c={c} pi={pi} />) };
+      const base = p.config.publicUrl ?? '';
+      return {
+        type: HTML,
+        body: renderHtml(
+          <PublicLayout c={c} title={pi.item.title} description={pi.version.meta.summary || undefined} feeds={feedLinks(c, { department: pi.item.department }, c.t('catalog.feed_dept', { name: pi.item.departmentName }))}>
+            <nav class="breadcrumb" aria-label={c.t('catalog.breadcrumb')}>
+              <a href="/catalog">{c.t('catalog.title_list')}</a> › <a href={`/catalog?department=${pi.item.department}`}>{pi.item.departmentName}</a>
+            </nav>
+            <ItemBody c={c} pi={pi} />
+            <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd(pi, base) }} />
+          </PublicLayout>,
+        ),
+      };
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>('/catalog/items/:id/print', { config: { permission: 'public' } }, async (req, reply) =>
+    cachedPublic(p.db, req, reply, pageKey(req), async () => {
+      const c = req.ctx(reply);
+      const pi = await getPublic(p.db, idParam(req.params.id));
+      if (!pi || pi.status !== 'public') throw notFound();
+      return {
+        type: HTML,
+        body: renderHtml(
+          <html lang={c.locale}>
+            <head>
+              <meta charset="utf-8" />
+              <meta name="viewport" content="width=device-width, initial-scale=1" />
+              <title>{pi.item.title}</title>
+              <link rel="stylesheet" href="/static/site.css" />
+            </head>
+            <body class="print-view">
+              <main id="main">
+                <p class="print-gov">{c.gov.name}</p>
+                <ItemBody c={c} pi={pi} preview />
+                <p class="print-foot">
+                  {c.t('catalog.hash')} (v{pi.item.version}, SM3): <code>{pi.item.hash}</code>
+                </p>
+              </main>
+            </body>
+          </html>,
+        ),
+      };
+    }),
+  );
+
+  app.get<{ Params: { id: string; v: string } }>('/catalog/items/:id/versions/:v', { config: { permission: 'public' } }, async (req, reply) => {
+    const m = /^(\d{1,6})\.json$/.exec(req.params.v);
+    if (!m) throw notFound();
+    const id = idParam(req.params.id);
+    const item = await p.db.selectFrom('pub_items').select(['public']).where('id', '=', id).executeTakeFirst();
+    if (!item?.public) throw notFound();
+    const v = await p.db.selectFrom('pub_versions').select(['canonical', 'hash']).where('item_id', '=', id).where('version', '=', Number(m[1])).where('canonical', 'is not', null).executeTakeFirst();
+    if (!v) throw notFound();
+    return reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="item-${id}-v${m[1]}.json"`)
+      .header('x-content-sm3', v.hash!)
+      .header('cache-control', 'public, max-age=86400, immutable')
+      .send(v.canonical);
+  });
+
+  app.get<{ Params: { id: string; hash: string } }>('/catalog/items/:id/files/:hash', { config: { permission: 'public' } }, async (req, reply) => {
+    const pi = await getPublic(p.db, idParam(req.params.id));
+    const att = pi?.status === 'public' ? pi.data.attachments.find((a) => a.hash === req.params.hash) : undefined;
+    const info = att ? await fileInfo(p.db, att.hash) : null;
+    if (!att || !info) throw notFound();
+    return reply
+      .header('content-type', info.mime)
+      .header('content-length', info.size)
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(att.name)}`)
+      .header('cache-control', 'public, max-age=86400, immutable')
+      .header('x-content-type-options', 'nosniff')
+      .send(createReadStream(filePath(p.config.dataDir, info.hash)));
+  });
+
+  // 公开指南 (Art. 12): from department data plus editable text.
+  app.get('/catalog/guide', { config: { permission: 'public' } }, async (req, reply) =>
+    cachedPublic(p.db, req, reply, pageKey(req), async () => {
+      const c = req.ctx(reply);
+      const depts = (await departments(p.db)).filter((d) => d.active);
+      return {
+        type: HTML,
+        body: renderHtml(
+          <PublicLayout c={c} title={c.t('catalog.guide')}>
+            <h1>{c.t('catalog.guide')}</h1>
+            <p>{c.t('catalog.guide_intro')}</p>
+            <ul class="tiles">
+              {depts.map((d) => (
+                <li>
+                  <a href={`/catalog/guide/${d.code}`}>{d.name}</a>
+                </li>
+              ))}
+            </ul>
+          </PublicLayout>,
+        ),
+      };
+    }),
+  );
+
+  app.get<{ Params: { code: string } }>('/catalog/guide/:code', { config: { permission: 'public' } }, async (req, reply) =>
+    cachedPublic(p.db, req, reply, pageKey(req), async () => {
+      const c = req.ctx(reply);
+      const d = (await departments(p.db)).find((x) => x.code === req.params.code && x.active);
+      if (!d) throw notFound();
+      const text = (await p.db.selectFrom('settings').select('value').where('key', '=', `catalog.guide.${d.id}`).executeTakeFirst())?.value ?? '';
+      const counts = await p.db.selectFrom('pub_items').select(['category', (eb) => eb.fn.countAll<number>().as('n')]).where('public', '=', 1).where('department_id', '=', d.id).groupBy('category').execute();
+      return {
+        type: HTML,
+        body: renderHtml(
+          <PublicLayout c={c} title={`${d.name} ${c.t('catalog.guide')}`} feeds={feedLinks(c, { department: d.code }, c.t('catalog.feed_dept', { name: d.name }))}>
+            <h1>
+              {d.name} {c.t('catalog.guide')}
+            </h1>
+            <section aria-labelledby="g1">
+              <h2 id="g1">{c.t('catalog.guide.contact')}</h2>
+              <Dl
+                rows={[
+                  [c.t('catalog.guide.office'), `${d.name}`],
+                  [c.t('footer.address'), d.address],
+                  [c.t('catalog.guide.hours'), d.officeHours],
+                  [c.t('footer.phone'), d.phone],
+                  [c.t('catalog.guide.fax'), d.fax || '—'],
+                  [c.t('catalog.guide.email'), d.email],
+                ]}
+              />
+            </section>
+            <section aria-labelledby="g2">
+              <h2 id="g2">{c.t('catalog.guide.proactive')}</h2>
+              <p>{c.t('catalog.guide.proactive_text')}</p>
+              <ul>
+                {counts.map((r) => (
+                  <li>
+                    <a href={`/catalog?department=${d.code}&category=${r.category}`}>{c.t(`cat.${r.category}`)}</a>（{Number(r.n)}）
+                  </li>
+                ))}
+              </ul>
+            </section>
+            <section aria-labelledby="g3">
+              <h2 id="g3">{c.t('catalog.guide.request')}</h2>
+              <p>{c.t('catalog.guide.request_text')}</p>
+            </section>
+            {text && (
+              <section aria-labelledby="g4" class="guide-text">
+                <h2 id="g4">{c.t('catalog.guide.more')}</h2>
+                {text.split(/\n+/).map((para) => <p>{para}</p>)}
+              </section>
+            )}
+            <p>
+              <a href={`/catalog?department=${d.code}`}>{c.t('catalog.dept_catalog', { name: d.name })}</a>
+            </p>
+          </PublicLayout>,
+        ),
+      };
+    }),
+  );
+
+  // 法定主动公开内容: the Art. 20/21 categories with their items.
+  app.get('/catalog/statutory', { config: { permission: 'public' } }, async (req, reply) =>
+    cachedPublic(p.db, req, reply, pageKey(req), async () => {
+      const c = req.ctx(reply);
+      const counts = new Map((await p.db.selectFrom('pub_items').select(['category', (eb) => eb.fn.countAll<number>().as('n')]).where('public', '=', 1).groupBy('category').execute()).map((r) => [r.category, Number(r.n)]));
+      return {
+        type: HTML,
+        body: renderHtml(
+          <PublicLayout c={c} title={c.t('catalog.statutory')}>
+            <h1>{c.t('catalog.statutory')}</h1>
+            <p>{c.t('catalog.statutory_intro')}</p>
+            <ol class="statutory">
+              {CATEGORIES.map((k) => (
+                <li>
+                  <a href={`/catalog?category=${k}`}>{c.t(`cat.${k}`)}</a> <span class="count">（{counts.get(k) ?? 0}）</span>
+                </li>
+              ))}
+            </ol>
+            <h2>{c.t('catalog.by_topic')}</h2>
+            <ul class="tiles">
+              {TOP_TOPICS.map((t) => (
+                <li>
+                  <a href={`/catalog?topic=${t.code}`}>{t.name}</a>
+                </li>
+              ))}
+            </ul>
+          </PublicLayout>,
+        ),
+      };
+    }),
+  );
+
+  // sitemap.xml: an index of page sitemaps (≤ 40,000 URLs each).
+  const PER = 40000;
+  app.get('/sitemap.xml', { config: { permission: 'public' } }, async (req, reply) =>
+    cachedPublic(p.db, req, reply, 'sitemap', async () => {
+      const base = (p.config.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/$/, '');
+      const n = Number((await p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('public', '=', 1).executeTakeFirst())?.n ?? 0);
+      const parts = [`<sitemap><loc>${base}/sitemap-pages.xml</loc></sitemap>`];
+      for (let i = 0; i * PER < n; i++) parts.push(`<sitemap><loc>${base}/sitemap-items-${i + 1}.xml</loc></sitemap>`);
+      return { type: 'application/xml; charset=utf-8', body: `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${parts.join('')}</sitemapindex>\n` };
+    }),
+  );
+  app.get<{ Params: { part: string } }>('/sitemap-:part', { config: { permission: 'public' } }, async (req, reply) =>
+    cachedPublic(p.db, req, reply, `sitemap-${req.params.part}`, async () => {
+      const base = (p.config.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/$/, '');
+      const urls: string[] = [];
+      if (req.params.part === 'pages.xml') {
+        urls.push(`${base}/`, `${base}/catalog`, `${base}/catalog/guide`, `${base}/catalog/statutory`);
+        for (const d of await departments(p.db)) if (d.active) urls.push(`${base}/catalog/guide/${d.code}`);
+        return { type: 'application/xml; charset=utf-8', body: urlset(urls.map((u) => ({ loc: u }))) };
+      }
+      const m = /^items-(\d{1,4})\.xml$/.exec(req.params.part);
+      if (!m) throw notFound();
+      const rows = await p.db.selectFrom('pub_items').select(['id', 'published_at']).where('public', '=', 1).orderBy('id').limit(PER).offset((Number(m[1]) - 1) * PER).execute();
+      if (!rows.length) throw notFound();
+      return { type: 'application/xml; charset=utf-8', body: urlset(rows.map((r) => ({ loc: `${base}/catalog/items/${r.id}`, lastmod: fmtDate(r.published_at) }))) };
+    }),
+  );
+  void sql;
+}
+
+function urlset(urls: { loc: string; lastmod?: string }[]): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.map((u) => `<url><loc>${esc(u.loc)}</loc>${u.lastmod ? `<lastmod>${u.lastmod}</lastmod>` : ''}</url>`).join('')}</urlset>\n`;
+}
+
+/** The home page section: the latest items. */
+export async function catalogHome(p: Platform, c: PageCtx): Promise<VNode | null> {
+  const r = await listPublic(p.db, {}, { page: 1, pageSize: 8, count: false });
+  if (!r.items.length) return null;
+  return (
+    <section class="home-catalog" aria-labelledby="home-latest">
+      <h2 id="home-latest">{c.t('catalog.latest')}</h2>
+      <ItemList c={c} items={r.items} />
+      <p>
+        <a href="/catalog">{c.t('catalog.more')}</a> · <a href="/catalog/feed.atom">Atom</a> · <a href="/catalog/feed.rss">RSS</a>
+      </p>
+    </section>
+  );
+}

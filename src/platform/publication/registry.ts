@@ -1,0 +1,96 @@
+// The item-type registry of the publication spine. A module registers a type once (at import
+// time); the spine then gives items of that type the review workflow, immutable versions,
+// 索引号, audit events, search indexing, feeds and channel delivery.
+import type { VNode } from 'preact';
+import type { TSchema } from '@sinclair/typebox';
+import type { PageCtx } from '../render/context.js';
+import type { Db } from '../db/index.js';
+
+/** The metadata every published item carries (REGULATIONS.md §3), whatever its type. */
+export interface ItemMeta {
+  title: string;
+  /** 文号, e.g. 示范新区发〔2025〕12号 ('' when none). */
+  docNo: string;
+  /** 主题分类 code (State Council topic classification), e.g. '0203'. */
+  topic: string | null;
+  /** 体裁/公文种类, e.g. 通知. */
+  genre: string | null;
+  /** Art. 20 category code, e.g. 'a20-01'. */
+  category: string | null;
+  /** 成文日期 YYYY-MM-DD. */
+  writtenAt: string | null;
+  effectiveAt: string | null;
+  expiresAt: string | null;
+  keywords: string[];
+  /** 内容概述. */
+  summary: string;
+  /** 公开方式. */
+  disclosure: 'proactive' | 'on_request' | 'not_public';
+  /** Legal ground when not proactively disclosed. */
+  disclosureGround: string;
+  /** Co-publishing department codes (联合发文). */
+  coPublishers: string[];
+  /** 定时发布: publish at this instant (ISO) once signed; null = immediately. */
+  publishAt: string | null;
+  /** When the information was formed or changed (Art. 26 clock start), YYYY-MM-DD. */
+  formedAt: string;
+}
+
+export interface ItemLink {
+  to: number;
+  kind: 'related' | 'interprets';
+}
+
+export interface ItemType<D = any> {
+  /** Type name, e.g. 'document', 'penalty', 'list-edition'. */
+  type: string;
+  /** TypeBox schema of the type's payload. */
+  schema: TSchema;
+  /** Art. 20 category used when the item names none. */
+  category: string;
+  /** Normalises the payload and checks the metadata (e.g. sanitises HTML). Returns field errors (message keys). */
+  prepare?(data: D, meta: ItemMeta): { data: D; fields: Record<string, string> } | Promise<{ data: D; fields: Record<string, string> }>;
+  /** Plain text of the payload for search (attachments' text included). */
+  searchText(data: D, meta: ItemMeta, db: Db): string | Promise<string>;
+  /** The public rendering of the payload (the body block of the item page). */
+  render(data: D, c: PageCtx, item: { id: number }): VNode<any>;
+  /** Public URL path of an item of this type. */
+  url(id: number): string;
+  /** Links from this item to others (related items, 政策解读 → policy). */
+  links?(data: D): ItemLink[];
+}
+
+const types = new Map<string, ItemType>();
+
+export function registerItemType<D>(t: ItemType<D>): void {
+  types.set(t.type, t as ItemType);
+}
+
+export function itemType(type: string): ItemType {
+  const t = types.get(type);
+  if (!t) throw new Error(`unknown item type ${type}`);
+  return t;
+}
+
+export function itemTypes(): ItemType[] {
+  return [...types.values()];
+}
+
+/** Delivery channels: each gets a job kind `publication.deliver.<name>` enqueued with every publication event. */
+export type PublicationEvent = 'published' | 'changed' | 'withdrawn' | 'expired' | 'repealed';
+export interface DeliveryPayload {
+  id: number;
+  version: number | null;
+  event: PublicationEvent;
+}
+const channels = new Set<string>();
+export function registerChannel(name: string): string {
+  channels.add(name);
+  return channelJob(name);
+}
+export function channelJob(name: string): string {
+  return `publication.deliver.${name}`;
+}
+export function deliveryChannels(): string[] {
+  return [...channels];
+}

@@ -1,0 +1,186 @@
+// Tables of the publication spine and of the file store (augmenting the platform's Database).
+import type { Generated } from 'kysely';
+import type { GkMigration } from '../db/migrate.js';
+import { withId } from '../db/migrate.js';
+
+export interface PubItemTable {
+  id: Generated<number>;
+  type: string;
+  department_id: number;
+  /** 索引号: assigned at first publication, never changed. */
+  index_no: string | null;
+  /** Workflow status of the newest version: draft | secrecy_review | review | signing | scheduled | published | withdrawn */
+  status: string;
+  /** 1 while a published version is online (not withdrawn). */
+  public: number;
+  published_version: number | null;
+  latest_version: number;
+  // Denormalised metadata of the published version (listing, filters, feeds).
+  title: string;
+  doc_no: string;
+  topic: string | null;
+  genre: string | null;
+  category: string | null;
+  written_at: string | null;
+  effective_at: string | null;
+  expires_at: string | null;
+  validity: string; // valid | expired | repealed
+  year: number | null;
+  summary: string;
+  /** Plain text for staff/API `q` filters (title, 文号, keywords, summary). */
+  search_text: string;
+  /** When the information was formed or (last) changed (Art. 26 clock start), YYYY-MM-DD. */
+  formed_at: string;
+  first_published_at: string | null;
+  published_at: string | null; // of the current published version
+  withdrawn_at: string | null;
+  withdraw_reason: string | null;
+  validity_changed_at: string | null;
+  validity_reason: string | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PubVersionTable {
+  id: Generated<number>;
+  item_id: number;
+  version: number;
+  state: string; // draft | secrecy_review | review | signing | scheduled | published | superseded
+  meta: string; // JSON: common metadata
+  data: string; // JSON: the type's payload
+  change_note: string;
+  author_id: number | null;
+  approvals: string; // JSON [{stage, userId, username, at}]
+  reject_reason: string | null;
+  publish_at: string | null;
+  hash: string | null;
+  canonical: string | null;
+  published_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PubCounterTable {
+  prefix: string;
+  year: number;
+  n: number;
+}
+
+export interface PubLinkTable {
+  from_id: number;
+  to_id: number;
+  kind: string; // related | interprets
+}
+
+export interface PubStateTable {
+  id: number;
+  generation: number;
+}
+
+export interface FileTable {
+  hash: string;
+  size: number;
+  mime: string;
+  ext: string;
+  text: string;
+  created_at: string;
+}
+
+declare module '../db/schema.js' {
+  interface Database {
+    pub_items: PubItemTable;
+    pub_versions: PubVersionTable;
+    pub_counters: PubCounterTable;
+    pub_links: PubLinkTable;
+    pub_state: PubStateTable;
+    files: FileTable;
+  }
+}
+
+export const publicationMigrations: GkMigration[] = [
+  {
+    name: '2001-publication',
+    async up(db, dialect) {
+      await withId(db.schema.createTable('pub_items'), dialect)
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('department_id', 'integer', (c) => c.notNull().references('departments.id'))
+        .addColumn('index_no', 'text', (c) => c.unique())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('public', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('published_version', 'integer')
+        .addColumn('latest_version', 'integer', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('doc_no', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('topic', 'text')
+        .addColumn('genre', 'text')
+        .addColumn('category', 'text')
+        .addColumn('written_at', 'text')
+        .addColumn('effective_at', 'text')
+        .addColumn('expires_at', 'text')
+        .addColumn('validity', 'text', (c) => c.notNull().defaultTo('valid'))
+        .addColumn('year', 'integer')
+        .addColumn('summary', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('search_text', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('formed_at', 'text', (c) => c.notNull())
+        .addColumn('first_published_at', 'text')
+        .addColumn('published_at', 'text')
+        .addColumn('withdrawn_at', 'text')
+        .addColumn('withdraw_reason', 'text')
+        .addColumn('validity_changed_at', 'text')
+        .addColumn('validity_reason', 'text')
+        .addColumn('created_by', 'integer')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('pub_items_public_pub').on('pub_items').columns(['public', 'first_published_at', 'id']).execute();
+      await db.schema.createIndex('pub_items_dept').on('pub_items').columns(['department_id', 'public', 'first_published_at']).execute();
+      await db.schema.createIndex('pub_items_topic').on('pub_items').columns(['topic', 'public']).execute();
+      await db.schema.createIndex('pub_items_status').on('pub_items').columns(['status', 'department_id']).execute();
+      await withId(db.schema.createTable('pub_versions'), dialect)
+        .addColumn('item_id', 'integer', (c) => c.notNull().references('pub_items.id'))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('meta', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('change_note', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('author_id', 'integer')
+        .addColumn('approvals', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('reject_reason', 'text')
+        .addColumn('publish_at', 'text')
+        .addColumn('hash', 'text')
+        .addColumn('canonical', 'text')
+        .addColumn('published_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('pub_versions_item_version', ['item_id', 'version'])
+        .execute();
+      await db.schema
+        .createTable('pub_counters')
+        .addColumn('prefix', 'text', (c) => c.notNull())
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pub_counters_pk', ['prefix', 'year'])
+        .execute();
+      await db.schema
+        .createTable('pub_links')
+        .addColumn('from_id', 'integer', (c) => c.notNull().references('pub_items.id'))
+        .addColumn('to_id', 'integer', (c) => c.notNull().references('pub_items.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pub_links_pk', ['from_id', 'to_id', 'kind'])
+        .execute();
+      await db.schema.createIndex('pub_links_to').on('pub_links').columns(['to_id']).execute();
+      await db.schema.createTable('pub_state').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('generation', 'integer', (c) => c.notNull()).execute();
+      await db.insertInto('pub_state').values({ id: 1, generation: 1 }).execute();
+      await db.schema
+        .createTable('files')
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('mime', 'text', (c) => c.notNull())
+        .addColumn('ext', 'text', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+];

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeEnv, type TestEnv } from '../helpers.js';
+import { sm3 } from '../../src/platform/hash.js';
+import { runScheduled, runValidity } from '../../src/platform/publication/service.js';
+import { createUser } from '../../src/modules/org/service.js';
+import { DOC, draft, publish, step } from './helpers.js';
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await makeEnv({ demo: true });
+  // one person holding every role in 党政办 (for separation-of-duties checks)
+  await createUser(env.p, 'cli', { username: 'dzb-all', password: 'Demo-2026-gongkai', department: 'dzb', roles: ['editor', 'reviewer', 'approver'] });
+}, 120_000);
+afterAll(() => env?.close());
+
+describe('review workflow', () => {
+  it('runs draft → secrecy_review → review → signing → published with a 索引号, audit events and a verifiable hash', async () => {
+    const id = await draft(env);
+    expect((await env.api('GET', `/api/v1/documents/${id}`)).statusCode).toBe(404);
+    expect((await env.api('GET', `/catalog/items/${id}`)).statusCode).toBe(404);
+    const seen: string[] = [];
+    for (const [who, action] of [['dzb-editor', 'submit'], ['dzb-reviewer', 'approve'], ['dzb-reviewer2', 'approve'], ['dzb-approver', 'approve']]) {
+      const r = await step(env, id, who, action);
+      expect(r.statusCode, r.body).toBe(200);
+      seen.push(r.json().status);
+      if (action !== 'approve' || seen.length < 4) expect((await env.api('GET', `/api/v1/documents/${id}`)).statusCode).toBe(404);
+    }
+    expect(seen).toEqual(['secrecy_review', 'review', 'signing', 'published']);
+    const pub = await env.api('GET', `/api/v1/documents/${id}`);
+    expect(pub.statusCode).toBe(200);
+    const doc = pub.json();
+    expect(doc.indexNo).toMatch(/^552013579\/\d{4}-\d{5}$/);
+    expect(doc).toMatchObject({ title: DOC.title, docNo: DOC.docNo, department: 'dzb', topic: '0203', genre: '通知', writtenAt: '2026-03-02', validity: 'valid', version: 1 });
+    // by 索引号 too
+    expect((await env.api('GET', `/api/v1/documents/${encodeURIComponent(doc.indexNo)}`)).json().id).toBe(id);
+    // anyone can recompute the hash from the canonical download
+    const canon = await env.api('GET', `/catalog/items/${id}/versions/1.json`);
+    expect(canon.statusCode).toBe(200);
+    expect(sm3(canon.rawPayload)).toBe(doc.hash);
+    expect(JSON.parse(canon.body).meta.title).toBe(DOC.title);
+    const page = await env.api('GET', `/catalog/items/${id}`);
+    expect(page.body).toContain(doc.hash);
+    expect(page.body).toContain(doc.indexNo);
+    const events = await env.p.db.selectFrom('audit_events').select('action').where('entity', '=', 'pub_item').where('entity_id', '=', String(id)).orderBy('seq').execute();
+    expect(events.map((e) => e.action)).toEqual(['publication.create', 'publication.submit', 'publication.approve', 'publication.approve', 'publication.approve', 'publication.publish']);
+    const jobs = await env.p.db.selectFrom('jobs').select(['kind', 'payload']).where('kind', 'in', ['search.sync', 'publication.deliver.feeds']).execute();
+    expect(jobs.some((j) => j.kind === 'search.sync' && JSON.parse(j.payload).id === id)).toBe(true);
+    expect(jobs.some((j) => j.kind === 'publication.deliver.feeds' && JSON.parse(j.payload).id === id)).toBe(true);
+  });
+
+  it('refuses forbidden transitions with clear errors', async () => {
+    const id = await draft(env);
+    let r = await step(env, id, 'dzb-reviewer', 'approve');
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error.message).toContain('草稿');
+    r = await step(env, id, 'dzb-editor', 'withdraw', 'x');
+    expect(r.statusCode).toBe(403);
+    r = await step(env, id, 'dzb-approver', 'withdraw', 'x');
+    expect(r.statusCode).toBe(409);
+    r = await step(env, id, 'dzb-approver', 'repeal', 'x');
+    expect(r.statusCode).toBe(409);
+    r = await step(env, id, 'dzb-reviewer', 'submit');
+    expect(r.statusCode).toBe(403);
+    expect((await step(env, id, 'dzb-editor', 'submit')).statusCode).toBe(200);
+    r = await step(env, id, 'dzb-editor', 'submit');
+    expect(r.statusCode).toBe(409);
+    // an editor cannot do secrecy review, a reviewer cannot sign
+    r = await step(env, id, 'dzb-editor', 'approve');
+    expect(r.statusCode).toBe(403);
+    expect(r.json().error.message).toContain('保密审查');
+    // rejecting needs a reason
+    r = await step(env, id, 'dzb-reviewer', 'reject');
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.fields.reason).toBeTruthy();
+    expect((await step(env, id, 'dzb-reviewer', 'approve')).statusCode).toBe(200);
+    expect((await step(env, id, 'dzb-reviewer2', 'approve')).statusCode).toBe(200);
+    r = await step(env, id, 'dzb-reviewer2', 'approve');
+    expect(r.statusCode).toBe(403);
+    expect(r.json().error.message).toContain('签发');
+    // editing while under review is refused
+    r = await env.api('PATCH', `/api/v1/documents/${id}`, { as: 'dzb-editor', body: { title: '改' } });
+    expect(r.statusCode).toBe(409);
+    // unknown action: schema error
+    r = await env.api('POST', `/api/v1/documents/${id}/transitions`, { as: 'dzb-approver', body: { action: 'publish' } });
+    expect(r.statusCode).toBe(400);
+  });
+
+  it('reject returns to draft with the reason; the draft can be fixed and resubmitted', async () => {
+    const id = await draft(env);
+    await step(env, id, 'dzb-editor', 'submit');
+    await step(env, id, 'dzb-reviewer', 'approve');
+    const r = await step(env, id, 'dzb-reviewer2', 'reject', '文号有误');
+    expect(r.json().status).toBe('draft');
+    const v = await env.p.db.selectFrom('pub_versions').select(['reject_reason', 'approvals']).where('item_id', '=', id).executeTakeFirstOrThrow();
+    expect(v.reject_reason).toBe('文号有误');
+    expect(JSON.parse(v.approvals)).toEqual([]);
+    expect((await env.api('PATCH', `/api/v1/documents/${id}`, { as: 'dzb-editor', body: { docNo: '示范新区发〔2026〕4号' } })).statusCode).toBe(200);
+    expect((await step(env, id, 'dzb-editor', 'submit')).json().status).toBe('secrecy_review');
+  });
+
+  it('separation of duties: the author approves no stage; one person approves one stage (unless the department allows it)', async () => {
+    const id = await draft(env, 'dzb-all');
+    await step(env, id, 'dzb-all', 'submit');
+    let r = await step(env, id, 'dzb-all', 'approve');
+    expect(r.statusCode).toBe(403);
+    expect(r.json().error.message).toContain('起草人');
+    const id2 = await draft(env, 'dzb-editor');
+    await step(env, id2, 'dzb-editor', 'submit');
+    expect((await step(env, id2, 'dzb-all', 'approve')).statusCode).toBe(200);
+    r = await step(env, id2, 'dzb-all', 'approve');
+    expect(r.statusCode).toBe(403);
+    expect(r.json().error.message).toContain('两个环节');
+    // small department setting
+    const { setMultiStage } = await import('../../src/platform/publication/service.js');
+    const dzb = await env.p.db.selectFrom('departments').select('id').where('code', '=', 'dzb').executeTakeFirstOrThrow();
+    await setMultiStage(env.p, 'cli', dzb.id, true);
+    expect((await step(env, id2, 'dzb-all', 'approve')).statusCode).toBe(200);
+    expect((await step(env, id2, 'dzb-all', 'approve')).json().status).toBe('published');
+    // the author is still refused
+    r = await step(env, id, 'dzb-all', 'approve');
+    expect(r.statusCode).toBe(403);
+    await setMultiStage(env.p, 'cli', dzb.id, false);
+  });
+
+  it('changing a published item makes a new version; the published one stays online and immutable', async () => {
+    const id = await publish(env);
+    const v1 = (await env.api('GET', `/api/v1/documents/${id}`)).json();
+    const canon1 = (await env.api('GET', `/catalog/items/${id}/versions/1.json`)).body;
+    let r = await env.api('PATCH', `/api/v1/documents/${id}`, { as: 'dzb-editor', body: { title: `${DOC.title}（修订）`, changeNote: '修订标题' } });
+    expect(r.json()).toMatchObject({ status: 'draft', version: 2, publishedVersion: 1 });
+    expect((await env.api('GET', `/api/v1/documents/${id}`)).json().title).toBe(DOC.title);
+    for (const [who, action] of [['dzb-editor', 'submit'], ['dzb-reviewer', 'approve'], ['dzb-reviewer2', 'approve'], ['dzb-approver', 'approve']]) await step(env, id, who, action);
+    const v2 = (await env.api('GET', `/api/v1/documents/${id}`)).json();
+    expect(v2).toMatchObject({ version: 2, title: `${DOC.title}（修订）`, indexNo: v1.indexNo, publishedAt: v1.publishedAt });
+    expect(v2.hash).not.toBe(v1.hash);
+    const versions = (await env.api('GET', `/api/v1/documents/${id}/versions`)).json();
+    expect(versions.items.map((v: any) => [v.version, v.hash])).toEqual([
+      [1, v1.hash],
+      [2, v2.hash],
+    ]);
+    expect(versions.items[1].changeNote).toBe('修订标题');
+    // the stored version 1 is unchanged, byte for byte
+    expect((await env.api('GET', `/catalog/items/${id}/versions/1.json`)).body).toBe(canon1);
+    // a published version row cannot be edited through the service: editing creates version 3
+    r = await env.api('PATCH', `/api/v1/documents/${id}`, { as: 'dzb-editor', body: { summary: 'x' } });
+    expect(r.json().version).toBe(3);
+    const row1 = await env.p.db.selectFrom('pub_versions').select(['hash', 'canonical']).where('item_id', '=', id).where('version', '=', 1).executeTakeFirstOrThrow();
+    expect(sm3(row1.canonical!)).toBe(v1.hash);
+  });
+
+  it('withdraw needs a reason; the URL then shows a withdrawal notice, not the content', async () => {
+    const id = await publish(env, { body: '<p>撤回测试正文内容独特字符串</p>' });
+    expect((await env.api('GET', `/catalog/items/${id}`)).body).toContain('撤回测试正文内容独特字符串');
+    let r = await step(env, id, 'dzb-approver', 'withdraw');
+    expect(r.statusCode).toBe(400);
+    r = await step(env, id, 'dzb-approver', 'withdraw', '内容有误');
+    expect(r.json().status).toBe('withdrawn');
+    const page = await env.api('GET', `/catalog/items/${id}`);
+    expect(page.statusCode).toBe(410);
+    expect(page.body).not.toContain('撤回测试正文内容独特字符串');
+    expect(page.body).toContain('已撤回');
+    expect(page.body).toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect((await env.api('GET', `/api/v1/documents/${id}`)).statusCode).toBe(404);
+    expect((await env.api('GET', `/catalog/items/${id}/versions/1.json`)).statusCode).toBe(404);
+    expect((await step(env, id, 'dzb-approver', 'withdraw', 'again')).statusCode).toBe(409);
+  });
+
+  it('repeal and expiry are recorded acts; validity switches automatically on the expiry date', async () => {
+    const id = await publish(env);
+    expect((await step(env, id, 'dzb-approver', 'repeal')).statusCode).toBe(400);
+    expect((await step(env, id, 'dzb-approver', 'repeal', '被新文件替代')).statusCode).toBe(200);
+    expect((await env.api('GET', `/api/v1/documents/${id}`)).json().validity).toBe('repealed');
+    expect((await step(env, id, 'dzb-approver', 'repeal', 'again')).statusCode).toBe(409);
+    expect((await env.api('GET', `/catalog/items/${id}`)).body).toContain('废止');
+
+    const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+    const id2 = await publish(env, { effectiveAt: '2026-01-01', expiresAt: tomorrow });
+    expect((await env.api('GET', `/api/v1/documents/${id2}`)).json().validity).toBe('valid');
+    const later = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+    expect(await runValidity(env.p, later)).toBeGreaterThanOrEqual(1);
+    expect((await env.api('GET', `/api/v1/documents/${id2}`)).json().validity).toBe('expired');
+    const ev = await env.p.db.selectFrom('audit_events').select('action').where('entity_id', '=', String(id2)).where('action', '=', 'publication.expire').execute();
+    expect(ev.length).toBe(1);
+  });
+
+  it('scheduled publication (定时发布) waits for its time', async () => {
+    const at = new Date(Date.now() + 3600_000).toISOString();
+    const id = await draft(env, 'dzb-editor', { publishAt: at });
+    for (const [who, action] of [['dzb-editor', 'submit'], ['dzb-reviewer', 'approve'], ['dzb-reviewer2', 'approve']]) await step(env, id, who, action);
+    const r = await step(env, id, 'dzb-approver', 'approve');
+    expect(r.json().status).toBe('scheduled');
+    expect((await env.api('GET', `/api/v1/documents/${id}`)).statusCode).toBe(404);
+    const job = await env.p.db.selectFrom('jobs').select(['run_at', 'payload']).where('kind', '=', 'publication.publish_scheduled').executeTakeFirstOrThrow();
+    expect(job.run_at).toBe(at);
+    await runScheduled(env.p, JSON.parse(job.payload));
+    expect((await env.api('GET', `/api/v1/documents/${id}`)).statusCode).toBe(200);
+  });
+
+  it('validates the metadata (topic, genre, dates, 公开方式)', async () => {
+    let r = await env.api('POST', '/api/v1/documents', { as: 'dzb-editor', body: { ...DOC, topic: '9999' } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.fields.topic).toBeTruthy();
+    r = await env.api('POST', '/api/v1/documents', { as: 'dzb-editor', body: { ...DOC, genre: '小说' } });
+    expect(r.statusCode).toBe(400);
+    r = await env.api('POST', '/api/v1/documents', { as: 'dzb-editor', body: { ...DOC, effectiveAt: '2026-05-01', expiresAt: '2026-04-01' } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.fields.expiresAt).toBeTruthy();
+    r = await env.api('POST', '/api/v1/documents', { as: 'dzb-editor', body: { ...DOC, disclosure: 'not_public' } });
+    expect(r.json().error.fields.disclosureGround).toBeTruthy();
+    const id = await draft(env, 'dzb-editor', { disclosure: 'on_request' });
+    r = await step(env, id, 'dzb-editor', 'submit');
+    expect(r.statusCode).toBe(409);
+  });
+});
