@@ -181,7 +181,7 @@ export async function calendarApi(app: FastifyInstance, p: Platform): Promise<vo
       config: { permission: 'public' },
       schema: {
         tags: ['public'],
-        summary: "A clock with its rule, due date, status, history and how the due date was computed (public subjects; staff see their departments' clocks)",
+        summary: 'A clock of a public subject: rule, legal basis, due date, status and how the due date was computed',
         params: Type.Object({ id: Type.String({ maxLength: 12 }) }),
         response: { 404: ErrorSchema },
       },
@@ -189,13 +189,30 @@ export async function calendarApi(app: FastifyInstance, p: Platform): Promise<vo
     async (req) => {
       if (!/^\d{1,9}$/.test(req.params.id)) throw notFound();
       const c = await getClock(p.db, Number(req.params.id));
-      if (!c) throw notFound();
-      const staff = can(req.user, 'supervision.read', { departmentId: c.departmentId });
-      if (!staff && !c.publicSubject) throw notFound();
-      if (staff) return c;
+      if (!c || !c.publicSubject) throw notFound();
       // The public sees the computation, not who did what.
       const { history: _h, responsibleUserId: _r, ...pub } = c;
-      return { ...pub, history: c.history.map((h) => ({ at: h.at, action: h.action })) };
+      return { ...pub, pauses: c.pauses.map((x) => ({ kind: x.kind, from: x.from, to: x.to })), extensions: c.extensions.map((x) => ({ workdays: x.workdays, reason: x.reason, at: x.at })), history: c.history.map((h) => ({ at: h.at, action: h.action })) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/supervision/clocks/:id',
+    {
+      config: { permission: 'supervision.read' },
+      schema: {
+        tags: ['staff'],
+        summary: "A clock with its full history and explanation (the caller's departments; supervisors see all)",
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Type.String({ maxLength: 12 }) }),
+        response: { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (req) => {
+      if (!/^\d{1,9}$/.test(req.params.id)) throw notFound();
+      const c = await getClock(p.db, Number(req.params.id));
+      if (!c || !can(req.user, 'supervision.read', { departmentId: c.departmentId })) throw notFound();
+      return c;
     },
   );
 }

@@ -182,11 +182,10 @@ export async function calendarPages(app: FastifyInstance, p: Platform): Promise<
     );
   });
 
-  app.get<{ Params: { id: string } }>('/clocks/:id', { config: { permission: 'public' } }, async (req, reply) => {
+  const clockPage = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, staff: boolean) => {
     if (!/^\d{1,9}$/.test(req.params.id)) throw notFound();
     const clock = await getClock(p.db, Number(req.params.id));
-    const staff = !!clock && can(req.user, 'supervision.read', { departmentId: clock.departmentId });
-    if (!clock || (!clock.publicSubject && !staff)) throw notFound();
+    if (!clock || (staff ? !can(req.user, 'supervision.read', { departmentId: clock.departmentId }) : !clock.publicSubject)) throw notFound();
     const c = req.ctx(reply);
     const body = (
       <>
@@ -200,7 +199,9 @@ export async function calendarPages(app: FastifyInstance, p: Platform): Promise<
       </>
     );
     return reply.html(staff ? <AdminLayout c={c} title={clock.title}>{body}</AdminLayout> : <PublicLayout c={c} title={clock.title}>{body}</PublicLayout>);
-  });
+  };
+  app.get<{ Params: { id: string } }>('/clocks/:id', { config: { permission: 'public' } }, async (req, reply) => clockPage(req, reply, false));
+  app.get<{ Params: { id: string } }>('/admin/clocks/:id', { config: { permission: 'supervision.read' } }, async (req, reply) => clockPage(req, reply, true));
 
   // ---- console: calendar ----
   app.get<{ Querystring: { done?: string } }>('/admin/calendar', { config: { permission: 'calendar.read' } }, async (req, reply) => {

@@ -101,7 +101,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
                   {list.items.map((i) => (
                     <tr>
                       <td>
-                        <a href={i.url || `/clocks/${i.id}`}>{i.title || `${i.subjectType} ${i.subjectId}`}</a> <a class="hint" href={`/clocks/${i.id}`}>{c.t('supervision.explain')}</a>
+                        <a href={i.url || `/admin/clocks/${i.id}`}>{i.title || `${i.subjectType} ${i.subjectId}`}</a> <a class="hint" href={`/admin/clocks/${i.id}`}>{c.t('supervision.explain')}</a>
                       </td>
                       <td>{i.departmentId == null ? '' : names.get(i.departmentId) ?? ''}</td>
                       <td>

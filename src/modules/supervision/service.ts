@@ -199,17 +199,23 @@ export async function runScan(p: Platform, today = todayShanghai()): Promise<{ c
   let notified = 0;
   // Clocks back above the warning line (extended, or calendar changed) return to normal.
   await p.db.updateTable('clocks').set({ status: 'normal' }).where('state', '=', 'running').where('due_date', '>', b.warnUntil).where('status', '!=', 'normal').execute();
-  const rows = await p.db.selectFrom('clocks').select(['id', 'due_date', 'status']).where('state', '=', 'running').where('due_date', '<=', b.warnUntil).execute();
-  const moves = rows.map((r) => ({ id: r.id, old: r.status, now: statusFor(r.due_date, b) })).filter((x) => x.old !== x.now);
+  const rows = await p.db.selectFrom('clocks').select(['id', 'due_date', 'status', 'notified']).where('state', '=', 'running').where('due_date', '<=', b.warnUntil).execute();
+  const level = (x: string | null) => (x === 'overdue' ? 2 : x === 'warning' ? 1 : 0);
+  const moves = rows
+    .map((r) => {
+      const now = statusFor(r.due_date, b);
+      const th = thresholdOf(now);
+      return { id: r.id, old: r.status, now, notify: th && level(th) > level(r.notified) ? th : null };
+    })
+    .filter((x) => x.old !== x.now || x.notify);
   for (let i = 0; i < moves.length; i += 200) {
     const batch = moves.slice(i, i + 200);
     await p.tx(async (t) => {
       for (const m of batch) {
-        await t.updateTable('clocks').set({ status: m.now, updated_at: new Date().toISOString() }).where('id', '=', m.id).execute();
-        changed++;
-        const th = thresholdOf(m.now);
-        if (th && thresholdOf(m.old) !== th) {
-          await p.jobs.enqueue(t, NOTIFY_JOB, { clockId: m.id, threshold: th }, { key: `notify:${m.id}:${th}` });
+        await t.updateTable('clocks').set({ status: m.now, ...(m.notify ? { notified: m.notify } : {}), updated_at: new Date().toISOString() }).where('id', '=', m.id).execute();
+        if (m.old !== m.now) changed++;
+        if (m.notify) {
+          await p.jobs.enqueue(t, NOTIFY_JOB, { clockId: m.id, threshold: m.notify }, { key: `notify:${m.id}:${m.notify}` });
           notified++;
         }
       }
@@ -275,7 +281,7 @@ export async function notify(p: Platform, clockId: number, threshold: Threshold)
   const staff = await responsibleStaff(p.db, clock);
   const escalate = threshold === 'overdue' ? await supervisors(p.db) : [];
   const base = p.config.publicUrl.replace(/\/$/, '');
-  const link = `/clocks/${clock.id}`;
+  const link = `/admin/clocks/${clock.id}`;
   const params = { title: clock.title, due: clock.due_date, rule: clock.rule_code };
   const title = zh(`supervision.mail.${threshold}.subject`, params);
   const body = zh(`supervision.mail.${threshold}.body`, params);
@@ -328,7 +334,7 @@ export async function digest(p: Platform, day = todayShanghai()): Promise<number
       '',
       ...STATUS_BUCKETS.map((s) => `${zh(`deadlines.status.${s}`)}：${sum(s)}`),
       '',
-      ...list.items.map((i) => `[${zh(`deadlines.status.${i.status}`)}] ${i.due} ${depts.get(i.departmentId ?? -1) ?? ''} ${i.title} ${base}/clocks/${i.id}`),
+      ...list.items.map((i) => `[${zh(`deadlines.status.${i.status}`)}] ${i.due} ${depts.get(i.departmentId ?? -1) ?? ''} ${i.title} ${base}/admin/clocks/${i.id}`),
       '',
       `${base}/admin/supervision`,
     ];

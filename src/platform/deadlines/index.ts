@@ -339,6 +339,7 @@ export async function startClock(p: Platform, t: Db, input: ClockInput, actor = 
       status: statusFor(r.due, statusBoundaries(today, th)),
       extension_days: 0,
       extensions: 0,
+      notified: '',
       closed_on: null,
       stop_reason: null,
       created_at: now,

@@ -42,6 +42,8 @@ export interface ClockTable {
   status: string;
   extension_days: number;
   extensions: number;
+  /** The highest threshold already notified ('' | 'warning' | 'overdue'): each is notified once per clock. */
+  notified: string;
   closed_on: string | null;
   stop_reason: string | null;
   created_at: string;
@@ -205,6 +207,12 @@ export const deadlineMigrations: GkMigration[] = [
           })),
         )
         .execute();
+    },
+  },
+  {
+    name: '1004-clock-notified',
+    async up(db) {
+      await db.schema.alterTable('clocks').addColumn('notified', 'text', (c) => c.notNull().defaultTo('')).execute();
     },
   },
 ];
