@@ -1,0 +1,88 @@
+// Attachments (type and size checks, text extraction) and body sanitising.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeEnv, type TestEnv } from '../helpers.js';
+import { makeDocx, makePdf, makeXlsx } from '../../src/modules/catalog/samples.js';
+import { publish } from './helpers.js';
+
+let env: TestEnv;
+let token: string;
+beforeAll(async () => {
+  env = await makeEnv({ demo: true, overrides: { uploadLimit: 64 * 1024 } });
+  token = await env.token('dzb-editor');
+}, 120_000);
+afterAll(() => env?.close());
+
+function multipart(name: string, buf: Buffer, type = 'application/octet-stream') {
+  const boundary = '----gk' + Math.random().toString(36).slice(2);
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { payload: Buffer.concat([head, buf, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+async function upload(name: string, buf: Buffer) {
+  const m = multipart(name, buf);
+  return env.app.inject({ method: 'POST', url: '/api/v1/files', payload: m.payload, headers: { ...m.headers, authorization: `Bearer ${token}` } });
+}
+
+describe('attachments', () => {
+  it('stores PDF and DOCX content-addressed and extracts their text for search', async () => {
+    const pdf = await upload('report.pdf', makePdf(['Annual disclosure report', 'Requests received: 128']));
+    expect(pdf.statusCode, pdf.body).toBe(201);
+    const docx = await upload('申请表.docx', makeDocx(['政府信息公开申请表', '申请人姓名']));
+    expect(docx.statusCode).toBe(201);
+    const xlsx = await upload('表.xlsx', makeXlsx([['序号', '事项'], ['1', '行政许可']]));
+    expect(xlsx.statusCode).toBe(201);
+    const rows = await env.p.db.selectFrom('files').select(['hash', 'text', 'size']).execute();
+    expect(rows.find((r) => r.hash === pdf.json().hash)!.text).toContain('Requests received: 128');
+    expect(rows.find((r) => r.hash === docx.json().hash)!.text).toContain('政府信息公开申请表');
+    expect(rows.find((r) => r.hash === xlsx.json().hash)!.text).toContain('行政许可');
+    // same bytes → same id
+    expect((await upload('again.pdf', makePdf(['Annual disclosure report', 'Requests received: 128']))).json().hash).toBe(pdf.json().hash);
+    // attached to a published document: listed with size, downloadable, in the search text
+    const id = await publish(env, { attachments: [pdf.json(), docx.json()] });
+    const page = await env.api('GET', `/catalog/items/${id}`);
+    expect(page.body).toContain('report.pdf');
+    expect(page.body).toMatch(/申请表\.docx<\/a> <span class="size">（\d/);
+    const dl = await env.api('GET', `/catalog/items/${id}/files/${pdf.json().hash}`);
+    expect(dl.headers['content-type']).toBe('application/pdf');
+    const { getIndexableSource } = await import('../../src/platform/publication/indexable.js');
+    const ix = await getIndexableSource()!.load(env.p.db, id);
+    expect(ix!.text).toContain('Requests received: 128');
+    expect(ix!.text).toContain('申请人姓名');
+  });
+
+  it('refuses forbidden types and disguised files', async () => {
+    let r = await upload('tool.exe', Buffer.from('MZ\x90\x00 executable'));
+    expect(r.statusCode).toBe(415);
+    r = await upload('fake.pdf', Buffer.from('MZ\x90\x00 not a pdf'));
+    expect(r.statusCode).toBe(415);
+    r = await upload('page.html', Buffer.from('<script>alert(1)</script>'));
+    expect(r.statusCode).toBe(415);
+  });
+
+  it('refuses oversized files', async () => {
+    const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(70 * 1024, 32)]);
+    const r = await upload('big.pdf', big);
+    expect(r.statusCode).toBe(413);
+    expect(r.json().error.message).toContain('MB');
+  });
+});
+
+describe('sanitising', () => {
+  it('script tags, event handlers and javascript: URLs never reach the public page', async () => {
+    const body = [
+      '<p onclick="steal()">正文段落<script>alert("x")</script></p>',
+      '<img src="x" onerror="alert(1)"><img src="javascript:alert(2)">',
+      '<a href="javascript:alert(3)">点我</a> <a href="JaVaScRiPt:alert(4)">再点</a>',
+      '<iframe src="https://evil.example"></iframe><style>body{display:none}</style>',
+      '<a href="https://www.gov.cn/" onmouseover="x()">中国政府网</a><svg onload="alert(5)"></svg>',
+    ].join('');
+    const id = await publish(env, { body });
+    const page = (await env.api('GET', `/catalog/items/${id}`)).body;
+    const main = page.slice(page.indexOf('doc-content'));
+    for (const bad of ['<script>alert', 'onclick', 'onerror', 'onmouseover', 'onload', 'javascript:', 'JaVaScRiPt', '<iframe', '<style', '<svg', 'steal()']) expect(main).not.toContain(bad);
+    expect(main).toContain('正文段落');
+    expect(main).toContain('href="https://www.gov.cn/"');
+    const api = (await env.api('GET', `/api/v1/documents/${id}`)).json();
+    expect(api.body).not.toMatch(/script|onerror|javascript:/i);
+  });
+});
