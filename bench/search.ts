@@ -1,0 +1,199 @@
+// Search benchmark: `npm run bench:search -- [--size 100000] [--backend sqlite|postgres]`.
+// Builds (or reuses) a seeded synthetic corpus in a dedicated database, then prints import
+// throughput, index size, latency p50/p95/p99 of a fixed query mix (ours and the bare engine
+// query, measured in the same run), HTTP requests/s of the search API at 50 connections and the
+// server's peak RSS. See docs/performance.md ("Search").
+import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import autocannon from 'autocannon';
+import { loadConfig } from '../src/config.js';
+import { createPlatform } from '../src/platform/platform.js';
+import { platformModule } from '../src/platform/core/module.js';
+import { searchModule } from '../src/modules/search/module.js';
+import { searchIndexFor, type SearchFilters } from '../src/platform/search/index.js';
+import { makeCorpus } from './search-corpus.js';
+
+const { values: a } = parseArgs({
+  options: {
+    size: { type: 'string', default: '100000' },
+    backend: { type: 'string', default: 'sqlite' },
+    dir: { type: 'string' },
+    reps: { type: 'string', default: '30' },
+    'http-seconds': { type: 'string', default: '10' },
+    rebuild: { type: 'boolean', default: false },
+    'skip-http': { type: 'boolean', default: false },
+  },
+});
+const SIZE = Number(a.size);
+const BACKEND = a.backend === 'postgres' ? 'postgres' : 'sqlite';
+const DIR = a.dir ?? `/tmp/gongkai-bench-search-${BACKEND}-${SIZE}`;
+const REPS = Number(a.reps);
+const PG_BASE = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const log = (s: string) => process.stderr.write(s + '\n');
+
+async function pgUrl(): Promise<string> {
+  const name = `gk_bench_search_${SIZE}`;
+  const c = new pg.Client({ connectionString: PG_BASE });
+  await c.connect();
+  const exists = await c.query('select 1 from pg_database where datname = $1', [name]);
+  if (a.rebuild && exists.rowCount) await c.query(`drop database ${name} with (force)`);
+  if (!exists.rowCount || a.rebuild) await c.query(`create database ${name}`);
+  await c.end();
+  const u = new URL(PG_BASE);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+const ms = (x: number) => x.toFixed(2);
+
+const databaseUrl = BACKEND === 'postgres' ? await pgUrl() : null;
+if (BACKEND === 'sqlite' && a.rebuild) (await import('node:fs')).rmSync(DIR, { recursive: true, force: true });
+(await import('node:fs')).mkdirSync(DIR, { recursive: true });
+const config = loadConfig({ GONGKAI_LOG_LEVEL: 'silent', GONGKAI_WORKER: 'off' }, { dataDir: DIR, databaseUrl, demo: false, logLevel: 'silent' });
+const p = await createPlatform(config, { modules: [platformModule, searchModule] });
+const ix = searchIndexFor(p.dbh);
+const corpus = makeCorpus();
+
+// ---- import (resumable) ----
+const marker = await p.db.selectFrom('search_state').select('value').where('key', '=', 'bench.corpus').executeTakeFirst();
+const want = JSON.stringify({ seed: corpus.seed, size: SIZE });
+let importRate: number | null = null;
+let genRate = 0;
+{
+  const t = performance.now();
+  for (let i = 1; i <= 2000; i++) corpus.item(i, SIZE);
+  genRate = 2000 / ((performance.now() - t) / 1000);
+}
+if (marker?.value === want) {
+  log(`reusing the index in ${databaseUrl ?? DIR} (${await ix.count()} items)`);
+} else {
+  let next = 1;
+  const have = await ix.count();
+  if (have > 0) {
+    const all = await p.db.selectFrom('search_docs').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
+    next = Number(all?.m ?? 0) + 1;
+    log(`resuming the import at item ${next}`);
+  }
+  const started = performance.now();
+  let done = 0;
+  let lastLog = started;
+  for (let id = next; id <= SIZE; id += 500) {
+    const batch = [];
+    for (let k = id; k < Math.min(SIZE + 1, id + 500); k++) batch.push(corpus.item(k, SIZE));
+    await ix.upsert(batch);
+    done += batch.length;
+    if (performance.now() - lastLog > 10000) {
+      lastLog = performance.now();
+      log(`import: ${id + batch.length - 1}/${SIZE} items, ${Math.round(done / ((lastLog - started) / 1000))} items/s`);
+    }
+  }
+  const secs = (performance.now() - started) / 1000;
+  importRate = done / secs;
+  log(`import: ${done} items in ${secs.toFixed(0)} s`);
+  const now = new Date().toISOString();
+  await p.db.insertInto('search_state').values({ key: 'bench.corpus', value: want, updated_at: now }).onConflict((oc) => oc.column('key').doUpdateSet({ value: want, updated_at: now })).execute();
+  if (BACKEND === 'postgres') await pg_analyze();
+}
+async function pg_analyze() {
+  const { sql } = await import('kysely');
+  await sql`VACUUM ANALYZE search_docs`.execute(p.db);
+}
+const size = await ix.sizeBytes();
+
+// ---- the query mix ----
+const rareSource = corpus.item(Math.floor(SIZE / 2), SIZE).text;
+const rare = rareSource.slice(700, 706);
+const MIX: { name: string; q: string; f?: SearchFilters }[] = [
+  { name: 'frequent single term', q: '工作' },
+  { name: 'two terms', q: '营商环境 优化' },
+  { name: 'three terms', q: '安全生产 隐患排查 整改' },
+  { name: 'rare phrase', q: rare },
+  { name: 'single character', q: '税' },
+  { name: 'filtered by department', q: '公开', f: { department: 'd05' } },
+  { name: 'zero-result', q: '火星殖民基地' },
+];
+
+const ours: number[] = [];
+const bare: number[] = [];
+const perQuery: { name: string; q: string; total: number; ours: number[]; bare: number[] }[] = MIX.map((m) => ({ name: m.name, q: m.q, total: 0, ours: [], bare: [] }));
+for (let w = 0; w < 2; w++) for (const m of MIX) {
+  await ix.search({ q: m.q, ...m.f });
+  await ix.bare(m.q, m.f);
+}
+for (let r = 0; r < REPS; r++) {
+  for (let i = 0; i < MIX.length; i++) {
+    const m = MIX[i];
+    let t = performance.now();
+    const res = await ix.search({ q: m.q, ...m.f, pageSize: 20 });
+    const o = performance.now() - t;
+    t = performance.now();
+    await ix.bare(m.q, m.f, 20);
+    const b = performance.now() - t;
+    ours.push(o);
+    bare.push(b);
+    perQuery[i].ours.push(o);
+    perQuery[i].bare.push(b);
+    perQuery[i].total = res.total;
+  }
+}
+
+// ---- HTTP ----
+let http: { rps: number; p50: number; p99: number; errors: number; non2xx: number } | null = null;
+let rssPeak = 0;
+if (!a['skip-http']) {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./search-server.ts', import.meta.url))], {
+    env: { ...process.env, BENCH_DIR: DIR, BENCH_PG: databaseUrl ?? '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d) => {
+      buf += d;
+      const m = /PORT (\d+)/.exec(buf);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  const rssOf = () => {
+    try {
+      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    } catch {
+      return 0;
+    }
+  };
+  const timer = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf())), 200);
+  const requests = MIX.map((m) => {
+    const u = new URLSearchParams({ q: m.q, ...(m.f?.department ? { department: m.f.department } : {}) });
+    return { method: 'GET' as const, path: `/api/v1/search?${u}` };
+  });
+  const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 50, duration: Number(a['http-seconds']), requests });
+  clearInterval(timer);
+  rssPeak = Math.max(rssPeak, rssOf());
+  child.kill('SIGTERM');
+  http = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+}
+
+// ---- report ----
+const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
+const out: string[] = [];
+out.push(`search benchmark — backend ${BACKEND}, ${SIZE} items, seed ${corpus.seed}, ${REPS} rounds of ${MIX.length} queries`);
+out.push(`corpus generation alone: ${Math.round(genRate)} items/s`);
+out.push(`import: ${importRate === null ? 'reused (run with --rebuild to measure)' : `${Math.round(importRate)} items/s (generation + analysis + indexing)`}`);
+out.push(`index size: ${mb(size)}`);
+out.push(`latency ours (search with count, facets, ranking, snippets): p50 ${ms(pct(ours, 50))} ms, p95 ${ms(pct(ours, 95))} ms, p99 ${ms(pct(ours, 99))} ms`);
+out.push(`latency bare engine (match + engine rank, top 20):          p50 ${ms(pct(bare, 50))} ms, p95 ${ms(pct(bare, 95))} ms, p99 ${ms(pct(bare, 99))} ms`);
+out.push(`ratio ours/bare: p50 ${(pct(ours, 50) / pct(bare, 50)).toFixed(2)}, p95 ${(pct(ours, 95) / pct(bare, 95)).toFixed(2)}`);
+out.push('per query (total matches; p50 ours / bare; p95 ours / bare):');
+for (const q of perQuery) out.push(`  ${q.name.padEnd(24)} ${JSON.stringify(q.q).padEnd(16)} total ${String(q.total).padStart(8)}  p50 ${ms(pct(q.ours, 50))} / ${ms(pct(q.bare, 50))} ms  p95 ${ms(pct(q.ours, 95))} / ${ms(pct(q.bare, 95))} ms`);
+if (http) out.push(`HTTP /api/v1/search, 50 connections, ${a['http-seconds']} s: ${Math.round(http.rps)} req/s, latency p50 ${http.p50} ms, p99 ${http.p99} ms, errors ${http.errors}, non-2xx ${http.non2xx}`);
+if (http) out.push(`server peak RSS: ${mb(rssPeak)}`);
+console.log(out.join('\n'));
+console.log(JSON.stringify({ backend: BACKEND, size: SIZE, importRate, genRate, sizeBytes: size, ours: { p50: pct(ours, 50), p95: pct(ours, 95), p99: pct(ours, 99) }, bare: { p50: pct(bare, 50), p95: pct(bare, 95), p99: pct(bare, 99) }, http, rssPeak }));
+await p.close();

@@ -1,0 +1,174 @@
+// Analysis: how text becomes index tokens and how a query becomes terms.
+//
+// Index side. Normalised text (see normalize.ts) is split into runs of word characters
+// (letters and digits of any script). Each run of n characters becomes its n−1 overlapping
+// character bigrams followed by its last character as a one-character token. So the token
+// stream of a field holds only tokens of one or two characters, bigram chains never cross a run
+// boundary (the one-character token sits between runs), and every character occurrence is the
+// first character of a token: a one-character query is the prefix query `c*`.
+//
+// Query side. The normalised query is split into runs; each run is cut into words with jieba
+// (government dictionary loaded); a one-character word is glued to its neighbour in the same run
+// (a verbatim occurrence keeps them adjacent). Each resulting term is matched as the chain of its
+// bigrams (an exact phrase over bigram positions) or, for a one-character run, as the prefix
+// query for that character (any token starting with it).
+// All terms must match. Therefore any string that occurs verbatim (after normalisation) in a
+// field matches: each of its terms occurs there verbatim, and a verbatim occurrence of a string
+// of length ≥ 2 inside a run is exactly a chain of consecutive bigrams. Whatever jieba does only
+// decides how a query is split into terms, never whether a verbatim occurrence is found.
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Jieba } from '@node-rs/jieba';
+import { dict as defaultDict } from '@node-rs/jieba/dict.js';
+import { isWordUnit, normalize } from './normalize.js';
+
+let jieba: Jieba | null = null;
+let govTerms: string[] | null = null;
+
+function dictFile(): string {
+  // Next to this module in src/, or in src/ when running the compiled copy from dist/.
+  const candidates = [new URL('./dict/gov-dict.txt', import.meta.url), new URL('../../../src/platform/search/dict/gov-dict.txt', import.meta.url)];
+  for (const u of candidates) {
+    const f = fileURLToPath(u);
+    if (existsSync(f)) return f;
+  }
+  throw new Error('search: government dictionary gov-dict.txt not found');
+}
+
+/** The government vocabulary (dictionary file, without comments). */
+export function governmentTerms(): string[] {
+  if (!govTerms) {
+    govTerms = readFileSync(dictFile(), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .map((l) => l.split(' ')[0]);
+  }
+  return govTerms;
+}
+
+export function segmenter(): Jieba {
+  if (!jieba) {
+    const j = Jieba.withDict(defaultDict);
+    const lines = readFileSync(dictFile(), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .join('\n');
+    j.loadDict(Buffer.from(lines));
+    jieba = j;
+  }
+  return jieba;
+}
+
+/** Maximal runs of word characters of a normalised string. */
+export function runs(norm: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < norm.length; i++) {
+    if (isWordUnit(norm.charCodeAt(i))) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.push(norm.slice(start, i));
+      start = -1;
+    }
+  }
+  if (start >= 0) out.push(norm.slice(start));
+  return out;
+}
+
+/** Characters of a run as strings (a surrogate pair counts as one character). */
+function chars(run: string): string[] {
+  return Array.from(run);
+}
+
+/** The index token stream of one field's text, see the header comment. */
+export function fieldTokens(text: string): string[] {
+  const norm = normalize(text);
+  const out: string[] = [];
+  let prev = '';
+  for (let i = 0; i < norm.length; ) {
+    const cu = norm.charCodeAt(i);
+    let ch: string;
+    let word: boolean;
+    if (cu >= 0xd800 && cu <= 0xdbff && i + 1 < norm.length) {
+      ch = norm.slice(i, i + 2);
+      word = WORD_RE.test(ch);
+      i += 2;
+    } else {
+      ch = norm[i];
+      word = isWordUnit(cu);
+      i++;
+    }
+    if (word) {
+      if (prev) out.push(prev + ch);
+      prev = ch;
+    } else if (prev) {
+      out.push(prev);
+      prev = '';
+    }
+  }
+  if (prev) out.push(prev);
+  return out;
+}
+
+const WORD_RE = /^[\p{L}\p{N}]+$/u;
+
+/** The bigram chain of a term of two or more characters, or the character itself. */
+export function termTokens(term: string): string[] {
+  const cs = chars(term);
+  if (cs.length === 1) return cs;
+  const out: string[] = [];
+  for (let i = 0; i + 1 < cs.length; i++) out.push(cs[i] + cs[i + 1]);
+  return out;
+}
+
+export interface ParsedQuery {
+  /** The normalised query (whitespace collapsed). */
+  normalized: string;
+  /** The runs of word characters, in order (for phrase checks and highlighting). */
+  runs: string[];
+  /** Terms that must all occur (each a run or a part of one). */
+  terms: string[];
+}
+
+/** Cuts a run into terms with jieba; one-character words are glued to a neighbour. */
+function runTerms(run: string): string[] {
+  if (Array.from(run).length <= 2) return [run];
+  const words = segmenter()
+    .cut(run, true)
+    .filter((w) => w.length > 0);
+  const out: string[] = [];
+  for (const w of words) {
+    if (Array.from(w).length === 1 && out.length > 0) out[out.length - 1] += w;
+    else out.push(w);
+  }
+  if (out.length > 1 && Array.from(out[0]).length === 1) {
+    out[1] = out[0] + out[1];
+    out.shift();
+  }
+  // Terms of the same run must concatenate back to it (jieba keeps every character).
+  return out.join('') === run ? out : [run];
+}
+
+export function parseQuery(q: string): ParsedQuery {
+  const normalized = normalize(q).replace(/\s+/g, ' ').trim();
+  const rs = runs(normalized);
+  const terms: string[] = [];
+  for (const r of rs) for (const t of runTerms(r)) if (!terms.includes(t)) terms.push(t);
+  return { normalized, runs: rs, terms };
+}
+
+/** Words of a title for autocomplete (search mode: long words and their parts). */
+export function titleWords(title: string): string[] {
+  const out = new Set<string>();
+  for (const run of runs(normalize(title))) {
+    for (const w of segmenter().cutForSearch(run, true)) {
+      if (Array.from(w).length >= 2 && w.length <= 40) out.add(w);
+    }
+  }
+  return [...out];
+}
+
+/** Words of any text in search mode (used by the benchmark's corpus checks and suggestions). */
+export function searchWords(text: string): string[] {
+  return segmenter().cutForSearch(normalize(text), true).filter((w) => runs(w).length === 1 && runs(w)[0] === w);
+}

@@ -1,0 +1,434 @@
+// What both implementations share: preparing items for the index, ranking, snippets, facets,
+// suggestions. An engine only answers a few primitive questions (see the abstract methods).
+import type { IndexableItem } from '../publication/indexable.js';
+import { fieldTokens, parseQuery, termTokens, titleWords } from './analysis.js';
+import { normalize, normalizeWithMap } from './normalize.js';
+import { FACETS, type Autocomplete, type FacetName, type FacetValue, type SearchFilters, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Validity } from './types.js';
+
+/** Newest matches considered for ranking (plus the newest title matches). */
+export const CANDIDATES = 1000;
+export const TITLE_CANDIDATES = 200;
+/** Facet counts are exact up to this many matches, estimated from the newest ones above it. */
+export const FACET_EXACT = 5000;
+/** Candidates whose body is read for the exact-phrase check and snippets. */
+const BODY_CHECK = 60;
+export const MAX_QUERY = 100;
+
+export interface PreparedDoc {
+  id: number;
+  type: string;
+  indexNo: string;
+  title: string;
+  body: string;
+  department: string;
+  departmentName: string;
+  topic: string | null;
+  genre: string | null;
+  validity: Validity;
+  publishedAt: string;
+  year: number;
+  url: string;
+  titleTokens: string;
+  bodyTokens: string;
+  metaTokens: string;
+  titleWords: string[];
+}
+
+/** Metadata of an indexed item (everything but the body). */
+export interface DocMeta {
+  id: number;
+  type: string;
+  indexNo: string;
+  title: string;
+  department: string;
+  departmentName: string;
+  topic: string | null;
+  genre: string | null;
+  validity: Validity;
+  publishedAt: string;
+  year: number;
+  url: string;
+}
+
+export interface Candidate {
+  id: number;
+  score: number;
+}
+
+export type FacetRow = Pick<DocMeta, 'type' | 'department' | 'departmentName' | 'topic' | 'genre' | 'year' | 'validity'>;
+
+function hex(s: string): string {
+  return Buffer.from(s, 'utf8').toString('hex');
+}
+
+const META_PREFIX: Record<FacetName, string> = { type: 'xt', department: 'xd', topic: 'xo', genre: 'xg', year: 'xy', validity: 'xv' };
+
+/** Filter tokens: long ASCII words that never collide with content tokens (one or two characters). */
+export function metaToken(facet: FacetName, value: string | number): string {
+  return META_PREFIX[facet] + hex(String(value));
+}
+
+export function filterTokens(f: SearchFilters): string[] {
+  const out: string[] = [];
+  for (const k of FACETS) {
+    const v = f[k];
+    if (v !== undefined && v !== null && v !== '') out.push(metaToken(k, v));
+  }
+  return out;
+}
+
+export function yearOf(iso: string): number {
+  const y = Number(iso.slice(0, 4));
+  return Number.isFinite(y) ? y : 0;
+}
+
+export function prepare(item: IndexableItem): PreparedDoc {
+  const year = yearOf(item.publishedAt);
+  const meta: string[] = [
+    metaToken('type', item.type),
+    metaToken('department', item.department),
+    metaToken('year', year),
+    metaToken('validity', item.validity),
+  ];
+  if (item.topic) meta.push(metaToken('topic', item.topic));
+  if (item.genre) meta.push(metaToken('genre', item.genre));
+  return {
+    id: item.id,
+    type: item.type,
+    indexNo: item.indexNo ?? '',
+    title: item.title,
+    body: item.text ?? '',
+    department: item.department,
+    departmentName: item.departmentName,
+    topic: item.topic ?? null,
+    genre: item.genre ?? null,
+    validity: item.validity,
+    publishedAt: item.publishedAt,
+    year,
+    url: item.url,
+    // The index number is searchable as part of the title field.
+    titleTokens: fieldTokens(`${item.title} ${item.indexNo ?? ''}`).join(' '),
+    bodyTokens: fieldTokens(item.text ?? '').join(' '),
+    metaTokens: meta.join(' '),
+    titleWords: titleWords(item.title),
+  };
+}
+
+const VALIDITY_LABEL: Record<string, string> = { valid: '有效', expired: '失效', repealed: '废止' };
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** Marks every occurrence of the terms in `text` (matching on normalised text), escaped HTML. */
+export function highlight(text: string, terms: string[], window?: number): string {
+  if (!text) return '';
+  // Usually normalisation keeps every position (one character for one); map only when not.
+  let norm = normalize(text);
+  let map: ArrayLike<number> | null = null;
+  if (norm.length !== text.length) ({ norm, map } = normalizeWithMap(text));
+  const at = (i: number) => (map ? map[i] : i);
+  const spans: [number, number][] = [];
+  for (const t of terms) {
+    if (!t) continue;
+    let i = norm.indexOf(t);
+    while (i >= 0) {
+      spans.push([at(i), at(i + t.length)]);
+      i = norm.indexOf(t, i + t.length);
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged: [number, number][] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else merged.push([s[0], s[1]]);
+  }
+  let from = 0;
+  let to = text.length;
+  if (window !== undefined && text.length > window) {
+    const first = merged[0]?.[0] ?? 0;
+    from = Math.max(0, first - Math.floor(window / 3));
+    to = Math.min(text.length, from + window);
+    from = Math.max(0, to - window);
+  }
+  let out = from > 0 ? '…' : '';
+  let pos = from;
+  for (const [a, b] of merged) {
+    if (b <= from || a >= to) continue;
+    const s = Math.max(a, from);
+    const e = Math.min(b, to);
+    out += escapeHtml(text.slice(pos, s)) + '<mark>' + escapeHtml(text.slice(s, e)) + '</mark>';
+    pos = e;
+  }
+  out += escapeHtml(text.slice(pos, to)) + (to < text.length ? '…' : '');
+  return out;
+}
+
+function emptyFacets(): Record<FacetName, FacetValue[]> {
+  return { type: [], department: [], topic: [], genre: [], year: [], validity: [] };
+}
+
+export function facetCounts(rows: FacetRow[], scale = 1): Record<FacetName, FacetValue[]> {
+  const maps: Record<FacetName, Map<string, FacetValue>> = { type: new Map(), department: new Map(), topic: new Map(), genre: new Map(), year: new Map(), validity: new Map() };
+  const add = (f: FacetName, value: string | number | null, label: string) => {
+    if (value === null || value === undefined || value === '') return;
+    const k = String(value);
+    const e = maps[f].get(k);
+    if (e) e.count++;
+    else maps[f].set(k, { value: k, label, count: 1 });
+  };
+  for (const r of rows) {
+    add('type', r.type, r.type);
+    add('department', r.department, r.departmentName);
+    add('topic', r.topic, r.topic ?? '');
+    add('genre', r.genre, r.genre ?? '');
+    add('year', r.year, String(r.year));
+    add('validity', r.validity, VALIDITY_LABEL[r.validity] ?? r.validity);
+  }
+  const out = emptyFacets();
+  for (const f of FACETS) {
+    out[f] = [...maps[f].values()]
+      .map((v) => (scale === 1 ? v : { ...v, count: Math.max(1, Math.round(v.count * scale)) }))
+      .sort((a, b) => (f === 'year' ? Number(b.value) - Number(a.value) : b.count - a.count || a.value.localeCompare(b.value)));
+  }
+  return out;
+}
+
+const VALIDITY_FACTOR: Record<string, number> = { valid: 1, expired: 0.75, repealed: 0.6 };
+
+/** Recency factor: 1.3 for today, falling towards 1 over a few years. */
+function recency(publishedAt: string, now: number): number {
+  const age = Math.max(0, (now - Date.parse(publishedAt)) / 86400000);
+  return 1 + 0.3 * Math.exp(-age / 730);
+}
+
+export function cleanFilters(q: SearchQuery): SearchFilters {
+  const f: SearchFilters = {};
+  for (const k of FACETS) {
+    const v = q[k];
+    if (v !== undefined && v !== null && v !== '') (f as any)[k] = v;
+  }
+  return f;
+}
+
+export abstract class BaseSearchIndex implements SearchIndex {
+  abstract readonly backend: 'sqlite' | 'postgres';
+
+  // ---- engine primitives ----
+  protected abstract writeDocs(docs: PreparedDoc[]): Promise<void>;
+  protected abstract deleteDocs(ids: number[]): Promise<void>;
+  abstract clear(): Promise<void>;
+  /** Matches of all terms (in title or body), newest ids first, with the engine's score (higher = better). */
+  protected abstract matches(terms: string[], filters: SearchFilters, limit: number, titleOnly: boolean): Promise<Candidate[]>;
+  protected abstract countMatches(terms: string[], filters: SearchFilters): Promise<number>;
+  /** Facet fields of the newest `limit` matches (terms empty = all items passing the filters). */
+  protected abstract facetRows(terms: string[], filters: SearchFilters, limit: number): Promise<FacetRow[]>;
+  /** Items passing the filters, newest publication first. */
+  protected abstract listFiltered(filters: SearchFilters, offset: number, limit: number): Promise<number[]>;
+  protected abstract countFiltered(filters: SearchFilters): Promise<number>;
+  protected abstract loadMeta(ids: number[]): Promise<Map<number, DocMeta>>;
+  protected abstract loadBodies(ids: number[]): Promise<Map<number, string>>;
+  protected abstract termsByPrefix(prefix: string, limit: number): Promise<string[]>;
+  protected abstract bareQuery(terms: string[], filters: SearchFilters, limit: number): Promise<number[]>;
+  /** A number that changes with every write to the index (from any process). */
+  protected abstract generation(): Promise<number>;
+  abstract ids(afterId: number, limit: number): Promise<number[]>;
+  abstract count(): Promise<number>;
+  abstract sizeBytes(): Promise<number>;
+
+  private facetCache = new Map<string, { at: number; value: { total: number; facets: Record<FacetName, FacetValue[]>; exact: boolean } }>();
+  /** Results of recent queries, valid while the index generation is unchanged. */
+  private results = new Map<string, { gen: number; value: SearchResult }>();
+  /** How many results to keep (0 = no result cache). */
+  resultCacheSize = 500;
+
+  async upsert(items: IndexableItem[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.writeDocs(items.map(prepare));
+    this.facetCache.clear();
+  }
+
+  async remove(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.deleteDocs(ids);
+    this.facetCache.clear();
+  }
+
+  async bare(q: string, filters: SearchFilters = {}, limit = 20): Promise<number[]> {
+    const terms = parseQuery(q).terms.map((t) => t);
+    if (terms.length === 0) return this.listFiltered(filters, 0, limit);
+    return this.bareQuery(terms, filters, limit);
+  }
+
+  async search(query: SearchQuery, opts: { cache?: boolean } = {}): Promise<SearchResult> {
+    if (opts.cache === false || this.resultCacheSize === 0) return this.run(query);
+    const key = JSON.stringify(query);
+    const gen = await this.generation();
+    const hit = this.results.get(key);
+    if (hit && hit.gen === gen) {
+      // Most recently used last.
+      this.results.delete(key);
+      this.results.set(key, hit);
+      return hit.value;
+    }
+    const value = await this.run(query);
+    this.results.set(key, { gen, value });
+    if (this.results.size > this.resultCacheSize) this.results.delete(this.results.keys().next().value!);
+    return value;
+  }
+
+  private async run(query: SearchQuery): Promise<SearchResult> {
+    const page = Math.max(1, Math.floor(query.page ?? 1));
+    const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize ?? 20)));
+    const filters = cleanFilters(query);
+    const parsed = parseQuery(query.q ?? '');
+    const terms = parsed.terms;
+    const withFacets = query.facets !== false;
+    const offset = (page - 1) * pageSize;
+
+    if (terms.length === 0) {
+      // No query: the filtered items, newest first.
+      const [total, ids, facets] = await Promise.all([
+        this.countFiltered(filters),
+        this.listFiltered(filters, offset, pageSize),
+        withFacets ? this.cachedFacets('', filters) : null,
+      ]);
+      const meta = await this.loadMeta(ids);
+      const items = ids.map((id) => meta.get(id)).filter((m): m is DocMeta => !!m).map((m) => this.hit(m, null, [], 0));
+      return { total, page, pageSize, reachable: total, items, facets: facets?.facets ?? emptyFacets(), facetsExact: facets?.exact ?? true, suggestions: [], terms };
+    }
+
+    const [total, body, titles] = await Promise.all([
+      this.countMatches(terms, filters),
+      this.matches(terms, filters, CANDIDATES, false),
+      this.matches(terms, filters, TITLE_CANDIDATES, true),
+    ]);
+    const byId = new Map<number, number>();
+    for (const c of body) byId.set(c.id, c.score);
+    for (const c of titles) if (!byId.has(c.id)) byId.set(c.id, c.score);
+    const candIds = [...byId.keys()];
+    const meta = await this.loadMeta(candIds);
+    const maxScore = Math.max(1e-9, ...byId.values());
+    const now = Date.now();
+    // The exact phrase: the query's words and numbers side by side (separators dropped).
+    const phrase = parsed.runs.join('');
+    const titleIds = new Set(titles.map((t) => t.id));
+    type Scored = { m: DocMeta; score: number };
+    let scored: Scored[] = [];
+    for (const [id, s] of byId) {
+      const m = meta.get(id);
+      if (!m) continue;
+      const nt = normalize(`${m.title} ${m.indexNo}`);
+      const allInTitle = titleIds.has(id) || terms.every((t) => nt.includes(t));
+      let score = 0.6 * (s / maxScore);
+      if (allInTitle) score += 0.3;
+      if (nt.includes(phrase)) score += 0.4;
+      score *= (VALIDITY_FACTOR[m.validity] ?? 1) * recency(m.publishedAt, now);
+      scored.push({ m, score });
+    }
+    const tieBreak = (a: Scored, b: Scored) => (a.m.publishedAt < b.m.publishedAt ? 1 : a.m.publishedAt > b.m.publishedAt ? -1 : b.m.id - a.m.id);
+    const sort = query.sort === 'date' ? 'date' : 'relevance';
+    let bodies = new Map<number, string>();
+    if (sort === 'relevance') {
+      scored.sort((a, b) => b.score - a.score || tieBreak(a, b));
+      // Exact phrase in the body lifts a candidate above scattered terms.
+      if (terms.length > 1 || parsed.runs.length > 1) {
+        const top = scored.slice(0, Math.max(BODY_CHECK, offset + pageSize));
+        bodies = await this.loadBodies(top.map((s) => s.m.id));
+        for (const s of top) {
+          const b = bodies.get(s.m.id);
+          if (b && normalize(b).includes(phrase)) s.score += 0.2 * (VALIDITY_FACTOR[s.m.validity] ?? 1);
+        }
+        scored.sort((a, b) => b.score - a.score || tieBreak(a, b));
+      }
+    } else {
+      scored.sort(tieBreak);
+    }
+    const reachable = Math.min(total, scored.length);
+    const pageRows = scored.slice(offset, offset + pageSize);
+    const missing = pageRows.filter((r) => !bodies.has(r.m.id)).map((r) => r.m.id);
+    if (missing.length) for (const [k, v] of await this.loadBodies(missing)) bodies.set(k, v);
+    const items = pageRows.map((r) => this.hit(r.m, bodies.get(r.m.id) ?? '', terms, r.score));
+
+    let facets = emptyFacets();
+    let facetsExact = true;
+    if (withFacets && total > 0) {
+      const f = await this.facetsFor(terms, filters, total);
+      facets = f.facets;
+      facetsExact = f.exact;
+    }
+    const suggestions = total === 0 ? await this.suggestionsFor(parsed.terms, parsed.normalized) : [];
+    return { total, page, pageSize, reachable, items, facets, facetsExact, suggestions, terms };
+  }
+
+  private hit(m: DocMeta, body: string | null, terms: string[], score: number): SearchHit {
+    const snippet = body === null ? '' : highlight(body, terms, 140);
+    return {
+      id: m.id,
+      type: m.type,
+      indexNo: m.indexNo,
+      title: m.title,
+      titleHtml: highlight(m.title, terms),
+      snippet,
+      url: m.url,
+      department: m.department,
+      departmentName: m.departmentName,
+      topic: m.topic,
+      genre: m.genre,
+      validity: m.validity,
+      publishedAt: m.publishedAt,
+      score: Math.round(score * 10000) / 10000,
+    };
+  }
+
+  private async facetsFor(terms: string[], filters: SearchFilters, total: number) {
+    const rows = await this.facetRows(terms, filters, FACET_EXACT);
+    const exact = total <= FACET_EXACT || rows.length >= total;
+    return { facets: facetCounts(rows, exact ? 1 : total / Math.max(1, rows.length)), exact };
+  }
+
+  /** Facets of a filtered listing without query, cached briefly (they are costly on a large index). */
+  private async cachedFacets(q: string, filters: SearchFilters) {
+    const key = JSON.stringify([q, filters]);
+    const hit = this.facetCache.get(key);
+    if (hit && Date.now() - hit.at < 60_000) return hit.value;
+    const total = await this.countFiltered(filters);
+    const value = { total, ...(await this.facetsFor([], filters, total)) };
+    if (this.facetCache.size > 200) this.facetCache.clear();
+    this.facetCache.set(key, { at: Date.now(), value });
+    return value;
+  }
+
+  /** When nothing is found: the query's terms on their own, and title words near the query. */
+  private async suggestionsFor(terms: string[], normalized: string): Promise<string[]> {
+    const out: string[] = [];
+    if (terms.length > 1) {
+      const counts = await Promise.all(terms.map(async (t) => ({ t, n: await this.countMatches([t], {}) })));
+      for (const c of counts.filter((c) => c.n > 0).sort((a, b) => b.n - a.n)) out.push(c.t);
+    }
+    const firstTerm = terms[0] ?? normalized;
+    for (const len of [4, 3, 2, 1]) {
+      const prefix = Array.from(firstTerm).slice(0, len).join('');
+      if (!prefix || prefix.length > firstTerm.length) continue;
+      for (const t of await this.termsByPrefix(prefix, 5)) if (!out.includes(t) && t !== normalized) out.push(t);
+      if (out.length >= 5) break;
+    }
+    return out.slice(0, 5);
+  }
+
+  async suggest(prefix: string, limit = 8): Promise<Autocomplete> {
+    const parsed = parseQuery(prefix.slice(0, MAX_QUERY));
+    if (!parsed.normalized || parsed.terms.length === 0) return { terms: [], titles: [] };
+    const last = parsed.runs[parsed.runs.length - 1] ?? '';
+    const head = parsed.normalized.slice(0, parsed.normalized.length - last.length);
+    const [terms, titles] = await Promise.all([this.termsByPrefix(last, limit), this.matches(parsed.terms, {}, limit, true)]);
+    const meta = await this.loadMeta(titles.map((t) => t.id));
+    return {
+      terms: terms.map((t) => head + t),
+      titles: titles.map((t) => meta.get(t.id)).filter((m): m is DocMeta => !!m).map((m) => ({ title: m.title, url: m.url })),
+    };
+  }
+}
+
+export { termTokens };

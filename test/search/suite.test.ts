@@ -1,0 +1,161 @@
+// The shared SearchIndex suite: runs against the backend makeEnv gives (SQLite, or PostgreSQL
+// when DATABASE_URL is set), so both implementations pass the same expectations.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { makeEnv, type TestEnv } from '../helpers.js';
+import { searchIndexFor, type SearchIndex } from '../../src/platform/search/index.js';
+import { FACETS } from '../../src/platform/search/types.js';
+import { item, JUDGED } from './fixtures.js';
+
+let env: TestEnv;
+let ix: SearchIndex;
+
+beforeAll(async () => {
+  env = await makeEnv({ demo: false });
+  ix = searchIndexFor(env.p.dbh);
+  await ix.upsert(JUDGED);
+});
+afterAll(async () => {
+  await env.close();
+});
+
+const ids = (r: { items: { id: number }[] }) => r.items.map((i) => i.id);
+
+describe(`search index (${process.env.DATABASE_URL ? 'postgres' : 'sqlite'})`, () => {
+  it('ranks the judged set as expected', async () => {
+    const judged: [string, number][] = [
+      ['政务公开', 1], // in the title beats in the body
+      ['政務公開', 1], // traditional query, simplified text
+      ['棚户区改造', 5], // title, valid, over body mentions and a repealed item
+      ['公开指南', 7], // exact phrase beats scattered words (item 10)
+      ['信息公开 年度报告', 8],
+      ['营商环境', 3],
+      ['双随机一公开', 9], // title match, although expired, beats the body match of item 3
+      ['预算', 2],
+      ['COVID', 8],
+    ];
+    for (const [q, first] of judged) {
+      const r = await ix.search({ q }, { cache: false });
+      expect(r.items[0]?.id, `first for ${q}`).toBe(first);
+    }
+  });
+
+  it('puts the exact phrase above scattered terms', async () => {
+    const r = await ix.search({ q: '公开 指南' });
+    expect(ids(r).slice(0, 2)).toEqual([7, 10]);
+  });
+
+  it('boosts valid items over repealed ones for the same match', async () => {
+    await ix.upsert([item(101, { title: '物业管理办法', text: '物业' }), item(102, { title: '物业管理办法', text: '物业', validity: 'repealed' })]);
+    const r = await ix.search({ q: '物业管理办法' });
+    expect(ids(r)).toEqual([101, 102]);
+    await ix.remove([101, 102]);
+  });
+
+  it('finds single characters, numbers and Latin words', async () => {
+    expect(ids(await ix.search({ q: '税' }))).toEqual([]);
+    expect(ids(await ix.search({ q: '棚' })).sort()).toEqual([4, 5, 6]);
+    expect(ids(await ix.search({ q: '12345' }))).toEqual([4]);
+    expect(ids(await ix.search({ q: 'covid-19 response' }))).toEqual([8]);
+    expect(ids(await ix.search({ q: 'ＣＯＶＩＤ' }))).toEqual([8]);
+  });
+
+  it('highlights matches in title and snippet, escaped', async () => {
+    await ix.upsert([item(103, { title: '<b>标签</b>测试', text: '正文<script>alert(1)</script>提到标签和“引号”' })]);
+    const r = await ix.search({ q: '标签' });
+    expect(r.items[0].titleHtml).toBe('&lt;b&gt;<mark>标签</mark>&lt;/b&gt;测试');
+    expect(r.items[0].snippet).toContain('&lt;script&gt;');
+    expect(r.items[0].snippet).toContain('<mark>标签</mark>');
+    expect(r.items[0].snippet).not.toContain('<script>');
+    await ix.remove([103]);
+  });
+
+  it('lists filtered items newest first for an empty query, and sorts by date', async () => {
+    const all = await ix.search({});
+    expect(all.total).toBe(JUDGED.length);
+    const dates = all.items.map((i) => i.publishedAt);
+    expect(dates).toEqual([...dates].sort().reverse());
+    const gov = await ix.search({ department: 'gov' });
+    expect(ids(gov)).toEqual([1, 8, 7, 10]);
+    const byDate = await ix.search({ q: '公开', sort: 'date' });
+    const d2 = byDate.items.map((i) => i.publishedAt);
+    expect(d2).toEqual([...d2].sort().reverse());
+  });
+
+  it('searches within one department and other filters', async () => {
+    expect(ids(await ix.search({ q: '棚户区改造', department: 'zjj' })).sort()).toEqual([4, 5]);
+    expect(ids(await ix.search({ q: '公开', type: 'report' }))).toEqual([8]);
+    expect(ids(await ix.search({ q: '公开', year: 2024 }))).toEqual([9]);
+    expect(ids(await ix.search({ q: '棚户区', validity: 'repealed' }))).toEqual([6]);
+    expect(ids(await ix.search({ q: '公开', topic: '城乡建设', genre: '公告' }))).toEqual([4]);
+  });
+
+  it("facet counts equal the totals of the filtered searches", async () => {
+    for (const q of ['', '公开', '棚户区改造', '政府信息']) {
+      const r = await ix.search({ q });
+      for (const f of FACETS) {
+        const sum = r.facets[f].reduce((a, v) => a + v.count, 0);
+        if (f === 'type' || f === 'department' || f === 'year' || f === 'validity') expect(sum, `${q} ${f}`).toBe(r.total);
+        for (const v of r.facets[f]) {
+          const filtered = await ix.search({ q, [f]: f === 'year' ? Number(v.value) : v.value });
+          expect(filtered.total, `${q} ${f}=${v.value}`).toBe(v.count);
+        }
+      }
+      expect(r.facetsExact).toBe(true);
+    }
+    const r = await ix.search({ q: '公开' });
+    expect(r.facets.department.find((d) => d.value === 'gov')?.label).toBe('区政府办公室');
+  });
+
+  it('suggests other queries when nothing is found', async () => {
+    const r = await ix.search({ q: '棚户区改造 火星殖民' });
+    expect(r.total).toBe(0);
+    expect(r.suggestions).toContain('棚户区改造');
+  });
+
+  it('autocompletes from titles', async () => {
+    const s = await ix.suggest('棚户');
+    expect(s.terms).toContain('棚户区改造');
+    expect(s.titles.map((t) => t.title)).toContain('棚户区改造项目征收补偿方案');
+    expect(await ix.suggest('')).toEqual({ terms: [], titles: [] });
+  });
+
+  it('replaces an item on upsert and forgets removed items', async () => {
+    await ix.upsert([item(104, { title: '临时公告甲乙丙', text: '旧内容' })]);
+    expect(ids(await ix.search({ q: '旧内容' }))).toEqual([104]);
+    await ix.upsert([item(104, { title: '临时公告甲乙丙', text: '新内容' })]);
+    expect(ids(await ix.search({ q: '旧内容' }))).toEqual([]);
+    expect(ids(await ix.search({ q: '新内容' }))).toEqual([104]);
+    expect((await ix.suggest('临时')).terms).toContain('临时');
+    await ix.remove([104]);
+    expect(ids(await ix.search({ q: '新内容' }))).toEqual([]);
+    expect((await ix.suggest('临时')).terms).toEqual([]);
+    expect(await ix.count()).toBe(JUDGED.length);
+  });
+
+  it('recall guarantee: any substring of an item is found (property)', async () => {
+    const alphabet = [...'政务公开工作要点营商环境放管服一网通办双随机负面清单的和关于通知区人民政府棚户改造税', 'a', 'B', 'x', '1', '2', '０', '，', '。', ' ', '《', '》', '-', '政', '務', '開'];
+    const textArb = fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 60 }).map((a) => a.join(''));
+    const base = 1000;
+    let round = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ title: textArb, text: textArb }), { minLength: 1, maxLength: 6 }), fc.nat(), fc.nat(), fc.nat(), fc.boolean(), async (docs, pick, s1, s2, inTitle) => {
+        round++;
+        const items = docs.map((d, i) => item(base + round * 10 + i, { title: d.title, text: d.text }));
+        await ix.upsert(items);
+        try {
+          const target = items[pick % items.length];
+          const src = inTitle ? target.title : target.text;
+          const from = s1 % src.length;
+          const len = 1 + (s2 % Math.min(100, src.length - from));
+          const q = src.slice(from, from + len);
+          const r = await ix.search({ q, pageSize: 100 }, { cache: false });
+          expect(ids(r), `query ${JSON.stringify(q)} in ${JSON.stringify(src)}`).toContain(target.id);
+        } finally {
+          await ix.remove(items.map((i) => i.id));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
