@@ -196,6 +196,22 @@ describe('review workflow', () => {
     expect((await env.api('GET', `/api/v1/documents/${id}`)).statusCode).toBe(200);
   });
 
+  it('the Art. 26 clock (rule disclosure.publish) runs from the formation date until publication', async () => {
+    const id = await draft(env, 'dzb-editor', { formedAt: '2026-03-02' });
+    const { clocksFor } = await import('../../src/platform/deadlines/index.js');
+    let clocks = await clocksFor(env.p.db, 'publication', id);
+    expect(clocks.length).toBe(1);
+    expect(clocks[0]).toMatchObject({ state: 'running' });
+    expect(clocks[0].rule).toBe('disclosure.publish');
+    for (const [who, action] of [['dzb-editor', 'submit'], ['dzb-reviewer', 'approve'], ['dzb-reviewer2', 'approve'], ['dzb-approver', 'approve']]) await step(env, id, who, action);
+    clocks = await clocksFor(env.p.db, 'publication', id);
+    expect(clocks[0].state).toBe('completed');
+    // a change starts a new clock
+    await env.api('PATCH', `/api/v1/documents/${id}`, { as: 'dzb-editor', body: { summary: '变更' } });
+    clocks = await clocksFor(env.p.db, 'publication', id);
+    expect(clocks.filter((c) => c.state === 'running').length).toBe(1);
+  });
+
   it('validates the metadata (topic, genre, dates, 公开方式)', async () => {
     let r = await env.api('POST', '/api/v1/documents', { as: 'dzb-editor', body: { ...DOC, topic: '9999' } });
     expect(r.statusCode).toBe(400);

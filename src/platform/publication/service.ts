@@ -11,6 +11,8 @@ import { getGovernment } from '../render/context.js';
 import { SEARCH_SYNC_JOB } from './indexable.js';
 import { itemType, deliveryChannels, channelJob, type ItemMeta, type PublicationEvent } from './registry.js';
 import { bumpGeneration } from './cache.js';
+import { startClock, completeClock } from '../deadlines/index.js';
+import { ensureCalendar } from '../calendar/index.js';
 import './schema.js';
 
 export type Actor = Principal | 'system' | 'demo' | 'cli';
@@ -101,28 +103,14 @@ export function validityOf(meta: Pick<ItemMeta, 'effectiveAt' | 'expiresAt'>, cu
 
 // ---- the Art. 26 clock (deadline engine; optional until it exists) ----------------------------
 
-type DeadlineApi = {
-  startClock(p: Platform, t: Db, o: Record<string, unknown>): Promise<unknown>;
-  completeClock(p: Platform, t: Db, subjectType: string, subjectId: number | string, rule?: string): Promise<unknown>;
-};
-let deadlines: DeadlineApi | null | undefined;
-async function deadlineApi(): Promise<DeadlineApi | null> {
-  if (deadlines === undefined) {
-    try {
-      const path = '../deadlines/index.js';
-      deadlines = (await import(path)) as DeadlineApi;
-      if (typeof deadlines.startClock !== 'function') deadlines = null;
-    } catch {
-      deadlines = null;
-    }
-  }
-  return deadlines;
+/** The deadline engine keeps its working-day calendar in memory; load it before a transaction opens
+ *  (on SQLite a load from inside our transaction would wait for our own connection). */
+async function readyClocks(p: Platform): Promise<void> {
+  await ensureCalendar(p.db);
 }
 
 async function startPublishClock(p: Platform, t: Db, item: { id: number; department_id: number; type: string }, meta: ItemMeta, author: number | null) {
-  const api = await deadlineApi();
-  if (!api) return;
-  await api.startClock(p, t, {
+  await startClock(p, t, {
     subjectType: 'publication',
     subjectId: item.id,
     rule: CLOCK_RULE,
@@ -131,14 +119,12 @@ async function startPublishClock(p: Platform, t: Db, item: { id: number; departm
     title: meta.title,
     url: `/admin/catalog/${item.id}`,
     publicSubject: false,
-    responsibleUserId: author ?? undefined,
+    responsibleUserId: author ?? null,
   });
 }
 
 async function completePublishClock(p: Platform, t: Db, itemId: number) {
-  const api = await deadlineApi();
-  if (!api) return;
-  await api.completeClock(p, t, 'publication', itemId, CLOCK_RULE);
+  await completeClock(p, t, 'publication', itemId, CLOCK_RULE);
 }
 
 // ---- settings ---------------------------------------------------------------------------------
@@ -267,6 +253,7 @@ export async function createDraft(p: Platform, actor: Actor, input: DraftInput):
   if (!allow(actor, 'content.create', input.departmentId)) throw forbidden();
   const meta = defaultMeta(input.meta);
   const data = await prepared(input.type, meta, input.data);
+  await readyClocks(p);
   return p.tx(async (t) => {
     const now = new Date().toISOString();
     const item = await t
@@ -331,6 +318,7 @@ export async function updateDraft(p: Platform, actor: Actor, id: number, input: 
   const meta = defaultMeta({ ...latest.meta, ...(input.meta ?? {}) });
   if (newVersion && !input.meta?.formedAt) meta.formedAt = today();
   const data = await prepared(item.type, meta, input.data === undefined ? latest.data : input.data);
+  await readyClocks(p);
   return p.tx(async (t) => {
     const now = new Date().toISOString();
     const cur = await t.selectFrom('pub_items').select(['latest_version', 'status']).where('id', '=', id).executeTakeFirstOrThrow();
@@ -429,6 +417,7 @@ export async function transition(p: Platform, actor: Actor, id: number, action: 
   if (!(ACTIONS as readonly string[]).includes(action)) throw badRequest('err.pub.unknown_action');
   const item0 = await staffItem(p, actor, id);
   const why = (reason ?? '').trim();
+  await readyClocks(p);
   const out = await p.tx(async (t) => {
     const item = (await t.selectFrom('pub_items').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as ItemRow;
     const v = (await getVersion(t, id, item.latest_version))!;
@@ -512,6 +501,7 @@ export async function transition(p: Platform, actor: Actor, id: number, action: 
 
 /** Job: publishes a scheduled version when its time has come (no-op if rejected meanwhile). */
 export async function runScheduled(p: Platform, payload: { id: number; version: number }): Promise<void> {
+  await readyClocks(p);
   await p.tx(async (t) => {
     const v = await t.selectFrom('pub_versions').select(['state', 'publish_at']).where('item_id', '=', payload.id).where('version', '=', payload.version).executeTakeFirst();
     if (!v || v.state !== 'scheduled') return;
