@@ -2,7 +2,7 @@
 // versioning, and the contract endpoints of the calendar API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, login, csrfFrom, form, type TestEnv } from '../helpers.js';
-import { addWorkdays, todayShanghai } from '../../src/platform/calendar/index.js';
+import { addWorkdays, buildSnapshot, calendarSnapshot, seedData, setCalendar, todayShanghai } from '../../src/platform/calendar/index.js';
 import { clocksFor, completeClock, extendClock, getRule, pauseClock, resumeClock, saveRule, startClock, stopClock } from '../../src/platform/deadlines/index.js';
 import { HttpError } from '../../src/platform/errors.js';
 
@@ -85,6 +85,20 @@ describe('clocks', () => {
   it('rejects an unknown rule and a bad start date with 400', async () => {
     await expect(env.p.tx((t) => startClock(env.p, t, { ...base, subjectType: 'x', subjectId: 1, rule: 'nope.rule', start: '2026-01-01' }))).rejects.toMatchObject({ status: 400 });
     await expect(env.p.tx((t) => startClock(env.p, t, { ...base, subjectType: 'x', subjectId: 1, rule: 'request.reply', start: '2026-02-30' }))).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('loads the calendar inside the caller\'s transaction when nothing has loaded it yet (no deadlock on SQLite)', async () => {
+    setCalendar(buildSnapshot(seedData(), false));
+    const r = await env.p.tx((t) => startClock(env.p, t, { ...base, subjectType: 'request', subjectId: 'fresh', rule: 'request.correction', start: '2026-02-13' }));
+    expect(r.due).toBe(addWorkdays('2026-02-13', 7).due);
+    expect(calendarSnapshot().loaded).toBe(true);
+  });
+
+  it('keeps a clock of a non-public subject away from the public', async () => {
+    const r = await env.p.tx((t) => startClock(env.p, t, { ...base, publicSubject: false, subjectType: 'request', subjectId: 'private', rule: 'request.reply', start: '2026-11-02' }));
+    expect((await env.app.inject(`/api/v1/clocks/${r.id}`)).statusCode).toBe(404);
+    expect((await env.app.inject(`/clocks/${r.id}`)).statusCode).toBe(404);
+    expect((await env.api('GET', `/api/v1/supervision/clocks/${r.id}`, { as: 'supervisor' })).statusCode).toBe(200);
   });
 
   it('uses natural days for the consultation period', async () => {

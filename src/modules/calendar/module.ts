@@ -66,7 +66,6 @@ export const calendarModule: GongkaiModule = {
         for (const w of r.report.warnings) process.stderr.write('warning' + line(w));
         for (const y of r.report.years) process.stdout.write(`${y.year}: ${y.days.filter((d) => d.kind === 'holiday').length} holidays, ${y.days.filter((d) => d.kind === 'workday').length} make-up working days${y.published ? '' : ' (unpublished)'}\n`);
         if (r.report.errors.length) return 1;
-        if (r.saved) await p.jobs.enqueue(p.db, RECOMPUTE_JOB, { years: r.report.years.map((y) => y.year) }).catch(() => {});
         process.stdout.write(r.saved ? 'imported\n' : 'valid (dry run, nothing saved)\n');
         return 0;
       },

@@ -8,6 +8,7 @@ import type { Platform } from '../../platform/platform.js';
 import type { Principal } from '../../platform/auth/policy.js';
 import { scopeOf } from '../../platform/auth/policy.js';
 import { ensureCalendar, todayShanghai } from '../../platform/calendar/index.js';
+import { refreshCalendarIfChanged } from '../../platform/calendar/store.js';
 import { getThresholds, statusBoundaries, statusFor, type StatusBoundaries } from '../../platform/deadlines/index.js';
 import { enqueueMail } from '../../platform/mail/index.js';
 import { t as translate } from '../../platform/i18n/index.js';
@@ -194,6 +195,7 @@ function thresholdOf(status: string): Threshold | null {
  * notification job per clock and threshold (idempotency key), and writes today's snapshot.
  */
 export async function runScan(p: Platform, today = todayShanghai()): Promise<{ changed: number; notified: number }> {
+  await refreshCalendarIfChanged(p.db); // another instance may have edited the calendar
   const b = await boundaries(p.db, today);
   let changed = 0;
   let notified = 0;

@@ -302,7 +302,7 @@ function checkDate(d: string | undefined, field: string): string {
 
 /** Starts a clock for a subject under the current version of `rule`. Starting one that already runs returns the running one. */
 export async function startClock(p: Platform, t: Db, input: ClockInput, actor = 'system'): Promise<{ id: number; due: string; provisional: boolean }> {
-  await ensureCalendar(p.db);
+  await ensureCalendar(t);
   const start = checkDate(input.start, 'start');
   const rule = await getRule(t, input.rule);
   if (!rule) throw badRequest('deadlines.err.unknown_rule', { rule: 'deadlines.err.unknown_rule' }, { rule: input.rule });
@@ -369,13 +369,13 @@ async function close(p: Platform, t: Db, clock: NonNullable<ClockRow>, state: 'c
 
 /** Marks the subject's running clocks (of `rule`, or all) as completed today. No-op when none runs. */
 export async function completeClock(p: Platform, t: Db, subjectType: string, subjectId: string | number, rule?: string, actor = 'system'): Promise<void> {
-  await ensureCalendar(p.db);
+  await ensureCalendar(t);
   for (const c of await openClocks(t, subjectType, subjectId, rule)) await close(p, t, c, 'completed', null, actor);
 }
 
 /** Stops the subject's running clocks without completion (withdrawn, merged, abandoned…), with a reason. */
 export async function stopClock(p: Platform, t: Db, subjectType: string, subjectId: string | number, reason: string, rule?: string, actor = 'system'): Promise<void> {
-  await ensureCalendar(p.db);
+  await ensureCalendar(t);
   for (const c of await openClocks(t, subjectType, subjectId, rule)) await close(p, t, c, 'stopped', reason.slice(0, 500), actor);
 }
 
@@ -387,7 +387,7 @@ async function clockForChange(t: Db, clockId: number) {
 
 /** Pauses a running clock from `at` (default today): working days after it do not count until resumed. */
 export async function pauseClock(p: Platform, t: Db, clockId: number, input: { kind: PauseKind; reason: string; at?: string }, actor = 'system'): Promise<void> {
-  await ensureCalendar(p.db);
+  await ensureCalendar(t);
   const c = await clockForChange(t, clockId);
   if (c.state !== 'running') throw conflict('deadlines.err.not_running');
   const rule = await getRule(t, c.rule_code, Number(c.rule_version));
@@ -406,7 +406,7 @@ export async function pauseClock(p: Platform, t: Db, clockId: number, input: { k
 
 /** Resumes a paused clock on `at` (default today): counting starts again the next working day. */
 export async function resumeClock(p: Platform, t: Db, clockId: number, at?: string, actor = 'system'): Promise<void> {
-  await ensureCalendar(p.db);
+  await ensureCalendar(t);
   const c = await clockForChange(t, clockId);
   if (c.state !== 'paused') throw conflict('deadlines.err.not_paused');
   const open = await t.selectFrom('clock_pauses').select(['id', 'from_date']).where('clock_id', '=', c.id).where('to_date', 'is', null).executeTakeFirst();
@@ -420,7 +420,7 @@ export async function resumeClock(p: Platform, t: Db, clockId: number, at?: stri
 
 /** Extends a running or paused clock, within the rule's limits (number of extensions and days per extension). */
 export async function extendClock(p: Platform, t: Db, clockId: number, input: { workdays: number; reason: string; approver: string }, actor = 'system'): Promise<void> {
-  await ensureCalendar(p.db);
+  await ensureCalendar(t);
   const c = await clockForChange(t, clockId);
   if (c.state !== 'running' && c.state !== 'paused') throw conflict('deadlines.err.not_running');
   const rule = await getRule(t, c.rule_code, Number(c.rule_version));
