@@ -127,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
           const extra = p.modules.flatMap((m) => Object.entries(m.cli ?? {})).find(([k]) => k === 'demo');
           if (sub || rest.length) {
             if (!extra) return fail(`unknown demo option ${[sub, ...rest].join(' ')}`);
-            return extra[1].run([sub, ...rest].filter(Boolean) as string[], p);
+            return await extra[1].run([sub, ...rest].filter(Boolean) as string[], p);
           }
           const loaded = await loadDemoIfEmpty(p);
           process.stdout.write(loaded ? 'demo district loaded\n' : 'database not empty: demo district not loaded\n');
