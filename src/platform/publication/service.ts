@@ -545,19 +545,41 @@ export interface BulkItem {
  * with 索引号, hashes, audit and search-sync jobs. Returns the new item ids in input order.
  */
 export async function bulkPublish(p: Platform, t: Db, actor: Actor, items: BulkItem[], opts: { audit?: 'each' | 'summary'; links?: boolean } = {}): Promise<number[]> {
-  const depts = new Map((await t.selectFrom('departments').select(['id', 'code', 'name']).execute()).map((d) => [d.id, { code: d.code, name: d.name }]));
-  const ids: number[] = [];
+  if (!items.length) return [];
+  const depts = new Map((await t.selectFrom('departments').select(['id', 'code', 'name', 'org_code']).execute()).map((d) => [d.id, d]));
+  const mode = (await getSetting(t, 'publication.index_prefix')) ?? 'government';
+  let gov = getGovernment().orgCode;
+  if (!gov) gov = (await t.selectFrom('government').select('org_code').orderBy('id').executeTakeFirst())?.org_code ?? '000000000';
+  const prefixOf = (deptId: number) => (mode === 'department' && depts.get(deptId)?.org_code) || gov;
   const nowS = new Date().toISOString();
-  for (const it of items) {
-    const type = itemType(it.type);
+  // 索引号: one counter step per (prefix, year) group, numbers handed out in input order.
+  const plan = items.map((it) => {
     const versions = [...(it.history ?? []), { meta: it.meta, data: it.data, changeNote: it.changeNote ?? '', publishedAt: it.publishedAt }];
-    const last = versions[versions.length - 1];
-    const first = versions[0];
-    const indexNo = await allocateIndexNo(t, it.departmentId, first.publishedAt.getUTCFullYear());
-    const m = last.meta;
-    const row = await t
-      .insertInto('pub_items')
-      .values({
+    return { it, versions, prefix: prefixOf(it.departmentId), year: versions[0].publishedAt.getUTCFullYear(), indexNo: '' };
+  });
+  const groups = new Map<string, typeof plan>();
+  for (const x of plan) {
+    const k = `${x.prefix}|${x.year}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(x);
+  }
+  for (const g of groups.values()) {
+    const k = g.length;
+    const r = await sql<{ n: number }>`insert into pub_counters (prefix, year, n) values (${g[0].prefix}, ${g[0].year}, ${k})
+      on conflict (prefix, year) do update set n = pub_counters.n + ${k} returning n`.execute(t);
+    const last = Number(r.rows[0].n);
+    g.forEach((x, i) => (x.indexNo = `${x.prefix}/${x.year}-${String(last - k + 1 + i).padStart(5, '0')}`));
+  }
+  const ids: number[] = new Array(items.length);
+  const CHUNK = 400;
+  for (let c = 0; c < plan.length; c += CHUNK) {
+    const part = plan.slice(c, c + CHUNK);
+    const rows = part.map(({ it, versions, indexNo }) => {
+      const type = itemType(it.type);
+      const last = versions[versions.length - 1];
+      const first = versions[0];
+      const m = last.meta;
+      return {
         type: it.type,
         department_id: it.departmentId,
         index_no: indexNo,
@@ -587,19 +609,28 @@ export async function bulkPublish(p: Platform, t: Db, actor: Actor, items: BulkI
         created_by: actorId(actor),
         created_at: first.publishedAt.toISOString(),
         updated_at: nowS,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const dept = depts.get(it.departmentId)!;
-    const rows = versions.map((v, i) => {
-      const pub = v.publishedAt.toISOString();
-      const canonical = canonicalOf({ id: row.id, type: it.type, indexNo, department: dept, version: i + 1, publishedAt: pub, changeNote: v.changeNote, meta: v.meta, data: v.data });
-      return { item_id: row.id, version: i + 1, state: i === versions.length - 1 ? 'published' : 'superseded', meta: JSON.stringify(v.meta), data: JSON.stringify(v.data), change_note: v.changeNote, author_id: null, approvals: '[]', reject_reason: null, publish_at: null, hash: sm3(canonical), canonical, published_at: pub, created_at: pub, updated_at: pub };
+      };
     });
-    await t.insertInto('pub_versions').values(rows).execute();
-    if (opts.audit !== 'summary') await p.audit(t, { actor: actorName(actor), action: 'publication.publish', entity: 'pub_item', entityId: row.id, details: { indexNo, version: versions.length, bulk: true } });
-    await p.jobs.enqueue(t, SEARCH_SYNC_JOB, { id: row.id });
-    ids.push(row.id);
+    const inserted = await t.insertInto('pub_items').values(rows).returning(['id', 'index_no']).execute();
+    const byNo = new Map(inserted.map((r) => [r.index_no, r.id]));
+    const vrows: any[] = [];
+    part.forEach(({ it, versions, indexNo }, i) => {
+      const id = byNo.get(indexNo)!;
+      ids[c + i] = id;
+      const dept = depts.get(it.departmentId)!;
+      versions.forEach((v, vi) => {
+        const pub = v.publishedAt.toISOString();
+        const canonical = canonicalOf({ id, type: it.type, indexNo, department: { code: dept.code, name: dept.name }, version: vi + 1, publishedAt: pub, changeNote: v.changeNote, meta: v.meta, data: v.data });
+        vrows.push({ item_id: id, version: vi + 1, state: vi === versions.length - 1 ? 'published' : 'superseded', meta: JSON.stringify(v.meta), data: JSON.stringify(v.data), change_note: v.changeNote, author_id: null, approvals: '[]', reject_reason: null, publish_at: null, hash: sm3(canonical), canonical, published_at: pub, created_at: pub, updated_at: pub });
+      });
+    });
+    for (let k = 0; k < vrows.length; k += CHUNK) await t.insertInto('pub_versions').values(vrows.slice(k, k + CHUNK)).execute();
+    // Outbox: one search sync per item (same rows as Jobs.enqueue writes).
+    await t
+      .insertInto('jobs')
+      .values(part.map((_, i) => ({ kind: SEARCH_SYNC_JOB, payload: JSON.stringify({ id: ids[c + i] }), status: 'pending', attempts: 0, max_attempts: 8, run_at: nowS, locked_by: null, locked_until: null, last_error: null, idempotency_key: null, created_at: nowS, updated_at: nowS })))
+      .execute();
+    if (opts.audit !== 'summary') for (const [i, x] of part.entries()) await p.audit(t, { actor: actorName(actor), action: 'publication.publish', entity: 'pub_item', entityId: ids[c + i], details: { indexNo: x.indexNo, version: x.versions.length, bulk: true } });
   }
   if (opts.links !== false) {
     for (const [i, it] of items.entries()) {
@@ -607,7 +638,7 @@ export async function bulkPublish(p: Platform, t: Db, actor: Actor, items: BulkI
       for (const l of itemType(it.type).links?.(it.data) ?? []) await t.insertInto('pub_links').values({ from_id: ids[i], to_id: l.to, kind: l.kind }).onConflict((oc) => oc.doNothing()).execute();
     }
   }
-  if (opts.audit === 'summary' && ids.length) await p.audit(t, { actor: actorName(actor), action: 'publication.bulk_publish', entity: 'pub_item', entityId: ids[0], details: { count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1] } });
+  if (opts.audit === 'summary') await p.audit(t, { actor: actorName(actor), action: 'publication.bulk_publish', entity: 'pub_item', entityId: ids[0], details: { count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1], firstIndexNo: plan[0].indexNo } });
   await t.updateTable('pub_state').set((eb) => ({ generation: eb('generation', '+', 1) })).where('id', '=', 1).execute();
   return ids;
 }
