@@ -137,6 +137,11 @@ describe('rule versioning', () => {
     const e = await login(env.app, 'fgj-editor');
     const denied = await env.app.inject({ method: 'POST', url: '/admin/deadline-rules/appeal.help', headers: { cookie: e.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: e.csrf, amount: '1' }) });
     expect(denied.statusCode).toBe(403);
+    const put = await env.api('PUT', '/api/v1/deadline-rules/appeal.help', { as: 'admin', body: { nameZh: '市民诉求：求助', nameEn: 'help', unit: 'workdays', amount: 9, maxExtensions: 1, extensionLimit: 10, pausable: true, legalBasis: '本地规定' } });
+    expect(put.json()).toMatchObject({ code: 'appeal.help', version: 3, amount: 9 });
+    expect((await env.api('PUT', '/api/v1/deadline-rules/appeal.help', { as: 'supervisor', body: { nameZh: 'x', nameEn: '', unit: 'workdays', amount: 1, maxExtensions: 0, extensionLimit: 0, pausable: false, legalBasis: 'x' } })).statusCode).toBe(403);
+    expect((await env.api('PUT', '/api/v1/deadline-rules/Bad%20Code', { as: 'admin', body: { nameZh: 'x', nameEn: '', unit: 'workdays', amount: 1, maxExtensions: 0, extensionLimit: 0, pausable: false, legalBasis: 'x' } })).statusCode).toBe(400);
+    expect((await env.app.inject('/api/v1/deadline-rules/appeal.help')).json().items.map((x: any) => x.version)).toEqual([3, 2, 1]);
     const pub = await env.app.inject('/api/v1/deadline-rules');
     expect(pub.json().items.find((x: any) => x.code === 'request.reply')).toMatchObject({ amount: 20, maxExtensions: 1, extensionLimit: 20 });
     expect(pub.json().items.map((x: any) => x.code).sort()).toEqual(['appeal.complaint', 'appeal.consult', 'appeal.help', 'appeal.report', 'appeal.suggest', 'consultation.period', 'disclosure.publish', 'inspection.results', 'penalty.publish', 'request.correction', 'request.reply', 'request.third-party']);

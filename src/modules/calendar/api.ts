@@ -6,7 +6,7 @@ import type { Platform } from '../../platform/platform.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
 import { addMonths, addNaturalDays, addWorkdays, dayIndex, ensureCalendar, isWorkday, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
-import { getClock, listRules, ruleVersions } from '../../platform/deadlines/index.js';
+import { getClock, listRules, ruleVersions, saveRule, type RuleInput } from '../../platform/deadlines/index.js';
 import { importCalendar } from './service.js';
 import { actorName } from '../org/service.js';
 
@@ -172,6 +172,38 @@ export async function calendarApi(app: FastifyInstance, p: Platform): Promise<vo
       const v = await ruleVersions(p.db, req.params.code);
       if (!v.length) throw notFound();
       return { items: v.map(({ id: _id, createdBy: _b, ...r }) => r) };
+    },
+  );
+
+  app.put<{ Params: { code: string }; Body: Omit<RuleInput, 'code'> }>(
+    '/api/v1/deadline-rules/:code',
+    {
+      config: { permission: 'deadlines.edit' },
+      schema: {
+        tags: ['staff'],
+        summary: 'Save a rule as a new version (creates the rule when the code is new). Running clocks keep the version they started under.',
+        security: [{ bearer: [] }],
+        params: Type.Object({ code: Type.String({ maxLength: 60 }) }),
+        body: Type.Object(
+          {
+            nameZh: Type.String({ minLength: 1, maxLength: 100 }),
+            nameEn: Type.String({ maxLength: 100 }),
+            unit: Type.String({ enum: ['workdays', 'days', 'months'] }),
+            amount: Type.Integer({ minimum: 0, maximum: 3650 }),
+            maxExtensions: Type.Integer({ minimum: 0, maximum: 10 }),
+            extensionLimit: Type.Integer({ minimum: 0, maximum: 3650 }),
+            pausable: Type.Boolean(),
+            legalBasis: Type.String({ minLength: 1, maxLength: 1000 }),
+            note: Type.Optional(Type.String({ maxLength: 1000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: RuleOut, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
+      },
+    },
+    async (req) => {
+      const { id: _id, createdBy: _b, ...r } = await p.tx((t) => saveRule(p, t, { ...req.body, code: req.params.code } as RuleInput, actorName(req.user!)));
+      return r;
     },
   );
 
