@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Catalog performance: item page, catalog list page and GET /api/v1/documents against a
+// constant response, measured in the same run on the same server (127.0.0.1 only).
+//
+//   GONGKAI_DATA_DIR=/tmp/gk-bench-catalog npx tsx src/cli/main.ts demo
+//   GONGKAI_DATA_DIR=/tmp/gk-bench-catalog npx tsx src/cli/main.ts demo --documents 100000
+//   node bench/catalog.mjs /tmp/gk-bench-catalog [seconds=10] [connections=50]
+//
+// Targets (issue 4): item page ≥ 70 % of the constant's requests/s with p99 < 20 ms; the
+// catalog list page and the API list ≥ 40 %.
+import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+
+const dataDir = process.argv[2] ?? '/tmp/gk-bench-catalog';
+const duration = Number(process.argv[3] ?? 10);
+const connections = Number(process.argv[4] ?? 50);
+const port = 18000 + Math.floor(Math.random() * 1000);
+const base = `http://127.0.0.1:${port}`;
+
+const server = spawn('npx', ['tsx', 'src/cli/main.ts', 'serve'], {
+  env: { ...process.env, GONGKAI_DATA_DIR: dataDir, GONGKAI_PORT: String(port), GONGKAI_HOST: '127.0.0.1', GONGKAI_LOG_LEVEL: 'warn', GONGKAI_BENCH: '1', GONGKAI_WORKER: 'off' },
+  stdio: ['ignore', 'inherit', 'inherit'],
+  detached: true,
+});
+const stop = () => {
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {}
+};
+process.on('exit', stop);
+
+async function waitUp() {
+  for (let i = 0; i < 300; i++) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not start');
+}
+
+function run(title, paths) {
+  return new Promise((resolve, reject) => {
+    let i = 0;
+    const inst = autocannon(
+      {
+        url: base,
+        connections,
+        duration,
+        requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
+      },
+      (err, res) => (err ? reject(err) : resolve({ title, rps: res.requests.average, p99: res.latency.p99, p50: res.latency.p50, non2xx: res.non2xx, errors: res.errors })),
+    );
+    void inst;
+  });
+}
+
+await waitUp();
+const list = await (await fetch(`${base}/api/v1/documents?pageSize=100`)).json();
+const total = list.total;
+// 1,000 item ids spread over the catalog
+const ids = [];
+let cursor = '';
+for (let k = 0; k < 10; k++) {
+  const r = await (await fetch(`${base}/api/v1/documents?pageSize=100&page=${1 + k * Math.max(1, Math.floor(total / 1000))}`)).json();
+  ids.push(...r.items.map((x) => x.id));
+}
+void cursor;
+const itemPaths = ids.map((id) => `/catalog/items/${id}`);
+const listPaths = ['/catalog', '/catalog?page=2', '/catalog?department=fgj', '/catalog?topic=04', '/catalog?year=2024', '/catalog?genre=%E9%80%9A%E7%9F%A5'];
+const apiPaths = ['/api/v1/documents', '/api/v1/documents?page=2', '/api/v1/documents?department=fgj', '/api/v1/documents?topic=04&pageSize=50', '/api/v1/documents?year=2024', '/api/v1/documents?validity=repealed'];
+
+// warm-up (fills the response cache as the first visitors would)
+for (const p of [...itemPaths, ...listPaths, ...apiPaths]) await fetch(base + p).then((r) => r.arrayBuffer());
+
+const results = [];
+results.push(await run('constant (/bench/constant)', ['/bench/constant']));
+results.push(await run('item page (1,000 items)', itemPaths));
+results.push(await run('catalog list page', listPaths));
+results.push(await run('GET /api/v1/documents', apiPaths));
+const c = results[0].rps;
+console.log(`published items: ${total}; ${connections} connections; ${duration} s each\n`);
+console.log('| route | req/s | vs constant | p50 ms | p99 ms | non-2xx |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const r of results) console.log(`| ${r.title} | ${Math.round(r.rps)} | ${Math.round((r.rps / c) * 100)} % | ${r.p50} | ${r.p99} | ${r.non2xx} |`);
+stop();
+process.exit(0);
