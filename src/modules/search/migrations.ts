@@ -64,12 +64,16 @@ export const searchMigrations: GkMigration[] = [
       await db.schema.createIndex('search_docs_department').on('search_docs').columns(['department', 'published_at']).execute();
       await db.schema.createIndex('search_docs_type').on('search_docs').columns(['type', 'published_at']).execute();
       if (dialect === 'postgres') {
+        await sql`ALTER TABLE search_docs ADD COLUMN tsv_title tsvector NOT NULL`.execute(db);
         await sql`CREATE INDEX search_docs_tsv ON search_docs USING gin (tsv)`.execute(db);
+        await sql`CREATE INDEX search_docs_tsv_title ON search_docs USING gin (tsv_title)`.execute(db);
         await sql`CREATE TABLE search_terms (term text COLLATE "C" PRIMARY KEY, df integer NOT NULL)`.execute(db);
       } else {
         await sql`CREATE TABLE search_text (id INTEGER PRIMARY KEY, title_words TEXT NOT NULL, body TEXT NOT NULL)`.execute(db);
         await sql`CREATE TABLE search_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID`.execute(db);
         await sql`CREATE VIRTUAL TABLE search_fts USING fts5(t, b, m, content='', contentless_delete=1, tokenize='ascii')`.execute(db);
+        // Titles (and index numbers) alone: title matches are found across the whole index cheaply.
+        await sql`CREATE VIRTUAL TABLE search_title USING fts5(t, m, content='', contentless_delete=1, tokenize='ascii')`.execute(db);
       }
     },
   },

@@ -6,11 +6,11 @@ import { normalize, normalizeWithMap } from './normalize.js';
 import { FACETS, type Autocomplete, type FacetName, type FacetValue, type SearchFilters, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Validity } from './types.js';
 
 /** Newest matches considered for ranking (plus the newest title matches). */
-export const CANDIDATES = 1000;
+export const CANDIDATES = 500;
 export const TITLE_CANDIDATES = 200;
-/** Facet counts are exact up to this many matches, estimated from the newest ones above it. */
-export const FACET_EXACT = 5000;
-/** Candidates whose body is read for the exact-phrase check and snippets. */
+/** Facet counts of a listing without query are exact up to this many items, estimated above. */
+export const FACET_EXACT = 2000;
+/** Best candidates (by title, validity and recency) whose body is read for the second stage. */
 const BODY_CHECK = 60;
 export const MAX_QUERY = 100;
 
@@ -48,11 +48,6 @@ export interface DocMeta {
   publishedAt: string;
   year: number;
   url: string;
-}
-
-export interface Candidate {
-  id: number;
-  score: number;
 }
 
 export type FacetRow = Pick<DocMeta, 'type' | 'department' | 'departmentName' | 'topic' | 'genre' | 'year' | 'validity'>;
@@ -203,6 +198,38 @@ function recency(publishedAt: string, now: number): number {
   return 1 + 0.3 * Math.exp(-age / 730);
 }
 
+/**
+ * First stage, from the title alone: the share of the terms in the title, the exact phrase in
+ * the title, short matching titles (more specific), times validity and recency. `boost` is the
+ * multiplier the second stage applies to the body score.
+ */
+export function titleScore(m: DocMeta, terms: string[], phrase: string, now: number): { score: number; boost: number } {
+  const nt = normalize(`${m.title} ${m.indexNo}`);
+  let inTitle = 0;
+  for (const t of terms) if (nt.includes(t)) inTitle++;
+  const frac = inTitle / terms.length;
+  let score = frac;
+  if (phrase && nt.includes(phrase)) score += 0.5;
+  if (frac > 0) score += 0.2 * Math.min(1, 12 / Math.max(1, Array.from(m.title).length));
+  const boost = (VALIDITY_FACTOR[m.validity] ?? 1) * recency(m.publishedAt, now);
+  return { score: score * boost, boost };
+}
+
+/** Second stage, from the body: saturated frequency of each term, and the exact phrase (several terms). */
+export function bodyScore(body: string, terms: string[], phrase: string | null): number {
+  if (!body) return 0;
+  const nb = normalize(body);
+  let tf = 0;
+  for (const t of terms) {
+    let n = 0;
+    for (let i = nb.indexOf(t); i >= 0 && n < 20; i = nb.indexOf(t, i + t.length)) n++;
+    tf += n / (n + 1.5);
+  }
+  let score = 0.4 * (tf / terms.length);
+  if (phrase && nb.includes(phrase)) score += 0.3;
+  return score;
+}
+
 export function cleanFilters(q: SearchQuery): SearchFilters {
   const f: SearchFilters = {};
   for (const k of FACETS) {
@@ -219,11 +246,14 @@ export abstract class BaseSearchIndex implements SearchIndex {
   protected abstract writeDocs(docs: PreparedDoc[]): Promise<void>;
   protected abstract deleteDocs(ids: number[]): Promise<void>;
   abstract clear(): Promise<void>;
-  /** Matches of all terms (in title or body), newest ids first, with the engine's score (higher = better). */
-  protected abstract matches(terms: string[], filters: SearchFilters, limit: number, titleOnly: boolean): Promise<Candidate[]>;
-  protected abstract countMatches(terms: string[], filters: SearchFilters): Promise<number>;
-  /** Facet fields of the newest `limit` matches (terms empty = all items passing the filters). */
-  protected abstract facetRows(terms: string[], filters: SearchFilters, limit: number): Promise<FacetRow[]>;
+  /** Ids of items where all terms occur (in title or body), newest ids first. */
+  protected abstract matches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]>;
+  /** Ids of items where all terms occur in the title (or index number), newest ids first. */
+  protected abstract titleMatches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]>;
+  /** Smallest and largest indexed id (for estimating large totals). */
+  protected abstract idRange(): Promise<{ min: number; max: number }>;
+  /** Facet fields of the newest `limit` items passing the filters. */
+  protected abstract facetRows(filters: SearchFilters, limit: number): Promise<FacetRow[]>;
   /** Items passing the filters, newest publication first. */
   protected abstract listFiltered(filters: SearchFilters, offset: number, limit: number): Promise<number[]>;
   protected abstract countFiltered(filters: SearchFilters): Promise<number>;
@@ -296,52 +326,42 @@ export abstract class BaseSearchIndex implements SearchIndex {
       ]);
       const meta = await this.loadMeta(ids);
       const items = ids.map((id) => meta.get(id)).filter((m): m is DocMeta => !!m).map((m) => this.hit(m, null, [], 0));
-      return { total, page, pageSize, reachable: total, items, facets: facets?.facets ?? emptyFacets(), facetsExact: facets?.exact ?? true, suggestions: [], terms };
+      return { total, totalExact: true, page, pageSize, reachable: total, items, facets: facets?.facets ?? emptyFacets(), facetsExact: facets?.exact ?? true, suggestions: [], terms };
     }
 
-    const [total, body, titles] = await Promise.all([
-      this.countMatches(terms, filters),
-      this.matches(terms, filters, CANDIDATES, false),
-      this.matches(terms, filters, TITLE_CANDIDATES, true),
-    ]);
-    const byId = new Map<number, number>();
-    for (const c of body) byId.set(c.id, c.score);
-    for (const c of titles) if (!byId.has(c.id)) byId.set(c.id, c.score);
-    const candIds = [...byId.keys()];
+    const [window, titles] = await Promise.all([this.matches(terms, filters, CANDIDATES), this.titleMatches(terms, filters, TITLE_CANDIDATES)]);
+    // The total: exact when the window holds every match; otherwise estimated from how far back
+    // in id order the newest CANDIDATES matches reach (ids grow with publication).
+    let total = window.length;
+    let totalExact = true;
+    if (window.length >= CANDIDATES) {
+      const { min, max } = await this.idRange();
+      const reach = Math.max(1, max - window[window.length - 1] + 1);
+      total = Math.max(window.length, Math.round((window.length * (max - min + 1)) / reach));
+      totalExact = false;
+    }
+    const candIds = [...new Set([...window, ...titles])];
     const meta = await this.loadMeta(candIds);
-    const maxScore = Math.max(1e-9, ...byId.values());
     const now = Date.now();
-    // The exact phrase: the query's words and numbers side by side (separators dropped).
     const phrase = parsed.runs.join('');
-    const titleIds = new Set(titles.map((t) => t.id));
-    type Scored = { m: DocMeta; score: number };
-    let scored: Scored[] = [];
-    for (const [id, s] of byId) {
+    const multi = terms.length > 1 || parsed.runs.length > 1;
+    type Scored = { m: DocMeta; score: number; boost: number };
+    const scored: Scored[] = [];
+    for (const id of candIds) {
       const m = meta.get(id);
       if (!m) continue;
-      const nt = normalize(`${m.title} ${m.indexNo}`);
-      const allInTitle = titleIds.has(id) || terms.every((t) => nt.includes(t));
-      let score = 0.6 * (s / maxScore);
-      if (allInTitle) score += 0.3;
-      if (nt.includes(phrase)) score += 0.4;
-      score *= (VALIDITY_FACTOR[m.validity] ?? 1) * recency(m.publishedAt, now);
-      scored.push({ m, score });
+      scored.push({ m, ...titleScore(m, terms, phrase, now) });
     }
     const tieBreak = (a: Scored, b: Scored) => (a.m.publishedAt < b.m.publishedAt ? 1 : a.m.publishedAt > b.m.publishedAt ? -1 : b.m.id - a.m.id);
     const sort = query.sort === 'date' ? 'date' : 'relevance';
     let bodies = new Map<number, string>();
     if (sort === 'relevance') {
       scored.sort((a, b) => b.score - a.score || tieBreak(a, b));
-      // Exact phrase in the body lifts a candidate above scattered terms.
-      if (terms.length > 1 || parsed.runs.length > 1) {
-        const top = scored.slice(0, Math.max(BODY_CHECK, offset + pageSize));
-        bodies = await this.loadBodies(top.map((s) => s.m.id));
-        for (const s of top) {
-          const b = bodies.get(s.m.id);
-          if (b && normalize(b).includes(phrase)) s.score += 0.2 * (VALIDITY_FACTOR[s.m.validity] ?? 1);
-        }
-        scored.sort((a, b) => b.score - a.score || tieBreak(a, b));
-      }
+      // Second stage: term frequency and the exact phrase in the body of the best candidates.
+      const top = scored.slice(0, Math.max(BODY_CHECK, offset + pageSize));
+      bodies = await this.loadBodies(top.map((s) => s.m.id));
+      for (const s of top) s.score += s.boost * bodyScore(bodies.get(s.m.id) ?? '', terms, multi ? phrase : null);
+      scored.sort((a, b) => b.score - a.score || tieBreak(a, b));
     } else {
       scored.sort(tieBreak);
     }
@@ -354,12 +374,13 @@ export abstract class BaseSearchIndex implements SearchIndex {
     let facets = emptyFacets();
     let facetsExact = true;
     if (withFacets && total > 0) {
-      const f = await this.facetsFor(terms, filters, total);
-      facets = f.facets;
-      facetsExact = f.exact;
+      // Facets of the window (all matches when it is not full, the newest ones otherwise).
+      const rows = window.map((id) => meta.get(id)).filter((m): m is DocMeta => !!m);
+      facetsExact = totalExact;
+      facets = facetCounts(rows, totalExact ? 1 : total / Math.max(1, rows.length));
     }
     const suggestions = total === 0 ? await this.suggestionsFor(parsed.terms, parsed.normalized) : [];
-    return { total, page, pageSize, reachable, items, facets, facetsExact, suggestions, terms };
+    return { total, totalExact, page, pageSize, reachable, items, facets, facetsExact, suggestions, terms };
   }
 
   private hit(m: DocMeta, body: string | null, terms: string[], score: number): SearchHit {
@@ -382,8 +403,8 @@ export abstract class BaseSearchIndex implements SearchIndex {
     };
   }
 
-  private async facetsFor(terms: string[], filters: SearchFilters, total: number) {
-    const rows = await this.facetRows(terms, filters, FACET_EXACT);
+  private async facetsFor(filters: SearchFilters, total: number) {
+    const rows = await this.facetRows(filters, FACET_EXACT);
     const exact = total <= FACET_EXACT || rows.length >= total;
     return { facets: facetCounts(rows, exact ? 1 : total / Math.max(1, rows.length)), exact };
   }
@@ -394,7 +415,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
     const hit = this.facetCache.get(key);
     if (hit && Date.now() - hit.at < 60_000) return hit.value;
     const total = await this.countFiltered(filters);
-    const value = { total, ...(await this.facetsFor([], filters, total)) };
+    const value = { total, ...(await this.facetsFor(filters, total)) };
     if (this.facetCache.size > 200) this.facetCache.clear();
     this.facetCache.set(key, { at: Date.now(), value });
     return value;
@@ -404,7 +425,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
   private async suggestionsFor(terms: string[], normalized: string): Promise<string[]> {
     const out: string[] = [];
     if (terms.length > 1) {
-      const counts = await Promise.all(terms.map(async (t) => ({ t, n: await this.countMatches([t], {}) })));
+      const counts = await Promise.all(terms.map(async (t) => ({ t, n: (await this.matches([t], {}, CANDIDATES)).length })));
       for (const c of counts.filter((c) => c.n > 0).sort((a, b) => b.n - a.n)) out.push(c.t);
     }
     const firstTerm = terms[0] ?? normalized;
@@ -422,11 +443,11 @@ export abstract class BaseSearchIndex implements SearchIndex {
     if (!parsed.normalized || parsed.terms.length === 0) return { terms: [], titles: [] };
     const last = parsed.runs[parsed.runs.length - 1] ?? '';
     const head = parsed.normalized.slice(0, parsed.normalized.length - last.length);
-    const [terms, titles] = await Promise.all([this.termsByPrefix(last, limit), this.matches(parsed.terms, {}, limit, true)]);
-    const meta = await this.loadMeta(titles.map((t) => t.id));
+    const [terms, titles] = await Promise.all([this.termsByPrefix(last, limit), this.titleMatches(parsed.terms, {}, limit)]);
+    const meta = await this.loadMeta(titles);
     return {
       terms: terms.map((t) => head + t),
-      titles: titles.map((t) => meta.get(t.id)).filter((m): m is DocMeta => !!m).map((m) => ({ title: m.title, url: m.url })),
+      titles: titles.map((id) => meta.get(id)).filter((m): m is DocMeta => !!m).map((m) => ({ title: m.title, url: m.url })),
     };
   }
 }

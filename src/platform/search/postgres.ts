@@ -5,7 +5,7 @@
 // vector are TOASTed, the row stays narrow).
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
-import { BaseSearchIndex, filterTokens, termTokens, type Candidate, type DocMeta, type FacetRow, type PreparedDoc } from './base.js';
+import { BaseSearchIndex, filterTokens, termTokens, type DocMeta, type FacetRow, type PreparedDoc } from './base.js';
 import type { SearchFilters } from './types.js';
 
 /** ts_rank weights {D, C, B, A}: filter tokens 0, body 0.1, title 1. */
@@ -17,7 +17,7 @@ function lex(tok: string): string {
   return `'${tok.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
-export function tsvectorLiteral(d: Pick<PreparedDoc, 'titleTokens' | 'bodyTokens' | 'metaTokens'>): string {
+export function tsvectorLiteral(d: Pick<PreparedDoc, 'titleTokens' | 'bodyTokens' | 'metaTokens'>, titleOnly = false): string {
   const parts: string[] = [];
   let pos = 0;
   const add = (tokens: string, w: string) => {
@@ -29,7 +29,7 @@ export function tsvectorLiteral(d: Pick<PreparedDoc, 'titleTokens' | 'bodyTokens
   };
   add(d.titleTokens, 'A');
   pos++; // never a phrase across fields
-  add(d.bodyTokens, 'B');
+  if (!titleOnly) add(d.bodyTokens, 'B');
   pos++;
   add(d.metaTokens, 'D');
   return parts.join(' ');
@@ -66,9 +66,9 @@ export class PgSearchIndex extends BaseSearchIndex {
       for (let i = 0; i < docs.length; i += 200) {
         const chunk = docs.slice(i, i + 200);
         const values = chunk.map(
-          (d) => sql`(${d.id}, ${d.type}, ${d.indexNo}, ${d.title}, ${d.department}, ${d.departmentName}, ${d.topic}, ${d.genre}, ${d.validity}, ${d.publishedAt}, ${d.year}, ${d.url}, ${now}, ${d.titleWords.join(' ')}, ${d.body}, ${tsvectorLiteral(d)}::tsvector)`,
+          (d) => sql`(${d.id}, ${d.type}, ${d.indexNo}, ${d.title}, ${d.department}, ${d.departmentName}, ${d.topic}, ${d.genre}, ${d.validity}, ${d.publishedAt}, ${d.year}, ${d.url}, ${now}, ${d.titleWords.join(' ')}, ${d.body}, ${tsvectorLiteral(d)}::tsvector, ${tsvectorLiteral(d, true)}::tsvector)`,
         );
-        await sql`INSERT INTO search_docs (id, type, index_no, title, department, department_name, topic, genre, validity, published_at, year, url, indexed_at, title_words, body, tsv)
+        await sql`INSERT INTO search_docs (id, type, index_no, title, department, department_name, topic, genre, validity, published_at, year, url, indexed_at, title_words, body, tsv, tsv_title)
           VALUES ${sql.join(values)}`.execute(t);
       }
       const counts = new Map<string, number>();
@@ -107,15 +107,19 @@ export class PgSearchIndex extends BaseSearchIndex {
     });
   }
 
-  protected async matches(terms: string[], filters: SearchFilters, limit: number, titleOnly: boolean): Promise<Candidate[]> {
-    const q = tsqueryText(terms, filters, titleOnly);
-    const r = await sql<{ id: number; s: number }>`SELECT id, ts_rank(${PG_WEIGHTS}::float4[], tsv, ${q}::tsquery) AS s FROM search_docs WHERE tsv @@ ${q}::tsquery ORDER BY id DESC LIMIT ${limit}`.execute(this.db);
-    return r.rows.map((x) => ({ id: x.id, score: Number(x.s) }));
+  protected async matches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
+    const r = await sql<{ id: number }>`SELECT id FROM search_docs WHERE tsv @@ ${tsqueryText(terms, filters)}::tsquery ORDER BY id DESC LIMIT ${limit}`.execute(this.db);
+    return r.rows.map((x) => x.id);
   }
 
-  protected async countMatches(terms: string[], filters: SearchFilters): Promise<number> {
-    const r = await sql<{ n: number }>`SELECT count(*) AS n FROM search_docs WHERE tsv @@ ${tsqueryText(terms, filters)}::tsquery`.execute(this.db);
-    return Number(r.rows[0].n);
+  protected async titleMatches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
+    const r = await sql<{ id: number }>`SELECT id FROM search_docs WHERE tsv_title @@ ${tsqueryText(terms, filters, true)}::tsquery ORDER BY id DESC LIMIT ${limit}`.execute(this.db);
+    return r.rows.map((x) => x.id);
+  }
+
+  protected async idRange(): Promise<{ min: number; max: number }> {
+    const r = await sql<{ min: number | null; max: number | null }>`SELECT min(id) AS min, max(id) AS max FROM search_docs`.execute(this.db);
+    return { min: Number(r.rows[0]?.min ?? 0), max: Number(r.rows[0]?.max ?? 0) };
   }
 
   private where(filters: SearchFilters) {
@@ -123,12 +127,9 @@ export class PgSearchIndex extends BaseSearchIndex {
     return parts.length ? sql`WHERE ${sql.join(parts, sql` AND `)}` : sql``;
   }
 
-  protected async facetRows(terms: string[], filters: SearchFilters, limit: number): Promise<FacetRow[]> {
+  protected async facetRows(filters: SearchFilters, limit: number): Promise<FacetRow[]> {
     const cols = sql.raw(`type, department, department_name AS "departmentName", topic, genre, year, validity`);
-    const r =
-      terms.length === 0
-        ? await sql<FacetRow>`SELECT ${cols} FROM search_docs ${this.where(filters)} ORDER BY id DESC LIMIT ${limit}`.execute(this.db)
-        : await sql<FacetRow>`SELECT ${cols} FROM search_docs WHERE tsv @@ ${tsqueryText(terms, filters)}::tsquery ORDER BY id DESC LIMIT ${limit}`.execute(this.db);
+    const r = await sql<FacetRow>`SELECT ${cols} FROM search_docs ${this.where(filters)} ORDER BY id DESC LIMIT ${limit}`.execute(this.db);
     return r.rows;
   }
 
@@ -162,7 +163,7 @@ export class PgSearchIndex extends BaseSearchIndex {
 
   protected async bareQuery(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
     const q = tsqueryText(terms, filters);
-    const r = await sql<{ id: number }>`SELECT id FROM search_docs WHERE tsv @@ ${q}::tsquery ORDER BY ts_rank(tsv, ${q}::tsquery) DESC LIMIT ${limit}`.execute(this.db);
+    const r = await sql<{ id: number }>`SELECT id FROM search_docs WHERE tsv @@ ${q}::tsquery ORDER BY ts_rank(${PG_WEIGHTS}::float4[], tsv, ${q}::tsquery) DESC LIMIT ${limit}`.execute(this.db);
     return r.rows.map((x) => x.id);
   }
 

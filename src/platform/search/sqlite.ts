@@ -5,10 +5,10 @@
 import type SqliteDatabase from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import type { Db } from '../db/index.js';
-import { BaseSearchIndex, filterTokens, termTokens, type Candidate, type DocMeta, type FacetRow, type PreparedDoc } from './base.js';
+import { BaseSearchIndex, filterTokens, termTokens, type DocMeta, type FacetRow, type PreparedDoc } from './base.js';
 import type { SearchFilters } from './types.js';
 
-/** Column weights for bm25: title, body, filter tokens. */
+/** Column weights for bm25 in the bare engine query: title, body, filter tokens. */
 export const SQLITE_WEIGHTS = [10, 1, 0] as const;
 
 /** A term: the phrase of its bigrams, or for one character every token starting with it. */
@@ -17,8 +17,9 @@ function termExpr(term: string): string {
   return tokens.length === 1 && Array.from(tokens[0]).length === 1 ? `"${tokens[0]}" *` : `"${tokens.join(' ')}"`;
 }
 
-export function ftsExpression(terms: string[], filters: SearchFilters, titleOnly = false): string {
-  const cols = titleOnly ? 't' : '{t b}';
+/** The MATCH expression; `title` = for the title table (columns t, m). */
+export function ftsExpression(terms: string[], filters: SearchFilters, title = false): string {
+  const cols = title ? 't' : '{t b}';
   const parts = terms.map((t) => `${cols}: ${termExpr(t)}`);
   for (const f of filterTokens(filters)) parts.push(`m: ${f}`);
   return parts.join(' AND ');
@@ -64,6 +65,7 @@ export class SqliteSearchIndex extends BaseSearchIndex {
       for (const d of docs) {
         this.removeOne(d.id);
         this.st('INSERT INTO search_fts(rowid, t, b, m) VALUES (?, ?, ?, ?)').run(d.id, d.titleTokens, d.bodyTokens, d.metaTokens);
+        this.st('INSERT INTO search_title(rowid, t, m) VALUES (?, ?, ?)').run(d.id, d.titleTokens, d.metaTokens);
         this.st(
           `INSERT INTO search_docs (id, type, index_no, title, department, department_name, topic, genre, validity, published_at, year, url, indexed_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -86,6 +88,7 @@ export class SqliteSearchIndex extends BaseSearchIndex {
       gone.run(w);
     }
     this.st('DELETE FROM search_fts WHERE rowid = ?').run(id);
+    this.st('DELETE FROM search_title WHERE rowid = ?').run(id);
     this.st('DELETE FROM search_docs WHERE id = ?').run(id);
     this.st('DELETE FROM search_text WHERE id = ?').run(id);
   }
@@ -98,26 +101,29 @@ export class SqliteSearchIndex extends BaseSearchIndex {
 
   async clear(): Promise<void> {
     await this.write(() => {
-      this.raw.exec("DELETE FROM search_docs; DELETE FROM search_text; DELETE FROM search_terms; INSERT INTO search_fts(search_fts) VALUES ('delete-all');");
+      this.raw.exec("DELETE FROM search_docs; DELETE FROM search_text; DELETE FROM search_terms; INSERT INTO search_fts(search_fts) VALUES ('delete-all'); INSERT INTO search_title(search_title) VALUES ('delete-all');");
     });
   }
 
-  protected async matches(terms: string[], filters: SearchFilters, limit: number, titleOnly: boolean): Promise<Candidate[]> {
-    const rows = this.st(`SELECT rowid AS id, bm25(search_fts, ${SQLITE_WEIGHTS.join(', ')}) AS s FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?`).all(ftsExpression(terms, filters, titleOnly), limit) as { id: number; s: number }[];
-    return rows.map((r) => ({ id: r.id, score: -r.s }));
+  protected async matches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
+    return this.st('SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?').pluck().all(ftsExpression(terms, filters), limit) as number[];
   }
 
-  protected async countMatches(terms: string[], filters: SearchFilters): Promise<number> {
-    return (this.st('SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?').get(ftsExpression(terms, filters)) as { n: number }).n;
+  protected async titleMatches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
+    return this.st('SELECT rowid FROM search_title WHERE search_title MATCH ? ORDER BY rowid DESC LIMIT ?').pluck().all(ftsExpression(terms, filters, true), limit) as number[];
   }
 
-  protected async facetRows(terms: string[], filters: SearchFilters, limit: number): Promise<FacetRow[]> {
+  protected async idRange(): Promise<{ min: number; max: number }> {
+    const r = this.st('SELECT min(id) AS min, max(id) AS max FROM search_docs').get() as { min: number | null; max: number | null };
+    return { min: r.min ?? 0, max: r.max ?? 0 };
+  }
+
+  protected async facetRows(filters: SearchFilters, limit: number): Promise<FacetRow[]> {
     const cols = 'd.type, d.department, d.department_name AS departmentName, d.topic, d.genre, d.year, d.validity';
-    if (terms.length === 0 && filterTokens(filters).length === 0) {
-      return this.st(`SELECT ${cols} FROM search_docs d ORDER BY d.id DESC LIMIT ?`).all(limit) as FacetRow[];
-    }
-    const expr = terms.length === 0 ? filterTokens(filters).map((f) => `m: ${f}`).join(' AND ') : ftsExpression(terms, filters);
-    return this.st(`SELECT ${cols} FROM (SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f JOIN search_docs d ON d.id = f.id`).all(expr, limit) as FacetRow[];
+    const toks = filterTokens(filters);
+    if (toks.length === 0) return this.st(`SELECT ${cols} FROM search_docs d ORDER BY d.id DESC LIMIT ?`).all(limit) as FacetRow[];
+    const expr = toks.map((f) => `m: ${f}`).join(' AND ');
+    return this.st(`SELECT ${cols} FROM (SELECT rowid AS id FROM search_title WHERE search_title MATCH ? ORDER BY rowid DESC LIMIT ?) f JOIN search_docs d ON d.id = f.id`).all(expr, limit) as FacetRow[];
   }
 
   private where(filters: SearchFilters): { sql: string; args: unknown[] } {
@@ -139,7 +145,7 @@ export class SqliteSearchIndex extends BaseSearchIndex {
   protected async countFiltered(filters: SearchFilters): Promise<number> {
     const toks = filterTokens(filters);
     if (toks.length === 0) return (this.st('SELECT count(*) AS n FROM search_docs').get() as { n: number }).n;
-    return (this.st('SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?').get(toks.map((f) => `m: ${f}`).join(' AND ')) as { n: number }).n;
+    return (this.st('SELECT count(*) AS n FROM search_title WHERE search_title MATCH ?').get(toks.map((f) => `m: ${f}`).join(' AND ')) as { n: number }).n;
   }
 
   protected async loadMeta(ids: number[]): Promise<Map<number, DocMeta>> {
@@ -161,7 +167,7 @@ export class SqliteSearchIndex extends BaseSearchIndex {
   }
 
   protected async bareQuery(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
-    return (this.st('SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ?').all(ftsExpression(terms, filters), limit) as { id: number }[]).map((r) => r.id);
+    return (this.st(`SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ? ORDER BY bm25(search_fts, ${SQLITE_WEIGHTS.join(', ')}) LIMIT ?`).all(ftsExpression(terms, filters), limit) as { id: number }[]).map((r) => r.id);
   }
 
   protected async generation(): Promise<number> {

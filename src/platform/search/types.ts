@@ -50,7 +50,9 @@ export interface FacetValue {
 }
 
 export interface SearchResult {
+  /** Number of matches: exact when totalExact, otherwise estimated (very large result sets). */
   total: number;
+  totalExact: boolean;
   page: number;
   pageSize: number;
   /** Results beyond this many are not ranked or paged (refine the query instead). */
