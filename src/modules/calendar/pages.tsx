@@ -5,7 +5,7 @@ import type { Platform } from '../../platform/platform.js';
 import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, PublicLayout, Select, ConfirmForm, type PageCtx } from '../../platform/render/index.js';
 import { HttpError, notFound } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
-import { daysInMonth, ensureCalendar, isWorkday, todayShanghai, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
+import { daysInMonth, ensureCalendar, isWorkday, plusDays, todayShanghai, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
 import { toIcs, type ImportFormat } from '../../platform/calendar/import.js';
 import { getClock, getRule, getThresholds, listRules, ruleVersions, saveRule, setThresholds, type RuleView } from '../../platform/deadlines/index.js';
 import { actorName } from '../org/service.js';
@@ -78,34 +78,47 @@ function YearGrid({ c, year }: { c: PageCtx; year: number }) {
   );
 }
 
-function DaysTable({ c, year, editable }: { c: PageCtx; year: number; editable?: boolean }) {
-  const s = yearSchedule(year);
-  const days = editable ? null : s.days;
-  return days && days.length === 0 ? (
-    <Empty>{c.t('calendar.none')}</Empty>
-  ) : days ? (
+/** Holidays and make-up days of a year, consecutive days of one holiday grouped into one row. */
+function DaysTable({ c, year }: { c: PageCtx; year: number }) {
+  const days = yearSchedule(year).days;
+  if (days.length === 0) return <Empty>{c.t('calendar.none')}</Empty>;
+  const groups: { from: string; to: string; kind: string; name: string; n: number }[] = [];
+  for (const d of days) {
+    const g = groups[groups.length - 1];
+    if (g && g.kind === d.kind && g.name === d.name && plusDays(g.to, 1) === d.date) {
+      g.to = d.date;
+      g.n++;
+    } else groups.push({ from: d.date, to: d.date, kind: d.kind, name: d.name, n: 1 });
+  }
+  return (
     <table class="cal-days">
       <caption>{c.t('calendar.days_list')}</caption>
       <thead>
         <tr>
-          <th scope="col">{c.t('calendar.date')}</th>
-          <th scope="col">{c.t('calendar.kind')}</th>
           <th scope="col">{c.t('calendar.name')}</th>
+          <th scope="col">{c.t('calendar.kind')}</th>
+          <th scope="col">{c.t('calendar.date')}</th>
         </tr>
       </thead>
       <tbody>
-        {days.map((d) => (
-          <tr class={`kind-${d.kind}`}>
+        {groups.map((g) => (
+          <tr class={`kind-${g.kind}`}>
+            <td>{g.name}</td>
+            <td>{g.kind === 'holiday' ? c.t('calendar.holiday') : c.t('calendar.workday')}</td>
             <td>
-              <time dateTime={d.date}>{d.date}</time>
+              <time dateTime={g.from}>{g.from}</time>
+              {g.n > 1 && (
+                <>
+                  {' — '}
+                  <time dateTime={g.to}>{g.to}</time> {c.t('calendar.n_days', { n: g.n })}
+                </>
+              )}
             </td>
-            <td>{d.kind === 'holiday' ? c.t('calendar.holiday') : c.t('calendar.workday')}</td>
-            <td>{d.name}</td>
           </tr>
         ))}
       </tbody>
     </table>
-  ) : null;
+  );
 }
 
 function Calculator({ c, action, q, result, error }: { c: PageCtx; action: string; q: Record<string, string>; result: DueResult | null; error: string | null }) {
