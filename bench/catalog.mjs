@@ -18,7 +18,7 @@ const port = 18000 + Math.floor(Math.random() * 1000);
 const base = `http://127.0.0.1:${port}`;
 
 const server = spawn('npx', ['tsx', 'src/cli/main.ts', 'serve'], {
-  env: { ...process.env, GONGKAI_DATA_DIR: dataDir, GONGKAI_PORT: String(port), GONGKAI_HOST: '127.0.0.1', GONGKAI_LOG_LEVEL: 'warn', GONGKAI_BENCH: '1', GONGKAI_WORKER: 'off' },
+  env: { ...process.env, GONGKAI_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', GONGKAI_LOG_LEVEL: 'warn', GONGKAI_BENCH: '1', GONGKAI_WORKER: 'off' },
   stdio: ['ignore', 'inherit', 'inherit'],
   detached: true,
 });

@@ -34,9 +34,9 @@ export async function currentGeneration(db: Db): Promise<string> {
 interface Entry {
   gen: string;
   etag: string;
-  body: string | Buffer;
-  type: string;
   lastModified?: string;
+  body: Buffer;
+  headers: Record<string, string>;
 }
 const MAX = 5000;
 const cache = new Map<string, Entry>();
@@ -61,17 +61,20 @@ export async function cachedPublic(db: Db, req: FastifyRequest, reply: FastifyRe
     if (r.status && r.status !== 200) {
       return reply.code(r.status).header('content-type', r.type).header('cache-control', 'public, max-age=0, must-revalidate').send(r.body);
     }
-    const etag = `W/"${createHash('sha1').update(r.body).digest('base64url').slice(0, 22)}"`;
-    e = { gen, etag, body: r.body, type: r.type, lastModified: r.lastModified };
+    const body = Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body);
+    const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+    const headers: Record<string, string> = { etag, 'cache-control': 'public, max-age=0, must-revalidate', vary: 'accept-language, cookie', 'content-type': r.type };
+    if (r.lastModified) headers['last-modified'] = r.lastModified;
+    e = { gen, etag, body, headers, lastModified: r.lastModified };
     if (cache.size >= MAX) cache.delete(cache.keys().next().value!);
     cache.set(key, e);
   }
-  reply.header('etag', e.etag).header('cache-control', 'public, max-age=0, must-revalidate').header('vary', 'accept-language, cookie');
-  if (e.lastModified) reply.header('last-modified', e.lastModified);
+  reply.headers(e.headers);
   const inm = req.headers['if-none-match'];
   const ims = req.headers['if-modified-since'];
   if ((inm && inm.split(/\s*,\s*/).includes(e.etag)) || (!inm && ims && e.lastModified && Date.parse(ims) >= Date.parse(e.lastModified))) {
+    reply.removeHeader('content-type');
     return reply.code(304).send();
   }
-  return reply.header('content-type', e.type).send(e.body);
+  return reply.send(e.body);
 }
