@@ -5,11 +5,14 @@ import { buildApp } from '../src/app.js';
 import { createPlatform } from '../src/platform/platform.js';
 import { platformModule } from '../src/platform/core/module.js';
 import { searchModule } from '../src/modules/search/module.js';
+import { searchIndexFor } from '../src/platform/search/index.js';
 
 const dataDir = process.env.BENCH_DIR!;
 const databaseUrl = process.env.BENCH_PG || null;
 const config = loadConfig({ GONGKAI_LOG_LEVEL: 'silent', GONGKAI_WORKER: 'off' }, { dataDir, databaseUrl, demo: false, logLevel: 'silent' });
 const p = await createPlatform(config, { modules: [platformModule, searchModule] });
+// BENCH_CACHE=0: every request runs the query (no result cache).
+if (process.env.BENCH_CACHE === '0') (searchIndexFor(p.dbh) as unknown as { resultCacheSize: number }).resultCacheSize = 0;
 const app = await buildApp(p, { logger: false });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const addr = app.server.address();

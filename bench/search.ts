@@ -122,16 +122,16 @@ const MIX: { name: string; q: string; f?: SearchFilters }[] = [
 
 const ours: number[] = [];
 const bare: number[] = [];
-const perQuery: { name: string; q: string; total: number; ours: number[]; bare: number[] }[] = MIX.map((m) => ({ name: m.name, q: m.q, total: 0, ours: [], bare: [] }));
+const perQuery: { name: string; q: string; total: number; exact: boolean; ours: number[]; bare: number[] }[] = MIX.map((m) => ({ name: m.name, q: m.q, total: 0, exact: true, ours: [], bare: [] }));
 for (let w = 0; w < 2; w++) for (const m of MIX) {
-  await ix.search({ q: m.q, ...m.f });
+  await ix.search({ q: m.q, ...m.f }, { cache: false });
   await ix.bare(m.q, m.f);
 }
 for (let r = 0; r < REPS; r++) {
   for (let i = 0; i < MIX.length; i++) {
     const m = MIX[i];
     let t = performance.now();
-    const res = await ix.search({ q: m.q, ...m.f, pageSize: 20 });
+    const res = await ix.search({ q: m.q, ...m.f, pageSize: 20 }, { cache: false });
     const o = performance.now() - t;
     t = performance.now();
     await ix.bare(m.q, m.f, 20);
@@ -141,15 +141,17 @@ for (let r = 0; r < REPS; r++) {
     perQuery[i].ours.push(o);
     perQuery[i].bare.push(b);
     perQuery[i].total = res.total;
+    perQuery[i].exact = res.totalExact;
   }
 }
 
-// ---- HTTP ----
-let http: { rps: number; p50: number; p99: number; errors: number; non2xx: number } | null = null;
+// ---- HTTP (without, then with the result cache) ----
+type Http = { rps: number; p50: number; p99: number; errors: number; non2xx: number };
+const http: Record<'uncached' | 'cached', Http | null> = { uncached: null, cached: null };
 let rssPeak = 0;
-if (!a['skip-http']) {
+async function httpRun(cache: boolean): Promise<Http> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./search-server.ts', import.meta.url))], {
-    env: { ...process.env, BENCH_DIR: DIR, BENCH_PG: databaseUrl ?? '' },
+    env: { ...process.env, BENCH_DIR: DIR, BENCH_PG: databaseUrl ?? '', BENCH_CACHE: cache ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -177,7 +179,12 @@ if (!a['skip-http']) {
   clearInterval(timer);
   rssPeak = Math.max(rssPeak, rssOf());
   child.kill('SIGTERM');
-  http = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  await new Promise((r) => child.once('exit', r));
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+}
+if (!a['skip-http']) {
+  http.uncached = await httpRun(false);
+  http.cached = await httpRun(true);
 }
 
 // ---- report ----
@@ -187,13 +194,16 @@ out.push(`search benchmark — backend ${BACKEND}, ${SIZE} items, seed ${corpus.
 out.push(`corpus generation alone: ${Math.round(genRate)} items/s`);
 out.push(`import: ${importRate === null ? 'reused (run with --rebuild to measure)' : `${Math.round(importRate)} items/s (generation + analysis + indexing)`}`);
 out.push(`index size: ${mb(size)}`);
-out.push(`latency ours (search with count, facets, ranking, snippets): p50 ${ms(pct(ours, 50))} ms, p95 ${ms(pct(ours, 95))} ms, p99 ${ms(pct(ours, 99))} ms`);
-out.push(`latency bare engine (match + engine rank, top 20):          p50 ${ms(pct(bare, 50))} ms, p95 ${ms(pct(bare, 95))} ms, p99 ${ms(pct(bare, 99))} ms`);
+out.push(`latency ours (search: candidates, total, facets, ranking, snippets): p50 ${ms(pct(ours, 50))} ms, p95 ${ms(pct(ours, 95))} ms, p99 ${ms(pct(ours, 99))} ms`);
+out.push(`latency bare engine (match + engine rank, top 20):                 p50 ${ms(pct(bare, 50))} ms, p95 ${ms(pct(bare, 95))} ms, p99 ${ms(pct(bare, 99))} ms`);
 out.push(`ratio ours/bare: p50 ${(pct(ours, 50) / pct(bare, 50)).toFixed(2)}, p95 ${(pct(ours, 95) / pct(bare, 95)).toFixed(2)}`);
 out.push('per query (total matches; p50 ours / bare; p95 ours / bare):');
-for (const q of perQuery) out.push(`  ${q.name.padEnd(24)} ${JSON.stringify(q.q).padEnd(16)} total ${String(q.total).padStart(8)}  p50 ${ms(pct(q.ours, 50))} / ${ms(pct(q.bare, 50))} ms  p95 ${ms(pct(q.ours, 95))} / ${ms(pct(q.bare, 95))} ms`);
-if (http) out.push(`HTTP /api/v1/search, 50 connections, ${a['http-seconds']} s: ${Math.round(http.rps)} req/s, latency p50 ${http.p50} ms, p99 ${http.p99} ms, errors ${http.errors}, non-2xx ${http.non2xx}`);
-if (http) out.push(`server peak RSS: ${mb(rssPeak)}`);
+for (const q of perQuery) out.push(`  ${q.name.padEnd(24)} ${JSON.stringify(q.q).padEnd(16)} total ${(q.exact ? '' : '≈') + String(q.total).padStart(8)}  p50 ${ms(pct(q.ours, 50))} / ${ms(pct(q.bare, 50))} ms  p95 ${ms(pct(q.ours, 95))} / ${ms(pct(q.bare, 95))} ms`);
+for (const k of ['uncached', 'cached'] as const) {
+  const h = http[k];
+  if (h) out.push(`HTTP /api/v1/search (${k === 'cached' ? 'with' : 'without'} result cache), 50 connections, ${a['http-seconds']} s: ${Math.round(h.rps)} req/s, latency p50 ${h.p50} ms, p99 ${h.p99} ms, errors ${h.errors}, non-2xx ${h.non2xx}`);
+}
+if (http.cached) out.push(`server peak RSS: ${mb(rssPeak)}`);
 console.log(out.join('\n'));
 console.log(JSON.stringify({ backend: BACKEND, size: SIZE, importRate, genRate, sizeBytes: size, ours: { p50: pct(ours, 50), p95: pct(ours, 95), p99: pct(ours, 99) }, bare: { p50: pct(bare, 50), p95: pct(bare, 95), p99: pct(bare, 99) }, http, rssPeak }));
 await p.close();

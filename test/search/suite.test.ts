@@ -133,6 +133,26 @@ describe(`search index (${process.env.DATABASE_URL ? 'postgres' : 'sqlite'})`, (
     expect(await ix.count()).toBe(JUDGED.length);
   });
 
+  it('counts exactly up to 1,000 matches and estimates beyond, with facets scaled alike', async () => {
+    const many = (n: number, from: number) => Array.from({ length: n }, (_, i) => item(from + i, { title: `批量${i}`, text: '估算测试', department: i % 4 === 0 ? 'czj' : 'gov' }));
+    await ix.upsert(many(900, 3001));
+    let r = await ix.search({ q: '估算测试' }, { cache: false });
+    expect([r.total, r.totalExact, r.facetsExact]).toEqual([900, true, true]);
+    expect(r.facets.department).toEqual([
+      { value: 'gov', label: '区发展和改革委员会', count: 675 },
+      { value: 'czj', label: '区发展和改革委员会', count: 225 },
+    ]);
+    await ix.upsert(many(1300, 3901));
+    r = await ix.search({ q: '估算测试' }, { cache: false });
+    expect(r.totalExact).toBe(false);
+    expect(r.facetsExact).toBe(false);
+    expect(Math.abs(r.total - 2200)).toBeLessThan(2200 * 0.1);
+    const gov = r.facets.department.find((d) => d.value === 'gov')!.count;
+    expect(Math.abs(gov - 1650)).toBeLessThan(1650 * 0.15);
+    expect(r.items.length).toBe(20);
+    await ix.remove(Array.from({ length: 2200 }, (_, i) => 3001 + i));
+  });
+
   it('recall guarantee: any substring of an item is found (property)', async () => {
     const alphabet = [...'政务公开工作要点营商环境放管服一网通办双随机负面清单的和关于通知区人民政府棚户改造税', 'a', 'B', 'x', '1', '2', '０', '，', '。', ' ', '《', '》', '-', '政', '務', '開'];
     const textArb = fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 60 }).map((a) => a.join(''));

@@ -30,7 +30,8 @@ export type SearchParamsT = Static<typeof SearchParams>;
 const Facet = Type.Array(Type.Object({ value: Type.String(), label: Type.String(), count: Type.Integer() }));
 
 const SearchOut = Type.Object({
-  total: Type.Integer(),
+  total: Type.Integer({ description: 'Number of matches (estimated when totalExact is false: more than 500 matches)' }),
+  totalExact: Type.Boolean(),
   page: Type.Integer(),
   pageSize: Type.Integer(),
   reachable: Type.Integer({ description: 'How many of the matches can be paged through (the best-ranked ones)' }),

@@ -118,7 +118,7 @@ export function SearchPage({ c, params, result, error }: { c: PageCtx; params: S
           <Facets c={c} params={params} result={result} />
           <section class="search-results" aria-labelledby="search-results-h">
             <h2 id="search-results-h" aria-live="polite">
-              {params.q ? c.t('search.resultsFor', { q: params.q, total: result.total }) : c.t('search.all', { total: result.total })}
+              {params.q ? c.t(result.totalExact ? 'search.resultsFor' : 'search.resultsForApprox', { q: params.q, total: result.total }) : c.t('search.all', { total: result.total })}
             </h2>
             {result.total > result.reachable && <p class="hint">{c.t('search.reachable', { n: result.reachable })}</p>}
             {result.items.length === 0 ? (

@@ -246,12 +246,10 @@ export abstract class BaseSearchIndex implements SearchIndex {
   protected abstract writeDocs(docs: PreparedDoc[]): Promise<void>;
   protected abstract deleteDocs(ids: number[]): Promise<void>;
   abstract clear(): Promise<void>;
-  /** Ids of items where all terms occur (in title or body), newest ids first. */
-  protected abstract matches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]>;
+  /** Ids of items where all terms occur (in title or body), newest ids first (or oldest first). */
+  protected abstract matches(terms: string[], filters: SearchFilters, limit: number, oldestFirst?: boolean): Promise<number[]>;
   /** Ids of items where all terms occur in the title (or index number), newest ids first. */
   protected abstract titleMatches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]>;
-  /** Smallest and largest indexed id (for estimating large totals). */
-  protected abstract idRange(): Promise<{ min: number; max: number }>;
   /** Facet fields of the newest `limit` items passing the filters. */
   protected abstract facetRows(filters: SearchFilters, limit: number): Promise<FacetRow[]>;
   /** Items passing the filters, newest publication first. */
@@ -330,18 +328,30 @@ export abstract class BaseSearchIndex implements SearchIndex {
     }
 
     const [window, titles] = await Promise.all([this.matches(terms, filters, CANDIDATES), this.titleMatches(terms, filters, TITLE_CANDIDATES)]);
-    // The total: exact when the window holds every match; otherwise estimated from how far back
-    // in id order the newest CANDIDATES matches reach (ids grow with publication).
+    // The total: exact when the window holds every match. Otherwise the oldest CANDIDATES matches
+    // are fetched too: if the two windows meet, their union is every match (exact); if not, the
+    // total is estimated from the density of matches at both ends of the id range they span.
     let total = window.length;
     let totalExact = true;
+    let sample = window;
     if (window.length >= CANDIDATES) {
-      const { min, max } = await this.idRange();
-      const reach = Math.max(1, max - window[window.length - 1] + 1);
-      total = Math.max(window.length, Math.round((window.length * (max - min + 1)) / reach));
-      totalExact = false;
+      const oldest = await this.matches(terms, filters, CANDIDATES, true);
+      const union = new Set([...window, ...oldest]);
+      sample = [...union];
+      const newestId = window[0];
+      const oldestId = oldest[0];
+      const lastNew = window[window.length - 1];
+      const lastOld = oldest[oldest.length - 1];
+      if (lastNew <= lastOld || oldest.length < CANDIDATES) {
+        total = union.size;
+      } else {
+        const density = (window.length + oldest.length) / (newestId - lastNew + 1 + (lastOld - oldestId + 1));
+        total = Math.max(union.size, Math.round(density * (newestId - oldestId + 1)));
+        totalExact = false;
+      }
     }
     const candIds = [...new Set([...window, ...titles])];
-    const meta = await this.loadMeta(candIds);
+    const meta = await this.loadMeta([...new Set([...candIds, ...sample])]);
     const now = Date.now();
     const phrase = parsed.runs.join('');
     const multi = terms.length > 1 || parsed.runs.length > 1;
@@ -374,8 +384,8 @@ export abstract class BaseSearchIndex implements SearchIndex {
     let facets = emptyFacets();
     let facetsExact = true;
     if (withFacets && total > 0) {
-      // Facets of the window (all matches when it is not full, the newest ones otherwise).
-      const rows = window.map((id) => meta.get(id)).filter((m): m is DocMeta => !!m);
+      // Facets of all matches, or when there are too many, of the newest and oldest ones, scaled.
+      const rows = sample.map((id) => meta.get(id)).filter((m): m is DocMeta => !!m);
       facetsExact = totalExact;
       facets = facetCounts(rows, totalExact ? 1 : total / Math.max(1, rows.length));
     }

@@ -107,19 +107,14 @@ export class PgSearchIndex extends BaseSearchIndex {
     });
   }
 
-  protected async matches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
-    const r = await sql<{ id: number }>`SELECT id FROM search_docs WHERE tsv @@ ${tsqueryText(terms, filters)}::tsquery ORDER BY id DESC LIMIT ${limit}`.execute(this.db);
+  protected async matches(terms: string[], filters: SearchFilters, limit: number, oldestFirst = false): Promise<number[]> {
+    const r = await sql<{ id: number }>`SELECT id FROM search_docs WHERE tsv @@ ${tsqueryText(terms, filters)}::tsquery ORDER BY id ${sql.raw(oldestFirst ? 'ASC' : 'DESC')} LIMIT ${limit}`.execute(this.db);
     return r.rows.map((x) => x.id);
   }
 
   protected async titleMatches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
     const r = await sql<{ id: number }>`SELECT id FROM search_docs WHERE tsv_title @@ ${tsqueryText(terms, filters, true)}::tsquery ORDER BY id DESC LIMIT ${limit}`.execute(this.db);
     return r.rows.map((x) => x.id);
-  }
-
-  protected async idRange(): Promise<{ min: number; max: number }> {
-    const r = await sql<{ min: number | null; max: number | null }>`SELECT min(id) AS min, max(id) AS max FROM search_docs`.execute(this.db);
-    return { min: Number(r.rows[0]?.min ?? 0), max: Number(r.rows[0]?.max ?? 0) };
   }
 
   private where(filters: SearchFilters) {

@@ -105,17 +105,12 @@ export class SqliteSearchIndex extends BaseSearchIndex {
     });
   }
 
-  protected async matches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
-    return this.st('SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?').pluck().all(ftsExpression(terms, filters), limit) as number[];
+  protected async matches(terms: string[], filters: SearchFilters, limit: number, oldestFirst = false): Promise<number[]> {
+    return this.st(`SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid ${oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`).pluck().all(ftsExpression(terms, filters), limit) as number[];
   }
 
   protected async titleMatches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
     return this.st('SELECT rowid FROM search_title WHERE search_title MATCH ? ORDER BY rowid DESC LIMIT ?').pluck().all(ftsExpression(terms, filters, true), limit) as number[];
-  }
-
-  protected async idRange(): Promise<{ min: number; max: number }> {
-    const r = this.st('SELECT min(id) AS min, max(id) AS max FROM search_docs').get() as { min: number | null; max: number | null };
-    return { min: r.min ?? 0, max: r.max ?? 0 };
   }
 
   protected async facetRows(filters: SearchFilters, limit: number): Promise<FacetRow[]> {
