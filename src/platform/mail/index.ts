@@ -4,7 +4,7 @@
 // DATA_DIR/outbox-mail (development, demos and tests).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '../db/index.js';
 import type { Platform } from '../platform.js';
 import type { JobHandler } from '../jobs/index.js';
@@ -25,9 +25,9 @@ export async function enqueueMail(p: Platform, t: Db, msg: MailMessage, key?: st
   await p.jobs.enqueue(t, MAIL_JOB, msg, key ? { key: `mail:${key}` } : {});
 }
 
-let cached: { url: string; transport: nodemailer.Transporter } | null = null;
+let cached: { url: string; transport: Transporter } | null = null;
 
-function transportFor(url: string): nodemailer.Transporter {
+function transportFor(url: string): Transporter {
   if (cached?.url !== url) cached = { url, transport: nodemailer.createTransport(url) };
   return cached.transport;
 }
