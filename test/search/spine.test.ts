@@ -1,0 +1,39 @@
+// End to end with the real publication spine: the demo's published items are searchable through
+// the outbox, and a withdrawal removes an item from search.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeEnv, type TestEnv } from '../helpers.js';
+import { getIndexableSource } from '../../src/platform/publication/indexable.js';
+import { transition } from '../../src/platform/publication/service.js';
+import { searchIndexFor } from '../../src/platform/search/index.js';
+import { registerIndexableSource } from '../../src/platform/publication/index.js';
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await makeEnv();
+  registerIndexableSource(); // other test files in this worker may have set a test source
+  await env.drain();
+}, 120_000);
+afterAll(async () => {
+  await env.close();
+});
+
+describe('search over the publication spine', () => {
+  it('indexes every public item through search.sync jobs', async () => {
+    const pub = await getIndexableSource()!.listPublicIds(env.p.db, 0, 100000);
+    expect(pub.length).toBeGreaterThan(0);
+    expect(await searchIndexFor(env.p.dbh).ids(0, 100000)).toEqual(pub);
+    const one = (await getIndexableSource()!.load(env.p.db, pub[0]))!;
+    const r = (await env.api('GET', `/api/v1/search?q=${encodeURIComponent(one.title.slice(0, 12))}`)).json();
+    expect(r.items.map((i: any) => i.id)).toContain(one.id);
+    expect(r.items.find((i: any) => i.id === one.id).url).toBe(one.url);
+  });
+
+  it('removes a withdrawn item', async () => {
+    const row = await env.p.db.selectFrom('pub_items').select(['id', 'title']).where('public', '=', 1).where('status', '=', 'published').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    await transition(env.p, 'system', row.id, 'withdraw', '测试撤回');
+    await env.drain();
+    const r = (await env.api('GET', `/api/v1/search?q=${encodeURIComponent(row.title)}`)).json();
+    expect(r.items.map((i: any) => i.id)).not.toContain(row.id);
+    expect(await searchIndexFor(env.p.dbh).ids(row.id - 1, 1)).not.toContain(row.id);
+  });
+});
