@@ -153,7 +153,6 @@ export const publicationMigrations: GkMigration[] = [
         .addColumn('published_at', 'text')
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
-        .addUniqueConstraint('pub_versions_item_version', ['item_id', 'version'])
         .execute();
       await db.schema
         .createTable('pub_counters')
@@ -181,6 +180,15 @@ export const publicationMigrations: GkMigration[] = [
         .addColumn('text', 'text', (c) => c.notNull().defaultTo(''))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  {
+    name: '2002-publication-indexes',
+    async up(db) {
+      await db.schema.createIndex('pub_items_validity').on('pub_items').columns(['public', 'validity', 'expires_at']).execute();
+      await db.schema.createIndex('pub_items_genre').on('pub_items').columns(['genre', 'public']).execute();
+      await db.schema.createIndex('pub_items_category').on('pub_items').columns(['category', 'public']).execute();
+      await db.schema.createIndex('pub_items_year').on('pub_items').columns(['year', 'public']).execute();
     },
   },
 ];
