@@ -6,5 +6,6 @@ import { calendarModule } from './calendar/module.js';
 import { catalogModule } from './catalog/module.js';
 import { supervisionModule } from './supervision/module.js';
 import { searchModule } from './search/module.js';
+import { listsModule } from './lists/module.js';
 
-export const MODULES: GongkaiModule[] = [platformModule, orgModule, calendarModule, catalogModule, supervisionModule, searchModule];
+export const MODULES: GongkaiModule[] = [platformModule, orgModule, calendarModule, catalogModule, listsModule, supervisionModule, searchModule];

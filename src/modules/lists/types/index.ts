@@ -1,0 +1,7 @@
+// The four list types (registered at import time).
+import './power.js';
+import './service-guide.js';
+import './market-access.js';
+import './foreign-investment.js';
+export { POWER_TYPES, POWER_TYPE_NAMES } from './power.js';
+export { promisedDate } from './service-guide.js';
