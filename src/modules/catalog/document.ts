@@ -1,6 +1,5 @@
 // The catalog's own item type: 'document' (policies, notices, plans… and 政策解读).
 import { Type, type Static } from '@sinclair/typebox';
-import sanitizeHtml from 'sanitize-html';
 import { h } from 'preact';
 import { registerItemType, type ItemMeta } from '../../platform/publication/registry.js';
 import { TOPIC_BY_CODE, GENRES, CATEGORIES, INTERPRETATION_FORMS } from './taxonomy.js';
@@ -33,7 +32,9 @@ export const DocumentData = Type.Object(
 export type DocumentData = Static<typeof DocumentData>;
 
 /** The allowlist: structure and emphasis only; links and images on http(s)/relative URLs. */
-export function sanitizeBody(html: string): string {
+export async function sanitizeBody(html: string): Promise<string> {
+  // Loaded on first use: the public server never needs it.
+  const sanitizeHtml = (await import('sanitize-html')).default;
   return sanitizeHtml(html, {
     allowedTags: ['p', 'br', 'h2', 'h3', 'h4', 'h5', 'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'ul', 'ol', 'li', 'blockquote', 'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'a', 'img', 'hr', 'span', 'div', 'pre', 'code'],
     allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'width', 'height'], th: ['colspan', 'rowspan', 'scope'], td: ['colspan', 'rowspan'] },
@@ -45,9 +46,14 @@ export function sanitizeBody(html: string): string {
   });
 }
 
+/** Plain text of (already sanitised) body HTML. */
 export function htmlToText(html: string): string {
-  return sanitizeHtml(html.replace(/<\/(p|h\d|li|tr|div|blockquote)>/gi, '\n').replace(/<br\s*\/?>/gi, '\n'), { allowedTags: [], allowedAttributes: {} })
+  return html
+    .replace(/<\/(p|h\d|li|tr|div|blockquote)>/gi, '\n')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
     .replace(/&nbsp;/g, ' ')
+    .replace(/&#(\d{1,7});/g, (_, n) => (Number(n) <= 0x10ffff ? String.fromCodePoint(Number(n)) : ''))
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
@@ -88,10 +94,10 @@ export function registerDocumentType(): void {
     type: DOCUMENT,
     schema: DocumentData,
     category: 'a20-01',
-    prepare(data, meta) {
+    async prepare(data, meta) {
       const d: DocumentData = { ...emptyDocument(), ...(data ?? {}) };
       const fields = checkDocMeta(meta);
-      d.body = sanitizeBody(String(d.body ?? ''));
+      d.body = await sanitizeBody(String(d.body ?? ''));
       if (!htmlToText(d.body) && d.attachments.length === 0) fields.body = 'err.field.required';
       d.related = [...new Set(d.related ?? [])];
       if (d.interpretation) {

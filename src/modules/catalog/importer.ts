@@ -57,7 +57,7 @@ export interface ImportReport {
 
 export async function importCatalog(p: Platform, actor: Principal, file: { buf: Buffer; name: string }, dryRun: boolean, locale: Locale): Promise<ImportReport> {
   const isXlsx = /\.xlsx$/i.test(file.name);
-  const table = isXlsx ? xlsxRows(file.buf) : parseCsv(file.buf.toString('utf8'));
+  const table = isXlsx ? await xlsxRows(file.buf) : parseCsv(file.buf.toString('utf8'));
   const report: ImportReport = { rows: 0, errors: [], imported: 0, dryRun };
   const err = (row: number, field: string, key: string) => report.errors.push({ row, field, message: translate(locale, key) });
   if (table.length < 2) {

@@ -8,7 +8,6 @@ import { catalogApi } from './api.js';
 import { catalogPublic, catalogHome } from './public.js';
 import { catalogFeeds } from './feeds.js';
 import { catalogAdmin, catalogDashboard } from './admin.js';
-import { loadDemoCatalog, demoDocuments } from './demo.js';
 
 registerDocumentType();
 registerIndexableSource();
@@ -31,7 +30,7 @@ export const catalogModule: GongkaiModule = {
       app.get('/bench/constant', { config: { permission: 'public' } }, async (_req, reply) => reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send('ok\n'));
     }
   },
-  demo: loadDemoCatalog,
+  demo: async (p) => (await import('./demo.js')).loadDemoCatalog(p),
   home: catalogHome,
   dashboard: catalogDashboard,
   background: (p) => validityTimer(p),
@@ -48,7 +47,7 @@ export const catalogModule: GongkaiModule = {
         const s = args.indexOf('--seed');
         const seed = s >= 0 ? Number(args[s + 1]) || 42 : 42;
         const t0 = Date.now();
-        const done = await demoDocuments(p, n, seed);
+        const done = await (await import('./demo.js')).demoDocuments(p, n, seed);
         process.stdout.write(`added ${done} documents in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
         return 0;
       },

@@ -3,7 +3,6 @@
 // extracted from PDF and DOCX (and XLSX) for search. Any module may reuse it for attachments.
 import { mkdirSync, existsSync, writeFileSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { unzipSync, strFromU8 } from 'fflate';
 import type { Platform } from '../platform.js';
 import type { Db } from '../db/index.js';
 import { sm3 } from '../hash.js';
@@ -71,14 +70,16 @@ function xmlText(xml: string, paraTag: RegExp): string {
 }
 
 /** Plain text of a DOCX (word/document.xml paragraphs). */
-export function docxText(buf: Buffer): string {
+export async function docxText(buf: Buffer): Promise<string> {
+  const { unzipSync, strFromU8 } = await import('fflate');
   const files = unzipSync(new Uint8Array(buf), { filter: (f) => f.name === 'word/document.xml' });
   const xml = files['word/document.xml'];
   return xml ? xmlText(strFromU8(xml), /<\/w:p>/g) : '';
 }
 
 /** Rows of the first sheet of an XLSX as text cells (shared strings and inline strings resolved). */
-export function xlsxRows(buf: Buffer): string[][] {
+export async function xlsxRows(buf: Buffer): Promise<string[][]> {
+  const { unzipSync, strFromU8 } = await import('fflate');
   const files = unzipSync(new Uint8Array(buf));
   const shared: string[] = [];
   const ss = files['xl/sharedStrings.xml'];
@@ -116,8 +117,8 @@ export async function pdfText(buf: Buffer): Promise<string> {
 export async function extractText(buf: Buffer, ext: string): Promise<string> {
   try {
     if (ext === 'pdf') return await pdfText(buf);
-    if (ext === 'docx') return docxText(buf);
-    if (ext === 'xlsx') return xlsxRows(buf).map((r) => r.join('\t')).join('\n');
+    if (ext === 'docx') return await docxText(buf);
+    if (ext === 'xlsx') return (await xlsxRows(buf)).map((r) => r.join('\t')).join('\n');
   } catch {
     // A damaged file is stored but yields no text.
   }
