@@ -163,6 +163,13 @@ describe('open API and open data', () => {
     expect(csv.headers['content-type']).toContain('text/csv');
   });
 
+  it('answers odd input with 4xx, never 5xx', async () => {
+    for (const url of ['/api/v1/documents/%25', '/api/v1/documents/%E4%B8', '/api/v1/documents/abc/versions', '/api/v1/documents?topic=1', '/api/v1/documents?page=0', `/api/v1/documents?q=${'x'.repeat(200)}`, '/api/v1/documents?publishedFrom=2020-13-45', '/catalog/items/1/versions/x', '/catalog/items/1/versions/999.json', '/catalog/items/1/files/zz', '/catalog/feed.atom?department=%00', '/catalog/guide/nope', '/sitemap-items-999.xml', '/sitemap-foo.xml', '/api/v1/documents/export.xml', `/catalog?q=${'%'.repeat(50)}&page=99999`]) {
+      const r = await env.api('GET', url);
+      expect(r.statusCode, url).toBeLessThan(500);
+    }
+  });
+
   it('serves sitemap.xml', async () => {
     const s = await env.api('GET', '/sitemap.xml');
     expect(s.body).toContain('<sitemapindex');

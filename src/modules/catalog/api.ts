@@ -181,7 +181,7 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
     { config: { permission: 'public' }, schema: { tags: ['public'], summary: 'One published document, by id or 索引号 (URL-encoded)', params: Type.Object({ id: Type.String({ maxLength: 100 }) }), response: { 200: DetailOut, 404: ErrorSchema } } },
     async (req, reply) =>
       cachedPublic(p.db, req, reply, cacheKey(req), async () => {
-        const pi = await getPublic(p.db, decodeURIComponent(req.params.id));
+        const pi = await getPublic(p.db, req.params.id);
         if (!pi || pi.status !== 'public') throw notFound();
         return { body: JSON.stringify(detailJson(pi)), type: 'application/json; charset=utf-8' };
       }),
@@ -200,7 +200,7 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
     },
     async (req, reply) =>
       cachedPublic(p.db, req, reply, cacheKey(req), async () => {
-        const pi = await getPublic(p.db, decodeURIComponent(req.params.id));
+        const pi = await getPublic(p.db, req.params.id);
         if (!pi || pi.status !== 'public') throw notFound();
         const items = pi.versions.map((v) => ({ ...v, canonicalUrl: `/catalog/items/${pi.item.id}/versions/${v.version}.json` }));
         return { body: JSON.stringify({ total: items.length, items }), type: 'application/json; charset=utf-8' };
