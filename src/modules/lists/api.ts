@@ -3,11 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
-import { can } from '../../platform/auth/policy.js';
 import { notFound } from '../../platform/errors.js';
 import { ErrorSchema } from '../org/api.js';
 import { listTypes, toCsv, toXlsx, type ListItem } from './engine.js';
-import { approveEdition, diffEditions, draftEdition, exportRows, getEdition, getList, getLists, itemHistory, listEditions, queryItems, rejectEdition, requireType } from './service.js';
+import { importEdition, approveEdition, diffEditions, draftEdition, exportRows, getEdition, getList, getLists, itemHistory, listEditions, queryItems, rejectEdition, requireType } from './service.js';
 import { lookup } from './lookup.js';
 import { matchPolicies, setTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile } from './policies.js';
 import { rate, ratingSummary, RATING_LEVELS } from './ratings.js';
@@ -35,6 +34,7 @@ const ChangesOut = Type.Object({
   removed: Type.Array(Type.Object({ key: Type.String(), item: Any })),
   changed: Type.Array(Type.Object({ key: Type.String(), fields: Type.Array(Type.Object({ field: Type.String(), from: Any, to: Any })) })),
 });
+const ReportOut = Type.Object({ rows: Type.Integer(), dryRun: Type.Boolean(), problems: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), problem: Type.String(), message: Type.String() })), changes: Type.Union([Type.Object({ added: Type.Integer(), removed: Type.Integer(), changed: Type.Integer() }), Type.Null()]), editionId: Type.Union([Type.Integer(), Type.Null()]) });
 const TypeParam = Type.Object({ type: Type.String({ maxLength: 40 }) });
 const ProfileSchema = Type.Object(
   {
@@ -192,9 +192,37 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
     },
     async (req, reply) => {
       const list = await getList(p.db, req.params.id);
-      if (!list || list.type !== req.params.type || !can(req.user, 'list.read', { departmentId: list.departmentId })) throw notFound();
+      if (!list || list.type !== req.params.type) throw notFound();
       const e = await draftEdition(p, req.user!, list.id, req.body);
       return reply.code(201).send(e);
+    },
+  );
+
+  app.post<{ Params: { type: string; id: number }; Body: { filename: string; content: string; reason: string; docNo: string; dryRun?: boolean } }>(
+    '/api/v1/lists/:type/lists/:id/import',
+    {
+      config: { permission: 'list.edit' },
+      schema: {
+        tags: ['lists'],
+        summary: 'Import the full adjusted list from CSV or XLSX (base64): all-or-nothing, with a validation report (row, field, problem)',
+        security: [{ bearer: [] }],
+        params: Type.Object({ type: Type.String({ maxLength: 40 }), id: Type.Integer({ minimum: 1 }) }),
+        body: Type.Object({ filename: Type.String({ maxLength: 200 }), content: Type.String({ maxLength: 30_000_000 }), reason: Type.String({ maxLength: 2000 }), docNo: Type.String({ maxLength: 100 }), dryRun: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: {
+          ...errors,
+          200: ReportOut,
+          400: Type.Object({ error: ErrorSchema.properties.error, report: Type.Optional(ReportOut) }),
+        },
+      },
+    },
+    async (req, reply) => {
+      const list = await getList(p.db, req.params.id);
+      if (!list || list.type !== req.params.type) throw notFound();
+      const r = await importEdition(p, req.user!, list.id, { buf: Buffer.from(req.body.content, 'base64'), name: req.body.filename }, { reason: req.body.reason, docNo: req.body.docNo, dryRun: req.body.dryRun });
+      const report = { ...r, problems: r.problems.map((x) => ({ ...x, message: req.t(x.problem) })) };
+      if (!r.problems.length) return report;
+      const fields = Object.fromEntries(report.problems.slice(0, 200).map((x) => [`row ${x.row}: ${x.field}`, x.message]));
+      return reply.code(400).send({ error: { code: 'validation', message: req.t('lists.import_failed', { n: r.problems.length }), fields }, report });
     },
   );
 

@@ -2,7 +2,10 @@
 // filters; editions are full snapshots; an adjustment's change record (added / removed / changed
 // with field-level differences) is computed here and can be re-applied (diff ∘ apply = identity).
 import type { TObject, TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import type { ValidateFunction } from 'ajv';
+import { bodyAjv } from '../../platform/http/validation.js';
+
+const compiled = new WeakMap<object, ValidateFunction>();
 import { zipSync, strToU8 } from 'fflate';
 import type { VNode } from 'preact';
 import type { PageCtx } from '../../platform/render/context.js';
@@ -193,7 +196,9 @@ export function rowToItem(t: ListType, header: string[], cells: string[], row: n
     const alias = t.aliases?.[col]?.[raw];
     if (alias !== undefined) raw = alias;
     if (raw === '') {
-      if (required.has(col) && kindOf(props[col]) !== 'string[]' && kindOf(props[col]) !== 'json') problems.push({ row, field: col, problem: 'err.lists.required' });
+      const k = kindOf(props[col]);
+      if (required.has(col) && k === 'string' && !((props[col] as any).minLength > 0)) item[col] = '';
+      else if (required.has(col) && k !== 'string[]' && k !== 'json') problems.push({ row, field: col, problem: 'err.lists.required' });
       else if (kindOf(props[col]) === 'string[]') item[col] = [];
       else if (kindOf(props[col]) === 'json' && required.has(col)) item[col] = (props[col] as any).type === 'array' ? [] : {};
       continue;
@@ -234,13 +239,16 @@ export function validateItem(t: ListType, item: ListItem, row: number, ctx: Chec
   if (!item || typeof item !== 'object' || Array.isArray(item)) return { item: null, problems: [{ row, field: '-', problem: 'err.lists.invalid' }] };
   const norm = t.normalise ? t.normalise(item) : item;
   const seen = new Set<string>();
-  for (const e of Value.Errors(t.schema, norm)) {
-    const field = e.path.split('/')[1] || t.key;
-    if (seen.has(field)) continue;
-    seen.add(field);
-    const sch = e.schema as any;
-    const problem = e.value === undefined ? 'err.lists.required' : sch.enum ? 'err.lists.enum' : sch.pattern ? 'err.lists.format' : sch.maxLength !== undefined && typeof e.value === 'string' && e.value.length > sch.maxLength ? 'err.lists.too_long' : 'err.lists.invalid';
-    problems.push({ row, field, problem });
+  let validate = compiled.get(t.schema);
+  if (!validate) compiled.set(t.schema, (validate = bodyAjv.compile(t.schema)));
+  if (!validate(norm)) {
+    for (const e of validate.errors ?? []) {
+      const field = e.keyword === 'required' ? String((e.params as any).missingProperty) : e.keyword === 'additionalProperties' && !e.instancePath ? String((e.params as any).additionalProperty) : e.instancePath.split('/')[1] || t.key;
+      if (seen.has(field)) continue;
+      seen.add(field);
+      const problem = e.keyword === 'required' || (e.keyword === 'minLength' && (e.params as any).limit === 1) ? 'err.lists.required' : e.keyword === 'enum' ? 'err.lists.enum' : e.keyword === 'pattern' || e.keyword === 'type' ? 'err.lists.format' : e.keyword === 'maxLength' ? 'err.lists.too_long' : e.keyword === 'additionalProperties' ? 'err.lists.unknown_column' : 'err.lists.invalid';
+      problems.push({ row, field, problem });
+    }
   }
   if (!problems.length && t.check) for (const [field, problem] of Object.entries(t.check(norm, ctx))) problems.push({ row, field, problem });
   return problems.length ? { item: null, problems } : { item: norm, problems };

@@ -172,8 +172,9 @@ function checkAdjustment(input: { reason: string; docNo: string }): Record<strin
  */
 export async function draftEdition(p: Platform, actor: Actor, listId: number, input: AdjustmentInput, t0?: Db): Promise<EditionView> {
   const list = await getList(t0 ?? p.db, listId);
-  if (!list || !allow(actor, 'list.read', list.departmentId)) throw notFound();
-  if (!allow(actor, 'list.edit', list.departmentId)) throw forbidden();
+  // Lists are public, so another department's list is visible: editing it is forbidden (403).
+  if (!list) throw notFound();
+  if (!allow(actor, 'list.edit', list.departmentId)) throw forbidden('err.lists.not_your_list');
   const lt = requireType(list.type);
   const fields = checkAdjustment(input);
   if (Object.keys(fields).length) throw validationError(fields);
@@ -260,7 +261,8 @@ export async function publishEdition(p: Platform, t: Db, actor: Actor, editionId
 export async function approveEdition(p: Platform, actor: Actor, editionId: number): Promise<EditionView> {
   const e0 = await getEdition(p.db, editionId);
   const list = e0 && (await getList(p.db, e0.listId));
-  if (!e0 || !list || !allow(actor, 'list.read', list.departmentId)) throw notFound();
+  // Drafts are internal: only those who may edit or approve the list's department see them.
+  if (!e0 || !list || e0.status === 'discarded' || !(allow(actor, 'list.edit', list.departmentId) || allow(actor, 'list.approve', list.departmentId))) throw notFound();
   if (!allow(actor, 'list.approve', list.departmentId)) throw forbidden('err.lists.no_right_approve');
   if (e0.status !== 'draft') throw conflict('err.lists.not_draft');
   if (actorId(actor) != null && e0.createdBy === actorId(actor)) throw forbidden('err.lists.author_cannot_approve');
@@ -279,7 +281,8 @@ export async function approveEdition(p: Platform, actor: Actor, editionId: numbe
 export async function rejectEdition(p: Platform, actor: Actor, editionId: number, reason: string): Promise<void> {
   const e0 = await getEdition(p.db, editionId);
   const list = e0 && (await getList(p.db, e0.listId));
-  if (!e0 || !list || !allow(actor, 'list.read', list.departmentId)) throw notFound();
+  // Drafts are internal: only those who may edit or approve the list's department see them.
+  if (!e0 || !list || e0.status === 'discarded' || !(allow(actor, 'list.edit', list.departmentId) || allow(actor, 'list.approve', list.departmentId))) throw notFound();
   if (!allow(actor, 'list.approve', list.departmentId)) throw forbidden('err.lists.no_right_approve');
   if (!reason.trim()) throw validationError({ reason: 'err.lists.reason_required' });
   await p.tx(async (t) => {
@@ -324,10 +327,10 @@ export function parseTable(lt: ListType, table: string[][], ctx: CheckContext): 
   return { items, problems };
 }
 
-export function readTable(buf: Buffer, name: string): string[][] {
+export async function readTable(buf: Buffer, name: string): Promise<string[][]> {
   if (/\.xlsx$/i.test(name)) {
     try {
-      return xlsxRows(buf);
+      return await xlsxRows(buf);
     } catch {
       throw badRequest('err.lists.bad_xlsx');
     }
@@ -339,10 +342,10 @@ export function readTable(buf: Buffer, name: string): string[][] {
 /** All-or-nothing: either every row is valid and one draft edition is created, or nothing is. */
 export async function importEdition(p: Platform, actor: Actor, listId: number, file: { buf: Buffer; name: string }, opts: { reason: string; docNo: string; dryRun?: boolean }): Promise<ImportReport> {
   const list = await getList(p.db, listId);
-  if (!list || !allow(actor, 'list.read', list.departmentId)) throw notFound();
-  if (!allow(actor, 'list.edit', list.departmentId)) throw forbidden();
+  if (!list) throw notFound();
+  if (!allow(actor, 'list.edit', list.departmentId)) throw forbidden('err.lists.not_your_list');
   const lt = requireType(list.type);
-  const table = readTable(file.buf, file.name);
+  const table = await readTable(file.buf, file.name);
   const { items, problems } = parseTable(lt, table, await checkContext(p.db, list));
   const f = checkAdjustment(opts);
   for (const [field, problem] of Object.entries(f)) problems.unshift({ row: 0, field, problem });
