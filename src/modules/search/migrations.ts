@@ -74,6 +74,8 @@ export const searchMigrations: GkMigration[] = [
         await sql`CREATE VIRTUAL TABLE search_fts USING fts5(t, b, m, content='', contentless_delete=1, tokenize='ascii')`.execute(db);
         // Titles (and index numbers) alone: title matches are found across the whole index cheaply.
         await sql`CREATE VIRTUAL TABLE search_title USING fts5(t, m, content='', contentless_delete=1, tokenize='ascii')`.execute(db);
+        // Distinct characters of each item (and its filter tokens), without positions: one-character queries.
+        await sql`CREATE VIRTUAL TABLE search_chars USING fts5(c, content='', contentless_delete=1, detail=none, tokenize='ascii')`.execute(db);
       }
     },
   },

@@ -112,6 +112,13 @@ export function fieldTokens(text: string): string[] {
 
 const WORD_RE = /^[\p{L}\p{N}]+$/u;
 
+/** The distinct characters of a text (normalised, word characters only), for one-character queries. */
+export function distinctChars(text: string): string[] {
+  const out = new Set<string>();
+  for (const run of runs(normalize(text))) for (const c of run) out.add(c);
+  return [...out];
+}
+
 /** The bigram chain of a term of two or more characters, or the character itself. */
 export function termTokens(term: string): string[] {
   const cs = chars(term);

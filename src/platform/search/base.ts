@@ -1,7 +1,7 @@
 // What both implementations share: preparing items for the index, ranking, snippets, facets,
 // suggestions. An engine only answers a few primitive questions (see the abstract methods).
 import type { IndexableItem } from '../publication/indexable.js';
-import { fieldTokens, parseQuery, termTokens, titleWords } from './analysis.js';
+import { distinctChars, fieldTokens, parseQuery, termTokens, titleWords } from './analysis.js';
 import { normalize, normalizeWithMap } from './normalize.js';
 import { FACETS, type Autocomplete, type FacetName, type FacetValue, type SearchFilters, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Validity } from './types.js';
 
@@ -11,7 +11,7 @@ export const TITLE_CANDIDATES = 200;
 /** Facet counts of a listing without query are exact up to this many items, estimated above. */
 export const FACET_EXACT = 2000;
 /** Best candidates (by title, validity and recency) whose body is read for the second stage. */
-const BODY_CHECK = 60;
+const BODY_CHECK = 30;
 export const MAX_QUERY = 100;
 
 export interface PreparedDoc {
@@ -31,6 +31,8 @@ export interface PreparedDoc {
   titleTokens: string;
   bodyTokens: string;
   metaTokens: string;
+  /** Distinct characters of title, index number and body (one-character queries). */
+  charTokens: string;
   titleWords: string[];
 }
 
@@ -105,6 +107,7 @@ export function prepare(item: IndexableItem): PreparedDoc {
     titleTokens: fieldTokens(`${item.title} ${item.indexNo ?? ''}`).join(' '),
     bodyTokens: fieldTokens(item.text ?? '').join(' '),
     metaTokens: meta.join(' '),
+    charTokens: distinctChars(`${item.title} ${item.indexNo ?? ''} ${item.text ?? ''}`).join(' '),
     titleWords: titleWords(item.title),
   };
 }
@@ -270,6 +273,31 @@ export abstract class BaseSearchIndex implements SearchIndex {
   private results = new Map<string, { gen: number; value: SearchResult }>();
   /** How many results to keep (0 = no result cache). */
   resultCacheSize = 500;
+  /** Metadata rows by id (like a page cache), valid for one index generation. */
+  private metaCache = new Map<number, DocMeta>();
+  private metaGen = -1;
+  metaCacheSize = 50_000;
+
+  private async metaFor(ids: number[], gen: number): Promise<Map<number, DocMeta>> {
+    if (gen !== this.metaGen || this.metaCache.size > this.metaCacheSize) {
+      this.metaCache.clear();
+      this.metaGen = gen;
+    }
+    const out = new Map<number, DocMeta>();
+    const missing: number[] = [];
+    for (const id of ids) {
+      const m = this.metaCache.get(id);
+      if (m) out.set(id, m);
+      else missing.push(id);
+    }
+    if (missing.length) {
+      for (const [id, m] of await this.loadMeta(missing)) {
+        out.set(id, m);
+        if (this.metaCacheSize > 0) this.metaCache.set(id, m);
+      }
+    }
+    return out;
+  }
 
   async upsert(items: IndexableItem[]): Promise<void> {
     if (items.length === 0) return;
@@ -290,9 +318,9 @@ export abstract class BaseSearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery, opts: { cache?: boolean } = {}): Promise<SearchResult> {
-    if (opts.cache === false || this.resultCacheSize === 0) return this.run(query);
-    const key = JSON.stringify(query);
     const gen = await this.generation();
+    if (opts.cache === false || this.resultCacheSize === 0) return this.run(query, gen);
+    const key = JSON.stringify(query);
     const hit = this.results.get(key);
     if (hit && hit.gen === gen) {
       // Most recently used last.
@@ -300,13 +328,13 @@ export abstract class BaseSearchIndex implements SearchIndex {
       this.results.set(key, hit);
       return hit.value;
     }
-    const value = await this.run(query);
+    const value = await this.run(query, gen);
     this.results.set(key, { gen, value });
     if (this.results.size > this.resultCacheSize) this.results.delete(this.results.keys().next().value!);
     return value;
   }
 
-  private async run(query: SearchQuery): Promise<SearchResult> {
+  private async run(query: SearchQuery, gen: number): Promise<SearchResult> {
     const page = Math.max(1, Math.floor(query.page ?? 1));
     const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize ?? 20)));
     const filters = cleanFilters(query);
@@ -322,7 +350,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
         this.listFiltered(filters, offset, pageSize),
         withFacets ? this.cachedFacets('', filters) : null,
       ]);
-      const meta = await this.loadMeta(ids);
+      const meta = await this.metaFor(ids, gen);
       const items = ids.map((id) => meta.get(id)).filter((m): m is DocMeta => !!m).map((m) => this.hit(m, null, [], 0));
       return { total, totalExact: true, page, pageSize, reachable: total, items, facets: facets?.facets ?? emptyFacets(), facetsExact: facets?.exact ?? true, suggestions: [], terms };
     }
@@ -351,7 +379,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
       }
     }
     const candIds = [...new Set([...window, ...titles])];
-    const meta = await this.loadMeta([...new Set([...candIds, ...sample])]);
+    const meta = await this.metaFor([...new Set([...candIds, ...sample])], gen);
     const now = Date.now();
     const phrase = parsed.runs.join('');
     const multi = terms.length > 1 || parsed.runs.length > 1;

@@ -66,6 +66,7 @@ export class SqliteSearchIndex extends BaseSearchIndex {
         this.removeOne(d.id);
         this.st('INSERT INTO search_fts(rowid, t, b, m) VALUES (?, ?, ?, ?)').run(d.id, d.titleTokens, d.bodyTokens, d.metaTokens);
         this.st('INSERT INTO search_title(rowid, t, m) VALUES (?, ?, ?)').run(d.id, d.titleTokens, d.metaTokens);
+        this.st('INSERT INTO search_chars(rowid, c) VALUES (?, ?)').run(d.id, `${d.charTokens} ${d.metaTokens}`);
         this.st(
           `INSERT INTO search_docs (id, type, index_no, title, department, department_name, topic, genre, validity, published_at, year, url, indexed_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -89,6 +90,7 @@ export class SqliteSearchIndex extends BaseSearchIndex {
     }
     this.st('DELETE FROM search_fts WHERE rowid = ?').run(id);
     this.st('DELETE FROM search_title WHERE rowid = ?').run(id);
+    this.st('DELETE FROM search_chars WHERE rowid = ?').run(id);
     this.st('DELETE FROM search_docs WHERE id = ?').run(id);
     this.st('DELETE FROM search_text WHERE id = ?').run(id);
   }
@@ -101,11 +103,16 @@ export class SqliteSearchIndex extends BaseSearchIndex {
 
   async clear(): Promise<void> {
     await this.write(() => {
-      this.raw.exec("DELETE FROM search_docs; DELETE FROM search_text; DELETE FROM search_terms; INSERT INTO search_fts(search_fts) VALUES ('delete-all'); INSERT INTO search_title(search_title) VALUES ('delete-all');");
+      this.raw.exec("DELETE FROM search_docs; DELETE FROM search_text; DELETE FROM search_terms; INSERT INTO search_fts(search_fts) VALUES ('delete-all'); INSERT INTO search_title(search_title) VALUES ('delete-all'); INSERT INTO search_chars(search_chars) VALUES ('delete-all');");
     });
   }
 
   protected async matches(terms: string[], filters: SearchFilters, limit: number, oldestFirst = false): Promise<number[]> {
+    if (terms.length === 1 && Array.from(terms[0]).length === 1) {
+      // One character: the character index (distinct characters per item, no positions).
+      const expr = [`"${terms[0]}"`, ...filterTokens(filters)].join(' AND ');
+      return this.st(`SELECT rowid FROM search_chars WHERE search_chars MATCH ? ORDER BY rowid ${oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`).pluck().all(expr, limit) as number[];
+    }
     return this.st(`SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid ${oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`).pluck().all(ftsExpression(terms, filters), limit) as number[];
   }
 
