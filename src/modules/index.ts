@@ -7,5 +7,6 @@ import { catalogModule } from './catalog/module.js';
 import { supervisionModule } from './supervision/module.js';
 import { searchModule } from './search/module.js';
 import { listsModule } from './lists/module.js';
+import { appealsModule } from './appeals/module.js';
 
-export const MODULES: GongkaiModule[] = [platformModule, orgModule, calendarModule, catalogModule, listsModule, supervisionModule, searchModule];
+export const MODULES: GongkaiModule[] = [platformModule, orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, searchModule];

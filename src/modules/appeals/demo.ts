@@ -1,0 +1,256 @@
+// Demo data: a realistic dispatch catalogue (派单目录), dispatch rules, and a few hundred appeals
+// across types, departments and states — inserted in bulk, in one transaction.
+import type { Platform } from '../../platform/platform.js';
+import type { Db } from '../../platform/db/index.js';
+import { startClock, completeClock } from '../../platform/deadlines/index.js';
+import { ensureCalendar } from '../../platform/calendar/index.js';
+import { bulkPublish, defaultMeta, type BulkItem } from '../../platform/publication/index.js';
+import { maskText } from '../../platform/privacy/index.js';
+import { createHash } from 'node:crypto';
+import { trackingNoFor } from './service.js';
+import { TYPE_RULES, type AppealType } from './schema.js';
+
+/** code, group, name, English name, department, keywords */
+export const DEMO_CATEGORIES: [string, string, string, string, string, string][] = [
+  ['road-damage', '城市管理', '道路破损', 'Damaged road', 'zjj', '坑洼,井盖,路面,塌陷'],
+  ['street-light', '城市管理', '路灯故障', 'Street light out', 'zjj', '路灯,不亮,照明'],
+  ['illegal-building', '城市管理', '违章建筑', 'Illegal construction', 'zrzy', '违建,私搭乱建,加盖'],
+  ['garbage', '城市管理', '垃圾清运', 'Rubbish collection', 'jd-hb', '垃圾,清运,堆放,异味'],
+  ['property', '住房保障', '物业服务', 'Property management', 'zjj', '物业,电梯,停车费,小区'],
+  ['housing', '住房保障', '住房保障与房屋质量', 'Housing and building quality', 'zjj', '漏水,房屋,开裂,公租房'],
+  ['noise', '生态环境', '噪声扰民', 'Noise', 'sthj', '噪音,噪声,夜间施工,扰民'],
+  ['pollution', '生态环境', '大气与水污染', 'Air and water pollution', 'sthj', '排污,黑烟,异味,污水'],
+  ['food-safety', '市场监管', '食品安全', 'Food safety', 'scjg', '食品,过期,餐馆,卫生'],
+  ['consumer', '市场监管', '消费维权', 'Consumer rights', 'scjg', '退款,商家,预付卡,价格'],
+  ['product-quality', '市场监管', '产品质量', 'Product quality', 'scjg-zljd', '质量,假冒,伪劣'],
+  ['wages', '劳动社保', '拖欠工资', 'Unpaid wages', 'rsj', '工资,欠薪,讨薪,农民工'],
+  ['social-insurance', '劳动社保', '社会保险', 'Social insurance', 'rsj', '社保,医保,养老保险,缴费'],
+  ['school', '教育卫生', '学校教育', 'Schools', 'jyj', '学校,入学,学位,课外'],
+  ['medical', '教育卫生', '医疗卫生', 'Health care', 'wjj', '医院,医生,诊所,疫苗'],
+  ['elderly', '民生服务', '养老与社会救助', 'Elderly care and assistance', 'mzj', '养老,低保,救助,残疾'],
+  ['traffic', '交通出行', '公交与道路交通', 'Buses and traffic', 'jtj', '公交,站点,红绿灯,停车'],
+  ['taxi', '交通出行', '出租车与网约车', 'Taxis', 'jtj', '出租车,网约车,拒载,绕路'],
+  ['safety', '安全生产', '安全隐患', 'Safety hazards', 'yjgl', '隐患,消防,燃气,危化品'],
+  ['business-service', '营商环境', '政务服务与审批', 'Government services', 'xzsp', '审批,办事,窗口,营业执照'],
+  ['policy', '营商环境', '政策咨询', 'Policy enquiries', 'fgj', '政策,补贴,项目,申报'],
+  ['tourism', '文化旅游', '文化旅游', 'Culture and tourism', 'whly', '景区,旅游,门票,演出'],
+  ['legal', '法律服务', '法律援助与调解', 'Legal aid and mediation', 'sfj', '法律援助,纠纷,调解,律师'],
+  ['other', '其他', '其他', 'Other', 'dzb', ''],
+];
+
+/** kind, pattern, department, weight */
+export const DEMO_RULES: [string, string, string, number][] = [
+  ['keyword', '电梯', 'scjg', 3],
+  ['keyword', '燃气', 'yjgl', 4],
+  ['keyword', '欠薪', 'rsj', 4],
+  ['keyword', '噪音', 'sthj', 3],
+  ['keyword', '占道经营', 'jd-xs', 3],
+  ['keyword', '网约车', 'jtj', 3],
+  ['area', '海滨', 'jd-hb', 2],
+  ['area', '新胜', 'jd-xs', 2],
+  ['area', '工业园', 'jd-gy', 2],
+  ['category', 'garbage', 'jd-xs', 1],
+];
+
+const PLACES = ['海滨路', '新胜大街', '园区一路', '政务大道', '幸福路', '滨海东路', '学府街', '工业园二路', '春晖巷', '长江路'];
+const COMMUNITIES = ['海滨花园', '新胜家园', '阳光小区', '学府名苑', '园区公寓', '滨海佳苑', '春晖里'];
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
+const GIVEN = ['建国', '秀英', '伟', '芳', '敏', '静', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明'];
+
+const TEMPLATES: Record<string, [string, string][]> = {
+  'road-damage': [['{place}路面坑洼严重', '{place}{n}号附近路面有多处坑洼，雨天积水，电动车经过容易摔倒，请尽快修补。']],
+  'street-light': [['{community}门口路灯不亮', '{community}门口{place}的路灯已经坏了两周，晚上很黑，老人出行不便，希望尽快维修。']],
+  'illegal-building': [['{community}楼顶私搭乱建', '{community}{b}号楼顶层住户在楼顶加盖房屋，存在安全隐患，影响其他住户，请查处。']],
+  garbage: [['{community}垃圾长期无人清运', '{community}东门垃圾桶满溢，已经三天没有清运，气味很大，夏天蚊蝇多。']],
+  property: [['{community}电梯经常故障', '我是{name}，住{community}{b}号楼，电梯本月已停运三次，物业拖延维修，家中老人上下楼困难，电话{mobile}。']],
+  housing: [['新房外墙开裂漏水', '{community}{b}栋2单元{room}室，交房不到一年外墙开裂，下雨屋内漏水，开发商一直推诿。']],
+  noise: [['{place}夜间施工噪音扰民', '{place}工地每天晚上11点后仍在施工，噪音很大，严重影响居民休息，请查处。']],
+  pollution: [['{place}附近工厂排放黑烟', '{place}附近一家工厂经常在夜间排放黑烟，气味刺鼻，周边居民开窗都不敢。']],
+  'food-safety': [['{place}一餐馆卫生条件差', '{place}{n}号的一家餐馆后厨卫生很差，我昨天就餐后腹泻，消费金额128元，请监管部门检查。']],
+  consumer: [['健身房预付卡无法退款', '我在{place}一家健身房办了3000元的预付卡，现在健身房关门，无法联系商家退款，联系电话{mobile}。']],
+  'product-quality': [['购买的电热水壶质量问题', '2025年3月12日在{place}商店购买的电热水壶，使用一周即漏电，怀疑是伪劣产品。']],
+  wages: [['工地拖欠农民工工资', '我们在工业园某工地干活，老板拖欠{n}名工人工资共计8万元，已经三个月没有发，请帮助讨薪。']],
+  'social-insurance': [['咨询灵活就业人员社保缴费', '请问灵活就业人员如何在本区缴纳养老保险和医保，每年缴费基数是多少？']],
+  school: [['咨询小学入学学位', '孩子今年满6周岁，户口在{community}，请问对口哪所小学，需要准备哪些材料？']],
+  medical: [['社区卫生服务中心排队时间长', '{place}社区卫生服务中心上午只有一个医生看诊，排队两个小时，建议增加人手。']],
+  elderly: [['建议增设社区老年食堂', '{community}老年人很多，建议在社区增设老年食堂，解决老人吃饭难问题。']],
+  traffic: [['建议增加公交线路', '{community}到政务大道没有直达公交，上班通勤不便，建议增开一条线路。'], ['{place}路口红绿灯时间太短', '{place}与长江路路口行人绿灯只有15秒，老人过马路来不及，建议延长。']],
+  taxi: [['网约车绕路多收费', '2025年5月8日晚乘坐网约车，车牌辽B·D12345，司机故意绕路，多收费45元。']],
+  safety: [['{community}楼道堆放杂物', '{community}{b}号楼楼道堆满杂物和电动车，消防通道堵塞，存在火灾隐患。']],
+  'business-service': [['营业执照办理咨询', '请问个体工商户营业执照能否全程网上办理，需要多少个工作日？']],
+  policy: [['咨询小微企业补贴政策', '我公司是小微企业，请问今年有哪些扶持补贴政策，如何申报？']],
+  tourism: [['景区门票价格不明示', '滨海景区售票处没有明码标价，节假日临时涨价，游客意见很大。']],
+  legal: [['咨询法律援助申请条件', '我因工伤与单位发生纠纷，请问申请法律援助需要什么条件？']],
+  other: [['感谢工作人员热心服务', '上周在政务服务大厅办理业务，工作人员耐心细致，特此表扬！']],
+};
+
+const REPLIES = [
+  '经核查，您反映的问题属实。我单位已于3个工作日内安排人员现场处置，目前问题已解决。感谢您对我们工作的监督。',
+  '您好，您咨询的事项答复如下：请携带身份证件到政务服务中心相应窗口办理，也可通过网上办事大厅提交申请，办理时限为5个工作日。',
+  '经现场核查，已责令相关单位限期整改，并将持续跟踪整改情况。如仍有问题，请再次反映。',
+  '您的建议很有价值，我单位已纳入下一阶段工作计划统筹研究，感谢您的关注与支持。',
+  '经调查，该问题涉及历史遗留因素，我单位已协调相关方面，正在制定解决方案，预计下月底前完成。',
+];
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export async function loadDemoCatalogue(p: Platform, t: Db): Promise<void> {
+  const depts = new Map((await t.selectFrom('departments').select(['id', 'code']).execute()).map((d) => [d.code, d.id]));
+  for (const [i, [code, group, name, nameEn, dept, keywords]] of DEMO_CATEGORIES.entries()) {
+    await t.insertInto('appeal_categories').values({ code, name, name_en: nameEn, group_name: group, description: `${group}：${name}`, department_id: depts.get(dept) ?? null, keywords, active: 1, sort: (i + 1) * 10 }).execute();
+  }
+  const now = new Date().toISOString();
+  for (const [kind, pattern, dept, weight] of DEMO_RULES) {
+    const d = depts.get(dept);
+    if (d) await t.insertInto('appeal_rules').values({ kind, pattern, department_id: d, weight, active: 1, note: '', created_at: now }).execute();
+  }
+}
+
+export async function loadDemoAppeals(p: Platform, count = 320): Promise<void> {
+  await ensureCalendar(p.db);
+  await p.tx(async (t) => {
+    await loadDemoCatalogue(p, t);
+    const depts = new Map((await t.selectFrom('departments').select(['id', 'code', 'name']).execute()).map((d) => [d.code, d]));
+    const r = rng(12345);
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+    const types: AppealType[] = ['consult', 'help', 'complaint', 'complaint', 'report', 'suggest', 'praise'];
+    const channels = ['web', 'web', 'phone', 'phone', 'open311'];
+    const ratings = ['very-satisfied', 'satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-satisfied', 'very-dissatisfied'];
+    const nowMs = Date.now();
+    const toPublish: { id: number; item: BulkItem }[] = [];
+    for (let i = 0; i < count; i++) {
+      const [code, , , , deptCode] = pick(DEMO_CATEGORIES);
+      const tpl = pick(TEMPLATES[code] ?? TEMPLATES.other);
+      const name = pick(SURNAMES.split('')) + pick(GIVEN);
+      const mobile = `13${Math.floor(r() * 9) + 1}${String(Math.floor(r() * 1e8)).padStart(8, '0')}`;
+      const fill = (s: string) =>
+        s
+          .replace(/\{place\}/g, pick(PLACES))
+          .replace(/\{community\}/g, pick(COMMUNITIES))
+          .replace(/\{n\}/g, String(2 + Math.floor(r() * 80)))
+          .replace(/\{b\}/g, String(1 + Math.floor(r() * 20)))
+          .replace(/\{room\}/g, String(100 * (1 + Math.floor(r() * 18)) + 1 + Math.floor(r() * 4)))
+          .replace(/\{name\}/g, name)
+          .replace(/\{mobile\}/g, mobile);
+      const type: AppealType = code === 'other' ? 'praise' : pick(types);
+      const title = fill(tpl[0]);
+      const content = fill(tpl[1]);
+      const ageDays = Math.floor(r() * 200);
+      const created = new Date(nowMs - ageDays * 86_400_000 - Math.floor(r() * 86_400_000));
+      const createdAt = created.toISOString();
+      // state by age: recent ones still open
+      const roll = r();
+      const status = ageDays < 2 && roll < 0.6 ? 'received' : ageDays < 20 && roll < 0.5 ? 'dispatched' : roll < 0.08 ? 'merged' : roll < 0.25 ? 'replied' : 'closed';
+      const dept = depts.get(deptCode) ?? depts.get('dzb')!;
+      const replied = status === 'replied' || status === 'closed' ? new Date(created.getTime() + (1 + Math.floor(r() * 12)) * 86_400_000) : null;
+      const repliedAt = replied && replied.getTime() < nowMs ? replied.toISOString() : replied ? new Date(nowMs - 3600_000).toISOString() : null;
+      const reply = repliedAt ? pick(REPLIES) : null;
+      const rating = status === 'closed' && r() < 0.8 ? pick(ratings) : null;
+      const consent = r() < 0.6 ? 1 : 0;
+      const row = await t
+        .insertInto('appeals')
+        .values({
+          tracking_no: `demo-${i}`,
+          code_hash: '',
+          type,
+          category: code,
+          title,
+          content,
+          address: `示范新区${pick(PLACES)}${1 + Math.floor(r() * 200)}号`,
+          lat: 38.9 + r() * 0.1,
+          lng: 121.5 + r() * 0.15,
+          area: null,
+          contact_name: name,
+          contact_phone: mobile,
+          contact_email: '',
+          phone_verified: r() < 0.3 ? 1 : 0,
+          email_verified: 0,
+          consent,
+          channel: pick(channels),
+          status,
+          department_id: status === 'received' ? null : dept.id,
+          merged_into: null,
+          due_date: null,
+          reply,
+          resolved: reply ? (r() < 0.85 ? 1 : 0) : null,
+          replied_at: repliedAt,
+          closed_at: status === 'closed' ? repliedAt : null,
+          callback_note: status === 'closed' && r() < 0.5 ? '已电话回访，诉求人对处理结果表示认可。' : null,
+          callback_at: null,
+          rating,
+          rating_comment: null,
+          rated_at: rating ? repliedAt : null,
+          reopen_count: 0,
+          urge_count: status === 'dispatched' && r() < 0.2 ? 1 : 0,
+          media: '[]',
+          api_key_id: null,
+          created_by: null,
+          publish_state: 'none',
+          pub_item_id: null,
+          title_masked: null,
+          content_masked: null,
+          reply_masked: null,
+          published_at: null,
+          created_at: createdAt,
+          updated_at: repliedAt ?? createdAt,
+          month: createdAt.slice(0, 7),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const trackingNo = trackingNoFor(row.id, createdAt);
+      // Demo query code: the last six digits of the tracking number, so testers can look demo appeals up.
+      const code6 = trackingNo.slice(-6);
+      await t.updateTable('appeals').set({ tracking_no: trackingNo, code_hash: createHash('sha256').update(`${trackingNo}\u0000${code6}`).digest('hex') }).where('id', '=', row.id).execute();
+      const ev = [{ appeal_id: row.id, at: createdAt, actor: 'demo', action: 'receive', note: '', public: 1, department_id: null as number | null }];
+      if (status !== 'received') ev.push({ appeal_id: row.id, at: new Date(created.getTime() + 3600_000).toISOString(), actor: 'demo', action: 'dispatch', note: dept.name, public: 1, department_id: dept.id });
+      if (reply) ev.push({ appeal_id: row.id, at: repliedAt!, actor: 'demo', action: 'reply', note: reply, public: 1, department_id: dept.id });
+      if (rating) ev.push({ appeal_id: row.id, at: repliedAt!, actor: 'citizen', action: 'rate', note: rating, public: 1, department_id: dept.id });
+      await t.insertInto('appeal_events').values(ev).execute();
+      const rule = TYPE_RULES[type];
+      if (rule && status === 'dispatched') {
+        const start = new Date(created.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+        const c = await startClock(p, t, { subjectType: 'appeal', subjectId: row.id, rule, start, departmentId: dept.id, title: `${trackingNo} ${title}`, url: `/admin/appeals/${row.id}` }, 'demo');
+        await t.updateTable('appeals').set({ due_date: c.due }).where('id', '=', row.id).execute();
+      } else if (rule && reply && ageDays < 60) {
+        const start = new Date(created.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+        const c = await startClock(p, t, { subjectType: 'appeal', subjectId: row.id, rule, start, departmentId: dept.id, title: `${trackingNo} ${title}`, url: `/admin/appeals/${row.id}` }, 'demo');
+        await completeClock(p, t, 'appeal', row.id, undefined, 'demo');
+        await t.updateTable('appeals').set({ due_date: c.due }).where('id', '=', row.id).execute();
+      }
+      if (consent && reply && status === 'closed' && toPublish.length < 80) {
+        const names = [name];
+        const m = { title: maskText(title, { names }).text, content: maskText(content, { names }).text, reply: maskText(reply, { names }).text };
+        toPublish.push({
+          id: row.id,
+          item: {
+            type: 'appeal',
+            departmentId: dept.id,
+            meta: defaultMeta({ title: m.title, summary: m.content.slice(0, 200), keywords: [type, code], formedAt: repliedAt!.slice(0, 10), writtenAt: createdAt.slice(0, 10) }),
+            data: { trackingNo, type, category: code, content: m.content, reply: m.reply, askedAt: createdAt, repliedAt, rating },
+            publishedAt: new Date(Math.min(nowMs, Date.parse(repliedAt!) + 86_400_000)),
+          },
+        });
+        await t.updateTable('appeals').set({ title_masked: m.title, content_masked: m.content, reply_masked: m.reply }).where('id', '=', row.id).execute();
+      }
+    }
+    // A few merged duplicates point at an earlier appeal of the same category.
+    const merged = await t.selectFrom('appeals').select(['id', 'category']).where('status', '=', 'merged').execute();
+    for (const m of merged) {
+      const main = await t.selectFrom('appeals').select('id').where('category', '=', m.category).where('id', '<', m.id).where('status', '!=', 'merged').orderBy('id', 'desc').executeTakeFirst();
+      if (main) await t.updateTable('appeals').set({ merged_into: main.id }).where('id', '=', m.id).execute();
+      else await t.updateTable('appeals').set({ status: 'closed' }).where('id', '=', m.id).execute();
+    }
+    const ids = await bulkPublish(p, t, 'demo', toPublish.map((x) => x.item), { audit: 'summary' });
+    for (const [i, x] of toPublish.entries()) {
+      await t.updateTable('appeals').set({ publish_state: 'published', pub_item_id: ids[i], published_at: toPublish[i].item.publishedAt.toISOString() }).where('id', '=', x.id).execute();
+    }
+    await t.updateTable('appeals').set({ publish_state: 'pending' }).where('consent', '=', 1).where('publish_state', '=', 'none').where('status', 'in', ['replied', 'closed']).execute();
+    await p.audit(t, { actor: 'demo', action: 'appeal.demo', entity: 'appeal', entityId: 0, details: { count, published: ids.length } });
+  });
+}

@@ -1,0 +1,98 @@
+// 市民诉求服务中心 (12345-style citizen appeals centre) with an Open311 GeoReport v2 API.
+// See docs/architecture.md ("Citizen appeals").
+import rateLimitPlugin from '@fastify/rate-limit';
+import type { GongkaiModule } from '../../platform/module.js';
+import type { Platform } from '../../platform/platform.js';
+import type { PageCtx } from '../../platform/render/context.js';
+import { tooMany } from '../../platform/errors.js';
+import { channelJobs } from '../../platform/channels/index.js';
+import { appealMigrations } from './schema.js';
+import { appealMessages } from './messages.js';
+import { appealsApi } from './api.js';
+import { publicPages, BoardList } from './public.js';
+import { consolePages } from './console.js';
+import { open311Routes, createApiKey } from './open311.js';
+import { loadDemoAppeals } from './demo.js';
+import { registerAppealType } from './publish.js';
+import { board, staffList } from './queries.js';
+
+registerAppealType();
+
+/** Submissions per client address per minute (GONGKAI_APPEALS_RATE_LIMIT; the bench raises it). */
+export function appealRateLimit(): number {
+  const n = Number(process.env.GONGKAI_APPEALS_RATE_LIMIT ?? '20');
+  return Number.isInteger(n) && n > 0 ? n : 20;
+}
+
+async function dashboard(p: Platform, c: PageCtx) {
+  if (!c.user || !c.can('appeal.read')) return null;
+  const [received, dispatched, overdue] = await Promise.all([
+    staffList(p.db, c.user, { status: 'received', page: 1, pageSize: 1 }),
+    staffList(p.db, c.user, { status: 'dispatched', page: 1, pageSize: 1 }),
+    staffList(p.db, c.user, { overdue: true, page: 1, pageSize: 1 }),
+  ]);
+  return (
+    <section class="panel appeals-panel" aria-labelledby="panel-appeals">
+      <h2 id="panel-appeals">{c.t('appeals.dashboard')}</h2>
+      <p>
+        <a href="/admin/appeals?status=open">{c.t('appeals.dashboard_line', { received: received.total, dispatched: dispatched.total, overdue: overdue.total })}</a>
+      </p>
+    </section>
+  );
+}
+
+export const appealsModule: GongkaiModule = {
+  name: 'appeals',
+  migrations: appealMigrations,
+  messages: appealMessages,
+  nav: {
+    public: [{ label: 'nav.appeals', href: '/appeals', order: 40 }],
+    admin: [
+      { label: 'nav.appeals_admin', href: '/admin/appeals', permission: 'appeal.read', order: 30 },
+      { label: 'nav.appeals_intake', href: '/admin/appeals/intake', permission: 'appeal.intake', order: 31 },
+    ],
+  },
+  jobs: (p) => channelJobs(p),
+  async routes(app, p) {
+    await app.register(rateLimitPlugin, { global: false });
+    const rateLimit = {
+      max: appealRateLimit(),
+      timeWindow: 60_000,
+      errorResponseBuilder: () => tooMany('appeals.err.rate_limited'),
+    };
+    await appealsApi(app, p, rateLimit);
+    await publicPages(app, p, rateLimit);
+    await consolePages(app, p);
+    await open311Routes(app, p, rateLimit);
+  },
+  demo: (p) => loadDemoAppeals(p),
+  async home(p, c) {
+    const r = await board(p.db, { page: 1, pageSize: 3 });
+    if (!r.items.length) return null;
+    return (
+      <section class="home-appeals" aria-labelledby="home-appeals">
+        <h2 id="home-appeals">
+          <a href="/appeals/board">{c.t('appeals.home')}</a>
+        </h2>
+        <BoardList c={c} items={r.items} />
+      </section>
+    );
+  },
+  dashboard,
+  cli: {
+    'open311 key create': {
+      usage: 'open311 key create --name NAME   create an Open311 API key (prints only the key)',
+      async run(args, p) {
+        const i = args.indexOf('--name');
+        const name = i >= 0 ? args[i + 1] : args.find((a) => a.startsWith('--name='))?.slice(7);
+        if (!name) {
+          process.stderr.write('usage: gongkai open311 key create --name NAME\n');
+          return 2;
+        }
+        const k = await createApiKey(p, 'cli', name);
+        process.stdout.write(`${k.key}\n`);
+        return 0;
+      },
+    },
+  },
+};

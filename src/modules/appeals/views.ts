@@ -1,0 +1,101 @@
+// Views of an appeal: what the citizen sees with the query code, and what staff see.
+import type { Db } from '../../platform/db/index.js';
+import type { Platform } from '../../platform/platform.js';
+import type { Principal } from '../../platform/auth/policy.js';
+import { clocksFor } from '../../platform/deadlines/index.js';
+import { notFound } from '../../platform/errors.js';
+import { canReopen, canSee, fullHistory, publicHistory, maskedDraft, isCentre, departmentScope } from './service.js';
+import { suggestDepartments, similarAppeals } from './dispatch.js';
+import type { Appeal } from './schema.js';
+
+/** Public events whose note the citizen sees (others show only their label). */
+const NOTE_SHOWN = new Set(['dispatch', 'assist', 'reply', 'merge', 'reopen', 'rate', 'extend']);
+
+export async function citizenView(db: Db, a: Appeal) {
+  const [hist, cat, dept] = await Promise.all([
+    publicHistory(db, a.id),
+    db.selectFrom('appeal_categories').select('name').where('code', '=', a.category).executeTakeFirst(),
+    a.department_id ? db.selectFrom('departments').select('name').where('id', '=', a.department_id).executeTakeFirst() : Promise.resolve(undefined),
+  ]);
+  let mergedInto: string | null = null;
+  if (a.merged_into) mergedInto = (await db.selectFrom('appeals').select('tracking_no').where('id', '=', a.merged_into).executeTakeFirst())?.tracking_no ?? null;
+  return {
+    trackingNo: a.tracking_no,
+    type: a.type,
+    category: a.category,
+    categoryName: cat?.name ?? a.category,
+    title: a.title,
+    content: a.content,
+    address: a.address,
+    status: a.status,
+    department: dept?.name ?? null,
+    due: a.due_date,
+    createdAt: a.created_at,
+    reply: a.reply,
+    repliedAt: a.replied_at,
+    resolved: a.resolved === null ? null : !!a.resolved,
+    rating: a.rating,
+    ratedAt: a.rated_at,
+    canRate: (a.status === 'replied' || a.status === 'closed') && !a.rating,
+    canReopen: await canReopen(db, a),
+    reopenCount: a.reopen_count,
+    mergedInto,
+    consent: !!a.consent,
+    published: a.publish_state === 'published',
+    history: hist.map((h) => ({ at: h.at, action: h.action, note: NOTE_SHOWN.has(h.action) ? h.note : '' })),
+  };
+}
+
+export type CitizenView = Awaited<ReturnType<typeof citizenView>>;
+
+export async function staffView(p: Platform, user: Principal, id: number) {
+  const a = await p.db.selectFrom('appeals').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!a || !(await canSee(p.db, user, a))) throw notFound();
+  const centre = await isCentre(p.db, user, 'appeal.handle');
+  const approver = await isCentre(p.db, user, 'appeal.approve');
+  const lead = a.department_id !== null && departmentScope(user, 'appeal.handle').has(a.department_id);
+  const [history, clocks, assists, requests, cat, dept] = await Promise.all([
+    fullHistory(p.db, id),
+    clocksFor(p.db, 'appeal', id),
+    p.db.selectFrom('appeal_assists').innerJoin('departments', 'departments.id', 'appeal_assists.department_id').select(['departments.code', 'departments.name']).where('appeal_id', '=', id).execute(),
+    p.db.selectFrom('appeal_requests').selectAll().where('appeal_id', '=', id).orderBy('id').execute(),
+    p.db.selectFrom('appeal_categories').select(['name', 'code']).where('code', '=', a.category).executeTakeFirst(),
+    a.department_id ? p.db.selectFrom('departments').select(['name', 'code']).where('id', '=', a.department_id).executeTakeFirst() : Promise.resolve(undefined),
+  ]);
+  const suggestions = centre && (a.status === 'received' || a.status === 'return_requested') ? await suggestDepartments(p.db, a) : [];
+  const similar = centre && a.status !== 'merged' && a.status !== 'closed' ? await similarAppeals(p.db, { title: a.title, content: a.content, lat: a.lat, lng: a.lng, category: a.category, excludeId: a.id }) : [];
+  const clock = clocks.find((c) => c.state === 'running' || c.state === 'paused') ?? clocks[0] ?? null;
+  const masked = a.consent && a.publish_state !== 'published' && (a.status === 'replied' || a.status === 'closed') ? maskedDraft(a) : null;
+  return {
+    appeal: a,
+    media: JSON.parse(a.media || '[]') as string[],
+    categoryName: cat?.name ?? a.category,
+    department: dept ?? null,
+    assists,
+    history,
+    clock,
+    requests,
+    suggestions,
+    similar,
+    masked,
+    can: {
+      dispatch: centre && a.status === 'received',
+      redispatch: centre && (a.status === 'dispatched' || a.status === 'return_requested'),
+      assist: centre && ['dispatched', 'return_requested', 'replied'].includes(a.status),
+      reviewReturn: centre && a.status === 'return_requested',
+      merge: centre && ['received', 'dispatched', 'return_requested'].includes(a.status),
+      close: centre && a.status === 'replied',
+      callback: centre && (a.status === 'replied' || a.status === 'closed'),
+      reviewExtension: approver && requests.some((r) => r.kind === 'extension' && r.status === 'pending'),
+      release: approver && !!masked && a.publish_state !== 'declined',
+      unpublish: approver && a.publish_state === 'published',
+      reply: lead && a.status === 'dispatched',
+      requestReturn: lead && a.status === 'dispatched',
+      requestExtension: lead && a.status === 'dispatched' && !!clock && (clock.state === 'running' || clock.state === 'paused') && !requests.some((r) => r.kind === 'extension' && r.status === 'pending'),
+      urge: (user.grants.some((g) => g.role === 'supervisor' || g.role === 'admin') || approver) && (a.status === 'dispatched' || a.status === 'return_requested'),
+      seeContact: centre || lead || user.grants.some((g) => g.role === 'operator'),
+    },
+  };
+}
+
+export type StaffView = Awaited<ReturnType<typeof staffView>>;

@@ -1,0 +1,85 @@
+// Outgoing short messages to citizens through channel adapters (SMS, e-mail, later WeChat…).
+// A module calls `sendMessage(p, t, msg, key)` inside its transaction; a durable job
+// ('channel.send') hands the message to the adapter of its channel. The default SMS adapter is a
+// development sink that writes each message as a JSON file to DATA_DIR/outbox-sms; e-mail goes
+// through the platform mailer (job 'mail.send'). Another adapter replaces a sink with
+// `registerAdapter('sms', adapter)` (e.g. a carrier gateway) without touching the callers.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../db/index.js';
+import type { Platform } from '../platform.js';
+import type { JobHandler } from '../jobs/index.js';
+import { enqueueMail } from '../mail/index.js';
+
+export const CHANNEL_JOB = 'channel.send';
+
+export interface ChannelMessage {
+  channel: string; // 'sms' | 'email' | …
+  to: string;
+  text: string;
+  subject?: string;
+}
+
+export interface ChannelAdapter {
+  /** Delivers now (called by the job worker). */
+  deliver(p: Platform, msg: ChannelMessage): Promise<void>;
+}
+
+export function outboxDir(p: Platform, channel: string): string {
+  return join(p.config.dataDir, `outbox-${channel}`);
+}
+
+/** Development sink: one JSON file per message in DATA_DIR/outbox-<channel>. */
+export function sinkAdapter(channel: string): ChannelAdapter {
+  return {
+    async deliver(p, msg) {
+      const dir = outboxDir(p, channel);
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}.json`);
+      writeFileSync(file, JSON.stringify({ ...msg, at: new Date().toISOString() }, null, 2) + '\n');
+    },
+  };
+}
+
+const adapters = new Map<string, ChannelAdapter>([['sms', sinkAdapter('sms')]]);
+
+export function registerAdapter(channel: string, adapter: ChannelAdapter): void {
+  adapters.set(channel, adapter);
+}
+
+export function channelNames(): string[] {
+  return [...new Set([...adapters.keys(), 'email'])];
+}
+
+/** Queues a message in the caller's transaction. The same key twice sends once. */
+export async function sendMessage(p: Platform, t: Db, msg: ChannelMessage, key?: string): Promise<void> {
+  if (msg.channel === 'email' && !adapters.has('email')) {
+    await enqueueMail(p, t, { to: msg.to, subject: msg.subject ?? msg.text.slice(0, 40), text: msg.text }, key);
+    return;
+  }
+  if (!adapters.has(msg.channel)) throw new Error(`unknown channel ${msg.channel}`);
+  await p.jobs.enqueue(t, CHANNEL_JOB, msg, key ? { key: `channel:${key}` } : {});
+}
+
+/** Job handlers — registered once, by the appeals module (the first user of channels). */
+export function channelJobs(p: Platform): Record<string, JobHandler> {
+  return {
+    [CHANNEL_JOB]: async (msg: ChannelMessage) => {
+      const a = adapters.get(msg.channel);
+      if (!a) throw new Error(`unknown channel ${msg.channel}`);
+      await a.deliver(p, msg);
+    },
+  };
+}
+
+/** Messages in a sink directory (newest last) — for tests and the development console. */
+export function sinkMessages(p: Platform, channel: string): ChannelMessage[] {
+  const dir = outboxDir(p, channel);
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  } catch {
+    return [];
+  }
+  return files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ChannelMessage);
+}
