@@ -64,4 +64,20 @@ describe('publishing a document in the browser', () => {
     expect(atom).toContain(`<title>${TITLE}</title>`);
     expect(atom).toContain(`/catalog/items/${id}`);
   });
+
+  it('portal and console pages have no serious accessibility violations and work on a phone', async () => {
+    const page = await env.page();
+    await page.setViewportSize({ width: 375, height: 800 });
+    for (const path of ['/catalog', '/catalog?department=fgj&topic=04', '/catalog/guide/dzb', '/catalog/statutory']) {
+      await page.goto(env.base + path);
+      expect(await seriousViolations(page), path).toEqual([]);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, path).toBeLessThanOrEqual(1);
+    }
+    await signIn(page, env.base, 'dzb-editor');
+    for (const path of ['/admin/catalog', '/admin/catalog/new']) {
+      await page.goto(env.base + path);
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
+  });
 });
