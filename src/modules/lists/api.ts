@@ -268,7 +268,10 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
     },
     async (req) => {
       const results = await matchPolicies(p.db, req.body);
-      return { results: results.map((r) => ({ ...r, reasons: r.reasons.map((x) => ({ dimension: x.dimension, text: translate(req.locale, x.key, x.params) })) })) };
+      const names = new Map((await p.db.selectFrom('departments').select(['code', 'name']).execute()).map((d) => [d.code, d.name]));
+      const words = (x: { key: string; params: Record<string, string> }) =>
+        translate(req.locale, x.key, { ...x.params, size: x.params.size ? translate(req.locale, `lists.size.${x.params.size}`) : '', qualification: x.params.qualification ? translate(req.locale, `lists.qual.${x.params.qualification}`) : '', location: x.params.location ? (names.get(x.params.location) ?? x.params.location) : '' });
+      return { results: results.map((r) => ({ ...r, reasons: r.reasons.map((x) => ({ dimension: x.dimension, text: words(x) })) })) };
     },
   );
 
