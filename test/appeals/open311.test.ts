@@ -1,0 +1,165 @@
+// Open311 GeoReport v2 responses, field by field against the specification
+// (http://wiki.open311.org/GeoReport_v2), in JSON and XML, including errors.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { makeEnv, form, type TestEnv } from '../helpers.js';
+import { createApiKey } from '../../src/modules/appeals/open311.js';
+
+let env: TestEnv;
+let key: string;
+beforeAll(async () => {
+  env = await makeEnv();
+  key = (await createApiKey(env.p, 'test', 'spec-client')).key;
+});
+afterAll(async () => env?.close());
+
+const get = (url: string) => env.app.inject({ method: 'GET', url });
+const W3C = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
+const REQUEST_FIELDS = ['service_request_id', 'status', 'status_notes', 'service_name', 'service_code', 'description', 'agency_responsible', 'service_notice', 'requested_datetime', 'updated_datetime', 'expected_datetime', 'address', 'address_id', 'zipcode', 'lat', 'long', 'media_url'];
+
+function xmlChildren(xml: string, tag: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => m[1]);
+}
+function xmlValue(xml: string, tag: string): string | null {
+  const m = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>|<${tag}/>`).exec(xml);
+  return m ? m[1] ?? '' : null;
+}
+
+describe('discovery and services', () => {
+  it('discovery lists the v2 endpoint with both formats', async () => {
+    const j = (await get('/open311/v2/discovery.json')).json();
+    expect(Object.keys(j)).toEqual(['changeset', 'contact', 'key_service', 'endpoints']);
+    expect(j.endpoints[0]).toMatchObject({ specification: 'http://wiki.open311.org/GeoReport_v2', type: 'production', formats: ['application/json', 'text/xml'] });
+    expect(j.endpoints[0].url).toMatch(/\/open311\/v2$/);
+    const x = await get('/open311/v2/discovery.xml');
+    expect(x.headers['content-type']).toContain('text/xml');
+    expect(x.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<discovery>/);
+    expect(xmlChildren(x.body, 'format')).toEqual(['application/json', 'text/xml']);
+  });
+
+  it('services: service_code, service_name, description, metadata, type, keywords, group', async () => {
+    const r = await get('/open311/v2/services.json');
+    expect(r.headers['content-type']).toContain('application/json');
+    const list = r.json();
+    expect(list.length).toBeGreaterThan(10);
+    for (const s of list) {
+      expect(Object.keys(s)).toEqual(['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group']);
+      expect(typeof s.metadata).toBe('boolean');
+      expect(['realtime', 'batch', 'blackbox']).toContain(s.type);
+    }
+    expect(list.find((s: any) => s.service_code === 'noise')).toMatchObject({ service_name: '噪声扰民', group: '生态环境', metadata: true });
+    const x = (await get('/open311/v2/services.xml')).body;
+    const services = xmlChildren(x, 'service');
+    expect(services).toHaveLength(list.length);
+    expect(xmlValue(services[0], 'service_code')).toBe(list[0].service_code);
+    expect(xmlValue(services[0], 'metadata')).toBe('true');
+  });
+
+  it('a service definition lists its attributes with the spec’s fields', async () => {
+    const d = (await get('/open311/v2/services/noise.json')).json();
+    expect(d.service_code).toBe('noise');
+    const a = d.attributes[0];
+    expect(Object.keys(a)).toEqual(['variable', 'code', 'datatype', 'required', 'datatype_description', 'order', 'description', 'values']);
+    expect(a).toMatchObject({ variable: true, code: 'appeal_type', datatype: 'singlevaluelist', required: true, order: 1 });
+    expect(a.values.map((v: any) => v.key)).toEqual(['consult', 'help', 'complaint', 'report', 'suggest', 'praise']);
+    expect(a.values[0]).toEqual({ key: 'consult', name: '咨询' });
+    for (const at of d.attributes) expect(['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist']).toContain(at.datatype);
+    const x = (await get('/open311/v2/services/noise.xml')).body;
+    expect(x).toContain('<service_definition><service_code>noise</service_code><attributes><attribute><variable>true</variable><code>appeal_type</code>');
+    expect(xmlChildren(x, 'value').length).toBe(8);
+    expect((await get('/open311/v2/services/nope.json')).statusCode).toBe(404);
+  });
+});
+
+describe('requests', () => {
+  let id: string;
+  let id2: string;
+  it('POST with api_key returns service_request_id, service_notice and account_id', async () => {
+    const r = await env.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form({ api_key: key, service_code: 'road-damage', lat: '38.9123', long: '121.6234', address_string: '幸福路12号', 'attribute[appeal_type]': 'complaint', 'attribute[consent]': 'yes', description: '幸福路路面坑洼严重。我叫张建国，电话13812345678。', first_name: '建国', last_name: '张', media_url: 'https://example.com/photo.jpg' }),
+    });
+    expect(r.statusCode).toBe(201);
+    const body = r.json();
+    expect(Array.isArray(body)).toBe(true);
+    expect(Object.keys(body[0])).toEqual(['service_request_id', 'service_notice', 'account_id']);
+    expect(body[0].service_request_id).toMatch(/^SQ\d{15}$/);
+    expect(body[0].service_notice).toContain('15个工作日');
+    id = body[0].service_request_id;
+    const rx = await env.app.inject({ method: 'POST', url: '/open311/v2/requests.xml', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ api_key: key, service_code: 'street-light', address_string: '学府街', 'attribute[appeal_type]': 'help', description: '路灯不亮已两周' }) });
+    expect(rx.statusCode).toBe(201);
+    id2 = /<service_request_id>(SQ\d{15})</.exec(rx.body)![1];
+    expect(rx.body).toMatch(/<service_requests><request><service_request_id>SQ\d{15}<\/service_request_id><service_notice>[^<]+<\/service_notice><account_id\/><\/request><\/service_requests>/);
+  });
+
+  it('GET one / list: every field of the spec; description and address are masked, never the raw text', async () => {
+    const r = await get(`/open311/v2/requests/${id}.json?api_key=${key}`);
+    expect(r.statusCode).toBe(200);
+    const [req] = r.json();
+    expect(Object.keys(req)).toEqual(REQUEST_FIELDS);
+    expect(req).toMatchObject({ service_request_id: id, status: 'open', service_code: 'road-damage', service_name: '道路破损', lat: 38.9123, long: 121.6234, media_url: 'https://example.com/photo.jpg', agency_responsible: null, expected_datetime: null });
+    expect(req.description).not.toContain('张建国');
+    expect(req.description).not.toContain('13812345678');
+    expect(req.description).toContain('138****5678');
+    expect(req.address).toBe('幸福路**号');
+    expect(req.requested_datetime).toMatch(W3C);
+    expect(req.updated_datetime).toMatch(W3C);
+    // After dispatch: expected_datetime from the deadline engine, agency_responsible.
+    const appeal = await env.p.db.selectFrom('appeals').select('id').where('tracking_no', '=', id).executeTakeFirstOrThrow();
+    await env.api('POST', `/api/v1/staff/appeals/${appeal.id}/dispatch`, { as: 'sqzx-editor', body: { department: 'zjj' } });
+    const clock = await env.p.db.selectFrom('clocks').select('due_date').where('subject_type', '=', 'appeal').where('subject_id', '=', String(appeal.id)).executeTakeFirstOrThrow();
+    const after = (await get(`/open311/v2/requests.json?service_request_id=${id}&api_key=${key}`)).json()[0];
+    expect(after.expected_datetime).toBe(`${clock.due_date}T23:59:59+08:00`);
+    expect(after.agency_responsible).toBe('住房和城乡建设局');
+    const x = (await get(`/open311/v2/requests/${id}.xml?api_key=${key}`)).body;
+    const one = xmlChildren(x, 'request')[0];
+    for (const f of REQUEST_FIELDS) expect(xmlValue(one, f), f).not.toBeNull();
+    expect(xmlValue(one, 'status')).toBe('open');
+    expect(xmlValue(one, 'expected_datetime')).toBe(`${clock.due_date}T23:59:59+08:00`);
+    expect(one).toContain('<address_id/>');
+    expect(one).not.toContain('13812345678');
+  });
+
+  it('filters: service_code, status, start_date/end_date, service_request_id', async () => {
+    const mine = (q: string) => get(`/open311/v2/requests.json?api_key=${key}&${q}`).then((r) => r.json().map((x: any) => x.service_request_id).filter((x: string) => x === id || x === id2));
+    expect(await mine('service_code=road-damage')).toEqual([id]);
+    expect(await mine('service_code=road-damage,street-light')).toHaveLength(2);
+    expect(await mine('status=closed')).toEqual([]);
+    expect(await mine('status=open')).toHaveLength(2);
+    expect(await mine('start_date=2030-01-01T00:00:00Z')).toEqual([]);
+    expect(await mine(`start_date=${encodeURIComponent(new Date(Date.now() - 3600_000).toISOString())}&end_date=${encodeURIComponent(new Date(Date.now() + 3600_000).toISOString())}`)).toHaveLength(2);
+    expect(await mine(`service_request_id=${id},SQ000000000000000`)).toEqual([id]);
+    // Without the key: only published appeals (the demo's), never these.
+    const pub = (await get('/open311/v2/requests.json')).json();
+    expect(pub.length).toBeGreaterThan(0);
+    expect(pub.map((x: any) => x.service_request_id)).not.toContain(id);
+    const rows = await env.p.db.selectFrom('appeals').select(['tracking_no', 'content_masked', 'content']).where('publish_state', '=', 'published').execute();
+    for (const r of pub) {
+      const row = rows.find((x) => x.tracking_no === r.service_request_id)!;
+      expect(r.description).toBe(row.content_masked);
+    }
+  });
+
+  it('errors use the specification’s format in JSON and XML', async () => {
+    const bad = await env.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ api_key: 'o311_wrong', service_code: 'noise' }) });
+    expect(bad.statusCode).toBe(403);
+    expect(bad.json()).toEqual([{ code: 403, description: 'Invalid api_key' }]);
+    const badX = await env.app.inject({ method: 'POST', url: '/open311/v2/requests.xml', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ api_key: key, service_code: 'noise', address_string: 'x', 'attribute[appeal_type]': 'complaint', description: '' }) });
+    expect(badX.statusCode).toBe(400);
+    expect(badX.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<errors><error><code>400<\/code><description>[^<]+<\/description><\/error><\/errors>$/);
+    const noLoc = await env.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ api_key: key, service_code: 'noise', 'attribute[appeal_type]': 'complaint', description: '很吵很吵很吵' }) });
+    expect(noLoc.statusCode).toBe(400);
+    expect(noLoc.json()[0].description).toContain('location');
+    expect((await get('/open311/v2/requests.json?start_date=yesterday')).json()[0].code).toBe(400);
+    expect((await get('/open311/v2/requests/SQ000000000000000.xml')).body).toContain('<errors><error><code>404</code>');
+  });
+
+  it('`gongkai open311 key create --name NAME` prints only a working key', async () => {
+    const out = execFileSync('npx', ['tsx', 'src/cli/main.ts', 'open311', 'key', 'create', '--name', 'cli-client'], { env: { ...process.env, GONGKAI_DATA_DIR: env.dataDir, GONGKAI_LOG_LEVEL: 'silent', ...(env.config.databaseUrl ? { DATABASE_URL: env.config.databaseUrl } : {}) }, encoding: 'utf8' });
+    expect(out).toMatch(/^o311_[A-Za-z0-9_-]{32}\n$/);
+    const r = await env.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ api_key: out.trim(), service_code: 'noise', address_string: '海滨路', 'attribute[appeal_type]': 'complaint', description: '夜间施工噪音' }) });
+    expect(r.statusCode).toBe(201);
+  }, 60_000);
+});
