@@ -595,7 +595,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
                   {r.category === 'not-listed' ? (
                     <p>{c.t(`lists.not_listed.${r.list}`)}</p>
                   ) : (
-                    <dl class="dl">
+                    <dl class="meta">
                       {r.name && (
                         <>
                           <dt>{r.list === 'market-access' ? c.t('lists.f.maName') : c.t('lists.f.heading')}</dt>

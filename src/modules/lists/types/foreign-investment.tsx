@@ -45,7 +45,7 @@ registerListType({
   render(c, i) {
     return (
       <div class="list-item">
-        <dl class="dl">
+        <dl class="meta">
           <dt>{c.t('lists.f.heading')}</dt>
           <dd>{i.heading as string}</dd>
           <dt>{c.t('lists.f.no')}</dt>

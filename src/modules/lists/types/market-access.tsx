@@ -46,7 +46,7 @@ registerListType({
   render(c, i, extra) {
     return (
       <div class="list-item">
-        <dl class="dl">
+        <dl class="meta">
           <dt>{c.t('lists.f.no')}</dt>
           <dd>{i.no as number}</dd>
           <dt>{c.t('lists.f.maCode')}</dt>

@@ -60,7 +60,7 @@ registerListType({
     const steps = i.process as string[];
     return (
       <div class="list-item power-item">
-        <dl class="dl">
+        <dl class="meta">
           <dt>{c.t('lists.f.code')}</dt>
           <dd>{i.code as string}</dd>
           <dt>{c.t('lists.f.powerType')}</dt>

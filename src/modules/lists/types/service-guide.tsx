@@ -76,7 +76,7 @@ registerListType({
     const promised = i.promisedDays as number;
     return (
       <div class="list-item guide">
-        <dl class="dl">
+        <dl class="meta">
           <dt>{c.t('lists.f.code')}</dt>
           <dd>{i.code as string}</dd>
           <dt>{c.t('lists.f.applicants')}</dt>
