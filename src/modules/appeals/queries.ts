@@ -123,7 +123,7 @@ const pct = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 10 : nul
  * with the 30 days before for comparison.
  */
 export async function stats(db: Db, from: string, to: string): Promise<Stats> {
-  const base = db.selectFrom('appeals').where('created_at', '>=', from).where('created_at', '<', to + 'T99').where('status', '!=', 'merged');
+  const base = db.selectFrom('appeals').where('appeals.created_at', '>=', from).where('appeals.created_at', '<', to + 'T99').where('appeals.status', '!=', 'merged');
   const n = (eb: any) => eb.fn.countAll().as('n');
   const byType = await base.select(['type as key', n]).groupBy('type').execute();
   const byCategory = await base.select(['category as key', n]).groupBy('category').orderBy('n', 'desc').execute();
