@@ -119,6 +119,13 @@ describe('review workflow', () => {
     // the author is still refused
     r = await step(env, id, 'dzb-all', 'approve');
     expect(r.statusCode).toBe(403);
+    // so is anyone who edited the version
+    const id3 = await draft(env, 'dzb-editor');
+    expect((await env.api('PATCH', `/api/v1/documents/${id3}`, { as: 'dzb-all', body: { summary: '补充内容概述' } })).statusCode).toBe(200);
+    await step(env, id3, 'dzb-editor', 'submit');
+    r = await step(env, id3, 'dzb-all', 'approve');
+    expect(r.statusCode).toBe(403);
+    expect(r.json().error.message).toContain('起草人');
     await setMultiStage(env.p, 'cli', dzb.id, false);
   });
 

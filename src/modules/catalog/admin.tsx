@@ -318,7 +318,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
           )}
           {stage && canAct(stage.action) && (
             <>
-              {v.authorId === u.id ? (
+              {v.authorId === u.id || v.editors.includes(u.id) ? (
                 <Notice kind="info">{c.t('err.pub.author_cannot_approve')}</Notice>
               ) : v.approvals.some((a) => a.userId === u.id) && !multi ? (
                 <Notice kind="info">{c.t('err.pub.one_stage_only')}</Notice>

@@ -52,6 +52,8 @@ export interface PubVersionTable {
   change_note: string;
   author_id: number | null;
   approvals: string; // JSON [{stage, userId, username, at}]
+  /** JSON [userId]: everyone who wrote this version (none of them may approve it). */
+  editors: string;
   reject_reason: string | null;
   publish_at: string | null;
   hash: string | null;
@@ -189,6 +191,12 @@ export const publicationMigrations: GkMigration[] = [
       await db.schema.createIndex('pub_items_genre').on('pub_items').columns(['genre', 'public']).execute();
       await db.schema.createIndex('pub_items_category').on('pub_items').columns(['category', 'public']).execute();
       await db.schema.createIndex('pub_items_year').on('pub_items').columns(['year', 'public']).execute();
+    },
+  },
+  {
+    name: '2003-publication-editors',
+    async up(db) {
+      await db.schema.alterTable('pub_versions').addColumn('editors', 'text', (c) => c.notNull().defaultTo('[]')).execute();
     },
   },
 ];

@@ -190,6 +190,8 @@ export interface VersionView {
   changeNote: string;
   authorId: number | null;
   approvals: Approval[];
+  /** Everyone who wrote this version. */
+  editors: number[];
   rejectReason: string | null;
   hash: string | null;
   publishedAt: string | null;
@@ -205,6 +207,7 @@ export function versionView(r: any): VersionView {
     changeNote: r.change_note,
     authorId: r.author_id,
     approvals: JSON.parse(r.approvals),
+    editors: JSON.parse(r.editors ?? '[]'),
     rejectReason: r.reject_reason,
     hash: r.hash,
     publishedAt: r.published_at,
@@ -301,7 +304,7 @@ export async function createDraft(p: Platform, actor: Actor, input: DraftInput):
 async function insertVersion(t: Db, itemId: number, version: number, meta: ItemMeta, data: unknown, changeNote: string, authorId: number | null, now: string) {
   await t
     .insertInto('pub_versions')
-    .values({ item_id: itemId, version, state: 'draft', meta: JSON.stringify(meta), data: JSON.stringify(data), change_note: changeNote, author_id: authorId, approvals: '[]', reject_reason: null, publish_at: meta.publishAt, hash: null, canonical: null, published_at: null, created_at: now, updated_at: now })
+    .values({ item_id: itemId, version, state: 'draft', meta: JSON.stringify(meta), data: JSON.stringify(data), change_note: changeNote, author_id: authorId, approvals: '[]', editors: JSON.stringify(authorId != null ? [authorId] : []), reject_reason: null, publish_at: meta.publishAt, hash: null, canonical: null, published_at: null, created_at: now, updated_at: now })
     .execute();
 }
 
@@ -333,7 +336,7 @@ export async function updateDraft(p: Platform, actor: Actor, id: number, input: 
     }
     await t
       .updateTable('pub_versions')
-      .set({ meta: JSON.stringify(meta), data: JSON.stringify(data), change_note: input.changeNote ?? latest.changeNote, publish_at: meta.publishAt, updated_at: now, author_id: latest.authorId ?? actorId(actor) })
+      .set({ meta: JSON.stringify(meta), data: JSON.stringify(data), change_note: input.changeNote ?? latest.changeNote, publish_at: meta.publishAt, updated_at: now, author_id: latest.authorId ?? actorId(actor), editors: JSON.stringify([...new Set([...latest.editors, ...(actorId(actor) != null ? [actorId(actor)!] : [])])]) })
       .where('item_id', '=', id)
       .where('version', '=', latest.version)
       .where('state', '=', 'draft')
@@ -450,7 +453,7 @@ export async function transition(p: Platform, actor: Actor, id: number, action: 
           return { status: 'draft' as Status, version: v.version };
         }
         const uid = actorId(actor);
-        if (uid != null && v.authorId === uid) throw forbidden('err.pub.author_cannot_approve');
+        if (uid != null && (v.authorId === uid || v.editors.includes(uid))) throw forbidden('err.pub.author_cannot_approve');
         if (uid != null && v.approvals.some((a) => a.userId === uid) && !(await multiStageDepartments(t)).includes(item.department_id)) throw forbidden('err.pub.one_stage_only');
         const approvals: Approval[] = [...v.approvals, { stage: stage.state, userId: uid, username: actorName(actor), at: nowS }];
         if (stageIdx < STAGES.length - 1) {
@@ -621,7 +624,7 @@ export async function bulkPublish(p: Platform, t: Db, actor: Actor, items: BulkI
       versions.forEach((v, vi) => {
         const pub = v.publishedAt.toISOString();
         const canonical = canonicalOf({ id, type: it.type, indexNo, department: { code: dept.code, name: dept.name }, version: vi + 1, publishedAt: pub, changeNote: v.changeNote, meta: v.meta, data: v.data });
-        vrows.push({ item_id: id, version: vi + 1, state: vi === versions.length - 1 ? 'published' : 'superseded', meta: JSON.stringify(v.meta), data: JSON.stringify(v.data), change_note: v.changeNote, author_id: null, approvals: '[]', reject_reason: null, publish_at: null, hash: sm3(canonical), canonical, published_at: pub, created_at: pub, updated_at: pub });
+        vrows.push({ editors: '[]', item_id: id, version: vi + 1, state: vi === versions.length - 1 ? 'published' : 'superseded', meta: JSON.stringify(v.meta), data: JSON.stringify(v.data), change_note: v.changeNote, author_id: null, approvals: '[]', reject_reason: null, publish_at: null, hash: sm3(canonical), canonical, published_at: pub, created_at: pub, updated_at: pub });
       });
     });
     for (let k = 0; k < vrows.length; k += CHUNK) await t.insertInto('pub_versions').values(vrows.slice(k, k + CHUNK)).execute();
