@@ -46,12 +46,15 @@ describe('matching reasons', () => {
   });
 
   it('the API explains the reasons in words; bad profiles are 400', async () => {
-    const r = await env.api('POST', '/api/v1/policies/match', { body: { industry: 'C39', size: 'micro', location: '', qualifications: [] } });
+    const r = await env.api('GET', '/api/v1/policies/match?industry=c39&size=micro');
     expect(r.statusCode).toBe(200);
     const loan = JSON.parse(r.body).results.find((x: any) => x.title === '示范新区小微企业贷款贴息管理办法');
     expect(loan.reasons.map((x: any) => x.text)).toEqual(['行业：政策不限行业', '规模：政策适用于微型企业', '申报期：常年受理']);
-    expect((await env.api('POST', '/api/v1/policies/match', { body: { industry: '39', size: 'micro', location: '', qualifications: [] } })).statusCode).toBe(400);
-    expect((await env.api('POST', '/api/v1/policies/match', { body: { industry: 'C39', size: 'huge', location: '', qualifications: [] } })).statusCode).toBe(400);
+    expect((await env.api('GET', '/api/v1/policies/match?industry=39&size=micro')).statusCode).toBe(400);
+    expect((await env.api('GET', '/api/v1/policies/match?industry=C39&size=huge')).statusCode).toBe(400);
+    expect((await env.api('GET', '/api/v1/policies/match?industry=C39&size=small&qualifications=high-tech,bogus')).statusCode).toBe(400);
+    const hi = JSON.parse((await env.api('GET', '/api/v1/policies/match?industry=C39&size=small&location=jd-gy&qualifications=high-tech')).body).results;
+    expect(hi.find((x: any) => x.title === '工业园街道标准厂房租金补贴实施细则')?.reasons.map((x: any) => x.text)).toContain('区域：政策适用于工业园街道办事处');
     const page = await env.app.inject({ method: 'GET', url: '/policies/match?industry=C39&size=micro' });
     expect(page.body).toContain('规模：政策适用于微型企业');
   });

@@ -8,6 +8,7 @@ import { ErrorSchema } from '../org/api.js';
 import { listTypes, toCsv, toXlsx, type ListItem } from './engine.js';
 import { importEdition, approveEdition, diffEditions, draftEdition, exportRows, getEdition, getList, getLists, itemHistory, listEditions, queryItems, rejectEdition, requireType } from './service.js';
 import { lookup } from './lookup.js';
+import { limitPublicWrite } from './limit.js';
 import { matchPolicies, setTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile } from './policies.js';
 import { rate, ratingSummary, RATING_LEVELS } from './ratings.js';
 import { t as translate } from '../../platform/i18n/index.js';
@@ -255,19 +256,20 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
     async (req) => lookup(p.db, req.query.q ?? ''),
   );
 
-  app.post<{ Body: BusinessProfile }>(
+  app.get<{ Querystring: { industry: string; size: string; location?: string; qualifications?: string } }>(
     '/api/v1/policies/match',
     {
       config: { permission: 'public' },
       schema: {
         tags: ['lists'],
         summary: 'Policies that apply to a business profile, with the reasons each matched',
-        body: ProfileSchema,
+        querystring: Type.Object({ industry: Type.String({ maxLength: 5 }), size: Type.String({ enum: [...SIZES] }), location: Type.Optional(Type.String({ maxLength: 32 })), qualifications: Type.Optional(Type.String({ maxLength: 200, description: 'comma-separated: ' + QUALIFICATIONS.join(', ') })) }),
         response: { 200: Type.Object({ results: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), docNo: Type.String(), department: Type.String(), url: Type.String(), subsidyType: Type.String(), windowStart: Type.Union([Type.String(), Type.Null()]), windowEnd: Type.Union([Type.String(), Type.Null()]), reasons: Type.Array(Type.Object({ dimension: Type.String(), text: Type.String() })) })) }), 400: ErrorSchema },
       },
     },
     async (req) => {
-      const results = await matchPolicies(p.db, req.body);
+      const q = req.query;
+      const results = await matchPolicies(p.db, { industry: q.industry.toUpperCase(), size: q.size, location: q.location ?? '', qualifications: (q.qualifications ?? '').split(',').map((x) => x.trim()).filter(Boolean) });
       const names = new Map((await p.db.selectFrom('departments').select(['code', 'name']).execute()).map((d) => [d.code, d.name]));
       const words = (x: { key: string; params: Record<string, string> }) =>
         translate(req.locale, x.key, { ...x.params, size: x.params.size ? translate(req.locale, `lists.size.${x.params.size}`) : '', qualification: x.params.qualification ? translate(req.locale, `lists.qual.${x.params.qualification}`) : '', location: x.params.location ? (names.get(x.params.location) ?? x.params.location) : '' });
@@ -278,7 +280,10 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
   app.post<{ Body: { email: string; profile: BusinessProfile } }>(
     '/api/v1/policies/subscriptions',
     { config: { permission: 'public' }, schema: { tags: ['lists'], summary: 'Subscribe to new policies matching a profile (stored; delivery comes with the channels)', body: Type.Object({ email: Type.String({ maxLength: 254 }), profile: ProfileSchema }, { additionalProperties: false }), response: { 201: Type.Object({ id: Type.Integer(), token: Type.String() }), 400: ErrorSchema } } },
-    async (req, reply) => reply.code(201).send(await subscribe(p, req.body.email, req.body.profile)),
+    async (req, reply) => {
+      limitPublicWrite(req);
+      return reply.code(201).send(await subscribe(p, req.body.email, req.body.profile));
+    },
   );
 
   app.put<{ Params: { id: number }; Body: { industries: string[]; sizes: string[]; locations: string[]; qualifications: string[]; subsidyType: string; windowStart?: string | null; windowEnd?: string | null } }>(
@@ -323,7 +328,10 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
         response: { 201: Type.Object({ id: Type.Integer(), followup: Type.Union([Type.Object({ fixDue: Type.String() }), Type.Null()]) }), 400: ErrorSchema, 404: ErrorSchema },
       },
     },
-    async (req, reply) => reply.code(201).send(await rate(p, req.params.code, req.body)),
+    async (req, reply) => {
+      limitPublicWrite(req);
+      return reply.code(201).send(await rate(p, req.params.code, req.body));
+    },
   );
 
   app.get<{ Params: { code: string } }>(

@@ -280,6 +280,7 @@ const M: [string, string, string][] = [
   ['err.lists.callback_required', '请填写回访情况', 'Record the call-back'],
   ['err.lists.followup_closed', '该差评已整改完毕', 'Already fixed'],
   ['err.lists.not_your_list', '只能调整本部门的清单', 'You may only adjust your own department’s lists'],
+  ['err.lists.rate_limited', '提交过于频繁，请稍后再试', 'Too many submissions; try again later'],
   ['err.lists.list_form', '请选择清单类型和部门并填写名称', 'Choose a type and department and give a title'],
 ];
 

@@ -10,6 +10,7 @@ import { fileInfo, readStored } from '../../platform/files/index.js';
 import { listType, listTypes, type Changes, type ListItem, type ListType } from './engine.js';
 import { approveEdition, diffEditions, ensureList, getEdition, getList, getLists, importEdition, itemHistory, listEditions, queryItems, rejectEdition, requireType, type EditionView, type HistoryEntry, type ImportReport, type ListView } from './service.js';
 import { lookup, currentItems } from './lookup.js';
+import { limitPublicWrite } from './limit.js';
 import { matchPolicies, setTags, getTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile, type PolicyMatch } from './policies.js';
 import { isBad, listFollowups, rate, ratingSummary, recordFollowup, RATING_LEVELS } from './ratings.js';
 
@@ -391,6 +392,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
 
   app.post<{ Params: { type: string; key: string }; Querystring: { list?: string }; Body: Record<string, string> }>('/lists/service-guide/items/:key/rate', { config: { permission: 'public' } }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, string>;
+    limitPublicWrite(req);
     const values = { level: str(b.level), comment: str(b.comment).slice(0, 600), realName: b.realName === '1' ? '1' : '', name: str(b.name).slice(0, 60), phone: str(b.phone).slice(0, 30) };
     try {
       const r = await rate(p, req.params.key, { level: values.level, comment: values.comment, realName: values.realName === '1', name: values.name, phone: values.phone });
@@ -730,6 +732,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
   app.post<{ Body: Record<string, unknown> }>('/policies/subscribe', { config: { permission: 'public' } }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const pr = profileFrom(b);
+    limitPublicWrite(req);
     try {
       await subscribe(p, str(b.email).slice(0, 254), pr);
       return matchPage(req, reply, pr, await matchPolicies(p.db, pr), undefined, req.t('lists.subscribed'));
