@@ -226,8 +226,9 @@ export async function demoDocuments(p: Platform, n: number, seed = 42): Promise<
     const k = Math.min(BATCH, n - done);
     const batch: BulkItem[] = [];
     for (let i = 0; i < k; i++) {
+      // serials continue after the demo's own documents (1000+), so 文号 stay distinct
       const it = synth(r, serials, o, nowYear - 10, nowYear);
-      it.meta.docNo = `${it.meta.docNo.replace(/号$/, '')}-${seed}号`;
+      it.meta.docNo = it.meta.docNo.replace(/〕(\d+)号$/, (_, n) => `〕${1000 + Number(n)}号`);
       batch.push(it);
     }
     await p.tx((t) => bulkPublish(p, t, 'cli', batch, { audit: 'summary', links: false }));
