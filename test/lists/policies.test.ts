@@ -119,6 +119,27 @@ describe('好差评 on service guides', () => {
     expect(row.callback_note).toBe('已电话回访，材料清单已补充示例');
   });
 
+  it('materials link their blank form and sample; only files a published guide uses are served', async () => {
+    const page = await env.app.inject({ method: 'GET', url: '/lists/service-guide/items/SG-XZSP-001' });
+    const href = /href="(\/lists\/files\/[0-9a-f]{64})"/.exec(page.body)?.[1];
+    expect(href).toBeTruthy();
+    const f = await env.app.inject({ method: 'GET', url: href! });
+    expect(f.statusCode).toBe(200);
+    expect(f.headers['content-type']).toBe('application/pdf');
+    expect(f.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const up = await env.api('POST', '/api/v1/lists/attachments', { as: 'admin', body: { filename: 'x.pdf', content: Buffer.from('%PDF-1.4\nnot referenced').toString('base64') } });
+    expect(up.statusCode).toBe(201);
+    const hash = JSON.parse(up.body).hash;
+    expect((await env.app.inject({ method: 'GET', url: `/lists/files/${hash}` })).statusCode).toBe(404);
+    const exe = await env.api('POST', '/api/v1/lists/attachments', { as: 'admin', body: { filename: 'x.pdf', content: Buffer.from('MZ\x90\x00').toString('base64') } });
+    expect(exe.statusCode).toBe(415);
+    // The printable guide carries the promised date and no site chrome.
+    const print = await env.app.inject({ method: 'GET', url: '/lists/service-guide/items/SG-XZSP-001/print' });
+    expect(print.body).toContain('print-guide');
+    expect(print.body).toContain('承诺办结日期为');
+    expect(print.body).not.toContain('site-header');
+  });
+
   it('the public form works without JavaScript', async () => {
     const page = await env.app.inject({ method: 'GET', url: '/lists/service-guide/items/SG-WHLY-001' });
     expect(page.statusCode).toBe(200);

@@ -8,6 +8,7 @@ import { ErrorSchema } from '../org/api.js';
 import { listTypes, toCsv, toXlsx, type ListItem } from './engine.js';
 import { importEdition, approveEdition, diffEditions, draftEdition, exportRows, getEdition, getList, getLists, itemHistory, listEditions, queryItems, rejectEdition, requireType } from './service.js';
 import { lookup } from './lookup.js';
+import { storeFile } from '../../platform/files/index.js';
 import { limitPublicWrite } from './limit.js';
 import { matchPolicies, setTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile } from './policies.js';
 import { rate, ratingSummary, RATING_LEVELS } from './ratings.js';
@@ -224,6 +225,24 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
       if (!r.problems.length) return report;
       const fields = Object.fromEntries(report.problems.slice(0, 200).map((x) => [`row ${x.row}: ${x.field}`, x.message]));
       return reply.code(400).send({ error: { code: 'validation', message: req.t('lists.import_failed', { n: r.problems.length }), fields }, report });
+    },
+  );
+
+  app.post<{ Body: { filename: string; content: string } }>(
+    '/api/v1/lists/attachments',
+    {
+      config: { permission: 'list.edit' },
+      schema: {
+        tags: ['lists'],
+        summary: 'Store a blank form or a sample (PDF, DOC(X), XLS(X), images) for a service guide material; reference the hash in materials[].blankForm / sampleForm',
+        security: [{ bearer: [] }],
+        body: Type.Object({ filename: Type.String({ minLength: 1, maxLength: 200 }), content: Type.String({ maxLength: 30_000_000 }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ hash: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String(), url: Type.String() }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const f = await storeFile(p, Buffer.from(req.body.content, 'base64'), req.body.filename);
+      return reply.code(201).send({ hash: f.hash, name: req.body.filename, size: f.size, mime: f.mime, url: `/lists/files/${f.hash}` });
     },
   );
 

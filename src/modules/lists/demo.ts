@@ -7,12 +7,43 @@ import { draftEdition, ensureList, publishEdition } from './service.js';
 import { FOREIGN_INVESTMENT, MARKET_ACCESS, POLICIES, POWER_LISTS, SCJG_ADJUSTMENT, SERVICE_GUIDES, scjgAdjusted } from './demo-data.js';
 import { setTags } from './policies.js';
 import { rate } from './ratings.js';
+import { storeFile } from '../../platform/files/index.js';
 
 const FIRST = new Date('2025-03-03T02:00:00Z');
+
+/** A one-page PDF with a line of text (blank forms and samples of the demo guides). */
+export function tinyPdf(text: string): Buffer {
+  const content = `BT /F1 18 Tf 72 720 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
+  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>', `<< /Length ${content.length} >>\nstream\n${content}\nendstream`, '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'];
+  let out = '%PDF-1.4\n';
+  const offs: number[] = [];
+  objs.forEach((o, i) => {
+    offs.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n${offs.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+async function demoForms(p: Platform): Promise<void> {
+  const g = SERVICE_GUIDES.xzsp?.find((x) => x.code === 'SG-XZSP-001');
+  if (!g) return;
+  try {
+    const blank = await storeFile(p, tinyPdf('Food business licence application form (blank)'), 'blank.pdf');
+    const sample = await storeFile(p, tinyPdf('Food business licence application form (sample)'), 'sample.pdf');
+    const m = (g.materials as any[])[0];
+    m.blankForm = { hash: blank.hash, name: '食品经营许可申请书（空白表格）.pdf' };
+    m.sampleForm = { hash: sample.hash, name: '食品经营许可申请书（填写示例）.pdf' };
+  } catch (err) {
+    p.log.warn({ err }, 'demo forms not stored');
+  }
+}
 
 export async function loadDemoLists(p: Platform): Promise<void> {
   const depts = new Map((await p.db.selectFrom('departments').select(['id', 'code', 'name']).execute()).map((d) => [d.code, d]));
   if (!depts.has('scjg') || (await p.db.selectFrom('lists').select('id').executeTakeFirst())) return;
+  await demoForms(p);
   let expire: number | null = null;
   await p.tx(async (t) => {
     const publish = async (type: string, dept: string, title: string, items: any[], reason: string, docNo: string, at: Date) => {
