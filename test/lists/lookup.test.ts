@@ -87,3 +87,17 @@ describe('negative-list lookup', () => {
     expect(page.body).toContain('国家烟草局');
   });
 });
+
+describe('search integration', () => {
+  it('a published edition is indexed by site search with the text of its items', async () => {
+    await env.drain();
+    const r = await env.api('GET', `/api/v1/search?q=${encodeURIComponent('烟草专卖零售许可')}`);
+    expect(r.statusCode).toBe(200);
+    const body = JSON.parse(r.body);
+    const hits = (body.results ?? body.items ?? body.hits ?? []) as any[];
+    expect(hits.some((h) => String(h.url ?? '').startsWith('/lists/published/'))).toBe(true);
+    // And list items themselves are filtered with q on the list API.
+    const items = JSON.parse((await env.api('GET', `/api/v1/lists/market-access/items?q=${encodeURIComponent('烟草')}`)).body);
+    expect(items.items.map((i: any) => i.key)).toEqual(['206001']);
+  });
+});
