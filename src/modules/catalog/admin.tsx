@@ -282,7 +282,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
             [c.t('catalog.validity'), c.t(`catalog.validity.${item.validity}`)],
             [c.t('catalog.formedAt'), item.formed_at],
             [c.t('catalog.author'), v.authorId ? (names.get(v.authorId) ?? String(v.authorId)) : '—'],
-            [c.t('catalog.approvals'), v.approvals.map((a) => `${c.t(`pub.status.${a.stage}`)}：${a.username} ${a.at.slice(0, 16).replace('T', ' ')}`).join('；') || '—'],
+            [c.t('catalog.approvals'), v.approvals.map((a) => `${c.t(`catalog.action.approve.${a.stage}`)}：${a.username.replace(/^user:/, '')} ${a.at.slice(0, 16).replace('T', ' ')}`).join('；') || '—'],
             ...(v.rejectReason && v.state === 'draft' ? ([[c.t('catalog.reject_reason'), v.rejectReason]] as [string, string][]) : []),
             ...(item.withdrawn_at ? ([[c.t('catalog.withdrawn_at'), `${fmtDate(item.withdrawn_at)} ${item.withdraw_reason ?? ''}`]] as [string, string][]) : []),
           ]}

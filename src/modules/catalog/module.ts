@@ -35,6 +35,20 @@ export const catalogModule: GongkaiModule = {
   dashboard: catalogDashboard,
   background: (p) => validityTimer(p),
   cli: {
+    'catalog index-prefix': {
+      usage: 'catalog index-prefix government|department   索引号 prefix: the government\'s code, or each department\'s own code when it has one',
+      async run(args, p) {
+        const mode = args[0];
+        if (mode !== 'government' && mode !== 'department') {
+          process.stderr.write('usage: gongkai catalog index-prefix government|department\n');
+          return 2;
+        }
+        const { setIndexPrefixMode } = await import('../../platform/publication/service.js');
+        await setIndexPrefixMode(p, 'cli', mode);
+        process.stdout.write(`索引号 prefix: ${mode}\n`);
+        return 0;
+      },
+    },
     demo: {
       usage: 'demo --documents N [--seed S]   add N reproducible synthetic published documents',
       async run(args, p) {
