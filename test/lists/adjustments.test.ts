@@ -107,6 +107,18 @@ describe('an adjustment from import to publication', () => {
     const editionId = JSON.parse(res.body).editionId;
     // Not public until approved.
     expect((await currentItems(scjgList)).length).toBe(before.length);
+    // The approver reviews the change record of the draft in the console; the dashboard counts it.
+    const { login } = await import('../helpers.js');
+    const s = await login(env.app, 'scjg-approver');
+    const review = await env.app.inject({ method: 'GET', url: `/admin/lists/editions/${editionId}`, headers: { cookie: s.cookie } });
+    expect(review.statusCode).toBe(200);
+    expect(review.body).toContain('CF-SCJG-009');
+    expect(review.body).toContain('0411-88888888');
+    expect(review.body).toContain(`/admin/lists/editions/${editionId}/approve`);
+    const dash = await env.app.inject({ method: 'GET', url: '/admin', headers: { cookie: s.cookie } });
+    expect(dash.body).toMatch(/待审批的清单调整<\/a>：1/);
+    const other = await login(env.app, 'fgj-approver');
+    expect((await env.app.inject({ method: 'GET', url: `/admin/lists/editions/${editionId}`, headers: { cookie: other.cookie } })).statusCode).toBe(404);
     // The author may not approve (an editor lacks the right anyway); an admin who drafted may not either.
     expect((await env.api('POST', `/api/v1/lists/editions/${editionId}/approve`, { as: 'scjg-editor' })).statusCode).toBe(403);
     const ok = await env.api('POST', `/api/v1/lists/editions/${editionId}/approve`, { as: 'scjg-approver' });

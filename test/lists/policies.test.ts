@@ -140,6 +140,19 @@ describe('好差评 on service guides', () => {
     expect(print.body).not.toContain('site-header');
   });
 
+  it('a 行政许可 power links to its service guide and back; the home page links the lookup', async () => {
+    const power = await env.app.inject({ method: 'GET', url: '/lists/power/items/XK-XZSP-001' });
+    expect(power.statusCode).toBe(200);
+    expect(power.body).toContain('href="/lists/service-guide/items/SG-XZSP-001"');
+    const guide = await env.app.inject({ method: 'GET', url: '/lists/service-guide/items/SG-XZSP-001' });
+    expect(guide.body).toContain('href="/lists/power/items/XK-XZSP-001"');
+    expect((await env.app.inject({ method: 'GET', url: '/' })).body).toContain('href="/negative-lists/lookup"');
+    for (const u of ['/lists/nope', '/lists/power/items/NOPE', '/lists/power/lists/abc', '/lists/power/lists/1/diff?a=x&b=1', '/api/v1/lists/power/items?list=abc', '/api/v1/lists/power/editions/1/diff/99999', '/lists/published/0', '/lists/files/zz']) {
+      const r = await env.app.inject({ method: 'GET', url: u });
+      expect([400, 404], u).toContain(r.statusCode);
+    }
+  });
+
   it('the public form works without JavaScript', async () => {
     const page = await env.app.inject({ method: 'GET', url: '/lists/service-guide/items/SG-WHLY-001' });
     expect(page.statusCode).toBe(200);

@@ -3,10 +3,11 @@
 import type { GongkaiModule } from '../../platform/module.js';
 import { listMigrations } from './schema.js';
 import { listsApi } from './api.js';
-import { listsPages } from './pages.js';
+import { listsDashboard, listsPages } from './pages.js';
 import { loadDemoLists } from './demo.js';
 import { messages } from './messages.js';
 import './edition-item.js';
+import { homeSection } from './home.js';
 import './types/index.js';
 
 export const listsModule: GongkaiModule = {
@@ -22,4 +23,8 @@ export const listsModule: GongkaiModule = {
     await listsPages(app, p);
   },
   demo: loadDemoLists,
+  dashboard: listsDashboard,
+  async home(_p, c) {
+    return homeSection(c);
+  },
 };

@@ -779,7 +779,10 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
               {(drafts.get(l.id) ?? []).map((e) => (
                 <div class="draft">
                   <p>
-                    <strong>{c.t('lists.draft_pending', { n: e.number })}</strong> {c.t('lists.change_summary', e.counts)} · {c.t('lists.docNo')}：{e.docNo} · {c.t('lists.reason')}：{e.reason}
+                    <strong>
+                      <a href={`/admin/lists/editions/${e.id}`}>{c.t('lists.draft_pending', { n: e.number })}</a>
+                    </strong>{' '}
+                    {c.t('lists.change_summary', e.counts)} · {c.t('lists.docNo')}：{e.docNo} · {c.t('lists.reason')}：{e.reason}
                   </p>
                   {mayApprove && (
                     <div class="actions">
@@ -907,6 +910,54 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
     return reply.redirect('/admin/lists?done=rejected', 303);
   });
 
+  // A draft edition: the change record the approver is asked to approve.
+  app.get<{ Params: { id: string } }>('/admin/lists/editions/:id', { config: { permission: 'list.read' } }, async (req, reply) => {
+    const e = await getEdition(p.db, Number(req.params.id) || 0);
+    const list = e && (await getList(p.db, e.listId));
+    const user = req.user!;
+    if (!e || !list || !(can(user, 'list.edit', { departmentId: list.departmentId }) || can(user, 'list.approve', { departmentId: list.departmentId }))) throw notFound();
+    const lt = requireType(list.type);
+    const c = req.ctx(reply);
+    const mayApprove = e.status === 'draft' && can(user, 'list.approve', { departmentId: list.departmentId });
+    return reply.html(
+      <AdminLayout c={c} title={`${list.title} · ${c.t('lists.edition_of', { n: e.number })}`}>
+        <p>
+          <a href="/admin/lists">{c.t('lists.console')}</a>
+        </p>
+        <h1>
+          {list.title} · {c.t('lists.edition_of', { n: e.number })}
+        </h1>
+        <dl class="meta">
+          <dt>{c.t('lists.status')}</dt>
+          <dd>{c.t(`lists.status.${e.status}`)}</dd>
+          <dt>{c.t('lists.docNo')}</dt>
+          <dd>{e.docNo}</dd>
+          <dt>{c.t('lists.reason')}</dt>
+          <dd>{e.reason}</dd>
+          {e.rejectReason && (
+            <>
+              <dt>{c.t('lists.reject_reason')}</dt>
+              <dd>{e.rejectReason}</dd>
+            </>
+          )}
+        </dl>
+        <ChangeTables c={c} lt={lt} changes={e.changes} list={list.id} />
+        {mayApprove && (
+          <div class="actions">
+            <form method="post" action={`/admin/lists/editions/${e.id}/approve`} class="inline">
+              <Csrf c={c} />
+              <button type="submit" class="primary">{c.t('lists.approve')}</button>
+            </form>{' '}
+            <form method="post" action={`/admin/lists/editions/${e.id}/reject`} class="inline">
+              <Csrf c={c} />
+              <label for="rr">{c.t('lists.reject_reason')}</label> <input id="rr" name="reason" required maxLength={1000} /> <button type="submit">{c.t('lists.reject')}</button>
+            </form>
+          </div>
+        )}
+      </AdminLayout>,
+    );
+  });
+
   // 差评 follow-ups
   app.get('/admin/lists/followups', { config: { permission: 'list.edit' } }, async (req, reply) => {
     const c = req.ctx(reply);
@@ -1030,3 +1081,34 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
 }
 
 export { isBad };
+
+/** Staff dashboard: drafts awaiting my approval, 差评 still to call back. */
+export async function listsDashboard(p: Platform, c: PageCtx) {
+  const u = c.user;
+  if (!u || !can(u, 'list.read')) return null;
+  const approve = scopeOf(u, 'list.approve');
+  const edit = scopeOf(u, 'list.edit');
+  let waiting = 0;
+  if (approve === 'all' || approve.size) {
+    let q = p.db.selectFrom('list_editions').innerJoin('lists', 'lists.id', 'list_editions.list_id').select((eb) => eb.fn.countAll<number>().as('n')).where('list_editions.status', '=', 'draft');
+    if (approve !== 'all') q = q.where('lists.department_id', 'in', [...approve]);
+    waiting = Number((await q.executeTakeFirst())?.n ?? 0);
+  }
+  let callbacks = 0;
+  if (edit === 'all' || edit.size) {
+    callbacks = (await listFollowups(p, u)).filter((f) => !f.callbackAt).length;
+  }
+  return (
+    <section class="panel" aria-labelledby="dash-lists">
+      <h2 id="dash-lists">{c.t('lists.console')}</h2>
+      <ul>
+        <li>
+          <a href="/admin/lists">{c.t('lists.dash_waiting')}</a>：{waiting}
+        </li>
+        <li>
+          <a href="/admin/lists/followups">{c.t('lists.dash_callbacks')}</a>：{callbacks}
+        </li>
+      </ul>
+    </section>
+  );
+}
