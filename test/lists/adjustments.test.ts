@@ -131,6 +131,12 @@ describe('an adjustment from import to publication', () => {
     expect(item).toEqual({ type: 'list-edition', public: 1, doc_no: '示范新区编〔2026〕11号' });
     const audit = await env.p.db.selectFrom('audit_log' as any).selectAll().where('action' as any, '=', 'list.publish').execute().catch(() => null);
     if (audit) expect(audit.length).toBeGreaterThan(0);
+    // The superseded edition stays published but is marked 失效; the spine's item page renders the edition.
+    const prevPub = JSON.parse((await env.api('GET', `/api/v1/lists/power/lists/${scjgList}/editions`)).body).editions.find((x: any) => x.number === 2).pubItemId;
+    expect((await env.p.db.selectFrom('pub_items').select('validity').where('id', '=', prevPub).executeTakeFirstOrThrow()).validity).toBe('expired');
+    const itemPage = await env.app.inject({ method: 'GET', url: `/catalog/items/${e.pubItemId}` });
+    expect(itemPage.statusCode).toBe(200);
+    expect(itemPage.body).toContain('新增1项、取消1项、变更1项');
     const now = await currentItems(scjgList);
     expect(now.map((i: any) => i.code)).toContain('CF-SCJG-009');
     expect(now.map((i: any) => i.code)).not.toContain('JC-SCJG-001');

@@ -17,6 +17,8 @@ export interface ListEditionData {
   items: ListItem[];
   changes: Changes;
   previous: number | null;
+  /** Files of the approving document (the catalog's item page lists `attachments` of every type). */
+  attachments: { hash: string; name: string; size: number; mime: string }[];
 }
 
 const CATEGORY: Record<string, string> = { power: 'a20-02', 'service-guide': 'a20-05', 'market-access': 'a20-15', 'foreign-investment': 'a20-15' };

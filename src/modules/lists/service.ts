@@ -235,7 +235,7 @@ export async function publishEdition(p: Platform, t: Db, actor: Actor, editionId
         type: LIST_EDITION,
         departmentId: list.department_id,
         meta: defaultMeta({ title, docNo: e.doc_no, genre: '其他', category: editionCategory(list.type), summary: summary.slice(0, 2000), keywords: ['清单', list.title], writtenAt: day, formedAt: day }),
-        data: { listId: list.id, listType: list.type, listTitle: list.title, department: list.code, edition: number, reason: e.reason, docNo: e.doc_no, items, changes, previous: prev?.pub_item_id ?? null },
+        data: { listId: list.id, listType: list.type, listTitle: list.title, department: list.code, edition: number, reason: e.reason, docNo: e.doc_no, items, changes, previous: prev?.pub_item_id ?? null, attachments: [] },
         publishedAt: at,
         changeNote: e.reason,
       },
