@@ -2,6 +2,7 @@
 // engine, reply, closing, callback, rating, reopening, merging and release for publication.
 // Every change is written with its audit event and its appeal event in one transaction.
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
 import { roleAllows, type Principal } from '../../platform/auth/policy.js';
@@ -219,78 +220,144 @@ export interface Submitted {
   createdAt: string;
 }
 
+interface Pending {
+  actor: Actor;
+  input: IntakeInput;
+  phoneVerified: number;
+  emailVerified: number;
+  now: string;
+  code: string;
+}
+
+/** Ids for new appeals allocated inside the transaction (so the tracking number is written with the row). */
+async function allocateIds(p: Platform, t: Db, n: number): Promise<number[]> {
+  if (p.dialect === 'postgres') {
+    const r = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('appeals', 'id'))::int as id from generate_series(1, ${n})`.execute(t);
+    return r.rows.map((x) => Number(x.id));
+  }
+  // SQLite: the transaction holds the write lock (BEGIN IMMEDIATE), so max + 1… is ours.
+  const r = await sql<{ m: number }>`select max(coalesce((select seq from sqlite_sequence where name = 'appeals'), 0), coalesce((select max(id) from appeals), 0)) as m`.execute(t);
+  const m = Number(r.rows[0]?.m ?? 0);
+  return Array.from({ length: n }, (_, i) => m + 1 + i);
+}
+
+async function insertAppeals(p: Platform, t: Db, items: Pending[]): Promise<Submitted[]> {
+  const ids = await allocateIds(p, t, items.length);
+  const out: Submitted[] = [];
+  const rows = items.map((it, i) => {
+    const { input, now } = it;
+    const trackingNo = trackingNoFor(ids[i], now);
+    out.push({ id: ids[i], trackingNo, queryCode: it.code, status: 'received', createdAt: now });
+    return {
+      id: ids[i],
+      tracking_no: trackingNo,
+      code_hash: codeHash(trackingNo, it.code),
+      type: input.type,
+      category: input.category,
+      title: input.title.trim(),
+      content: input.content.trim(),
+      address: (input.address ?? '').trim(),
+      lat: input.lat ?? null,
+      lng: input.lng ?? null,
+      area: null,
+      contact_name: (input.contactName ?? '').trim(),
+      contact_phone: normalizePhone(input.contactPhone ?? ''),
+      contact_email: (input.contactEmail ?? '').trim(),
+      phone_verified: it.phoneVerified,
+      email_verified: it.emailVerified,
+      consent: input.consent ? 1 : 0,
+      channel: input.channel,
+      status: 'received',
+      department_id: null,
+      merged_into: null,
+      due_date: null,
+      reply: null,
+      resolved: null,
+      replied_at: null,
+      closed_at: null,
+      callback_note: null,
+      callback_at: null,
+      rating: null,
+      rating_comment: null,
+      rated_at: null,
+      reopen_count: 0,
+      urge_count: 0,
+      media: JSON.stringify(input.media ?? []),
+      api_key_id: input.apiKeyId ?? null,
+      created_by: typeof it.actor === 'string' ? null : it.actor.id,
+      publish_state: 'none',
+      pub_item_id: null,
+      title_masked: null,
+      content_masked: null,
+      reply_masked: null,
+      published_at: null,
+      created_at: now,
+      updated_at: now,
+      month: now.slice(0, 7),
+    };
+  });
+  for (let i = 0; i < rows.length; i += 40) await t.insertInto('appeals').values(rows.slice(i, i + 40)).execute();
+  await t
+    .insertInto('appeal_events')
+    .values(items.map((it, i) => ({ appeal_id: ids[i], at: it.now, actor: actorName(it.actor), action: 'receive', note: it.input.channel, public: 1, department_id: null })))
+    .execute();
+  for (const [i, it] of items.entries()) {
+    await p.audit(t, { actor: actorName(it.actor), action: 'appeal.receive', entity: 'appeal', entityId: ids[i], details: { trackingNo: out[i].trackingNo, type: it.input.type, category: it.input.category, channel: it.input.channel } });
+  }
+  return out;
+}
+
+// Group commit: submissions that arrive while a transaction is being written are written
+// together in the next one (one BEGIN/COMMIT, multi-row inserts, one audit event each).
+interface Queue {
+  items: { pending: Pending; resolve: (s: Submitted) => void; reject: (e: unknown) => void }[];
+  running: boolean;
+}
+const queues = new WeakMap<Platform, Queue>();
+const BATCH = 200;
+
+async function drainQueue(p: Platform, q: Queue): Promise<void> {
+  q.running = true;
+  try {
+    while (q.items.length) {
+      const batch = q.items.splice(0, BATCH);
+      try {
+        const res = await p.tx((t) => insertAppeals(p, t, batch.map((b) => b.pending)));
+        batch.forEach((b, i) => b.resolve(res[i]));
+      } catch (err) {
+        if (batch.length === 1) batch[0].reject(err);
+        else
+          // One bad submission must not sink the others: write them one by one.
+          for (const b of batch) await p.tx((t) => insertAppeals(p, t, [b.pending])).then((r) => b.resolve(r[0]), b.reject);
+      }
+    }
+  } finally {
+    q.running = false;
+  }
+}
+
 export async function submitAppeal(p: Platform, actor: Actor, input: IntakeInput): Promise<Submitted> {
   if (input.channel === 'phone' && typeof actor !== 'string' && !actor.grants.some((g) => roleAllows(g.role, 'appeal.intake'))) throw forbidden();
   const fields = await checkIntake(p.db, input);
   if (Object.keys(fields).length) throw validationError(fields);
-  const phone = normalizePhone(input.contactPhone ?? '');
-  const email = (input.contactEmail ?? '').trim();
-  const now = new Date().toISOString();
-  const code = newQueryCode();
-  return p.tx(async (t) => {
-    let phoneVerified = 0;
-    let emailVerified = 0;
-    if (input.verifyCode) {
-      const code6 = input.verifyCode.trim();
-      if (phone && (await consumeVerification(t, `sms:${phone}`, code6))) phoneVerified = 1;
-      else if (email && (await consumeVerification(t, `email:${email.toLowerCase()}`, code6))) emailVerified = 1;
+  const pending: Pending = { actor, input, phoneVerified: 0, emailVerified: 0, now: new Date().toISOString(), code: newQueryCode() };
+  if (input.verifyCode) {
+    const phone = normalizePhone(input.contactPhone ?? '');
+    const email = (input.contactEmail ?? '').trim();
+    const code6 = input.verifyCode.trim();
+    return p.tx(async (t) => {
+      if (phone && (await consumeVerification(t, `sms:${phone}`, code6))) pending.phoneVerified = 1;
+      else if (email && (await consumeVerification(t, `email:${email.toLowerCase()}`, code6))) pending.emailVerified = 1;
       else throw validationError({ verifyCode: 'appeals.err.verify_code' });
-    }
-    const row = await t
-      .insertInto('appeals')
-      .values({
-        tracking_no: `tmp-${now}-${code}-${Math.random()}`,
-        code_hash: '',
-        type: input.type,
-        category: input.category,
-        title: input.title.trim(),
-        content: input.content.trim(),
-        address: (input.address ?? '').trim(),
-        lat: input.lat ?? null,
-        lng: input.lng ?? null,
-        area: null,
-        contact_name: (input.contactName ?? '').trim(),
-        contact_phone: phone,
-        contact_email: email,
-        phone_verified: phoneVerified,
-        email_verified: emailVerified,
-        consent: input.consent ? 1 : 0,
-        channel: input.channel,
-        status: 'received',
-        department_id: null,
-        merged_into: null,
-        due_date: null,
-        reply: null,
-        resolved: null,
-        replied_at: null,
-        closed_at: null,
-        callback_note: null,
-        callback_at: null,
-        rating: null,
-        rating_comment: null,
-        rated_at: null,
-        reopen_count: 0,
-        urge_count: 0,
-        media: JSON.stringify(input.media ?? []),
-        api_key_id: input.apiKeyId ?? null,
-        created_by: typeof actor === 'string' ? null : actor.id,
-        publish_state: 'none',
-        pub_item_id: null,
-        title_masked: null,
-        content_masked: null,
-        reply_masked: null,
-        published_at: null,
-        created_at: now,
-        updated_at: now,
-        month: now.slice(0, 7),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const trackingNo = trackingNoFor(row.id, now);
-    await t.updateTable('appeals').set({ tracking_no: trackingNo, code_hash: codeHash(trackingNo, code) }).where('id', '=', row.id).execute();
-    await t.insertInto('appeal_events').values({ appeal_id: row.id, at: now, actor: actorName(actor), action: 'receive', note: input.channel, public: 1, department_id: null }).execute();
-    await p.audit(t, { actor: actorName(actor), action: 'appeal.receive', entity: 'appeal', entityId: row.id, details: { trackingNo, type: input.type, category: input.category, channel: input.channel } });
-    return { id: row.id, trackingNo, queryCode: code, status: 'received' as const, createdAt: now };
+      return (await insertAppeals(p, t, [pending]))[0];
+    });
+  }
+  let q = queues.get(p);
+  if (!q) queues.set(p, (q = { items: [], running: false }));
+  const queue = q;
+  return new Promise<Submitted>((resolve, reject) => {
+    queue.items.push({ pending, resolve, reject });
+    if (!queue.running) void drainQueue(p, queue);
   });
 }
 
