@@ -40,6 +40,9 @@ describe('statistics', () => {
     expect(s.byDepartment.find((d) => d.key === 'sthj')).toMatchObject({ n: 2, replied: 2, overdue: 0 });
     expect(s.hotTopics[0]).toEqual({ category: 'noise', n: 2, previous: 0 });
     expect(s.ratings.find((r) => r.key === 'very-dissatisfied')!.n).toBe(1);
+    // Every 差评 needs a call-back: the centre's list shows the ones still without one.
+    const due = await env.api('GET', '/api/v1/staff/appeals?callback=true', { as: 'sqzx-editor' });
+    expect(due.json().items.map((i: any) => i.id)).toEqual([b.id]);
     const page = await env.app.inject({ method: 'GET', url: '/appeals/stats' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('66.7%');

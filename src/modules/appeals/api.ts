@@ -213,7 +213,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: R
   );
 
   // ---- staff ----
-  app.get<{ Querystring: { status?: string; type?: string; department?: string; category?: string; q?: string; overdue?: boolean; page?: number; pageSize?: number } }>(
+  app.get<{ Querystring: { status?: string; type?: string; department?: string; category?: string; q?: string; overdue?: boolean; callback?: boolean; page?: number; pageSize?: number } }>(
     '/api/v1/staff/appeals',
     {
       config: { permission: 'appeal.read' },
@@ -229,6 +229,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: R
             category: Type.Optional(Type.String({ maxLength: 40 })),
             q: Type.Optional(Type.String({ maxLength: 50 })),
             overdue: Type.Optional(Type.Boolean()),
+            callback: Type.Optional(Type.Boolean()),
             page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
             pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
           },

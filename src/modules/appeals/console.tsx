@@ -37,9 +37,10 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
     const department = /^[a-z0-9-]{1,32}$/.test(q.department ?? '') ? q.department : '';
     const text = (q.q ?? '').slice(0, 50);
     const overdue = q.overdue === '1';
+    const callback = q.callback === '1';
     const page = Math.max(1, Math.min(100000, Number(q.page) || 1));
-    const r = await staffList(p.db, req.user!, { status: status || undefined, type: type || undefined, department: department || undefined, q: text || undefined, overdue, page, pageSize: 30 });
-    const href = (n: number) => `/admin/appeals?${new URLSearchParams({ status, type, department, q: text, overdue: overdue ? '1' : '', page: String(n) })}`;
+    const r = await staffList(p.db, req.user!, { status: status || undefined, type: type || undefined, department: department || undefined, q: text || undefined, overdue, callback, page, pageSize: 30 });
+    const href = (n: number) => `/admin/appeals?${new URLSearchParams({ status, type, department, q: text, overdue: overdue ? '1' : '', callback: callback ? '1' : '', page: String(n) })}`;
     return reply.html(
       <AdminLayout c={c} title={c.t('appeals.console')}>
         <h1>{c.t('appeals.console')}</h1>
@@ -55,6 +56,9 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
           <Field label={c.t('users.search')} name="q" value={text} maxLength={50} />
           <label class="check">
             <input type="checkbox" name="overdue" value="1" checked={overdue} /> {c.t('appeals.overdue_only')}
+          </label>
+          <label class="check">
+            <input type="checkbox" name="callback" value="1" checked={callback} /> {c.t('appeals.callback_due')}
           </label>
           <button type="submit">{c.t('common.filter')}</button>
         </form>

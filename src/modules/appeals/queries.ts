@@ -12,6 +12,8 @@ export interface StaffFilters {
   category?: string;
   q?: string;
   overdue?: boolean;
+  /** 差评 without a call-back record yet (REGULATIONS.md §8: every one gets a call-back). */
+  callback?: boolean;
   page: number;
   pageSize: number;
 }
@@ -44,6 +46,7 @@ export async function staffList(db: Db, user: Principal, f: StaffFilters) {
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     q = q.where('appeals.status', 'in', ['dispatched', 'return_requested']).where('appeals.due_date', '<', today);
   }
+  if (f.callback) q = q.where('appeals.rating', 'in', ['dissatisfied', 'very-dissatisfied']).where('appeals.callback_at', 'is', null);
   if (f.q) {
     const like = `%${f.q.replace(/[%_\\]/g, '')}%`;
     q = q.where((eb) => eb.or([eb('appeals.title', 'like', like), eb('appeals.tracking_no', '=', f.q!)]));

@@ -245,7 +245,6 @@ export const appealMigrations: GkMigration[] = [
       await db.schema.createIndex('appeals_status').on('appeals').columns(['status', 'id']).execute();
       await db.schema.createIndex('appeals_dept').on('appeals').columns(['department_id', 'status']).execute();
       await db.schema.createIndex('appeals_created').on('appeals').columns(['created_at']).execute();
-      await db.schema.createIndex('appeals_updated').on('appeals').columns(['updated_at']).execute();
       await db.schema.createIndex('appeals_pub_item').on('appeals').columns(['pub_item_id']).execute();
       await withId(db.schema.createTable('appeal_events'), dialect)
         .addColumn('appeal_id', 'integer', (c) => c.notNull().references('appeals.id'))
