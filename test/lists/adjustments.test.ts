@@ -201,3 +201,29 @@ describe('permissions: a department edits only its own lists', () => {
     expect(page.body).not.toContain(`/admin/lists/${whlyList}/import`);
   });
 });
+
+describe('one-item adjustment in the console', () => {
+  it('loads an item as JSON, replaces it as a draft edition, and refuses bad input with the field named', async () => {
+    const { login, csrfFrom, form } = await import('../helpers.js');
+    const s = await login(env.app, 'scjg-editor');
+    const page = await env.app.inject({ method: 'GET', url: `/admin/lists/${scjgList}/item?key=CF-SCJG-001`, headers: { cookie: s.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('对生产经营不符合食品安全标准的食品的处罚');
+    const csrf = csrfFrom(page.body);
+    const cur = (await currentItems(scjgList)).find((i: any) => i.code === 'CF-SCJG-001');
+    const post = (body: Record<string, string>) => env.app.inject({ method: 'POST', url: `/admin/lists/${scjgList}/item`, headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrf, ...body }) });
+    const bad = await post({ op: 'replace', key: 'CF-SCJG-001', json: JSON.stringify({ ...cur, powerType: '行政审查' }), reason: '改名', docNo: '示范新区编〔2026〕12号' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('不是允许的取值');
+    expect((await post({ op: 'remove', key: 'NOPE', json: '', reason: 'x', docNo: 'y' })).statusCode).toBe(400);
+    expect((await post({ op: 'add', key: '', json: '{not json', reason: 'x', docNo: 'y' })).statusCode).toBe(400);
+    const ok = await post({ op: 'replace', key: 'CF-SCJG-001', json: JSON.stringify({ ...cur, name: '对生产经营不符合食品安全标准食品的处罚' }), reason: '规范名称', docNo: '示范新区编〔2026〕12号' });
+    expect(ok.statusCode).toBe(303);
+    const id = Number(/editions\/(\d+)/.exec(ok.headers.location as string)?.[1]);
+    const draft = await env.p.db.selectFrom('list_editions').select(['status', 'changes']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(draft.status).toBe('draft');
+    expect(JSON.parse(draft.changes).changed).toEqual([{ key: 'CF-SCJG-001', fields: [{ field: 'name', from: '对生产经营不符合食品安全标准的食品的处罚', to: '对生产经营不符合食品安全标准食品的处罚' }] }]);
+    // Another department's list: not even the form.
+    expect((await env.app.inject({ method: 'GET', url: `/admin/lists/${whlyList}/item`, headers: { cookie: s.cookie } })).statusCode).toBe(404);
+  });
+});

@@ -8,7 +8,7 @@ import { HttpError, notFound } from '../../platform/errors.js';
 import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, PublicLayout, Select, type PageCtx } from '../../platform/render/index.js';
 import { fileInfo, readStored } from '../../platform/files/index.js';
 import { listType, listTypes, type Changes, type ListItem, type ListType } from './engine.js';
-import { approveEdition, diffEditions, ensureList, getEdition, getList, getLists, importEdition, itemHistory, listEditions, queryItems, rejectEdition, requireType, type EditionView, type HistoryEntry, type ImportReport, type ListView } from './service.js';
+import { approveEdition, diffEditions, draftEdition, ensureList, getEdition, getList, getLists, importEdition, itemHistory, listEditions, queryItems, rejectEdition, requireType, type EditionView, type HistoryEntry, type ImportReport, type ListView } from './service.js';
 import { lookup, currentItems } from './lookup.js';
 import { limitPublicWrite } from './limit.js';
 import { matchPolicies, setTags, getTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile, type PolicyMatch } from './policies.js';
@@ -801,6 +801,11 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
                 </div>
               ))}
               {mayEdit && (
+                <p>
+                  <a href={`/admin/lists/${l.id}/item`}>{c.t('lists.item_adjust')}</a>
+                </p>
+              )}
+              {mayEdit && (
                 <form method="post" action={`/admin/lists/${l.id}/import?_csrf=${encodeURIComponent(c.csrf())}`} enctype="multipart/form-data" class="stack import-form">
                   <h3>{c.t('lists.import_title')}</h3>
                   <p class="hint">{c.t('lists.import_hint')}</p>
@@ -908,6 +913,83 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
       return consolePage(req, reply, { fields }, (err as HttpError).status);
     }
     return reply.redirect('/admin/lists?done=rejected', 303);
+  });
+
+  // One-item adjustment: add, replace or remove one item of the current edition (a new draft).
+  async function itemForm(req: FastifyRequest, reply: FastifyReply, list: ListView, v: { op: string; key: string; json: string; reason: string; docNo: string }, fields?: Record<string, string>, status = 200) {
+    const c = req.ctx(reply);
+    const lt = requireType(list.type);
+    return reply.html(
+      <AdminLayout c={c} title={`${list.title} · ${c.t('lists.item_adjust')}`}>
+        <p>
+          <a href="/admin/lists">{c.t('lists.console')}</a>
+        </p>
+        <h1>
+          {list.title} · {c.t('lists.item_adjust')}
+        </h1>
+        <p class="hint">{c.t('lists.item_adjust_hint', { key: lt.key, columns: Object.keys(lt.schema.properties).join(', ') })}</p>
+        <form method="get" class="filters">
+          <Field label={c.t('lists.item_key')} name="key" value={v.key} maxLength={60} />
+          <button type="submit">{c.t('lists.load_item')}</button>
+        </form>
+        <ErrorSummary c={c} fields={fields} />
+        <form method="post" action={`/admin/lists/${list.id}/item`} class="stack">
+          <Csrf c={c} />
+          <Select label={c.t('lists.item_op')} name="op" value={v.op} options={['replace', 'add', 'remove'].map((o) => ({ value: o, label: c.t(`lists.op.${o}`) }))} />
+          <Field label={c.t('lists.item_key')} name="key" value={v.key} maxLength={60} hint={c.t('lists.item_key_hint')} error={fields?.key} />
+          <Field label={c.t('lists.item_json')} name="json" value={v.json} multiline rows={18} maxLength={200000} error={fields?.json} />
+          <Field label={c.t('lists.reason')} name="reason" value={v.reason} maxLength={2000} required error={fields?.reason} />
+          <Field label={c.t('lists.docNo')} name="docNo" value={v.docNo} maxLength={100} required error={fields?.docNo} />
+          <button type="submit" class="primary">{c.t('lists.draft_submit')}</button>
+        </form>
+      </AdminLayout>,
+      status,
+    );
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { key?: string } }>('/admin/lists/:id/item', { config: { permission: 'list.edit' } }, async (req, reply) => {
+    const list = await getList(p.db, Number(req.params.id) || 0);
+    if (!list || !can(req.user, 'list.edit', { departmentId: list.departmentId })) throw notFound();
+    const lt = requireType(list.type);
+    const key = (req.query.key ?? '').slice(0, 60);
+    const cur = (await getEdition(p.db, (await listEditions(p.db, list.id)).find((e) => e.number === list.currentEdition)?.id ?? 0))?.items ?? [];
+    const item = key ? cur.find((i) => String(i[lt.key]) === key) : null;
+    return itemForm(req, reply, list, { op: item ? 'replace' : 'add', key, json: JSON.stringify(item ?? Object.fromEntries(Object.keys(lt.schema.properties).map((k) => [k, k === lt.key ? key : ''])), null, 2), reason: '', docNo: '' });
+  });
+
+  app.post<{ Params: { id: string }; Body: Record<string, string> }>('/admin/lists/:id/item', { config: { permission: 'list.edit' } }, async (req, reply) => {
+    const list = await getList(p.db, Number(req.params.id) || 0);
+    if (!list || !can(req.user, 'list.edit', { departmentId: list.departmentId })) throw notFound();
+    const lt = requireType(list.type);
+    const b = req.body ?? {};
+    const v = { op: ['add', 'replace', 'remove'].includes(str(b.op)) ? str(b.op) : 'replace', key: str(b.key).trim().slice(0, 60), json: str(b.json).slice(0, 200_000), reason: str(b.reason).slice(0, 2000), docNo: str(b.docNo).slice(0, 100) };
+    const cur = (await getEdition(p.db, (await listEditions(p.db, list.id)).find((e) => e.number === list.currentEdition)?.id ?? 0))?.items ?? [];
+    let items = cur;
+    if (v.op === 'remove') {
+      if (!cur.some((i) => String(i[lt.key]) === v.key)) return itemForm(req, reply, list, v, { key: req.t('err.lists.unknown_item') }, 400);
+      items = cur.filter((i) => String(i[lt.key]) !== v.key);
+    } else {
+      let item: ListItem;
+      try {
+        item = JSON.parse(v.json);
+        if (!item || typeof item !== 'object' || Array.isArray(item)) throw new Error('not an object');
+      } catch {
+        return itemForm(req, reply, list, v, { json: req.t('err.lists.json') }, 400);
+      }
+      const k = String(item[lt.key] ?? '');
+      const exists = cur.some((i) => String(i[lt.key]) === (v.op === 'replace' ? v.key || k : k));
+      if (v.op === 'add' && exists) return itemForm(req, reply, list, v, { json: req.t('err.lists.duplicate_key') }, 400);
+      if (v.op === 'replace' && !exists) return itemForm(req, reply, list, v, { key: req.t('err.lists.unknown_item') }, 400);
+      items = v.op === 'add' ? [...cur, item] : cur.map((i) => (String(i[lt.key]) === (v.key || k) ? item : i));
+    }
+    try {
+      const e = await draftEdition(p, req.user!, list.id, { items, reason: v.reason, docNo: v.docNo });
+      return reply.redirect(`/admin/lists/editions/${e.id}`, 303);
+    } catch (err) {
+      const fields = localizeFields(req, err);
+      if (!fields) throw err;
+      return itemForm(req, reply, list, v, Object.fromEntries(Object.entries(fields).map(([k, m]) => [k.replace(/^row \d+: /, ''), m])), 400);
+    }
   });
 
   // A draft edition: the change record the approver is asked to approve.
