@@ -53,5 +53,21 @@ describe('list edition diff view in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.goto(env.base + '/lists/service-guide/items/SG-XZSP-001');
     expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/lists-guide.png', fullPage: true });
+  });
+
+  it('the list pages, policy matching and the console have no serious violations', async () => {
+    const page = await env.page();
+    for (const u of ['/lists', '/lists/power', '/lists/market-access?category=prohibited', '/lists/foreign-investment', '/lists/power/items/XK-XZSP-001', '/policies/match?industry=C39&size=small&location=jd-gy&qualifications=high-tech']) {
+      await page.goto(env.base + u);
+      expect(await seriousViolations(page), u).toEqual([]);
+    }
+    await expect(page.locator('.match-results').textContent()).resolves.toContain('工业园街道标准厂房租金补贴实施细则');
+    const { signIn } = await import('./browser.js');
+    await signIn(page, env.base, 'scjg-editor');
+    for (const u of ['/admin/lists', '/admin/lists/followups']) {
+      await page.goto(env.base + u);
+      expect(await seriousViolations(page), u).toEqual([]);
+    }
   });
 });
