@@ -227,3 +227,17 @@ describe('one-item adjustment in the console', () => {
     expect((await env.app.inject({ method: 'GET', url: `/admin/lists/${whlyList}/item`, headers: { cookie: s.cookie } })).statusCode).toBe(404);
   });
 });
+
+describe('concurrent approvals', () => {
+  it('two approvals of the same draft publish it once', async () => {
+    const items = await currentItems(scjgList);
+    const d = await env.api('POST', `/api/v1/lists/power/lists/${scjgList}/editions`, { as: 'scjg-editor', body: { items: items.filter((i: any) => i.code !== 'CF-SCJG-009'), reason: '并发测试', docNo: '测〔2026〕2号' } });
+    expect(d.statusCode).toBe(201);
+    const id = JSON.parse(d.body).id;
+    const before = (await env.p.db.selectFrom('list_editions').select('id').where('list_id', '=', scjgList).where('status', '=', 'published').execute()).length;
+    const [a, b] = await Promise.all([env.api('POST', `/api/v1/lists/editions/${id}/approve`, { as: 'scjg-approver' }), env.api('POST', `/api/v1/lists/editions/${id}/approve`, { as: 'admin' })]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const after = (await env.p.db.selectFrom('list_editions').select('id').where('list_id', '=', scjgList).where('status', '=', 'published').execute()).length;
+    expect(after).toBe(before + 1);
+  });
+});

@@ -20,7 +20,7 @@ export interface ListEditionTable {
   id: Generated<number>;
   list_id: number;
   number: number;
-  /** draft | published | rejected */
+  /** draft | approving (inside the approval transaction) | published | rejected | discarded */
   status: string;
   /** JSON array: the full snapshot of items. */
   items: string;

@@ -267,8 +267,9 @@ export async function approveEdition(p: Platform, actor: Actor, editionId: numbe
   if (e0.status !== 'draft') throw conflict('err.lists.not_draft');
   if (actorId(actor) != null && e0.createdBy === actorId(actor)) throw forbidden('err.lists.author_cannot_approve');
   const prevPub = await p.tx(async (t) => {
-    const cur = await t.selectFrom('list_editions').select('status').where('id', '=', editionId).executeTakeFirstOrThrow();
-    if (cur.status !== 'draft') throw conflict('err.lists.not_draft');
+    // Claim the draft: the conditional update takes the row lock, so two approvals cannot both publish.
+    const claimed = await t.updateTable('list_editions').set({ status: 'approving' }).where('id', '=', editionId).where('status', '=', 'draft').executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) throw conflict('err.lists.not_draft');
     const before = await t.selectFrom('list_editions').innerJoin('lists', 'lists.id', 'list_editions.list_id').select('list_editions.pub_item_id').where('list_editions.list_id', '=', list.id).whereRef('list_editions.number', '=', 'lists.current_edition').where('list_editions.status', '=', 'published').executeTakeFirst();
     await publishEdition(p, t, actor, editionId);
     return before?.pub_item_id ?? null;
