@@ -40,7 +40,9 @@ function cell(c: PageCtx, lt: ListType, field: string, item: ListItem): string {
   return fmt(v);
 }
 
-function fieldLabel(c: PageCtx, field: string): string {
+function fieldLabel(c: PageCtx, field: string, lt?: ListType): string {
+  const col = lt?.columns.find((x) => x.field === field);
+  if (col) return c.t(col.label);
   const k = `lists.f.${field}`;
   const s = c.t(k);
   return s === k ? field : s;
@@ -106,7 +108,7 @@ function ChangeTables({ c, lt, changes, list }: { c: PageCtx; lt: ListType; chan
               <tbody>
                 {ch.fields.map((f) => (
                   <tr>
-                    <th scope="row">{fieldLabel(c, f.field)}</th>
+                    <th scope="row">{fieldLabel(c, f.field, lt)}</th>
                     <td>
                       <del>{fmt(f.from)}</del>
                     </td>
@@ -124,7 +126,7 @@ function ChangeTables({ c, lt, changes, list }: { c: PageCtx; lt: ListType; chan
   );
 }
 
-function HistoryTable({ c, history }: { c: PageCtx; history: HistoryEntry[] }) {
+function HistoryTable({ c, history, lt }: { c: PageCtx; history: HistoryEntry[]; lt: ListType }) {
   return (
     <div class="table-wrap">
       <table class="data history">
@@ -148,7 +150,7 @@ function HistoryTable({ c, history }: { c: PageCtx; history: HistoryEntry[] }) {
               <td>
                 {h.fields.map((f) => (
                   <div>
-                    {fieldLabel(c, f.field)}：<del>{fmt(f.from)}</del> → <ins>{fmt(f.to)}</ins>
+                    {fieldLabel(c, f.field, lt)}：<del>{fmt(f.from)}</del> → <ins>{fmt(f.to)}</ins>
                   </div>
                 ))}
               </td>
@@ -357,7 +359,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
           </p>
         )}
         {lt.render(c, item, { links, departmentName: (code) => names.get(code) ?? code })}
-        <HistoryTable c={c} history={history} />
+        <HistoryTable c={c} history={history} lt={lt} />
         {guide && summary && current && (
           <section aria-labelledby="rating" class="rating">
             <h2 id="rating">{c.t('lists.rating_title')}</h2>
