@@ -301,9 +301,10 @@ async function insertAppeals(p: Platform, t: Db, items: Pending[]): Promise<Subm
     .insertInto('appeal_events')
     .values(items.map((it, i) => ({ appeal_id: ids[i], at: it.now, actor: actorName(it.actor), action: 'receive', note: it.input.channel, public: 1, department_id: null })))
     .execute();
-  for (const [i, it] of items.entries()) {
-    await p.audit(t, { actor: actorName(it.actor), action: 'appeal.receive', entity: 'appeal', entityId: ids[i], details: { trackingNo: out[i].trackingNo, type: it.input.type, category: it.input.category, channel: it.input.channel } });
-  }
+  // One audit event per transaction: a group commit records every appeal it received.
+  const received = items.map((it, i) => ({ id: ids[i], trackingNo: out[i].trackingNo, type: it.input.type, category: it.input.category, channel: it.input.channel, actor: actorName(it.actor) }));
+  if (items.length === 1) await p.audit(t, { actor: received[0].actor, action: 'appeal.receive', entity: 'appeal', entityId: ids[0], details: received[0] });
+  else await p.audit(t, { actor: 'system', action: 'appeal.receive_batch', entity: 'appeal', entityId: ids[0], details: { count: items.length, appeals: received } });
   return out;
 }
 
