@@ -101,3 +101,10 @@ describe('search integration', () => {
     expect(items.items.map((i: any) => i.key)).toEqual(['206001']);
   });
 });
+
+describe('delivery', () => {
+  it('publishing an edition enqueues the spine delivery channels', async () => {
+    const jobs = await env.p.db.selectFrom('jobs' as any).select(['kind' as any]).where('kind' as any, 'like', 'publication.deliver.%').execute();
+    expect(jobs.length).toBeGreaterThan(0);
+  });
+});

@@ -9,6 +9,7 @@ import { can, type Principal } from '../../platform/auth/policy.js';
 import { badRequest, conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
 import { xlsxRows } from '../../platform/files/index.js';
 import { bulkPublish, defaultMeta, transition } from '../../platform/publication/service.js';
+import { channelJob, deliveryChannels } from '../../platform/publication/registry.js';
 import {
   applyChanges,
   changeCount,
@@ -242,6 +243,9 @@ export async function publishEdition(p: Platform, t: Db, actor: Actor, editionId
     ],
     {},
   );
+  // bulkPublish indexes the item; the delivery channels (feeds, subscriptions…) get the event too
+  // (not for demo data, like the catalog's demo).
+  if (actor !== 'demo') for (const ch of deliveryChannels()) await p.jobs.enqueue(t, channelJob(ch), { id: pubId, version: 1, event: 'published' }, { key: `deliver:${ch}:${pubId}:1:published` });
   await t
     .updateTable('list_editions')
     .set({ status: 'published', number, changes: JSON.stringify(changes), pub_item_id: pubId, approved_by: actorId(actor), published_at: at.toISOString() })
