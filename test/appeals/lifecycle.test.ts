@@ -94,6 +94,12 @@ describe('door 1: the public web form', () => {
     // The published photo is served; an unpublished one is not.
     const media = JSON.parse((await env.p.db.selectFrom('appeals').select('media').where('id', '=', id).executeTakeFirstOrThrow()).media)[0];
     expect((await env.app.inject({ method: 'GET', url: `/appeals/media/${media}` })).statusCode).toBe(200);
+    // Taking it off the board withdraws the spine item too.
+    expect((await act('sqzx-editor', id, 'unpublish', { reason: '诉求人撤回同意' })).statusCode).toBe(204);
+    expect((await env.app.inject({ method: 'GET', url: item.url })).statusCode).toBe(404);
+    expect((await env.app.inject({ method: 'GET', url: `/appeals/media/${media}` })).statusCode).toBe(404);
+    const after = await env.p.db.selectFrom('pub_items').select(['status', 'public']).where('id', '=', Number(item.url.split('/').pop())).executeTakeFirstOrThrow();
+    expect(after.status).toBe('withdrawn');
   });
 
   it('bad input gets clear messages and saves nothing', async () => {

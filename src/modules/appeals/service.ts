@@ -777,10 +777,8 @@ export async function withdrawRelease(p: Platform, actor: Actor, id: number, rea
   if (!reason?.trim()) throw validationError({ reason: 'err.field.required' });
   const a = await loadFor(p, p.db, actor, id);
   if (a.publish_state !== 'published' || !a.pub_item_id) throw conflict('appeals.err.not_published');
-  await transition(p, typeof actor === 'string' ? 'system' : actor, a.pub_item_id, 'withdraw', reason.trim()).catch(async (err) => {
-    // A centre approver without content rights in the department still takes it off our board.
-    p.log.warn({ err, id }, 'spine withdraw refused; board entry removed only');
-  });
+  // The centre's right was checked above; the spine withdraws on its behalf (its audit names the system, ours the user).
+  await transition(p, 'system', a.pub_item_id, 'withdraw', `${reason.trim()}（${actorName(actor)}）`);
   await p.tx(async (t) => {
     await touch(t, id, { publish_state: 'declined' });
     await event(t, id, actorName(actor), 'unpublish', reason.trim(), false, a.department_id);
