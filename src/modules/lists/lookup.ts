@@ -26,17 +26,18 @@ export interface LookupResult {
 export const INDUSTRY_CODE = /^[A-T](\d{2,4})?$/;
 
 /** Items of the current published editions of one list type. */
-export async function currentItems(db: Db, type: string): Promise<{ key: string; name: string; data: ListItem; search: string }[]> {
-  const rows = await db
+export async function currentItems(db: Db, type: string, keys?: string[]): Promise<{ key: string; name: string; data: ListItem; search: string }[]> {
+  if (keys && !keys.length) return [];
+  let q = db
     .selectFrom('list_items')
     .innerJoin('list_editions', 'list_editions.id', 'list_items.edition_id')
     .innerJoin('lists', 'lists.id', 'list_items.list_id')
     .select(['list_items.item_key', 'list_items.name', 'list_items.data', 'list_items.search'])
     .where('list_items.type', '=', type)
     .where('list_editions.status', '=', 'published')
-    .whereRef('list_editions.number', '=', 'lists.current_edition')
-    .orderBy('list_items.id')
-    .execute();
+    .whereRef('list_editions.number', '=', 'lists.current_edition');
+  if (keys) q = q.where('list_items.item_key', 'in', keys.slice(0, 500));
+  const rows = await q.orderBy('list_items.id').execute();
   return rows.map((r) => ({ key: r.item_key, name: r.name, data: JSON.parse(r.data), search: r.search }));
 }
 
@@ -56,9 +57,10 @@ export async function lookup(db: Db, raw: string): Promise<{ query: string; resu
   const query = raw.trim().slice(0, 100);
   if (!query) return { query, results: [] };
   const code = INDUSTRY_CODE.test(query.toUpperCase()) ? query.toUpperCase() : null;
-  const guides = new Map((await currentItems(db, 'service-guide')).map((g) => [g.key, g.name]));
   const results: LookupResult[] = [];
   const ma = (await currentItems(db, 'market-access')).map((i) => ({ i, by: matches(query, code, i) })).filter((x) => x.by);
+  const wanted = [...new Set(ma.flatMap(({ i }) => (i.data.serviceGuides as string[]) ?? []))];
+  const guides = new Map((await currentItems(db, 'service-guide', wanted)).map((g) => [g.key, g.name]));
   for (const { i, by } of ma) {
     const d = i.data;
     results.push({

@@ -326,12 +326,12 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
       return guides.map((g) => ({ label: g.name, href: `/lists/service-guide/items/${encodeURIComponent(g.key)}` }));
     }
     if (lt.type === 'service-guide' && item.powerCode) {
-      const power = (await currentItems(p.db, 'power')).find((x) => x.key === item.powerCode);
+      const power = (await currentItems(p.db, 'power', [String(item.powerCode)]))[0];
       return power ? [{ label: `${power.key} ${power.name}`, href: `/lists/power/items/${encodeURIComponent(power.key)}` }] : [];
     }
     if (lt.type === 'market-access') {
       const codes = (item.serviceGuides as string[]) ?? [];
-      return (await currentItems(p.db, 'service-guide')).filter((g) => codes.includes(g.key)).map((g) => ({ label: g.name, href: `/lists/service-guide/items/${encodeURIComponent(g.key)}` }));
+      return (await currentItems(p.db, 'service-guide', codes)).map((g) => ({ label: g.name, href: `/lists/service-guide/items/${encodeURIComponent(g.key)}` }));
     }
     return [];
   }

@@ -23,7 +23,7 @@ export interface RatingInput {
 }
 
 export async function guideByCode(db: Db, code: string): Promise<{ key: string; name: string; department: string } | null> {
-  const g = (await currentItems(db, 'service-guide')).find((x) => x.key === code);
+  const g = (await currentItems(db, 'service-guide', [code]))[0];
   return g ? { key: g.key, name: g.name, department: g.data.department as string } : null;
 }
 
