@@ -253,6 +253,13 @@ describe('door 3: Open311', () => {
       }
       expect(last.statusCode).toBe(429);
       expect(last.json().error.message).toContain('提交过于频繁');
+      // Guessing query codes is throttled too (60 look-ups per minute per address by default).
+      let look: any;
+      for (let i = 0; i < 70; i++) {
+        look = await limited.app.inject({ method: 'GET', url: `/api/v1/appeals/SQ202611270000001?code=${String(i).padStart(6, '0')}` });
+        if (look.statusCode === 429) break;
+      }
+      expect(look.statusCode).toBe(429);
     } finally {
       await limited.close();
     }

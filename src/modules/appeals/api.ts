@@ -62,7 +62,7 @@ const CitizenOut = Type.Object({
   history: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), note: Type.String() })),
 });
 
-export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>): Promise<void> {
+export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>, lookupLimit: Record<string, unknown>): Promise<void> {
   app.post<{ Body: any }>(
     '/api/v1/appeals',
     {
@@ -78,7 +78,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: R
   app.get<{ Params: { trackingNo: string }; Querystring: { code?: string } }>(
     '/api/v1/appeals/:trackingNo',
     {
-      config: { permission: 'public' },
+      config: { permission: 'public', rateLimit: lookupLimit },
       schema: {
         tags: ['public'],
         summary: "A citizen's own appeal and its history, with the query code (a wrong number or code → 404 either way)",

@@ -24,6 +24,12 @@ export function appealRateLimit(): number {
   return Number.isInteger(n) && n > 0 ? n : 20;
 }
 
+/** Look-ups by tracking number and query code per client address per minute (against guessing codes). */
+export function appealLookupLimit(): number {
+  const n = Number(process.env.GONGKAI_APPEALS_LOOKUP_LIMIT ?? '60');
+  return Number.isInteger(n) && n > 0 ? n : 60;
+}
+
 async function dashboard(p: Platform, c: PageCtx) {
   if (!c.user || !c.can('appeal.read')) return null;
   const [received, dispatched, overdue] = await Promise.all([
@@ -60,8 +66,9 @@ export const appealsModule: GongkaiModule = {
       timeWindow: 60_000,
       errorResponseBuilder: () => tooMany('appeals.err.rate_limited'),
     };
-    await appealsApi(app, p, rateLimit);
-    await publicPages(app, p, rateLimit);
+    const lookupLimit = { max: appealLookupLimit(), timeWindow: 60_000, errorResponseBuilder: () => tooMany('appeals.err.rate_limited') };
+    await appealsApi(app, p, rateLimit, lookupLimit);
+    await publicPages(app, p, rateLimit, lookupLimit);
     await consolePages(app, p);
     await open311Routes(app, p, rateLimit);
   },

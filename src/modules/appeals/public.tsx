@@ -105,7 +105,7 @@ async function formPage(p: Platform, req: FastifyRequest, reply: FastifyReply, v
           <Field label={c.t('appeals.field.title')} name="title" value={values.title} required maxLength={100} error={f.title} />
           <Field label={c.t('appeals.content')} name="content" value={values.content} required multiline rows={8} maxLength={5000} hint={c.t('appeals.content_hint')} error={f.content} />
           <Field label={c.t('appeals.address')} name="address" value={values.address} maxLength={200} error={f.address} autocomplete="street-address" />
-          <div class="appeal-point">
+          <div class="appeal-point" data-locate={c.t('appeals.locate')}>
             <Field label={c.t('appeals.lat')} name="lat" value={values.lat} inputMode="decimal" hint={c.t('appeals.point_hint')} error={f.lat} />
             <Field label={c.t('appeals.lng')} name="lng" value={values.lng} inputMode="decimal" error={f.lng} />
           </div>
@@ -137,6 +137,7 @@ async function formPage(p: Platform, req: FastifyRequest, reply: FastifyReply, v
             <button type="submit" class="primary">{c.t('appeals.submit')}</button>
           </div>
         </form>
+        <script src="/static/appeals-form.js" defer></script>
       </div>
     </PublicLayout>,
     opts.status,
@@ -230,7 +231,7 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
   );
 }
 
-export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>): Promise<void> {
+export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>, lookupLimit: Record<string, unknown>): Promise<void> {
   app.get('/appeals', { config: { permission: 'public' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const recent = await board(p.db, { page: 1, pageSize: 5 });
@@ -346,7 +347,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
     }
   });
 
-  app.get<{ Querystring: { no?: string; code?: string; done?: string } }>('/appeals/track', { config: { permission: 'public' } }, async (req, reply) => {
+  app.get<{ Querystring: { no?: string; code?: string; done?: string } }>('/appeals/track', { config: { permission: 'public', rateLimit: lookupLimit } }, async (req, reply) => {
     const c = req.ctx(reply);
     reply.header('cache-control', 'no-store');
     const no = (req.query.no ?? '').trim().slice(0, 20);
