@@ -8,6 +8,7 @@ import { loadDemoLists } from './demo.js';
 import { messages } from './messages.js';
 import './edition-item.js';
 import { homeSection } from './home.js';
+import { listsCli } from './cli.js';
 import './types/index.js';
 
 export const listsModule: GongkaiModule = {
@@ -24,6 +25,7 @@ export const listsModule: GongkaiModule = {
   },
   demo: loadDemoLists,
   dashboard: listsDashboard,
+  cli: listsCli,
   async home(_p, c) {
     return homeSection(c);
   },
