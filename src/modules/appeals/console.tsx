@@ -452,7 +452,7 @@ function AppealDetail({ c, v, depts, fields, done }: { c: PageCtx; v: StaffView;
           <ol>
             {v.suggestions.map((s) => (
               <li>
-                <strong>{s.departmentName}</strong> ({s.score}) — {c.t('appeals.suggest_reason')}：{s.reasons.join('、')}
+                <strong>{s.departmentName}</strong> ({s.score}) — {c.t('appeals.suggest_reason')}：{s.reasons.map((r) => `${c.t(`appeals.rule.kind.${r.split(':')[0]}`)}「${r.slice(r.indexOf(':') + 1)}」`).join('、')}
               </li>
             ))}
           </ol>
@@ -540,7 +540,7 @@ function AppealDetail({ c, v, depts, fields, done }: { c: PageCtx; v: StaffView;
         )}
         {v.can.merge && (
           <ActionForm c={c} id={id} action="merge" title={c.t('appeals.do.merge')}>
-            <Field label={c.t('appeals.do.into')} name="into" required maxLength={20} value={v.similar[0]?.trackingNo ?? ''} error={fields?.into} />
+            <Field label={c.t('appeals.do.into')} name="into" required maxLength={20} value={v.similar.find((x) => ['received', 'dispatched', 'return_requested'].includes(x.status))?.trackingNo ?? ''} error={fields?.into} />
           </ActionForm>
         )}
         {v.can.release && v.masked && (
