@@ -147,6 +147,15 @@ describe('好差评 on service guides', () => {
     const guide = await env.app.inject({ method: 'GET', url: '/lists/service-guide/items/SG-XZSP-001' });
     expect(guide.body).toContain('href="/lists/power/items/XK-XZSP-001"');
     expect((await env.app.inject({ method: 'GET', url: '/' })).body).toContain('href="/negative-lists/lookup"');
+    for (const q of ['%5C', '%25_', '%27%20or%201%3D1', '%E2%80%8B']) {
+      const r = await env.app.inject({ method: 'GET', url: `/api/v1/lists/power/items?q=${q}` });
+      expect(r.statusCode, q).toBe(200);
+      expect(JSON.parse(r.body).total, q).toBe(0);
+    }
+    const bin = await env.api('POST', '/api/v1/lists/power/lists/1/import', { as: 'admin', body: { filename: 'x.xlsx', content: Buffer.from('PK\x03\x04garbage').toString('base64'), reason: 'r', docNo: 'd' } });
+    expect(bin.statusCode).toBe(400);
+    const weird = await env.api('POST', '/api/v1/lists/power/lists/1/editions', { as: 'admin', body: { items: [{ code: {} }, { code: 'A', duties: [1, 2] }], reason: 'r', docNo: 'd' } });
+    expect(weird.statusCode).toBe(400);
     for (const u of ['/lists/nope', '/lists/power/items/NOPE', '/lists/power/lists/abc', '/lists/power/lists/1/diff?a=x&b=1', '/api/v1/lists/power/items?list=abc', '/api/v1/lists/power/editions/1/diff/99999', '/lists/published/0', '/lists/files/zz']) {
       const r = await env.app.inject({ method: 'GET', url: u });
       expect([400, 404], u).toContain(r.statusCode);
