@@ -99,7 +99,7 @@ describe('jobs', () => {
   it('a job whose worker died (lease expired) is claimed again', async () => {
     await env.p.tx((t) => env.p.jobs.enqueue(t, 'test.record', { n: 'orphan' }));
     const claimed = await env.p.jobs.claim(env.p.db, 'dead-worker', 10);
-    expect(claimed.some((j) => j.payload.n === 'orphan')).toBe(true);
+    expect(claimed.some((j) => (j.payload as { n?: string }).n === 'orphan')).toBe(true);
     await env.p.db.updateTable('jobs').set({ locked_until: new Date(0).toISOString() }).where('locked_by', '=', 'dead-worker').execute();
     await env.drain();
     expect(seen.filter((s) => s.payload.n === 'orphan')).toHaveLength(1);
