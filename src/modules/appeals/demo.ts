@@ -119,7 +119,6 @@ export async function loadDemoAppeals(p: Platform, count = 320): Promise<void> {
     const depts = new Map((await t.selectFrom('departments').select(['id', 'code', 'name']).execute()).map((d) => [d.code, d]));
     const r = rng(12345);
     const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-    const types: AppealType[] = ['consult', 'help', 'complaint', 'complaint', 'report', 'suggest', 'praise'];
     const channels = ['web', 'web', 'phone', 'phone', 'open311'];
     const ratings = ['very-satisfied', 'satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-satisfied', 'very-dissatisfied'];
     const nowMs = Date.now();
@@ -129,19 +128,26 @@ export async function loadDemoAppeals(p: Platform, count = 320): Promise<void> {
       const tpl = pick(TEMPLATES[code] ?? TEMPLATES.other);
       const name = pick(SURNAMES.split('')) + pick(GIVEN);
       const mobile = `13${Math.floor(r() * 9) + 1}${String(Math.floor(r() * 1e8)).padStart(8, '0')}`;
+      const place = pick(PLACES);
+      const community = pick(COMMUNITIES);
+      const num = String(2 + Math.floor(r() * 80));
+      const bld = String(1 + Math.floor(r() * 20));
+      const room = String(100 * (1 + Math.floor(r() * 18)) + 1 + Math.floor(r() * 4));
       const fill = (s: string) =>
         s
-          .replace(/\{place\}/g, pick(PLACES))
-          .replace(/\{community\}/g, pick(COMMUNITIES))
-          .replace(/\{n\}/g, String(2 + Math.floor(r() * 80)))
-          .replace(/\{b\}/g, String(1 + Math.floor(r() * 20)))
-          .replace(/\{room\}/g, String(100 * (1 + Math.floor(r() * 18)) + 1 + Math.floor(r() * 4)))
+          .replace(/\{place\}/g, place)
+          .replace(/\{community\}/g, community)
+          .replace(/\{n\}/g, num)
+          .replace(/\{b\}/g, bld)
+          .replace(/\{room\}/g, room)
           .replace(/\{name\}/g, name)
           .replace(/\{mobile\}/g, mobile);
-      const type: AppealType = code === 'other' ? 'praise' : pick(types);
+      const text = tpl.join('');
+      const type: AppealType = /感谢|表扬/.test(text) ? 'praise' : /请问|咨询/.test(text) ? 'consult' : /建议/.test(text) ? 'suggest' : /查处|举报|违章|私搭|排放/.test(text) ? pick(['report', 'complaint'] as const) : /帮助|讨薪|困难/.test(text) ? 'help' : pick(['complaint', 'complaint', 'help'] as const);
       const title = fill(tpl[0]);
       const content = fill(tpl[1]);
-      const ageDays = Math.floor(r() * 200);
+      // Older appeals first, so ids and dates rise together (the board lists newest first).
+      const ageDays = Math.max(0, Math.floor(((count - i) / count) * 200 + (r() - 0.5) * 2));
       const created = new Date(nowMs - ageDays * 86_400_000 - Math.floor(r() * 86_400_000));
       const createdAt = created.toISOString();
       // state by age: recent ones still open
@@ -150,7 +156,7 @@ export async function loadDemoAppeals(p: Platform, count = 320): Promise<void> {
       const dept = depts.get(deptCode) ?? depts.get('dzb')!;
       const replied = status === 'replied' || status === 'closed' ? new Date(created.getTime() + (1 + Math.floor(r() * 12)) * 86_400_000) : null;
       const repliedAt = replied && replied.getTime() < nowMs ? replied.toISOString() : replied ? new Date(nowMs - 3600_000).toISOString() : null;
-      const reply = repliedAt ? pick(REPLIES) : null;
+      const reply = repliedAt ? (type === 'consult' ? REPLIES[1] : type === 'suggest' ? REPLIES[3] : type === 'praise' ? '感谢您的肯定，我们将继续努力提供优质服务。' : pick([REPLIES[0], REPLIES[2], REPLIES[4]])) : null;
       const rating = status === 'closed' && r() < 0.8 ? pick(ratings) : null;
       const consent = r() < 0.6 ? 1 : 0;
       const row = await t
