@@ -37,6 +37,8 @@ beforeAll(async () => {
   const port = (smtp.server.address() as AddressInfo).port;
   env = await makeEnv({ env: { GONGKAI_SMTP_URL: `smtp://127.0.0.1:${port}` } });
   const db = env.p.db;
+  // A controlled set of clocks: remove the ones the demo data started (appeals, catalog).
+  await db.deleteFrom('clocks').execute();
   for (const u of ['fgj-editor', 'scjg-editor', 'supervisor']) await db.updateTable('users').set({ email: `${u}@example.test` }).where('username', '=', u).execute();
   for (const code of ['fgj', 'scjg']) ids[code] = (await db.selectFrom('departments').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
   // fgj: one overdue (started 25 working days ago), one in warning (due in 2 wd), one normal.
