@@ -76,7 +76,7 @@ export const BOARD_COUNT_CAP = 10_000;
 export async function board(db: Db, f: BoardFilters) {
   let deptId: number | null = null;
   if (f.department) deptId = (await db.selectFrom('departments').select('id').where('code', '=', f.department).executeTakeFirst())?.id ?? -1;
-  let q = db.selectFrom('appeals').where('publish_state', '=', 'published');
+  let q = db.selectFrom('appeals').where('publish_state', '=', sql.lit('published'));
   if (f.type) q = q.where('type', '=', f.type);
   if (f.category) q = q.where('category', '=', f.category);
   if (deptId !== null) q = q.where('department_id', '=', deptId);

@@ -237,21 +237,22 @@ export const appealMigrations: GkMigration[] = [
         .addColumn('month', 'text', (c) => c.notNull())
         .execute();
       // The public board filters published appeals by type, category, department and month, newest
-      // first. Each index leads with one filter and the id (so a page is read in order) and carries
-      // the other filter columns, so combined filters and the capped count are answered from the
-      // index without visiting the table.
+      // first. Partial indexes (published rows only), so intake does not pay for them. Each leads
+      // with one filter and the id (a page is read in order) and carries the other filter columns,
+      // so combined filters and the capped count are answered from the index alone. Queries must
+      // name the literal 'published' (sql.lit) for SQLite to use a partial index.
       const board: [string, string[]][] = [
-        ['appeals_board', ['publish_state', 'id']],
-        ['appeals_board_type', ['publish_state', 'type', 'id', 'category', 'department_id', 'month']],
-        ['appeals_board_cat', ['publish_state', 'category', 'id', 'type', 'department_id', 'month']],
-        ['appeals_board_dept', ['publish_state', 'department_id', 'id', 'type', 'category', 'month']],
-        ['appeals_board_month', ['publish_state', 'month', 'id', 'type', 'category', 'department_id']],
+        ['appeals_board', ['id']],
+        ['appeals_board_type', ['type', 'id', 'category', 'department_id', 'month']],
+        ['appeals_board_cat', ['category', 'id', 'type', 'department_id', 'month']],
+        ['appeals_board_dept', ['department_id', 'id', 'type', 'category', 'month']],
+        ['appeals_board_month', ['month', 'id', 'type', 'category', 'department_id']],
       ];
-      for (const [name, cols] of board) await db.schema.createIndex(name).on('appeals').columns(cols).execute();
+      for (const [name, cols] of board) await db.schema.createIndex(name).on('appeals').columns(cols).where(sql.ref('publish_state'), '=', sql.lit('published')).execute();
       await db.schema.createIndex('appeals_status').on('appeals').columns(['status', 'id']).execute();
       await db.schema.createIndex('appeals_dept').on('appeals').columns(['department_id', 'status']).execute();
       await db.schema.createIndex('appeals_created').on('appeals').columns(['created_at']).execute();
-      await db.schema.createIndex('appeals_pub_item').on('appeals').columns(['pub_item_id']).execute();
+      await db.schema.createIndex('appeals_pub_item').on('appeals').columns(['pub_item_id']).where(sql.ref('pub_item_id'), 'is not', null).execute();
       await withId(db.schema.createTable('appeal_events'), dialect)
         .addColumn('appeal_id', 'integer', (c) => c.notNull().references('appeals.id'))
         .addColumn('at', 'text', (c) => c.notNull())
@@ -302,7 +303,6 @@ export const appealMigrations: GkMigration[] = [
         .addColumn('revoked_at', 'text')
         .addColumn('last_used_at', 'text')
         .execute();
-      void sql;
     },
   },
 ];
