@@ -3,7 +3,7 @@
 //      (--rate, default 500/s) for --seconds (default 20), p50/p99 latency and errors;
 //   2. the public board with --board-n published appeals (default 1,000,000, bulk-inserted into
 //      a temporary data directory): time to render filtered pages over HTTP.
-// Usage: npx tsx bench/appeals.ts [--rate 500] [--seconds 20] [--board-n 1000000] [--skip-submit] [--skip-board]
+// Usage: npx tsx bench/appeals.ts [--rate 500] [--seconds 20] [--connections 10] [--board-n 1000000] [--skip-submit] [--skip-board]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +46,7 @@ if (!args.includes('--skip-submit')) {
     const body = JSON.stringify({ type: 'complaint', category: 'noise', title: '夜间施工噪音扰民', content: '幸福路工地每天晚上11点后仍在施工，噪音很大，严重影响居民休息，请查处。', address: '示范新区幸福路12号', contactName: '张建国', contactPhone: '13812345678', consent: true });
     const req = { method: 'POST', path: '/api/v1/appeals', headers: { 'content-type': 'application/json' }, body };
     await autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration: 2, overallRate: rate, requests: [req] }); // warm-up
-    const r = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 50, duration: seconds, overallRate: rate, requests: [req] });
+    const r = await autocannon({ url: `http://127.0.0.1:${port}`, connections: Number(opt('connections', '10')), duration: seconds, overallRate: rate, requests: [req] });
     const ok = r['2xx'];
     console.log(`submissions: target ${rate}/s for ${seconds}s → ${(ok / seconds).toFixed(0)}/s accepted (${ok} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`);
     console.log(`  latency p50 ${r.latency.p50} ms, p90 ${r.latency.p90} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms`);
