@@ -101,14 +101,25 @@ export async function listPublic(db: Db, f: Filters, opts: { page?: number; page
     if (!c) return { total, items: [], badCursor: true };
     lq = lq.where((eb) => eb.or([eb('i.first_published_at', '<', c.at), eb.and([eb('i.first_published_at', '=', c.at), eb('i.id', '<', c.id)])]));
   }
-  const rows = await lq
-    .leftJoin('pub_versions as v', (j) => j.onRef('v.item_id', '=', 'i.id').onRef('v.version', '=', 'i.published_version'))
-    .select(['i.id', 'i.type', 'i.index_no', 'i.title', 'i.doc_no', 'i.department_id', 'i.topic', 'i.genre', 'i.category', 'i.written_at', 'i.first_published_at', 'i.published_at', 'i.effective_at', 'i.expires_at', 'i.validity', 'i.published_version', 'i.summary', 'v.hash'])
+  // Deferred join: page through ids on the (public, first_published_at, id) index, then read those rows.
+  const idRows = await lq
+    .select('i.id')
     .orderBy('i.first_published_at', 'desc')
     .orderBy('i.id', 'desc')
     .limit(opts.pageSize + (opts.cursor !== undefined ? 1 : 0))
     .offset(opts.cursor !== undefined ? 0 : ((opts.page ?? 1) - 1) * opts.pageSize)
     .execute();
+  const pageIds = idRows.map((r) => r.id);
+  const rows = pageIds.length
+    ? await db
+        .selectFrom('pub_items as i')
+        .leftJoin('pub_versions as v', (j) => j.onRef('v.item_id', '=', 'i.id').onRef('v.version', '=', 'i.published_version'))
+        .select(['i.id', 'i.type', 'i.index_no', 'i.title', 'i.doc_no', 'i.department_id', 'i.topic', 'i.genre', 'i.category', 'i.written_at', 'i.first_published_at', 'i.published_at', 'i.effective_at', 'i.expires_at', 'i.validity', 'i.published_version', 'i.summary', 'v.hash'])
+        .where('i.id', 'in', pageIds)
+        .orderBy('i.first_published_at', 'desc')
+        .orderBy('i.id', 'desc')
+        .execute()
+    : [];
   const byId = new Map(depts.map((d) => [d.id, d]));
   const more = opts.cursor !== undefined && rows.length > opts.pageSize;
   const items = rows.slice(0, opts.pageSize).map((r) => toListItem(r, byId.get(r.department_id)));

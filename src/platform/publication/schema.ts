@@ -199,4 +199,11 @@ export const publicationMigrations: GkMigration[] = [
       await db.schema.alterTable('pub_versions').addColumn('editors', 'text', (c) => c.notNull().defaultTo('[]')).execute();
     },
   },
+  {
+    name: '2004-publication-version-unique',
+    async up(db) {
+      // One row per (item, version): also the index every version lookup and join uses.
+      await db.schema.createIndex('pub_versions_item_version').on('pub_versions').columns(['item_id', 'version']).unique().ifNotExists().execute();
+    },
+  },
 ];
