@@ -151,8 +151,11 @@ describe('review workflow', () => {
     // a published version row cannot be edited through the service: editing creates version 3
     r = await env.api('PATCH', `/api/v1/documents/${id}`, { as: 'dzb-editor', body: { summary: 'x' } });
     expect(r.json().version).toBe(3);
-    const row1 = await env.p.db.selectFrom('pub_versions').select(['hash', 'canonical']).where('item_id', '=', id).where('version', '=', 1).executeTakeFirstOrThrow();
+    const row1 = await env.p.db.selectFrom('pub_versions').selectAll().where('item_id', '=', id).where('version', '=', 1).executeTakeFirstOrThrow();
     expect(sm3(row1.canonical!)).toBe(v1.hash);
+    // the database refuses a second row for the same (item, version)
+    const { id: _ignored, ...copy } = row1;
+    await expect(env.p.db.insertInto('pub_versions').values({ ...copy, hash: 'forged' }).execute()).rejects.toThrow();
   });
 
   it('withdraw needs a reason; the URL then shows a withdrawal notice, not the content', async () => {
