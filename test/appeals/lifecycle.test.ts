@@ -119,6 +119,10 @@ describe('door 1: the public web form', () => {
     const phone = await submitWeb(env.app, { contactPhone: '1234' });
     expect(phone.res.statusCode).toBe(400);
     expect(phone.res.body).toContain('11位手机号码');
+    const f = await publicForm(env.app);
+    const broken = await env.app.inject({ method: 'POST', url: `/appeals/new?_csrf=${encodeURIComponent(f.csrf)}`, headers: { cookie: f.cookie, 'content-type': 'multipart/form-data; boundary=xx' }, payload: '--xx\r\nbroken' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.body).toContain('上传的内容不完整');
     const api = await env.api('POST', '/api/v1/appeals', { body: { ...APPEAL, contactPhone: '12345' } });
     expect(api.statusCode).toBe(400);
     expect(api.json().error.fields.contactPhone).toBeTruthy();

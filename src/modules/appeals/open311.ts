@@ -265,7 +265,8 @@ export async function open311Routes(app: FastifyInstance, p: Platform, rateLimit
       });
 
       const listHandler = async (req: FastifyRequest, reply: FastifyReply, one?: string) => {
-        const q = (req.query ?? {}) as Record<string, unknown>;
+        // Repeated parameters (status=open&status=closed) count like a comma list.
+        const q = Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) && k !== 'api_key' ? v.join(',') : v]));
         const key = q.api_key !== undefined ? await keyFor(p.db, q.api_key) : null;
         if (q.api_key !== undefined && !key) return sendError(reply, fmt, 403, 'Invalid api_key');
         let sel = p.db.selectFrom('appeals').selectAll();
