@@ -163,6 +163,27 @@ describe('open API and open data', () => {
     expect(csv.headers['content-type']).toContain('text/csv');
   });
 
+  it('items of other modules’ types are listed and lead to their own pages', async () => {
+    const { registerItemType } = await import('../../src/platform/publication/registry.js');
+    const { bulkPublish, defaultMeta } = await import('../../src/platform/publication/service.js');
+    const { Type } = await import('@sinclair/typebox');
+    const { h } = await import('preact');
+    registerItemType<{ text: string }>({ type: 'test-notice', schema: Type.Object({ text: Type.String() }), category: 'a20-15', searchText: (d) => d.text, render: (d) => h('p', null, d.text), url: (id) => `/test-notices/${id}` });
+    const dept = await env.p.db.selectFrom('departments').select('id').where('code', '=', 'fgj').executeTakeFirstOrThrow();
+    const [id] = await env.p.tx((t) => bulkPublish(env.p, t, 'cli', [{ type: 'test-notice', departmentId: dept.id, meta: defaultMeta({ title: '其他类型测试公示', topic: '0301', genre: '公告', writtenAt: '2026-02-01' }), data: { text: '公示正文' }, publishedAt: new Date() }]));
+    const { bumpGeneration } = await import('../../src/platform/publication/cache.js');
+    bumpGeneration();
+    const list = (await env.api('GET', '/api/v1/documents?department=fgj&pageSize=5')).json();
+    expect(list.items[0]).toMatchObject({ id, type: 'test-notice', url: `/test-notices/${id}` });
+    const page = await env.api('GET', `/catalog/items/${id}`);
+    expect(page.statusCode).toBe(302);
+    expect(page.headers.location).toBe(`/test-notices/${id}`);
+    expect((await env.api('GET', `/api/v1/documents/${id}`)).statusCode).toBe(200);
+    expect((await env.api('GET', '/catalog?department=fgj')).body).toContain(`/test-notices/${id}`);
+    const r = await env.api('POST', `/api/v1/documents/${id}/transitions`, { as: 'fgj-approver', body: { action: 'withdraw', reason: 'x' } });
+    expect(r.statusCode).toBe(404);
+  });
+
   it('answers odd input with 4xx, never 5xx', async () => {
     for (const url of ['/api/v1/documents/%25', '/api/v1/documents/%E4%B8', '/api/v1/documents/abc/versions', '/api/v1/documents?topic=1', '/api/v1/documents?page=0', `/api/v1/documents?q=${'x'.repeat(200)}`, '/api/v1/documents?publishedFrom=2020-13-45', '/catalog/items/1/versions/x', '/catalog/items/1/versions/999.json', '/catalog/items/1/files/zz', '/catalog/feed.atom?department=%00', '/catalog/guide/nope', '/sitemap-items-999.xml', '/sitemap-foo.xml', '/api/v1/documents/export.xml', `/catalog?q=${'%'.repeat(50)}&page=99999`]) {
       const r = await env.api('GET', url);

@@ -16,6 +16,13 @@ import { CATEGORIES, GENRES, GROUNDS, INTERPRETATION_FORMS, TOPICS, topicPath } 
 import { readUpload } from './api.js';
 import { importCatalog, IMPORT_COLUMNS, type ImportReport } from './importer.js';
 
+/** A document of the catalog the staff user may read (other item types have their own consoles). */
+async function staffDoc(p: Platform, user: Principal, id: number) {
+  const item = await staffItem(p, user, id);
+  if (item.type !== DOCUMENT) throw notFound();
+  return item;
+}
+
 const idOf = (s: string) => {
   if (!/^\d{1,9}$/.test(s)) throw notFound();
   return Number(s);
@@ -109,7 +116,7 @@ async function asPublic(p: Platform, item: ItemRow, v: VersionView): Promise<Pub
     { ...item, title: m.title, doc_no: m.docNo, topic: m.topic, genre: m.genre, category: m.category, written_at: m.writtenAt, first_published_at: item.first_published_at ?? new Date().toISOString(), published_at: v.publishedAt ?? new Date().toISOString(), effective_at: m.effectiveAt, expires_at: m.expiresAt, published_version: v.version, index_no: item.index_no ?? '—', hash: v.hash ?? '' },
     d,
   );
-  return { item: li, status: 'public', withdrawnAt: null, withdrawReason: null, validityChangedAt: null, validityReason: null, version: v, data: v.data, versions: [], interpretations: [], interprets: [], related: [], coPublishers: m.coPublishers.map((c) => depts.find((x) => x.code === c)).filter((x): x is NonNullable<typeof x> => !!x).map((x) => ({ code: x.code, name: x.name })) };
+  return { item: li, status: 'public', withdrawnAt: null, withdrawReason: null, validityChangedAt: null, validityReason: null, version: v, data: { ...v.data, attachments: v.data?.attachments ?? [] }, versions: [], interpretations: [], interprets: [], related: [], coPublishers: m.coPublishers.map((c) => depts.find((x) => x.code === c)).filter((x): x is NonNullable<typeof x> => !!x).map((x) => ({ code: x.code, name: x.name })) };
 }
 
 /** Lines compared by the diff: the metadata fields, then the body's paragraphs. */
@@ -163,7 +170,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
     const tab = ['mine', 'waiting', 'published', 'all'].includes(req.query.tab ?? '') ? req.query.tab! : 'mine';
     const page = Math.max(1, Math.min(100000, Number(req.query.page) || 1));
     const scope = scopeOf(u, 'content.read');
-    let q = p.db.selectFrom('pub_items as i').innerJoin('departments as d', 'd.id', 'i.department_id');
+    let q = p.db.selectFrom('pub_items as i').innerJoin('departments as d', 'd.id', 'i.department_id').where('i.type', '=', DOCUMENT);
     if (scope !== 'all') q = q.where('i.department_id', 'in', scope.size ? [...scope] : [-1]);
     if (tab === 'mine') q = q.where('i.created_by', '=', u.id).where('i.status', 'in', ['draft', 'secrecy_review', 'review', 'signing', 'scheduled']);
     if (tab === 'published') q = q.where('i.public', '=', 1);
@@ -258,7 +265,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
 
   app.get<{ Params: { id: string }; Querystring: Record<string, string> }>('/admin/catalog/:id', { config: { permission: 'content.read' } }, async (req, reply) => {
     const c = req.ctx(reply);
-    const item = await staffItem(p, req.user!, idOf(req.params.id));
+    const item = await staffDoc(p, req.user!, idOf(req.params.id));
     const versions = await listVersions(p.db, item.id);
     const v = versions[versions.length - 1];
     const u = req.user!;
@@ -356,7 +363,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
           <section aria-labelledby="att-h">
             <h2 id="att-h">{c.t('catalog.attachments')}</h2>
             <ul>
-              {v.data.attachments.map((a: any) => (
+              {(v.data.attachments ?? []).map((a: any) => (
                 <li>
                   {a.name}（{humanSize(a.size)}）
                 </li>
@@ -416,7 +423,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
 
   app.get<{ Params: { id: string } }>('/admin/catalog/:id/edit', { config: { permission: 'content.edit' } }, async (req, reply) => {
     const c = req.ctx(reply);
-    const item = await staffItem(p, req.user!, idOf(req.params.id));
+    const item = await staffDoc(p, req.user!, idOf(req.params.id));
     if (!can(req.user!, 'content.edit', { departmentId: item.department_id })) throw notFound();
     const v = (await getVersion(p.db, item.id, item.latest_version))!;
     return reply.html(editorPage(c, `${c.t('catalog.edit')}：${item.title}`, <Editor c={c} action={`/admin/catalog/${item.id}/edit`} meta={v.meta} data={v.data} depts={[]} errors={undefined} changeNote={v.state === 'draft' ? v.changeNote : ''} isNew={false} />));
@@ -424,7 +431,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
 
   app.post<{ Params: { id: string }; Body: Record<string, any> }>('/admin/catalog/:id/edit', { config: { permission: 'content.edit' } }, async (req, reply) => {
     const c = req.ctx(reply);
-    const item = await staffItem(p, req.user!, idOf(req.params.id));
+    const item = await staffDoc(p, req.user!, idOf(req.params.id));
     const v = (await getVersion(p.db, item.id, item.latest_version))!;
     const f = fromForm(req.body, v.data);
     try {
@@ -439,6 +446,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
 
   app.post<{ Params: { id: string }; Body: Record<string, any> }>('/admin/catalog/:id/transition', { config: { permission: 'content.read' } }, async (req, reply) => {
     const id = idOf(req.params.id);
+    await staffDoc(p, req.user!, id);
     const action = String(req.body?.action ?? '') as Action;
     if (!(ACTIONS as readonly string[]).includes(action)) throw notFound();
     try {
@@ -454,7 +462,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
   });
 
   app.post<{ Params: { id: string } }>('/admin/catalog/:id/attachments', { config: { permission: 'content.edit' } }, async (req, reply) => {
-    const item = await staffItem(p, req.user!, idOf(req.params.id));
+    const item = await staffDoc(p, req.user!, idOf(req.params.id));
     if (!can(req.user!, 'content.edit', { departmentId: item.department_id })) throw forbidden();
     const v = (await getVersion(p.db, item.id, item.latest_version))!;
     if (v.state !== 'draft') throw notFound();
@@ -467,7 +475,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
 
   app.get<{ Params: { id: string }; Querystring: { v?: string } }>('/admin/catalog/:id/preview', { config: { permission: 'content.read' } }, async (req, reply) => {
     const c = req.ctx(reply);
-    const item = await staffItem(p, req.user!, idOf(req.params.id));
+    const item = await staffDoc(p, req.user!, idOf(req.params.id));
     const v = await getVersion(p.db, item.id, Number(req.query.v) || item.latest_version);
     if (!v) throw notFound();
     const pi = await asPublic(p, item, v);
@@ -483,7 +491,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
 
   app.get<{ Params: { id: string }; Querystring: { a?: string; b?: string } }>('/admin/catalog/:id/diff', { config: { permission: 'content.read' } }, async (req, reply) => {
     const c = req.ctx(reply);
-    const item = await staffItem(p, req.user!, idOf(req.params.id));
+    const item = await staffDoc(p, req.user!, idOf(req.params.id));
     const va = await getVersion(p.db, item.id, Number(req.query.a) || 1);
     const vb = await getVersion(p.db, item.id, Number(req.query.b) || item.latest_version);
     if (!va || !vb) throw notFound();
@@ -624,11 +632,11 @@ export async function catalogDashboard(p: Platform, c: PageCtx) {
   for (const s of STAGES) {
     const sc = scopeOf(u, s.action);
     if (sc !== 'all' && sc.size === 0) continue;
-    let q = p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', s.state);
+    let q = p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', DOCUMENT).where('status', '=', s.state);
     if (sc !== 'all') q = q.where('department_id', 'in', [...sc]);
     waiting += Number((await q.executeTakeFirst())?.n ?? 0);
   }
-  let dq = p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('created_by', '=', u.id).where('status', '=', 'draft');
+  let dq = p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', DOCUMENT).where('created_by', '=', u.id).where('status', '=', 'draft');
   if (scope !== 'all') dq = dq.where('department_id', 'in', scope.size ? [...scope] : [-1]);
   const drafts = Number((await dq.executeTakeFirst())?.n ?? 0);
   return (

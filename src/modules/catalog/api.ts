@@ -18,6 +18,7 @@ const date = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 export const ItemOut = Type.Object({
   id: Type.Integer(),
+  type: Type.String(),
   indexNo: Type.String(),
   title: Type.String(),
   docNo: Type.String(),
@@ -131,7 +132,7 @@ export function detailJson(pi: PublicItem) {
     keywords: pi.version.meta.keywords,
     coPublishers: pi.coPublishers.map((c) => c.code),
     disclosure: pi.version.meta.disclosure,
-    body: pi.data.body,
+    body: pi.data.body ?? '',
     text: htmlToText(pi.data.body),
     attachments: pi.data.attachments.map((a) => ({ ...a, url: `/catalog/items/${pi.item.id}/files/${a.hash}` })),
     interpretations: pi.interpretations.map(brief),
@@ -225,7 +226,7 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
     { config: { permission: 'content.edit' }, schema: { tags: ['staff'], summary: 'Edit the draft (on a published document: start a new draft version)', security: [{ bearer: [] }], params: Type.Object({ id: Type.String({ pattern: '^\\d{1,9}$' }) }), body: PatchBody, response: { 200: StaffOut, ...errors } } },
     async (req) => {
       const id = Number(req.params.id);
-      await staffItem(p, req.user!, id);
+      if ((await staffItem(p, req.user!, id)).type !== DOCUMENT) throw notFound();
       const { changeNote, ...rest } = req.body;
       const { meta, data } = splitInput(rest);
       const cur = await p.db.selectFrom('pub_items').select('latest_version').where('id', '=', id).executeTakeFirstOrThrow();
@@ -241,6 +242,7 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
     { config: { permission: 'authenticated' }, schema: { tags: ['staff'], summary: 'Workflow step: submit | approve | reject | withdraw | repeal (| expire)', security: [{ bearer: [] }], params: Type.Object({ id: Type.String({ pattern: '^\\d{1,9}$' }) }), body: TransitionBody, response: { 200: StaffOut, ...errors } } },
     async (req) => {
       const id = Number(req.params.id);
+      if ((await staffItem(p, req.user!, id)).type !== DOCUMENT) throw notFound();
       await transition(p, req.user!, id, req.body.action as Action, req.body.reason);
       return staffView(p, id);
     },

@@ -334,6 +334,8 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       const pi = await getPublic(p.db, idParam(req.params.id));
       if (!pi) throw notFound();
       if (pi.status === 'withdrawn') return { status: 410, type: HTML, body: renderHtml(<WithdrawnPage c={c} pi={pi} />) };
+      // Items of other modules' types live on their own pages.
+      if (pi.item.url !== `/catalog/items/${pi.item.id}`) return { status: 302, type: HTML, body: '', location: pi.item.url };
       const base = p.config.publicUrl ?? '';
       return {
         type: HTML,

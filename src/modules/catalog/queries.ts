@@ -2,6 +2,7 @@
 // published version, versions, links. Only public items (published, not withdrawn).
 import type { Db } from '../../platform/db/index.js';
 import { versionView, type VersionView } from '../../platform/publication/service.js';
+import { itemTypes } from '../../platform/publication/registry.js';
 import { TOPIC_BY_CODE, topicPath } from './taxonomy.js';
 import type { DocumentData } from './document.js';
 import '../../platform/publication/schema.js';
@@ -69,6 +70,11 @@ export interface ListItem {
 }
 
 export const itemUrl = (id: number) => `/catalog/items/${id}`;
+/** The public URL of an item: its type's page (other modules publish through the spine too). */
+export function urlOf(type: string, id: number): string {
+  const t = itemTypes().find((x) => x.type === type);
+  return t ? t.url(id) : itemUrl(id);
+}
 
 function encodeCursor(publishedAt: string, id: number): string {
   return Buffer.from(`${publishedAt}|${id}`).toString('base64url');
@@ -149,7 +155,7 @@ export function toListItem(r: any, d: { code: string; name: string } | undefined
     version: r.published_version,
     hash: r.hash ?? '',
     summary: r.summary,
-    url: itemUrl(r.id),
+    url: urlOf(r.type, r.id),
   };
 }
 
@@ -191,7 +197,7 @@ export async function getPublic(db: Db, idOrIndex: string | number): Promise<Pub
     validityChangedAt: r.validity_changed_at,
     validityReason: r.validity_reason,
     version,
-    data: version.data,
+    data: { ...version.data, body: version.data?.body ?? '', attachments: version.data?.attachments ?? [], related: version.data?.related ?? [] },
     versions: vrows.map((v) => ({ version: v.version, publishedAt: v.published_at!, changeNote: v.change_note, hash: v.hash! })),
     ...links,
     coPublishers: (version.meta.coPublishers ?? []).map((c) => depts.find((d) => d.code === c)).filter((d): d is Dept => !!d).map((d) => ({ code: d.code, name: d.name })),

@@ -47,6 +47,8 @@ export interface CachedResponse {
   /** Last-Modified (feeds). */
   lastModified?: string;
   status?: number;
+  /** With a 3xx status. */
+  location?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function cachedPublic(db: Db, req: FastifyRequest, reply: FastifyRe
   if (!e || e.gen !== gen) {
     const r = await make();
     if (r.status && r.status !== 200) {
+      if (r.location) reply.header('location', r.location);
       return reply.code(r.status).header('content-type', r.type).header('cache-control', 'public, max-age=0, must-revalidate').send(r.body);
     }
     const body = Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body);
