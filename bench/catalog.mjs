@@ -64,7 +64,7 @@ const ids = [];
 let cursor = '';
 for (let k = 0; k < 10; k++) {
   const r = await (await fetch(`${base}/api/v1/documents?pageSize=100&page=${1 + k * Math.max(1, Math.floor(total / 1000))}`)).json();
-  ids.push(...r.items.map((x) => x.id));
+  ids.push(...r.items.filter((x) => x.type === 'document').map((x) => x.id));
 }
 void cursor;
 const itemPaths = ids.map((id) => `/catalog/items/${id}`);
