@@ -175,6 +175,27 @@ async function makeDeptEditor(dept: string): Promise<string> {
   return username;
 }
 
+describe('verification by e-mail', () => {
+  it('sends the code through the mailer and marks the e-mail as verified', async () => {
+    const r = await env.api('POST', '/api/v1/appeals/verification', { body: { email: 'citizen@example.com' } });
+    expect(r.statusCode).toBe(202);
+    expect(r.json().channel).toBe('email');
+    // A second request within the minute is refused with a clear message.
+    const again = await env.api('POST', '/api/v1/appeals/verification', { body: { email: 'citizen@example.com' } });
+    expect(again.statusCode).toBe(409);
+    await env.drain();
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = `${env.dataDir}/outbox-mail`;
+    const mail = readdirSync(dir).map((f) => readFileSync(`${dir}/${f}`, 'utf8')).find((m) => m.includes('citizen@example.com'))!;
+    const code = /\b(\d{6})\b/.exec(mail.replace(/=\r?\n/g, ''))?.[1] ?? /(\d{6})/.exec(Buffer.from(/\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)$/.exec(mail)?.[1] ?? '', 'base64').toString('utf8'))![1];
+    const { contactPhone: _omit, ...noPhone } = APPEAL;
+    const ok = await env.api('POST', '/api/v1/appeals', { body: { ...noPhone, contactEmail: 'citizen@example.com', verifyCode: code } });
+    expect(ok.statusCode).toBe(201);
+    const row = await env.p.db.selectFrom('appeals').select(['email_verified', 'phone_verified']).where('tracking_no', '=', ok.json().trackingNo).executeTakeFirstOrThrow();
+    expect(row).toEqual({ email_verified: 1, phone_verified: 0 });
+  });
+});
+
 describe('door 2: the operator console (phone intake)', () => {
   it('an operator registers a call from the keyboard-first form and reads out the number and code', async () => {
     const s = await login(env.app, 'operator');
