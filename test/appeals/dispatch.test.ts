@@ -29,6 +29,14 @@ describe('dispatch rules', () => {
     expect(r.statusCode).toBe(403);
   });
 
+  it('the public landing page shows the time limits of the rule catalogue', async () => {
+    const page = await env.app.inject({ method: 'GET', url: '/appeals' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/咨询<\/th><td>派单后2个工作日内答复/);
+    expect(page.body).toMatch(/投诉<\/th><td>派单后15个工作日内答复/);
+    expect(page.body).toMatch(/表扬<\/th><td>不设时限/);
+  });
+
   it('rejects bad rules', async () => {
     await expect(addRule(env.p, 'cli', { kind: 'regex', pattern: '', department: 'nope', weight: 99 })).rejects.toMatchObject({ status: 400, fields: { kind: expect.any(String), pattern: expect.any(String), department: expect.any(String), weight: expect.any(String) } });
   });

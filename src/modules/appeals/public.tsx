@@ -10,7 +10,8 @@ import { findWithCode, rateAppeal, reopenAppeal, requestVerification, submitAppe
 import { citizenView, type CitizenView } from './views.js';
 import { listCategories, similarAppeals } from './dispatch.js';
 import { board, stats } from './queries.js';
-import { APPEAL_TYPES, RATINGS } from './schema.js';
+import { APPEAL_TYPES, RATINGS, TYPE_RULES } from './schema.js';
+import { getRule } from '../../platform/deadlines/index.js';
 
 export const PHOTO_LIMIT = 5 * 1024 * 1024;
 export const MAX_PHOTOS = 6;
@@ -235,6 +236,8 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
   app.get('/appeals', { config: { permission: 'public' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const recent = await board(p.db, { page: 1, pageSize: 5 });
+    // The time limits come from the deadline engine's rule catalogue (editable, versioned).
+    const limits = await Promise.all(APPEAL_TYPES.map(async (t) => ({ type: t, rule: TYPE_RULES[t] ? await getRule(p.db, TYPE_RULES[t]!) : null })));
     return reply.html(
       <PublicLayout c={c} title={c.t('appeals.title')}>
         <div class="appeals">
@@ -246,6 +249,23 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
             <li><a class="button" href="/appeals/board">{c.t('appeals.board_link')}</a></li>
             <li><a class="button" href="/appeals/stats">{c.t('appeals.stats_link')}</a></li>
           </ul>
+          <h2>{c.t('appeals.limits')}</h2>
+          <table class="appeal-limits">
+            <thead>
+              <tr>
+                <th scope="col">{c.t('appeals.type')}</th>
+                <th scope="col">{c.t('appeals.due')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {limits.map((l) => (
+                <tr>
+                  <th scope="row">{c.t(`appeals.type.${l.type}`)}</th>
+                  <td>{l.rule ? c.t('appeals.limit_workdays', { n: l.rule.amount }) : c.t('appeals.limit_none')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
           <h2>{c.t('appeals.home')}</h2>
           <BoardList c={c} items={recent.items} />
         </div>
