@@ -122,7 +122,7 @@ async function formPage(p: Platform, req: FastifyRequest, reply: FastifyReply, v
             <Field label={c.t('appeals.contact_phone')} name="contactPhone" value={values.contactPhone} required type="tel" inputMode="numeric" maxLength={20} autocomplete="tel" error={f.contactPhone} />
             <Field label={c.t('appeals.contact_email')} name="contactEmail" value={values.contactEmail} type="email" maxLength={200} autocomplete="email" error={f.contactEmail} />
             <Field label={c.t('appeals.verify_code')} name="verifyCode" value={values.verifyCode} inputMode="numeric" maxLength={6} hint={c.t('appeals.verify_hint')} error={f.verifyCode} autocomplete="one-time-code" />
-            <button type="submit" formaction="/appeals/verify" formenctype="application/x-www-form-urlencoded" formnovalidate class="secondary">
+            <button type="submit" formaction={`/appeals/verify?_csrf=${encodeURIComponent(c.csrf())}`} formenctype="application/x-www-form-urlencoded" formnovalidate class="secondary">
               {c.t('appeals.verify_send')}
             </button>
           </fieldset>
@@ -130,7 +130,6 @@ async function formPage(p: Platform, req: FastifyRequest, reply: FastifyReply, v
             <input type="checkbox" name="consent" value="1" checked={values.consent === '1'} aria-describedby="consent-hint" /> {c.t('appeals.consent')}
           </label>
           <p class="hint" id="consent-hint">{c.t('appeals.consent_hint')}</p>
-          <input type="hidden" name="_csrf" value={c.csrf()} />
           <div class="actions">
             <button type="submit" formaction="/appeals/new" formmethod="get" formnovalidate name="check" value="1" class="secondary">
               {c.t('appeals.check_similar')}
