@@ -5,7 +5,9 @@ import { csrfFrom } from '../helpers.js';
 export async function publicForm(app: FastifyInstance, url = '/appeals/new'): Promise<{ cookie: string; csrf: string }> {
   const page = await app.inject({ method: 'GET', url });
   const c = page.cookies.find((x) => x.name === 'gk_csrf');
-  return { cookie: `gk_csrf=${c?.value}`, csrf: csrfFrom(page.body) };
+  // The appeal form carries its token in the action URLs (multipart and verification posts).
+  const fromUrl = /_csrf=([^"&]+)/.exec(page.body)?.[1];
+  return { cookie: `gk_csrf=${c?.value}`, csrf: csrfFrom(page.body) || decodeURIComponent(fromUrl ?? '') };
 }
 
 export function multipart(fields: Record<string, string>, files: { name: string; filename: string; type: string; data: Buffer }[] = []): { body: Buffer; contentType: string } {
