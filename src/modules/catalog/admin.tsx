@@ -61,6 +61,20 @@ function fromForm(b: Record<string, any>, prevData?: DocumentData): { meta: Part
   return { meta, data, changeNote: s('changeNote'), department: s('department') };
 }
 
+/** A reason input with an id of its own (several reason forms share one page). */
+function ReasonField({ c, action }: { c: PageCtx; action: string }) {
+  const id = `f-reason-${action}`;
+  return (
+    <div class="field">
+      <label for={id}>
+        {c.t(`catalog.action.${action}`)} · {c.t('catalog.reason')}
+        <span class="req" aria-hidden="true"> *</span>
+      </label>
+      <input id={id} name="reason" type="text" required maxLength={1000} />
+    </div>
+  );
+}
+
 function statusLabel(c: PageCtx, s: string) {
   return c.t(`pub.status.${s}`);
 }
@@ -339,7 +353,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
               <form method="post" action={`/admin/catalog/${item.id}/transition`} class="reason-form">
                 <Csrf c={c} />
                 <input type="hidden" name="action" value="reject" />
-                <Field label={c.t('catalog.reason')} name="reason" required maxLength={1000} />
+                <ReasonField c={c} action="reject" />
                 <button type="submit" class="secondary">{c.t('catalog.action.reject')}</button>
               </form>
             </>
@@ -352,7 +366,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
                   <form method="post" action={`/admin/catalog/${item.id}/transition`} class="reason-form">
                     <Csrf c={c} />
                     <input type="hidden" name="action" value={a} />
-                    <Field label={c.t('catalog.reason')} name="reason" required maxLength={1000} />
+                    <ReasonField c={c} action={a} />
                     <button type="submit" class="danger">{c.t(`catalog.action.${a}`)}</button>
                   </form>
                 ))}
