@@ -75,7 +75,8 @@ describe('publishing a document in the browser', () => {
       expect(overflow, path).toBeLessThanOrEqual(1);
     }
     await signIn(page, env.base, 'dzb-editor');
-    for (const path of ['/admin/catalog', '/admin/catalog/new']) {
+    const any = await env.p.db.selectFrom('pub_items').select('id').where('type', '=', 'document').where('department_id', '=', (await env.p.db.selectFrom('departments').select('id').where('code', '=', 'dzb').executeTakeFirstOrThrow()).id).executeTakeFirstOrThrow();
+    for (const path of ['/admin/catalog', '/admin/catalog/new', `/admin/catalog/${any.id}`, `/admin/catalog/${any.id}/preview`]) {
       await page.goto(env.base + path);
       expect(await seriousViolations(page), path).toEqual([]);
     }
