@@ -35,6 +35,11 @@ export const SETTINGS: Setting[] = [
   { env: 'GONGKAI_SMTP_URL', default: '', doc: 'SMTP server for e-mail (smtp://user:pass@host:587); unset = messages are written to DATA_DIR/outbox-mail' },
   { env: 'GONGKAI_MAIL_FROM', default: 'gongkai@localhost', doc: 'Sender address of outgoing e-mail' },
   { env: 'GONGKAI_PG_POOL', default: '10', doc: 'PostgreSQL connection pool size per process' },
+  // Read by their modules at request time:
+  { env: 'GONGKAI_APPEALS_RATE_LIMIT', default: '20', doc: 'Citizen appeal submissions per client address per minute' },
+  { env: 'GONGKAI_APPEALS_LOOKUP_LIMIT', default: '60', doc: 'Appeal look-ups (tracking number + query code) per client address per minute' },
+  { env: 'GONGKAI_LISTS_RATE_LIMIT', default: '20', doc: 'Public ratings and policy subscriptions per client address per minute' },
+  { env: 'GONGKAI_BENCH', default: '0', doc: '1 = add the constant /bench/constant route used as the benchmarks\' baseline' },
 ];
 
 export interface Config {
