@@ -206,6 +206,14 @@ export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; previ
       {pi.data.attachments.length > 0 && (
         <section class="doc-attachments" aria-labelledby="att-h">
           <h2 id="att-h">{c.t('catalog.attachments')}</h2>
+          {pi.data.attachments
+            .filter((a) => a.mime.startsWith('image/'))
+            .map((a) => (
+              <figure class="doc-figure">
+                <img src={`/catalog/items/${x.id}/files/${a.hash}`} alt={a.name.replace(/\.[a-z0-9]+$/i, '')} loading="lazy" />
+                <figcaption>{a.name}</figcaption>
+              </figure>
+            ))}
           <ul>
             {pi.data.attachments.map((a) => (
               <li>
