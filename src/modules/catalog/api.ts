@@ -286,8 +286,10 @@ function exportRow(x: ListItem) {
   return { schemaVersion: EXPORT_VERSION, ...Object.fromEntries(EXPORT_FIELDS.slice(1).map((f) => [f, (x as any)[f] ?? null])) };
 }
 export function csvCell(v: unknown): string {
-  const s = v == null ? '' : String(v);
-  return /[",\r\n]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  let s = v == null ? '' : String(v);
+  // A text cell that a spreadsheet would run as a formula gets a leading apostrophe.
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Reads one uploaded file from a multipart request. */
