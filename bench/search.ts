@@ -22,9 +22,13 @@ const { values: a } = parseArgs({
     backend: { type: 'string', default: 'sqlite' },
     dir: { type: 'string' },
     reps: { type: 'string', default: '30' },
+    /** Items per index transaction during the import. */
+    batch: { type: 'string', default: '500' },
     'http-seconds': { type: 'string', default: '10' },
     rebuild: { type: 'boolean', default: false },
     'skip-http': { type: 'boolean', default: false },
+    /** Measure the index as it is (e.g. a partly imported one) without importing. */
+    'no-import': { type: 'boolean', default: false },
   },
 });
 const SIZE = Number(a.size);
@@ -71,7 +75,7 @@ let genRate = 0;
   for (let i = 1; i <= 2000; i++) corpus.item(i, SIZE);
   genRate = 2000 / ((performance.now() - t) / 1000);
 }
-if (marker?.value === want) {
+if (marker?.value === want || a['no-import']) {
   log(`reusing the index in ${databaseUrl ?? DIR} (${await ix.count()} items)`);
 } else {
   let next = 1;
@@ -84,9 +88,10 @@ if (marker?.value === want) {
   const started = performance.now();
   let done = 0;
   let lastLog = started;
-  for (let id = next; id <= SIZE; id += 500) {
+  const B = Number(a.batch);
+  for (let id = next; id <= SIZE; id += B) {
     const batch = [];
-    for (let k = id; k < Math.min(SIZE + 1, id + 500); k++) batch.push(corpus.item(k, SIZE));
+    for (let k = id; k < Math.min(SIZE + 1, id + B); k++) batch.push(corpus.item(k, SIZE));
     await ix.upsert(batch);
     done += batch.length;
     if (performance.now() - lastLog > 10000) {
