@@ -7,6 +7,7 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import fstatic from '@fastify/static';
 import swagger from '@fastify/swagger';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -57,9 +58,23 @@ export async function buildApp(p: Platform, opts: { logger?: boolean } = {}): Pr
   app.decorate('gk', p);
 
   // Bodies are validated strictly; query strings, params and headers are coerced from text.
+  // Validators and serializers are compiled on a route's first use, not at start-up: with
+  // hundreds of routes, eager compilation was most of the time to the first /healthz.
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? bodyAjv : queryAjv;
-    return ajv.compile(schema) as any;
+    let fn: ((data: unknown) => boolean) & { errors?: unknown } | null = null;
+    const validate = (data: unknown) => {
+      fn ??= ajv.compile(schema) as any;
+      const ok = fn!(data);
+      (validate as any).errors = fn!.errors;
+      return ok;
+    };
+    return validate as any;
+  });
+  const serializerFactory = (SerializerSelector as unknown as () => (externalSchemas: object, options: object) => (route: any) => (data: unknown) => string)()({}, {});
+  app.setSerializerCompiler((route) => {
+    let fn: ((data: unknown) => string) | null = null;
+    return (data: unknown) => (fn ??= serializerFactory(route))(data);
   });
 
   await app.register(cookie, { secret: config.secrets.cookieSecret });

@@ -82,13 +82,19 @@ function civilFromDays(z: number): [number, number, number] {
 
 const BASE = daysFromCivil(MIN_YEAR, 1, 1);
 const SPAN = daysFromCivil(MAX_YEAR + 1, 1, 1) - BASE;
-const STR: string[] = new Array(SPAN);
 const YEAR = new Int16Array(SPAN);
+for (let i = 0; i < SPAN; i++) YEAR[i] = civilFromDays(BASE + i)[0];
 
-for (let i = 0; i < SPAN; i++) {
-  const [y, m, d] = civilFromDays(BASE + i);
-  YEAR[i] = y;
-  STR[i] = `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+// Date strings are made on first use and kept (building all 146,000 up front cost ~20 MB of RSS
+// and start-up time for days nobody asks about).
+const STR_CACHE: (string | undefined)[] = new Array(SPAN);
+function dstr(i: number): string {
+  let s = STR_CACHE[i];
+  if (s === undefined) {
+    const [y, m, d] = civilFromDays(BASE + i);
+    s = STR_CACHE[i] = `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+  }
+  return s;
 }
 
 export function daysInMonth(y: number, m: number): number {
@@ -119,7 +125,7 @@ function req(date: string): number {
 
 function str(i: number): string {
   if (i < 0 || i >= SPAN) throw new RangeError('date outside the supported calendar range');
-  return STR[i];
+  return dstr(i);
 }
 
 /** Adds calendar days to a date (no working-day logic). */
@@ -239,28 +245,28 @@ export function addWorkdays(start: string, n: number, opts: ComputeOptions = {})
     if (s.provisional[i] === 1) provisional = true;
     const k = s.kind[i];
     if (k === K_WEEKEND || k === K_HOLIDAY) {
-      if (explain) skipped.push(k === K_WEEKEND ? { date: STR[i], reason: 'weekend' } : { date: STR[i], reason: 'holiday', name: s.names.get(i) ?? '' });
+      if (explain) skipped.push(k === K_WEEKEND ? { date: dstr(i), reason: 'weekend' } : { date: dstr(i), reason: 'holiday', name: s.names.get(i) ?? '' });
       continue;
     }
     if (pauses.length) {
       let paused: string | null = null;
       for (const p of pauses) if (i > p.from && i <= p.to) paused = p.kind;
       if (paused !== null) {
-        if (explain) skipped.push({ date: STR[i], reason: 'pause', name: paused });
+        if (explain) skipped.push({ date: dstr(i), reason: 'pause', name: paused });
         continue;
       }
     }
     count++;
-    if (explain) counted.push(STR[i]);
+    if (explain) counted.push(dstr(i));
   }
-  return { start, due: STR[i], provisional, counted, skipped };
+  return { start, due: dstr(i), provisional, counted, skipped };
 }
 
 /** If `i` is not a working day, the next working day (民法典第二百零三条: a period ending on a holiday ends on the day after it). */
 function rollForward(s: CalendarSnapshot, i: number, explain: boolean, skipped: SkippedDay[]): { i: number; provisional: boolean } {
   let provisional = s.provisional[i] === 1;
   while (s.kind[i] === K_WEEKEND || s.kind[i] === K_HOLIDAY) {
-    if (explain) skipped.push({ date: STR[i], reason: s.kind[i] === K_WEEKEND ? 'weekend' : 'holiday', ...(s.kind[i] === K_HOLIDAY ? { name: s.names.get(i) ?? '' } : {}) });
+    if (explain) skipped.push({ date: dstr(i), reason: s.kind[i] === K_WEEKEND ? 'weekend' : 'holiday', ...(s.kind[i] === K_HOLIDAY ? { name: s.names.get(i) ?? '' } : {}) });
     i++;
     if (i >= SPAN) throw new RangeError('date outside the supported calendar range');
     if (s.provisional[i] === 1) provisional = true;
@@ -286,15 +292,15 @@ export function addNaturalDays(start: string, n: number, opts: NaturalOptions = 
   let paused = 0;
   const skipped: SkippedDay[] = [];
   for (const p of pauseIndex(opts.pauses)) {
-    for (let j = p.from + 1; j <= p.to; j++) if (explain) skipped.push({ date: STR[j], reason: 'pause', name: p.kind });
+    for (let j = p.from + 1; j <= p.to; j++) if (explain) skipped.push({ date: dstr(j), reason: 'pause', name: p.kind });
     paused += Math.max(0, p.to - p.from);
   }
   const target = i0 + n + paused;
   if (target >= SPAN) throw new RangeError('date outside the supported calendar range');
   const counted: string[] = [];
-  if (explain) for (let j = i0 + 1; j <= target; j++) if (!skipped.some((x) => x.date === STR[j])) counted.push(STR[j]);
+  if (explain) for (let j = i0 + 1; j <= target; j++) if (!skipped.some((x) => x.date === dstr(j))) counted.push(dstr(j));
   const r = opts.roll === false || n === 0 ? { i: target, provisional: s.provisional[target] === 1 } : rollForward(s, target, explain, skipped);
-  return { start, due: STR[r.i], provisional: r.provisional, counted, skipped };
+  return { start, due: dstr(r.i), provisional: r.provisional, counted, skipped };
 }
 
 /**
@@ -334,7 +340,7 @@ export function subtractWorkdays(date: string, n: number): string {
     if (i < 0) throw new RangeError('date outside the supported calendar range');
     if (s.kind[i] === K_WORK || s.kind[i] === K_MAKEUP) c++;
   }
-  return STR[i];
+  return dstr(i);
 }
 
 /** Every non-ordinary day of a year (holidays and make-up working days) and whether its schedule is published. */
