@@ -2,8 +2,9 @@
 // Catalog performance: item page, catalog list page and GET /api/v1/documents against a
 // constant response, measured in the same run on the same server (127.0.0.1 only).
 //
-//   GONGKAI_DATA_DIR=/tmp/gk-bench-catalog npx tsx src/cli/main.ts demo
-//   GONGKAI_DATA_DIR=/tmp/gk-bench-catalog npx tsx src/cli/main.ts demo --documents 100000
+//   npm run build
+//   GONGKAI_DATA_DIR=/tmp/gk-bench-catalog node bin/gongkai.js demo
+//   GONGKAI_DATA_DIR=/tmp/gk-bench-catalog node bin/gongkai.js demo --documents 100000
 //   node bench/catalog.mjs /tmp/gk-bench-catalog [seconds=10] [connections=50]
 //
 // Targets (issue 4): item page ≥ 70 % of the constant's requests/s with p99 < 20 ms; the
@@ -17,7 +18,8 @@ const connections = Number(process.argv[4] ?? 50);
 const port = 18000 + Math.floor(Math.random() * 1000);
 const base = `http://127.0.0.1:${port}`;
 
-const server = spawn('npx', ['tsx', 'src/cli/main.ts', 'serve'], {
+// The compiled server, as in production (`npm run build` first).
+const server = spawn(process.execPath, ['bin/gongkai.js', 'serve'], {
   env: { ...process.env, GONGKAI_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', GONGKAI_LOG_LEVEL: 'warn', GONGKAI_BENCH: '1', GONGKAI_WORKER: 'off' },
   stdio: ['ignore', 'inherit', 'inherit'],
   detached: true,
