@@ -28,6 +28,15 @@ describe('search over the publication spine', () => {
     expect(r.items.find((i: any) => i.id === one.id).url).toBe(one.url);
   });
 
+  it('names 主题分类 facet values with the catalog topic path, not the code', async () => {
+    const r = (await env.api('GET', `/api/v1/search?q=${encodeURIComponent('营商环境')}`)).json();
+    expect(r.facets.topic.length).toBeGreaterThan(0);
+    for (const v of r.facets.topic) {
+      expect(v.value).toMatch(/^\d{2,4}$/);
+      expect(v.label).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
   it('removes a withdrawn item', async () => {
     const row = await env.p.db.selectFrom('pub_items').select(['id', 'title']).where('public', '=', 1).where('status', '=', 'published').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
     await transition(env.p, 'system', row.id, 'withdraw', '测试撤回');

@@ -1,5 +1,6 @@
 // Fixed vocabularies of the catalog: the State Council topic classification (主题分类, top-level
 // categories with sub-categories), the 公文种类 (genres), the Art. 20 categories and 公开方式.
+import { setFacetLabeler } from '../../platform/publication/indexable.js';
 
 /** [code, name, sub-categories]. Codes: two digits for the top level, four for a sub-category. */
 const TOPIC_TREE: [string, string, string[]][] = [
@@ -40,6 +41,7 @@ export const TOPICS: Topic[] = TOPIC_TREE.flatMap(([code, name, subs]) => [
   ...subs.map((s, i) => ({ code: `${code}${String(i + 1).padStart(2, '0')}`, name: s, parent: code, path: `${name}\\${s}` })),
 ]);
 export const TOPIC_BY_CODE = new Map(TOPICS.map((t) => [t.code, t]));
+setFacetLabeler('topic', (code) => TOPIC_BY_CODE.get(code)?.path);
 export const TOP_TOPICS = TOPICS.filter((t) => !t.parent);
 export const topicPath = (code: string | null | undefined) => (code ? (TOPIC_BY_CODE.get(code)?.path ?? code) : '');
 

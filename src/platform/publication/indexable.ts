@@ -43,3 +43,15 @@ export function setIndexableSource(s: IndexableSource): void {
 export function getIndexableSource(): IndexableSource | null {
   return source;
 }
+
+/** Display names of facet values the index stores as codes (e.g. 主题分类 '0203' → 综合政务\政务公开);
+ *  the module that owns the code list registers them. */
+const facetLabelers = new Map<string, (code: string) => string | undefined>();
+
+export function setFacetLabeler(facet: 'topic' | 'genre', labeler: (code: string) => string | undefined): void {
+  facetLabelers.set(facet, labeler);
+}
+
+export function facetLabel(facet: string, code: string): string {
+  return facetLabelers.get(facet)?.(code) ?? code;
+}

@@ -1,5 +1,6 @@
 // What both implementations share: preparing items for the index, ranking, snippets, facets,
 // suggestions. An engine only answers a few primitive questions (see the abstract methods).
+import { facetLabel } from '../publication/indexable.js';
 import type { IndexableItem } from '../publication/indexable.js';
 import { distinctChars, fieldTokens, parseQuery, termTokens, titleWords } from './analysis.js';
 import { normalize, normalizeWithMap } from './normalize.js';
@@ -179,7 +180,7 @@ export function facetCounts(rows: FacetRow[], scale = 1): Record<FacetName, Face
   for (const r of rows) {
     add('type', r.type, r.type);
     add('department', r.department, r.departmentName);
-    add('topic', r.topic, r.topic ?? '');
+    add('topic', r.topic, r.topic ? facetLabel('topic', r.topic) : '');
     add('genre', r.genre, r.genre ?? '');
     add('year', r.year, String(r.year));
     add('validity', r.validity, VALIDITY_LABEL[r.validity] ?? r.validity);
