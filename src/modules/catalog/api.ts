@@ -1,4 +1,5 @@
 // Open API of the catalog (contract of issue 4) and bulk open-data export.
+import { csvCell } from '../../platform/files/csv.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
@@ -284,12 +285,6 @@ export const EXPORT_VERSION = '1.0';
 export const EXPORT_FIELDS = ['schemaVersion', 'id', 'indexNo', 'title', 'docNo', 'department', 'departmentName', 'topic', 'topicName', 'genre', 'category', 'writtenAt', 'publishedAt', 'updatedAt', 'effectiveAt', 'expiresAt', 'validity', 'version', 'hash', 'summary', 'url'] as const;
 function exportRow(x: ListItem) {
   return { schemaVersion: EXPORT_VERSION, ...Object.fromEntries(EXPORT_FIELDS.slice(1).map((f) => [f, (x as any)[f] ?? null])) };
-}
-export function csvCell(v: unknown): string {
-  let s = v == null ? '' : String(v);
-  // A text cell that a spreadsheet would run as a formula gets a leading apostrophe.
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Reads one uploaded file from a multipart request. */

@@ -5,6 +5,7 @@ import { can, type Principal } from '../../platform/auth/policy.js';
 import { bulkPublish, defaultMeta, type BulkItem } from '../../platform/publication/service.js';
 import { itemType } from '../../platform/publication/registry.js';
 import { xlsxRows } from '../../platform/files/index.js';
+import { parseCsv } from '../../platform/files/csv.js';
 import { t as translate, type Locale } from '../../platform/i18n/index.js';
 import { bumpGeneration } from '../../platform/publication/cache.js';
 import { DOCUMENT, textToHtml } from './document.js';
@@ -13,40 +14,6 @@ import { CATEGORIES, GENRES, TOPIC_BY_CODE } from './taxonomy.js';
 
 export const IMPORT_COLUMNS = ['title', 'docNo', 'department', 'topic', 'genre', 'category', 'writtenAt', 'publishedAt', 'effectiveAt', 'expiresAt', 'keywords', 'summary', 'body'] as const;
 
-/** RFC 4180 CSV (quotes, doubled quotes, CRLF), BOM tolerated. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let q = false;
-  const s = text.replace(/^\ufeff/, '');
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (q) {
-      if (ch === '"') {
-        if (s[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else q = false;
-      } else cell += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && s[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((c) => c.trim() !== ''));
-}
 
 export interface ImportReport {
   rows: number;

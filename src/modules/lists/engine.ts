@@ -1,6 +1,7 @@
 // The list engine: a list type declares its item schema (TypeBox), key field, display columns and
 // filters; editions are full snapshots; an adjustment's change record (added / removed / changed
 // with field-level differences) is computed here and can be re-applied (diff ∘ apply = identity).
+import { toCsv } from '../../platform/files/csv.js';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import type { ValidateFunction } from 'ajv';
 import { bodyAjv } from '../../platform/http/validation.js';
@@ -269,11 +270,6 @@ export function checkSnapshot(t: ListType, items: ListItem[], ctx: CheckContext)
   return problems;
 }
 
-/** RFC 4180 CSV writing (UTF-8 with BOM so spreadsheet programs read Chinese correctly). */
-export function toCsv(rows: string[][]): string {
-  const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  return '\ufeff' + rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-}
 
 const xmlEsc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
@@ -297,3 +293,5 @@ export function toXlsx(rows: string[][], sheet = 'Sheet1'): Buffer {
   };
   return Buffer.from(zipSync(files));
 }
+
+export { toCsv };

@@ -2,6 +2,7 @@
 // other than its author with list.approve in the list's department, and then published through
 // the publication spine as a 'list-edition' item (索引号, immutable version, hash, audit, search,
 // feeds) in the same transaction that makes it current here.
+import { parseCsv } from '../../platform/files/csv.js';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
@@ -369,40 +370,6 @@ export function exportRows(lt: ListType, items: ListItem[]): string[][] {
   return [columnsOf(lt), ...items.map((i) => itemToRow(lt, i))];
 }
 
-/** RFC 4180 CSV (quotes, doubled quotes, CRLF, newlines in cells), BOM tolerated. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let q = false;
-  const s = text.replace(/^\ufeff/, '');
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (q) {
-      if (ch === '"') {
-        if (s[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else q = false;
-      } else cell += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && s[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((c) => c.trim() !== ''));
-}
 
 // ---- reading items --------------------------------------------------------------------------------
 
@@ -510,3 +477,5 @@ export async function diffEditions(db: Db, type: string, a: number, b: number): 
 }
 
 export { applyChanges };
+
+export { parseCsv };

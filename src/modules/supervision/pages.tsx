@@ -1,4 +1,5 @@
 // The supervision dashboard, its CSV export, the staff inbox and the dashboard panel.
+import { csvCell } from '../../platform/files/csv.js';
 import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
 import type { Platform } from '../../platform/platform.js';
@@ -8,11 +9,6 @@ import { getThresholds } from '../../platform/deadlines/index.js';
 import { StatusBadge, DueDate } from '../calendar/views.js';
 import { attentionList, boundaries, countsByDepartment, inbox, markRead, STATUS_BUCKETS, supervisionScope, trend, unreadCount } from './service.js';
 
-function csvCell(v: unknown): string {
-  let s = String(v ?? '');
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`; // no formula injection in spreadsheets
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export async function supervisionPages(app: FastifyInstance, p: Platform): Promise<void> {
   app.get<{ Querystring: { status?: string; page?: string } }>('/admin/supervision', { config: { permission: 'supervision.read' } }, async (req, reply) => {
