@@ -124,3 +124,37 @@ export function form(data: Record<string, string | string[]>): string {
   for (const [k, v] of Object.entries(data)) for (const x of Array.isArray(v) ? v : [v]) u.append(k, x);
   return u.toString();
 }
+
+export interface CliSandbox {
+  dataDir: string;
+  /** The fresh PostgreSQL database's URL, or null on SQLite. */
+  databaseUrl: string | null;
+  /** Runs the compiled `gongkai` command (npm test builds it) with this sandbox's settings. */
+  gk(args: string[], extraEnv?: Record<string, string>): { code: number | null; out: string; err: string };
+  close(): Promise<void>;
+}
+
+/** A temporary data directory (and, with DATABASE_URL, a fresh PostgreSQL database) for CLI tests. */
+export async function cliSandbox(prefix: string): Promise<CliSandbox> {
+  const { spawnSync } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const bin = join(process.cwd(), 'bin', 'gongkai.js');
+  if (!existsSync(join(process.cwd(), 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first (npm test does)');
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const fresh = PG_URL ? await freshPgDatabase(PG_URL) : null;
+  return {
+    dataDir,
+    databaseUrl: fresh?.url ?? null,
+    gk(args, extraEnv = {}) {
+      const env: Record<string, string> = { ...(process.env as Record<string, string>), GONGKAI_DATA_DIR: dataDir, GONGKAI_LOG_LEVEL: 'silent', ...extraEnv };
+      delete env.DATABASE_URL;
+      if (fresh) env.DATABASE_URL = fresh.url;
+      const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    },
+    async close() {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (fresh) await fresh.drop();
+    },
+  };
+}

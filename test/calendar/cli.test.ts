@@ -1,35 +1,18 @@
 // `gongkai calendar import FILE` and `gongkai calendar show YEAR`, run as a child process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freshPgDatabase, PG_URL } from '../helpers.js';
+import { cliSandbox, type CliSandbox } from '../helpers.js';
 
+let sb: CliSandbox;
 let dataDir: string;
-let dbUrl: string | null = null;
-let drop: (() => Promise<void>) | null = null;
-
-function gk(args: string[]) {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), GONGKAI_DATA_DIR: dataDir, GONGKAI_LOG_LEVEL: 'silent' };
-  delete env.DATABASE_URL;
-  if (dbUrl) env.DATABASE_URL = dbUrl;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), 'src', 'cli', 'main.ts'), ...args], { env, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const gk = (args: string[]) => sb.gk(args);
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'gongkai-calcli-'));
-  if (PG_URL) {
-    const f = await freshPgDatabase(PG_URL);
-    dbUrl = f.url;
-    drop = f.drop;
-  }
+  sb = await cliSandbox('gongkai-calcli-');
+  dataDir = sb.dataDir;
 });
-afterAll(async () => {
-  rmSync(dataDir, { recursive: true, force: true });
-  if (drop) await drop();
-});
+afterAll(async () => sb?.close());
 
 describe('gongkai calendar', () => {
   it('shows a seeded year', () => {

@@ -1,37 +1,20 @@
 // The `gongkai` command, run as a real child process with the same settings as the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freshPgDatabase, PG_URL } from '../helpers.js';
+import { cliSandbox, PG_URL, type CliSandbox } from '../helpers.js';
 
 const BIN = join(process.cwd(), 'bin', 'gongkai.js');
+let sb: CliSandbox;
 let dataDir: string;
-let dbUrl: string | null = null;
-let drop: (() => Promise<void>) | null = null;
-
-function gk(args: string[], extraEnv: Record<string, string> = {}) {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), GONGKAI_DATA_DIR: dataDir, GONGKAI_LOG_LEVEL: 'silent', ...extraEnv };
-  delete env.DATABASE_URL;
-  if (dbUrl) env.DATABASE_URL = dbUrl;
-  const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const gk = (args: string[], extraEnv: Record<string, string> = {}) => sb.gk(args, extraEnv);
 
 beforeAll(async () => {
-  expect(existsSync(join(process.cwd(), 'dist', 'cli', 'main.js')), 'run `npm run build` first (npm test does)').toBe(true);
-  dataDir = mkdtempSync(join(tmpdir(), 'gongkai-cli-'));
-  if (PG_URL) {
-    const f = await freshPgDatabase(PG_URL);
-    dbUrl = f.url;
-    drop = f.drop;
-  }
+  sb = await cliSandbox('gongkai-cli-');
+  dataDir = sb.dataDir;
 });
-afterAll(async () => {
-  rmSync(dataDir, { recursive: true, force: true });
-  if (drop) await drop();
-});
+afterAll(async () => sb?.close());
 
 describe('gongkai CLI', () => {
   it('migrate creates the schema; a second run has nothing to do', () => {
@@ -119,7 +102,7 @@ describe('gongkai CLI', () => {
   it('serve starts, answers /healthz, and exits cleanly on SIGTERM', async () => {
     const env: Record<string, string> = { ...(process.env as Record<string, string>), GONGKAI_DATA_DIR: dataDir, GONGKAI_LOG_LEVEL: 'silent', PORT: '0' };
     delete env.DATABASE_URL;
-    if (dbUrl) env.DATABASE_URL = dbUrl;
+    if (sb.databaseUrl) env.DATABASE_URL = sb.databaseUrl;
     env.PORT = String(20000 + Math.floor(Math.random() * 20000));
     const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: 'ignore' });
     let ok = false;

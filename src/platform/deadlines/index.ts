@@ -20,7 +20,7 @@ import {
   type PauseSpan,
   type SkippedDay,
 } from '../calendar/index.js';
-import type { ClockState, DeadlineRuleTable, RuleUnit } from './schema.js';
+import type { ClockState, DeadlineRuleTable, RuleUnit, SeedRule } from './schema.js';
 
 export { deadlineMigrations, SEED_RULES } from './schema.js';
 export type { ClockState, RuleUnit } from './schema.js';
@@ -195,18 +195,8 @@ export async function ruleVersions(db: Db, code: string): Promise<RuleView[]> {
   return rows.map((r) => ruleView(r as any));
 }
 
-export interface RuleInput {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  unit: RuleUnit;
-  amount: number;
-  maxExtensions: number;
-  extensionLimit: number;
-  pausable: boolean;
-  legalBasis: string;
-  note?: string;
-}
+/** A rule as admins edit it: the seed fields plus an optional note. */
+export type RuleInput = SeedRule & { note?: string };
 
 export function checkRule(input: RuleInput): Record<string, string> {
   const f: Record<string, string> = {};
