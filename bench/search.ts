@@ -22,8 +22,10 @@ const { values: a } = parseArgs({
     backend: { type: 'string', default: 'sqlite' },
     dir: { type: 'string' },
     reps: { type: 'string', default: '30' },
-    /** Items per index transaction during the import. */
+    /** Items per batch handed to the index during the import. */
     batch: { type: 'string', default: '500' },
+    /** Import through upsert batch by batch instead of the bulk loader (parallel shards on SQLite). */
+    serial: { type: 'boolean', default: false },
     'http-seconds': { type: 'string', default: '10' },
     rebuild: { type: 'boolean', default: false },
     'skip-http': { type: 'boolean', default: false },
@@ -89,16 +91,23 @@ if (marker?.value === want || a['no-import']) {
   let done = 0;
   let lastLog = started;
   const B = Number(a.batch);
+  // The bulk loader: on an empty SQLite index, one worker thread per shard file (analysis + FTS
+  // writes), metadata rows after each shard commit; otherwise (resuming, PostgreSQL, --serial)
+  // upsert batch by batch.
+  const loader = a.serial ? null : await ix.bulkLoader({ batch: B });
+  log(`import: ${loader?.parallel ? 'parallel bulk loader' : 'upsert batch by batch'}`);
   for (let id = next; id <= SIZE; id += B) {
     const batch = [];
     for (let k = id; k < Math.min(SIZE + 1, id + B); k++) batch.push(corpus.item(k, SIZE));
-    await ix.upsert(batch);
+    if (loader) await loader.add(batch);
+    else await ix.upsert(batch);
     done += batch.length;
     if (performance.now() - lastLog > 10000) {
       lastLog = performance.now();
       log(`import: ${id + batch.length - 1}/${SIZE} items, ${Math.round(done / ((lastLog - started) / 1000))} items/s`);
     }
   }
+  await loader?.finish();
   const secs = (performance.now() - started) / 1000;
   importRate = done / secs;
   log(`import: ${done} items in ${secs.toFixed(0)} s`);

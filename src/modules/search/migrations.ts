@@ -79,4 +79,19 @@ export const searchMigrations: GkMigration[] = [
       }
     },
   },
+  {
+    // SQLite: the FTS5 tables move into shard files (created by SqliteSearchIndex when it attaches
+    // them, see src/platform/search/sqlite.ts) so that a bulk build can write them in parallel.
+    // The index is derived data: it is emptied here and the catch-up run at start-up indexes
+    // everything published again.
+    name: '3002-search-shards',
+    async up(db, dialect) {
+      if (dialect !== 'sqlite') return;
+      for (const t of ['search_fts', 'search_title', 'search_chars']) await sql.raw(`DROP TABLE IF EXISTS ${t}`).execute(db);
+      await sql`DELETE FROM search_docs`.execute(db);
+      await sql`DELETE FROM search_text`.execute(db);
+      await sql`DELETE FROM search_terms`.execute(db);
+      await sql`DELETE FROM search_state WHERE key LIKE 'catchup.%' OR key = 'shards.epoch'`.execute(db);
+    },
+  },
 ];

@@ -82,41 +82,83 @@ function chars(run: string): string[] {
 
 /** The index token stream of one field's text, see the header comment. */
 export function fieldTokens(text: string): string[] {
+  const s = fieldTokenString(text);
+  return s ? s.split(' ') : [];
+}
+
+/**
+ * The index token stream of one field as one space-separated string (what the engines store).
+ * When `seen` is given, every word character met is also recorded there (see distinctChars):
+ * one pass over the text gives both, which is most of the analysis cost of an item.
+ */
+export function fieldTokenString(text: string, seen?: CharSet): string {
   const norm = normalize(text);
-  const out: string[] = [];
-  let prev = '';
+  // Written as UTF-16 code units into a buffer (token = previous character + this one, then a
+  // space), decoded once: much cheaper than concatenating thousands of two-character strings.
+  const buf = new Uint16Array(norm.length * 3 + 4);
+  let n = 0;
+  let p0 = -1; // previous word character: its first code unit (-1 = none) …
+  let p1 = -1; // … and its second one for a surrogate pair (-1 = single unit)
+  const put = (a: number, b: number) => {
+    if (n) buf[n++] = 32;
+    buf[n++] = a;
+    if (b >= 0) buf[n++] = b;
+  };
   for (let i = 0; i < norm.length; ) {
     const cu = norm.charCodeAt(i);
-    let ch: string;
+    let c1 = -1;
     let word: boolean;
     if (cu >= 0xd800 && cu <= 0xdbff && i + 1 < norm.length) {
-      ch = norm.slice(i, i + 2);
-      word = WORD_RE.test(ch);
+      c1 = norm.charCodeAt(i + 1);
+      word = WORD_RE.test(norm.slice(i, i + 2));
       i += 2;
     } else {
-      ch = norm[i];
       word = isWordUnit(cu);
       i++;
     }
     if (word) {
-      if (prev) out.push(prev + ch);
-      prev = ch;
-    } else if (prev) {
-      out.push(prev);
-      prev = '';
+      seen?.add(c1 >= 0 ? String.fromCharCode(cu, c1) : norm[i - 1], cu);
+      if (p0 >= 0) {
+        put(p0, p1);
+        buf[n++] = cu;
+        if (c1 >= 0) buf[n++] = c1;
+      }
+      p0 = cu;
+      p1 = c1;
+    } else if (p0 >= 0) {
+      put(p0, p1);
+      p0 = -1;
     }
   }
-  if (prev) out.push(prev);
-  return out;
+  if (p0 >= 0) put(p0, p1);
+  return UTF16.decode(buf.subarray(0, n));
 }
 
+const UTF16 = new TextDecoder('utf-16le');
 const WORD_RE = /^[\p{L}\p{N}]+$/u;
+
+/** A set of characters met while tokenising, in first-seen order (a bitmap for the BMP). */
+export class CharSet {
+  private bmp = new Uint8Array(65536);
+  private other = new Set<string>();
+  readonly list: string[] = [];
+  add(ch: string, cu: number): void {
+    if (ch.length === 1) {
+      if (this.bmp[cu]) return;
+      this.bmp[cu] = 1;
+    } else {
+      if (this.other.has(ch)) return;
+      this.other.add(ch);
+    }
+    this.list.push(ch);
+  }
+}
 
 /** The distinct characters of a text (normalised, word characters only), for one-character queries. */
 export function distinctChars(text: string): string[] {
-  const out = new Set<string>();
-  for (const run of runs(normalize(text))) for (const c of run) out.add(c);
-  return [...out];
+  const seen = new CharSet();
+  fieldTokenString(text, seen);
+  return seen.list;
 }
 
 /** The bigram chain of a term of two or more characters, or the character itself. */

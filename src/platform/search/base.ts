@@ -2,9 +2,9 @@
 // suggestions. An engine only answers a few primitive questions (see the abstract methods).
 import { facetLabel } from '../publication/indexable.js';
 import type { IndexableItem } from '../publication/indexable.js';
-import { distinctChars, fieldTokens, parseQuery, termTokens, titleWords } from './analysis.js';
+import { CharSet, fieldTokenString, parseQuery, termTokens, titleWords, type ParsedQuery } from './analysis.js';
 import { normalize, normalizeWithMap } from './normalize.js';
-import { FACETS, type Autocomplete, type FacetName, type FacetValue, type SearchFilters, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Validity } from './types.js';
+import { FACETS, type Autocomplete, type BulkLoader, type FacetName, type FacetValue, type SearchFilters, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Validity } from './types.js';
 
 /** Newest matches considered for ranking (plus the newest title matches). */
 export const CANDIDATES = 500;
@@ -15,7 +15,8 @@ export const FACET_EXACT = 2000;
 const BODY_CHECK = 30;
 export const MAX_QUERY = 100;
 
-export interface PreparedDoc {
+/** An item ready for the index: metadata, body and title words (main tables)… */
+export interface PreparedMeta {
   id: number;
   type: string;
   indexNo: string;
@@ -29,13 +30,20 @@ export interface PreparedDoc {
   publishedAt: string;
   year: number;
   url: string;
+  titleWords: string[];
+}
+
+/** … and its token streams (the FTS tables). */
+export interface PreparedTokens {
+  id: number;
   titleTokens: string;
   bodyTokens: string;
   metaTokens: string;
   /** Distinct characters of title, index number and body (one-character queries). */
   charTokens: string;
-  titleWords: string[];
 }
+
+export type PreparedDoc = PreparedMeta & PreparedTokens;
 
 /** Metadata of an indexed item (everything but the body). */
 export interface DocMeta {
@@ -81,15 +89,10 @@ export function yearOf(iso: string): number {
 }
 
 export function prepare(item: IndexableItem): PreparedDoc {
-  const year = yearOf(item.publishedAt);
-  const meta: string[] = [
-    metaToken('type', item.type),
-    metaToken('department', item.department),
-    metaToken('year', year),
-    metaToken('validity', item.validity),
-  ];
-  if (item.topic) meta.push(metaToken('topic', item.topic));
-  if (item.genre) meta.push(metaToken('genre', item.genre));
+  return { ...prepareMeta(item), ...prepareTokens(item) };
+}
+
+export function prepareMeta(item: IndexableItem): PreparedMeta {
   return {
     id: item.id,
     type: item.type,
@@ -102,15 +105,27 @@ export function prepare(item: IndexableItem): PreparedDoc {
     genre: item.genre ?? null,
     validity: item.validity,
     publishedAt: item.publishedAt,
-    year,
+    year: yearOf(item.publishedAt),
     url: item.url,
-    // The index number is searchable as part of the title field.
-    titleTokens: fieldTokens(`${item.title} ${item.indexNo ?? ''}`).join(' '),
-    bodyTokens: fieldTokens(item.text ?? '').join(' '),
-    metaTokens: meta.join(' '),
-    charTokens: distinctChars(`${item.title} ${item.indexNo ?? ''} ${item.text ?? ''}`).join(' '),
     titleWords: titleWords(item.title),
   };
+}
+
+export function prepareTokens(item: IndexableItem): PreparedTokens {
+  const meta: string[] = [
+    metaToken('type', item.type),
+    metaToken('department', item.department),
+    metaToken('year', yearOf(item.publishedAt)),
+    metaToken('validity', item.validity),
+  ];
+  if (item.topic) meta.push(metaToken('topic', item.topic));
+  if (item.genre) meta.push(metaToken('genre', item.genre));
+  // One pass per field gives its tokens and records its characters (for one-character queries).
+  // The index number is searchable as part of the title field.
+  const seen = new CharSet();
+  const titleTokens = fieldTokenString(`${item.title} ${item.indexNo ?? ''}`, seen);
+  const bodyTokens = fieldTokenString(item.text ?? '', seen);
+  return { id: item.id, titleTokens, bodyTokens, metaTokens: meta.join(' '), charTokens: seen.list.join(' ') };
 }
 
 const VALIDITY_LABEL: Record<string, string> = { valid: '有效', expired: '失效', repealed: '废止' };
@@ -120,10 +135,10 @@ export function escapeHtml(s: string): string {
 }
 
 /** Marks every occurrence of the terms in `text` (matching on normalised text), escaped HTML. */
-export function highlight(text: string, terms: string[], window?: number): string {
+export function highlight(text: string, terms: string[], window?: number, normalized?: string): string {
   if (!text) return '';
   // Usually normalisation keeps every position (one character for one); map only when not.
-  let norm = normalize(text);
+  let norm = normalized ?? normalize(text);
   let map: ArrayLike<number> | null = null;
   if (norm.length !== text.length) ({ norm, map } = normalizeWithMap(text));
   const at = (i: number) => (map ? map[i] : i);
@@ -208,7 +223,7 @@ function recency(publishedAt: string, now: number): number {
  * multiplier the second stage applies to the body score.
  */
 export function titleScore(m: DocMeta, terms: string[], phrase: string, now: number): { score: number; boost: number } {
-  const nt = normalize(`${m.title} ${m.indexNo}`);
+  const nt = normalizedTitle(m);
   let inTitle = 0;
   for (const t of terms) if (nt.includes(t)) inTitle++;
   const frac = inTitle / terms.length;
@@ -219,10 +234,17 @@ export function titleScore(m: DocMeta, terms: string[], phrase: string, now: num
   return { score: score * boost, boost };
 }
 
-/** Second stage, from the body: saturated frequency of each term, and the exact phrase (several terms). */
-export function bodyScore(body: string, terms: string[], phrase: string | null): number {
-  if (!body) return 0;
-  const nb = normalize(body);
+/** Normalised title and index number of an item, computed once per cached metadata row. */
+const normTitles = new WeakMap<DocMeta, string>();
+function normalizedTitle(m: DocMeta): string {
+  let nt = normTitles.get(m);
+  if (nt === undefined) normTitles.set(m, (nt = normalize(`${m.title} ${m.indexNo}`)));
+  return nt;
+}
+
+/** Second stage, from the body (already normalised): saturated frequency of each term, and the exact phrase (several terms). */
+export function bodyScore(nb: string, terms: string[], phrase: string | null): number {
+  if (!nb) return 0;
   let tf = 0;
   for (const t of terms) {
     let n = 0;
@@ -245,6 +267,9 @@ export function cleanFilters(q: SearchQuery): SearchFilters {
 
 export abstract class BaseSearchIndex implements SearchIndex {
   abstract readonly backend: 'sqlite' | 'postgres';
+
+  /** Called before any use of the engine (SQLite attaches its shard files there). */
+  protected async ready(): Promise<void> {}
 
   // ---- engine primitives ----
   protected abstract writeDocs(docs: PreparedDoc[]): Promise<void>;
@@ -302,23 +327,53 @@ export abstract class BaseSearchIndex implements SearchIndex {
 
   async upsert(items: IndexableItem[]): Promise<void> {
     if (items.length === 0) return;
+    await this.ready();
     await this.writeDocs(items.map(prepare));
+    this.changed();
+  }
+
+  /** Forgets what this process cached about the index (after a write that bypassed writeDocs). */
+  protected changed(): void {
     this.facetCache.clear();
+  }
+
+  /** Batch-by-batch loader through upsert (engines with a parallel path override this). */
+  async bulkLoader(opts: { batch?: number; commitEvery?: number } = {}): Promise<BulkLoader> {
+    const batch = opts.batch ?? 500;
+    let queue: IndexableItem[] = [];
+    return {
+      parallel: false,
+      add: async (items) => {
+        queue.push(...items);
+        while (queue.length >= batch) await this.upsert(queue.splice(0, batch));
+      },
+      finish: async () => {
+        const rest = queue;
+        queue = [];
+        await this.upsert(rest);
+      },
+      abort: async () => {
+        queue = [];
+      },
+    };
   }
 
   async remove(ids: number[]): Promise<void> {
     if (ids.length === 0) return;
+    await this.ready();
     await this.deleteDocs(ids);
     this.facetCache.clear();
   }
 
   async bare(q: string, filters: SearchFilters = {}, limit = 20): Promise<number[]> {
+    await this.ready();
     const terms = parseQuery(q).terms.map((t) => t);
     if (terms.length === 0) return this.listFiltered(filters, 0, limit);
     return this.bareQuery(terms, filters, limit);
   }
 
   async search(query: SearchQuery, opts: { cache?: boolean } = {}): Promise<SearchResult> {
+    await this.ready();
     const gen = await this.generation();
     if (opts.cache === false || this.resultCacheSize === 0) return this.run(query, gen);
     const key = JSON.stringify(query);
@@ -339,7 +394,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
     const page = Math.max(1, Math.floor(query.page ?? 1));
     const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize ?? 20)));
     const filters = cleanFilters(query);
-    const parsed = parseQuery(query.q ?? '');
+    const parsed = this.parse(query.q ?? '');
     const terms = parsed.terms;
     const withFacets = query.facets !== false;
     const offset = (page - 1) * pageSize;
@@ -394,12 +449,17 @@ export abstract class BaseSearchIndex implements SearchIndex {
     const tieBreak = (a: Scored, b: Scored) => (a.m.publishedAt < b.m.publishedAt ? 1 : a.m.publishedAt > b.m.publishedAt ? -1 : b.m.id - a.m.id);
     const sort = query.sort === 'date' ? 'date' : 'relevance';
     let bodies = new Map<number, string>();
+    const normBodies = new Map<number, string>();
     if (sort === 'relevance') {
       scored.sort((a, b) => b.score - a.score || tieBreak(a, b));
       // Second stage: term frequency and the exact phrase in the body of the best candidates.
       const top = scored.slice(0, Math.max(BODY_CHECK, offset + pageSize));
       bodies = await this.loadBodies(top.map((s) => s.m.id));
-      for (const s of top) s.score += s.boost * bodyScore(bodies.get(s.m.id) ?? '', terms, multi ? phrase : null);
+      for (const s of top) {
+        const nb = normalize(bodies.get(s.m.id) ?? '');
+        normBodies.set(s.m.id, nb);
+        s.score += s.boost * bodyScore(nb, terms, multi ? phrase : null);
+      }
       scored.sort((a, b) => b.score - a.score || tieBreak(a, b));
     } else {
       scored.sort(tieBreak);
@@ -408,7 +468,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
     const pageRows = scored.slice(offset, offset + pageSize);
     const missing = pageRows.filter((r) => !bodies.has(r.m.id)).map((r) => r.m.id);
     if (missing.length) for (const [k, v] of await this.loadBodies(missing)) bodies.set(k, v);
-    const items = pageRows.map((r) => this.hit(r.m, bodies.get(r.m.id) ?? '', terms, r.score));
+    const items = pageRows.map((r) => this.hit(r.m, bodies.get(r.m.id) ?? '', terms, r.score, normBodies.get(r.m.id)));
 
     let facets = emptyFacets();
     let facetsExact = true;
@@ -422,8 +482,20 @@ export abstract class BaseSearchIndex implements SearchIndex {
     return { total, totalExact, page, pageSize, reachable, items, facets, facetsExact, suggestions, terms };
   }
 
-  private hit(m: DocMeta, body: string | null, terms: string[], score: number): SearchHit {
-    const snippet = body === null ? '' : highlight(body, terms, 140);
+  /** Parsed queries (segmentation is a noticeable share of a query's cost), most recent 1,000. */
+  private parsed = new Map<string, ParsedQuery>();
+  private parse(q: string): ParsedQuery {
+    let r = this.parsed.get(q);
+    if (!r) {
+      r = parseQuery(q);
+      if (this.parsed.size >= 1000) this.parsed.delete(this.parsed.keys().next().value!);
+      this.parsed.set(q, r);
+    }
+    return r;
+  }
+
+  private hit(m: DocMeta, body: string | null, terms: string[], score: number, normBody?: string): SearchHit {
+    const snippet = body === null ? '' : highlight(body, terms, 140, normBody);
     return {
       id: m.id,
       type: m.type,
@@ -480,6 +552,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
   async suggest(prefix: string, limit = 8): Promise<Autocomplete> {
     const parsed = parseQuery(prefix.slice(0, MAX_QUERY));
     if (!parsed.normalized || parsed.terms.length === 0) return { terms: [], titles: [] };
+    await this.ready();
     const last = parsed.runs[parsed.runs.length - 1] ?? '';
     const head = parsed.normalized.slice(0, parsed.normalized.length - last.length);
     const [terms, titles] = await Promise.all([this.termsByPrefix(last, limit), this.titleMatches(parsed.terms, {}, limit)]);

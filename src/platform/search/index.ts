@@ -15,7 +15,7 @@ const cache = new WeakMap<DbHandle, SearchIndex>();
 export function searchIndexFor(dbh: DbHandle): SearchIndex {
   let ix = cache.get(dbh);
   if (!ix) {
-    ix = dbh.dialect === 'postgres' ? new PgSearchIndex(dbh.db) : new SqliteSearchIndex(dbh.db, dbh.sqlite!, dbh.file);
+    ix = dbh.dialect === 'postgres' ? new PgSearchIndex(dbh.db) : new SqliteSearchIndex(dbh.db, dbh.sqlite!, dbh.file!);
     cache.set(dbh, ix);
   }
   return ix;

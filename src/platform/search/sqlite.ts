@@ -2,11 +2,47 @@
 // character is part of a token, ASCII punctuation and spaces separate), contentless with
 // delete support; item metadata in search_docs, bodies in search_text, title words for
 // autocomplete in search_terms.
+//
+// The three FTS5 tables are split into SHARDS shards by id (id mod SHARDS), each shard in its own
+// database file next to the main one (gongkai.search-0.sqlite, …), attached to the connection as
+// shard_0, shard_1, …: search_fts_0, search_title_0, search_chars_0 live in shard_0. Queries read
+// every shard (a UNION ALL merged in rowid order, so "newest 500" stops early in each). Shards
+// exist so that a bulk build can write them in parallel (bulk.ts: one worker thread per shard
+// file), since SQLite has one writer per database file. See docs/search.md for what this means
+// for transactions (one per file in WAL mode; the outbox retries heal a crash between them),
+// backups (the shards are not in them; a restored database rebuilds its index) and the epoch
+// that ties the shard files to the main database.
 import type SqliteDatabase from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import type { Db } from '../db/index.js';
-import { BaseSearchIndex, filterTokens, termTokens, type DocMeta, type FacetRow, type PreparedDoc } from './base.js';
-import type { SearchFilters } from './types.js';
+import { randomUUID } from 'node:crypto';
+import { BaseSearchIndex, filterTokens, termTokens, type DocMeta, type FacetRow, type PreparedDoc, type PreparedMeta } from './base.js';
+import type { BulkLoader, SearchFilters } from './types.js';
+import { parallelBulkLoader } from './bulk.js';
+
+/** Number of FTS shards (id mod SHARDS). Changing it needs a migration that rebuilds the index. */
+export const SHARDS = 2;
+export const shardOf = (id: number): number => id % SHARDS;
+const SHARD_LIST = Array.from({ length: SHARDS }, (_, k) => k);
+
+/** The file of shard k next to the main database file. */
+export function shardFile(mainFile: string, k: number): string {
+  return `${mainFile.replace(/\.sqlite$/, '')}.search-${k}.sqlite`;
+}
+
+/** The tables of shard k, in schema `shard_k`. */
+export function shardDdl(k: number): string[] {
+  const s = `shard_${k}`;
+  return [
+    `CREATE VIRTUAL TABLE ${s}.search_fts_${k} USING fts5(t, b, m, content='', contentless_delete=1, tokenize='ascii')`,
+    // Titles (and index numbers) alone: title matches are found across the whole index cheaply.
+    `CREATE VIRTUAL TABLE ${s}.search_title_${k} USING fts5(t, m, content='', contentless_delete=1, tokenize='ascii')`,
+    // Distinct characters of each item (and its filter tokens), without positions: one-character queries.
+    `CREATE VIRTUAL TABLE ${s}.search_chars_${k} USING fts5(c, content='', contentless_delete=1, detail=none, tokenize='ascii')`,
+    `CREATE TABLE ${s}.shard_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  ];
+}
+export const SHARD_TABLES = ['search_fts', 'search_title', 'search_chars'] as const;
 
 /** Column weights for bm25 in the bare engine query: title, body, filter tokens. */
 export const SQLITE_WEIGHTS = [10, 1, 0] as const;
@@ -25,6 +61,27 @@ export function ftsExpression(terms: string[], filters: SearchFilters, title = f
   return parts.join(' AND ');
 }
 
+type Stmt = (sql: string) => SqliteDatabase.Statement;
+
+/** Writes one item's tokens into its shard (caller holds the transaction; shared with the bulk worker). */
+export function insertShard(st: Stmt, d: Pick<PreparedDoc, 'id' | 'titleTokens' | 'bodyTokens' | 'metaTokens' | 'charTokens'>): void {
+  const k = shardOf(d.id);
+  st(`INSERT INTO search_fts_${k}(rowid, t, b, m) VALUES (?, ?, ?, ?)`).run(d.id, d.titleTokens, d.bodyTokens, d.metaTokens);
+  st(`INSERT INTO search_title_${k}(rowid, t, m) VALUES (?, ?, ?)`).run(d.id, d.titleTokens, d.metaTokens);
+  st(`INSERT INTO search_chars_${k}(rowid, c) VALUES (?, ?)`).run(d.id, `${d.charTokens} ${d.metaTokens}`);
+}
+
+/** Writes one item's metadata, body and title words into the main database (shared with bulk.ts). */
+export function insertMain(st: Stmt, d: PreparedMeta, indexedAt = new Date().toISOString()): void {
+  st(
+    `INSERT INTO search_docs (id, type, index_no, title, department, department_name, topic, genre, validity, published_at, year, url, indexed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(d.id, d.type, d.indexNo, d.title, d.department, d.departmentName, d.topic, d.genre, d.validity, d.publishedAt, d.year, d.url, indexedAt);
+  st('INSERT INTO search_text (id, title_words, body) VALUES (?, ?, ?)').run(d.id, d.titleWords.join(' '), d.body);
+  const inc = st('INSERT INTO search_terms (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = df + 1');
+  for (const w of d.titleWords) inc.run(w);
+}
+
 const META_COLS = 'id, type, index_no AS indexNo, title, department, department_name AS departmentName, topic, genre, validity, published_at AS publishedAt, year, url';
 
 export class SqliteSearchIndex extends BaseSearchIndex {
@@ -34,9 +91,62 @@ export class SqliteSearchIndex extends BaseSearchIndex {
   constructor(
     private readonly db: Db,
     private readonly raw: SqliteDatabase.Database,
-    private readonly file: string | null,
+    private readonly file: string,
   ) {
     super();
+  }
+
+  private opened: Promise<void> | null = null;
+
+  /** Attaches the shard files (once per connection), outside any transaction of the connection. */
+  protected override ready(): Promise<void> {
+    return (this.opened ??= this.db
+      .connection()
+      .execute(async () => this.attachShards())
+      .catch((err) => {
+        this.opened = null;
+        throw err;
+      }));
+  }
+
+  private attachShards(): void {
+    const attached = new Set((this.raw.pragma('database_list') as { name: string }[]).map((r) => r.name));
+    for (const k of SHARD_LIST) {
+      if (!attached.has(`shard_${k}`)) this.raw.prepare(`ATTACH ? AS shard_${k}`).run(shardFile(this.file, k));
+      this.raw.pragma(`shard_${k}.journal_mode = WAL`);
+      this.raw.pragma(`shard_${k}.synchronous = NORMAL`);
+    }
+    if (this.epochOk()) return;
+    // Shards missing, from another database or from before a restore: start them afresh and
+    // empty the main tables; the catch-up run at start-up (or a rebuild) indexes everything again.
+    this.raw
+      .transaction(() => {
+        if (this.epochOk()) return; // another process did it meanwhile
+        const epoch = randomUUID();
+        for (const k of SHARD_LIST) {
+          for (const t of [...SHARD_TABLES, 'shard_info']) this.raw.exec(`DROP TABLE IF EXISTS shard_${k}.${t === 'shard_info' ? t : `${t}_${k}`}`);
+          for (const ddl of shardDdl(k)) this.raw.exec(ddl);
+          this.raw.prepare(`INSERT INTO shard_${k}.shard_info (key, value) VALUES ('epoch', ?)`).run(epoch);
+        }
+        this.raw.exec("DELETE FROM search_docs; DELETE FROM search_text; DELETE FROM search_terms; DELETE FROM search_state WHERE key LIKE 'catchup.%'");
+        const now = new Date().toISOString();
+        this.raw.prepare("INSERT INTO search_state (key, value, updated_at) VALUES ('shards.epoch', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at").run(epoch, now);
+        this.raw.prepare("INSERT INTO search_state (key, value, updated_at) VALUES ('generation', '1', ?) ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at").run(now);
+      })
+      .immediate();
+  }
+
+  /** True when every shard file carries the epoch recorded in the main database. */
+  private epochOk(): boolean {
+    const main = this.raw.prepare("SELECT value FROM search_state WHERE key = 'shards.epoch'").pluck().get() as string | undefined;
+    if (!main) return false;
+    return SHARD_LIST.every((k) => {
+      try {
+        return this.raw.prepare(`SELECT value FROM shard_${k}.shard_info WHERE key = 'epoch'`).pluck().get() === main;
+      } catch {
+        return false; // no shard_info table: a new or foreign file
+      }
+    });
   }
 
   private st(sql: string): SqliteDatabase.Statement {
@@ -49,14 +159,16 @@ export class SqliteSearchIndex extends BaseSearchIndex {
   }
 
   /** Runs a write on the shared connection, after any transaction in progress elsewhere. */
-  private async write(fn: () => void): Promise<void> {
+  private async write(fn: () => void, mainOnly = false): Promise<void> {
     await this.db.connection().execute(async () => {
-      this.raw
-        .transaction(() => {
-          fn();
-          this.st("INSERT INTO search_state (key, value, updated_at) VALUES ('generation', '1', ?) ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at").run(new Date().toISOString());
-        })
-        .immediate();
+      const tx = this.raw.transaction(() => {
+        fn();
+        this.st("INSERT INTO search_state (key, value, updated_at) VALUES ('generation', '1', ?) ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at").run(new Date().toISOString());
+      });
+      // BEGIN IMMEDIATE locks every attached file; a write to the main tables alone (during a bulk
+      // load, while the workers hold the shards) starts deferred and locks only the main file.
+      if (mainOnly) tx.deferred();
+      else tx.immediate();
     });
   }
 
@@ -64,21 +176,38 @@ export class SqliteSearchIndex extends BaseSearchIndex {
     await this.write(() => {
       for (const d of docs) {
         this.removeOne(d.id);
-        this.st('INSERT INTO search_fts(rowid, t, b, m) VALUES (?, ?, ?, ?)').run(d.id, d.titleTokens, d.bodyTokens, d.metaTokens);
-        this.st('INSERT INTO search_title(rowid, t, m) VALUES (?, ?, ?)').run(d.id, d.titleTokens, d.metaTokens);
-        this.st('INSERT INTO search_chars(rowid, c) VALUES (?, ?)').run(d.id, `${d.charTokens} ${d.metaTokens}`);
-        this.st(
-          `INSERT INTO search_docs (id, type, index_no, title, department, department_name, topic, genre, validity, published_at, year, url, indexed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(d.id, d.type, d.indexNo, d.title, d.department, d.departmentName, d.topic, d.genre, d.validity, d.publishedAt, d.year, d.url, new Date().toISOString());
-        this.st('INSERT INTO search_text (id, title_words, body) VALUES (?, ?, ?)').run(d.id, d.titleWords.join(' '), d.body);
-        const inc = this.st('INSERT INTO search_terms (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = df + 1');
-        for (const w of d.titleWords) inc.run(w);
+        insertShard((sql) => this.st(sql), d);
+        insertMain((sql) => this.st(sql), d);
       }
     });
   }
 
+  /** Parallel shards when the index is empty and in a file (a rebuild or first import); otherwise batch by batch. */
+  override async bulkLoader(opts: { batch?: number; commitEvery?: number } = {}): Promise<BulkLoader> {
+    if ((await this.count()) > 0) return super.bulkLoader(opts);
+    return parallelBulkLoader({
+      mainFile: this.file,
+      batch: opts.batch,
+      commitEvery: opts.commitEvery,
+      // Metadata rows of items whose shard transaction has committed (so a row always has its tokens).
+      writeMain: (docs) =>
+        this.write(() => {
+          const at = new Date().toISOString();
+          for (const d of docs) insertMain((sql) => this.st(sql), d, at);
+        }, true),
+      done: () =>
+        this.write(() => {
+          // Back to the default merge settings for live writes.
+          for (const k of SHARD_LIST) this.raw.exec(`INSERT INTO search_fts_${k}(search_fts_${k}, rank) VALUES ('automerge', 4); INSERT INTO search_fts_${k}(search_fts_${k}, rank) VALUES ('hashsize', 1048576)`);
+        }).then(() => this.changed()),
+    });
+  }
+
   private removeOne(id: number): void {
+    // Tokens first and whatever the main tables say: a crash between the files' commits can leave
+    // tokens without a metadata row (invisible in results), which this clears.
+    const k = shardOf(id);
+    for (const t of SHARD_TABLES) this.st(`DELETE FROM ${t}_${k} WHERE rowid = ?`).run(id);
     const old = this.st('SELECT title_words FROM search_text WHERE id = ?').get(id) as { title_words: string } | undefined;
     if (!old) return;
     const dec = this.st('UPDATE search_terms SET df = df - 1 WHERE term = ?');
@@ -88,9 +217,6 @@ export class SqliteSearchIndex extends BaseSearchIndex {
       dec.run(w);
       gone.run(w);
     }
-    this.st('DELETE FROM search_fts WHERE rowid = ?').run(id);
-    this.st('DELETE FROM search_title WHERE rowid = ?').run(id);
-    this.st('DELETE FROM search_chars WHERE rowid = ?').run(id);
     this.st('DELETE FROM search_docs WHERE id = ?').run(id);
     this.st('DELETE FROM search_text WHERE id = ?').run(id);
   }
@@ -102,8 +228,10 @@ export class SqliteSearchIndex extends BaseSearchIndex {
   }
 
   async clear(): Promise<void> {
+    await this.ready();
     await this.write(() => {
-      this.raw.exec("DELETE FROM search_docs; DELETE FROM search_text; DELETE FROM search_terms; INSERT INTO search_fts(search_fts) VALUES ('delete-all'); INSERT INTO search_title(search_title) VALUES ('delete-all'); INSERT INTO search_chars(search_chars) VALUES ('delete-all');");
+      this.raw.exec('DELETE FROM search_docs; DELETE FROM search_text; DELETE FROM search_terms;');
+      for (const k of SHARD_LIST) for (const t of SHARD_TABLES) this.raw.exec(`INSERT INTO ${t}_${k}(${t}_${k}) VALUES ('delete-all')`);
     });
   }
 
@@ -111,13 +239,19 @@ export class SqliteSearchIndex extends BaseSearchIndex {
     if (terms.length === 1 && Array.from(terms[0]).length === 1) {
       // One character: the character index (distinct characters per item, no positions).
       const expr = [`"${terms[0]}"`, ...filterTokens(filters)].join(' AND ');
-      return this.st(`SELECT rowid FROM search_chars WHERE search_chars MATCH ? ORDER BY rowid ${oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`).pluck().all(expr, limit) as number[];
+      return this.shardIds('search_chars', expr, limit, oldestFirst);
     }
-    return this.st(`SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid ${oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`).pluck().all(ftsExpression(terms, filters), limit) as number[];
+    return this.shardIds('search_fts', ftsExpression(terms, filters), limit, oldestFirst);
+  }
+
+  /** Rowids matching `expr` in every shard of `table`, merged in rowid order, first `limit`. */
+  private shardIds(table: (typeof SHARD_TABLES)[number], expr: string, limit: number, oldestFirst = false): number[] {
+    const arms = SHARD_LIST.map((k) => `SELECT rowid FROM ${table}_${k} WHERE ${table}_${k} MATCH ?`);
+    return this.st(`${arms.join(' UNION ALL ')} ORDER BY 1 ${oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`).pluck().all(...SHARD_LIST.map(() => expr), limit) as number[];
   }
 
   protected async titleMatches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
-    return this.st('SELECT rowid FROM search_title WHERE search_title MATCH ? ORDER BY rowid DESC LIMIT ?').pluck().all(ftsExpression(terms, filters, true), limit) as number[];
+    return this.shardIds('search_title', ftsExpression(terms, filters, true), limit);
   }
 
   protected async facetRows(filters: SearchFilters, limit: number): Promise<FacetRow[]> {
@@ -125,7 +259,8 @@ export class SqliteSearchIndex extends BaseSearchIndex {
     const toks = filterTokens(filters);
     if (toks.length === 0) return this.st(`SELECT ${cols} FROM search_docs d ORDER BY d.id DESC LIMIT ?`).all(limit) as FacetRow[];
     const expr = toks.map((f) => `m: ${f}`).join(' AND ');
-    return this.st(`SELECT ${cols} FROM (SELECT rowid AS id FROM search_title WHERE search_title MATCH ? ORDER BY rowid DESC LIMIT ?) f JOIN search_docs d ON d.id = f.id`).all(expr, limit) as FacetRow[];
+    const ids = this.shardIds('search_title', expr, limit);
+    return this.st(`SELECT ${cols} FROM search_docs d WHERE d.id IN (SELECT value FROM json_each(?)) ORDER BY d.id DESC`).all(JSON.stringify(ids)) as FacetRow[];
   }
 
   private where(filters: SearchFilters): { sql: string; args: unknown[] } {
@@ -147,7 +282,10 @@ export class SqliteSearchIndex extends BaseSearchIndex {
   protected async countFiltered(filters: SearchFilters): Promise<number> {
     const toks = filterTokens(filters);
     if (toks.length === 0) return (this.st('SELECT count(*) AS n FROM search_docs').get() as { n: number }).n;
-    return (this.st('SELECT count(*) AS n FROM search_title WHERE search_title MATCH ?').get(toks.map((f) => `m: ${f}`).join(' AND ')) as { n: number }).n;
+    const expr = toks.map((f) => `m: ${f}`).join(' AND ');
+    let n = 0;
+    for (const k of SHARD_LIST) n += (this.st(`SELECT count(*) AS n FROM search_title_${k} WHERE search_title_${k} MATCH ?`).get(expr) as { n: number }).n;
+    return n;
   }
 
   protected async loadMeta(ids: number[]): Promise<Map<number, DocMeta>> {
@@ -169,7 +307,13 @@ export class SqliteSearchIndex extends BaseSearchIndex {
   }
 
   protected async bareQuery(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
-    return (this.st(`SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ? ORDER BY bm25(search_fts, ${SQLITE_WEIGHTS.join(', ')}) LIMIT ?`).all(ftsExpression(terms, filters), limit) as { id: number }[]).map((r) => r.id);
+    // The engine's own ranking in each shard, merged by score (bm25: lower is better).
+    const expr = ftsExpression(terms, filters);
+    const rows: { id: number; s: number }[] = [];
+    for (const k of SHARD_LIST) {
+      rows.push(...(this.st(`SELECT rowid AS id, bm25(search_fts_${k}, ${SQLITE_WEIGHTS.join(', ')}) AS s FROM search_fts_${k} WHERE search_fts_${k} MATCH ? ORDER BY s LIMIT ?`).all(expr, limit) as { id: number; s: number }[]));
+    }
+    return rows.sort((a, b) => a.s - b.s).slice(0, limit).map((r) => r.id);
   }
 
   protected async generation(): Promise<number> {
@@ -178,17 +322,18 @@ export class SqliteSearchIndex extends BaseSearchIndex {
   }
 
   async ids(afterId: number, limit: number): Promise<number[]> {
+    await this.ready();
     return (this.st('SELECT id FROM search_docs WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as { id: number }[]).map((r) => r.id);
   }
 
   async count(): Promise<number> {
+    await this.ready();
     return (this.st('SELECT count(*) AS n FROM search_docs').get() as { n: number }).n;
   }
 
   async sizeBytes(): Promise<number> {
-    if (!this.file) return 0;
     let n = 0;
-    for (const f of [this.file, `${this.file}-wal`]) {
+    for (const f of [this.file, ...SHARD_LIST.map((k) => shardFile(this.file, k))].flatMap((f) => [f, `${f}-wal`])) {
       try {
         n += statSync(f).size;
       } catch {

@@ -72,8 +72,25 @@ export interface Autocomplete {
   titles: { title: string; url: string }[];
 }
 
+/** Loads many items into an index (a rebuild or an import); see SearchIndex.bulkLoader. */
+export interface BulkLoader {
+  /** True when items are analysed and written in parallel (SQLite shards in side files). */
+  readonly parallel: boolean;
+  /** Queues items; resolves when the loader is ready for more (back-pressure). */
+  add(items: IndexableItem[]): Promise<void>;
+  /** Writes everything still queued and makes it searchable (one copy or transaction at the end). */
+  finish(): Promise<void>;
+  /** Stops without changing the index (side files are removed). */
+  abort(): Promise<void>;
+}
+
 export interface SearchIndex {
   readonly backend: 'sqlite' | 'postgres';
+  /**
+   * A loader for many items. On SQLite with an empty, file-backed index it analyses and writes the
+   * shards in parallel worker threads; otherwise it upserts batch by batch.
+   */
+  bulkLoader(opts?: { batch?: number; commitEvery?: number }): Promise<BulkLoader>;
   /** Adds or replaces items (one transaction per call). */
   upsert(items: IndexableItem[]): Promise<void>;
   /** Removes items (absent ids are ignored). */
