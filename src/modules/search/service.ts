@@ -116,15 +116,23 @@ export async function reindex(p: Platform, opts: { clear?: boolean; onProgress?:
   if (opts.clear) await ix.clear();
   let done = 0;
   opts.onProgress?.(0, all.length);
-  for (let i = 0; i < all.length; i += BATCH) {
-    const items: IndexableItem[] = [];
-    for (const id of all.slice(i, i + BATCH)) {
-      const it = await src.load(p.db, id);
-      if (it) items.push(it);
+  // An empty SQLite index is loaded in parallel (one worker thread per shard); otherwise batch by batch.
+  const loader = await ix.bulkLoader({ batch: BATCH });
+  try {
+    for (let i = 0; i < all.length; i += BATCH) {
+      const items: IndexableItem[] = [];
+      for (const id of all.slice(i, i + BATCH)) {
+        const it = await src.load(p.db, id);
+        if (it) items.push(it);
+      }
+      await loader.add(items);
+      done += Math.min(BATCH, all.length - i);
+      opts.onProgress?.(done, all.length);
     }
-    await ix.upsert(items);
-    done += Math.min(BATCH, all.length - i);
-    opts.onProgress?.(done, all.length);
+    await loader.finish();
+  } catch (err) {
+    await loader.abort();
+    throw err;
   }
   // What the index holds that is no longer public.
   const pub = new Set(all);
