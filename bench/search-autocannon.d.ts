@@ -6,6 +6,6 @@ declare module 'autocannon' {
     errors: number;
     non2xx: number;
   }
-  function autocannon(opts: { url: string; connections: number; duration: number; requests?: { method: 'GET'; path: string }[] }): Promise<Result>;
+  function autocannon(opts: { url: string; connections: number; duration: number; requests?: { method: 'GET'; path: string; setupRequest?: (req: { method: string; path: string }) => { method: string; path: string } }[] }): Promise<Result>;
   export default autocannon;
 }

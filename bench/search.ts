@@ -27,6 +27,8 @@ const { values: a } = parseArgs({
     /** Import through upsert batch by batch instead of the bulk loader (parallel shards on SQLite). */
     serial: { type: 'boolean', default: false },
     'http-seconds': { type: 'string', default: '10' },
+    /** Server processes for the HTTP runs (GONGKAI_PROCESSES); several values: "1,2". */
+    processes: { type: 'string', default: '1,2' },
     rebuild: { type: 'boolean', default: false },
     'skip-http': { type: 'boolean', default: false },
     /** Measure the index as it is (e.g. a partly imported one) without importing. */
@@ -159,13 +161,64 @@ for (let r = 0; r < REPS; r++) {
   }
 }
 
-// ---- HTTP (without, then with the result cache) ----
-type Http = { rps: number; p50: number; p99: number; errors: number; non2xx: number };
-const http: Record<'uncached' | 'cached', Http | null> = { uncached: null, cached: null };
+// ---- HTTP ----
+// Runs: the fixed query mix without the result cache (every request runs the query), the same
+// mix with it (every request after the first seven is a hit), and a query log: 20,000 distinct
+// queries built from the corpus vocabulary, requested with Zipf frequencies (s = 1) as real
+// search logs are, with the cache on — its hit rate is printed. Each run once per process count.
+type Http = { name: string; processes: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; hitRate?: number };
+const http: Http[] = [];
 let rssPeak = 0;
-async function httpRun(cache: boolean): Promise<Http> {
+const LOG = (() => {
+  const r = mulberry(7);
+  const gov = corpus.vocab.filter((w) => w.length >= 4).slice(0, 900);
+  const words = corpus.vocab.slice(0, 5000);
+  const seen = new Set<string>();
+  const out: { q: string; department?: string }[] = [];
+  while (out.length < 20000) {
+    const u = r();
+    const e: { q: string; department?: string } =
+      u < 0.55 ? { q: gov[Math.floor(r() * gov.length)] }
+      : u < 0.8 ? { q: `${gov[Math.floor(r() * gov.length)]} ${words[Math.floor(r() * words.length)]}` }
+      : u < 0.95 ? { q: words[Math.floor(r() * words.length)], department: `d${String(1 + Math.floor(r() * 40)).padStart(2, '0')}` }
+      : { q: corpus.item(1 + Math.floor(r() * SIZE), SIZE).text!.slice(200, 206) };
+    const key = JSON.stringify(e);
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(e);
+    }
+  }
+  // Zipf over ranks: P(rank k) ∝ 1/k.
+  const cdf = new Float64Array(out.length);
+  let acc = 0;
+  out.forEach((_, k) => (cdf[k] = acc += 1 / (k + 1)));
+  const pick = (u: number) => {
+    let lo = 0;
+    let hi = cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < u * acc) lo = mid + 1;
+      else hi = mid;
+    }
+    return out[lo];
+  };
+  return { pick, rnd: r };
+})();
+function mulberry(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const pathOf = (m: { q: string; department?: string }) => `/api/v1/search?${new URLSearchParams({ q: m.q, ...(m.department ? { department: m.department } : {}) })}`;
+
+async function httpRun(name: string, cache: boolean, processes: number, workload: 'mix' | 'log'): Promise<Http> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./search-server.ts', import.meta.url))], {
-    env: { ...process.env, BENCH_DIR: DIR, BENCH_PG: databaseUrl ?? '', BENCH_CACHE: cache ? '1' : '0' },
+    env: { ...process.env, BENCH_DIR: DIR, BENCH_PG: databaseUrl ?? '', BENCH_CACHE: cache ? '1' : '0', BENCH_PROCESSES: String(processes) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -177,28 +230,64 @@ async function httpRun(cache: boolean): Promise<Http> {
     });
     child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
   });
+  // RSS of the server: the process and its children (cluster workers), the largest one.
   const rssOf = () => {
-    try {
-      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-    } catch {
-      return 0;
+    let max = 0;
+    for (const pid of [child.pid!, ...childPids(child.pid!)]) {
+      try {
+        max = Math.max(max, Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024);
+      } catch {
+        /* gone */
+      }
     }
+    return max;
   };
   const timer = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf())), 200);
-  const requests = MIX.map((m) => {
-    const u = new URLSearchParams({ q: m.q, ...(m.f?.department ? { department: m.f.department } : {}) });
-    return { method: 'GET' as const, path: `/api/v1/search?${u}` };
-  });
+  let requests: { method: 'GET'; path: string; setupRequest?: (req: { method: string; path: string }) => { method: string; path: string } }[];
+  const seen = new Set<string>();
+  let total = 0;
+  if (workload === 'mix') requests = MIX.map((m) => ({ method: 'GET' as const, path: pathOf({ q: m.q, department: m.f?.department }) }));
+  else {
+    requests = [
+      {
+        method: 'GET',
+        path: '/',
+        setupRequest: (req) => {
+          const path = pathOf(LOG.pick(LOG.rnd()));
+          total++;
+          seen.add(path);
+          return { ...req, path };
+        },
+      },
+    ];
+  }
+  // Warm-up so that both runs start with loaded code and caches of the engine.
+  await autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration: 2, requests: workload === 'mix' ? requests : [{ method: 'GET', path: pathOf(MIX[0]) }] });
+  seen.clear();
+  total = 0;
   const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 50, duration: Number(a['http-seconds']), requests });
   clearInterval(timer);
   rssPeak = Math.max(rssPeak, rssOf());
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  // Upper bound of the hit rate: a request is a miss at least when its query is new in the run
+  // (each process has its own cache, so the real rate with several processes is lower).
+  const hitRate = workload === 'log' && total > 0 ? 1 - seen.size / total : undefined;
+  return { name, processes, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, hitRate };
+}
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 if (!a['skip-http']) {
-  http.uncached = await httpRun(false);
-  http.cached = await httpRun(true);
+  for (const n of a.processes.split(',').map(Number)) {
+    http.push(await httpRun('fixed mix, result cache off', false, n, 'mix'));
+    http.push(await httpRun('fixed mix, result cache on', true, n, 'mix'));
+    http.push(await httpRun('query log (20,000 queries, Zipf), result cache on', true, n, 'log'));
+  }
 }
 
 // ---- report ----
@@ -213,11 +302,10 @@ out.push(`latency bare engine (match + engine rank, top 20):                 p50
 out.push(`ratio ours/bare: p50 ${(pct(ours, 50) / pct(bare, 50)).toFixed(2)}, p95 ${(pct(ours, 95) / pct(bare, 95)).toFixed(2)}`);
 out.push('per query (total matches; p50 ours / bare; p95 ours / bare):');
 for (const q of perQuery) out.push(`  ${q.name.padEnd(24)} ${JSON.stringify(q.q).padEnd(16)} total ${(q.exact ? '' : '≈') + String(q.total).padStart(8)}  p50 ${ms(pct(q.ours, 50))} / ${ms(pct(q.bare, 50))} ms  p95 ${ms(pct(q.ours, 95))} / ${ms(pct(q.bare, 95))} ms`);
-for (const k of ['uncached', 'cached'] as const) {
-  const h = http[k];
-  if (h) out.push(`HTTP /api/v1/search (${k === 'cached' ? 'with' : 'without'} result cache), 50 connections, ${a['http-seconds']} s: ${Math.round(h.rps)} req/s, latency p50 ${h.p50} ms, p99 ${h.p99} ms, errors ${h.errors}, non-2xx ${h.non2xx}`);
+for (const h of http) {
+  out.push(`HTTP /api/v1/search, ${h.name}, ${h.processes} process${h.processes > 1 ? 'es' : ''}, 50 connections, ${a['http-seconds']} s: ${Math.round(h.rps)} req/s, latency p50 ${h.p50} ms, p99 ${h.p99} ms, errors ${h.errors}, non-2xx ${h.non2xx}${h.hitRate !== undefined ? `, repeated queries ${(h.hitRate * 100).toFixed(0)} %` : ''}`);
 }
-if (http.cached) out.push(`server peak RSS: ${mb(rssPeak)}`);
+if (http.length) out.push(`server peak RSS (largest process): ${mb(rssPeak)}`);
 console.log(out.join('\n'));
 console.log(JSON.stringify({ backend: BACKEND, size: SIZE, importRate, genRate, sizeBytes: size, ours: { p50: pct(ours, 50), p95: pct(ours, 95), p99: pct(ours, 99) }, bare: { p50: pct(bare, 50), p95: pct(bare, 95), p99: pct(bare, 99) }, http, rssPeak }));
 await p.close();
