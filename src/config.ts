@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 
 export interface Setting {
   env: string;
@@ -13,6 +14,7 @@ export interface Setting {
 export const SETTINGS: Setting[] = [
   { env: 'PORT', default: '3000', doc: 'HTTP port' },
   { env: 'HOST', default: '127.0.0.1', doc: 'Address to listen on (0.0.0.0 behind a proxy or in a container)' },
+  { env: 'GONGKAI_PROCESSES', default: '1', doc: 'HTTP server processes on this machine (node:cluster, one shared port): a number, or auto = one per CPU core; jobs and timers run in the first' },
   { env: 'GONGKAI_DATA_DIR', default: './data', doc: 'Data directory: SQLite file, attachments, generated secrets, outgoing-message sink' },
   { env: 'DATABASE_URL', default: '', doc: 'PostgreSQL URL (postgres://user@host:5432/db); unset = embedded SQLite in the data directory' },
   { env: 'GONGKAI_DEMO', default: '0', doc: '1 = load the demo district into an empty database and accept demo logins (`npm start` sets it)' },
@@ -45,6 +47,8 @@ export const SETTINGS: Setting[] = [
 export interface Config {
   port: number;
   host: string;
+  /** HTTP server processes for `gongkai serve` (1 = no cluster). */
+  processes: number;
   dataDir: string;
   databaseUrl: string | null;
   demo: boolean;
@@ -94,6 +98,15 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   return v === '1' || v === 'true' || v === 'yes' || v === 'on';
 }
 
+/** GONGKAI_PROCESSES: a positive integer, or auto = the number of CPU cores available. */
+function processes(env: NodeJS.ProcessEnv): number {
+  const raw = str(env, 'GONGKAI_PROCESSES').trim();
+  if (raw.toLowerCase() === 'auto') return availableParallelism();
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 1024) throw new ConfigError(`GONGKAI_PROCESSES must be auto or an integer between 1 and 1024, got "${raw}"`);
+  return n;
+}
+
 /** Reads (or creates on first run) the secrets file in the data directory. */
 export function loadSecrets(dataDir: string): Secrets {
   const file = join(dataDir, 'secrets.json');
@@ -123,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const config: Config = {
     port,
     host,
+    processes: processes(env),
     dataDir,
     databaseUrl,
     demo: flag(env, 'GONGKAI_DEMO'),

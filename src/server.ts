@@ -10,9 +10,10 @@ import { MODULES } from './modules/index.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './modules/org/demo.js';
 import type { GongkaiModule } from './platform/module.js';
 
-export async function openPlatform(config: Config, modules: GongkaiModule[] = MODULES, log?: Logger): Promise<Platform> {
+/** Opens the platform (migrations run) and, with GONGKAI_DEMO, loads the demo into an empty database. */
+export async function openPlatform(config: Config, modules: GongkaiModule[] = MODULES, log?: Logger, opts: { loadDemo?: boolean } = {}): Promise<Platform> {
   const p = await createPlatform(config, { modules, log });
-  if (config.demo) await loadDemoIfEmpty(p);
+  if (config.demo && opts.loadDemo !== false) await loadDemoIfEmpty(p);
   await loadGovernment(p.db);
   return p;
 }
@@ -36,12 +37,23 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config): Promise<Running> {
-  const p = await openPlatform(config);
+export interface ServerOptions {
+  /** false: do not load the demo (a cluster worker; the primary did). Default true. */
+  loadDemo?: boolean;
+  /** false: neither the in-process job worker nor the modules' background tasks run here
+   *  (cluster workers other than the first; everyProcess tasks still do). Default true. */
+  jobs?: boolean;
+}
+
+export async function startServer(config: Config, opts: ServerOptions = {}): Promise<Running> {
+  const p = await openPlatform(config, MODULES, undefined, { loadDemo: opts.loadDemo });
   const app = await buildApp(p);
   const stops: (() => Promise<void> | void)[] = [];
-  if (config.worker === 'inline') startWorker(p);
-  for (const m of p.modules) if (m.background) stops.push(m.background(p));
+  if (opts.jobs !== false) {
+    if (config.worker === 'inline') startWorker(p);
+    for (const m of p.modules) if (m.background) stops.push(m.background(p));
+  }
+  for (const m of p.modules) if (m.everyProcess) stops.push(m.everyProcess(p));
   await app.listen({ port: config.port, host: config.host });
   let stopping: Promise<void> | null = null;
   const stop = () =>

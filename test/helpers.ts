@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { ChildProcess } from 'node:child_process';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../src/config.js';
 import { buildApp } from '../src/app.js';
@@ -131,26 +132,34 @@ export interface CliSandbox {
   databaseUrl: string | null;
   /** Runs the compiled `gongkai` command (npm test builds it) with this sandbox's settings. */
   gk(args: string[], extraEnv?: Record<string, string>): { code: number | null; out: string; err: string };
+  /** Starts the compiled `gongkai` command without waiting for it (e.g. `serve`); stdout and stderr are piped. */
+  start(args: string[], extraEnv?: Record<string, string>): ChildProcess;
   close(): Promise<void>;
 }
 
 /** A temporary data directory (and, with DATABASE_URL, a fresh PostgreSQL database) for CLI tests. */
 export async function cliSandbox(prefix: string): Promise<CliSandbox> {
-  const { spawnSync } = await import('node:child_process');
+  const { spawn, spawnSync } = await import('node:child_process');
   const { existsSync } = await import('node:fs');
   const bin = join(process.cwd(), 'bin', 'gongkai.js');
   if (!existsSync(join(process.cwd(), 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first (npm test does)');
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
   const fresh = PG_URL ? await freshPgDatabase(PG_URL) : null;
+  const envFor = (extraEnv: Record<string, string>) => {
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), GONGKAI_DATA_DIR: dataDir, GONGKAI_LOG_LEVEL: 'silent', ...extraEnv };
+    delete env.DATABASE_URL;
+    if (fresh) env.DATABASE_URL = fresh.url;
+    return env;
+  };
   return {
     dataDir,
     databaseUrl: fresh?.url ?? null,
     gk(args, extraEnv = {}) {
-      const env: Record<string, string> = { ...(process.env as Record<string, string>), GONGKAI_DATA_DIR: dataDir, GONGKAI_LOG_LEVEL: 'silent', ...extraEnv };
-      delete env.DATABASE_URL;
-      if (fresh) env.DATABASE_URL = fresh.url;
-      const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(process.execPath, [bin, ...args], { env: envFor(extraEnv), encoding: 'utf8', timeout: 120_000 });
       return { code: r.status, out: r.stdout, err: r.stderr };
+    },
+    start(args, extraEnv = {}) {
+      return spawn(process.execPath, [bin, ...args], { env: envFor(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
     },
     async close() {
       rmSync(dataDir, { recursive: true, force: true });

@@ -8,12 +8,14 @@ import { loadConfig, SETTINGS, ConfigError, type Config } from '../config.js';
 import { createPlatform, migrate, startWorker, type Platform } from '../platform/platform.js';
 import { MODULES } from '../modules/index.js';
 import { loadDemoIfEmpty, openPlatform, startServer } from '../server.js';
+import { serveCluster } from '../cluster.js';
 import { createUser, setPassword, setRoles, getUser } from '../modules/org/service.js';
 import { createApiToken } from '../platform/auth/identity.js';
 import { verifyAudit } from '../platform/audit/index.js';
 import { HttpError } from '../platform/errors.js';
 import { t } from '../platform/i18n/index.js';
 import { sqliteFile } from '../platform/db/index.js';
+import { SHARDS, shardFile } from '../platform/search/sqlite.js';
 import { sm3 } from '../platform/hash.js';
 
 const USAGE = `gongkai — open-government platform
@@ -84,6 +86,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (cmd) {
       case 'serve': {
+        if (config.processes > 1) {
+          await serveCluster(config); // src/cluster.ts: primary and workers
+          return -1;
+        }
         const running = await startServer(config);
         running.app.log.info(`gongkai serving ${config.publicUrl} (${running.p.dialect})`);
         const shutdown = async (signal: string) => {
@@ -262,6 +268,9 @@ export async function main(argv: string[]): Promise<number> {
           process.stdout.write(`previous database kept as ${keep}\n`);
         }
         copyFileSync(sub, file);
+        // The search shards are not in a backup: removed here, they are rebuilt from the restored
+        // database (their epoch no longer matches, the catch-up at start-up reindexes).
+        for (let k = 0; k < SHARDS; k++) for (const ext of ['', '-wal', '-shm']) rmSync(shardFile(file, k) + ext, { force: true });
         const p = await createPlatform({ ...config, logLevel: 'warn' } as Config, { modules: MODULES });
         const r = await verifyAudit(p.db);
         await p.close();

@@ -37,6 +37,10 @@ export interface GongkaiModule {
   home?: (p: Platform, c: PageCtx) => Promise<VNode | null>;
   /** A panel of the staff dashboard for this user; null = nothing to show. */
   dashboard?: (p: Platform, c: PageCtx) => Promise<VNode | null>;
-  /** Started with the server (timers such as daily digests); returns a stop function. */
+  /** Started with the server (timers such as daily digests); returns a stop function. With
+   *  GONGKAI_PROCESSES > 1 it runs in one server process only (src/cluster.ts). */
   background?: (p: Platform) => () => Promise<void> | void;
+  /** Like background, but started in every server process: keeping what a process holds in
+   *  memory up to date with changes made by other processes. Returns a stop function. */
+  everyProcess?: (p: Platform) => () => Promise<void> | void;
 }

@@ -36,8 +36,8 @@ export const calendarModule: GongkaiModule = {
     await calendarApi(app, p);
     await calendarPages(app, p);
   },
-  background(p) {
-    // Another instance may have edited the calendar: look for changes once a minute.
+  everyProcess(p) {
+    // Another process or instance may have edited the calendar: look for changes once a minute.
     const timer = setInterval(() => void refreshCalendarIfChanged(p.db).catch((err) => p.log.warn({ err }, 'calendar refresh failed')), 60_000);
     timer.unref();
     return () => clearInterval(timer);

@@ -3,6 +3,7 @@ import type { GongkaiModule } from '../../platform/module.js';
 import { orgApi } from './api.js';
 import { orgPages } from './pages.js';
 import { loadDemoOrg } from './demo.js';
+import { loadGovernment } from './service.js';
 
 export const orgModule: GongkaiModule = {
   name: 'org',
@@ -17,4 +18,10 @@ export const orgModule: GongkaiModule = {
     await orgPages(app, p);
   },
   demo: loadDemoOrg,
+  everyProcess(p) {
+    // The government's name and codes are kept in memory; another process may have edited them.
+    const timer = setInterval(() => void loadGovernment(p.db).catch((err) => p.log.warn({ err }, 'government refresh failed')), 60_000);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
 };

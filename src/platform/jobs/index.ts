@@ -67,37 +67,23 @@ export class Jobs {
     const now = new Date();
     const nowS = now.toISOString();
     const until = new Date(now.getTime() + LEASE_MS).toISOString();
-    const due = (qb: any) =>
-      qb.where((eb: any) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', nowS)]),
-          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', nowS)]),
-        ]),
-      );
-    if (this.dialect === 'postgres') {
-      const rows = await sql<{ id: number; kind: string; payload: string; attempts: number }>`
-        update jobs set status = 'running', locked_by = ${workerId}, locked_until = ${until},
-          attempts = attempts + 1, updated_at = ${nowS}
-        where id in (
-          select id from jobs
-          where (status = 'pending' and run_at <= ${nowS}) or (status = 'running' and locked_until < ${nowS})
-          order by run_at, id limit ${limit}
-          for update skip locked)
-        returning id, kind, payload, attempts`.execute(db);
-      return rows.rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) }));
+    const due = sql`(status = 'pending' and run_at <= ${nowS}) or (status = 'running' and locked_until < ${nowS})`;
+    if (this.dialect === 'sqlite') {
+      // A read first, so that an idle poll takes no lock. The claim is then one statement: it takes
+      // the write lock up front (waiting up to busy_timeout), where a select-then-update transaction
+      // fails with SQLITE_BUSY when another process (cluster worker, request) wrote in between.
+      const any = await sql`select 1 from jobs where ${due} limit 1`.execute(db);
+      if (any.rows.length === 0) return [];
     }
-    // SQLite: one writer at a time, so select-then-update inside one transaction is safe.
-    return db.transaction().execute(async (t) => {
-      const ids = (await due(t.selectFrom('jobs').select('id')).orderBy('run_at').orderBy('id').limit(limit).execute()).map((r: { id: number }) => r.id);
-      if (ids.length === 0) return [];
-      const rows = await t
-        .updateTable('jobs')
-        .set((eb) => ({ status: 'running', locked_by: workerId, locked_until: until, attempts: eb('attempts', '+', 1), updated_at: nowS }))
-        .where('id', 'in', ids)
-        .returning(['id', 'kind', 'payload', 'attempts'])
-        .execute();
-      return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) }));
-    });
+    const rows = await sql<{ id: number; kind: string; payload: string; attempts: number }>`
+      update jobs set status = 'running', locked_by = ${workerId}, locked_until = ${until},
+        attempts = attempts + 1, updated_at = ${nowS}
+      where id in (
+        select id from jobs where ${due}
+        order by run_at, id limit ${limit}
+        ${this.dialect === 'postgres' ? sql`for update skip locked` : sql``})
+      returning id, kind, payload, attempts`.execute(db);
+    return rows.rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) }));
   }
 
   async complete(db: Db, id: number): Promise<void> {
