@@ -24,9 +24,9 @@ db.pragma('busy_timeout = 30000');
 db.pragma('synchronous = OFF');
 db.pragma('cache_size = -65536');
 const fts = `search_fts_${data.shard}`;
-// 64 MB of pending index per transaction and merges of 8 segments at a time: fewer, larger
+// 128 MB of pending index per transaction and merges of 8 segments at a time: fewer, larger
 // segments during the load (the loader restores the defaults at the end).
-db.exec(`INSERT INTO ${fts}(${fts}, rank) VALUES ('hashsize', 67108864); INSERT INTO ${fts}(${fts}, rank) VALUES ('automerge', 8)`);
+db.exec(`INSERT INTO ${fts}(${fts}, rank) VALUES ('hashsize', 134217728); INSERT INTO ${fts}(${fts}, rank) VALUES ('automerge', 8)`);
 const stmts = new Map<string, Database.Statement>();
 const st = (sql: string) => {
   let s = stmts.get(sql);

@@ -51,7 +51,7 @@ export async function parallelBulkLoader(opts: ParallelLoadOptions): Promise<Bul
   let failed: Error | null = null;
   const shards: Shard[] = [];
   for (let k = 0; k < SHARDS; k++) {
-    const data: BulkWorkerData = { file: shardFile(opts.mainFile, k), shard: k, commitEvery: opts.commitEvery ?? 10_000 };
+    const data: BulkWorkerData = { file: shardFile(opts.mainFile, k), shard: k, commitEvery: opts.commitEvery ?? 20_000 };
     const shard: Shard = { worker: startWorker('bulk-worker', data), inFlight: 0, waiting: new Map(), wake: [], error: null, finished: Promise.resolve() };
     shard.finished = new Promise<void>((resolve) => {
       shard.worker.on('message', (m: BulkWorkerReply) => {
