@@ -166,7 +166,7 @@ for (let r = 0; r < REPS; r++) {
 // mix with it (every request after the first seven is a hit), and a query log: 20,000 distinct
 // queries built from the corpus vocabulary, requested with Zipf frequencies (s = 1) as real
 // search logs are, with the cache on — its hit rate is printed. Each run once per process count.
-type Http = { name: string; processes: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; hitRate?: number };
+type Http = { name: string; processes: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; hitRate?: number; rss: number };
 const http: Http[] = [];
 let rssPeak = 0;
 const LOG = (() => {
@@ -242,7 +242,8 @@ async function httpRun(name: string, cache: boolean, processes: number, workload
     }
     return max;
   };
-  const timer = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf())), 200);
+  let runPeak = 0;
+  const timer = setInterval(() => (runPeak = Math.max(runPeak, rssOf())), 200);
   let requests: { method: 'GET'; path: string; setupRequest?: (req: { method: string; path: string }) => { method: string; path: string } }[];
   const seen = new Set<string>();
   let total = 0;
@@ -267,13 +268,14 @@ async function httpRun(name: string, cache: boolean, processes: number, workload
   total = 0;
   const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 50, duration: Number(a['http-seconds']), requests });
   clearInterval(timer);
-  rssPeak = Math.max(rssPeak, rssOf());
+  runPeak = Math.max(runPeak, rssOf());
+  rssPeak = Math.max(rssPeak, runPeak);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   // Upper bound of the hit rate: a request is a miss at least when its query is new in the run
   // (each process has its own cache, so the real rate with several processes is lower).
   const hitRate = workload === 'log' && total > 0 ? 1 - seen.size / total : undefined;
-  return { name, processes, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, hitRate };
+  return { name, processes, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, hitRate, rss: runPeak };
 }
 function childPids(pid: number): number[] {
   try {
@@ -303,7 +305,7 @@ out.push(`ratio ours/bare: p50 ${(pct(ours, 50) / pct(bare, 50)).toFixed(2)}, p9
 out.push('per query (total matches; p50 ours / bare; p95 ours / bare):');
 for (const q of perQuery) out.push(`  ${q.name.padEnd(24)} ${JSON.stringify(q.q).padEnd(16)} total ${(q.exact ? '' : '≈') + String(q.total).padStart(8)}  p50 ${ms(pct(q.ours, 50))} / ${ms(pct(q.bare, 50))} ms  p95 ${ms(pct(q.ours, 95))} / ${ms(pct(q.bare, 95))} ms`);
 for (const h of http) {
-  out.push(`HTTP /api/v1/search, ${h.name}, ${h.processes} process${h.processes > 1 ? 'es' : ''}, 50 connections, ${a['http-seconds']} s: ${Math.round(h.rps)} req/s, latency p50 ${h.p50} ms, p99 ${h.p99} ms, errors ${h.errors}, non-2xx ${h.non2xx}${h.hitRate !== undefined ? `, repeated queries ${(h.hitRate * 100).toFixed(0)} %` : ''}`);
+  out.push(`HTTP /api/v1/search, ${h.name}, ${h.processes} process${h.processes > 1 ? 'es' : ''}, 50 connections, ${a['http-seconds']} s: ${Math.round(h.rps)} req/s, latency p50 ${h.p50} ms, p99 ${h.p99} ms, errors ${h.errors}, non-2xx ${h.non2xx}${h.hitRate !== undefined ? `, repeated queries ${(h.hitRate * 100).toFixed(0)} %` : ''}, peak RSS ${mb(h.rss)}`);
 }
 if (http.length) out.push(`server peak RSS (largest process): ${mb(rssPeak)}`);
 console.log(out.join('\n'));

@@ -77,6 +77,12 @@ describe(`bulk loader (${pg ? 'postgres' : 'sqlite'})`, () => {
     expect((await ixB.search({ q: '' , pageSize: 100 }, { cache: false })).total).toBe(items.length - 1);
   });
 
+  it.skipIf(!pg)('builds the GIN indexes again at the end (postgres)', async () => {
+    const { sql } = await import('kysely');
+    const r = await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE tablename = 'search_docs' AND indexname LIKE 'search_docs_tsv%' ORDER BY 1`.execute(b.p.db);
+    expect(r.rows.map((x) => x.indexname)).toEqual(['search_docs_tsv', 'search_docs_tsv_title']);
+  });
+
   it.skipIf(pg)('leaves every FTS shard consistent', () => {
     const raw = b.p.dbh.sqlite!;
     for (let k = 0; k < SHARDS; k++) {

@@ -302,7 +302,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
   /** Metadata rows by id (like a page cache), valid for one index generation. */
   private metaCache = new Map<number, DocMeta>();
   private metaGen = -1;
-  metaCacheSize = 50_000;
+  metaCacheSize = 20_000;
 
   private async metaFor(ids: number[], gen: number): Promise<Map<number, DocMeta>> {
     if (gen !== this.metaGen || this.metaCache.size > this.metaCacheSize) {

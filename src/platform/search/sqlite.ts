@@ -115,8 +115,8 @@ export class SqliteSearchIndex extends BaseSearchIndex {
       if (!attached.has(`shard_${k}`)) this.raw.prepare(`ATTACH ? AS shard_${k}`).run(shardFile(this.file, k));
       this.raw.pragma(`shard_${k}.journal_mode = WAL`);
       this.raw.pragma(`shard_${k}.synchronous = NORMAL`);
-      // 24 MB of page cache per shard (the main file has 64 MB): the OS caches the rest.
-      this.raw.pragma(`shard_${k}.cache_size = -24576`);
+      // 8 MB of page cache per shard (the main file has 64 MB): the OS caches the rest.
+      this.raw.pragma(`shard_${k}.cache_size = -8192`);
     }
     if (this.epochOk()) return;
     // Shards missing, from another database or from before a restore: start them afresh and
