@@ -15,7 +15,7 @@ export const SETTINGS: Setting[] = [
   { env: 'PORT', default: '3000', doc: 'HTTP port' },
   { env: 'HOST', default: '127.0.0.1', doc: 'Address to listen on (0.0.0.0 behind a proxy or in a container)' },
   { env: 'GONGKAI_PROCESSES', default: '1', doc: 'HTTP server processes on this machine (node:cluster, one shared port): a number, or auto = one per CPU core; jobs and timers run in the first' },
-  { env: 'GONGKAI_DATA_DIR', default: './data', doc: 'Data directory: SQLite file, attachments, generated secrets, outgoing-message sink' },
+  { env: 'GONGKAI_DATA_DIR', default: './data', doc: 'Data directory: SQLite file (and the search index\'s two shard files beside it), attachments, generated secrets, outgoing-message sink' },
   { env: 'DATABASE_URL', default: '', doc: 'PostgreSQL URL (postgres://user@host:5432/db); unset = embedded SQLite in the data directory' },
   { env: 'GONGKAI_DEMO', default: '0', doc: '1 = load the demo district into an empty database and accept demo logins (`npm start` sets it)' },
   { env: 'GONGKAI_PUBLIC_URL', default: '', doc: 'Public base URL used in feeds, sitemaps and e-mails (default http://HOST:PORT)' },
