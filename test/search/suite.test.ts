@@ -40,6 +40,26 @@ describe(`search index (${process.env.DATABASE_URL ? 'postgres' : 'sqlite'})`, (
     }
   });
 
+  it('runs a query once when the same uncached query arrives many times at once', async () => {
+    const engine = ix as unknown as { matches: (...a: unknown[]) => Promise<number[]> };
+    const orig = engine.matches;
+    let calls = 0;
+    engine.matches = function (this: unknown, ...a: unknown[]) {
+      calls++;
+      return orig.apply(this, a);
+    };
+    try {
+      await ix.search({ q: '年度报告 信息', pageSize: 7 });
+      const once = calls;
+      calls = 0;
+      const results = await Promise.all(Array.from({ length: 8 }, () => ix.search({ q: '信息 年度报告', pageSize: 7 })));
+      expect(calls).toBe(once);
+      expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
+    } finally {
+      engine.matches = orig;
+    }
+  });
+
   it('puts the exact phrase above scattered terms', async () => {
     const r = await ix.search({ q: '公开 指南' });
     expect(ids(r).slice(0, 2)).toEqual([7, 10]);

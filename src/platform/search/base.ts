@@ -384,11 +384,22 @@ export abstract class BaseSearchIndex implements SearchIndex {
       this.results.set(key, hit);
       return hit.value;
     }
-    const value = await this.run(query, gen);
-    this.results.set(key, { gen, value });
-    if (this.results.size > this.resultCacheSize) this.results.delete(this.results.keys().next().value!);
-    return value;
+    // One run per query at a time: concurrent requests for a query not cached yet (a popular
+    // query after a write, a cold start) wait for the same run instead of each running it.
+    const flightKey = `${gen}:${key}`;
+    const running = this.inFlight.get(flightKey);
+    if (running) return running;
+    const p = this.run(query, gen)
+      .then((value) => {
+        this.results.set(key, { gen, value });
+        if (this.results.size > this.resultCacheSize) this.results.delete(this.results.keys().next().value!);
+        return value;
+      })
+      .finally(() => this.inFlight.delete(flightKey));
+    this.inFlight.set(flightKey, p);
+    return p;
   }
+  private inFlight = new Map<string, Promise<SearchResult>>();
 
   private async run(query: SearchQuery, gen: number): Promise<SearchResult> {
     const page = Math.max(1, Math.floor(query.page ?? 1));
