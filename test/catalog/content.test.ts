@@ -44,6 +44,16 @@ describe('attachments', () => {
     expect(page.body).toMatch(/申请表\.docx<\/a> <span class="size">（\d/);
     const dl = await env.api('GET', `/catalog/items/${id}/files/${pdf.json().hash}`);
     expect(dl.headers['content-type']).toBe('application/pdf');
+    // the stored file lost on disk (a partial restore): a clear 410, not a server error
+    const { filePath } = await import('../../src/platform/files/index.js');
+    const { renameSync } = await import('node:fs');
+    const path = filePath(env.p.config.dataDir, docx.json().hash);
+    renameSync(path, `${path}.away`);
+    const gone = await env.api('GET', `/catalog/items/${id}/files/${docx.json().hash}`);
+    expect(gone.statusCode).toBe(410);
+    expect(gone.body).toContain('服务器上找不到存档文件');
+    renameSync(`${path}.away`, path);
+    expect((await env.api('GET', `/catalog/items/${id}/files/${docx.json().hash}`)).statusCode).toBe(200);
     const { getIndexableSource } = await import('../../src/platform/publication/indexable.js');
     const ix = await getIndexableSource()!.load(env.p.db, id);
     expect(ix!.text).toContain('Requests received: 128');

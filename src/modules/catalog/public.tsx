@@ -8,7 +8,7 @@ import { PublicLayout, Pager, Empty, Dl, Notice, renderHtml, type PageCtx } from
 import { notFound } from '../../platform/errors.js';
 import { cachedPublic } from '../../platform/publication/cache.js';
 import { itemType } from '../../platform/publication/registry.js';
-import { fileInfo, filePath, humanSize } from '../../platform/files/index.js';
+import { fileInfo, humanSize, storedPath } from '../../platform/files/index.js';
 import { validateForm } from '../../platform/http/validation.js';
 import { createReadStream } from 'node:fs';
 import { departments, getPublic, listPublic, type ListItem, type PublicItem, type Filters } from './queries.js';
@@ -417,7 +417,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(att.name)}`)
       .header('cache-control', 'public, max-age=86400, immutable')
       .header('x-content-type-options', 'nosniff')
-      .send(createReadStream(filePath(p.config.dataDir, info.hash)));
+      .send(createReadStream(storedPath(p.config.dataDir, info.hash)));
   });
 
   // 公开指南 (Art. 12): from department data plus editable text.

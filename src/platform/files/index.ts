@@ -155,8 +155,18 @@ export async function fileInfo(db: Db, hash: string): Promise<(StoredFile & { te
   return (await db.selectFrom('files').selectAll().where('hash', '=', hash).executeTakeFirst()) ?? null;
 }
 
+/**
+ * The path of a stored file that must exist: a file recorded in the database but missing on disk
+ * (a partial restore, a deleted directory) answers 410 with a clear message, not a server error.
+ */
+export function storedPath(dataDir: string, hash: string): string {
+  const path = filePath(dataDir, hash);
+  if (!existsSync(path)) throw new HttpError(410, 'file_missing', 'err.file_missing');
+  return path;
+}
+
 export function readStored(dataDir: string, hash: string): Buffer {
-  return readFileSync(filePath(dataDir, hash));
+  return readFileSync(storedPath(dataDir, hash));
 }
 
 export function humanSize(n: number): string {

@@ -176,6 +176,7 @@ export const en: Record<string, string> = {
   'err.mfa_pending': 'Complete two-factor verification first.',
   'err.forbidden': 'You do not have permission to do this.',
   'err.no_permission_declared': 'This address declares no permission and is refused.',
+  'err.file_missing': 'The file is recorded but missing from this server\'s storage; please contact the site\'s administrators.',
   'err.not_found': 'The page or data you asked for does not exist.',
   'err.too_large': 'The request is too large.',
   'err.media_type': 'This content type is not supported.',
