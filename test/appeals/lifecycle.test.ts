@@ -54,8 +54,15 @@ describe('door 1: the public web form', () => {
     view = await env.api('GET', `/api/v1/appeals/${no}?code=${code}`);
     expect(view.json().due > dueBefore).toBe(true);
 
-    // A supervisor urges.
+    // A supervisor urges: the lead department's handler finds it in the inbox.
     expect((await act('supervisor', id, 'urge', { note: '请加快办理' })).statusCode).toBe(204);
+    const handlerId = (await env.p.db.selectFrom('users').select('id').where('username', '=', sthjEditor).executeTakeFirstOrThrow()).id;
+    const notes = await env.p.db.selectFrom('notifications').selectAll().where('user_id', '=', handlerId).where('kind', '=', 'urge').execute();
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ title: `督办：${no} ${row.title}`.slice(0, 200), body: '请加快办理', url: `/admin/appeals/${id}` });
+    // …and nobody outside that department got it.
+    const others = await env.p.db.selectFrom('notifications').innerJoin('user_roles', 'user_roles.user_id', 'notifications.user_id').innerJoin('departments', 'departments.id', 'user_roles.department_id').select('departments.code').where('notifications.kind', '=', 'urge').execute();
+    expect(new Set(others.map((o) => o.code))).toEqual(new Set(['sthj']));
     // The department replies.
     expect((await act(sthjEditor, id, 'reply', { reply: '经查，工地已停止夜间施工，联系人张建国已知悉。', resolved: true })).statusCode).toBe(204);
     view = await env.api('GET', `/api/v1/appeals/${no}?code=${code}`);

@@ -5,7 +5,9 @@ import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
-import { roleAllows, type Principal } from '../../platform/auth/policy.js';
+import { ROLE_ACTIONS, roleAllows, type Principal, type Role } from '../../platform/auth/policy.js';
+import { enqueueMail } from '../../platform/mail/index.js';
+import { postNotices } from '../supervision/service.js';
 import { badRequest, conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
 import { completeClock, extendClock, startClock, stopClock, clocksFor } from '../../platform/deadlines/index.js';
 import { todayShanghai, ensureCalendar } from '../../platform/calendar/index.js';
@@ -620,7 +622,21 @@ export async function reviewExtension(p: Platform, actor: Actor, id: number, app
   });
 }
 
-/** 督办: a supervisor (or the centre) urges the handling department. */
+/** Active staff of a department whose role there handles appeals (not the global admins). */
+async function appealHandlers(t: Db, departmentId: number) {
+  const roles = (Object.keys(ROLE_ACTIONS) as Role[]).filter((r) => r !== 'admin' && roleAllows(r, 'appeal.handle'));
+  return t
+    .selectFrom('user_roles')
+    .innerJoin('users', 'users.id', 'user_roles.user_id')
+    .select(['users.id', 'users.email', 'users.display_name'])
+    .where('user_roles.department_id', '=', departmentId)
+    .where('user_roles.role', 'in', roles)
+    .where('users.active', '=', 1)
+    .distinct()
+    .execute();
+}
+
+/** 督办: a supervisor (or the centre) urges the handling department; its handlers are notified. */
 export async function urgeAppeal(p: Platform, actor: Actor, id: number, note: string): Promise<void> {
   if (typeof actor !== 'string' && !actor.grants.some((g) => roleAllows(g.role, 'appeal.urge')) && !(await isCentre(p.db, actor, 'appeal.approve'))) throw forbidden();
   if (!note?.trim()) throw validationError({ note: 'err.field.required' });
@@ -629,7 +645,14 @@ export async function urgeAppeal(p: Platform, actor: Actor, id: number, note: st
     if (a.status !== 'dispatched' && a.status !== 'return_requested') throw conflict('appeals.err.state', undefined, { status: a.status });
     await touch(t, id, { urge_count: a.urge_count + 1 });
     await event(t, id, actorName(actor), 'urge', note.trim(), true, a.department_id);
-    await p.audit(t, { actor: actorName(actor), action: 'appeal.urge', entity: 'appeal', entityId: id, details: { note: note.trim() } });
+    // Into the inbox (and mailbox) of whoever handles appeals in the lead department.
+    const handlers = a.department_id === null ? [] : await appealHandlers(t, a.department_id);
+    const title = `督办：${a.tracking_no} ${a.title}`.slice(0, 200);
+    const url = `/admin/appeals/${id}`;
+    const notified = await postNotices(t, handlers.map((u) => u.id), { kind: 'urge', title, body: note.trim(), url, dedupeKey: `appeal:${id}:urge:${a.urge_count + 1}` });
+    const base = p.config.publicUrl.replace(/\/$/, '');
+    for (const u of handlers) if (u.email) await enqueueMail(p, t, { to: u.email, subject: title, text: `${u.display_name}：\n\n${note.trim()}\n\n${base}${url}\n` }, `appeal:${id}:urge:${a.urge_count + 1}:${u.id}`);
+    await p.audit(t, { actor: actorName(actor), action: 'appeal.urge', entity: 'appeal', entityId: id, details: { note: note.trim(), notified } });
   });
 }
 

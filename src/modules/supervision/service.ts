@@ -308,6 +308,23 @@ export async function notify(p: Platform, clockId: number, threshold: Threshold)
   return n;
 }
 
+/**
+ * Posts one inbox entry to each user, once per user and dedupe key, in the caller's transaction
+ * (other modules use it too: appeals' 督办). Returns how many entries were new.
+ */
+export async function postNotices(t: Db, userIds: number[], n: { kind: string; title: string; body: string; url: string; dedupeKey: string; clockId?: number | null }): Promise<number> {
+  let added = 0;
+  for (const id of new Set(userIds)) {
+    const r = await t
+      .insertInto('notifications')
+      .values({ user_id: id, kind: n.kind, title: n.title, body: n.body, url: n.url, clock_id: n.clockId ?? null, dedupe_key: n.dedupeKey, created_at: new Date().toISOString(), read_at: null })
+      .onConflict((oc) => oc.columns(['user_id', 'dedupe_key']).doNothing())
+      .executeTakeFirst();
+    if (Number(r.numInsertedOrUpdatedRows ?? 0) > 0) added++;
+  }
+  return added;
+}
+
 /** The daily digest to supervisors (all departments) and department admins (their departments). */
 export async function digest(p: Platform, day = todayShanghai()): Promise<number> {
   const b = await boundaries(p.db, day);
