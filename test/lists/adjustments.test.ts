@@ -133,7 +133,10 @@ describe('an adjustment from import to publication', () => {
     expect(audit.length).toBeGreaterThan(0);
     // The superseded edition stays published but is marked 失效; the spine's item page renders the edition.
     const prevPub = JSON.parse((await env.api('GET', `/api/v1/lists/power/lists/${scjgList}/editions`)).body).editions.find((x: any) => x.number === 2).pubItemId;
-    expect((await env.p.db.selectFrom('pub_items').select('validity').where('id', '=', prevPub).executeTakeFirstOrThrow()).validity).toBe('expired');
+    expect(await env.p.db.selectFrom('pub_items').select(['validity', 'validity_reason']).where('id', '=', prevPub).executeTakeFirstOrThrow()).toEqual({ validity: 'expired', validity_reason: '已被新版清单替代' });
+    // …in the approving transaction, audited as a spine step.
+    const expiry = await env.p.db.selectFrom('audit_events').select(['action', 'entity_id']).where('action', '=', 'publication.expire').where('entity_id', '=', String(prevPub)).execute();
+    expect(expiry).toHaveLength(1);
     // The catalog's item URL sends other modules' types to their own page.
     const viaCatalog = await env.app.inject({ method: 'GET', url: `/catalog/items/${e.pubItemId}` });
     expect(viaCatalog.statusCode).toBe(302);

@@ -9,7 +9,8 @@ import type { Platform } from '../../platform/platform.js';
 import { can, type Principal } from '../../platform/auth/policy.js';
 import { badRequest, conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
 import { xlsxRows } from '../../platform/files/index.js';
-import { bulkPublish, defaultMeta, transition } from '../../platform/publication/service.js';
+import { bulkPublish, defaultMeta, expireInTx } from '../../platform/publication/service.js';
+import { bumpGeneration } from '../../platform/publication/cache.js';
 import { channelJob, deliveryChannels } from '../../platform/publication/registry.js';
 import {
   applyChanges,
@@ -271,16 +272,16 @@ export async function approveEdition(p: Platform, actor: Actor, editionId: numbe
   if (!allow(actor, 'list.approve', list.departmentId)) throw forbidden('err.lists.no_right_approve');
   if (e0.status !== 'draft') throw conflict('err.lists.not_draft');
   if (actorId(actor) != null && e0.createdBy === actorId(actor)) throw forbidden('err.lists.author_cannot_approve');
-  const prevPub = await p.tx(async (t) => {
+  await p.tx(async (t) => {
     // Claim the draft: the conditional update takes the row lock, so two approvals cannot both publish.
     const claimed = await t.updateTable('list_editions').set({ status: 'approving' }).where('id', '=', editionId).where('status', '=', 'draft').executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) throw conflict('err.lists.not_draft');
     const before = await t.selectFrom('list_editions').innerJoin('lists', 'lists.id', 'list_editions.list_id').select('list_editions.pub_item_id').where('list_editions.list_id', '=', list.id).whereRef('list_editions.number', '=', 'lists.current_edition').where('list_editions.status', '=', 'published').executeTakeFirst();
     await publishEdition(p, t, actor, editionId);
-    return before?.pub_item_id ?? null;
+    // The superseded edition's publication is marked 失效 in the same transaction (audited, delivered).
+    if (before?.pub_item_id) await expireInTx(p, t, 'system', before.pub_item_id, '已被新版清单替代');
   });
-  // The superseded edition's publication is marked 失效 (its own audited spine transition).
-  if (prevPub) await transition(p, 'system', prevPub, 'expire', '已被新版清单替代').catch((err) => p.log.warn({ err }, 'could not expire the previous list edition'));
+  bumpGeneration();
   return (await getEdition(p.db, editionId))!;
 }
 

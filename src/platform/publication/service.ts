@@ -502,6 +502,22 @@ export async function transition(p: Platform, actor: Actor, id: number, action: 
   return out;
 }
 
+/**
+ * Marks a public, valid item 失效 inside the caller's transaction — for a module superseding its
+ * own item in the same change (a list's previous edition when the next one is published), so
+ * that both happen or neither. Audited and delivered like the `expire` step; the caller bumps the
+ * public cache generation after the commit. Returns false when there was nothing to do.
+ */
+export async function expireInTx(p: Platform, t: Db, actor: Actor, id: number, reason: string): Promise<boolean> {
+  const item = await t.selectFrom('pub_items').select(['public', 'validity', 'published_version', 'index_no']).where('id', '=', id).executeTakeFirst();
+  if (!item || !item.public || item.validity !== 'valid') return false;
+  const nowS = new Date().toISOString();
+  await t.updateTable('pub_items').set({ validity: 'expired', validity_changed_at: nowS, validity_reason: reason, updated_at: nowS }).where('id', '=', id).execute();
+  await p.audit(t, { actor: actorName(actor), action: 'publication.expire', entity: 'pub_item', entityId: id, details: { version: item.published_version, reason, indexNo: item.index_no } });
+  await enqueueEffects(p, t, id, item.published_version, 'expired');
+  return true;
+}
+
 /** Job: publishes a scheduled version when its time has come (no-op if rejected meanwhile). */
 export async function runScheduled(p: Platform, payload: { id: number; version: number }): Promise<void> {
   await readyClocks(p);
