@@ -1,6 +1,6 @@
 // 索引号 uniqueness under concurrency (on SQLite and on PostgreSQL with a connection pool).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEnv, type TestEnv } from '../helpers.js';
+import { csrfFrom, form, login, makeEnv, type TestEnv } from '../helpers.js';
 import { allocateIndexNo } from '../../src/platform/publication/service.js';
 import { draft, step } from './helpers.js';
 
@@ -42,6 +42,32 @@ describe('索引号', () => {
     const dzb = await env.p.db.selectFrom('departments').select('id').where('code', '=', 'dzb').executeTakeFirstOrThrow();
     const n = await env.p.tx((t) => allocateIndexNo(t, dzb.id, 2032));
     expect(n).toBe('11210000MB0000000X/2032-00001');
+    await setIndexPrefixMode(env.p, 'cli', 'government');
+  });
+
+  it('is chosen on the government page by an administrator (audited), with a clear error for a bad value', async () => {
+    const admin = await login(env.app, 'admin');
+    const page = await env.app.inject({ method: 'GET', url: '/admin/government', headers: { cookie: admin.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('索引号前缀取自');
+    const post = (mode: string, cookie = admin.cookie, html = page.body) =>
+      env.app.inject({ method: 'POST', url: '/admin/government/index-prefix', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfFrom(html), indexPrefix: mode }) });
+    const ok = await post('department');
+    expect(ok.statusCode).toBe(302);
+    const { getIndexPrefixMode } = await import('../../src/platform/publication/service.js');
+    expect(await getIndexPrefixMode(env.p.db)).toBe('department');
+    const audit = await env.p.db.selectFrom('audit_events').select(['actor', 'details']).where('action', '=', 'publication.setting').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(audit.actor).toBe('user:admin');
+    expect(JSON.parse(audit.details)).toEqual({ indexPrefix: 'department' });
+    const bad = await post('nonsense');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('取值无效');
+    expect(await getIndexPrefixMode(env.p.db)).toBe('department');
+    // A department administrator may not change it.
+    const deptAdmin = await login(env.app, 'dzb-admin');
+    const denied = await env.app.inject({ method: 'GET', url: '/admin/government', headers: { cookie: deptAdmin.cookie } });
+    expect(denied.statusCode).toBe(403);
+    const { setIndexPrefixMode } = await import('../../src/platform/publication/service.js');
     await setIndexPrefixMode(env.p, 'cli', 'government');
   });
 });

@@ -6,6 +6,7 @@ import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, Select, C
 import { ROLES, can, scopeOf } from '../../platform/auth/policy.js';
 import { HttpError, notFound } from '../../platform/errors.js';
 import { validateForm } from '../../platform/http/validation.js';
+import { INDEX_PREFIX_MODES, getIndexPrefixMode, setIndexPrefixMode, type IndexPrefixMode } from '../../platform/publication/service.js';
 import {
   createDepartment,
   createUser,
@@ -427,13 +428,32 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
           <Field label={c.t('depts.phone')} name="phone" value={values.phone} maxLength={50} />
           <button type="submit" class="primary">{c.t('common.save')}</button>
         </form>
+        <h2>{c.t('gov.index_prefix')}</h2>
+        <form method="post" action="/admin/government/index-prefix" class="stack narrow">
+          <Csrf c={c} />
+          <Select label={c.t('gov.index_prefix_mode')} name="indexPrefix" value={values.indexPrefix} options={INDEX_PREFIX_MODES.map((m) => ({ value: m, label: c.t(`gov.index_prefix.${m}`) }))} error={fields?.indexPrefix} />
+          <p class="hint">{c.t('gov.index_prefix_hint')}</p>
+          <button type="submit">{c.t('common.save')}</button>
+        </form>
       </AdminLayout>,
       status,
     );
   };
   app.get('/admin/government', { config: { permission: 'government.edit' } }, async (req, reply) => {
     const c = req.ctx(reply);
-    return govPage(req, reply, { ...c.gov });
+    return govPage(req, reply, { ...c.gov, indexPrefix: await getIndexPrefixMode(p.db) });
+  });
+  app.post('/admin/government/index-prefix', { config: { permission: 'government.edit' } }, async (req, reply) => {
+    const c = req.ctx(reply);
+    const mode = String(((req.body ?? {}) as Record<string, string>).indexPrefix ?? '');
+    try {
+      await setIndexPrefixMode(p, req.user!, mode as IndexPrefixMode);
+    } catch (err) {
+      const fields = localizeFields(req, err);
+      if (fields) return govPage(req, reply, { ...c.gov, indexPrefix: mode }, fields, 400);
+      throw err;
+    }
+    return reply.redirect('/admin/government?done=1');
   });
   app.post('/admin/government', { config: { permission: 'government.edit' } }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, string>;
@@ -442,7 +462,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
       await saveGovernment(p, req.user!, values);
     } catch (err) {
       const fields = localizeFields(req, err);
-      if (fields) return govPage(req, reply, values, fields, 400);
+      if (fields) return govPage(req, reply, { ...values, indexPrefix: await getIndexPrefixMode(p.db) }, fields, 400);
       throw err;
     }
     return reply.redirect('/admin/government?done=1');

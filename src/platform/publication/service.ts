@@ -154,9 +154,17 @@ export async function setMultiStage(p: Platform, actor: Actor, departmentId: num
     await p.audit(t, { actor: actorName(actor), action: 'publication.setting', entity: 'department', entityId: departmentId, details: { multiStage: allowed } });
   });
 }
+export const INDEX_PREFIX_MODES = ['government', 'department'] as const;
+export type IndexPrefixMode = (typeof INDEX_PREFIX_MODES)[number];
+
+export async function getIndexPrefixMode(db: Db): Promise<IndexPrefixMode> {
+  return (await getSetting(db, 'publication.index_prefix')) === 'department' ? 'department' : 'government';
+}
+
 /** 'government' (default): 索引号 prefix is the government's org code; 'department': the department's own code when it has one. */
-export async function setIndexPrefixMode(p: Platform, actor: Actor, mode: 'government' | 'department'): Promise<void> {
+export async function setIndexPrefixMode(p: Platform, actor: Actor, mode: IndexPrefixMode): Promise<void> {
   if (typeof actor !== 'string' && !can(actor, 'government.edit')) throw forbidden();
+  if (!(INDEX_PREFIX_MODES as readonly string[]).includes(mode)) throw validationError({ indexPrefix: 'err.field.invalid' });
   await p.tx(async (t) => {
     await putSetting(t, 'publication.index_prefix', mode);
     await p.audit(t, { actor: actorName(actor), action: 'publication.setting', entity: 'government', entityId: 1, details: { indexPrefix: mode } });
