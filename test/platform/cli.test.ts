@@ -69,6 +69,13 @@ describe('gongkai CLI', () => {
   });
 
   it.skipIf(!!PG_URL)('backup writes a consistent copy and restore brings it back (SQLite)', () => {
+    // The search index lives in two shard files beside the database (built here by the parallel loader).
+    const built = gk(['search', 'reindex', '--clear']);
+    expect(built.code, built.err).toBe(0);
+    const indexed = Number(/indexed (\d+)/.exec(built.out)?.[1]);
+    expect(indexed).toBeGreaterThan(100);
+    const shard = join(dataDir, 'gongkai.search-0.sqlite');
+    expect(existsSync(shard)).toBe(true);
     const file = join(dataDir, 'backup.sqlite');
     const b = gk(['backup', file]);
     expect(b.code).toBe(0);
@@ -78,6 +85,12 @@ describe('gongkai CLI', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('intact');
     expect(gk(['user', 'roles', '--username', 'after-backup']).code).not.toBe(0);
+    // The shards are derived data, not in the backup: removed by restore, rebuilt from the restored database.
+    expect(existsSync(shard)).toBe(false);
+    const rebuilt = gk(['search', 'reindex']);
+    expect(rebuilt.code, rebuilt.err).toBe(0);
+    expect(Number(/indexed (\d+)/.exec(rebuilt.out)?.[1])).toBe(indexed);
+    expect(existsSync(shard)).toBe(true);
     expect(gk(['restore', join(dataDir, 'secrets.json')]).code).not.toBe(0);
   });
 
