@@ -4,7 +4,8 @@
 //   2. the public board with --board-n published appeals (default 1,000,000, bulk-inserted into
 //      a temporary data directory): time to render filtered pages over HTTP.
 // Usage: npx tsx bench/appeals.ts [--rate 500] [--seconds 20] [--connections 10] [--board-n 1000000] [--skip-submit] [--skip-board]
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { startBenchServer } from './server.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,19 +21,7 @@ const rate = Number(opt('rate', '500'));
 const seconds = Number(opt('seconds', '20'));
 const boardN = Number(opt('board-n', '1000000'));
 
-async function startServer(dir: string, env: Record<string, string>): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'appeals-server.ts')], { env: { ...process.env, BENCH_DIR: dir, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      const m = /PORT (\d+)/.exec(buf);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}`)));
-  });
-  return { port, child };
-}
+const startServer = (dir: string, env: Record<string, string>) => startBenchServer(join(import.meta.dirname, 'appeals-server.ts'), { BENCH_DIR: dir, ...env });
 
 async function stop(child: ChildProcess) {
   child.kill('SIGTERM');

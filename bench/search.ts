@@ -4,7 +4,6 @@
 // query, measured in the same run), HTTP requests/s of the search API at 50 connections and the
 // server's peak RSS. See docs/performance.md ("Search").
 import { parseArgs } from 'node:util';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -15,6 +14,8 @@ import { platformModule } from '../src/platform/core/module.js';
 import { searchModule } from '../src/modules/search/module.js';
 import { searchIndexFor, type SearchFilters } from '../src/platform/search/index.js';
 import { makeCorpus } from './search-corpus.js';
+import { startBenchServer } from './server.js';
+import { seededRandom } from '../src/platform/random.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -170,7 +171,7 @@ type Http = { name: string; processes: number; rps: number; p50: number; p99: nu
 const http: Http[] = [];
 let rssPeak = 0;
 const LOG = (() => {
-  const r = mulberry(7);
+  const r = seededRandom(7);
   const gov = corpus.vocab.filter((w) => w.length >= 4).slice(0, 900);
   const words = corpus.vocab.slice(0, 5000);
   const seen = new Set<string>();
@@ -204,32 +205,10 @@ const LOG = (() => {
   };
   return { pick, rnd: r };
 })();
-function mulberry(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pathOf = (m: { q: string; department?: string }) => `/api/v1/search?${new URLSearchParams({ q: m.q, ...(m.department ? { department: m.department } : {}) })}`;
 
 async function httpRun(name: string, cache: boolean, processes: number, workload: 'mix' | 'log'): Promise<Http> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./search-server.ts', import.meta.url))], {
-    env: { ...process.env, BENCH_DIR: DIR, BENCH_PG: databaseUrl ?? '', BENCH_CACHE: cache ? '1' : '0', BENCH_PROCESSES: String(processes) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      const m = /PORT (\d+)/.exec(buf);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
+  const { port, child } = await startBenchServer(fileURLToPath(new URL('./search-server.ts', import.meta.url)), { BENCH_DIR: DIR, BENCH_PG: databaseUrl ?? '', BENCH_CACHE: cache ? '1' : '0', BENCH_PROCESSES: String(processes) });
   // RSS of the server: the process and its children (cluster workers), the largest one.
   const rssOf = () => {
     let max = 0;

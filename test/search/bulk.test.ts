@@ -48,7 +48,7 @@ afterAll(async () => {
   await b?.close();
 });
 
-const QUERIES: Record<string, unknown>[] = [{ q: '政务公开' }, { q: '营商环境 整改' }, { q: '税' }, { q: '公开指南' }, { q: '预算', department: 'd01' }, { q: '' }, { q: '' , validity: 'expired' }, { q: '生产隐' }, { q: '火星' }];
+const QUERIES: Record<string, unknown>[] = [{ q: '政务公开' }, { q: '营商环境 整改' }, { q: '税' }, { q: '公开指南' }, { q: '预算', department: 'd01' }, { q: '' }, { q: '', validity: 'expired' }, { q: '生产隐' }, { q: '火星' }];
 
 describe(`bulk loader (${pg ? 'postgres' : 'sqlite'})`, () => {
   it('is parallel on SQLite and batch by batch on PostgreSQL', () => {
@@ -74,7 +74,7 @@ describe(`bulk loader (${pg ? 'postgres' : 'sqlite'})`, () => {
     const word = old.text!.slice(0, 4);
     expect((await ixB.search({ q: word }, { cache: false })).items.map((i) => i.id)).not.toContain(5);
     await ixB.remove([7]);
-    expect((await ixB.search({ q: '' , pageSize: 100 }, { cache: false })).total).toBe(items.length - 1);
+    expect((await ixB.search({ q: '', pageSize: 100 }, { cache: false })).total).toBe(items.length - 1);
   });
 
   it.skipIf(!pg)('builds the GIN indexes again at the end (postgres)', async () => {

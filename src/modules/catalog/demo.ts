@@ -11,17 +11,8 @@ import { DOCUMENT, textToHtml, type DocumentData } from './document.js';
 import { SEED_SPEECH } from './seed-speech.js';
 import { makeDocx, makePdf, makeXlsx } from './samples.js';
 import { clearDeptCache } from './queries.js';
+import { seededRandom as prng } from '../../platform/random.js';
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Per department: 文号 prefix and its subjects [subject, topic, Art. 20 category]. */
 const DEPT_SUBJECTS: Record<string, { abbr: string; subjects: [string, string, string][] }> = {

@@ -16,22 +16,7 @@ const BODY_CHECK = 30;
 export const MAX_QUERY = 100;
 
 /** An item ready for the index: metadata, body and title words (main tables)… */
-export interface PreparedMeta {
-  id: number;
-  type: string;
-  indexNo: string;
-  title: string;
-  body: string;
-  department: string;
-  departmentName: string;
-  topic: string | null;
-  genre: string | null;
-  validity: Validity;
-  publishedAt: string;
-  year: number;
-  url: string;
-  titleWords: string[];
-}
+export type PreparedMeta = DocMeta & { body: string; titleWords: string[] };
 
 /** … and its token streams (the FTS tables). */
 export interface PreparedTokens {

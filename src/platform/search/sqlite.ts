@@ -82,6 +82,9 @@ export function insertMain(st: Stmt, d: PreparedMeta, indexedAt = new Date().toI
   for (const w of d.titleWords) inc.run(w);
 }
 
+/** Advances the index generation (in the transaction of every index write). */
+const BUMP_GENERATION = "INSERT INTO search_state (key, value, updated_at) VALUES ('generation', '1', ?) ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at";
+
 const META_COLS = 'id, type, index_no AS indexNo, title, department, department_name AS departmentName, topic, genre, validity, published_at AS publishedAt, year, url';
 
 export class SqliteSearchIndex extends BaseSearchIndex {
@@ -133,7 +136,7 @@ export class SqliteSearchIndex extends BaseSearchIndex {
         this.raw.exec("DELETE FROM search_docs; DELETE FROM search_text; DELETE FROM search_terms; DELETE FROM search_state WHERE key LIKE 'catchup.%'");
         const now = new Date().toISOString();
         this.raw.prepare("INSERT INTO search_state (key, value, updated_at) VALUES ('shards.epoch', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at").run(epoch, now);
-        this.raw.prepare("INSERT INTO search_state (key, value, updated_at) VALUES ('generation', '1', ?) ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at").run(now);
+        this.raw.prepare(BUMP_GENERATION).run(now);
       })
       .immediate();
   }
@@ -165,7 +168,7 @@ export class SqliteSearchIndex extends BaseSearchIndex {
     await this.db.connection().execute(async () => {
       const tx = this.raw.transaction(() => {
         fn();
-        this.st("INSERT INTO search_state (key, value, updated_at) VALUES ('generation', '1', ?) ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at").run(new Date().toISOString());
+        this.st(BUMP_GENERATION).run(new Date().toISOString());
       });
       // BEGIN IMMEDIATE locks every attached file; a write to the main tables alone (during a bulk
       // load, while the workers hold the shards) starts deferred and locks only the main file.
