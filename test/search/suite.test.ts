@@ -162,6 +162,21 @@ describe(`search index (${process.env.DATABASE_URL ? 'postgres' : 'sqlite'})`, (
       { value: 'gov', label: '区发展和改革委员会', count: 675 },
       { value: 'czj', label: '区发展和改革委员会', count: 225 },
     ]);
+    // The same answer when the row caches are too small to hold the matches (rows are evicted
+    // and read again: the metadata of the ranked ones, the facet fields of the others).
+    const caches = ix as unknown as { metaCacheSize: number; metaCache: Map<number, unknown>; facetRowCache: Map<number, unknown> };
+    const size = caches.metaCacheSize;
+    try {
+      caches.metaCacheSize = 10;
+      for (let i = 0; i < 2; i++) {
+        const small = await ix.search({ q: '估算测试' }, { cache: false });
+        expect({ ...small, items: ids(small) }).toEqual({ ...r, items: ids(r) });
+        expect(caches.metaCache.size).toBeLessThanOrEqual(10);
+        expect(caches.facetRowCache.size).toBeLessThanOrEqual(20);
+      }
+    } finally {
+      caches.metaCacheSize = size;
+    }
     await ix.upsert(many(1300, 3901));
     r = await ix.search({ q: '估算测试' }, { cache: false });
     expect(r.totalExact).toBe(false);

@@ -270,6 +270,10 @@ export abstract class BaseSearchIndex implements SearchIndex {
   protected abstract listFiltered(filters: SearchFilters, offset: number, limit: number): Promise<number[]>;
   protected abstract countFiltered(filters: SearchFilters): Promise<number>;
   protected abstract loadMeta(ids: number[]): Promise<Map<number, DocMeta>>;
+  /** The facet fields of items (engines override with a narrower read). */
+  protected async loadFacetRows(ids: number[]): Promise<Map<number, FacetRow>> {
+    return this.loadMeta(ids);
+  }
   protected abstract loadBodies(ids: number[]): Promise<Map<number, string>>;
   protected abstract termsByPrefix(prefix: string, limit: number): Promise<string[]>;
   protected abstract bareQuery(terms: string[], filters: SearchFilters, limit: number): Promise<number[]>;
@@ -289,11 +293,29 @@ export abstract class BaseSearchIndex implements SearchIndex {
   private metaGen = -1;
   metaCacheSize = 20_000;
 
-  private async metaFor(ids: number[], gen: number): Promise<Map<number, DocMeta>> {
-    if (gen !== this.metaGen || this.metaCache.size > this.metaCacheSize) {
+  /** Facet fields of matches that are only counted (not ranked), by id, valid for one index generation. */
+  private facetRowCache = new Map<number, FacetRow>();
+
+  /** Drops the oldest tenth of a cache that outgrew its size (insertion order; cheaper than LRU upkeep). */
+  private static trim<V>(cache: Map<number, V>, size: number): void {
+    if (cache.size <= size) return;
+    let drop = cache.size - Math.floor(size * 0.9);
+    for (const k of cache.keys()) {
+      if (drop-- <= 0) break;
+      cache.delete(k);
+    }
+  }
+
+  private checkGeneration(gen: number): void {
+    if (gen !== this.metaGen) {
       this.metaCache.clear();
+      this.facetRowCache.clear();
       this.metaGen = gen;
     }
+  }
+
+  private async metaFor(ids: number[], gen: number): Promise<Map<number, DocMeta>> {
+    this.checkGeneration(gen);
     const out = new Map<number, DocMeta>();
     const missing: number[] = [];
     for (const id of ids) {
@@ -307,6 +329,27 @@ export abstract class BaseSearchIndex implements SearchIndex {
         if (this.metaCacheSize > 0) this.metaCache.set(id, m);
       }
     }
+    BaseSearchIndex.trim(this.metaCache, this.metaCacheSize);
+    return out;
+  }
+
+  /** Facet fields of ids, from the metadata rows when cached, otherwise a narrow read. */
+  private async facetRowsFor(ids: number[], gen: number, known: Map<number, DocMeta>): Promise<FacetRow[]> {
+    this.checkGeneration(gen);
+    const out: FacetRow[] = [];
+    const missing: number[] = [];
+    for (const id of ids) {
+      const m = known.get(id) ?? this.metaCache.get(id) ?? this.facetRowCache.get(id);
+      if (m) out.push(m);
+      else missing.push(id);
+    }
+    if (missing.length) {
+      for (const [id, r] of await this.loadFacetRows(missing)) {
+        out.push(r);
+        if (this.metaCacheSize > 0) this.facetRowCache.set(id, r);
+      }
+    }
+    BaseSearchIndex.trim(this.facetRowCache, this.metaCacheSize * 2);
     return out;
   }
 
@@ -411,6 +454,8 @@ export abstract class BaseSearchIndex implements SearchIndex {
     // The total: exact when the window holds every match. Otherwise the oldest CANDIDATES matches
     // are fetched too: if the two windows meet, their union is every match (exact); if not, the
     // total is estimated from the density of matches at both ends of the id range they span.
+    // (Continuing the newest walk below the window instead costs FTS5 as much as a walk from the
+    // other end: a rowid bound does not let it skip the doclists it has to read.)
     let total = window.length;
     let totalExact = true;
     let sample = window;
@@ -431,7 +476,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
       }
     }
     const candIds = [...new Set([...window, ...titles])];
-    const meta = await this.metaFor([...new Set([...candIds, ...sample])], gen);
+    const meta = await this.metaFor(candIds, gen);
     const now = Date.now();
     const phrase = parsed.runs.join('');
     const multi = terms.length > 1 || parsed.runs.length > 1;
@@ -470,7 +515,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
     let facetsExact = true;
     if (withFacets && total > 0) {
       // Facets of all matches, or when there are too many, of the newest and oldest ones, scaled.
-      const rows = sample.map((id) => meta.get(id)).filter((m): m is DocMeta => !!m);
+      const rows = await this.facetRowsFor(sample, gen, meta);
       facetsExact = totalExact;
       facets = facetCounts(rows, totalExact ? 1 : total / Math.max(1, rows.length));
     }
