@@ -188,6 +188,24 @@ describe(`search index (${process.env.DATABASE_URL ? 'postgres' : 'sqlite'})`, (
     await ix.remove(Array.from({ length: 2200 }, (_, i) => 3001 + i));
   });
 
+  it('spreads an estimated total over the years of the matches between the two windows', async () => {
+    // 2,400 matches published over twelve years in id order: the newest and oldest windows hold
+    // only the first and last years; the year facet must still show every year about evenly.
+    const years = Array.from({ length: 12 }, (_, k) => 2015 + k);
+    const spread = Array.from({ length: 2400 }, (_, i) => item(6001 + i, { title: `年份${i}`, text: '年份分布测试', publishedAt: `${2015 + Math.floor(i / 200)}-06-01T00:00:00.000Z` }));
+    await ix.upsert(spread);
+    try {
+      const r = await ix.search({ q: '年份分布测试' }, { cache: false });
+      expect(r.totalExact).toBe(false);
+      expect(r.facets.year.map((y) => Number(y.value))).toEqual([...years].reverse());
+      for (const y of r.facets.year) expect(Math.abs(y.count - 200), `year ${y.value}`).toBeLessThan(200 * 0.3);
+      const sum = r.facets.year.reduce((a, y) => a + y.count, 0);
+      expect(Math.abs(sum - r.total)).toBeLessThanOrEqual(12);
+    } finally {
+      await ix.remove(spread.map((i) => i.id));
+    }
+  });
+
   it('recall guarantee: any substring of an item is found (property)', async () => {
     const alphabet = [...'政务公开工作要点营商环境放管服一网通办双随机负面清单的和关于通知区人民政府棚户改造税', 'a', 'B', 'x', '1', '2', '０', '，', '。', ' ', '《', '》', '-', '政', '務', '開'];
     const textArb = fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 60 }).map((a) => a.join(''));

@@ -14,6 +14,8 @@ export const FACET_EXACT = 2000;
 /** Best candidates (by title, validity and recency) whose body is read for the second stage. */
 const BODY_CHECK = 30;
 export const MAX_QUERY = 100;
+/** Items looked at between the two windows to spread an estimated total over the years. */
+const YEAR_PROBES = 100;
 
 /** An item ready for the index: metadata, body and title words (main tables)… */
 export type PreparedMeta = DocMeta & { body: string; titleWords: string[] };
@@ -276,6 +278,8 @@ export abstract class BaseSearchIndex implements SearchIndex {
   }
   protected abstract loadBodies(ids: number[]): Promise<Map<number, string>>;
   protected abstract termsByPrefix(prefix: string, limit: number): Promise<string[]>;
+  /** For each id, the year of the first indexed item at or after it and before `below` (0 when none). */
+  protected abstract yearsAt(ids: number[], below: number): Promise<number[]>;
   protected abstract bareQuery(terms: string[], filters: SearchFilters, limit: number): Promise<number[]>;
   /** A number that changes with every write to the index (from any process). */
   protected abstract generation(): Promise<number>;
@@ -459,6 +463,8 @@ export abstract class BaseSearchIndex implements SearchIndex {
     let total = window.length;
     let totalExact = true;
     let sample = window;
+    /** When estimated: the ids between the two windows and how many matches they are thought to hold. */
+    let middle: { above: number; below: number; matches: number } | null = null;
     if (window.length >= CANDIDATES) {
       const oldest = await this.matches(terms, filters, CANDIDATES, true);
       const union = new Set([...window, ...oldest]);
@@ -473,6 +479,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
         const density = (window.length + oldest.length) / (newestId - lastNew + 1 + (lastOld - oldestId + 1));
         total = Math.max(union.size, Math.round(density * (newestId - oldestId + 1)));
         totalExact = false;
+        middle = { above: lastOld, below: lastNew, matches: total - union.size };
       }
     }
     const candIds = [...new Set([...window, ...titles])];
@@ -518,9 +525,30 @@ export abstract class BaseSearchIndex implements SearchIndex {
       const rows = await this.facetRowsFor(sample, gen, meta);
       facetsExact = totalExact;
       facets = facetCounts(rows, totalExact ? 1 : total / Math.max(1, rows.length));
+      // Years follow the ids (items are mostly published in id order), so the two windows hold
+      // only the newest and oldest years: scaling them would show the first and last year only.
+      // The matches between the windows are spread like the items between them (the density
+      // assumption of the total): years of items at evenly spaced ids there, in proportion.
+      if (middle) facets.year = await this.estimatedYears(rows, middle);
     }
     const suggestions = total === 0 ? await this.suggestionsFor(parsed.terms, parsed.normalized) : [];
     return { total, totalExact, page, pageSize, reachable, items, facets, facetsExact, suggestions, terms };
+  }
+
+  /** Year facet of an estimated result: the windows' own counts plus the middle's matches by the years of items there. */
+  private async estimatedYears(rows: FacetRow[], middle: { above: number; below: number; matches: number }): Promise<FacetValue[]> {
+    const counts = new Map<number, number>();
+    for (const r of rows) counts.set(r.year, (counts.get(r.year) ?? 0) + 1);
+    const span = middle.below - middle.above - 1;
+    if (span > 0 && middle.matches > 0) {
+      const points = Math.min(YEAR_PROBES, span);
+      const at = Array.from({ length: points }, (_, i) => middle.above + 1 + Math.floor(((i + 0.5) * span) / points));
+      const years = (await this.yearsAt(at, middle.below)).filter((y) => y > 0);
+      for (const y of years) counts.set(y, (counts.get(y) ?? 0) + middle.matches / years.length);
+    }
+    return [...counts]
+      .map(([y, n]) => ({ value: String(y), label: String(y), count: Math.max(1, Math.round(n)) }))
+      .sort((a, b) => Number(b.value) - Number(a.value));
   }
 
   /** Parsed queries (segmentation is a noticeable share of a query's cost), most recent 1,000. */

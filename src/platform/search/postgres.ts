@@ -189,6 +189,13 @@ export class PgSearchIndex extends BaseSearchIndex {
     return Number(r.rows[0].n);
   }
 
+  protected async yearsAt(ids: number[], below: number): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const r = await sql<{ y: number }>`SELECT coalesce((SELECT year FROM search_docs WHERE id >= s.id AND id < ${below} ORDER BY id LIMIT 1), 0) AS y
+      FROM unnest(${ids}::int[]) WITH ORDINALITY AS s(id, n) ORDER BY s.n`.execute(this.db);
+    return r.rows.map((x) => Number(x.y));
+  }
+
   protected async loadMeta(ids: number[]): Promise<Map<number, DocMeta>> {
     if (ids.length === 0) return new Map();
     const r = await sql<DocMeta>`SELECT ${META_COLS} FROM search_docs WHERE id = ANY(${ids}::int[])`.execute(this.db);

@@ -324,6 +324,13 @@ export class SqliteSearchIndex extends BaseSearchIndex {
     return new Map(rows.map((r) => [r.id, r.body]));
   }
 
+  protected async yearsAt(ids: number[], below: number): Promise<number[]> {
+    if (ids.length === 0) return [];
+    return this.st('SELECT coalesce((SELECT year FROM search_docs WHERE id >= j.value AND id < ? ORDER BY id LIMIT 1), 0) FROM json_each(?) j ORDER BY j.key')
+      .pluck()
+      .all(below, JSON.stringify(ids)) as number[];
+  }
+
   protected async termsByPrefix(prefix: string, limit: number): Promise<string[]> {
     if (!prefix) return [];
     const rows = this.st('SELECT term FROM search_terms WHERE term >= ? AND term < ? ORDER BY df DESC, term LIMIT ?').all(prefix, prefix + '\uffff', limit) as { term: string }[];
