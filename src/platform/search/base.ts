@@ -255,6 +255,9 @@ export function cleanFilters(q: SearchQuery): SearchFilters {
 export abstract class BaseSearchIndex implements SearchIndex {
   abstract readonly backend: 'sqlite' | 'postgres';
 
+  /** True when the engine runs queries concurrently (a connection pool), false when each call blocks (SQLite). */
+  protected readonly concurrentQueries: boolean = false;
+
   /** Called before any use of the engine (SQLite attaches its shard files there). */
   protected async ready(): Promise<void> {}
 
@@ -454,7 +457,17 @@ export abstract class BaseSearchIndex implements SearchIndex {
       return { total, totalExact: true, page, pageSize, reachable: total, items, facets: facets?.facets ?? emptyFacets(), facetsExact: facets?.exact ?? true, suggestions: [], terms };
     }
 
-    const [window, titles] = await Promise.all([this.matches(terms, filters, CANDIDATES), this.titleMatches(terms, filters, TITLE_CANDIDATES)]);
+    // Title matches are matches too: when the window holds every match they are in it already.
+    // A synchronous engine (SQLite) asks for them only then; one with a connection pool asks for
+    // both at once (the wait for the second is hidden by the first).
+    let window: number[];
+    let titles: number[];
+    if (this.concurrentQueries) {
+      [window, titles] = await Promise.all([this.matches(terms, filters, CANDIDATES), this.titleMatches(terms, filters, TITLE_CANDIDATES)]);
+    } else {
+      window = await this.matches(terms, filters, CANDIDATES);
+      titles = window.length < CANDIDATES ? [] : await this.titleMatches(terms, filters, TITLE_CANDIDATES);
+    }
     // The total: exact when the window holds every match. Otherwise the oldest CANDIDATES matches
     // are fetched too: if the two windows meet, their union is every match (exact); if not, the
     // total is estimated from the density of matches at both ends of the id range they span.

@@ -52,6 +52,7 @@ const META_COLS = sql.raw(
 
 export class PgSearchIndex extends BaseSearchIndex {
   readonly backend = 'postgres' as const;
+  protected override readonly concurrentQueries = true;
 
   constructor(private readonly db: Db) {
     super();
