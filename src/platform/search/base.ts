@@ -16,6 +16,8 @@ const BODY_CHECK = 30;
 export const MAX_QUERY = 100;
 /** Items looked at between the two windows to spread an estimated total over the years. */
 const YEAR_PROBES = 100;
+/** Above every id (PostgreSQL integer): probes look for the next item without an upper bound, so one cached answer serves every query. */
+const MAX_ID = 2_147_483_647;
 
 /** An item ready for the index: metadata, body and title words (main tables)… */
 export type PreparedMeta = DocMeta & { body: string; titleWords: string[] };
@@ -302,6 +304,8 @@ export abstract class BaseSearchIndex implements SearchIndex {
 
   /** Facet fields of matches that are only counted (not ranked), by id, valid for one index generation. */
   private facetRowCache = new Map<number, FacetRow>();
+  /** Years of the items at or after probe ids (estimatedYears), valid for one index generation. */
+  private probeYears = new Map<number, number>();
 
   /** Drops the oldest tenth of a cache that outgrew its size (insertion order; cheaper than LRU upkeep). */
   private static trim<V>(cache: Map<number, V>, size: number): void {
@@ -317,6 +321,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
     if (gen !== this.metaGen) {
       this.metaCache.clear();
       this.facetRowCache.clear();
+      this.probeYears.clear();
       this.metaGen = gen;
     }
   }
@@ -554,9 +559,19 @@ export abstract class BaseSearchIndex implements SearchIndex {
     for (const r of rows) counts.set(r.year, (counts.get(r.year) ?? 0) + 1);
     const span = middle.below - middle.above - 1;
     if (span > 0 && middle.matches > 0) {
-      const points = Math.min(YEAR_PROBES, span);
-      const at = Array.from({ length: points }, (_, i) => middle.above + 1 + Math.floor(((i + 0.5) * span) / points));
-      const years = (await this.yearsAt(at, middle.below)).filter((y) => y > 0);
+      // The probes sit on a grid of power-of-two strides (YEAR_PROBES/2 to YEAR_PROBES points), so
+      // that other queries meet the same ids: their years are cached for the index generation.
+      let stride = 1;
+      while (span / stride > YEAR_PROBES) stride *= 2;
+      const at: number[] = [];
+      for (let id = Math.ceil((middle.above + 1) / stride) * stride; id < middle.below; id += stride) at.push(id);
+      const missing = at.filter((id) => !this.probeYears.has(id));
+      if (missing.length) {
+        const ys = await this.yearsAt(missing, MAX_ID);
+        missing.forEach((id, i) => this.probeYears.set(id, ys[i]));
+        BaseSearchIndex.trim(this.probeYears, 20_000);
+      }
+      const years = at.map((id) => this.probeYears.get(id) ?? 0).filter((y) => y > 0);
       for (const y of years) counts.set(y, (counts.get(y) ?? 0) + middle.matches / years.length);
     }
     return [...counts]
