@@ -153,7 +153,7 @@ describe(`search index (${process.env.DATABASE_URL ? 'postgres' : 'sqlite'})`, (
     expect(await ix.count()).toBe(JUDGED.length);
   });
 
-  it('counts exactly up to 1,000 matches and estimates beyond, with facets scaled alike', async () => {
+  it('counts exactly while the matches are few enough to walk them all, and estimates beyond, with facets scaled alike', async () => {
     const many = (n: number, from: number) => Array.from({ length: n }, (_, i) => item(from + i, { title: `批量${i}`, text: '估算测试', department: i % 4 === 0 ? 'czj' : 'gov' }));
     await ix.upsert(many(900, 3001));
     let r = await ix.search({ q: '估算测试' }, { cache: false });
@@ -177,6 +177,16 @@ describe(`search index (${process.env.DATABASE_URL ? 'postgres' : 'sqlite'})`, (
     } finally {
       caches.metaCacheSize = size;
     }
+    // 1,200 matches: more than the two windows hold, but the oldest 500 reach only 5/12 of the id
+    // range, so the walk goes on to the end: the total and facets stay exact and every match can
+    // be paged to (not only the newest 500 and the title matches).
+    await ix.upsert(many(300, 3901));
+    r = await ix.search({ q: '估算测试', page: 60, pageSize: 20 }, { cache: false });
+    expect([r.total, r.totalExact, r.facetsExact, r.reachable, r.items.length]).toEqual([1200, true, true, 1200, 20]);
+    expect(r.facets.department.find((d) => d.value === 'czj')!.count).toBe(300);
+    const seen = new Set<number>();
+    for (let page = 1; page <= 12; page++) for (const id of ids(await ix.search({ q: '估算测试', page, pageSize: 100 }, { cache: false }))) seen.add(id);
+    expect(seen.size).toBe(1200);
     await ix.upsert(many(1300, 3901));
     r = await ix.search({ q: '估算测试' }, { cache: false });
     expect(r.totalExact).toBe(false);

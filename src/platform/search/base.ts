@@ -9,6 +9,10 @@ import { FACETS, type Autocomplete, type BulkLoader, type FacetName, type FacetV
 /** Newest matches considered for ranking (plus the newest title matches). */
 export const CANDIDATES = 500;
 export const TITLE_CANDIDATES = 200;
+/** A query whose oldest CANDIDATES matches say it has at most this many in all is walked to the end (every match known). */
+const WALK_ALL_BELOW = 1300;
+/** …but never further than this many matches (the estimate can be wrong). */
+const ALL_MATCHES = 2000;
 /** Facet counts of a listing without query are exact up to this many items, estimated above. */
 export const FACET_EXACT = 2000;
 /** Best candidates (by title, validity and recency) whose body is read for the second stage. */
@@ -269,6 +273,16 @@ export abstract class BaseSearchIndex implements SearchIndex {
   abstract clear(): Promise<void>;
   /** Ids of items where all terms occur (in title or body), newest ids first (or oldest first). */
   protected abstract matches(terms: string[], filters: SearchFilters, limit: number, oldestFirst?: boolean): Promise<number[]>;
+  /**
+   * Ids of matches, oldest first: the first `first`, then, when there are that many and
+   * `goOn(firstIds)` asks for more, the same walk continued up to that many. (Engines whose
+   * cursors can go on override this; the default asks again with the larger limit.)
+   */
+  protected async oldestMatches(terms: string[], filters: SearchFilters, first: number, goOn: (firstIds: number[]) => number): Promise<number[]> {
+    const ids = await this.matches(terms, filters, first, true);
+    const upTo = ids.length < first ? 0 : goOn(ids);
+    return upTo > first ? this.matches(terms, filters, upTo, true) : ids;
+  }
   /** Ids of items where all terms occur in the title (or index number), newest ids first. */
   protected abstract titleMatches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]>;
   /** Facet fields of the newest `limit` items passing the filters. */
@@ -286,6 +300,8 @@ export abstract class BaseSearchIndex implements SearchIndex {
   /** For each id, the year of the first indexed item at or after it and before `below` (0 when none). */
   protected abstract yearsAt(ids: number[], below: number): Promise<number[]>;
   protected abstract bareQuery(terms: string[], filters: SearchFilters, limit: number): Promise<number[]>;
+  /** The highest id in the index (0 when empty). */
+  protected abstract lastId(): Promise<number>;
   /** A number that changes with every write to the index (from any process). */
   protected abstract generation(): Promise<number>;
   abstract ids(afterId: number, limit: number): Promise<number[]>;
@@ -315,6 +331,12 @@ export abstract class BaseSearchIndex implements SearchIndex {
       if (drop-- <= 0) break;
       cache.delete(k);
     }
+  }
+
+  private lastIdCache = { gen: -1, id: 0 };
+  private async lastIdFor(gen: number): Promise<number> {
+    if (this.lastIdCache.gen !== gen) this.lastIdCache = { gen, id: await this.lastId() };
+    return this.lastIdCache.id;
   }
 
   private checkGeneration(gen: number): void {
@@ -462,38 +484,51 @@ export abstract class BaseSearchIndex implements SearchIndex {
       return { total, totalExact: true, page, pageSize, reachable: total, items, facets: facets?.facets ?? emptyFacets(), facetsExact: facets?.exact ?? true, suggestions: [], terms };
     }
 
-    // Title matches are matches too: when the window holds every match they are in it already.
-    // A synchronous engine (SQLite) asks for them only then; one with a connection pool asks for
-    // both at once (the wait for the second is hidden by the first).
-    let window: number[];
-    let titles: number[];
-    if (this.concurrentQueries) {
-      [window, titles] = await Promise.all([this.matches(terms, filters, CANDIDATES), this.titleMatches(terms, filters, TITLE_CANDIDATES)]);
-    } else {
-      window = await this.matches(terms, filters, CANDIDATES);
-      titles = window.length < CANDIDATES ? [] : await this.titleMatches(terms, filters, TITLE_CANDIDATES);
-    }
-    // The total: exact when the window holds every match. Otherwise the oldest CANDIDATES matches
-    // are fetched too: if the two windows meet, their union is every match (exact); if not, the
+    // Matches oldest first: FTS5 walks a doclist forwards for about two thirds of what a walk
+    // backwards costs (it loads doclists to read them backwards). How far the first CANDIDATES
+    // reach into the id range tells how many matches there are in all; when few, the same walk
+    // goes on to the end: every match is then known (exact total and facets, all of them ranked,
+    // no second walk). Otherwise the newest CANDIDATES matches are fetched too, with the newest
+    // title matches (title matches are matches too, ranked first; the window may not hold them).
+    const lastId = await this.lastIdFor(gen);
+    const goOn = (first: number[]) => {
+      const reach = first[first.length - 1] - first[0] + 1;
+      return (first.length * (lastId - first[0] + 1)) / reach <= WALK_ALL_BELOW ? ALL_MATCHES : 0;
+    };
+    const oldestWalk = await this.oldestMatches(terms, filters, CANDIDATES, goOn);
+    const walked = oldestWalk.length < CANDIDATES ? CANDIDATES : Math.max(CANDIDATES, goOn(oldestWalk.slice(0, CANDIDATES)));
+    // The total: exact when the walk reached the end. Otherwise the two windows (newest and
+    // oldest CANDIDATES matches): if they meet, their union is every match (exact); if not, the
     // total is estimated from the density of matches at both ends of the id range they span.
     // (Continuing the newest walk below the window instead costs FTS5 as much as a walk from the
     // other end: a rowid bound does not let it skip the doclists it has to read.)
-    let total = window.length;
+    let window: number[];
+    let titles: number[] = [];
+    let total: number;
     let totalExact = true;
-    let sample = window;
+    let sample: number[];
     /** When estimated: the ids between the two windows and how many matches they are thought to hold. */
     let middle: { above: number; below: number; matches: number } | null = null;
-    if (window.length >= CANDIDATES) {
-      const oldest = await this.matches(terms, filters, CANDIDATES, true);
+    if (oldestWalk.length < walked) {
+      window = oldestWalk.slice().reverse();
+      total = window.length;
+      sample = window;
+    } else {
+      const oldest = oldestWalk.slice(0, CANDIDATES);
+      if (this.concurrentQueries) {
+        [window, titles] = await Promise.all([this.matches(terms, filters, CANDIDATES), this.titleMatches(terms, filters, TITLE_CANDIDATES)]);
+      } else {
+        window = await this.matches(terms, filters, CANDIDATES);
+        titles = await this.titleMatches(terms, filters, TITLE_CANDIDATES);
+      }
       const union = new Set([...window, ...oldest]);
       sample = [...union];
+      total = union.size;
       const newestId = window[0];
       const oldestId = oldest[0];
       const lastNew = window[window.length - 1];
       const lastOld = oldest[oldest.length - 1];
-      if (lastNew <= lastOld || oldest.length < CANDIDATES) {
-        total = union.size;
-      } else {
+      if (lastNew > lastOld && window.length >= CANDIDATES) {
         const density = (window.length + oldest.length) / (newestId - lastNew + 1 + (lastOld - oldestId + 1));
         total = Math.max(union.size, Math.round(density * (newestId - oldestId + 1)));
         totalExact = false;

@@ -231,6 +231,11 @@ export class PgSearchIndex extends BaseSearchIndex {
     return Number(r.rows[0]?.value ?? 0);
   }
 
+  protected async lastId(): Promise<number> {
+    const r = await sql<{ n: number }>`SELECT coalesce(max(id), 0) AS n FROM search_docs`.execute(this.db);
+    return Number(r.rows[0].n);
+  }
+
   async ids(afterId: number, limit: number): Promise<number[]> {
     const r = await sql<{ id: number }>`SELECT id FROM search_docs WHERE id > ${afterId} ORDER BY id LIMIT ${limit}`.execute(this.db);
     return r.rows.map((x) => x.id);

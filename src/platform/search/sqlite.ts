@@ -63,6 +63,9 @@ export function ftsExpression(terms: string[], filters: SearchFilters, title = f
 
 type Stmt = (sql: string) => SqliteDatabase.Statement;
 
+/** Rowids matching a MATCH expression (one parameter per shard) in every shard of a table. */
+const shardUnion = (table: string): string => SHARD_LIST.map((k) => `SELECT rowid FROM ${table}_${k} WHERE ${table}_${k} MATCH ?`).join(' UNION ALL ');
+
 /** Writes one item's tokens into its shard (caller holds the transaction; shared with the bulk worker). */
 export function insertShard(st: Stmt, d: Pick<PreparedDoc, 'id' | 'titleTokens' | 'bodyTokens' | 'metaTokens' | 'charTokens'>): void {
   const k = shardOf(d.id);
@@ -241,19 +244,33 @@ export class SqliteSearchIndex extends BaseSearchIndex {
     });
   }
 
+  /** The table and MATCH expression of a query: one character asks the character index (distinct characters per item, no positions). */
+  private matchQuery(terms: string[], filters: SearchFilters): { table: 'search_chars' | 'search_fts'; expr: string } {
+    if (terms.length === 1 && Array.from(terms[0]).length === 1) return { table: 'search_chars', expr: [`"${terms[0]}"`, ...filterTokens(filters)].join(' AND ') };
+    return { table: 'search_fts', expr: ftsExpression(terms, filters) };
+  }
+
   protected async matches(terms: string[], filters: SearchFilters, limit: number, oldestFirst = false): Promise<number[]> {
-    if (terms.length === 1 && Array.from(terms[0]).length === 1) {
-      // One character: the character index (distinct characters per item, no positions).
-      const expr = [`"${terms[0]}"`, ...filterTokens(filters)].join(' AND ');
-      return this.shardIds('search_chars', expr, limit, oldestFirst);
+    const { table, expr } = this.matchQuery(terms, filters);
+    return this.shardIds(table, expr, limit, oldestFirst);
+  }
+
+  /** One walk over every shard in ascending rowid order, read as far as asked (the cursor goes on). */
+  protected override async oldestMatches(terms: string[], filters: SearchFilters, first: number, goOn: (firstIds: number[]) => number): Promise<number[]> {
+    const { table, expr } = this.matchQuery(terms, filters);
+    const ids: number[] = [];
+    let upTo = first;
+    for (const id of this.st(`${shardUnion(table)} ORDER BY 1`).pluck().iterate(...SHARD_LIST.map(() => expr)) as IterableIterator<number>) {
+      ids.push(id);
+      if (ids.length === first && first === upTo) upTo = Math.max(first, goOn(ids));
+      if (ids.length >= upTo) break;
     }
-    return this.shardIds('search_fts', ftsExpression(terms, filters), limit, oldestFirst);
+    return ids;
   }
 
   /** Rowids matching `expr` in every shard of `table`, merged in rowid order, first `limit`. */
   private shardIds(table: (typeof SHARD_TABLES)[number], expr: string, limit: number, oldestFirst = false): number[] {
-    const arms = SHARD_LIST.map((k) => `SELECT rowid FROM ${table}_${k} WHERE ${table}_${k} MATCH ?`);
-    return this.st(`${arms.join(' UNION ALL ')} ORDER BY 1 ${oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`).pluck().all(...SHARD_LIST.map(() => expr), limit) as number[];
+    return this.st(`${shardUnion(table)} ORDER BY 1 ${oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`).pluck().all(...SHARD_LIST.map(() => expr), limit) as number[];
   }
 
   protected async titleMatches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]> {
@@ -350,6 +367,10 @@ export class SqliteSearchIndex extends BaseSearchIndex {
   protected async generation(): Promise<number> {
     const r = this.st("SELECT value FROM search_state WHERE key = 'generation'").get() as { value: string } | undefined;
     return Number(r?.value ?? 0);
+  }
+
+  protected async lastId(): Promise<number> {
+    return (this.st('SELECT coalesce(max(id), 0) AS n FROM search_docs').get() as { n: number }).n;
   }
 
   async ids(afterId: number, limit: number): Promise<number[]> {
