@@ -216,7 +216,7 @@ const LOG = (() => {
 const pathOf = (m: { q: string; department?: string }) => `/api/v1/search?${new URLSearchParams({ q: m.q, ...(m.department ? { department: m.department } : {}) })}`;
 
 async function httpRun(name: string, cache: boolean, processes: number, workload: 'mix' | 'log'): Promise<Http> {
-  const { port, child } = await startBenchServer(fileURLToPath(new URL('./search-server.ts', import.meta.url)), { BENCH_DIR: DIR, BENCH_PG: databaseUrl ?? '', BENCH_CACHE: cache ? '1' : '0', BENCH_PROCESSES: String(processes) });
+  const { port, child } = await startBenchServer(fileURLToPath(new URL('./search-server.mjs', import.meta.url)), { BENCH_DIR: DIR, BENCH_PG: databaseUrl ?? '', BENCH_CACHE: cache ? '1' : '0', BENCH_PROCESSES: String(processes) });
   // RSS of the server: the process and its children (cluster workers), the largest one.
   const rssOf = () => {
     let max = 0;

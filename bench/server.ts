@@ -1,8 +1,9 @@
-// Starts a benchmark server script (under tsx) and waits for the "PORT n" line it prints.
+// Starts a benchmark server script and waits for the "PORT n" line it prints: a .mjs script (the
+// compiled code, as production runs it) with plain node, a .ts one under tsx.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export async function startBenchServer(script: string, env: Record<string, string>): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d) => {

@@ -37,6 +37,7 @@ export const SETTINGS: Setting[] = [
   { env: 'GONGKAI_SMTP_URL', default: '', doc: 'SMTP server for e-mail (smtp://user:pass@host:587); unset = messages are written to DATA_DIR/outbox-mail' },
   { env: 'GONGKAI_MAIL_FROM', default: 'gongkai@localhost', doc: 'Sender address of outgoing e-mail' },
   { env: 'GONGKAI_PG_POOL', default: '10', doc: 'PostgreSQL connection pool size per process' },
+  { env: 'GONGKAI_SQLITE_CACHE_MB', default: '16', doc: 'SQLite page cache of the main database file per process, in MB (the OS page cache holds the file as well)' },
   // Read by their modules at request time:
   { env: 'GONGKAI_APPEALS_RATE_LIMIT', default: '20', doc: 'Citizen appeal submissions per client address per minute' },
   { env: 'GONGKAI_APPEALS_LOOKUP_LIMIT', default: '60', doc: 'Appeal look-ups (tracking number + query code) per client address per minute' },
@@ -69,6 +70,8 @@ export interface Config {
   smtpUrl: string | null;
   mailFrom: string;
   pgPool: number;
+  /** SQLite page cache of the main database file, MB per process (connection). */
+  sqliteCacheMb: number;
   secrets: Secrets;
 }
 
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpUrl: str(env, 'GONGKAI_SMTP_URL') || null,
     mailFrom: str(env, 'GONGKAI_MAIL_FROM'),
     pgPool: int(env, 'GONGKAI_PG_POOL', 1, 500),
+    sqliteCacheMb: int(env, 'GONGKAI_SQLITE_CACHE_MB', 1, 65536),
     secrets: loadSecrets(dataDir),
     ...overrides,
   };

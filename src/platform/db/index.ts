@@ -30,7 +30,7 @@ export function sqliteFile(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'gongkai.sqlite');
 }
 
-export function openDb(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'pgPool'>): DbHandle {
+export function openDb(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'pgPool'> & Partial<Pick<Config, 'sqliteCacheMb'>>): DbHandle {
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.pgPool });
     // A dropped connection must not crash the process; the next query reconnects.
@@ -44,7 +44,9 @@ export function openDb(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'pgPool'
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('cache_size = -65536');
+  // Measured: 64 MB here added ≈ 60 MB to a search server's RSS at 1,000,000 items and no speed
+  // (bodies and rows of random queries rarely meet again; the OS caches the file anyway).
+  sqlite.pragma(`cache_size = ${-1024 * (config.sqliteCacheMb ?? 16)}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', file, sqlite, close: () => db.destroy() };
 }

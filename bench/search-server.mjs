@@ -1,19 +1,21 @@
 // The HTTP server for the search benchmark: the platform with only the search module, on
-// 127.0.0.1 and a free port (printed as "PORT n" on stdout once it listens).
+// 127.0.0.1 and a free port (printed as "PORT n" on stdout once it listens). Plain JavaScript on
+// the compiled code in dist/ (`npm run bench:search` builds it first), as production runs it: the
+// TypeScript loader alone added about 50 MB to the server's RSS.
 // BENCH_PROCESSES=N (N > 1): node:cluster as in src/cluster.ts — the primary migrates once, picks
 // the port (workers listening on 0 would each get their own), forks N workers sharing it and
 // prints "PORT n" when all listen; SIGTERM stops the workers, then the primary. A worker that
 // dies is not restarted: the primary stops the others and exits 1 (the run would be wrong).
 import cluster from 'node:cluster';
-import { loadConfig } from '../src/config.js';
-import { buildApp } from '../src/app.js';
-import { freePort } from '../src/cluster.js';
-import { createPlatform } from '../src/platform/platform.js';
-import { platformModule } from '../src/platform/core/module.js';
-import { searchModule } from '../src/modules/search/module.js';
-import { searchIndexFor } from '../src/platform/search/index.js';
+import { loadConfig } from '../dist/config.js';
+import { buildApp } from '../dist/app.js';
+import { freePort } from '../dist/cluster.js';
+import { createPlatform } from '../dist/platform/platform.js';
+import { platformModule } from '../dist/platform/core/module.js';
+import { searchModule } from '../dist/modules/search/module.js';
+import { searchIndexFor } from '../dist/platform/search/index.js';
 
-const dataDir = process.env.BENCH_DIR!;
+const dataDir = process.env.BENCH_DIR;
 const databaseUrl = process.env.BENCH_PG || null;
 const processes = Number(process.env.BENCH_PROCESSES || '1');
 if (!Number.isInteger(processes) || processes < 1) throw new Error(`BENCH_PROCESSES must be a positive integer, got "${process.env.BENCH_PROCESSES}"`);
@@ -24,10 +26,10 @@ if (processes > 1 && cluster.isPrimary) {
   await (await open()).close(); // migrations once, before the workers start
   const port = await freePort('127.0.0.1');
   const workers = Array.from({ length: processes }, () => cluster.fork({ BENCH_PORT: String(port) }));
-  const exited = workers.map((w) => new Promise<void>((r) => w.once('exit', () => r())));
+  const exited = workers.map((w) => new Promise((r) => w.once('exit', () => r())));
   let listening = 0;
   let stopping = false;
-  const stop = async (code: number) => {
+  const stop = async (code) => {
     if (stopping) return;
     stopping = true;
     for (const w of workers) if (!w.isDead()) w.process.kill('SIGTERM');
@@ -46,7 +48,7 @@ if (processes > 1 && cluster.isPrimary) {
 } else {
   const p = await open();
   // BENCH_CACHE=0: every request runs the query (no result cache; per process).
-  if (process.env.BENCH_CACHE === '0') (searchIndexFor(p.dbh) as unknown as { resultCacheSize: number }).resultCacheSize = 0;
+  if (process.env.BENCH_CACHE === '0') searchIndexFor(p.dbh).resultCacheSize = 0;
   const app = await buildApp(p, { logger: false });
   await app.listen({ host: '127.0.0.1', port: Number(process.env.BENCH_PORT || 0) });
   if (cluster.isPrimary) {
