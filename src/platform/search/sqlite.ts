@@ -74,15 +74,25 @@ export function insertShard(st: Stmt, d: Pick<PreparedDoc, 'id' | 'titleTokens' 
   st(`INSERT INTO search_chars_${k}(rowid, c) VALUES (?, ?)`).run(d.id, `${d.charTokens} ${d.metaTokens}`);
 }
 
-/** Writes one item's metadata, body and title words into the main database (shared with bulk.ts). */
-export function insertMain(st: Stmt, d: PreparedMeta, indexedAt = new Date().toISOString()): void {
+/**
+ * Writes one item's metadata, body and title words into the main database. Given `termCounts`,
+ * the title words are only counted there, for one `addTermCounts` per batch (a bulk load).
+ */
+export function insertMain(st: Stmt, d: PreparedMeta, indexedAt = new Date().toISOString(), termCounts?: Map<string, number>): void {
   st(
     `INSERT INTO search_docs (id, type, index_no, title, department, department_name, topic, genre, validity, published_at, year, url, indexed_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(d.id, d.type, d.indexNo, d.title, d.department, d.departmentName, d.topic, d.genre, d.validity, d.publishedAt, d.year, d.url, indexedAt);
   st('INSERT INTO search_text (id, title_words, body) VALUES (?, ?, ?)').run(d.id, d.titleWords.join(' '), d.body);
-  const inc = st('INSERT INTO search_terms (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = df + 1');
-  for (const w of d.titleWords) inc.run(w);
+  const counts = termCounts ?? new Map<string, number>();
+  for (const w of d.titleWords) counts.set(w, (counts.get(w) ?? 0) + 1);
+  if (!termCounts) addTermCounts(st, counts);
+}
+
+/** Adds title-word counts to the autocomplete terms. */
+export function addTermCounts(st: Stmt, counts: Map<string, number>): void {
+  const inc = st('INSERT INTO search_terms (term, df) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET df = df + excluded.df');
+  for (const [w, n] of counts) inc.run(w, n);
 }
 
 /** Advances the index generation (in the transaction of every index write). */
@@ -202,7 +212,9 @@ export class SqliteSearchIndex extends BaseSearchIndex {
       writeMain: (docs) =>
         this.write(() => {
           const at = new Date().toISOString();
-          for (const d of docs) insertMain((sql) => this.st(sql), d, at);
+          const terms = new Map<string, number>();
+          for (const d of docs) insertMain((sql) => this.st(sql), d, at, terms);
+          addTermCounts((sql) => this.st(sql), terms);
         }, true),
       done: () =>
         this.write(() => {
