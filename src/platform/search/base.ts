@@ -6,7 +6,7 @@ import { CharSet, fieldTokenString, parseQuery, termTokens, titleWords, type Par
 import { normalize, normalizeWithMap } from './normalize.js';
 import { FACETS, type Autocomplete, type BulkLoader, type FacetName, type FacetValue, type SearchFilters, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Validity } from './types.js';
 
-/** Newest matches considered for ranking (plus the newest title matches). */
+/** Matches per window: the oldest ones read first and, when there are more, the newest ones (ranked with the newest title matches). */
 export const CANDIDATES = 500;
 export const TITLE_CANDIDATES = 200;
 /** A query whose oldest CANDIDATES matches say it has at most this many in all is walked to the end (every match known). */
@@ -275,13 +275,17 @@ export abstract class BaseSearchIndex implements SearchIndex {
   protected abstract matches(terms: string[], filters: SearchFilters, limit: number, oldestFirst?: boolean): Promise<number[]>;
   /**
    * Ids of matches, oldest first: the first `first`, then, when there are that many and
-   * `goOn(firstIds)` asks for more, the same walk continued up to that many. (Engines whose
-   * cursors can go on override this; the default asks again with the larger limit.)
+   * `goOn(firstIds)` asks for more, the same walk continued up to that many; `complete` when the
+   * walk reached the last match. (Engines whose cursors can go on override this; the default asks
+   * again with the larger limit.)
    */
-  protected async oldestMatches(terms: string[], filters: SearchFilters, first: number, goOn: (firstIds: number[]) => number): Promise<number[]> {
-    const ids = await this.matches(terms, filters, first, true);
-    const upTo = ids.length < first ? 0 : goOn(ids);
-    return upTo > first ? this.matches(terms, filters, upTo, true) : ids;
+  protected async oldestMatches(terms: string[], filters: SearchFilters, first: number, goOn: (firstIds: number[]) => number): Promise<{ ids: number[]; complete: boolean }> {
+    let ids = await this.matches(terms, filters, first, true);
+    if (ids.length < first) return { ids, complete: true };
+    const upTo = goOn(ids);
+    if (upTo <= first) return { ids, complete: false };
+    ids = await this.matches(terms, filters, upTo, true);
+    return { ids, complete: ids.length < upTo };
   }
   /** Ids of items where all terms occur in the title (or index number), newest ids first. */
   protected abstract titleMatches(terms: string[], filters: SearchFilters, limit: number): Promise<number[]>;
@@ -495,8 +499,7 @@ export abstract class BaseSearchIndex implements SearchIndex {
       const reach = first[first.length - 1] - first[0] + 1;
       return (first.length * (lastId - first[0] + 1)) / reach <= WALK_ALL_BELOW ? ALL_MATCHES : 0;
     };
-    const oldestWalk = await this.oldestMatches(terms, filters, CANDIDATES, goOn);
-    const walked = oldestWalk.length < CANDIDATES ? CANDIDATES : Math.max(CANDIDATES, goOn(oldestWalk.slice(0, CANDIDATES)));
+    const walk = await this.oldestMatches(terms, filters, CANDIDATES, goOn);
     // The total: exact when the walk reached the end. Otherwise the two windows (newest and
     // oldest CANDIDATES matches): if they meet, their union is every match (exact); if not, the
     // total is estimated from the density of matches at both ends of the id range they span.
@@ -509,12 +512,12 @@ export abstract class BaseSearchIndex implements SearchIndex {
     let sample: number[];
     /** When estimated: the ids between the two windows and how many matches they are thought to hold. */
     let middle: { above: number; below: number; matches: number } | null = null;
-    if (oldestWalk.length < walked) {
-      window = oldestWalk.slice().reverse();
+    if (walk.complete) {
+      window = walk.ids.slice().reverse();
       total = window.length;
       sample = window;
     } else {
-      const oldest = oldestWalk.slice(0, CANDIDATES);
+      const oldest = walk.ids.slice(0, CANDIDATES);
       if (this.concurrentQueries) {
         [window, titles] = await Promise.all([this.matches(terms, filters, CANDIDATES), this.titleMatches(terms, filters, TITLE_CANDIDATES)]);
       } else {

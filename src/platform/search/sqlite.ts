@@ -268,16 +268,16 @@ export class SqliteSearchIndex extends BaseSearchIndex {
   }
 
   /** One walk over every shard in ascending rowid order, read as far as asked (the cursor goes on). */
-  protected override async oldestMatches(terms: string[], filters: SearchFilters, first: number, goOn: (firstIds: number[]) => number): Promise<number[]> {
+  protected override async oldestMatches(terms: string[], filters: SearchFilters, first: number, goOn: (firstIds: number[]) => number): Promise<{ ids: number[]; complete: boolean }> {
     const { table, expr } = this.matchQuery(terms, filters);
     const ids: number[] = [];
     let upTo = first;
     for (const id of this.st(`${shardUnion(table)} ORDER BY 1`).pluck().iterate(...SHARD_LIST.map(() => expr)) as IterableIterator<number>) {
       ids.push(id);
-      if (ids.length === first && first === upTo) upTo = Math.max(first, goOn(ids));
-      if (ids.length >= upTo) break;
+      if (ids.length === first) upTo = Math.max(first, goOn(ids));
+      if (ids.length >= upTo) return { ids, complete: false }; // leaving the loop resets the statement
     }
-    return ids;
+    return { ids, complete: true };
   }
 
   /** Rowids matching `expr` in every shard of `table`, merged in rowid order, first `limit`. */
