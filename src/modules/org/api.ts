@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
 import { can } from '../../platform/auth/policy.js';
 import { notFound } from '../../platform/errors.js';
-import { createUser, getUser, listDepartments, listUsers, setRoles } from './service.js';
+import { createUser, getUser, listDepartments, listUsers, setRoles, updateUser } from './service.js';
 
 export const ErrorSchema = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), fields: Type.Optional(Type.Record(Type.String(), Type.String())) }),
@@ -115,7 +115,7 @@ export async function orgApi(app: FastifyInstance, p: Platform): Promise<void> {
       config: { permission: 'user.manage' },
       schema: {
         tags: ['staff'],
-        summary: "Replace a user's roles",
+        summary: "Replace a user's roles (only by a caller who may grant every role the user holds, before and after)",
         security: [{ bearer: [] }],
         params: Type.Object({ username: Type.String({ maxLength: 32 }) }),
         body: Type.Object({ roles: Type.Array(RoleSchema, { maxItems: 20 }) }, { additionalProperties: false }),
@@ -123,6 +123,22 @@ export async function orgApi(app: FastifyInstance, p: Platform): Promise<void> {
       },
     },
     async (req) => setRoles(p, req.user!, req.params.username, req.body.roles),
+  );
+
+  app.patch<{ Params: { username: string }; Body: { displayName: string; email?: string } }>(
+    '/api/v1/users/:username',
+    {
+      config: { permission: 'user.manage' },
+      schema: {
+        tags: ['staff'],
+        summary: "Change a user's name and e-mail address (only by a caller who may grant every role the user holds)",
+        security: [{ bearer: [] }],
+        params: Type.Object({ username: Type.String({ maxLength: 32 }) }),
+        body: Type.Object({ displayName: Type.String({ minLength: 1, maxLength: 100 }), email: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+        response: { 200: UserOut, ...errors },
+      },
+    },
+    async (req) => updateUser(p, req.user!, req.params.username, req.body),
   );
 
   app.get(

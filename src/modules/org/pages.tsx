@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
 import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, Select, ConfirmForm, type PageCtx } from '../../platform/render/index.js';
-import { ROLES, can, scopeOf } from '../../platform/auth/policy.js';
+import { ROLES, can, mayManageUser, scopeOf } from '../../platform/auth/policy.js';
+import { departmentTree } from '../../platform/auth/identity.js';
 import { HttpError, notFound } from '../../platform/errors.js';
 import { validateForm } from '../../platform/http/validation.js';
 import { INDEX_PREFIX_MODES, getIndexPrefixMode, setIndexPrefixMode, type IndexPrefixMode } from '../../platform/publication/service.js';
@@ -21,6 +22,7 @@ import {
   setRoles,
   treeOrder,
   updateDepartment,
+  updateUser,
   type DepartmentView,
 } from './service.js';
 
@@ -168,13 +170,16 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
     }
   });
 
-  const userPage = async (req: FastifyRequest<{ Params: { username: string } }>, reply: FastifyReply, fields?: Record<string, string>, status = 200) => {
+  const userPage = async (req: FastifyRequest<{ Params: { username: string } }>, reply: FastifyReply, fields?: Record<string, string>, status = 200, values?: Record<string, string>) => {
     const c = req.ctx(reply);
     const u = await getUser(p.db, req.params.username);
     if (!u) throw notFound();
     const dept = await getDepartment(p.db, u.department);
     if (!can(req.user, 'user.read', { departmentId: dept!.id })) throw notFound();
-    const manage = can(req.user, 'user.manage', { departmentId: dept!.id });
+    const held = await p.db.selectFrom('user_roles').select(['role', 'department_id', 'include_children']).where('user_id', '=', u.id).execute();
+    const target = { departmentId: dept!.id, grants: held.map((g) => ({ role: g.role, departmentId: g.department_id, includeChildren: !!g.include_children })) };
+    const manage = mayManageUser(req.user, target, (await departmentTree(p.db)).map);
+    const beyondReach = !manage && can(req.user, 'user.manage', { departmentId: dept!.id });
     const depts = await listDepartments(p.db);
     const done = (req.query as Record<string, string>).done;
     return reply.html(
@@ -188,6 +193,18 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
           {c.t('users.department')}：{u.departmentName} · {u.active ? c.t('users.active') : c.t('users.inactive')} · {c.t('users.2fa')}：{u.totpEnabled ? c.t('common.yes') : c.t('common.no')}
           {u.isDemo && <span class="tag">{c.t('users.demo')}</span>}
         </p>
+        {beyondReach && <Notice kind="info">{c.t('err.user_beyond_reach')}</Notice>}
+        {manage && (
+          <>
+            <h2>{c.t('users.profile')}</h2>
+            <form method="post" action={`/admin/users/${u.username}/profile`} class="stack narrow">
+              <Csrf c={c} />
+              <Field label={c.t('users.display_name')} name="displayName" value={values?.displayName ?? u.displayName} required maxLength={100} error={fields?.displayName} />
+              <Field label={c.t('users.email')} name="email" type="email" value={values?.email ?? u.email} maxLength={200} error={fields?.email} />
+              <button type="submit">{c.t('common.save')}</button>
+            </form>
+          </>
+        )}
         <h2>{c.t('users.roles')}</h2>
         {manage ? (
           <form method="post" action={`/admin/users/${u.username}/roles`} class="stack">
@@ -275,6 +292,18 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
       throw err;
     }
     return reply.redirect(`/admin/users/${req.params.username}?done=roles`);
+  });
+
+  app.post<{ Params: { username: string } }>('/admin/users/:username/profile', { config: { permission: 'user.manage' } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, string>;
+    try {
+      await updateUser(p, req.user!, req.params.username, { displayName: String(body.displayName ?? ''), email: String(body.email ?? '') });
+    } catch (err) {
+      const fields = localizeFields(req, err);
+      if (fields) return userPage(req, reply, fields, 400, { displayName: String(body.displayName ?? ''), email: String(body.email ?? '') });
+      throw err;
+    }
+    return reply.redirect(`/admin/users/${req.params.username}?done=profile`);
   });
 
   app.post<{ Params: { username: string } }>('/admin/users/:username/password', { config: { permission: 'user.manage' } }, async (req, reply) => {

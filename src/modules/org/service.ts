@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/index.js';
 import { isUniqueViolation } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
 import { hashPassword, passwordProblem } from '../../platform/auth/passwords.js';
-import { can, ROLES, type Principal, type Role } from '../../platform/auth/policy.js';
+import { can, mayGrant, mayManageUser, ROLES, type Principal, type Role } from '../../platform/auth/policy.js';
 import { invalidateDepartmentCache } from '../../platform/auth/identity.js';
 import { conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
 import { setGovernment, type Government } from '../../platform/render/context.js';
@@ -274,16 +274,56 @@ async function resolveRoles(t: Db, roles: (string | RoleInput)[], defaultDeptId:
   return out;
 }
 
-/** May `actor` grant these roles? Only admins grant admin/supervisor; dept-admins grant within their departments. */
-function authorizeGrants(actor: Actor, grants: { role: Role; department_id: number }[], userDeptId: number): void {
+async function departmentParents(t: Db): Promise<Map<number, number | null>> {
+  const rows = await t.selectFrom('departments').select(['id', 'parent_id']).execute();
+  return new Map(rows.map((r) => [r.id, r.parent_id]));
+}
+
+/** May `actor` give these grants to a user of `userDeptId`? See `mayGrant` for the rule. */
+async function authorizeGrants(t: Db, actor: Actor, grants: { role: Role; department_id: number; include_children: number }[], userDeptId: number): Promise<void> {
   authorize(actor, 'user.manage', userDeptId);
-  for (const g of grants) {
-    if ((g.role === 'admin' || g.role === 'supervisor' || g.role === 'dept-admin') && typeof actor !== 'string' && !can(actor, 'government.edit')) {
-      // dept-admin may appoint editors/reviewers/approvers/operators, not other admins
-      if (g.role !== 'dept-admin' || !can(actor, 'user.manage', { departmentId: g.department_id })) throw forbidden('err.grant_forbidden');
-    }
-    authorize(actor, 'user.manage', g.department_id);
+  if (typeof actor === 'string') return;
+  const parents = await departmentParents(t);
+  for (const g of grants) if (!mayGrant(actor, { role: g.role, departmentId: g.department_id, includeChildren: !!g.include_children }, parents)) throw forbidden('err.grant_forbidden');
+}
+
+interface TargetUser {
+  id: number;
+  username: string;
+  department_id: number;
+  active: number;
+  grants: { role: string; department_id: number; include_children: number }[];
+}
+
+/**
+ * Loads the user to be changed and checks that `actor` may change them (`mayManageUser`): the
+ * caller must be able to grant every role the user holds. An unknown user is 404; a user the
+ * caller may not even see is 404 as well, one they see but may not change is 403.
+ */
+async function targetFor(t: Db, actor: Actor, username: string): Promise<TargetUser> {
+  const user = await t.selectFrom('users').select(['id', 'username', 'department_id', 'active']).where('username', '=', String(username).trim().toLowerCase()).executeTakeFirst();
+  if (!user) throw notFound();
+  const grants = await t.selectFrom('user_roles').select(['role', 'department_id', 'include_children']).where('user_id', '=', user.id).orderBy('id').execute();
+  if (typeof actor !== 'string') {
+    if (!can(actor, 'user.read', { departmentId: user.department_id })) throw notFound();
+    const target = { departmentId: user.department_id, grants: grants.map((g) => ({ role: g.role, departmentId: g.department_id, includeChildren: !!g.include_children })) };
+    if (!mayManageUser(actor, target, await departmentParents(t))) throw forbidden('err.user_beyond_reach');
   }
+  return { ...user, grants };
+}
+
+/** Refuses a change that would leave no active administrator. */
+async function keepAnAdmin(t: Db, userId: number): Promise<void> {
+  const others = await t
+    .selectFrom('user_roles')
+    .innerJoin('users', 'users.id', 'user_roles.user_id')
+    .select('users.id')
+    .where('user_roles.role', '=', 'admin')
+    .where('users.active', '=', 1)
+    .where('users.id', '!=', userId)
+    .limit(1)
+    .executeTakeFirst();
+  if (!others) throw conflict('err.last_admin');
 }
 
 export async function createUser(p: Platform, actor: Actor, input: UserInput, t0?: Db): Promise<UserView> {
@@ -300,7 +340,7 @@ export async function createUser(p: Platform, actor: Actor, input: UserInput, t0
     if (!dept) fields.department = 'err.unknown_department';
     const grants = dept && Array.isArray(input.roles) ? await resolveRoles(t, input.roles, dept.id, fields) : [];
     if (Object.keys(fields).length) throw validationError(fields);
-    authorizeGrants(actor, grants, dept!.id);
+    await authorizeGrants(t, actor, grants, dept!.id);
     const exists = await t.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
     if (exists) throw conflict('err.username_taken', { username: 'err.username_taken' });
     const now = new Date().toISOString();
@@ -407,48 +447,67 @@ export async function listUsers(p: Platform, actor: Principal, opts: { q?: strin
 }
 
 export async function setRoles(p: Platform, actor: Actor, username: string, roles: (string | RoleInput)[]): Promise<UserView> {
-  const user = await getUser(p.db, username);
-  if (!user) throw notFound();
-  const userRow = await p.db.selectFrom('users').select('department_id').where('id', '=', user.id).executeTakeFirstOrThrow();
-  await p.tx(async (t) => {
+  const id = await p.tx(async (t) => {
+    const user = await targetFor(t, actor, username);
     const fields: Record<string, string> = {};
-    const grants = await resolveRoles(t, roles, userRow.department_id, fields);
+    const grants = await resolveRoles(t, roles, user.department_id, fields);
     if (Object.keys(fields).length) throw validationError(fields);
-    authorizeGrants(actor, grants, userRow.department_id);
-    // Removing roles also needs rights over the departments they were held in.
-    const old = await t.selectFrom('user_roles').select(['role', 'department_id']).where('user_id', '=', user.id).execute();
-    for (const o of old) authorize(actor, 'user.manage', o.department_id);
+    await authorizeGrants(t, actor, grants, user.department_id);
+    if (user.active && user.grants.some((g) => g.role === 'admin') && !grants.some((g) => g.role === 'admin')) await keepAnAdmin(t, user.id);
     await t.deleteFrom('user_roles').where('user_id', '=', user.id).execute();
     for (const g of grants) await t.insertInto('user_roles').values({ user_id: user.id, ...g }).execute();
-    await p.audit(t, { actor: actorName(actor), action: 'user.roles', entity: 'user', entityId: user.id, details: { username: user.username, before: old, after: grants } });
+    await p.audit(t, { actor: actorName(actor), action: 'user.roles', entity: 'user', entityId: user.id, details: { username: user.username, before: user.grants, after: grants } });
+    return user.id;
   });
-  return (await getUser(p.db, user.id))!;
+  return (await getUser(p.db, id))!;
 }
 
+/** Changes a user's name and e-mail address (the username itself never changes: it is in the audit trail). */
+export async function updateUser(p: Platform, actor: Actor, username: string, input: { displayName?: string; email?: string }): Promise<UserView> {
+  const fields: Record<string, string> = {};
+  const displayName = String(input.displayName ?? '').trim();
+  const email = String(input.email ?? '').trim();
+  if (!displayName) fields.displayName = 'err.field.required';
+  else if (displayName.length > 100) fields.displayName = 'err.field.too_long';
+  if (email && (email.length > 200 || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))) fields.email = 'err.field.format';
+  const id = await p.tx(async (t) => {
+    const user = await targetFor(t, actor, username);
+    if (Object.keys(fields).length) throw validationError(fields);
+    await t.updateTable('users').set({ display_name: displayName, email, updated_at: new Date().toISOString() }).where('id', '=', user.id).execute();
+    await p.audit(t, { actor: actorName(actor), action: 'user.update', entity: 'user', entityId: user.id, details: { username: user.username, displayName, email } });
+    return user.id;
+  });
+  return (await getUser(p.db, id))!;
+}
+
+/** Sets a password: one's own (the account page), or another user's if `mayManageUser` allows. */
 export async function setPassword(p: Platform, actor: Actor, username: string, password: string): Promise<void> {
-  const user = await p.db.selectFrom('users').select(['id', 'username', 'department_id']).where('username', '=', username.toLowerCase()).executeTakeFirst();
+  const self = typeof actor !== 'string' && actor.username === String(username).trim().toLowerCase();
+  const user = self
+    ? await p.db.selectFrom('users').select(['id', 'username']).where('id', '=', (actor as Principal).id).executeTakeFirst()
+    : await p.tx((t) => targetFor(t, actor, username));
   if (!user) throw notFound();
-  if (typeof actor === 'string' || actor.id !== user.id) authorize(actor, 'user.manage', user.department_id);
   const problem = passwordProblem(password, user.username);
   if (problem) throw validationError({ password: problem });
   const hashValue = await hashPassword(password);
   await p.tx(async (t) => {
+    // Checked again in the writing transaction: the user's roles may have changed meanwhile.
+    if (!self) await targetFor(t, actor, username);
     const now = new Date().toISOString();
     await t.updateTable('users').set({ password_hash: hashValue, password_changed_at: now, updated_at: now }).where('id', '=', user.id).execute();
     // A password change ends every other session of the user.
     let q = t.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', user.id).where('revoked_at', 'is', null);
-    if (typeof actor !== 'string' && actor.sessionId && actor.id === user.id) q = q.where('id', '!=', actor.sessionId);
+    if (self && (actor as Principal).sessionId) q = q.where('id', '!=', (actor as Principal).sessionId!);
     await q.execute();
     await p.audit(t, { actor: actorName(actor), action: 'user.password', entity: 'user', entityId: user.id, details: { username: user.username } });
   });
 }
 
 export async function setActive(p: Platform, actor: Actor, username: string, active: boolean): Promise<void> {
-  const user = await p.db.selectFrom('users').select(['id', 'username', 'department_id']).where('username', '=', username.toLowerCase()).executeTakeFirst();
-  if (!user) throw notFound();
-  authorize(actor, 'user.manage', user.department_id);
-  if (typeof actor !== 'string' && actor.id === user.id && !active) throw conflict('err.self_deactivate');
   await p.tx(async (t) => {
+    const user = await targetFor(t, actor, username);
+    if (typeof actor !== 'string' && actor.id === user.id && !active) throw conflict('err.self_deactivate');
+    if (!active && user.active && user.grants.some((g) => g.role === 'admin')) await keepAnAdmin(t, user.id);
     const now = new Date().toISOString();
     await t.updateTable('users').set({ active: active ? 1 : 0, updated_at: now }).where('id', '=', user.id).execute();
     if (!active) {

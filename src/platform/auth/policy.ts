@@ -79,6 +79,36 @@ export function hasRole(user: Principal | null | undefined, role: Role): boolean
   return !!user?.grants.some((g) => g.role === role);
 }
 
+/** A role as stored for a user: the role, its department and whether sub-departments are included. */
+export interface GrantSpec {
+  role: string;
+  departmentId: number;
+  includeChildren: boolean;
+}
+
+/**
+ * May `user` give — or take away — this grant? Admin and supervisor grants (and any role this
+ * code does not know) are an administrator's alone; any other grant needs `user.manage` in every
+ * department it covers (a grant with sub-departments covers them all).
+ */
+export function mayGrant(user: Principal | null | undefined, g: GrantSpec, parents: Map<number, number | null>): boolean {
+  if (!user) return false;
+  if (!(ROLES as readonly string[]).includes(g.role) || GLOBAL_ROLES.has(g.role as Role)) return hasRole(user, 'admin');
+  for (const d of coverage(g.departmentId, g.includeChildren, parents)) if (!can(user, 'user.manage', { departmentId: d })) return false;
+  return true;
+}
+
+/**
+ * May `user` change a staff user — reset the password, (de)activate, rename, change roles? Only if
+ * the caller manages the user's home department and may grant every role the user holds, where
+ * the user holds it. So a department administrator never touches an admin, a supervisor, or
+ * anyone with roles outside their own reach. (One's own password is changed on the account page.)
+ */
+export function mayManageUser(user: Principal | null | undefined, target: { departmentId: number; grants: GrantSpec[] }, parents: Map<number, number | null>): boolean {
+  if (!user || !can(user, 'user.manage', { departmentId: target.departmentId })) return false;
+  return target.grants.every((g) => mayGrant(user, g, parents));
+}
+
 /** Department ids covered by a grant on `rootId`: itself and, if asked, all descendants. */
 export function coverage(rootId: number, includeChildren: boolean, parents: Map<number, number | null>): Set<number> {
   const out = new Set<number>([rootId]);
