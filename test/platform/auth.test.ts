@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as OTPAuth from 'otpauth';
 import { csrfFrom, form, login, makeEnv, DEMO_PASSWORD, type TestEnv } from '../helpers.js';
+import { createUser } from '../../src/modules/org/service.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -64,11 +65,42 @@ describe('signing in', () => {
     expect((await login(env.app, 'fgj-approver')).status).toBe(302);
   });
 
-  it('throttles a client address that tries many accounts', async () => {
+  it('spaces, case and full-width letters in the username do not buy a fresh budget', async () => {
+    await createUser(env.p, 'cli', { username: 'throttle-me', password: 'Strong-pass-2026', department: 'czj', roles: ['editor'] });
+    for (const variant of [' throttle-me', 'THROTTLE-ME ', '\tThrottle-Me', 'ｔｈｒｏｔｔｌｅ-ｍｅ', 'throttle-me  ']) {
+      expect((await login(env.app, variant, 'wrong-password-1')).status, variant).toBe(401);
+    }
+    expect((await login(env.app, 'throttle-me', 'Strong-pass-2026')).status).toBe(429);
+    expect((await login(env.app, ' THROTTLE-ME', 'Strong-pass-2026')).status).toBe(429);
+    const keys = await env.p.db.selectFrom('login_failures').select('key').distinct().where('key', 'like', 'user:%throttle%').execute();
+    expect(keys.map((k) => k.key)).toEqual(['user:throttle-me']);
+  });
+
+  it('throttles a client address that tries many accounts, but lets a browser that signed in before through', async () => {
     const env2 = await makeEnv({ overrides: { loginMaxFailuresIp: 3 } });
     try {
+      // A colleague behind the same NAT address signed in from this browser yesterday.
+      const page = await env2.app.inject('/admin/login');
+      const c = page.cookies.find((x) => x.name === 'gk_csrf')!;
+      const ok = await env2.app.inject({ method: 'POST', url: '/admin/login', headers: { cookie: `gk_csrf=${c.value}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ username: 'dzb-editor', password: DEMO_PASSWORD, _csrf: csrfFrom(page.body) }) });
+      const device = ok.cookies.find((x) => x.name === 'gk_device')!;
+      expect(device.httpOnly).toBe(true);
+      expect(device.value).not.toBe('dzb-editor'); // signed
       for (const u of ['a1', 'a2', 'a3']) await login(env2.app, `ghost-${u}`, 'wrong-password-1');
+      // From the throttled address: a stranger's browser is refused, even with the right password…
       expect((await login(env2.app, 'dzb-editor')).status).toBe(429);
+      const attempt = async (username: string, password: string, deviceCookie: string) => {
+        const pg = await env2.app.inject('/admin/login');
+        const cc = pg.cookies.find((x) => x.name === 'gk_csrf')!;
+        return env2.app.inject({ method: 'POST', url: '/admin/login', headers: { cookie: `gk_csrf=${cc.value}; gk_device=${deviceCookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ username, password, _csrf: csrfFrom(pg.body) }) });
+      };
+      // …the colleague's browser is let through, for that account only; a forged cookie is not.
+      expect((await attempt('dzb-editor', DEMO_PASSWORD, device.value)).statusCode).toBe(302);
+      expect((await attempt('dzb-reviewer', DEMO_PASSWORD, device.value)).statusCode).toBe(429);
+      expect((await attempt('dzb-reviewer', DEMO_PASSWORD, 'dzb-reviewer')).statusCode).toBe(429);
+      // The account's own budget still holds on a known device.
+      for (let i = 0; i < 5; i++) await attempt('dzb-editor', 'wrong-password-1', device.value);
+      expect((await attempt('dzb-editor', DEMO_PASSWORD, device.value)).statusCode).toBe(429);
     } finally {
       await env2.close();
     }
@@ -174,9 +206,19 @@ describe('TOTP two-factor', () => {
     const page = await env.app.inject({ url: '/admin/login/2fa', headers: { cookie: s2.cookie } });
     const wrong = await env.app.inject({ method: 'POST', url: '/admin/login/2fa', headers: { cookie: s2.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfFrom(page.body), code: '000000' === totp.generate() ? '111111' : '000000' }) });
     expect(wrong.statusCode).toBe(401);
-    const right = await env.app.inject({ method: 'POST', url: '/admin/login/2fa', headers: { cookie: s2.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfFrom(page.body), code: totp.generate() }) });
+    // The code used to confirm enrolment is spent: the next one (valid within the ±30 s window) signs in.
+    const reused = await env.app.inject({ method: 'POST', url: '/admin/login/2fa', headers: { cookie: s2.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfFrom(page.body), code: totp.generate() }) });
+    expect(reused.statusCode).toBe(401);
+    const code = totp.generate({ timestamp: Date.now() + 30_000 });
+    const right = await env.app.inject({ method: 'POST', url: '/admin/login/2fa', headers: { cookie: s2.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfFrom(page.body), code }) });
     expect(right.statusCode).toBe(302);
     expect((await env.app.inject({ url: '/admin', headers: { cookie: s2.cookie } })).statusCode).toBe(200);
+    // The same code cannot open a second session (replay within its window).
+    const s3 = await login(env.app, 'sqzx-editor');
+    const page3 = await env.app.inject({ url: '/admin/login/2fa', headers: { cookie: s3.cookie } });
+    const replay = await env.app.inject({ method: 'POST', url: '/admin/login/2fa', headers: { cookie: s3.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfFrom(page3.body), code }) });
+    expect(replay.statusCode).toBe(401);
+    expect((await env.app.inject({ url: '/admin', headers: { cookie: s3.cookie } })).headers.location).toBe('/admin/login/2fa');
   });
 });
 

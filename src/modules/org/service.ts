@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
 import { hashPassword, passwordProblem } from '../../platform/auth/passwords.js';
 import { can, mayGrant, mayManageUser, ROLES, type Principal, type Role } from '../../platform/auth/policy.js';
-import { invalidateDepartmentCache } from '../../platform/auth/identity.js';
+import { invalidateDepartmentCache, normalizeUsername } from '../../platform/auth/identity.js';
 import { conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
 import { setGovernment, type Government } from '../../platform/render/context.js';
 
@@ -301,7 +301,7 @@ interface TargetUser {
  * caller may not even see is 404 as well, one they see but may not change is 403.
  */
 async function targetFor(t: Db, actor: Actor, username: string): Promise<TargetUser> {
-  const user = await t.selectFrom('users').select(['id', 'username', 'department_id', 'active']).where('username', '=', String(username).trim().toLowerCase()).executeTakeFirst();
+  const user = await t.selectFrom('users').select(['id', 'username', 'department_id', 'active']).where('username', '=', normalizeUsername(username)).executeTakeFirst();
   if (!user) throw notFound();
   const grants = await t.selectFrom('user_roles').select(['role', 'department_id', 'include_children']).where('user_id', '=', user.id).orderBy('id').execute();
   if (typeof actor !== 'string') {
@@ -328,7 +328,7 @@ async function keepAnAdmin(t: Db, userId: number): Promise<void> {
 
 export async function createUser(p: Platform, actor: Actor, input: UserInput, t0?: Db): Promise<UserView> {
   const fields: Record<string, string> = {};
-  const username = String(input.username ?? '').trim().toLowerCase();
+  const username = normalizeUsername(input.username);
   if (!USERNAME.test(username)) fields.username = 'err.username';
   const pw = passwordProblem(input.password, username);
   if (pw) fields.password = pw;
@@ -387,7 +387,7 @@ export async function getUser(db: Db, idOrName: number | string): Promise<UserVi
     .selectFrom('users')
     .innerJoin('departments', 'departments.id', 'users.department_id')
     .select(['users.id', 'users.username', 'users.display_name', 'users.email', 'users.active', 'users.is_demo', 'users.totp_enabled', 'users.created_at', 'departments.code', 'departments.name as dept_name']);
-  const u = await (typeof idOrName === 'number' ? q.where('users.id', '=', idOrName) : q.where('users.username', '=', idOrName.toLowerCase())).executeTakeFirst();
+  const u = await (typeof idOrName === 'number' ? q.where('users.id', '=', idOrName) : q.where('users.username', '=', normalizeUsername(idOrName))).executeTakeFirst();
   if (!u) return null;
   const roles = await db
     .selectFrom('user_roles')
@@ -482,7 +482,7 @@ export async function updateUser(p: Platform, actor: Actor, username: string, in
 
 /** Sets a password: one's own (the account page), or another user's if `mayManageUser` allows. */
 export async function setPassword(p: Platform, actor: Actor, username: string, password: string): Promise<void> {
-  const self = typeof actor !== 'string' && actor.username === String(username).trim().toLowerCase();
+  const self = typeof actor !== 'string' && actor.username === normalizeUsername(username);
   const user = self
     ? await p.db.selectFrom('users').select(['id', 'username']).where('id', '=', (actor as Principal).id).executeTakeFirst()
     : await p.tx((t) => targetFor(t, actor, username));

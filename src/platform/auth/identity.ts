@@ -127,19 +127,33 @@ export async function lookupApiToken(db: Db, token: string): Promise<{ id: numbe
 
 // ---- login throttling -----------------------------------------------------------------
 
+/**
+ * The one normalisation of a typed username, for look-ups and for throttling alike (NFKC folds
+ * full-width letters; surrounding spaces and case never make a different account or a new budget).
+ */
+export function normalizeUsername(username: string): string {
+  return String(username ?? '').normalize('NFKC').trim().toLowerCase();
+}
+
 export interface ThrottleLimits {
   maxPerUser: number;
   maxPerIp: number;
   windowMinutes: number;
 }
 
-/** Minutes until the caller may try again, or 0 when not throttled. */
-export async function throttledFor(db: Db, username: string, ip: string, limits: ThrottleLimits): Promise<number> {
+/**
+ * Minutes until the caller may try again, or 0 when not throttled. `knownDevice`: the browser has
+ * signed in to this account before (device cookie), so the address's budget — shared by a whole
+ * office behind one NAT address — does not apply; the account's own budget always does.
+ */
+export async function throttledFor(db: Db, username: string, ip: string, limits: ThrottleLimits, knownDevice = false): Promise<number> {
   const since = new Date(Date.now() - limits.windowMinutes * 60_000).toISOString();
+  const keys = [`user:${normalizeUsername(username)}`];
+  if (!knownDevice) keys.push(`ip:${ip}`);
   const rows = await db
     .selectFrom('login_failures')
     .select(['key', db.fn.countAll<number>().as('n'), db.fn.min('at').as('first')])
-    .where('key', 'in', [`user:${username.toLowerCase()}`, `ip:${ip}`])
+    .where('key', 'in', keys)
     .where('at', '>', since)
     .groupBy('key')
     .execute();
@@ -155,11 +169,11 @@ export async function throttledFor(db: Db, username: string, ip: string, limits:
 
 export async function recordLoginFailure(db: Db, username: string, ip: string, windowMinutes: number): Promise<void> {
   const at = new Date().toISOString();
-  await db.insertInto('login_failures').values([{ key: `user:${username.toLowerCase()}`, at }, { key: `ip:${ip}`, at }]).execute();
+  await db.insertInto('login_failures').values([{ key: `user:${normalizeUsername(username)}`, at }, { key: `ip:${ip}`, at }]).execute();
   const old = new Date(Date.now() - 2 * windowMinutes * 60_000).toISOString();
   await db.deleteFrom('login_failures').where('at', '<', old).execute();
 }
 
 export async function clearLoginFailures(db: Db, username: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('key', '=', `user:${username.toLowerCase()}`).execute();
+  await db.deleteFrom('login_failures').where('key', '=', `user:${normalizeUsername(username)}`).execute();
 }

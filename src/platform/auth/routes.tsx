@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../platform.js';
 import { AdminLayout, Csrf, ErrorSummary, Field, Notice, ConfirmForm, type PageCtx } from '../render/index.js';
-import { clearLoginFailures, createApiToken, createSession, recordLoginFailure, throttledFor } from './identity.js';
+import { clearLoginFailures, createApiToken, createSession, normalizeUsername, recordLoginFailure, throttledFor } from './identity.js';
 import { verifyDummy, verifyPassword } from './passwords.js';
 import { checkTotp, newTotpSecret, totpFor } from './totp.js';
 import { clientIp, cookieOptions, SESSION_COOKIE } from '../http/auth.js';
@@ -36,6 +36,43 @@ function LoginPage({ c, error, username, next }: { c: PageCtx; error?: string; u
   );
 }
 
+/**
+ * The device cookie: the (signed) usernames that have signed in from this browser. A login from an
+ * address that is throttled — an office behind one NAT address where someone mistyped too often —
+ * still goes through for these accounts; a stranger guessing from that address has no such cookie.
+ */
+const DEVICE_COOKIE = 'gk_device';
+const DEVICE_DAYS = 90;
+
+function knownDevice(req: FastifyRequest, username: string): boolean {
+  const raw = req.cookies?.[DEVICE_COOKIE];
+  if (!raw) return false;
+  const v = req.unsignCookie(raw);
+  return v.valid && !!v.value && v.value.split(',').includes(username);
+}
+
+function rememberDevice(req: FastifyRequest, reply: FastifyReply, p: Platform, username: string): void {
+  const raw = req.cookies?.[DEVICE_COOKIE];
+  const v = raw ? req.unsignCookie(raw) : null;
+  const names = v?.valid && v.value ? v.value.split(',').filter((n) => n && n !== username) : [];
+  const value = [username, ...names].slice(0, 5).join(',');
+  reply.setCookie(DEVICE_COOKIE, value, { ...cookieOptions(p, DEVICE_DAYS * 86400), path: '/admin/login', signed: true });
+}
+
+/** Accepts a TOTP code once: the step is stored only if it is later than the last one accepted. */
+async function acceptTotp(p: Platform, userId: number, secret: string, code: string): Promise<boolean> {
+  const row = await p.db.selectFrom('users').select('totp_last_step').where('id', '=', userId).executeTakeFirstOrThrow();
+  const step = checkTotp(secret, code, row.totp_last_step == null ? null : Number(row.totp_last_step));
+  if (step == null) return false;
+  const r = await p.db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function authRoutes(app: FastifyInstance, p: Platform): Promise<void> {
   const limits = { maxPerUser: p.config.loginMaxFailures, maxPerIp: p.config.loginMaxFailuresIp, windowMinutes: p.config.loginWindowMinutes };
 
@@ -47,12 +84,13 @@ export async function authRoutes(app: FastifyInstance, p: Platform): Promise<voi
     const c = req.ctx(reply);
     const form = validateForm(LoginForm, req.body, req.locale);
     if (!form.ok) return reply.html(<LoginPage c={c} error={c.t('auth.fill_both')} />, 400);
-    const { username, password } = form.value;
+    const { password } = form.value;
+    const username = normalizeUsername(form.value.username);
     const next = safeBack(form.value.next, '/admin');
     const ip = clientIp(req);
-    const wait = await throttledFor(p.db, username, ip, limits);
+    const wait = await throttledFor(p.db, username, ip, limits, knownDevice(req, username));
     if (wait > 0) return reply.header('retry-after', String(wait * 60)).html(<LoginPage c={c} username={username} error={c.t('auth.throttled', { minutes: wait })} />, 429);
-    const user = await p.db.selectFrom('users').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+    const user = await p.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     const fail = async (messageKey: string) => {
       await p.tx(async (t) => {
         await recordLoginFailure(t, username, ip, limits.windowMinutes);
@@ -73,6 +111,7 @@ export async function authRoutes(app: FastifyInstance, p: Platform): Promise<voi
       return s;
     });
     reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(p));
+    rememberDevice(req, reply, p, username);
     if (user.totp_enabled) return reply.redirect(`/admin/login/2fa?next=${encodeURIComponent(next)}`);
     return reply.redirect(next);
   });
@@ -87,10 +126,10 @@ export async function authRoutes(app: FastifyInstance, p: Platform): Promise<voi
     const user = req.user!;
     const next = safeBack(req.body?.next, '/admin');
     const ip = clientIp(req);
-    const wait = await throttledFor(p.db, user.username, ip, limits);
+    const wait = await throttledFor(p.db, user.username, ip, limits, knownDevice(req, user.username));
     if (wait > 0) return reply.html(<TotpPage c={c} next={next} error={c.t('auth.throttled', { minutes: wait })} />, 429);
     const row = await p.db.selectFrom('users').select(['totp_secret']).where('id', '=', user.id).executeTakeFirstOrThrow();
-    if (!row.totp_secret || !checkTotp(row.totp_secret, String(req.body?.code ?? ''))) {
+    if (!row.totp_secret || !(await acceptTotp(p, user.id, row.totp_secret, String(req.body?.code ?? '')))) {
       await p.tx(async (t) => {
         await recordLoginFailure(t, user.username, ip, limits.windowMinutes);
         await p.audit(t, { actor: `user:${user.username}`, action: 'auth.totp_failed', entity: 'user', entityId: user.id, details: { ip } });
@@ -148,7 +187,7 @@ export async function authRoutes(app: FastifyInstance, p: Platform): Promise<voi
   app.post<{ Body: { code?: string } }>('/admin/account/2fa/confirm', { config: { permission: 'authenticated' } }, async (req, reply) => {
     const user = req.user!;
     const row = await p.db.selectFrom('users').select(['totp_secret', 'totp_enabled']).where('id', '=', user.id).executeTakeFirstOrThrow();
-    if (!row.totp_secret || row.totp_enabled || !checkTotp(row.totp_secret, String(req.body?.code ?? ''))) {
+    if (!row.totp_secret || row.totp_enabled || !(await acceptTotp(p, user.id, row.totp_secret, String(req.body?.code ?? '')))) {
       return reply.html(await accountPage(p, req, reply, { fields: { code: req.t('auth.bad_code') } }), 400);
     }
     await p.tx(async (t) => {

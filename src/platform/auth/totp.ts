@@ -9,8 +9,17 @@ export function totpFor(secret: string, label: string, issuer: string): OTPAuth.
   return new OTPAuth.TOTP({ issuer, label, algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
 }
 
-export function checkTotp(secret: string, code: string): boolean {
-  const clean = String(code ?? '').replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(clean)) return false;
-  return totpFor(secret, 'x', 'gongkai').validate({ token: clean, window: 1 }) !== null;
+/**
+ * The time step (30 s counter) of a valid code, or null. A code is accepted once: the caller stores
+ * the step and passes it back as `lastStep`, and a code of that step or an earlier one is refused
+ * (RFC 6238 §5.2), so a code seen over a shoulder or in a proxy log cannot open a second session.
+ */
+export function checkTotp(secret: string, code: string, lastStep: number | null = null, now = Date.now()): number | null {
+  const clean = String(code ?? '').normalize('NFKC').replace(/\s+/g, '');
+  if (!/^\d{6}$/.test(clean)) return null;
+  const delta = totpFor(secret, 'x', 'gongkai').validate({ token: clean, window: 1, timestamp: now });
+  if (delta === null) return null;
+  const step = Math.floor(now / 30_000) + delta;
+  if (lastStep != null && step <= lastStep) return null;
+  return step;
 }

@@ -128,4 +128,11 @@ export const platformMigrations: GkMigration[] = [
       await db.schema.createIndex('jobs_due').on('jobs').columns(['status', 'run_at']).execute();
     },
   },
+  {
+    // A TOTP code is accepted once: the step of the last one accepted is kept per user.
+    name: '0002-totp-last-step',
+    async up(db) {
+      await db.schema.alterTable('users').addColumn('totp_last_step', 'integer').execute();
+    },
+  },
 ];

@@ -47,6 +47,8 @@ export interface UserTable {
   is_demo: number;
   totp_secret: string | null;
   totp_enabled: number;
+  /** The time step of the last TOTP code accepted (a code is good once). */
+  totp_last_step: number | null;
   password_changed_at: Timestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
