@@ -165,6 +165,9 @@ describe('codes and numbers of new appeals', () => {
       // Not the database id any more (one in ten million may match by chance; three cannot).
       expect(m.trackingNo.slice(-7)).not.toBe(String(row.id).padStart(7, '0'));
     }
+    // Read out in groups, typed with spaces or hyphens: the same code.
+    const c = made[0].queryCode;
+    expect((await lookup(made[0].trackingNo, `${c.slice(0, 3)} ${c.slice(3, 7)}-${c.slice(7)}`)).statusCode).toBe(200);
     const tails = made.map((m) => Number(m.trackingNo.slice(-7)));
     expect(tails[1] - tails[0] === 1 && tails[2] - tails[1] === 1).toBe(false);
     // An appeal from before: sequential number, 6-digit code (stored as SHA-256 of number and code).
@@ -179,6 +182,27 @@ describe('codes and numbers of new appeals', () => {
     const page = await trackPost(oldNo, '042137');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('appeal-history');
+  });
+});
+
+describe('bad input', () => {
+  it('gets a 4xx naming the field, never a 5xx', async () => {
+    const no = unknownNo();
+    const bad = async (payload: unknown, field: string) => {
+      const r = await env.app.inject({ method: 'POST', url: `/api/v1/appeals/${no}/lookup`, headers: { 'x-forwarded-for': ip() }, payload: payload as any });
+      expect(r.statusCode).toBe(400);
+      expect(Object.keys(r.json().error.fields ?? {})).toContain(field);
+    };
+    await bad({}, 'code');
+    await bad({ code: 1234567890 }, 'code');
+    await bad({ code: 'x'.repeat(21) }, 'code');
+    await bad({ code: '1234567890', extra: 1 }, 'extra');
+    const f = await publicForm(env.app, '/appeals/track');
+    for (const payload of [form({ _csrf: f.csrf, no: ['SQ1', 'SQ2'], code: ['1', '2'] }), form({ _csrf: f.csrf }), form({ _csrf: f.csrf, no: 'x'.repeat(5000), code: '1'.repeat(5000) })]) {
+      const r = await env.app.inject({ method: 'POST', url: '/appeals/track', headers: { 'x-forwarded-for': ip(), cookie: f.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload });
+      expect(r.statusCode).toBe(404);
+    }
+    expect((await env.app.inject({ method: 'GET', url: '/appeals/track?no[]=a&code[]=b' })).statusCode).toBeLessThan(500);
   });
 });
 
