@@ -20,6 +20,7 @@ import { installErrorHandling } from './platform/http/errors.js';
 import { installAuth } from './platform/http/auth.js';
 import { installMetrics } from './platform/http/metrics.js';
 import { installSystemRoutes } from './platform/http/system.js';
+import { accessLogOptions } from './platform/http/logging.js';
 import { renderHtml, pageCtx, type PageCtx, type SiteChrome } from './platform/render/index.js';
 import type { NavItem } from './platform/module.js';
 
@@ -41,10 +42,11 @@ function findWebRoot(): string {
   return join(here, '..', 'web');
 }
 
-export async function buildApp(p: Platform, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?: { write(line: string): void }; logLevel?: string } = {}): Promise<FastifyInstance> {
   const { config } = p;
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel },
+    // Secret query parameters (query codes, API keys…) are redacted from the logged URLs.
+    logger: opts.logger === false ? false : accessLogOptions(opts.logLevel ?? config.logLevel, opts.logStream),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();

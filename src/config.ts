@@ -40,8 +40,8 @@ export const SETTINGS: Setting[] = [
   { env: 'GONGKAI_SQLITE_CACHE_MB', default: '16', doc: 'SQLite page cache of the main database file per process, in MB (the OS page cache holds the file as well)' },
   // Read by their modules at request time:
   { env: 'GONGKAI_APPEALS_RATE_LIMIT', default: '20', doc: 'Citizen appeal submissions per client address per minute' },
-  { env: 'GONGKAI_APPEALS_LOOKUP_LIMIT', default: '60', doc: 'Appeal look-ups (tracking number + query code) per client address per minute' },
-  { env: 'GONGKAI_LISTS_RATE_LIMIT', default: '20', doc: 'Public ratings and policy subscriptions per client address per minute' },
+  { env: 'GONGKAI_APPEALS_LOOKUP_LIMIT', default: '60', doc: 'Query-code checks (appeal look-up page and API, rating, reopening — all together) per client address per minute, counted in the database for every process and instance' },
+  { env: 'GONGKAI_LISTS_RATE_LIMIT', default: '20', doc: 'Public ratings and policy subscriptions per client address per minute (counted in the database)' },
   { env: 'GONGKAI_BENCH', default: '0', doc: '1 = add the constant /bench/constant route used as the benchmarks\' baseline' },
 ];
 

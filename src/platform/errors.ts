@@ -10,6 +10,8 @@ export class HttpError extends Error {
     message: string,
     public readonly fields?: FieldErrors,
     public readonly params?: Record<string, string | number>,
+    /** Seconds for the Retry-After header of a 429 (default 60). */
+    public readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -23,5 +25,5 @@ export const forbidden = (message = 'err.forbidden') => new HttpError(403, 'forb
 export const notFound = (message = 'err.not_found') => new HttpError(404, 'not_found', message);
 export const conflict = (message: string, fields?: FieldErrors, params?: Record<string, string | number>) =>
   new HttpError(409, 'conflict', message, fields, params);
-export const tooMany = (message: string, params?: Record<string, string | number>) =>
-  new HttpError(429, 'too_many_requests', message, undefined, params);
+export const tooMany = (message: string, params?: Record<string, string | number>, retryAfter?: number) =>
+  new HttpError(429, 'too_many_requests', message, undefined, params, retryAfter);

@@ -26,7 +26,7 @@ describe('door 1: the public web form', () => {
     const { res, no, code } = await submitWeb(env.app, {}, [{ name: 'photos', filename: 'street.png', type: 'image/png', data: PNG }]);
     expect(res.statusCode).toBe(201);
     expect(no).toMatch(/^SQ\d{15}$/);
-    expect(code).toMatch(/^\d{6}$/);
+    expect(code).toMatch(/^\d{10}$/);
     const id = await idOf(no!);
     const row = await env.p.db.selectFrom('appeals').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(JSON.parse(row.media)).toHaveLength(1);
@@ -139,14 +139,16 @@ describe('door 1: the public web form', () => {
 
   it('a wrong query code gives 404 without revealing whether the number exists', async () => {
     const { no, code } = await submitWeb(env.app);
-    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const wrong = String((Number(code) + 1) % 10_000_000_000).padStart(10, '0');
     const a = await env.api('GET', `/api/v1/appeals/${no}?code=${wrong}`);
     const b = await env.api('GET', `/api/v1/appeals/SQ202001010999999?code=${wrong}`);
     expect(a.statusCode).toBe(404);
     expect(b.statusCode).toBe(404);
     expect(a.json()).toEqual(b.json());
-    const pa = await env.app.inject({ method: 'GET', url: `/appeals/track?no=${no}&code=${wrong}` });
-    const pb = await env.app.inject({ method: 'GET', url: `/appeals/track?no=SQ202001010999999&code=${wrong}` });
+    const f = await publicForm(env.app, '/appeals/track');
+    const post = (n: string) => env.app.inject({ method: 'POST', url: '/appeals/track', headers: { cookie: f.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: f.csrf, no: n, code: wrong }) });
+    const pa = await post(no!);
+    const pb = await post('SQ202001010999999');
     expect(pa.statusCode).toBe(404);
     expect(pa.body.replace(/name="_csrf" value="[^"]+"/g, '').replace(/SQ\d+/g, '')).toBe(pb.body.replace(/name="_csrf" value="[^"]+"/g, '').replace(/SQ\d+/g, ''));
   });
@@ -216,7 +218,7 @@ describe('door 2: the operator console (phone intake)', () => {
       payload: form({ _csrf: csrfFrom(page.body), contactPhone: '0411-87654321', contactName: '李秀英', type: 'help', category: 'elderly', title: '独居老人需要帮助', content: '新胜家园一位独居老人行动不便，请社区帮助。' }),
     });
     expect(res.statusCode).toBe(201);
-    const m = /(SQ\d{15})，查询码 (\d{6})/.exec(res.body)!;
+    const m = /(SQ\d{15})，查询码 (\d{10})。/.exec(res.body)!;
     expect(m).toBeTruthy();
     const row = await env.p.db.selectFrom('appeals').selectAll().where('tracking_no', '=', m[1]).executeTakeFirstOrThrow();
     expect(row.channel).toBe('phone');

@@ -40,6 +40,6 @@ export async function submitWeb(app: FastifyInstance, fields: Record<string, str
   const mp = multipart({ ...APPEAL, consent: '1', ...fields }, files);
   const res = await app.inject({ method: 'POST', url: `/appeals/new?_csrf=${encodeURIComponent(f.csrf)}`, headers: { cookie: f.cookie, 'content-type': mp.contentType, ...headers }, payload: mp.body });
   const no = /class="tracking-no">(SQ\d+)</.exec(res.body)?.[1] ?? null;
-  const code = /class="query-code">(\d{6})</.exec(res.body)?.[1] ?? null;
+  const code = /class="query-code">(\d{10})</.exec(res.body)?.[1] ?? null;
   return { res, no, code };
 }

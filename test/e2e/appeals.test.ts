@@ -28,15 +28,19 @@ describe('citizen appeal in Chromium', () => {
     const code = (await page.textContent('.query-code'))!.trim();
     expect(no).toMatch(/^SQ\d{15}$/);
 
-    // Look it up with the query code (a wrong code shows the generic message).
+    expect(code).toMatch(/^\d{10}$/);
+
+    // Look it up with the query code (a wrong code shows the generic message). The form posts
+    // the code: it never appears in the address bar.
     await page.goto(`${env.base}/appeals/track`);
     await page.fill('#f-no', no);
-    await page.fill('#f-code', code === '000000' ? '000001' : '000000');
-    await page.click('form button.primary');
+    await page.fill('#f-code', code === '0000000000' ? '0000000001' : '0000000000');
+    await Promise.all([page.waitForLoadState('load'), page.click('form button.primary')]);
     await expect(page.locator('.notice.error').textContent()).resolves.toContain('受理编号或查询码不正确');
     await page.fill('#f-no', no);
     await page.fill('#f-code', code);
-    await page.click('form button.primary');
+    await Promise.all([page.waitForLoadState('load'), page.click('form button.primary')]);
+    expect(page.url()).not.toContain(code);
     await expect(page.locator('.appeal-status').textContent()).resolves.toBe('已受理，待派单');
     expect(await seriousViolations(page)).toEqual([]);
 
@@ -61,7 +65,12 @@ describe('citizen appeal in Chromium', () => {
     await expect(dept.locator('.appeal-status').textContent()).resolves.toBe('已答复');
 
     // The citizen sees the reply and rates.
+    // (An old link with ?code= leads to the form with the number filled in.)
     await page.goto(`${env.base}/appeals/track?no=${no}&code=${code}`);
+    expect(page.url()).not.toContain(code);
+    await expect(page.locator('#f-no').inputValue()).resolves.toBe(no);
+    await page.fill('#f-code', code);
+    await Promise.all([page.waitForLoadState('load'), page.click('form button.primary')]);
     await expect(page.locator('.appeal-reply').textContent()).resolves.toContain('已责令该酒吧');
     await page.check('input[name=rating][value=very-satisfied]');
     await page.fill('#f-comment', '处理及时');

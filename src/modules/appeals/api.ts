@@ -1,7 +1,7 @@
 // JSON API of the appeals centre. Public: submit, follow with the query code, rate, reopen,
 // verification codes, similar published appeals, the board, statistics, the catalogue.
 // Staff: scoped list, intake, one appeal with suggestions, and the actions.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
 import { notFound } from '../../platform/errors.js';
@@ -12,6 +12,9 @@ import { listCategories, similarAppeals } from './dispatch.js';
 import { board, staffList, stats } from './queries.js';
 import { runAction, STAFF_ACTIONS } from './actions.js';
 import { APPEAL_STATUSES, APPEAL_TYPES, RATINGS } from './schema.js';
+
+/** The shared per-address budget of every route that checks a query code (module.tsx). */
+export type CodeLimit = (req: FastifyRequest) => Promise<void>;
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema };
 const TRACKING = Type.String({ pattern: '^SQ\\d{15}$', maxLength: 17 });
@@ -62,7 +65,7 @@ const CitizenOut = Type.Object({
   history: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), note: Type.String() })),
 });
 
-export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>, lookupLimit: Record<string, unknown>): Promise<void> {
+export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>, codeLimit: CodeLimit): Promise<void> {
   app.post<{ Body: any }>(
     '/api/v1/appeals',
     {
@@ -75,13 +78,37 @@ export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: R
     },
   );
 
+  const lookupSummary = 'a wrong number or code → the same 404 either way; after 5 wrong codes the number is locked (429 with Retry-After, even for the right code) for 1 minute, doubling up to 1 hour';
+  app.post<{ Params: { trackingNo: string }; Body: { code: string } }>(
+    '/api/v1/appeals/:trackingNo/lookup',
+    {
+      config: { permission: 'public' },
+      preHandler: async (req) => codeLimit(req),
+      schema: {
+        tags: ['public'],
+        summary: `A citizen's own appeal and its history, with the query code in the body (${lookupSummary})`,
+        params: Type.Object({ trackingNo: Type.String({ maxLength: 40 }) }),
+        body: Type.Object({ code: Type.String({ maxLength: 20 }) }, { additionalProperties: false }),
+        response: { 200: CitizenOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const a = await findWithCode(p.db, req.params.trackingNo, req.body.code);
+      if (!a) throw notFound('appeals.err.not_found');
+      reply.header('cache-control', 'no-store');
+      return citizenView(p.db, a);
+    },
+  );
+
   app.get<{ Params: { trackingNo: string }; Querystring: { code?: string } }>(
     '/api/v1/appeals/:trackingNo',
     {
-      config: { permission: 'public', rateLimit: lookupLimit },
+      config: { permission: 'public' },
+      preHandler: async (req) => codeLimit(req),
       schema: {
         tags: ['public'],
-        summary: "A citizen's own appeal and its history, with the query code (a wrong number or code → 404 either way)",
+        summary: `Deprecated (the code ends up in URLs; use POST …/lookup): the same with ?code= (${lookupSummary})`,
+        deprecated: true,
         params: Type.Object({ trackingNo: Type.String({ maxLength: 40 }) }),
         querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
         response: { 200: CitizenOut, ...errors },
@@ -99,6 +126,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: R
     '/api/v1/appeals/:trackingNo/rating',
     {
       config: { permission: 'public', rateLimit },
+      preHandler: async (req) => codeLimit(req),
       schema: {
         tags: ['public'],
         summary: 'Rate the handling (five levels) with the query code',
@@ -117,6 +145,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: R
     '/api/v1/appeals/:trackingNo/reopen',
     {
       config: { permission: 'public', rateLimit },
+      preHandler: async (req) => codeLimit(req),
       schema: {
         tags: ['public'],
         summary: 'Reopen a closed appeal the citizen was dissatisfied with (limited number of times, within a window)',

@@ -1,10 +1,12 @@
 // 市民诉求服务中心 (12345-style citizen appeals centre) with an Open311 GeoReport v2 API.
 // See docs/architecture.md ("Citizen appeals").
 import rateLimitPlugin from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
 import type { GongkaiModule } from '../../platform/module.js';
 import type { Platform } from '../../platform/platform.js';
 import type { PageCtx } from '../../platform/render/context.js';
 import { tooMany } from '../../platform/errors.js';
+import { limitClient } from '../../platform/http/limit.js';
 import { channelJobs } from '../../platform/channels/index.js';
 import { appealMigrations } from './schema.js';
 import { appealMessages } from './messages.js';
@@ -24,7 +26,10 @@ export function appealRateLimit(): number {
   return Number.isInteger(n) && n > 0 ? n : 20;
 }
 
-/** Look-ups by tracking number and query code per client address per minute (against guessing codes). */
+/**
+ * Query-code checks per client address per minute, every route together (look-up page and API,
+ * rating, reopening), counted in the database so every process and instance shares the budget.
+ */
 export function appealLookupLimit(): number {
   const n = Number(process.env.GONGKAI_APPEALS_LOOKUP_LIMIT ?? '60');
   return Number.isInteger(n) && n > 0 ? n : 60;
@@ -66,9 +71,10 @@ export const appealsModule: GongkaiModule = {
       timeWindow: 60_000,
       errorResponseBuilder: () => tooMany('appeals.err.rate_limited'),
     };
-    const lookupLimit = { max: appealLookupLimit(), timeWindow: 60_000, errorResponseBuilder: () => tooMany('appeals.err.rate_limited') };
-    await appealsApi(app, p, rateLimit, lookupLimit);
-    await publicPages(app, p, rateLimit, lookupLimit);
+    const codeMax = appealLookupLimit();
+    const codeLimit = (req: FastifyRequest) => limitClient(p.db, req, 'appeals.code', codeMax, 'appeals.err.lookup_limited');
+    await appealsApi(app, p, rateLimit, codeLimit);
+    await publicPages(app, p, rateLimit, codeLimit);
     await consolePages(app, p);
     await open311Routes(app, p, rateLimit);
   },

@@ -6,7 +6,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../platform/db/index.js';
+import type { Database } from '../../platform/db/schema.js';
 import { HttpError } from '../../platform/errors.js';
 import { maskText } from '../../platform/privacy/index.js';
 import { t as translate } from '../../platform/i18n/index.js';
@@ -270,7 +272,11 @@ export async function open311Routes(app: FastifyInstance, p: Platform, rateLimit
         const key = q.api_key !== undefined ? await keyFor(p.db, q.api_key) : null;
         if (q.api_key !== undefined && !key) return sendError(reply, fmt, 403, 'Invalid api_key');
         let sel = p.db.selectFrom('appeals').selectAll();
-        sel = key ? sel.where((eb) => eb.or([eb('publish_state', '=', 'published'), eb('api_key_id', '=', key.id)])) : sel.where('publish_state', '=', 'published');
+        // Public: released appeals whose spine item is still public (an item withdrawn through the
+        // spine is gone here too). A request that is not public answers exactly like one that does
+        // not exist (the same 404 for GET requests/{id}), so ids cannot be probed.
+        const isPublic = (eb: ExpressionBuilder<Database, 'appeals'>) => eb.and([eb('publish_state', '=', 'published'), eb('pub_item_id', 'in', eb.selectFrom('pub_items').select('id').where('public', '=', 1))]);
+        sel = key ? sel.where((eb) => eb.or([isPublic(eb), eb('api_key_id', '=', key.id)])) : sel.where((eb) => isPublic(eb));
         const ids = one !== undefined ? [one] : typeof q.service_request_id === 'string' && q.service_request_id ? q.service_request_id.split(',').map((s) => s.trim()).filter(Boolean) : null;
         if (ids) {
           if (ids.length > 100) return sendError(reply, fmt, 400, 'Too many service_request_id values (at most 100)');

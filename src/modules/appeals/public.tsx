@@ -1,12 +1,14 @@
 // Public pages: landing, the form (photos, similar appeals before submitting, verification code),
 // tracking with the query code (rate, reopen), the public board, a published appeal, statistics.
+// The query code only ever travels in POST bodies, never in a URL (nor in the access log).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
 import { PublicLayout, Csrf, Dl, Empty, ErrorSummary, Field, Notice, Pager, Select, type PageCtx } from '../../platform/render/index.js';
 import { HttpError, notFound, validationError } from '../../platform/errors.js';
 import { storeFile, readStored, fileInfo } from '../../platform/files/index.js';
 import { listDepartments } from '../org/service.js';
-import { findWithCode, rateAppeal, reopenAppeal, requestVerification, submitAppeal, checkIntake, type IntakeInput } from './service.js';
+import { findWithCode, rateAppeal, reopenAppeal, requestVerification, submitAppeal, checkIntake, normalizeQueryCode, type IntakeInput } from './service.js';
+import type { CodeLimit } from './api.js';
 import { citizenView, type CitizenView } from './views.js';
 import { listCategories, similarAppeals } from './dispatch.js';
 import { board, stats } from './queries.js';
@@ -144,14 +146,30 @@ async function formPage(p: Platform, req: FastifyRequest, reply: FastifyReply, v
   );
 }
 
-function TrackForm({ c, no, error }: { c: PageCtx; no?: string; error?: boolean }) {
+function TrackForm({ c, no, error }: { c: PageCtx; no?: string; error?: string }) {
   return (
-    <form method="get" action="/appeals/track" class="stack narrow">
-      {error && <Notice kind="error">{c.t('appeals.not_found')}</Notice>}
+    <form method="post" action="/appeals/track" class="stack narrow">
+      <Csrf c={c} />
+      {error && <Notice kind="error">{error}</Notice>}
       <Field label={c.t('appeals.tracking_no')} name="no" value={no} required maxLength={20} autocomplete="off" />
-      <Field label={c.t('appeals.query_code')} name="code" required maxLength={6} inputMode="numeric" autocomplete="off" />
+      <Field label={c.t('appeals.query_code')} name="code" required maxLength={14} inputMode="numeric" autocomplete="off" hint={c.t('appeals.query_code_hint')} />
       <button type="submit" class="primary">{c.t('appeals.track_button')}</button>
     </form>
+  );
+}
+
+function trackPage(req: FastifyRequest, reply: FastifyReply, no: string, error?: string, status = 200) {
+  const c = req.ctx(reply);
+  reply.header('cache-control', 'no-store');
+  return reply.html(
+    <PublicLayout c={c} title={c.t('appeals.track')}>
+      <div class="appeals">
+        <h1>{c.t('appeals.track')}</h1>
+        <p>{c.t('appeals.track_intro')}</p>
+        <TrackForm c={c} no={no} error={error} />
+      </div>
+    </PublicLayout>,
+    status,
   );
 }
 
@@ -231,7 +249,7 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
   );
 }
 
-export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>, lookupLimit: Record<string, unknown>): Promise<void> {
+export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>, codeLimit: CodeLimit): Promise<void> {
   app.get('/appeals', { config: { permission: 'public' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const recent = await board(p.db, { page: 1, pageSize: 5 });
@@ -367,62 +385,68 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
     }
   });
 
-  app.get<{ Querystring: { no?: string; code?: string; done?: string } }>('/appeals/track', { config: { permission: 'public', rateLimit: lookupLimit } }, async (req, reply) => {
-    const c = req.ctx(reply);
-    reply.header('cache-control', 'no-store');
-    const no = (req.query.no ?? '').trim().slice(0, 20);
-    const code = (req.query.code ?? '').trim().slice(0, 6);
-    if (no && code) {
-      const a = await findWithCode(p.db, no, code);
-      if (a) {
-        const v = await citizenView(p.db, a);
-        const done = req.query.done === 'rated' ? c.t('appeals.rated') : req.query.done === 'reopened' ? c.t('appeals.reopened') : undefined;
-        return reply.html(
-          <PublicLayout c={c} title={c.t('appeals.track')}>
-            <CitizenPage c={c} v={v} code={code} notice={done} />
-          </PublicLayout>,
-        );
-      }
-    }
-    return reply.html(
-      <PublicLayout c={c} title={c.t('appeals.track')}>
-        <div class="appeals">
-          <h1>{c.t('appeals.track')}</h1>
-          <p>{c.t('appeals.track_intro')}</p>
-          <TrackForm c={c} no={no} error={!!(no && code)} />
-        </div>
-      </PublicLayout>,
-      no && code ? 404 : 200,
-    );
+  // The form. Old links with ?code= (from before the code moved into POST bodies) lead to the
+  // form with the tracking number filled in, without using or repeating the code.
+  app.get<{ Querystring: { no?: string; code?: string } }>('/appeals/track', { config: { permission: 'public' } }, async (req, reply) => {
+    const no = typeof req.query.no === 'string' ? req.query.no.trim().slice(0, 20) : '';
+    if (req.query.code !== undefined) return reply.redirect(no ? `/appeals/track?no=${encodeURIComponent(no)}` : '/appeals/track', 303);
+    return trackPage(req, reply, no);
   });
 
-  const citizenPost = (action: 'rate' | 'reopen') => async (req: FastifyRequest, reply: FastifyReply) => {
-    const b = (req.body ?? {}) as Record<string, string>;
-    const no = String(b.no ?? '').slice(0, 20);
-    const code = String(b.code ?? '').slice(0, 6);
+  /** The citizen's page, or the form again: 404 (wrong number or code — the same answer), 429 while the number is locked. */
+  const showAppeal = async (req: FastifyRequest, reply: FastifyReply, no: string, code: string, opts: { notice?: string; fields?: Record<string, string>; status?: number } = {}) => {
+    let a;
     try {
-      if (action === 'rate') await rateAppeal(p, no, code, String(b.rating ?? ''), String(b.comment ?? ''));
-      else await reopenAppeal(p, no, code, String(b.reason ?? ''));
-      return reply.redirect(`/appeals/track?no=${encodeURIComponent(no)}&code=${encodeURIComponent(code)}&done=${action === 'rate' ? 'rated' : 'reopened'}`, 303);
+      a = await findWithCode(p.db, no, code);
     } catch (err) {
-      if (err instanceof HttpError && err.status !== 404) {
-        const a = await findWithCode(p.db, no, code);
-        if (a) {
-          const c = req.ctx(reply);
-          const fields = err.fields ? tr(req, err.fields) : { _: req.t(err.message, err.params) };
-          return reply.html(
-            <PublicLayout c={c} title={c.t('appeals.track')}>
-              <CitizenPage c={c} v={await citizenView(p.db, a)} code={code} fields={fields} />
-            </PublicLayout>,
-            err.status,
-          );
-        }
+      if (err instanceof HttpError && err.status === 429) {
+        reply.header('retry-after', String(err.retryAfter ?? 60));
+        return trackPage(req, reply, no, req.t(err.message, err.params), 429);
       }
       throw err;
     }
+    if (!a) return trackPage(req, reply, no, req.t('appeals.not_found'), 404);
+    const c = req.ctx(reply);
+    reply.header('cache-control', 'no-store');
+    return reply.html(
+      <PublicLayout c={c} title={c.t('appeals.track')}>
+        <CitizenPage c={c} v={await citizenView(p.db, a)} code={normalizeQueryCode(code)} notice={opts.notice} fields={opts.fields} />
+      </PublicLayout>,
+      opts.status,
+    );
   };
-  app.post('/appeals/track/rate', { config: { permission: 'public', rateLimit } }, citizenPost('rate'));
-  app.post('/appeals/track/reopen', { config: { permission: 'public', rateLimit } }, citizenPost('reopen'));
+
+  app.post('/appeals/track', { config: { permission: 'public' }, preHandler: async (req) => codeLimit(req) }, async (req, reply) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const no = typeof b.no === 'string' ? b.no.trim().slice(0, 20) : '';
+    const code = typeof b.code === 'string' ? b.code.slice(0, 20) : '';
+    if (!no || !code) return trackPage(req, reply, no, req.t('appeals.not_found'), 404);
+    return showAppeal(req, reply, no, code);
+  });
+
+  // Rating and reopening answer with the citizen's page itself (no redirect: that would put the code in a URL).
+  const citizenPost = (action: 'rate' | 'reopen') => async (req: FastifyRequest, reply: FastifyReply) => {
+    const b = (req.body ?? {}) as Record<string, string>;
+    const no = String(b.no ?? '').trim().slice(0, 20);
+    const code = String(b.code ?? '').slice(0, 20);
+    try {
+      if (action === 'rate') await rateAppeal(p, no, code, String(b.rating ?? ''), String(b.comment ?? ''));
+      else await reopenAppeal(p, no, code, String(b.reason ?? ''));
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      if (err.status === 404) return trackPage(req, reply, no, req.t('appeals.not_found'), 404);
+      if (err.status === 429) {
+        reply.header('retry-after', String(err.retryAfter ?? 60));
+        return trackPage(req, reply, no, req.t(err.message, err.params), 429);
+      }
+      const fields = err.fields ? tr(req, err.fields) : { _: req.t(err.message, err.params) };
+      return showAppeal(req, reply, no, code, { fields, status: err.status });
+    }
+    return showAppeal(req, reply, no, code, { notice: req.t(action === 'rate' ? 'appeals.rated' : 'appeals.reopened') });
+  };
+  const citizenPostOpts = { config: { permission: 'public', rateLimit }, preHandler: async (req: FastifyRequest) => codeLimit(req) };
+  app.post('/appeals/track/rate', citizenPostOpts, citizenPost('rate'));
+  app.post('/appeals/track/reopen', citizenPostOpts, citizenPost('reopen'));
 
   app.get<{ Querystring: Record<string, string> }>('/appeals/board', { config: { permission: 'public' } }, async (req, reply) => {
     const c = req.ctx(reply);

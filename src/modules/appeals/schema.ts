@@ -150,6 +150,19 @@ export interface Open311KeyTable {
   last_used_at: string | null;
 }
 
+/**
+ * Wrong query codes per tracking number — any well-formed number, existing or not, so that a
+ * lock says nothing about existence. Times are ms since the epoch (compared in SQL).
+ */
+export interface AppealCodeFailureTable {
+  tracking_no: string;
+  /** Failed attempts in a row (an attempt counts until the code proves right). */
+  failures: number;
+  /** Refused until then (0 = not locked). */
+  locked_until_ms: number;
+  last_ms: number;
+}
+
 export type Appeal = Selectable<AppealTable>;
 
 declare module '../../platform/db/schema.js' {
@@ -162,6 +175,7 @@ declare module '../../platform/db/schema.js' {
     appeal_rules: AppealRuleTable;
     appeal_verifications: AppealVerificationTable;
     open311_keys: Open311KeyTable;
+    appeal_code_failures: AppealCodeFailureTable;
   }
 }
 
@@ -303,6 +317,19 @@ export const appealMigrations: GkMigration[] = [
         .addColumn('revoked_at', 'text')
         .addColumn('last_used_at', 'text')
         .execute();
+    },
+  },
+  {
+    name: '4002-appeal-code-failures',
+    async up(db) {
+      await db.schema
+        .createTable('appeal_code_failures')
+        .addColumn('tracking_no', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('locked_until_ms', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_ms', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('appeal_code_failures_last').on('appeal_code_failures').column('last_ms').execute();
     },
   },
 ];

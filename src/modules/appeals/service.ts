@@ -8,7 +8,8 @@ import type { Platform } from '../../platform/platform.js';
 import { ROLE_ACTIONS, roleAllows, type Principal, type Role } from '../../platform/auth/policy.js';
 import { enqueueMail } from '../../platform/mail/index.js';
 import { postNotices } from '../supervision/service.js';
-import { badRequest, conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
+import { badRequest, conflict, forbidden, notFound, tooMany, validationError } from '../../platform/errors.js';
+import { isUniqueViolation } from '../../platform/db/index.js';
 import { completeClock, extendClock, startClock, stopClock, clocksFor } from '../../platform/deadlines/index.js';
 import { todayShanghai, ensureCalendar } from '../../platform/calendar/index.js';
 import { sendMessage } from '../../platform/channels/index.js';
@@ -123,16 +124,114 @@ function requireLead(actor: Actor, a: { department_id: number | null }, action =
 
 // ---- tracking numbers and query codes -----------------------------------------------------------
 
+/** SQ + the UTC date (yyyymmdd) + 7 digits: random since codes became 10 digits, the id before. */
+export const TRACKING_NO = /^SQ\d{15}$/;
+/** 10 digits; appeals received before that change have 6 and keep them. */
+export const QUERY_CODE = /^(?:\d{10}|\d{6})$/;
+export const QUERY_CODE_DIGITS = 10;
+
 function codeHash(trackingNo: string, code: string): string {
   return createHash('sha256').update(`${trackingNo}\u0000${code}`).digest('hex');
 }
 
+/** The old sequential form (id in the last 7 digits); the demo still numbers its appeals this way. */
 export function trackingNoFor(id: number, createdAt: string): string {
   return `SQ${createdAt.slice(0, 10).replace(/-/g, '')}${String(id).padStart(7, '0')}`;
 }
 
-function newQueryCode(): string {
-  return String(randomInt(0, 1_000_000)).padStart(6, '0');
+/** A new tracking number: the date and 7 random digits, so numbers cannot be counted through. */
+export function randomTrackingNo(createdAt: string): string {
+  return `SQ${createdAt.slice(0, 10).replace(/-/g, '')}${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+}
+
+/**
+ * 10 random digits. Digits rather than letters: operators read the code out on the phone
+ * (电话受理) and callers key it in on a phone keypad; 10^10 with the per-number lock below
+ * (≤ about 30 wrong guesses a day once it has been reached) puts guessing out of reach.
+ */
+export function newQueryCode(): string {
+  return String(randomInt(0, 10 ** QUERY_CODE_DIGITS)).padStart(QUERY_CODE_DIGITS, '0');
+}
+
+/** What citizens type: spaces and hyphens between digit groups are ignored. */
+export function normalizeQueryCode(code: unknown): string {
+  return typeof code === 'string' ? code.replace(/[\s-]/g, '').slice(0, 20) : '';
+}
+
+/**
+ * Wrong query codes per tracking number: after `after` failures in a row the number is locked
+ * for `firstMs`, and every further failure doubles the lock up to `maxMs`; a right code clears
+ * the count; a count idle for `forgetMs` starts again. Attempts are counted for any well-formed
+ * number, existing or not, so a lock reveals nothing, and from every address together.
+ */
+export const CODE_LOCK = { after: 5, firstMs: 60_000, maxMs: 3_600_000, forgetMs: 86_400_000 };
+
+export function codeLockMs(failures: number): number {
+  return failures < CODE_LOCK.after ? 0 : Math.min(CODE_LOCK.maxMs, CODE_LOCK.firstMs * 2 ** (failures - CODE_LOCK.after));
+}
+
+let lastCodeSweep = 0;
+
+/**
+ * Counts one attempt for the number (before the code is checked, in one statement, so parallel
+ * guesses cannot slip past the lock) or throws 429 with Retry-After while it is locked.
+ */
+async function countCodeAttempt(db: Db, trackingNo: string): Promise<void> {
+  const now = Date.now();
+  const nowSql = sql`cast(${now} as bigint)`;
+  const f = sql`(case when appeal_code_failures.last_ms < cast(${now - CODE_LOCK.forgetMs} as bigint) then 1 else appeal_code_failures.failures + 1 end)`;
+  const steps: [number, number][] = [];
+  for (let k = CODE_LOCK.after; steps.length < 64; k++) {
+    steps.push([k, codeLockMs(k)]);
+    if (codeLockMs(k) >= CODE_LOCK.maxMs) break;
+  }
+  const lock = sql`case ${sql.join(steps.reverse().map(([k, ms]) => sql`when ${f} >= ${sql.lit(k)} then ${nowSql} + ${sql.lit(ms)}`), sql` `)} else 0 end`;
+  const first = codeLockMs(1);
+  const r = await sql<{ failures: number }>`
+    insert into appeal_code_failures (tracking_no, failures, locked_until_ms, last_ms)
+    values (${trackingNo}, 1, ${first ? now + first : 0}, ${now})
+    on conflict (tracking_no) do update set failures = ${f}, locked_until_ms = ${lock}, last_ms = ${nowSql}
+    where appeal_code_failures.locked_until_ms <= ${nowSql}
+    returning failures`.execute(db);
+  if (now - lastCodeSweep > 60_000) {
+    lastCodeSweep = now;
+    await db.deleteFrom('appeal_code_failures').where('last_ms', '<', now - CODE_LOCK.forgetMs).where('locked_until_ms', '<', now).execute();
+  }
+  if (r.rows.length) return;
+  const row = await db.selectFrom('appeal_code_failures').select('locked_until_ms').where('tracking_no', '=', trackingNo).executeTakeFirst();
+  const wait = Math.max(1, Math.ceil((Number(row?.locked_until_ms ?? 0) - now) / 1000));
+  throw tooMany('appeals.err.code_locked', { minutes: Math.ceil(wait / 60) }, wait);
+}
+
+/** New tracking numbers for appeals received at `dates`, none already taken (nor twice in the batch). */
+async function allocateTrackingNos(t: Db, dates: string[]): Promise<string[]> {
+  const used = new Set<string>();
+  const fresh = (d: string) => {
+    let n: string;
+    do n = randomTrackingNo(d);
+    while (used.has(n));
+    used.add(n);
+    return n;
+  };
+  const nos = dates.map(fresh);
+  for (let round = 0; round < 10; round++) {
+    const taken = new Set((await t.selectFrom('appeals').select('tracking_no').where('tracking_no', 'in', nos).execute()).map((r) => r.tracking_no));
+    if (!taken.size) return nos;
+    nos.forEach((n, i) => {
+      if (taken.has(n)) nos[i] = fresh(dates[i]);
+    });
+  }
+  throw new Error('no free tracking number after 10 draws');
+}
+
+/** Runs an intake transaction; once more if a concurrent one (PostgreSQL) drew the same tracking number. */
+async function intakeTx<T>(p: Platform, fn: (t: Db) => Promise<T>): Promise<T> {
+  try {
+    return await p.tx(fn);
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return p.tx(fn);
+  }
 }
 
 // ---- intake -----------------------------------------------------------------------------------
@@ -245,10 +344,11 @@ async function allocateIds(p: Platform, t: Db, n: number): Promise<number[]> {
 
 async function insertAppeals(p: Platform, t: Db, items: Pending[]): Promise<Submitted[]> {
   const ids = await allocateIds(p, t, items.length);
+  const nos = await allocateTrackingNos(t, items.map((it) => it.now));
   const out: Submitted[] = [];
   const rows = items.map((it, i) => {
     const { input, now } = it;
-    const trackingNo = trackingNoFor(ids[i], now);
+    const trackingNo = nos[i];
     out.push({ id: ids[i], trackingNo, queryCode: it.code, status: 'received', createdAt: now });
     return {
       id: ids[i],
@@ -325,13 +425,13 @@ async function drainQueue(p: Platform, q: Queue): Promise<void> {
     while (q.items.length) {
       const batch = q.items.splice(0, BATCH);
       try {
-        const res = await p.tx((t) => insertAppeals(p, t, batch.map((b) => b.pending)));
+        const res = await intakeTx(p, (t) => insertAppeals(p, t, batch.map((b) => b.pending)));
         batch.forEach((b, i) => b.resolve(res[i]));
       } catch (err) {
         if (batch.length === 1) batch[0].reject(err);
         else
           // One bad submission must not sink the others: write them one by one.
-          for (const b of batch) await p.tx((t) => insertAppeals(p, t, [b.pending])).then((r) => b.resolve(r[0]), b.reject);
+          for (const b of batch) await intakeTx(p, (t) => insertAppeals(p, t, [b.pending])).then((r) => b.resolve(r[0]), b.reject);
       }
     }
   } finally {
@@ -348,7 +448,7 @@ export async function submitAppeal(p: Platform, actor: Actor, input: IntakeInput
     const phone = normalizePhone(input.contactPhone ?? '');
     const email = (input.contactEmail ?? '').trim();
     const code6 = input.verifyCode.trim();
-    return p.tx(async (t) => {
+    return intakeTx(p, async (t) => {
       if (phone && (await consumeVerification(t, `sms:${phone}`, code6))) pending.phoneVerified = 1;
       else if (email && (await consumeVerification(t, `email:${email.toLowerCase()}`, code6))) pending.emailVerified = 1;
       else throw validationError({ verifyCode: 'appeals.err.verify_code' });
@@ -398,14 +498,23 @@ export async function requestVerification(p: Platform, input: { phone?: string; 
 
 // ---- citizen access -----------------------------------------------------------------------------
 
-/** The appeal for a tracking number and query code; null when either is wrong (the caller answers 404 either way). */
+/**
+ * The appeal for a tracking number and query code; null when either is wrong (the caller answers
+ * the same 404 either way, and an unknown number costs the same work as a wrong code). Every
+ * attempt on a well-formed number counts towards its lock (CODE_LOCK); while it is locked this
+ * throws 429 — even for the right code.
+ */
 export async function findWithCode(db: Db, trackingNo: string, code: string) {
-  if (!/^SQ\d{15}$/.test(trackingNo ?? '') || !/^\d{6}$/.test(code ?? '')) return null;
-  const a = await db.selectFrom('appeals').selectAll().where('tracking_no', '=', trackingNo).executeTakeFirst();
-  const expected = Buffer.from(a?.code_hash || '0'.repeat(64), 'hex');
-  const given = Buffer.from(codeHash(trackingNo, code), 'hex');
-  const ok = timingSafeEqual(expected, given);
-  return a && ok ? a : null;
+  const no = typeof trackingNo === 'string' ? trackingNo.trim().toUpperCase() : '';
+  if (!TRACKING_NO.test(no)) return null;
+  const c = normalizeQueryCode(code);
+  await countCodeAttempt(db, no);
+  const a = await db.selectFrom('appeals').selectAll().where('tracking_no', '=', no).executeTakeFirst();
+  const stored = a && /^[0-9a-f]{64}$/.test(a.code_hash) ? a.code_hash : '0'.repeat(64);
+  const same = timingSafeEqual(Buffer.from(stored, 'hex'), Buffer.from(codeHash(no, c), 'hex'));
+  if (!a || !same || !QUERY_CODE.test(c)) return null;
+  await db.deleteFrom('appeal_code_failures').where('tracking_no', '=', no).execute();
+  return a;
 }
 
 export async function publicHistory(db: Db, appealId: number) {

@@ -1,18 +1,9 @@
-// A small per-address limit on the public writes of this module (ratings, subscriptions).
+// A small per-address limit on the public writes of this module (ratings, subscriptions),
+// counted in the database by the platform's limiter (shared by every process and instance).
 import type { FastifyRequest } from 'fastify';
-import { tooMany } from '../../platform/errors.js';
+import type { Db } from '../../platform/db/index.js';
+import { limitClient } from '../../platform/http/limit.js';
 
-const WINDOW_MS = 60_000;
-const hits = new Map<string, { n: number; since: number }>();
-
-export function limitPublicWrite(req: FastifyRequest, max = Number(process.env.GONGKAI_LISTS_RATE_LIMIT) || 20): void {
-  const now = Date.now();
-  const key = req.ip;
-  const h = hits.get(key);
-  if (!h || now - h.since > WINDOW_MS) {
-    if (hits.size > 10_000) hits.clear();
-    hits.set(key, { n: 1, since: now });
-    return;
-  }
-  if (++h.n > max) throw tooMany('err.lists.rate_limited');
+export async function limitPublicWrite(db: Db, req: FastifyRequest, max = Number(process.env.GONGKAI_LISTS_RATE_LIMIT) || 20): Promise<void> {
+  await limitClient(db, req, 'lists.write', max, 'err.lists.rate_limited');
 }

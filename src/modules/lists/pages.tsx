@@ -394,7 +394,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
 
   app.post<{ Params: { type: string; key: string }; Querystring: { list?: string }; Body: Record<string, string> }>('/lists/service-guide/items/:key/rate', { config: { permission: 'public' } }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, string>;
-    limitPublicWrite(req);
+    await limitPublicWrite(p.db, req);
     const values = { level: str(b.level), comment: str(b.comment).slice(0, 600), realName: b.realName === '1' ? '1' : '', name: str(b.name).slice(0, 60), phone: str(b.phone).slice(0, 30) };
     try {
       const r = await rate(p, req.params.key, { level: values.level, comment: values.comment, realName: values.realName === '1', name: values.name, phone: values.phone });
@@ -734,7 +734,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
   app.post<{ Body: Record<string, unknown> }>('/policies/subscribe', { config: { permission: 'public' } }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const pr = profileFrom(b);
-    limitPublicWrite(req);
+    await limitPublicWrite(p.db, req);
     try {
       await subscribe(p, str(b.email).slice(0, 254), pr);
       return matchPage(req, reply, pr, await matchPolicies(p.db, pr), undefined, req.t('lists.subscribed'));

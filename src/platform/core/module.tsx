@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { GongkaiModule } from '../module.js';
 import type { Platform } from '../platform.js';
 import { platformMigrations } from './migrations.js';
+import { rateLimitMigrations } from '../http/limit.js';
 import { authRoutes } from '../auth/routes.js';
 import { AdminLayout, Empty, Field, Notice, Pager, PublicLayout, Csrf, Dl } from '../render/index.js';
 import { verifyAudit } from '../audit/index.js';
@@ -226,7 +227,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
 
 export const platformModule: GongkaiModule = {
   name: 'platform',
-  migrations: platformMigrations,
+  migrations: [...platformMigrations, ...rateLimitMigrations],
   nav: {
     admin: [
       { label: 'nav.audit', href: '/admin/audit', permission: 'audit.read', order: 90 },

@@ -19,12 +19,13 @@ interface Payload {
   code: string;
   message: string;
   fields?: Record<string, string>;
+  retryAfter?: number;
 }
 
 export function toPayload(err: unknown, locale: Locale): Payload {
   if (err instanceof HttpError) {
     const fields = err.fields ? Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, t(locale, v, err.params)])) : undefined;
-    return { status: err.status, code: err.code, message: t(locale, err.message, err.params), fields };
+    return { status: err.status, code: err.code, message: t(locale, err.message, err.params), fields, retryAfter: err.retryAfter };
   }
   const e = err as FastifyError & { validation?: any[]; validationContext?: string };
   if (e.validation) {
@@ -59,7 +60,7 @@ export function toPayload(err: unknown, locale: Locale): Payload {
 
 export function sendError(req: FastifyRequest, reply: FastifyReply, payload: Payload) {
   reply.code(payload.status);
-  if (payload.status === 429) reply.header('retry-after', '60');
+  if (payload.status === 429) reply.header('retry-after', String(payload.retryAfter ?? 60));
   if (wantsJson(req)) {
     return reply.send({ error: { code: payload.code, message: payload.message, ...(payload.fields ? { fields: payload.fields } : {}) } });
   }
