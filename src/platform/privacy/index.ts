@@ -356,6 +356,20 @@ export function hitSummary(r: MaskResult): Partial<Record<MaskKind, number>> {
   return out;
 }
 
+/**
+ * The grid of published map points, in degrees: 0.003° is 333 m north–south and at most 333 m
+ * east–west (256 m at 40°N). A published point is the nearest grid node, so it is at most
+ * 0.0015° off in each direction — ≤ 167 m north–south, ≤ 167 m east–west (128 m at 40°N),
+ * ≤ 236 m in all — and the same on every request (no averaging over repeated requests).
+ */
+export const PUBLIC_POINT_GRID = 0.003;
+
+/** A citizen's map point as the public may see it: snapped to the `PUBLIC_POINT_GRID` grid. */
+export function publicPoint(lat: number, lng: number): { lat: number; lng: number } {
+  const snap = (x: number) => Number((Math.round(x / PUBLIC_POINT_GRID) * PUBLIC_POINT_GRID).toFixed(3));
+  return { lat: snap(lat), lng: snap(lng) };
+}
+
 /** Masks a phone number for display to staff who need only to recognise it (138****5678). */
 export function maskPhone(s: string): string {
   const d = s.replace(/\D/g, '');
