@@ -72,14 +72,13 @@ interface View {
   /** The text matched against. */
   text: string;
   /** For each UTF-16 unit of `text`: where its character starts and ends in the original; null = identical. */
-  from: number[] | null;
-  to: number[] | null;
+  from: Int32Array | null;
+  to: Int32Array | null;
 }
 
 const IGNORABLE = /^[\p{Cf}\p{Mn}\p{Me}]$/u;
 const OTHER_DIGIT = /[^\x00-\x7f]/u;
 const ND = /^\p{Nd}$/u;
-const NEEDS_WORK = /[\p{Cf}\p{Mn}\p{Me}]|(?![0-9])\p{Nd}/u;
 
 /** 0–9 for any Unicode decimal digit (each script's digits are ten consecutive code points). */
 function asciiDigit(c: string): string {
@@ -89,28 +88,62 @@ function asciiDigit(c: string): string {
   return String(k % 10);
 }
 
-function normalised(text: string): View {
-  if (text.normalize('NFKC') === text && !NEEDS_WORK.test(text)) return { text, from: null, to: null };
-  let out = '';
-  const from: number[] = [];
-  const to: number[] = [];
-  let i = 0;
-  for (const ch of text) {
-    const end = i + ch.length;
-    if (!IGNORABLE.test(ch)) {
-      for (const c of ch.normalize('NFKC')) {
-        if (IGNORABLE.test(c)) continue;
-        const d = OTHER_DIGIT.test(c) && ND.test(c) ? asciiDigit(c) : c;
-        for (let u = 0; u < d.length; u++) {
-          from.push(i);
-          to.push(end);
-        }
-        out += d;
-      }
-    }
-    i = end;
+/** What one character (a code point) becomes in the view: '' = dropped. */
+const VIEW_OF = new Map<string, string>();
+function viewOf(ch: string): string {
+  let v = VIEW_OF.get(ch);
+  if (v === undefined) {
+    v = '';
+    if (!IGNORABLE.test(ch)) for (const c of ch.normalize('NFKC')) if (!IGNORABLE.test(c)) v += OTHER_DIGIT.test(c) && ND.test(c) ? asciiDigit(c) : c;
+    if (VIEW_OF.size < 20_000) VIEW_OF.set(ch, v);
   }
-  return { text: out, from, to };
+  return v;
+}
+
+/** ASCII and CJK unified ideographs are their own view. */
+function plain(c: number): boolean {
+  return (c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13 || (c >= 0x4e00 && c <= 0x9fff);
+}
+
+function normalised(text: string): View {
+  const n = text.length;
+  const parts: string[] = [];
+  let kept = 0; // start of the stretch of the original copied unchanged
+  let shifted = false; // did a character become more or fewer UTF-16 units (then an index map is needed)?
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (plain(c)) {
+      i++;
+      continue;
+    }
+    const w = c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+    const ch = text.slice(i, i + w);
+    const v = viewOf(ch);
+    if (v !== ch) {
+      parts.push(text.slice(kept, i), v);
+      kept = i + w;
+      if (v.length !== w) shifted = true;
+    }
+    i += w;
+  }
+  if (!parts.length) return { text, from: null, to: null };
+  parts.push(text.slice(kept));
+  const view = parts.join('');
+  if (!shifted) return { text: view, from: null, to: null }; // full-width → ASCII keeps every index
+  const from = new Int32Array(view.length);
+  const to = new Int32Array(view.length);
+  let len = 0;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    const w = plain(c) ? 1 : c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+    const units = w === 1 && plain(c) ? 1 : viewOf(text.slice(i, i + w)).length;
+    for (let u = 0; u < units; u++) {
+      from[len] = i;
+      to[len++] = i + w;
+    }
+    i += w;
+  }
+  return { text: view, from, to };
 }
 
 // ---- building blocks (on the normalised view) ---------------------------------------------------
@@ -124,6 +157,10 @@ const SEP_RUN = new RegExp(`(?:${SP}|[${PUNCT}])+`, 'g');
 /** Chinese digits as written one by one (一三八…, 幺 for 1 on the phone, 〇/○ for 0, the financial forms). */
 const HAN_DIGITS = '〇○零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖';
 const HAN_DIGIT_VALUE: Record<string, string> = { 〇: '0', '○': '0', 零: '0', 一: '1', 幺: '1', 壹: '1', 二: '2', 贰: '2', 三: '3', 叁: '3', 四: '4', 肆: '4', 五: '5', 伍: '5', 六: '6', 陆: '6', 七: '7', 柒: '7', 八: '8', 捌: '8', 九: '9', 玖: '9' };
+/** Digit value + 1 by UTF-16 code (0 = no digit): 0–9 and the Chinese digits. */
+const DIGIT = new Uint8Array(0x10000);
+for (let d = 0; d < 10; d++) DIGIT[48 + d] = d + 1;
+for (const [c, v] of Object.entries(HAN_DIGIT_VALUE)) DIGIT[c.charCodeAt(0)] = Number(v) + 1;
 const DG = `[0-9${HAN_DIGITS}]`;
 /** A number starts here: no digit of the same script just before. */
 const START = `(?:(?<![0-9])(?=[0-9])|(?<![${HAN_DIGITS}])(?=[${HAN_DIGITS}]))`;
@@ -136,10 +173,14 @@ const NOT_AMOUNT_AFTER = `(?!(?:\\.[0-9]+)?${SP}?(?:元|万|亿|块|角|%|‰)|\
 const CN = '[〇○零一二两三四五六七八九十百千]';
 const CN_CHARS = /[〇○零一二两三四五六七八九十百千]/g;
 
-/** The digits of a run as ASCII (Chinese digits converted), separators dropped. */
+/** The digits of a run as ASCII (Chinese digits converted, x as X), separators dropped. */
 function digitsOf(s: string): string {
   let out = '';
-  for (const c of s) out += HAN_DIGIT_VALUE[c] ?? (/[0-9Xx]/.test(c) ? c.toUpperCase() : '');
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (DIGIT[c]) out += String.fromCharCode(47 + DIGIT[c]);
+    else if (c === 88 || c === 120) out += 'X';
+  }
   return out;
 }
 
@@ -161,7 +202,11 @@ function isDay(g: string): boolean {
  * middle is a birth date.
  */
 export function readsAsOrdinaryNumbers(run: string, dateInside = false): boolean {
-  const v = normalised(run).text;
+  return ordinary(normalised(run).text, dateInside);
+}
+
+/** `readsAsOrdinaryNumbers` for text already in the normalised view. */
+function ordinary(v: string, dateInside = false): boolean {
   const groups = v.split(SEP_RUN).filter(Boolean).map(digitsOf);
   const runs = v.match(SEP_RUN) ?? [];
   if (runs.length !== groups.length - 1) return false; // a separator at either end: not a plain run
@@ -187,6 +232,12 @@ export function readsAsOrdinaryNumbers(run: string, dateInside = false): boolean
 interface Rule {
   kind: MaskKind;
   re: RegExp;
+  /** Replace only this capture group (the `d` flag gives its place), not the whole match (a cue word before it stays). */
+  group?: number;
+  /** Run the rule only on texts where this matches somewhere (a cheap test first). */
+  when?: RegExp;
+  /** …and only on texts with at least this many digits (Arabic or Chinese). */
+  digits?: number;
   mask(m: RegExpExecArray): string | null;
 }
 
@@ -207,16 +258,17 @@ const FLAT_RE = [
   `(?:(?<![0-9])[0-9]{1,2}|(?<!${CN})${CN}{1,3})${SP}?单元${SP}?${ROOM}`,
   `(?:(?<![0-9])[0-9]{3,4}|(?<!${CN})${CN}{3,6})${SP}?(?:室|房间|房)(?!间)`,
 ].join('|');
-const STREET = `${HAN}(?:路|街|大街|巷|里|弄|胡同|道|村|组)`;
 /** Words ending like a street that are none: 这里三号 (the 3rd, here), 知道三号. */
 const NOT_STREETS = ['这里', '那里', '哪里', '家里', '心里', '知道', '难道', '味道'];
-const STREET_NO_RE = `(?<=${STREET}${SP}?)(?:[0-9](?:${S}?[0-9]){0,3}(?:[-之][0-9]{1,4})?|${CN}{1,8}(?:[-之]${CN}{1,4})?)(?=${SP}?[号號])`;
+const STREET_END = '(?:[路街巷里弄道村组]|胡同)';
+const STREET_NO_RE = `${STREET_END}(?<=${HAN}${STREET_END})${SP}?([0-9](?:${S}?[0-9]){0,3}(?:[-之][0-9]{1,4})?|${CN}{1,8}(?:[-之]${CN}{1,4})?)(?=${SP}?[号號])`;
 const NAME_CUE = '(?:我叫|我是|本人|姓名[:：]?|联系人[:：]?|投诉人[:：]?|举报人[:：]?|求助人[:：]?|来电人[:：]?|户主[:：]?|业主)';
 const NAME_AFTER = '(?=[，。、；,.;\\s！!（(]|$|的|是|在|住|电话|手机|身份证|联系|家|反映|来电|先生|女士)';
 
 const RULES: Rule[] = [
   {
     kind: 'email',
+    when: /@|\(at\)|\[at\]/i,
     re: new RegExp(`[A-Za-z0-9._%+-]+${SP}?(?:@|\\(at\\)|\\[at\\])${SP}?[A-Za-z0-9-]+(?:[.。][A-Za-z0-9-]+)*[.。][A-Za-z]{2,}`, 'gi'),
     mask: (m) => {
       const at = /\s*(?:@|\(at\)|\[at\])\s*/i.exec(m[0])!;
@@ -225,35 +277,41 @@ const RULES: Rule[] = [
   },
   {
     kind: 'id',
+    digits: 17, // the check character may be X
     re: new RegExp(ID_RE, 'g'),
     mask: (m) => {
       const s = digitsOf(m[1]);
-      if (!isValidIdNumber(s) || readsAsOrdinaryNumbers(m[1])) return null;
+      if (!isValidIdNumber(s) || ordinary(m[1])) return null;
       return `${s.slice(0, 3)}${stars(13)}${s.slice(-2)}`;
     },
   },
   {
     kind: 'mobile',
+    digits: 11,
     re: new RegExp(MOBILE_RE, 'g'),
     mask: (m) => {
-      if (readsAsOrdinaryNumbers(m[1], true)) return null;
+      if (ordinary(m[1], true)) return null;
       const d = digitsOf(m[1]);
       return `${d.slice(0, 3)}****${d.slice(7)}`;
     },
   },
   {
     kind: 'landline',
+    digits: 10,
     re: new RegExp(LANDLINE_RE, 'gi'),
     mask: (m) => `${digitsOf(m[1] ?? m[2])}-****${digitsOf(m[3]).slice(-4)}`,
   },
   {
     // A bare 7–8 digit local number only after a cue word (电话, 座机…): amounts stay alone.
     kind: 'landline',
-    re: new RegExp(`(?<=(?:电话|座机|固话|手机|联系方式|联系电话|tel)${SP}?(?:[:是为]|号码)?${SP}{0,3})${DG}(?:${S}?${DG}){6,7}${END}${NOT_AMOUNT_AFTER}`, 'gi'),
-    mask: (m) => (readsAsOrdinaryNumbers(m[0], true) ? null : `****${digitsOf(m[0]).slice(-4)}`),
+    re: new RegExp(`(?:电话|座机|固话|手机|联系方式|联系电话|tel)${SP}?(?:[:是为]|号码)?${SP}{0,3}(${DG}(?:${S}?${DG}){6,7})${END}${NOT_AMOUNT_AFTER}`, 'gid'),
+    group: 1,
+    digits: 7,
+    mask: (m) => (ordinary(m[1], true) ? null : `****${digitsOf(m[1]).slice(-4)}`),
   },
   {
     kind: 'plate',
+    when: /[A-Za-z]/,
     re: new RegExp(PLATE_RE, 'gi'),
     mask: (m) => {
       const compact = m[0].replace(SEP_RUN, '').toUpperCase();
@@ -266,6 +324,7 @@ const RULES: Rule[] = [
   {
     // Flat numbers: 3-2-501, 3栋2单元501室, 12号楼1单元302, 501室, 1201房, 三号楼二单元五零一室.
     kind: 'house',
+    when: /[号栋幢座单室房]|[0-9][-\u2010-\u2015\u2212][0-9]/,
     re: new RegExp(FLAT_RE, 'g'),
     mask: (m) => m[0].replace(/[0-9]/g, '*').replace(CN_CHARS, '*'),
   },
@@ -273,22 +332,22 @@ const RULES: Rule[] = [
     // 门牌: a street name followed by a number (幸福路12号, 新胜大街16-1号, 幸福路一百二十三号);
     // 2025年3月12号 is a date and stays.
     kind: 'house',
-    re: new RegExp(STREET_NO_RE, 'g'),
-    mask: (m) => {
-      const before = m.input.slice(Math.max(0, m.index - 3), m.index).trim();
-      if (NOT_STREETS.some((w) => before.endsWith(w))) return null;
-      return stars(m[0].length);
-    },
+    when: /[号號]/,
+    re: new RegExp(STREET_NO_RE, 'gd'),
+    group: 1,
+    mask: (m) => (NOT_STREETS.includes(m.input.slice(Math.max(0, m.index - 1), m.index + 1)) ? null : stars(m[1].length)),
   },
   {
     // Names after a cue: 我叫张三, 本人李四, 姓名：王小明, 联系人赵六, 举报人……
     kind: 'name',
-    re: new RegExp(`(?<=${NAME_CUE}\\s?)${SURNAME_RE}${HAN}{1,2}${NAME_AFTER}`, 'g'),
-    mask: (m) => maskName(m[0]),
+    re: new RegExp(`${NAME_CUE}\\s?(${SURNAME_RE}${HAN}{1,2})${NAME_AFTER}`, 'gd'),
+    group: 1,
+    mask: (m) => maskName(m[1]),
   },
   {
     // 王建国先生 → 王**先生 (王先生 alone stays: a bare surname does not identify anyone).
     kind: 'name',
+    when: /先生|女士|小姐|老师|师傅|阿姨|大爷|同志/,
     re: new RegExp(`${SURNAME_RE}${HAN}{1,2}(?=先生|女士|小姐|老师|师傅|阿姨|大爷|同志)`, 'g'),
     mask: (m) => maskName(m[0]),
   },
@@ -296,6 +355,18 @@ const RULES: Rule[] = [
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const NAME_RES = new Map<string, RegExp>();
+/** A known name, also with spaces between its characters (张 伟). */
+function nameRe(name: string): RegExp {
+  let re = NAME_RES.get(name);
+  if (!re) {
+    if (NAME_RES.size >= 1000) NAME_RES.clear();
+    re = new RegExp([...name].map(escapeRe).join(`${SP}?`), 'g');
+    NAME_RES.set(name, re);
+  }
+  return re;
 }
 
 /** Stands in for masked characters in the working copy, so later rules cannot match them again. */
@@ -307,17 +378,9 @@ export function maskText(text: string, opts: { names?: string[] } = {}): MaskRes
   const view = normalised(original);
   let work = view.text;
   const found: { start: number; end: number; kind: MaskKind; masked: string }[] = [];
-  const claim = (s: number, e: number, kind: MaskKind, masked: string) => {
-    // Widen to whole original characters (one may have become several in the view).
-    if (view.from) {
-      while (s > 0 && view.from[s - 1] === view.from[s]) s--;
-      while (e < work.length && view.from[e] === view.from[e - 1]) e++;
-    }
-    work = work.slice(0, s) + CLAIMED.repeat(e - s) + work.slice(e);
-    found.push({ start: view.from ? view.from[s] : s, end: view.to ? view.to[e - 1] : e, kind, masked });
-    return e;
-  };
-  const run = (re: RegExp, kind: MaskKind, mask: (m: RegExpExecArray) => string | null) => {
+  /** One rule's pass: its matches never overlap; the working copy is updated once after it. */
+  const run = (re: RegExp, kind: MaskKind, mask: (m: RegExpExecArray) => string | null, group = 0) => {
+    const claimed: [number, number][] = [];
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(work)) !== null) {
@@ -326,17 +389,39 @@ export function maskText(text: string, opts: { names?: string[] } = {}): MaskRes
         continue;
       }
       const masked = mask(m);
-      if (masked === null) re.lastIndex = m.index + 1;
-      else re.lastIndex = claim(m.index, m.index + m[0].length, kind, masked);
+      if (masked === null) {
+        re.lastIndex = m.index + 1;
+        continue;
+      }
+      let [s, e] = group ? m.indices![group]! : [m.index, m.index + m[0].length];
+      // Widen to whole original characters (one may have become several in the view).
+      if (view.from) {
+        while (s > 0 && view.from[s - 1] === view.from[s]) s--;
+        while (e < work.length && view.from[e] === view.from[e - 1]) e++;
+      }
+      claimed.push([s, e]);
+      found.push({ start: view.from ? view.from[s] : s, end: view.to ? view.to[e - 1] : e, kind, masked });
+      re.lastIndex = Math.max(e, m.index + m[0].length);
     }
+    if (!claimed.length) return;
+    const parts: string[] = [];
+    let at = 0;
+    for (const [s, e] of claimed) {
+      parts.push(work.slice(at, s), CLAIMED.repeat(e - s));
+      at = e;
+    }
+    parts.push(work.slice(at));
+    work = parts.join('');
   };
   for (const raw of opts.names ?? []) {
     const name = raw?.normalize('NFKC').trim();
     if (!name || name.length < 2 || name.length > 10) continue;
     const masked = maskName(name);
-    run(new RegExp([...name].map(escapeRe).join(`${SP}?`), 'g'), 'name', () => masked);
+    run(nameRe(name), 'name', () => masked);
   }
-  for (const rule of RULES) run(rule.re, rule.kind, rule.mask);
+  let digits = 0;
+  for (let i = 0; i < work.length; i++) if (DIGIT[work.charCodeAt(i)]) digits++;
+  for (const rule of RULES) if ((!rule.when || rule.when.test(work)) && digits >= (rule.digits ?? 0)) run(rule.re, rule.kind, rule.mask, rule.group);
   found.sort((a, b) => a.start - b.start);
   let out = '';
   let at = 0;
