@@ -1,6 +1,9 @@
 // Masking of personal data in free text: every valid-checksum ID number, mobile, landline,
 // e-mail address and plate of the fixture is masked (no false negatives); dates, amounts and
-// 文号 stay as they are.
+// 文号 stay as they are. Property tests (fast-check) generate every kind of personal data written
+// the ways people and attackers write it — full-width, Chinese digits and numerals, separators
+// between digits, any letter case, zero-width characters — and check that its identifying part
+// is gone; a second property checks that dates, amounts and 文号 come back exactly as written.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isValidIdNumber, maskName, maskText, readsAsOrdinaryNumbers, withIdCheckDigit } from '../../src/platform/privacy/index.js';
