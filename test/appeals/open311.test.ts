@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { makeEnv, form, type TestEnv } from '../helpers.js';
 import { createApiKey } from '../../src/modules/appeals/open311.js';
+import { distance } from '../../src/modules/appeals/dispatch.js';
 
 let env: TestEnv;
 let key: string;
@@ -162,4 +163,63 @@ describe('requests', () => {
     const r = await env.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ api_key: out.trim(), service_code: 'noise', address_string: '海滨路', 'attribute[appeal_type]': 'complaint', description: '夜间施工噪音' }) });
     expect(r.statusCode).toBe(201);
   }, 60_000);
+});
+
+describe('map points', () => {
+  it('the public gets the point on a 0.003° grid (≤ 236 m off), the submitting client its exact point, staff the exact point', async () => {
+    const exact = { lat: 38.91234, lng: 121.62347 };
+    const grid = { lat: 38.913, lng: 121.623 };
+    const title = '学府路井盖缺失夜间危险';
+    const posted = await env.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form({ api_key: key, service_code: 'road-damage', lat: String(exact.lat), long: String(exact.lng), address_string: '学府路88号', 'attribute[appeal_type]': 'report', 'attribute[consent]': 'yes', 'attribute[title]': title, description: '学府路88号门口井盖缺失，夜间行人容易掉下去。' }),
+    });
+    expect(posted.statusCode).toBe(201);
+    const no = posted.json()[0].service_request_id;
+    const id = (await env.p.db.selectFrom('appeals').select('id').where('tracking_no', '=', no).executeTakeFirstOrThrow()).id;
+    // Published the usual way: dispatch, reply, release of the masked text.
+    expect((await env.api('POST', `/api/v1/staff/appeals/${id}/dispatch`, { as: 'sqzx-editor', body: { department: 'fgj' } })).statusCode).toBe(204);
+    expect((await env.api('POST', `/api/v1/staff/appeals/${id}/reply`, { as: 'fgj-editor', body: { reply: '已安排补装井盖。', resolved: true } })).statusCode).toBe(204);
+    const draft = (await env.api('GET', `/api/v1/staff/appeals/${id}`, { as: 'sqzx-editor' })).json().masked;
+    expect((await env.api('POST', `/api/v1/staff/appeals/${id}/release`, { as: 'sqzx-editor', body: { title: draft.title, content: draft.content, reply: draft.reply } })).statusCode).toBe(204);
+
+    // The public: one request, the list, XML — all on the grid, never the exact point.
+    const one = (await get(`/open311/v2/requests/${no}.json`)).json()[0];
+    expect({ lat: one.lat, lng: one.long }).toEqual(grid);
+    const off = distance(exact.lat, exact.lng, one.lat, one.long);
+    expect(off).toBeGreaterThan(50);
+    expect(off).toBeLessThanOrEqual(236);
+    const listed = (await get('/open311/v2/requests.json')).json().find((x: any) => x.service_request_id === no);
+    expect({ lat: listed.lat, lng: listed.long }).toEqual(grid);
+    const xml = (await get(`/open311/v2/requests/${no}.xml`)).body;
+    expect([xmlValue(xml, 'lat'), xmlValue(xml, 'long')]).toEqual(['38.913', '121.623']);
+    // Another client's api_key sees what the public sees.
+    const other = (await createApiKey(env.p, 'test', 'other-client')).key;
+    const theirs = (await get(`/open311/v2/requests/${no}.json?api_key=${other}`)).json()[0];
+    expect({ lat: theirs.lat, lng: theirs.long }).toEqual(grid);
+    // The client that submitted it sees its own exact point (JSON and XML).
+    const mine = (await get(`/open311/v2/requests/${no}.json?api_key=${key}`)).json()[0];
+    expect({ lat: mine.lat, lng: mine.long }).toEqual(exact);
+    expect(xmlValue((await get(`/open311/v2/requests/${no}.xml?api_key=${key}`)).body, 'lat')).toBe('38.91234');
+    // Staff keep the exact point.
+    const staff = (await env.api('GET', `/api/v1/staff/appeals/${id}`, { as: 'sqzx-editor' })).json();
+    expect({ lat: staff.lat, lng: staff.lng }).toEqual(exact);
+
+    // The similar-appeals check measures to the published point: asked at the exact point it
+    // answers the grid offset, not 0 (three such answers would otherwise locate the citizen).
+    const sim = (await env.api('GET', `/api/v1/appeals/similar?title=${encodeURIComponent(title)}&content=${encodeURIComponent('井盖缺失')}&lat=${exact.lat}&lng=${exact.lng}`)).json().items;
+    const hit = sim.find((s: any) => s.title === draft.title);
+    expect(hit).toBeTruthy();
+    expect(hit.distance).toBe(Math.round(off));
+
+    // Nothing public carries the exact point: board (HTML and JSON), the published page.
+    const boardItem = (await env.api('GET', '/api/v1/appeals/board?category=road-damage')).json().items.find((i: any) => i.title === draft.title);
+    for (const url of ['/appeals/board', '/appeals/board?category=road-damage', '/api/v1/appeals/board?category=road-damage', boardItem.url]) {
+      const body = (await get(url)).body;
+      expect(body, url).not.toContain('38.9123');
+      expect(body, url).not.toContain('121.6234');
+    }
+  });
 });

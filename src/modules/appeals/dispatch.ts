@@ -5,6 +5,7 @@
 import type { Db } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
 import { validationError, notFound } from '../../platform/errors.js';
+import { publicPoint } from '../../platform/privacy/index.js';
 import { forgetCategories, type Actor, actorName, isCentre } from './service.js';
 import { forbidden } from '../../platform/errors.js';
 
@@ -102,7 +103,9 @@ export async function similarAppeals(db: Db, q: { title: string; content: string
     let score = jaccard(mine, bigrams(text));
     let dist: number | null = null;
     if (q.lat != null && q.lng != null && r.lat != null && r.lng != null) {
-      dist = distance(q.lat, q.lng, Number(r.lat), Number(r.lng));
+      // For the public, distances (and the score) are to the published point, never the exact one.
+      const at = q.published ? publicPoint(Number(r.lat), Number(r.lng)) : { lat: Number(r.lat), lng: Number(r.lng) };
+      dist = distance(q.lat, q.lng, at.lat, at.lng);
       if (dist < 500) score += 0.3 * (1 - dist / 500);
     }
     if (q.category && r.category === q.category) score += 0.05;

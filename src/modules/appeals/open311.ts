@@ -10,7 +10,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../platform/db/index.js';
 import type { Database } from '../../platform/db/schema.js';
 import { HttpError } from '../../platform/errors.js';
-import { maskText } from '../../platform/privacy/index.js';
+import { maskText, publicPoint } from '../../platform/privacy/index.js';
 import { t as translate } from '../../platform/i18n/index.js';
 import { submitAppeal, type Actor } from './service.js';
 import { listCategories } from './dispatch.js';
@@ -128,8 +128,10 @@ function mediaUrl(p: Platform, a: Appeal, publicView: boolean): string | null {
   return `${base}/appeals/media/${first}`;
 }
 
-async function requestView(p: Platform, a: Appeal, names: Map<string, string>, depts: Map<number, string>) {
+/** One request as Open311 shows it. `own` = asked with the api_key that submitted it: only then the exact map point. */
+async function requestView(p: Platform, a: Appeal, names: Map<string, string>, depts: Map<number, string>, own: boolean) {
   const published = a.publish_state === 'published';
+  const point = a.lat === null || a.lng === null ? null : own ? { lat: Number(a.lat), lng: Number(a.lng) } : publicPoint(Number(a.lat), Number(a.lng));
   const description = published ? a.content_masked ?? '' : maskText(`${a.title}\n${a.content}`, { names: a.contact_name ? [a.contact_name] : [] }).text;
   const reply = a.reply ? (published ? a.reply_masked ?? '' : maskText(a.reply, { names: a.contact_name ? [a.contact_name] : [] }).text) : null;
   const statusNotes =
@@ -149,8 +151,8 @@ async function requestView(p: Platform, a: Appeal, names: Map<string, string>, d
     address: a.address ? maskText(a.address, { names: a.contact_name ? [a.contact_name] : [] }).text : null,
     address_id: null,
     zipcode: null,
-    lat: a.lat === null ? null : Number(a.lat),
-    long: a.lng === null ? null : Number(a.lng),
+    lat: point?.lat ?? null,
+    long: point?.lng ?? null,
     media_url: mediaUrl(p, a, published),
   };
 }
@@ -303,7 +305,7 @@ export async function open311Routes(app: FastifyInstance, p: Platform, rateLimit
         const deptIds = [...new Set(rows.map((r) => r.department_id).filter((x): x is number => x !== null))];
         const depts = new Map(deptIds.length ? (await p.db.selectFrom('departments').select(['id', 'name']).where('id', 'in', deptIds).execute()).map((d) => [d.id, d.name]) : []);
         const out = [];
-        for (const r of rows) out.push(await requestView(p, r, names, depts));
+        for (const r of rows) out.push(await requestView(p, r, names, depts, key !== null && r.api_key_id === key.id));
         return send(reply, fmt, 'service_requests', out);
       };
       o.get(`/open311/v2/requests.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => listHandler(req, reply));
