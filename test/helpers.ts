@@ -137,23 +137,25 @@ export interface CliSandbox {
   close(): Promise<void>;
 }
 
-/** A temporary data directory (and, with DATABASE_URL, a fresh PostgreSQL database) for CLI tests. */
-export async function cliSandbox(prefix: string): Promise<CliSandbox> {
+/** A temporary data directory (and, with DATABASE_URL, a fresh PostgreSQL database) for CLI tests.
+ *  opts.databaseUrl: use this PostgreSQL database instead (the caller owns it; close() leaves it). */
+export async function cliSandbox(prefix: string, opts: { databaseUrl?: string } = {}): Promise<CliSandbox> {
   const { spawn, spawnSync } = await import('node:child_process');
   const { existsSync } = await import('node:fs');
   const bin = join(process.cwd(), 'bin', 'gongkai.js');
   if (!existsSync(join(process.cwd(), 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first (npm test does)');
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
-  const fresh = PG_URL ? await freshPgDatabase(PG_URL) : null;
+  const fresh = !opts.databaseUrl && PG_URL ? await freshPgDatabase(PG_URL) : null;
+  const databaseUrl = opts.databaseUrl ?? fresh?.url ?? null;
   const envFor = (extraEnv: Record<string, string>) => {
     const env: Record<string, string> = { ...(process.env as Record<string, string>), GONGKAI_DATA_DIR: dataDir, GONGKAI_LOG_LEVEL: 'silent', ...extraEnv };
     delete env.DATABASE_URL;
-    if (fresh) env.DATABASE_URL = fresh.url;
+    if (databaseUrl) env.DATABASE_URL = databaseUrl;
     return env;
   };
   return {
     dataDir,
-    databaseUrl: fresh?.url ?? null,
+    databaseUrl,
     gk(args, extraEnv = {}) {
       const r = spawnSync(process.execPath, [bin, ...args], { env: envFor(extraEnv), encoding: 'utf8', timeout: 120_000 });
       return { code: r.status, out: r.stdout, err: r.stderr };

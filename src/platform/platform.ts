@@ -34,7 +34,7 @@ export interface PlatformOptions {
 
 export async function createPlatform(config: Config, opts: PlatformOptions): Promise<Platform> {
   const log = opts.log ?? pino({ level: config.logLevel });
-  const dbh = openDb(config);
+  const dbh = openDb(config, log);
   const jobs = new Jobs(dbh.dialect);
   for (const m of opts.modules) {
     if (m.messages) {

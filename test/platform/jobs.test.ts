@@ -2,7 +2,8 @@
 // are de-duplicated by idempotency key, and on PostgreSQL are claimed with SKIP LOCKED.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, login, type TestEnv } from '../helpers.js';
-import { Worker, backoffMs } from '../../src/platform/jobs/index.js';
+import { Jobs, Worker, backoffMs, loopBackoffMs } from '../../src/platform/jobs/index.js';
+import type { Logger } from 'pino';
 import type { GongkaiModule } from '../../src/platform/module.js';
 import { MODULES } from '../../src/modules/index.js';
 
@@ -114,6 +115,35 @@ describe('jobs', () => {
     const runs = seen.filter((s) => s.kind === 'test.slow');
     expect(runs).toHaveLength(60);
     expect(new Set(runs.map((r) => r.payload.n)).size).toBe(60);
+  });
+
+  it('a worker whose database is unavailable backs off, then returns its interrupted claims and runs them', async () => {
+    expect([1, 2, 3, 10].map((n) => loopBackoffMs(500, n))).toEqual([1000, 2000, 4000, 10_000]);
+    // The database refuses the first three claims; before that, a claim of this worker's was
+    // committed but its answer lost with the connection (the job is 'running', locked by it).
+    let refusals = 3;
+    const jobs = Object.create(env.p.jobs) as Jobs;
+    jobs.claim = async (...args) => {
+      if (refusals-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      return env.p.jobs.claim(...args);
+    };
+    const logged: [string, string, any][] = [];
+    const log = Object.fromEntries(['error', 'warn', 'info', 'debug'].map((level) => [level, (obj: any, msg: string) => void logged.push([level, msg, obj])])) as unknown as Logger;
+    const worker = new Worker(jobs, env.p.db, log, 10);
+    await env.p.tx((t) => env.p.jobs.enqueue(t, 'test.record', { n: 'interrupted' }));
+    await env.p.db.updateTable('jobs').set({ status: 'running', locked_by: worker.id, locked_until: new Date(Date.now() + 300_000).toISOString() }).where('payload', 'like', '%interrupted%').execute();
+    worker.start();
+    try {
+      for (let i = 0; i < 100 && !seen.some((s) => s.payload?.n === 'interrupted'); i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await worker.stop();
+    }
+    expect(seen.filter((s) => s.payload?.n === 'interrupted')).toHaveLength(1);
+    // The outage is logged once (then quietly), the recovery once; nothing at error level.
+    expect(logged.filter(([level]) => level === 'warn').map(([, msg]) => msg)).toEqual(['database unavailable; worker backing off']);
+    expect(logged.filter(([level]) => level === 'debug')).toHaveLength(2);
+    expect(logged.filter(([level]) => level === 'error')).toEqual([]);
+    expect(logged.filter(([, msg]) => msg === 'worker resumed').map(([, , obj]) => obj)).toEqual([{ failures: 3, released: 1 }]);
   });
 
   it('the queue depth appears in /metrics', async () => {

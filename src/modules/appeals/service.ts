@@ -3,7 +3,7 @@
 // Every change is written with its audit event and its appeal event in one transaction.
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../../platform/db/index.js';
+import { isDbUnavailable, type Db } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
 import { ROLE_ACTIONS, roleAllows, type Principal, type Role } from '../../platform/auth/policy.js';
 import { enqueueMail } from '../../platform/mail/index.js';
@@ -428,7 +428,9 @@ async function drainQueue(p: Platform, q: Queue): Promise<void> {
         const res = await intakeTx(p, (t) => insertAppeals(p, t, batch.map((b) => b.pending)));
         batch.forEach((b, i) => b.resolve(res[i]));
       } catch (err) {
-        if (batch.length === 1) batch[0].reject(err);
+        // The database away (restart, failover): every submission of the batch gets the error (a
+        // 503 asking to retry); writing them one by one would only fail again, slower.
+        if (batch.length === 1 || isDbUnavailable(err)) for (const b of batch) b.reject(err);
         else
           // One bad submission must not sink the others: write them one by one.
           for (const b of batch) await intakeTx(p, (t) => insertAppeals(p, t, [b.pending])).then((r) => b.resolve(r[0]), b.reject);

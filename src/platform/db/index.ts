@@ -3,6 +3,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Database } from './schema.js';
 
@@ -30,11 +31,22 @@ export function sqliteFile(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'gongkai.sqlite');
 }
 
-export function openDb(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'pgPool'> & Partial<Pick<Config, 'sqliteCacheMb'>>): DbHandle {
+/** How long a query waits for a pooled connection (a free one, or a new one being opened) before
+ *  it fails as "database unavailable": a database that does not answer fails requests, not hangs them. */
+export const PG_CONNECT_TIMEOUT_MS = 10_000;
+
+export function openDb(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'pgPool'> & Partial<Pick<Config, 'sqliteCacheMb'>>, log?: Logger): DbHandle {
   if (config.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.pgPool });
-    // A dropped connection must not crash the process; the next query reconnects.
-    pool.on('error', () => {});
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.pgPool, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, keepAlive: true });
+    // A connection the server drops (restart, failover, pg_terminate_backend, network) makes its
+    // client emit 'error'; an 'error' event nobody listens to ends the process. The pool listens
+    // on idle clients only, so every client gets a listener of its own when it is opened: it then
+    // covers clients checked out by a query or a transaction as well. Their queries fail (the HTTP
+    // error handler answers 503, the job worker backs off), the pool discards the broken client
+    // and the next query opens a new connection.
+    const onClientError = (err: Error) => log?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost');
+    pool.on('connect', (client) => client.on('error', onClientError));
+    pool.on('error', () => {}); // idle clients: reported by the listener above
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', file: null, sqlite: null, close: () => db.destroy() };
   }
@@ -64,4 +76,30 @@ export async function ping(db: Db): Promise<void> {
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+// PostgreSQL error codes meaning "the server is going away, restarting or cannot take the
+// connection now": admin_shutdown, crash_shutdown, cannot_connect_now, idle_session_timeout,
+// too_many_connections, and class 08 (connection exceptions).
+const UNAVAILABLE_PG_CODES = new Set(['57P01', '57P02', '57P03', '57P05', '53300']);
+const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EAI_AGAIN']);
+// node-postgres and Kysely raise these without a code.
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+  'timeout exceeded when trying to connect',
+  'Postgres connection has been discarded',
+];
+
+/** True when the error says the database cannot be reached or dropped the connection (restart,
+ *  failover, network), rather than that the query was wrong: worth retrying in a moment.
+ *  Looks through `cause` and AggregateError (Node's connect errors to several addresses). */
+export function isDbUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 4) return false;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && (UNAVAILABLE_PG_CODES.has(e.code) || e.code.startsWith('08') || UNAVAILABLE_NET_CODES.has(e.code))) return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => (e.message as string).startsWith(m))) return true;
+  if (Array.isArray(e.errors) && e.errors.some((x) => isDbUnavailable(x, depth + 1))) return true;
+  return isDbUnavailable(e.cause, depth + 1);
 }

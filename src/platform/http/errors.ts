@@ -1,10 +1,12 @@
 // Every error leaves as {"error":{"code","message","fields"}} (API) or an error page (HTML),
-// with a 4xx status for anything the caller did wrong. A 5xx is always a bug and is logged.
+// with a 4xx status for anything the caller did wrong. A 500 is always a bug and is logged.
+// The database being away (restart, failover, network) is not a bug: 503 with Retry-After.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { HttpError } from '../errors.js';
 import { t, DEFAULT_LOCALE, type Locale } from '../i18n/index.js';
 import { fieldErrors } from './validation.js';
+import { isDbUnavailable } from '../db/index.js';
 import { PublicLayout, AdminLayout } from '../render/layout.js';
 
 export function wantsJson(req: FastifyRequest): boolean {
@@ -13,6 +15,9 @@ export function wantsJson(req: FastifyRequest): boolean {
   const accept = req.headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 }
+
+/** Seconds a client is asked to wait (Retry-After) when the database is unavailable. */
+export const DB_RETRY_AFTER_S = 5;
 
 interface Payload {
   status: number;
@@ -52,6 +57,9 @@ export function toPayload(err: unknown, locale: Locale): Payload {
   if (e instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e as any).type === 'entity.parse.failed') {
     return { status: 400, code: 'invalid_json', message: t(locale, 'err.invalid_json') };
   }
+  if (isDbUnavailable(err)) {
+    return { status: 503, code: 'database_unavailable', message: t(locale, 'err.db_unavailable') };
+  }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return { status: e.statusCode, code: e.code ? String(e.code).toLowerCase() : 'bad_request', message: t(locale, 'err.bad_request') };
   }
@@ -61,6 +69,7 @@ export function toPayload(err: unknown, locale: Locale): Payload {
 export function sendError(req: FastifyRequest, reply: FastifyReply, payload: Payload) {
   reply.code(payload.status);
   if (payload.status === 429) reply.header('retry-after', String(payload.retryAfter ?? 60));
+  if (payload.status === 503) reply.header('retry-after', String(DB_RETRY_AFTER_S)).header('cache-control', 'no-store');
   if (wantsJson(req)) {
     return reply.send({ error: { code: payload.code, message: payload.message, ...(payload.fields ? { fields: payload.fields } : {}) } });
   }
@@ -78,7 +87,8 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, payload: Pay
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
     const payload = toPayload(err, req.locale ?? DEFAULT_LOCALE);
-    if (payload.status >= 500) req.log.error({ err }, 'unhandled error');
+    if (payload.code === 'database_unavailable') req.log.warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'database unavailable');
+    else if (payload.status >= 500) req.log.error({ err }, 'unhandled error');
     else req.log.info({ code: payload.code, status: payload.status }, 'request rejected');
     return sendError(req, reply, payload);
   });

@@ -6,6 +6,7 @@ import { ping } from '../db/index.js';
 import type { Platform } from '../platform.js';
 import { forbidden, notFound } from '../errors.js';
 import { cookieOptions } from './auth.js';
+import { DB_RETRY_AFTER_S } from './errors.js';
 
 export const lifecycle = { ready: true };
 
@@ -24,16 +25,19 @@ export function installSystemRoutes(app: FastifyInstance, p: Platform): void {
       await ping(p.db);
       return reply.header('cache-control', 'no-store').send({ status: 'ok', database: p.dialect });
     } catch {
-      return reply.code(503).send({ status: 'error', database: p.dialect });
+      return reply.code(503).header('cache-control', 'no-store').header('retry-after', String(DB_RETRY_AFTER_S)).send({ status: 'error', database: p.dialect });
     }
   });
 
+  // Not ready while shutting down or while the database cannot be reached (a restart, a
+  // failover): the load balancer sends traffic elsewhere until a ping succeeds again.
   app.get('/readyz', { config: { permission: 'public' } }, async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
     if (!lifecycle.ready) return reply.code(503).send({ status: 'shutting-down' });
     try {
       await ping(p.db);
     } catch {
-      return reply.code(503).send({ status: 'database-unavailable' });
+      return reply.code(503).header('retry-after', String(DB_RETRY_AFTER_S)).send({ status: 'database-unavailable' });
     }
     return reply.header('cache-control', 'no-store').send({ status: 'ready' });
   });

@@ -190,6 +190,7 @@ export const en: Record<string, string> = {
   'err.invalid_json': 'The request body is not valid JSON.',
   'err.bad_request': 'Bad request.',
   'err.csrf': 'The form has expired or its origin cannot be verified; reload the page and submit again.',
+  'err.db_unavailable': 'The service is temporarily unavailable (the database cannot be reached); please try again in a few seconds.',
   'err.internal': 'Internal server error; please try again later.',
   'err.back_home': 'Back to the home page',
   'err.field.required': 'This field is required.',

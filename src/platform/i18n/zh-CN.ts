@@ -190,6 +190,7 @@ export const zhCN: Record<string, string> = {
   'err.invalid_json': '请求正文不是有效的 JSON。',
   'err.bad_request': '请求有误。',
   'err.csrf': '表单已过期或来源无法验证，请刷新页面后重新提交。',
+  'err.db_unavailable': '服务暂时不可用（无法连接数据库），请几秒后再试。',
   'err.internal': '服务器内部错误，请稍后再试。',
   'err.back_home': '返回首页',
   'err.field.required': '此项为必填项。',

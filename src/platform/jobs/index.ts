@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import type { Db, Dialect } from '../db/index.js';
+import { isDbUnavailable, type Db, type Dialect } from '../db/index.js';
 
 export interface JobRow {
   id: number;
@@ -128,7 +128,14 @@ export class Jobs {
   }
 }
 
-/** Runs jobs until stopped. stop() waits for the jobs in hand to finish (graceful shutdown). */
+/** Pause of the worker loop after its n-th failure in a row (claim, complete or fail could not
+ *  reach the database): twice the poll interval, doubling, at most 10 s. */
+export function loopBackoffMs(pollMs: number, failures: number): number {
+  return Math.min(Math.max(pollMs, 100) * 2 ** Math.min(failures, 16), 10_000);
+}
+
+/** Runs jobs until stopped. stop() waits for the jobs in hand to finish (graceful shutdown).
+ *  When the database goes away the loop logs it once, backs off, and resumes when it answers. */
 export class Worker {
   private running = false;
   private inFlight: Promise<void> | null = null;
@@ -172,20 +179,47 @@ export class Worker {
     return total;
   }
 
+  /** Puts this worker's claimed jobs back in the queue. Called by the loop after a failed batch,
+   *  when none of them is running: a claim whose answer was lost with the connection, or the rest
+   *  of a batch the outage interrupted, would otherwise wait for its lease (5 minutes) to expire. */
+  private async releaseClaims(): Promise<number> {
+    const now = new Date().toISOString();
+    const r = await this.db
+      .updateTable('jobs')
+      .set({ status: 'pending', run_at: now, locked_by: null, locked_until: null, updated_at: now })
+      .where('locked_by', '=', this.id)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
     const loop = async () => {
+      let failures = 0;
+      let released = 0;
       while (this.running) {
         let n = 0;
-        this.inFlight = this.runOnce().then(
-          (x) => void (n = x),
-          (err) => this.log.error({ err }, 'worker loop error'),
-        );
+        this.inFlight = (async () => {
+          if (failures > 0) released += await this.releaseClaims();
+          n = await this.runOnce();
+          if (failures > 0) this.log.info({ failures, released }, 'worker resumed');
+          failures = released = 0;
+        })().catch((err) => {
+          failures++;
+          const unavailable = isDbUnavailable(err);
+          const wait = loopBackoffMs(this.pollMs, failures);
+          // An outage is logged when it starts, then quietly retried; other errors every time.
+          if (!unavailable) this.log.error({ err, retryInMs: wait }, 'worker loop error');
+          else if (failures === 1) this.log.warn({ err: { message: err.message, code: err.code }, retryInMs: wait }, 'database unavailable; worker backing off');
+          else this.log.debug({ err: { message: err.message, code: err.code }, failures, retryInMs: wait }, 'database still unavailable');
+        });
         await this.inFlight;
         this.inFlight = null;
         if (!this.running) break;
-        if (n === 0) await new Promise<void>((r) => ((this.wake = r), (this.timer = setTimeout(r, this.pollMs))));
+        const wait = failures > 0 ? loopBackoffMs(this.pollMs, failures) : n === 0 ? this.pollMs : 0;
+        if (wait > 0) await new Promise<void>((r) => ((this.wake = r), (this.timer = setTimeout(r, wait))));
       }
     };
     void loop();
