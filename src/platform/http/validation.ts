@@ -9,12 +9,31 @@ const AjvCtor = ((AjvModule as any).default ?? AjvModule) as new (opts: object) 
 const addFormats = ((formatsModule as any).default ?? formatsModule) as (a: Ajv) => void;
 import type { TSchema, Static } from '@sinclair/typebox';
 import { t, type Locale } from '../i18n/index.js';
+import { INT_MAX, INT_MIN } from '../text.js';
 
 function makeAjv(coerce: boolean): Ajv {
   const ajv = new AjvCtor({ coerceTypes: coerce ? 'array' : false, removeAdditional: false, useDefaults: true, allErrors: true, strict: false });
   addFormats(ajv);
   ajv.addKeyword({ keyword: 'x-message' });
   return ajv;
+}
+
+/**
+ * A copy of a JSON schema in which every integer without its own bounds is bounded to the
+ * databases' integer column (PostgreSQL `integer`): a larger number is a 400 naming the field,
+ * never a database error. Also keeps Ajv from accepting "1e309" (Infinity) as an integer.
+ */
+export function boundIntegers<S>(schema: S): S {
+  if (Array.isArray(schema)) return schema.map(boundIntegers) as S;
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = k === 'enum' || k === 'const' || k === 'default' || k === 'examples' ? v : boundIntegers(v);
+  const type = out.type;
+  if (type === 'integer' || (Array.isArray(type) && type.includes('integer'))) {
+    if (out.maximum === undefined && out.exclusiveMaximum === undefined) out.maximum = INT_MAX;
+    if (out.minimum === undefined && out.exclusiveMinimum === undefined) out.minimum = INT_MIN;
+  }
+  return out as S;
 }
 
 export const bodyAjv = makeAjv(false);
@@ -75,7 +94,7 @@ const compiled = new WeakMap<object, ValidateFunction>();
 export function validateForm<S extends TSchema>(schema: S, data: unknown, locale: Locale): { ok: true; value: Static<S> } | { ok: false; fields: Record<string, string> } {
   let fn = compiled.get(schema);
   if (!fn) {
-    fn = formAjv.compile(schema) as ValidateFunction;
+    fn = formAjv.compile(boundIntegers(schema)) as ValidateFunction;
     compiled.set(schema, fn);
   }
   const copy = structuredClone(data ?? {}) as Record<string, unknown>;
