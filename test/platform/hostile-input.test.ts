@@ -271,6 +271,18 @@ describe('the reported cases', () => {
     expect(truncated.statusCode).toBe(400);
   });
 
+  it('two other 500s the form sweep found: a publish time that is not a date; a blank note on a follow-up already called back', async () => {
+    const page = await env.app.inject({ url: '/admin/catalog/new', headers: { cookie: session.cookie } });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
+    const post = (url: string, data: Record<string, string>) => env.app.inject({ method: 'POST', url, headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ ...data, _csrf: csrf }) });
+    const when = await post('/admin/catalog/new', { ...DOC, publishAt: 'soon' });
+    expect(when.statusCode).toBe(400);
+    expect(when.body).toMatch(/name="publishAt"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*name="publishAt"/);
+    const f = await env.p.db.selectFrom('list_followups').select('id').where('fixed_at', 'is', null).orderBy('id').executeTakeFirstOrThrow();
+    expect((await post(`/admin/lists/followups/${f.id}`, { callbackNote: '已电话回访。' })).statusCode).toBe(303);
+    expect((await post(`/admin/lists/followups/${f.id}`, { callbackNote: ' ' })).statusCode).toBe(303);
+  });
+
   it('legitimate text still passes: line breaks and tabs in bodies and multi-line query values, CSV text in JSON', async () => {
     const similar = await env.app.inject('/api/v1/appeals/similar?title=%E5%99%AA%E9%9F%B3&content=%E7%AC%AC%E4%B8%80%E8%A1%8C%0A%09%E7%AC%AC%E4%BA%8C%E8%A1%8C');
     expect(similar.statusCode).toBe(200);
@@ -350,7 +362,6 @@ describe('every API route of the OpenAPI document', () => {
         }
       }
     }
-    if (process.env.HOSTILE_DUMP) (await import('node:fs')).writeFileSync(`${process.env.HOSTILE_DUMP}-0.txt`, fails.join('\n'));
     expect(fails, fails.join('\n')).toEqual([]);
     expect(sent).toBeGreaterThan(1000);
   }, 120_000);
@@ -386,7 +397,6 @@ describe('every HTML and Open311 route', () => {
       }
     }
     expect(seen.size).toBeGreaterThan(50);
-    if (process.env.HOSTILE_DUMP) (await import('node:fs')).writeFileSync(`${process.env.HOSTILE_DUMP}-1.txt`, fails.join('\n'));
     expect(fails, fails.join('\n')).toEqual([]);
   }, 120_000);
 
@@ -449,7 +459,6 @@ describe('every HTML and Open311 route', () => {
     }
     expect(posts.length).toBeGreaterThan(20);
     expect(sent).toBeGreaterThan(50);
-    if (process.env.HOSTILE_DUMP) (await import('node:fs')).writeFileSync(`${process.env.HOSTILE_DUMP}-2.txt`, fails.join('\n'));
     expect(fails, fails.join('\n')).toEqual([]);
   }, 120_000);
 });

@@ -52,7 +52,8 @@ function fromForm(b: Record<string, any>, prevData?: DocumentData): { meta: Part
     disclosure: (s('disclosure') || 'proactive') as ItemMeta['disclosure'],
     disclosureGround: s('disclosureGround'),
     coPublishers: list(b.coPublishers),
-    publishAt: s('publishAt') ? new Date(`${s('publishAt')}:00+08:00`).toISOString() : null,
+    // Not a date → 'invalid', which the check below and checkMeta report on the field (never a RangeError).
+    publishAt: s('publishAt') ? (Number.isNaN(Date.parse(`${s('publishAt')}:00+08:00`)) ? 'invalid' : new Date(`${s('publishAt')}:00+08:00`).toISOString()) : null,
     formedAt: s('formedAt') || undefined,
   };
   if (meta.publishAt && Number.isNaN(Date.parse(meta.publishAt))) meta.publishAt = 'invalid';
