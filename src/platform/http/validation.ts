@@ -12,7 +12,8 @@ import { t, type Locale } from '../i18n/index.js';
 import { INT_MAX, INT_MIN } from '../text.js';
 
 function makeAjv(coerce: boolean): Ajv {
-  const ajv = new AjvCtor({ coerceTypes: coerce ? 'array' : false, removeAdditional: false, useDefaults: true, allErrors: true, strict: false });
+  // strictNumbers: NaN and Infinity (JSON 1e309, or "1e309" in a query) are not numbers.
+  const ajv = new AjvCtor({ coerceTypes: coerce ? 'array' : false, removeAdditional: false, useDefaults: true, allErrors: true, strict: false, strictNumbers: true });
   addFormats(ajv);
   ajv.addKeyword({ keyword: 'x-message' });
   return ajv;
