@@ -12,8 +12,9 @@ import { t, type Locale } from '../i18n/index.js';
 import { INT_MAX, INT_MIN } from '../text.js';
 
 function makeAjv(coerce: boolean): Ajv {
-  // strictNumbers: NaN and Infinity (JSON 1e309, or "1e309" in a query) are not numbers.
-  const ajv = new AjvCtor({ coerceTypes: coerce ? 'array' : false, removeAdditional: false, useDefaults: true, allErrors: true, strict: false, strictNumbers: true });
+  // Not strictNumbers: with coercion it turns "1e309" into Infinity and then skips the bounds
+  // (measured); the bounds of boundIntegers() and of every number schema refuse Infinity instead.
+  const ajv = new AjvCtor({ coerceTypes: coerce ? 'array' : false, removeAdditional: false, useDefaults: true, allErrors: true, strict: false });
   addFormats(ajv);
   ajv.addKeyword({ keyword: 'x-message' });
   return ajv;
@@ -22,7 +23,8 @@ function makeAjv(coerce: boolean): Ajv {
 /**
  * A copy of a JSON schema in which every integer without its own bounds is bounded to the
  * databases' integer column (PostgreSQL `integer`): a larger number is a 400 naming the field,
- * never a database error. Also keeps Ajv from accepting "1e309" (Infinity) as an integer.
+ * never a database error. Numbers without bounds are bounded to the finite doubles, so that
+ * JSON 1e309 or "1e309" in a query (Infinity) is refused too.
  */
 export function boundIntegers<S>(schema: S): S {
   if (Array.isArray(schema)) return schema.map(boundIntegers) as S;
@@ -30,9 +32,11 @@ export function boundIntegers<S>(schema: S): S {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(schema)) out[k] = k === 'enum' || k === 'const' || k === 'default' || k === 'examples' ? v : boundIntegers(v);
   const type = out.type;
-  if (type === 'integer' || (Array.isArray(type) && type.includes('integer'))) {
-    if (out.maximum === undefined && out.exclusiveMaximum === undefined) out.maximum = INT_MAX;
-    if (out.minimum === undefined && out.exclusiveMinimum === undefined) out.minimum = INT_MIN;
+  const integer = type === 'integer' || (Array.isArray(type) && type.includes('integer'));
+  const number = type === 'number' || (Array.isArray(type) && type.includes('number'));
+  if (integer || number) {
+    if (out.maximum === undefined && out.exclusiveMaximum === undefined) out.maximum = number ? Number.MAX_VALUE : INT_MAX;
+    if (out.minimum === undefined && out.exclusiveMinimum === undefined) out.minimum = number ? -Number.MAX_VALUE : INT_MIN;
   }
   return out as S;
 }
