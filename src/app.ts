@@ -15,9 +15,10 @@ import { existsSync } from 'node:fs';
 import type { VNode } from 'preact';
 import type { Platform } from './platform/platform.js';
 import './platform/http/types.js';
-import { bodyAjv, queryAjv } from './platform/http/validation.js';
+import { bodyAjv, queryAjv, boundIntegers } from './platform/http/validation.js';
 import { installErrorHandling } from './platform/http/errors.js';
 import { installAuth } from './platform/http/auth.js';
+import { installInputChecks } from './platform/http/input.js';
 import { installMetrics } from './platform/http/metrics.js';
 import { installSystemRoutes } from './platform/http/system.js';
 import { accessLogOptions } from './platform/http/logging.js';
@@ -66,7 +67,7 @@ export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?
     const ajv = httpPart === 'body' ? bodyAjv : queryAjv;
     let fn: ((data: unknown) => boolean) & { errors?: unknown } | null = null;
     const validate = (data: unknown) => {
-      fn ??= ajv.compile(schema) as any;
+      fn ??= ajv.compile(boundIntegers(schema)) as any;
       const ok = fn!(data);
       (validate as any).errors = fn!.errors;
       return ok;
@@ -143,6 +144,7 @@ export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?
   installErrorHandling(app);
   installMetrics(app, p);
   installAuth(app, p);
+  installInputChecks(app);
 
   await app.register(fstatic, { root: join(findWebRoot(), 'static'), prefix: '/static/', maxAge: '1h', decorateReply: false });
   installSystemRoutes(app, p);

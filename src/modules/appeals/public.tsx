@@ -320,6 +320,8 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
       } catch (err: any) {
         if (err?.code === 'FST_FILES_LIMIT') fields.photos = req.t('appeals.err.too_many_photos');
         else if (err?.code === 'FST_REQ_FILE_TOO_LARGE') fields.photos = req.t('appeals.err.photo_size', { mb: PHOTO_LIMIT / 1024 / 1024 });
+        // A field refused on its way in (control characters): shown next to that field.
+        else if (err instanceof HttpError && err.fields) for (const [k, v] of Object.entries(err.fields)) fields[k] = req.t(v);
         // A broken or truncated upload is the sender's problem: say so, never a 5xx.
         else fields.photos = req.t('appeals.err.upload');
       }

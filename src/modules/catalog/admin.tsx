@@ -14,6 +14,7 @@ import { ItemBody, fmtDate } from './public.js';
 import { DOCUMENT, htmlToText, type DocumentData } from './document.js';
 import { CATEGORIES, GENRES, GROUNDS, INTERPRETATION_FORMS, TOPICS, topicPath } from './taxonomy.js';
 import { readUpload } from './api.js';
+import { intFrom } from '../../platform/text.js';
 import { importCatalog, IMPORT_COLUMNS, type ImportReport } from './importer.js';
 
 /** A document of the catalog the staff user may read (other item types have their own consoles). */
@@ -32,7 +33,7 @@ const list = (s: unknown) =>
     .split(/[,，;；\s]+/)
     .map((x) => x.trim())
     .filter(Boolean);
-const ids = (s: unknown) => list(s).map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
+const ids = (s: unknown) => list(s).map(intFrom).filter((n): n is number => n !== null && n > 0);
 
 /** Form fields → metadata and payload. */
 function fromForm(b: Record<string, any>, prevData?: DocumentData): { meta: Partial<ItemMeta>; data: DocumentData; changeNote: string; department: string } {
@@ -51,7 +52,8 @@ function fromForm(b: Record<string, any>, prevData?: DocumentData): { meta: Part
     disclosure: (s('disclosure') || 'proactive') as ItemMeta['disclosure'],
     disclosureGround: s('disclosureGround'),
     coPublishers: list(b.coPublishers),
-    publishAt: s('publishAt') ? new Date(`${s('publishAt')}:00+08:00`).toISOString() : null,
+    // Not a date → 'invalid', which the check below and checkMeta report on the field (never a RangeError).
+    publishAt: s('publishAt') ? (Number.isNaN(Date.parse(`${s('publishAt')}:00+08:00`)) ? 'invalid' : new Date(`${s('publishAt')}:00+08:00`).toISOString()) : null,
     formedAt: s('formedAt') || undefined,
   };
   if (meta.publishAt && Number.isNaN(Date.parse(meta.publishAt))) meta.publishAt = 'invalid';
@@ -490,7 +492,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
   app.get<{ Params: { id: string }; Querystring: { v?: string } }>('/admin/catalog/:id/preview', { config: { permission: 'content.read' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const item = await staffDoc(p, req.user!, idOf(req.params.id));
-    const v = await getVersion(p.db, item.id, Number(req.query.v) || item.latest_version);
+    const v = await getVersion(p.db, item.id, intFrom(req.query.v) || item.latest_version);
     if (!v) throw notFound();
     const pi = await asPublic(p, item, v);
     return reply.header('x-robots-tag', 'noindex').html(
@@ -506,8 +508,8 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
   app.get<{ Params: { id: string }; Querystring: { a?: string; b?: string } }>('/admin/catalog/:id/diff', { config: { permission: 'content.read' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const item = await staffDoc(p, req.user!, idOf(req.params.id));
-    const va = await getVersion(p.db, item.id, Number(req.query.a) || 1);
-    const vb = await getVersion(p.db, item.id, Number(req.query.b) || item.latest_version);
+    const va = await getVersion(p.db, item.id, intFrom(req.query.a) || 1);
+    const vb = await getVersion(p.db, item.id, intFrom(req.query.b) || item.latest_version);
     if (!va || !vb) throw notFound();
     const d = diffLines(versionLines(va), versionLines(vb));
     return reply.html(

@@ -11,6 +11,7 @@ import { listType, listTypes, type Changes, type ListItem, type ListType } from 
 import { approveEdition, diffEditions, draftEdition, ensureList, getEdition, getList, getLists, importEdition, itemHistory, listEditions, queryItems, rejectEdition, requireType, type EditionView, type HistoryEntry, type ImportReport, type ListView } from './service.js';
 import { lookup, currentItems } from './lookup.js';
 import { limitPublicWrite } from './limit.js';
+import { intFrom } from '../../platform/text.js';
 import { matchPolicies, setTags, getTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile, type PolicyMatch } from './policies.js';
 import { isBad, listFollowups, rate, ratingSummary, recordFollowup, RATING_LEVELS } from './ratings.js';
 
@@ -254,7 +255,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
       const v = (qs[f.field] ?? '').slice(0, 40);
       if (f.options.some((o) => o.value === v)) filterVals[f.field] = v;
     }
-    const list = Number(qs.list) > 0 ? Number(qs.list) : undefined;
+    const list = (intFrom(qs.list) ?? 0) > 0 ? intFrom(qs.list)! : undefined;
     const res = await queryItems(p.db, lt.type, { q, department: department || undefined, powerType: filterVals.powerType, category: filterVals.category, applicant: filterVals.applicant, list, page, pageSize: PAGE });
     const names = await deptNames(p);
     const lists = await getLists(p.db, lt.type);
@@ -308,7 +309,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
   // ---- public: one item with its history; service guides with rating --------------------------
   async function findItem(type: string, key: string, listQ: string | undefined) {
     const lt = requireType(type);
-    let listId = Number(listQ) > 0 ? Number(listQ) : null;
+    let listId = (intFrom(listQ) ?? 0) > 0 ? intFrom(listQ) : null;
     if (!listId) listId = (await p.db.selectFrom('list_items').select('list_id').where('type', '=', type).where('item_key', '=', key).orderBy('id', 'desc').executeTakeFirst())?.list_id ?? null;
     const list = listId ? await getList(p.db, listId) : null;
     if (!list || list.type !== type) throw notFound();
@@ -541,8 +542,8 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
   app.get<{ Params: { type: string; id: string }; Querystring: { a?: string; b?: string } }>('/lists/:type/lists/:id/diff', { config: { permission: 'public' } }, async (req, reply) => {
     const list = await getList(p.db, Number(req.params.id));
     if (!list || list.type !== req.params.type) throw notFound();
-    const a = Number(req.query.a);
-    const b = Number(req.query.b);
+    const a = intFrom(req.query.a) ?? 0;
+    const b = intFrom(req.query.b) ?? 0;
     if (!(a > 0) || !(b > 0)) throw notFound();
     const ea = await getEdition(p.db, a);
     if (!ea || ea.listId !== list.id) throw notFound();
@@ -1147,7 +1148,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
     );
   }
 
-  app.get<{ Querystring: { item?: string; done?: string } }>('/admin/lists/policies', { config: { permission: 'content.edit' } }, async (req, reply) => tagsPage(req, reply, Number(req.query.item) > 0 ? Number(req.query.item) : null, undefined, !!req.query.done));
+  app.get<{ Querystring: { item?: string; done?: string } }>('/admin/lists/policies', { config: { permission: 'content.edit' } }, async (req, reply) => tagsPage(req, reply, (intFrom(req.query.item) ?? 0) > 0 ? intFrom(req.query.item) : null, undefined, !!req.query.done));
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/admin/lists/policies/:id', { config: { permission: 'content.edit' } }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, unknown>;

@@ -110,6 +110,7 @@ export async function recordFollowup(p: Platform, user: Principal, id: number, i
     const set: Record<string, unknown> = {};
     if (note) Object.assign(set, { callback_at: f.callback_at ?? now, callback_by: user.username, callback_note: note });
     if (input.fixed) Object.assign(set, { fixed_at: now, fix_note: (input.fixNote ?? '').trim() });
+    if (!Object.keys(set).length) return; // a blank note on a follow-up already called back: nothing to record
     await t.updateTable('list_followups').set(set).where('id', '=', id).execute();
     await p.audit(t, { actor: `user:${user.username}`, action: 'rating.followup', entity: 'list_followup', entityId: id, details: { callback: !!note, fixed: !!input.fixed } });
   });

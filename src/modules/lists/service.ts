@@ -11,6 +11,7 @@ import { badRequest, conflict, forbidden, notFound, validationError } from '../.
 import { xlsxRows } from '../../platform/files/index.js';
 import { bulkPublish, defaultMeta, expireInTx } from '../../platform/publication/service.js';
 import { bumpGeneration } from '../../platform/publication/cache.js';
+import { INT_MAX } from '../../platform/text.js';
 import { channelJob, deliveryChannels } from '../../platform/publication/registry.js';
 import {
   applyChanges,
@@ -90,7 +91,7 @@ export async function getLists(db: Db, type?: string): Promise<ListView[]> {
 }
 
 export async function getList(db: Db, id: number): Promise<ListView | null> {
-  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  if (!Number.isInteger(id) || id <= 0 || id > INT_MAX) return null;
   return (await listRows(db)).map(listView).find((l) => l.id === id) ?? null;
 }
 
@@ -133,7 +134,7 @@ export async function listEditions(db: Db, listId: number, opts: { drafts?: bool
 }
 
 export async function getEdition(db: Db, id: number): Promise<(EditionView & { items: ListItem[]; changes: Changes }) | null> {
-  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  if (!Number.isInteger(id) || id <= 0 || id > INT_MAX) return null;
   const r = await db.selectFrom('list_editions').leftJoin('pub_items', 'pub_items.id', 'list_editions.pub_item_id').selectAll('list_editions').select('pub_items.index_no').where('list_editions.id', '=', id).executeTakeFirst();
   if (!r) return null;
   return { ...editionView(r, r.index_no), items: JSON.parse(r.items), changes: JSON.parse(r.changes) };

@@ -1,6 +1,7 @@
 // Parsing calendar files (JSON, CSV, iCalendar) into year schedules, with a validation report.
 // Pure: the console page and `gongkai calendar import` show the report and then save.
 import { dayIndex, weekday, type CalendarDay } from './index.js';
+import { cleanLine } from '../text.js';
 
 export type ImportFormat = 'json' | 'csv' | 'ics';
 
@@ -179,7 +180,7 @@ export function parseCalendar(text: string, format?: ImportFormat, filename?: st
       errors.push({ line: r.line, date: r.date, key: 'calendar.err.kind', params: { kind: r.kind.slice(0, 20) } });
       continue;
     }
-    const name = r.name.trim().slice(0, 50) || (kind === 'workday' ? '调休上班' : '节假日');
+    const name = cleanLine(r.name).trim().slice(0, 50) || (kind === 'workday' ? '调休上班' : '节假日');
     const prev = byDate.get(r.date);
     if (prev && prev.kind !== kind) {
       errors.push({ line: r.line, date: r.date, key: 'calendar.err.conflict', params: { date: r.date } });

@@ -1,6 +1,8 @@
 // CSV for imports and exports (RFC 4180: quotes, doubled quotes, CRLF, newlines in cells).
+import { cleanText } from '../text.js';
 
-/** Parses CSV text into rows of cells; a BOM is tolerated and blank rows are dropped. */
+/** Parses CSV text into rows of cells; a BOM is tolerated and blank rows are dropped. Cells come
+ *  without control characters (tab and line breaks kept) or bidi overrides (platform/text.ts). */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -32,7 +34,7 @@ export function parseCsv(text: string): string[][] {
     row.push(cell);
     rows.push(row);
   }
-  return rows.filter((r) => r.some((c) => c.trim() !== ''));
+  return rows.map((r) => r.map(cleanText)).filter((r) => r.some((c) => c.trim() !== ''));
 }
 
 /** One cell of an export meant for people: a text that a spreadsheet would run as a formula

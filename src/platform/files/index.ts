@@ -7,6 +7,7 @@ import type { Platform } from '../platform.js';
 import type { Db } from '../db/index.js';
 import { sm3 } from '../hash.js';
 import { badRequest, HttpError } from '../errors.js';
+import { cleanText } from '../text.js';
 import '../publication/schema.js';
 
 export interface StoredFile {
@@ -77,7 +78,8 @@ export async function docxText(buf: Buffer): Promise<string> {
   return xml ? xmlText(strFromU8(xml), /<\/w:p>/g) : '';
 }
 
-/** Rows of the first sheet of an XLSX as text cells (shared strings and inline strings resolved). */
+/** Rows of the first sheet of an XLSX as text cells (shared strings and inline strings resolved),
+ *  without control characters (tab and line breaks kept) or bidi overrides (platform/text.ts). */
 export async function xlsxRows(buf: Buffer): Promise<string[][]> {
   const { unzipSync, strFromU8 } = await import('fflate');
   const files = unzipSync(new Uint8Array(buf));
@@ -102,7 +104,7 @@ export async function xlsxRows(buf: Buffer): Promise<string[][]> {
       else v = xmlText(/<v>([^<]*)<\/v>/.exec(inner)?.[1] ?? '', /$^/g);
       row[(col || row.length + 1) - 1] = v;
     }
-    rows.push(Array.from(row, (x) => x ?? ''));
+    rows.push(Array.from(row, (x) => cleanText(x ?? '')));
   }
   return rows;
 }

@@ -60,6 +60,12 @@ export function toPayload(err: unknown, locale: Locale): Payload {
   if (isDbUnavailable(err)) {
     return { status: 503, code: 'database_unavailable', message: t(locale, 'err.db_unavailable') };
   }
+  // A value PostgreSQL refused (SQLSTATE class 22, data exception: NUL in text, a number beyond
+  // the column, "NaN" for an integer) that got past validation: the caller's input, not a server
+  // fault — but a gap in validation, so it is logged as a warning to be fixed.
+  if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code) && 'severity' in e) {
+    return { status: 400, code: 'invalid_value', message: t(locale, 'err.invalid_value') };
+  }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return { status: e.statusCode, code: e.code ? String(e.code).toLowerCase() : 'bad_request', message: t(locale, 'err.bad_request') };
   }
@@ -89,6 +95,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const payload = toPayload(err, req.locale ?? DEFAULT_LOCALE);
     if (payload.code === 'database_unavailable') req.log.warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'database unavailable');
     else if (payload.status >= 500) req.log.error({ err }, 'unhandled error');
+    else if (payload.code === 'invalid_value') req.log.warn({ err }, 'database refused a value that validation let through');
     else req.log.info({ code: payload.code, status: payload.status }, 'request rejected');
     return sendError(req, reply, payload);
   });

@@ -9,12 +9,36 @@ const AjvCtor = ((AjvModule as any).default ?? AjvModule) as new (opts: object) 
 const addFormats = ((formatsModule as any).default ?? formatsModule) as (a: Ajv) => void;
 import type { TSchema, Static } from '@sinclair/typebox';
 import { t, type Locale } from '../i18n/index.js';
+import { INT_MAX, INT_MIN } from '../text.js';
 
 function makeAjv(coerce: boolean): Ajv {
+  // Not strictNumbers: with coercion it turns "1e309" into Infinity and then skips the bounds
+  // (measured); the bounds of boundIntegers() and of every number schema refuse Infinity instead.
   const ajv = new AjvCtor({ coerceTypes: coerce ? 'array' : false, removeAdditional: false, useDefaults: true, allErrors: true, strict: false });
   addFormats(ajv);
   ajv.addKeyword({ keyword: 'x-message' });
   return ajv;
+}
+
+/**
+ * A copy of a JSON schema in which every integer without its own bounds is bounded to the
+ * databases' integer column (PostgreSQL `integer`): a larger number is a 400 naming the field,
+ * never a database error. Numbers without bounds are bounded to the finite doubles, so that
+ * JSON 1e309 or "1e309" in a query (Infinity) is refused too.
+ */
+export function boundIntegers<S>(schema: S): S {
+  if (Array.isArray(schema)) return schema.map(boundIntegers) as S;
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = k === 'enum' || k === 'const' || k === 'default' || k === 'examples' ? v : boundIntegers(v);
+  const type = out.type;
+  const integer = type === 'integer' || (Array.isArray(type) && type.includes('integer'));
+  const number = type === 'number' || (Array.isArray(type) && type.includes('number'));
+  if (integer || number) {
+    if (out.maximum === undefined && out.exclusiveMaximum === undefined) out.maximum = number ? Number.MAX_VALUE : INT_MAX;
+    if (out.minimum === undefined && out.exclusiveMinimum === undefined) out.minimum = number ? -Number.MAX_VALUE : INT_MIN;
+  }
+  return out as S;
 }
 
 export const bodyAjv = makeAjv(false);
@@ -75,7 +99,7 @@ const compiled = new WeakMap<object, ValidateFunction>();
 export function validateForm<S extends TSchema>(schema: S, data: unknown, locale: Locale): { ok: true; value: Static<S> } | { ok: false; fields: Record<string, string> } {
   let fn = compiled.get(schema);
   if (!fn) {
-    fn = formAjv.compile(schema) as ValidateFunction;
+    fn = formAjv.compile(boundIntegers(schema)) as ValidateFunction;
     compiled.set(schema, fn);
   }
   const copy = structuredClone(data ?? {}) as Record<string, unknown>;

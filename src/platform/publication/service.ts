@@ -11,6 +11,7 @@ import { getGovernment } from '../render/context.js';
 import { SEARCH_SYNC_JOB } from './indexable.js';
 import { itemType, deliveryChannels, channelJob, type ItemMeta, type PublicationEvent } from './registry.js';
 import { bumpGeneration } from './cache.js';
+import { cleanLine, cleanText } from '../text.js';
 import { startClock, completeClock } from '../deadlines/index.js';
 import { ensureCalendar } from '../calendar/index.js';
 import './schema.js';
@@ -48,20 +49,22 @@ function allow(a: Actor, action: string, departmentId: number): boolean {
   return typeof a === 'string' || can(a, action, { departmentId });
 }
 
+/** Metadata with defaults; text fields stored without control characters or bidi overrides
+ *  (platform/text.ts) whichever way they came (form, API, file import, another module). */
 export function defaultMeta(partial: Partial<ItemMeta>): ItemMeta {
   return {
-    title: (partial.title ?? '').trim(),
-    docNo: (partial.docNo ?? '').trim(),
+    title: cleanLine(partial.title ?? '').trim(),
+    docNo: cleanLine(partial.docNo ?? '').trim(),
     topic: partial.topic || null,
     genre: partial.genre || null,
     category: partial.category || null,
     writtenAt: partial.writtenAt || null,
     effectiveAt: partial.effectiveAt || null,
     expiresAt: partial.expiresAt || null,
-    keywords: (partial.keywords ?? []).map((k) => k.trim()).filter(Boolean).slice(0, 20),
-    summary: (partial.summary ?? '').trim(),
+    keywords: (partial.keywords ?? []).map((k) => cleanLine(k).trim()).filter(Boolean).slice(0, 20),
+    summary: cleanText(partial.summary ?? '').trim(),
     disclosure: partial.disclosure ?? 'proactive',
-    disclosureGround: (partial.disclosureGround ?? '').trim(),
+    disclosureGround: cleanText(partial.disclosureGround ?? '').trim(),
     coPublishers: partial.coPublishers ?? [],
     publishAt: partial.publishAt || null,
     formedAt: partial.formedAt || partial.writtenAt || today(),
