@@ -1,0 +1,211 @@
+// Hostile uploads: zip bombs (a DOCX or XLSX of under 1 MB that inflates to 700 MB), an archive
+// of 100,000 entries and a sheet that is slow to parse are refused with a 422 on the file field,
+// store nothing, and never block the server: /healthz keeps answering while they are read.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
+import { makeEnv, login, type TestEnv } from '../helpers.js';
+import { makeDocx } from '../../src/modules/catalog/samples.js';
+import { sm3 } from '../../src/platform/hash.js';
+
+let env: TestEnv;
+beforeAll(async () => {
+  // The default limits (50 MB inflated, 2,000 entries); 4 s for a file's text instead of 10.
+  env = await makeEnv({ demo: true, overrides: { extractTimeoutMs: 4000 } });
+}, 120_000);
+afterAll(() => env?.close());
+
+/** A part's bytes, or `mb` MB of repeated text (declaring its true size, or `declared` bytes). */
+type Part = Buffer | { repeat: string; mb: number; declared?: number };
+
+/**
+ * A zip built by hand. A `repeat` part is `mb` MB of the repeated text, deflated once per MB and
+ * the blocks chained (each ends on a sync flush), so a 700 MB part costs under 1 MB and
+ * milliseconds; parts of a few bytes are stored, larger ones deflated.
+ */
+function zip(parts: Record<string, Part>): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, part] of Object.entries(parts)) {
+    let data: Buffer;
+    let crc = 0;
+    let size: number;
+    let method = 8;
+    if (Buffer.isBuffer(part) && part.length < 64) {
+      method = 0;
+      data = part;
+      crc = crc32(part);
+      size = part.length;
+    } else if (Buffer.isBuffer(part)) {
+      data = deflateRawSync(part);
+      crc = crc32(part);
+      size = part.length;
+    } else {
+      const mb = Buffer.alloc(1 << 20, part.repeat);
+      const block = deflateRawSync(mb, { level: 9, finishFlush: constants.Z_SYNC_FLUSH });
+      data = Buffer.concat([...Array<Buffer>(part.mb).fill(block), Buffer.from([3, 0])]);
+      for (let i = 0; i < part.mb; i++) crc = crc32(mb, crc);
+      size = part.declared ?? part.mb * (1 << 20);
+    }
+    const n = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(method, 8);
+    local.writeUInt32LE(crc >>> 0, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(n.length, 26);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0);
+    dir.writeUInt16LE(20, 4);
+    dir.writeUInt16LE(20, 6);
+    dir.writeUInt16LE(method, 10);
+    dir.writeUInt32LE(crc >>> 0, 16);
+    dir.writeUInt32LE(data.length, 20);
+    dir.writeUInt32LE(size, 24);
+    dir.writeUInt16LE(n.length, 28);
+    dir.writeUInt32LE(offset, 42);
+    locals.push(local, n, data);
+    central.push(dir, n);
+    offset += 30 + n.length + data.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  const count = Object.keys(parts).length & 0xffff;
+  end.writeUInt16LE(count, 8);
+  end.writeUInt16LE(count, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+const TYPES = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>');
+const docxBomb = (declared?: number) => zip({ '[Content_Types].xml': TYPES, 'word/document.xml': { repeat: 'A', mb: 700, declared } });
+const xlsxBomb = () => zip({ '[Content_Types].xml': TYPES, 'xl/workbook.xml': Buffer.from('<workbook/>'), 'xl/worksheets/sheet1.xml': { repeat: ' ', mb: 700 } });
+
+function multipart(name: string, buf: Buffer, fields: Record<string, string> = {}) {
+  const b = '----gk' + Math.random().toString(36).slice(2);
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), buf, Buffer.from(`\r\n--${b}--\r\n`));
+  return { payload: Buffer.concat(parts), type: `multipart/form-data; boundary=${b}` };
+}
+
+/**
+ * Runs `work` while /healthz is asked every 20 ms: the longest wait for an answer (from when it
+ * was due) and the growth of this process's resident memory (the app runs in it) meanwhile.
+ */
+async function watched<T>(work: () => Promise<T>): Promise<{ result: T; slowest: number; polls: number; rssGrowth: number }> {
+  const rss0 = process.memoryUsage().rss;
+  let rssMax = rss0;
+  let slowest = 0;
+  let polls = 0;
+  let done = false;
+  const poll = (async () => {
+    while (!done || polls < 3) {
+      const due = performance.now() + 20;
+      await new Promise((r) => setTimeout(r, 20));
+      const h = await env.app.inject({ method: 'GET', url: '/healthz' });
+      expect(h.statusCode).toBe(200);
+      slowest = Math.max(slowest, performance.now() - due);
+      rssMax = Math.max(rssMax, process.memoryUsage().rss);
+      polls++;
+    }
+  })();
+  const result = await work();
+  rssMax = Math.max(rssMax, process.memoryUsage().rss);
+  done = true;
+  await poll;
+  return { result, slowest, polls, rssGrowth: (rssMax - rss0) / 1024 / 1024 };
+}
+
+async function upload(name: string, buf: Buffer) {
+  const token = await env.token('dzb-editor');
+  const m = multipart(name, buf);
+  return env.app.inject({ method: 'POST', url: '/api/v1/files', payload: m.payload, headers: { 'content-type': m.type, authorization: `Bearer ${token}` } });
+}
+
+async function stored(buf: Buffer) {
+  const hash = sm3(buf);
+  const row = await env.p.db.selectFrom('files').select('hash').where('hash', '=', hash).executeTakeFirst();
+  return { row: !!row, onDisk: existsSync(join(env.dataDir, 'files', hash.slice(0, 2), hash.slice(2))) };
+}
+
+describe('zip bombs', () => {
+  it('a 700 MB DOCX bomb of under 1 MB: 422 on the file field, nothing stored, /healthz fast, memory bounded', async () => {
+    // Declaring its true size, and lying (1 KB): then only counting what inflates stops it.
+    for (const declared of [undefined, 1024]) {
+      const bomb = docxBomb(declared);
+      expect(bomb.length).toBeLessThan(1024 * 1024);
+      const { result: r, slowest, rssGrowth } = await watched(() => upload('报告.docx', bomb));
+      expect(r.statusCode, r.body.slice(0, 500)).toBe(422);
+      expect(r.json().error.fields.file).toContain('50 MB');
+      expect(await stored(bomb)).toEqual({ row: false, onDisk: false });
+      expect(slowest).toBeLessThan(500);
+      expect(rssGrowth).toBeLessThan(300);
+    }
+    const bomb = docxBomb();
+    // the English message
+    const m = multipart('a.docx', bomb);
+    const en = await env.app.inject({ method: 'POST', url: '/api/v1/files', payload: m.payload, headers: { 'content-type': m.type, authorization: `Bearer ${await env.token('dzb-editor')}`, 'accept-language': 'en' } });
+    expect(en.statusCode).toBe(422);
+    expect(en.json().error.fields.file).toBe('The file unpacks to more than 50 MB; it was refused.');
+  });
+
+  it('a 700 MB XLSX bomb: refused as an attachment and as a list import, /healthz fast', async () => {
+    const bomb = xlsxBomb();
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const { result: r, slowest, rssGrowth } = await watched(() => upload('表.xlsx', bomb));
+    expect(r.statusCode, r.body.slice(0, 500)).toBe(422);
+    expect(Object.keys(r.json().error.fields)).toEqual(['file']);
+    expect(await stored(bomb)).toEqual({ row: false, onDisk: false });
+    expect(slowest).toBeLessThan(500);
+    expect(rssGrowth).toBeLessThan(300);
+    const list = await watched(() =>
+      env.api('POST', '/api/v1/lists/power/lists/1/import', { as: 'admin', body: { filename: 'power.xlsx', content: bomb.toString('base64'), reason: '职能调整', docNo: '示范新区编〔2026〕11号', dryRun: true } }),
+    );
+    expect(list.result.statusCode, list.result.body.slice(0, 500)).toBe(422);
+    expect(list.result.json().error.fields.content).toContain('50 MB');
+    expect(list.slowest).toBeLessThan(500);
+  });
+
+  it('the catalog bulk import refuses an XLSX bomb with a 422 page naming the file', async () => {
+    const { cookie } = await login(env.app, 'dzb-admin');
+    const page = await env.app.inject({ method: 'GET', url: '/admin/catalog/import', headers: { cookie } });
+    const csrf = /_csrf=([^"&]+)/.exec(page.body)![1];
+    const m = multipart('catalog.xlsx', xlsxBomb(), { dryRun: '1' });
+    const { result: r, slowest } = await watched(() => env.app.inject({ method: 'POST', url: `/admin/catalog/import?_csrf=${csrf}`, headers: { cookie, 'content-type': m.type }, payload: m.payload }));
+    expect(r.statusCode).toBe(422);
+    expect(r.body).toContain('file: 文件解压后超过 50 MB');
+    expect(slowest).toBeLessThan(500);
+  });
+
+  it('an archive of 100,000 entries is refused (422) without being inflated', async () => {
+    const parts: Record<string, Part> = { '[Content_Types].xml': TYPES, 'word/document.xml': Buffer.from('<w:p>x</w:p>') };
+    for (let i = 0; i < 100_000; i++) parts[`m/${i}`] = Buffer.from('x');
+    const many = zip(parts);
+    const r = await upload('many.docx', many);
+    expect(r.statusCode, r.body.slice(0, 500)).toBe(422);
+    expect(r.json().error.fields.file).toContain('2000');
+    expect(await stored(many)).toEqual({ row: false, onDisk: false });
+  });
+
+  it('a sheet slow to parse is stopped at the time limit (422), /healthz fast meanwhile', async () => {
+    // 600 KB of unclosed <row> tags: the row pattern is quadratic on it (minutes of CPU).
+    const slow = zip({ '[Content_Types].xml': TYPES, 'xl/workbook.xml': Buffer.from('<workbook/>'), 'xl/worksheets/sheet1.xml': Buffer.from('<sheetData>' + '<row>'.repeat(120_000)) });
+    const { result: r, slowest } = await watched(() => upload('slow.xlsx', slow));
+    expect(r.statusCode, r.body.slice(0, 500)).toBe(422);
+    expect(r.json().error.fields.file).toContain('4 秒');
+    expect(await stored(slow)).toEqual({ row: false, onDisk: false });
+    expect(slowest).toBeLessThan(500);
+    // the worker was replaced: the next file's text is read as usual
+    const ok = await upload('ok.docx', makeDocx(['炸弹之后的正常文件']));
+    expect(ok.statusCode).toBe(201);
+    const row = await env.p.db.selectFrom('files').select('text').where('hash', '=', ok.json().hash).executeTakeFirstOrThrow();
+    expect(row.text).toContain('炸弹之后的正常文件');
+  }, 60_000);
+});
