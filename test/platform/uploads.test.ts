@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 import { makeEnv, login, type TestEnv } from '../helpers.js';
 import { makeDocx } from '../../src/modules/catalog/samples.js';
@@ -208,4 +209,12 @@ describe('zip bombs', () => {
     const row = await env.p.db.selectFrom('files').select('text').where('hash', '=', ok.json().hash).executeTakeFirstOrThrow();
     expect(row.text).toContain('炸弹之后的正常文件');
   }, 60_000);
+
+  it('the compiled code (dist/, as `gongkai serve` runs it) reads text in its own worker file', async () => {
+    const dist = join(process.cwd(), 'dist', 'platform', 'files', 'index.js');
+    if (!existsSync(dist)) throw new Error('run `npm run build` first (npm test does)');
+    const files = await import(pathToFileURL(dist).href);
+    expect(await files.extractText(env.config, makeDocx(['编译后的工作线程']), 'docx')).toContain('编译后的工作线程');
+    await expect(files.extractText(env.config, docxBomb(), 'docx')).rejects.toMatchObject({ status: 422, fields: { file: 'err.file.expands' } });
+  });
 });
