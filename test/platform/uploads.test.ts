@@ -17,6 +17,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => env?.close());
 
+// The slowest /healthz answer allowed while a hostile file is read. Reading in the request's own
+// thread blocked it for 16–25 s; a worker thread leaves it at the machine's usual noise (tens of
+// ms; a few hundred on a busy shared test machine).
+const SLOW_MS = 1000;
+
 /** A part's bytes, or `mb` MB of repeated text (declaring its true size, or `declared` bytes). */
 type Part = Buffer | { repeat: string; mb: number; declared?: number };
 
@@ -146,7 +151,7 @@ describe('zip bombs', () => {
       expect(r.statusCode, r.body.slice(0, 500)).toBe(422);
       expect(r.json().error.fields.file).toContain('50 MB');
       expect(await stored(bomb)).toEqual({ row: false, onDisk: false });
-      expect(slowest).toBeLessThan(500);
+      expect(slowest).toBeLessThan(SLOW_MS);
       expect(rssGrowth).toBeLessThan(300);
     }
     const bomb = docxBomb();
@@ -164,14 +169,14 @@ describe('zip bombs', () => {
     expect(r.statusCode, r.body.slice(0, 500)).toBe(422);
     expect(Object.keys(r.json().error.fields)).toEqual(['file']);
     expect(await stored(bomb)).toEqual({ row: false, onDisk: false });
-    expect(slowest).toBeLessThan(500);
+    expect(slowest).toBeLessThan(SLOW_MS);
     expect(rssGrowth).toBeLessThan(300);
     const list = await watched(() =>
       env.api('POST', '/api/v1/lists/power/lists/1/import', { as: 'admin', body: { filename: 'power.xlsx', content: bomb.toString('base64'), reason: '职能调整', docNo: '示范新区编〔2026〕11号', dryRun: true } }),
     );
     expect(list.result.statusCode, list.result.body.slice(0, 500)).toBe(422);
     expect(list.result.json().error.fields.content).toContain('50 MB');
-    expect(list.slowest).toBeLessThan(500);
+    expect(list.slowest).toBeLessThan(SLOW_MS);
   });
 
   it('the catalog bulk import refuses an XLSX bomb with a 422 page naming the file', async () => {
@@ -182,7 +187,7 @@ describe('zip bombs', () => {
     const { result: r, slowest } = await watched(() => env.app.inject({ method: 'POST', url: `/admin/catalog/import?_csrf=${csrf}`, headers: { cookie, 'content-type': m.type }, payload: m.payload }));
     expect(r.statusCode).toBe(422);
     expect(r.body).toContain('file: 文件解压后超过 50 MB');
-    expect(slowest).toBeLessThan(500);
+    expect(slowest).toBeLessThan(SLOW_MS);
   });
 
   it('an archive of 100,000 entries is refused (422) without being inflated', async () => {
@@ -202,7 +207,7 @@ describe('zip bombs', () => {
     expect(r.statusCode, r.body.slice(0, 500)).toBe(422);
     expect(r.json().error.fields.file).toContain('4 秒');
     expect(await stored(slow)).toEqual({ row: false, onDisk: false });
-    expect(slowest).toBeLessThan(500);
+    expect(slowest).toBeLessThan(SLOW_MS);
     // the worker was replaced: the next file's text is read as usual
     const ok = await upload('ok.docx', makeDocx(['炸弹之后的正常文件']));
     expect(ok.statusCode).toBe(201);
