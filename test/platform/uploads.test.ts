@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { constants, crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { makeEnv, login, type TestEnv } from '../helpers.js';
 import { makeDocx } from '../../src/modules/catalog/samples.js';
 import { sm3 } from '../../src/platform/hash.js';
@@ -92,6 +92,41 @@ function zip(parts: Record<string, Part>): Buffer {
 const TYPES = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>');
 const docxBomb = (declared?: number) => zip({ '[Content_Types].xml': TYPES, 'word/document.xml': { repeat: 'A', mb: 700, declared } });
 const xlsxBomb = () => zip({ '[Content_Types].xml': TYPES, 'xl/workbook.xml': Buffer.from('<workbook/>'), 'xl/worksheets/sheet1.xml': { repeat: ' ', mb: 700 } });
+
+/** A one-page PDF whose content stream is Flate-compressed (given, or `lines` of text in Helvetica). */
+function flatePdf(lines: string[], stream?: Buffer): Buffer {
+  const content = stream ?? deflateSync(['BT', '/F1 12 Tf', '14 TL', '72 770 Td', ...lines.map((l) => `(${l}) '`), 'ET'].join('\n'));
+  const objs = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  const out: Buffer[] = [Buffer.from('%PDF-1.4\n')];
+  const offsets: number[] = [];
+  let pos = out[0].length;
+  const add = (b: Buffer) => {
+    out.push(b);
+    pos += b.length;
+  };
+  objs.forEach((o, i) => {
+    offsets.push(pos);
+    add(Buffer.from(`${i + 1} 0 obj\n${o}\nendobj\n`, 'latin1'));
+  });
+  offsets.push(pos);
+  add(Buffer.from(`5 0 obj\n<< /Length ${content.length} /Filter /FlateDecode >>\nstream\n`, 'latin1'));
+  add(content);
+  add(Buffer.from('\nendstream\nendobj\n', 'latin1'));
+  const xref = pos;
+  add(Buffer.from(`xref\n0 6\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`, 'latin1'));
+  return Buffer.concat(out);
+}
+
+/** `mb` MB of spaces as one zlib stream (blocks chained as in zip() above). */
+function zlibBomb(mb: number): Buffer {
+  const block = deflateRawSync(Buffer.alloc(1 << 20, ' '), { level: 9, finishFlush: constants.Z_SYNC_FLUSH });
+  return Buffer.concat([Buffer.from([0x78, 0xda]), ...Array<Buffer>(mb).fill(block), Buffer.from([3, 0, 0, 0, 0, 0])]);
+}
 
 function multipart(name: string, buf: Buffer, fields: Record<string, string> = {}) {
   const b = '----gk' + Math.random().toString(36).slice(2);
@@ -213,6 +248,21 @@ describe('zip bombs', () => {
     expect(ok.statusCode).toBe(201);
     const row = await env.p.db.selectFrom('files').select('text').where('hash', '=', ok.json().hash).executeTakeFirstOrThrow();
     expect(row.text).toContain('炸弹之后的正常文件');
+  }, 60_000);
+
+  it('a PDF whose content stream inflates to 700 MB is refused (422); a compressed PDF still gives its text', async () => {
+    const bomb = flatePdf([], zlibBomb(700));
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const { result: r, slowest, rssGrowth } = await watched(() => upload('年报.pdf', bomb));
+    expect(r.statusCode, r.body.slice(0, 500)).toBe(422);
+    expect(r.json().error.fields.file).toContain('50 MB');
+    expect(await stored(bomb)).toEqual({ row: false, onDisk: false });
+    expect(slowest).toBeLessThan(SLOW_MS);
+    expect(rssGrowth).toBeLessThan(300);
+    const ok = await upload('report.pdf', flatePdf(['Compressed annual report', 'Requests received: 256']));
+    expect(ok.statusCode, ok.body).toBe(201);
+    const row = await env.p.db.selectFrom('files').select('text').where('hash', '=', ok.json().hash).executeTakeFirstOrThrow();
+    expect(row.text).toContain('Requests received: 256');
   }, 60_000);
 
   it('the compiled code (dist/, as `gongkai serve` runs it) reads text in its own worker file', async () => {

@@ -4,7 +4,7 @@
 // shared strings and the first sheet), and inflation stops as soon as their running total passes
 // `maxBytes`. This module has no platform imports: extract-worker.ts runs it off the event loop
 // (pool.ts adds the time and memory limits); tests and tools may call it directly.
-import { inflateRawSync } from 'node:zlib';
+import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 
 export interface ExtractLimits {
   /** Uncompressed bytes of all the parts inflated for one file. */
@@ -167,6 +167,44 @@ export async function xlsxRows(buf: Uint8Array, limits: ExtractLimits = DEFAULT_
   return rows;
 }
 
+/**
+ * Refuses a PDF whose Flate streams, images aside, inflate beyond `maxBytes` in all: pdf.js holds
+ * each decoded stream in memory (outside the worker's heap limit) while it reads the text. Each
+ * stream is inflated once, within what is left of the budget, and dropped. Other filters (LZW,
+ * chains) are left to the time limit.
+ */
+export function checkPdfStreams(buf: Uint8Array, maxBytes: number): void {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  let left = maxBytes;
+  let at = 0;
+  for (;;) {
+    const k = b.indexOf('stream', at, 'latin1');
+    if (k < 0) return;
+    at = k + 6;
+    // The keyword right after a dictionary ('>>' and white space), the data after an end of line.
+    let d = k - 1;
+    while (d > 0 && (b[d] === 0x20 || b[d] === 0x0d || b[d] === 0x0a || b[d] === 0x09)) d--;
+    if (d < 1 || b[d] !== 0x3e || b[d - 1] !== 0x3e) continue;
+    let start = at;
+    if (b[start] === 0x0d) start++;
+    if (b[start] === 0x0a) start++;
+    if (start === at) continue;
+    const near = b.subarray(Math.max(0, d - 4096), d + 1);
+    const dict = near.toString('latin1', Math.max(0, near.lastIndexOf('obj', undefined, 'latin1')));
+    const end = b.indexOf('endstream', start, 'latin1');
+    if (/\/FlateDecode/.test(dict) && !/\/Subtype\s*\/Image/.test(dict)) {
+      try {
+        left -= inflateSync(b.subarray(start, end < 0 ? b.length : end), { maxOutputLength: Math.max(1, left), finishFlush: constants.Z_SYNC_FLUSH }).length;
+      } catch (err: any) {
+        if (err?.code === 'ERR_BUFFER_TOO_LARGE') throw new ExtractRefused('size');
+        // Not a zlib stream after all: pdf.js decides.
+      }
+    }
+    if (end < 0) return;
+    at = end + 9;
+  }
+}
+
 export async function pdfText(buf: Uint8Array): Promise<string> {
   const { extractText, getDocumentProxy } = await import('unpdf');
   const pdf = await getDocumentProxy(new Uint8Array(buf));
@@ -183,7 +221,10 @@ export type ExtractJob = { kind: 'text'; ext: string } | { kind: 'rows' };
 export async function runExtractJob(job: ExtractJob, buf: Uint8Array, limits: ExtractLimits): Promise<string | string[][]> {
   if (job.kind === 'rows') return xlsxRows(buf, limits);
   let text = '';
-  if (job.ext === 'pdf') text = await pdfText(buf);
+  if (job.ext === 'pdf') {
+    checkPdfStreams(buf, limits.maxBytes);
+    text = await pdfText(buf);
+  }
   else if (job.ext === 'docx') text = await docxText(buf, limits);
   else if (job.ext === 'xlsx') text = (await xlsxRows(buf, limits)).map((r) => r.join('\t')).join('\n');
   return text.slice(0, TEXT_LIMIT);
