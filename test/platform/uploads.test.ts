@@ -223,6 +223,11 @@ describe('zip bombs', () => {
     expect(r.statusCode).toBe(422);
     expect(r.body).toContain('file: 文件解压后超过 50 MB');
     expect(slowest).toBeLessThan(SLOW_MS);
+    // a damaged XLSX: the import report says so (it was a server error)
+    const bad = multipart('catalog.xlsx', Buffer.from('PK\x03\x04 not really a zip'), { dryRun: '1' });
+    const damaged = await env.app.inject({ method: 'POST', url: `/admin/catalog/import?_csrf=${csrf}`, headers: { cookie, 'content-type': bad.type }, payload: bad.payload });
+    expect(damaged.statusCode).toBe(400);
+    expect(damaged.body).toContain('无法读取该文件');
   });
 
   it('an archive of 100,000 entries is refused (422) without being inflated', async () => {
