@@ -23,6 +23,11 @@ export const SETTINGS: Setting[] = [
   { env: 'GONGKAI_TRUST_PROXY', default: '0', doc: '1 = trust X-Forwarded-* from the reverse proxy (client IP for throttling)' },
   { env: 'GONGKAI_BODY_LIMIT', default: '1048576', doc: 'Maximum request body in bytes for JSON and forms' },
   { env: 'GONGKAI_UPLOAD_LIMIT', default: '20971520', doc: 'Maximum size of one uploaded file in bytes' },
+  { env: 'GONGKAI_EXTRACT_MAX_MB', default: '50', doc: 'Most MB the parts read from a DOCX/XLSX upload or import (the document, the sheet and its strings), or a PDF\'s compressed streams (images aside), may inflate to; beyond it the file is refused (422)' },
+  { env: 'GONGKAI_EXTRACT_MAX_ENTRIES', default: '2000', doc: 'Most entries a DOCX/XLSX (zip) upload or import may hold; beyond it the file is refused (422)' },
+  { env: 'GONGKAI_EXTRACT_TIMEOUT_MS', default: '10000', doc: 'Time limit of reading one upload or import (PDF, DOCX, XLSX) in its worker thread; beyond it the worker is stopped and the file refused (422)' },
+  { env: 'GONGKAI_EXTRACT_WORKERS', default: '1', doc: 'Text-extraction worker threads per process (further uploads wait their turn)' },
+  { env: 'GONGKAI_EXTRACT_HEAP_MB', default: '256', doc: 'JavaScript heap limit of each text-extraction worker thread, in MB' },
   { env: 'GONGKAI_SESSION_HOURS', default: '12', doc: 'Staff session lifetime in hours (sliding)' },
   { env: 'GONGKAI_LOGIN_MAX_FAILURES', default: '5', doc: 'Failed logins per account within the window before it is throttled' },
   { env: 'GONGKAI_LOGIN_MAX_FAILURES_IP', default: '20', doc: 'Failed logins per client IP within the window before it is throttled' },
@@ -58,6 +63,12 @@ export interface Config {
   trustProxy: boolean;
   bodyLimit: number;
   uploadLimit: number;
+  /** Limits of text extraction from uploads (files/pool.ts). */
+  extractMaxMb: number;
+  extractMaxEntries: number;
+  extractTimeoutMs: number;
+  extractWorkers: number;
+  extractHeapMb: number;
   sessionHours: number;
   loginMaxFailures: number;
   loginMaxFailuresIp: number;
@@ -148,6 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: flag(env, 'GONGKAI_TRUST_PROXY'),
     bodyLimit: int(env, 'GONGKAI_BODY_LIMIT', 1024, 100 * 1024 * 1024),
     uploadLimit: int(env, 'GONGKAI_UPLOAD_LIMIT', 1024, 1024 * 1024 * 1024),
+    extractMaxMb: int(env, 'GONGKAI_EXTRACT_MAX_MB', 1, 1024),
+    extractMaxEntries: int(env, 'GONGKAI_EXTRACT_MAX_ENTRIES', 10, 1_000_000),
+    extractTimeoutMs: int(env, 'GONGKAI_EXTRACT_TIMEOUT_MS', 100, 600_000),
+    extractWorkers: int(env, 'GONGKAI_EXTRACT_WORKERS', 1, 64),
+    extractHeapMb: int(env, 'GONGKAI_EXTRACT_HEAP_MB', 32, 16384),
     sessionHours: int(env, 'GONGKAI_SESSION_HOURS', 1, 24 * 30),
     loginMaxFailures: int(env, 'GONGKAI_LOGIN_MAX_FAILURES', 1, 1000),
     loginMaxFailuresIp: int(env, 'GONGKAI_LOGIN_MAX_FAILURES_IP', 1, 100000),

@@ -77,6 +77,42 @@ describe('attachments', () => {
   });
 });
 
+describe('attachment names', () => {
+  it('are stored without bidi overrides, control characters or directories, ending in the detected type', async () => {
+    const pdf = makePdf(['Invoice 2026']);
+    const cases: [string, string][] = [
+      ['invoice\u202Efdp.exe', 'invoicefdp.exe.pdf'],
+      ['a\u0000b\u0007.pdf', 'ab.pdf'],
+      ['../../etc/passwd', 'passwd.pdf'],
+      ['a\\b.pdf', 'b.pdf'],
+      ['tool.exe', 'tool.exe.pdf'],
+      ['\u2067.hidden\u2069 .PDF', 'hidden.pdf'],
+      ['x'.repeat(300) + '.pdf', 'x'.repeat(116) + '.pdf'],
+    ];
+    for (const [name, want] of cases) {
+      const r = await upload(name, pdf);
+      expect(r.statusCode, name).toBe(201);
+      expect(r.json().name, JSON.stringify(name)).toBe(want);
+      expect(r.json().mime).toBe('application/pdf');
+    }
+    // a Word document named .xlsx is a Word document
+    const docx = await upload('表格.xlsx', makeDocx(['其实是 Word 文件']));
+    expect(docx.json()).toMatchObject({ name: '表格.xlsx.docx', mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' });
+    // the JSON routes: a list material's file, and names given in a document's attachments
+    const material = await env.api('POST', '/api/v1/lists/attachments', { as: 'admin', body: { filename: '..\\表\u202Efdp.exe', content: pdf.toString('base64') } });
+    expect(material.statusCode).toBe(201);
+    expect(material.json().name).toBe('表fdp.exe.pdf');
+    const { hash, size, mime } = (await upload('x.pdf', pdf)).json();
+    const id = await publish(env, { attachments: [{ hash, size, mime, name: '../报告\u202Efdp.exe' }] });
+    const page = await env.api('GET', `/catalog/items/${id}`);
+    expect(page.body).toContain('报告fdp.exe.pdf');
+    expect(page.body).not.toContain('\u202E');
+    expect((await env.api('GET', `/api/v1/documents/${id}`)).json().attachments[0].name).toBe('报告fdp.exe.pdf');
+    const dl = await env.api('GET', `/catalog/items/${id}/files/${hash}`);
+    expect(dl.headers['content-disposition']).toBe(`attachment; filename="__fdp.exe.pdf"; filename*=UTF-8''${encodeURIComponent('报告fdp.exe.pdf')}`);
+  });
+});
+
 describe('sanitising', () => {
   it('script tags, event handlers and javascript: URLs never reach the public page', async () => {
     const body = [

@@ -7,7 +7,7 @@ import { AdminLayout, PublicLayout, Csrf, Field, Select, Notice, Empty, ErrorSum
 import { HttpError, notFound, forbidden } from '../../platform/errors.js';
 import { can, scopeOf, type Principal } from '../../platform/auth/policy.js';
 import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, STAGES, ACTIONS, multiStageDepartments, setMultiStage, type Action, type VersionView, type ItemRow } from '../../platform/publication/service.js';
-import { storeFile, humanSize } from '../../platform/files/index.js';
+import { storeFile, humanSize, safeFileName, attachmentName } from '../../platform/files/index.js';
 import type { ItemMeta } from '../../platform/publication/registry.js';
 import { departments, toListItem, type PublicItem } from './queries.js';
 import { ItemBody, fmtDate } from './public.js';
@@ -381,7 +381,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
             <ul>
               {(v.data.attachments ?? []).map((a: any) => (
                 <li>
-                  {a.name}（{humanSize(a.size)}）
+                  {attachmentName(a)}（{humanSize(a.size)}）
                 </li>
               ))}
             </ul>
@@ -484,7 +484,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
     if (v.state !== 'draft') throw notFound();
     const f = await readUpload(req);
     const s = await storeFile(p, f.buf, f.name);
-    const data = { ...v.data, attachments: [...v.data.attachments, { hash: s.hash, name: f.name.slice(0, 200), size: s.size, mime: s.mime }] };
+    const data = { ...v.data, attachments: [...v.data.attachments, { hash: s.hash, name: safeFileName(f.name, s.ext), size: s.size, mime: s.mime }] };
     await updateDraft(p, req.user!, item.id, { data });
     return reply.redirect(`/admin/catalog/${item.id}?saved=1`, 303);
   });

@@ -9,7 +9,7 @@ import { can } from '../../platform/auth/policy.js';
 import { cachedPublic } from '../../platform/publication/cache.js';
 import { createDraft, updateDraft, transition, staffItem, ACTIONS, type Action } from '../../platform/publication/service.js';
 import type { ItemMeta } from '../../platform/publication/registry.js';
-import { storeFile } from '../../platform/files/index.js';
+import { attachmentName, safeFileName, storeFile } from '../../platform/files/index.js';
 import { departments, getPublic, listPublic, type Filters, type ListItem, type PublicItem } from './queries.js';
 import { AttachmentSchema, DOCUMENT, htmlToText, type DocumentData } from './document.js';
 import { CATEGORIES, GENRES, INTERPRETATION_FORMS } from './taxonomy.js';
@@ -135,7 +135,7 @@ export function detailJson(pi: PublicItem) {
     disclosure: pi.version.meta.disclosure,
     body: pi.data.body ?? '',
     text: htmlToText(pi.data.body),
-    attachments: pi.data.attachments.map((a) => ({ ...a, url: `/catalog/items/${pi.item.id}/files/${a.hash}` })),
+    attachments: pi.data.attachments.map((a) => ({ ...a, name: attachmentName(a), url: `/catalog/items/${pi.item.id}/files/${a.hash}` })),
     interpretations: pi.interpretations.map(brief),
     interprets: pi.interprets.map(brief),
     related: pi.related.map(brief),
@@ -255,7 +255,7 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
     async (req, reply) => {
       const f = await readUpload(req);
       const stored = await storeFile(p, f.buf, f.name);
-      return reply.code(201).send({ hash: stored.hash, name: f.name, size: stored.size, mime: stored.mime });
+      return reply.code(201).send({ hash: stored.hash, name: safeFileName(f.name, stored.ext), size: stored.size, mime: stored.mime });
     },
   );
 

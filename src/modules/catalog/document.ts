@@ -4,6 +4,7 @@ import { h } from 'preact';
 import { registerItemType, type ItemMeta } from '../../platform/publication/registry.js';
 import { TOPIC_BY_CODE, GENRES, CATEGORIES, INTERPRETATION_FORMS } from './taxonomy.js';
 import '../../platform/publication/schema.js';
+import { attachmentName } from '../../platform/files/index.js';
 
 export const AttachmentSchema = Type.Object(
   { hash: Type.String({ pattern: '^[0-9a-f]{64}$' }), name: Type.String({ minLength: 1, maxLength: 200 }), size: Type.Integer({ minimum: 0 }), mime: Type.String({ maxLength: 120 }) },
@@ -98,6 +99,9 @@ export function registerDocumentType(): void {
       const d: DocumentData = { ...emptyDocument(), ...(data ?? {}) };
       const fields = checkDocMeta(meta);
       d.body = await sanitizeBody(String(d.body ?? ''));
+      // Names as given by the uploader: stored without bidi overrides, control characters or
+      // directories, and with the extension of the file's type.
+      d.attachments = (d.attachments ?? []).map((a) => ({ ...a, name: attachmentName(a) }));
       if (!htmlToText(d.body) && d.attachments.length === 0) fields.body = 'err.field.required';
       d.related = [...new Set(d.related ?? [])];
       if (d.interpretation) {

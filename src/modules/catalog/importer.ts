@@ -4,7 +4,7 @@ import type { Platform } from '../../platform/platform.js';
 import { can, type Principal } from '../../platform/auth/policy.js';
 import { bulkPublish, defaultMeta, type BulkItem } from '../../platform/publication/service.js';
 import { itemType } from '../../platform/publication/registry.js';
-import { xlsxRows } from '../../platform/files/index.js';
+import { ExtractFailed, readSpreadsheet } from '../../platform/files/index.js';
 import { parseCsv } from '../../platform/files/csv.js';
 import { t as translate, type Locale } from '../../platform/i18n/index.js';
 import { bumpGeneration } from '../../platform/publication/cache.js';
@@ -24,9 +24,17 @@ export interface ImportReport {
 
 export async function importCatalog(p: Platform, actor: Principal, file: { buf: Buffer; name: string }, dryRun: boolean, locale: Locale): Promise<ImportReport> {
   const isXlsx = /\.xlsx$/i.test(file.name);
-  const table = isXlsx ? await xlsxRows(file.buf) : parseCsv(file.buf.toString('utf8'));
   const report: ImportReport = { rows: 0, errors: [], imported: 0, dryRun };
   const err = (row: number, field: string, key: string) => report.errors.push({ row, field, message: translate(locale, key) });
+  let table: string[][];
+  try {
+    // An XLSX is read in a worker thread within the GONGKAI_EXTRACT_* limits (a 422 beyond them).
+    table = isXlsx ? await readSpreadsheet(p.config, file.buf) : parseCsv(file.buf.toString('utf8'));
+  } catch (e) {
+    if (!(e instanceof ExtractFailed)) throw e;
+    err(1, 'file', 'err.import.unreadable');
+    return report;
+  }
   if (table.length < 2) {
     err(1, '_', 'err.import.empty');
     return report;

@@ -188,7 +188,11 @@ const zh: Record<string, string> = {
   'err.file.type': '不支持该文件类型（仅限 PDF、Word、Excel 和图片）。',
   'err.file.empty': '文件为空。',
   'err.file.multipart': '请以 multipart/form-data 上传文件。',
+  'err.file.expands': '文件解压后超过 {limit} MB，无法处理，已拒收。',
+  'err.file.entries': '文件内含超过 {limit} 个部件，无法处理，已拒收。',
+  'err.file.timeout': '读取文件内容超过 {seconds} 秒，已停止并拒收。',
   'err.import.empty': '文件中没有数据行。',
+  'err.import.unreadable': '无法读取该文件（已损坏或不是 XLSX 文件）。',
   'err.import.missing_column': '缺少必需的列。',
 };
 
@@ -357,7 +361,11 @@ const en: Record<string, string> = {
   'err.file.type': 'File type not allowed (PDF, Word, Excel and images only).',
   'err.file.empty': 'The file is empty.',
   'err.file.multipart': 'Upload files as multipart/form-data.',
+  'err.file.expands': 'The file unpacks to more than {limit} MB; it was refused.',
+  'err.file.entries': 'The file holds more than {limit} parts; it was refused.',
+  'err.file.timeout': 'Reading the file took longer than {seconds} seconds; it was stopped and the file refused.',
   'err.import.empty': 'The file has no data rows.',
+  'err.import.unreadable': 'Cannot read this file (damaged, or not an XLSX file).',
   'err.import.missing_column': 'A required column is missing.',
 };
 

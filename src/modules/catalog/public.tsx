@@ -8,7 +8,7 @@ import { PublicLayout, Pager, Empty, Dl, Notice, renderHtml, type PageCtx } from
 import { notFound } from '../../platform/errors.js';
 import { cachedPublic } from '../../platform/publication/cache.js';
 import { itemType } from '../../platform/publication/registry.js';
-import { fileInfo, humanSize, storedPath } from '../../platform/files/index.js';
+import { attachmentName, contentDisposition, fileInfo, humanSize, safeFileName, storedPath } from '../../platform/files/index.js';
 import { validateForm } from '../../platform/http/validation.js';
 import { createReadStream } from 'node:fs';
 import { departments, getPublic, listPublic, type ListItem, type PublicItem, type Filters } from './queries.js';
@@ -210,14 +210,14 @@ export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; previ
             .filter((a) => a.mime.startsWith('image/'))
             .map((a) => (
               <figure class="doc-figure">
-                <img src={`/catalog/items/${x.id}/files/${a.hash}`} alt={a.name.replace(/\.[a-z0-9]+$/i, '')} loading="lazy" />
-                <figcaption>{a.name}</figcaption>
+                <img src={`/catalog/items/${x.id}/files/${a.hash}`} alt={attachmentName(a).replace(/\.[a-z0-9]+$/i, '')} loading="lazy" />
+                <figcaption>{attachmentName(a)}</figcaption>
               </figure>
             ))}
           <ul>
             {pi.data.attachments.map((a) => (
               <li>
-                <a href={`/catalog/items/${x.id}/files/${a.hash}`} download={a.name}>{a.name}</a> <span class="size">（{humanSize(a.size)}）</span>
+                <a href={`/catalog/items/${x.id}/files/${a.hash}`} download={attachmentName(a)}>{attachmentName(a)}</a> <span class="size">（{humanSize(a.size)}）</span>
               </li>
             ))}
           </ul>
@@ -414,7 +414,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
     return reply
       .header('content-type', info.mime)
       .header('content-length', info.size)
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(att.name)}`)
+      .header('content-disposition', contentDisposition(safeFileName(att.name, info.ext)))
       .header('cache-control', 'public, max-age=86400, immutable')
       .header('x-content-type-options', 'nosniff')
       .send(createReadStream(storedPath(p.config.dataDir, info.hash)));

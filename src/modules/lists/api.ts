@@ -8,7 +8,7 @@ import { ErrorSchema } from '../org/api.js';
 import { listTypes, toCsv, toXlsx, type ListItem } from './engine.js';
 import { importEdition, approveEdition, diffEditions, draftEdition, exportRows, getEdition, getList, getLists, itemHistory, listEditions, queryItems, rejectEdition, requireType } from './service.js';
 import { lookup } from './lookup.js';
-import { storeFile } from '../../platform/files/index.js';
+import { safeFileName, storeFile } from '../../platform/files/index.js';
 import { limitPublicWrite } from './limit.js';
 import { matchPolicies, setTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile } from './policies.js';
 import { rate, ratingSummary, RATING_LEVELS } from './ratings.js';
@@ -220,7 +220,7 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
     async (req, reply) => {
       const list = await getList(p.db, req.params.id);
       if (!list || list.type !== req.params.type) throw notFound();
-      const r = await importEdition(p, req.user!, list.id, { buf: Buffer.from(req.body.content, 'base64'), name: req.body.filename }, { reason: req.body.reason, docNo: req.body.docNo, dryRun: req.body.dryRun });
+      const r = await importEdition(p, req.user!, list.id, { buf: Buffer.from(req.body.content, 'base64'), name: req.body.filename, field: 'content' }, { reason: req.body.reason, docNo: req.body.docNo, dryRun: req.body.dryRun });
       const report = { ...r, problems: r.problems.map((x) => ({ ...x, message: req.t(x.problem) })) };
       if (!r.problems.length) return report;
       const fields = Object.fromEntries(report.problems.slice(0, 200).map((x) => [`row ${x.row}: ${x.field}`, x.message]));
@@ -241,8 +241,8 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
       },
     },
     async (req, reply) => {
-      const f = await storeFile(p, Buffer.from(req.body.content, 'base64'), req.body.filename);
-      return reply.code(201).send({ hash: f.hash, name: req.body.filename, size: f.size, mime: f.mime, url: `/lists/files/${f.hash}` });
+      const f = await storeFile(p, Buffer.from(req.body.content, 'base64'), req.body.filename, 'content');
+      return reply.code(201).send({ hash: f.hash, name: safeFileName(req.body.filename, f.ext), size: f.size, mime: f.mime, url: `/lists/files/${f.hash}` });
     },
   );
 

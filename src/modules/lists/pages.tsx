@@ -889,7 +889,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
       return consolePage(req, reply, { listId: list.id, report }, report.problems.length ? 400 : 200);
     } catch (err) {
       if (err instanceof HttpError && err.status < 500 && err.status !== 404) {
-        const problems = err.fields ? Object.entries(err.fields).map(([field, problem]) => ({ row: 0, field, problem })) : [{ row: 0, field: '-', problem: err.message }];
+        const problems = err.fields ? Object.entries(err.fields).map(([field, problem]) => ({ row: 0, field, problem: req.t(problem, err.params) })) : [{ row: 0, field: '-', problem: req.t(err.message, err.params) }];
         return consolePage(req, reply, { listId: list.id, report: { rows: 0, problems, dryRun: v.dryRun, changes: null, editionId: null } }, err.status);
       }
       throw err;

@@ -7,8 +7,9 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
 import { can, type Principal } from '../../platform/auth/policy.js';
-import { badRequest, conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
-import { xlsxRows } from '../../platform/files/index.js';
+import { badRequest, conflict, forbidden, HttpError, notFound, validationError } from '../../platform/errors.js';
+import type { Config } from '../../config.js';
+import { readSpreadsheet } from '../../platform/files/index.js';
 import { bulkPublish, defaultMeta, expireInTx } from '../../platform/publication/service.js';
 import { bumpGeneration } from '../../platform/publication/cache.js';
 import { INT_MAX } from '../../platform/text.js';
@@ -335,11 +336,13 @@ export function parseTable(lt: ListType, table: string[][], ctx: CheckContext): 
   return { items, problems };
 }
 
-export async function readTable(buf: Buffer, name: string): Promise<string[][]> {
+/** The rows of an import file; an XLSX is read in a worker thread within the GONGKAI_EXTRACT_* limits (422 on `field`). */
+export async function readTable(config: Config, buf: Buffer, name: string, field = 'file'): Promise<string[][]> {
   if (/\.xlsx$/i.test(name)) {
     try {
-      return await xlsxRows(buf);
-    } catch {
+      return await readSpreadsheet(config, buf, field);
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
       throw badRequest('err.lists.bad_xlsx');
     }
   }
@@ -348,12 +351,12 @@ export async function readTable(buf: Buffer, name: string): Promise<string[][]> 
 }
 
 /** All-or-nothing: either every row is valid and one draft edition is created, or nothing is. */
-export async function importEdition(p: Platform, actor: Actor, listId: number, file: { buf: Buffer; name: string }, opts: { reason: string; docNo: string; dryRun?: boolean }): Promise<ImportReport> {
+export async function importEdition(p: Platform, actor: Actor, listId: number, file: { buf: Buffer; name: string; field?: string }, opts: { reason: string; docNo: string; dryRun?: boolean }): Promise<ImportReport> {
   const list = await getList(p.db, listId);
   if (!list) throw notFound();
   if (!allow(actor, 'list.edit', list.departmentId)) throw forbidden('err.lists.not_your_list');
   const lt = requireType(list.type);
-  const table = await readTable(file.buf, file.name);
+  const table = await readTable(p.config, file.buf, file.name, file.field);
   const { items, problems } = parseTable(lt, table, await checkContext(p.db, list));
   const f = checkAdjustment(opts);
   for (const [field, problem] of Object.entries(f)) problems.unshift({ row: 0, field, problem });

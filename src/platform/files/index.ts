@@ -1,14 +1,21 @@
 // Content-addressed file store: a file's name on disk and its id is the SM3 hash of its bytes
-// (DATA_DIR/files/ab/cdef…). Only allowed types within GONGKAI_UPLOAD_LIMIT are accepted; text is
-// extracted from PDF and DOCX (and XLSX) for search. Any module may reuse it for attachments.
+// (DATA_DIR/files/ab/cdef…). Only allowed types (by content) within GONGKAI_UPLOAD_LIMIT are
+// accepted; text is extracted from PDF, DOCX and XLSX for search, in a worker thread within the
+// GONGKAI_EXTRACT_* limits (extract.ts, pool.ts). Any module may reuse it for attachments.
 import { mkdirSync, existsSync, writeFileSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Platform } from '../platform.js';
 import type { Db } from '../db/index.js';
+import type { Config } from '../../config.js';
 import { sm3 } from '../hash.js';
 import { badRequest, HttpError } from '../errors.js';
 import { cleanText } from '../text.js';
 import '../publication/schema.js';
+import { DEFAULT_EXTRACT_LIMITS, ExtractRefused, TEXT_LIMIT, ooxmlKind, zipEntries } from './extract.js';
+import { ExtractFailed, runOffThread, type ExtractSettings } from './pool.js';
+
+export { docxText, xlsxRows, pdfText } from './extract.js';
+export { ExtractFailed } from './pool.js';
 
 export interface StoredFile {
   hash: string;
@@ -30,112 +37,151 @@ export const FILE_TYPES: Record<string, string> = {
   webp: 'image/webp',
 };
 
-/** Checks the name's extension AND the leading bytes: a renamed executable is refused. */
-export function detectType(buf: Buffer, name: string): { ext: string; mime: string } | null {
-  const ext = (/\.([a-z0-9]+)$/i.exec(name)?.[1] ?? '').toLowerCase();
-  const mime = FILE_TYPES[ext];
-  if (!mime) return null;
-  const head = buf.subarray(0, 8);
-  const zip = head[0] === 0x50 && head[1] === 0x4b;
-  const ole = head.toString('hex').startsWith('d0cf11e0a1b11ae1');
-  const ok: Record<string, boolean> = {
-    pdf: head.toString('latin1').startsWith('%PDF-'),
-    docx: zip,
-    xlsx: zip,
-    doc: ole,
-    xls: ole,
-    png: head.toString('hex').startsWith('89504e47'),
-    jpg: head[0] === 0xff && head[1] === 0xd8,
-    jpeg: head[0] === 0xff && head[1] === 0xd8,
-    gif: head.toString('latin1').startsWith('GIF8'),
-    webp: head.toString('latin1', 0, 4) === 'RIFF',
-  };
-  return ok[ext] ? { ext: ext === 'jpeg' ? 'jpg' : ext, mime } : null;
+/** Extension of an allowed MIME type ('' for any other). */
+export function extOfMime(mime: string): string {
+  if (mime === 'image/jpeg') return 'jpg';
+  return Object.keys(FILE_TYPES).find((k) => FILE_TYPES[k] === mime) ?? '';
+}
+
+const UTF16 = (s: string) => Buffer.from(s, 'utf16le');
+
+/**
+ * The type of a file by its content (magic bytes; for zip archives, the parts they hold), not by
+ * its name: an executable renamed .pdf is refused, a PDF named .exe is a PDF. The name only tells
+ * apart the two legacy Office formats when it says which. Throws ExtractRefused for a zip with
+ * more than `maxEntries` entries.
+ */
+export function detectType(buf: Buffer, name: string, maxEntries = DEFAULT_EXTRACT_LIMITS.maxEntries): { ext: string; mime: string } | null {
+  const named = (/\.([a-z0-9]+)$/i.exec(name)?.[1] ?? '').toLowerCase();
+  const hex = buf.subarray(0, 8).toString('hex');
+  const latin = buf.subarray(0, 12).toString('latin1');
+  let ext: string | null = null;
+  if (latin.startsWith('%PDF-')) ext = 'pdf';
+  else if (hex.startsWith('89504e470d0a1a0a')) ext = 'png';
+  else if (hex.startsWith('ffd8ff')) ext = 'jpg';
+  else if (latin.startsWith('GIF87a') || latin.startsWith('GIF89a')) ext = 'gif';
+  else if (latin.startsWith('RIFF') && latin.slice(8, 12) === 'WEBP') ext = 'webp';
+  else if (hex === 'd0cf11e0a1b11ae1') {
+    if (named === 'doc' || named === 'xls') ext = named;
+    else if (buf.includes(UTF16('WordDocument'))) ext = 'doc';
+    else if (buf.includes(UTF16('Workbook')) || buf.includes(UTF16('Book'))) ext = 'xls';
+  } else if (hex.startsWith('504b0304')) {
+    const entries = zipEntries(buf, maxEntries);
+    ext = entries && ooxmlKind(entries);
+  }
+  return ext ? { ext, mime: FILE_TYPES[ext] } : null;
+}
+
+/**
+ * A file name safe to store, show and send: Unicode NFC; no control or format characters (C0, C1,
+ * bidi embeddings, overrides, isolates and marks, zero-width characters); no directories (the
+ * last path segment), no characters Windows refuses, no leading dots; at most `max` characters;
+ * and, given the detected type, ending in its extension (`invoice\u202Efdp.exe` holding a PDF
+ * becomes `invoicefdp.exe.pdf`).
+ */
+export function safeFileName(raw: string, ext?: string, max = 120): string {
+  let s = String(raw ?? '')
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '')
+    .replace(/\s+/gu, ' ');
+  s = s.split(/[/\\]/).filter((x) => x.trim()).pop() ?? '';
+  s = s.replace(/[<>:"|?*]/g, '_').replace(/^[\s.]+/, '').replace(/[\s.]+$/, '');
+  const cur = (/\.([a-z0-9]+)$/i.exec(s)?.[1] ?? '').toLowerCase();
+  let base = s;
+  let suffix = '';
+  if (ext) {
+    const same = cur === ext || (ext === 'jpg' && cur === 'jpeg');
+    if (same) base = s.slice(0, -(cur.length + 1));
+    suffix = `.${same ? cur : ext}`;
+  } else if (cur) {
+    base = s.slice(0, -(cur.length + 1));
+    suffix = `.${cur}`;
+  }
+  const chars = Array.from(base.trim());
+  base = chars.slice(0, Math.max(1, max - suffix.length)).join('').trim() || 'file';
+  return base + suffix;
+}
+
+/** The name of a stored attachment as shown and downloaded (its extension from its type). */
+export function attachmentName(a: { name: string; mime: string }): string {
+  return safeFileName(a.name, extOfMime(a.mime) || undefined);
+}
+
+/** Content-Disposition of a download (RFC 6266): an ASCII fallback and the UTF-8 name (RFC 8187). */
+export function contentDisposition(name: string, kind: 'attachment' | 'inline' = 'attachment'): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
+  const utf8 = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }
 
 export function filePath(dataDir: string, hash: string): string {
   return join(dataDir, 'files', hash.slice(0, 2), hash.slice(2));
 }
 
-function xmlText(xml: string, paraTag: RegExp): string {
-  return xml
-    .replace(paraTag, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\n{2,}/g, '\n')
-    .trim();
+export function extractSettings(config: Config): ExtractSettings {
+  return { maxBytes: config.extractMaxMb * 1024 * 1024, maxEntries: config.extractMaxEntries, timeoutMs: config.extractTimeoutMs, workers: config.extractWorkers, heapMb: config.extractHeapMb };
 }
 
-/** Plain text of a DOCX (word/document.xml paragraphs). */
-export async function docxText(buf: Buffer): Promise<string> {
-  const { unzipSync, strFromU8 } = await import('fflate');
-  const files = unzipSync(new Uint8Array(buf), { filter: (f) => f.name === 'word/document.xml' });
-  const xml = files['word/document.xml'];
-  return xml ? xmlText(strFromU8(xml), /<\/w:p>/g) : '';
+/** The 422 answer for a file refused by a limit of text extraction, on the form's file field. */
+function refused(config: Config, reason: 'size' | 'entries' | 'timeout', field: string): HttpError {
+  const [key, params] =
+    reason === 'size' ? ['err.file.expands', { limit: config.extractMaxMb }] : reason === 'entries' ? ['err.file.entries', { limit: config.extractMaxEntries }] : ['err.file.timeout', { seconds: Math.ceil(config.extractTimeoutMs / 1000) }];
+  return new HttpError(422, 'file_refused', key as string, { [field]: key as string }, params as Record<string, number>);
 }
 
-/** Rows of the first sheet of an XLSX as text cells (shared strings and inline strings resolved),
- *  without control characters (tab and line breaks kept) or bidi overrides (platform/text.ts). */
-export async function xlsxRows(buf: Buffer): Promise<string[][]> {
-  const { unzipSync, strFromU8 } = await import('fflate');
-  const files = unzipSync(new Uint8Array(buf));
-  const shared: string[] = [];
-  const ss = files['xl/sharedStrings.xml'];
-  if (ss) for (const m of strFromU8(ss).matchAll(/<si>([\s\S]*?)<\/si>/g)) shared.push(xmlText(m[1], /$^/g));
-  const sheetName = Object.keys(files).filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).sort()[0];
-  if (!sheetName) return [];
-  const rows: string[][] = [];
-  for (const r of strFromU8(files[sheetName]).matchAll(/<row[^>]*>([\s\S]*?)<\/row>/g)) {
-    const row: string[] = [];
-    for (const c of r[1].matchAll(/<c ([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
-      const attrs = c[1];
-      const ref = /r="([A-Z]+)\d+"/.exec(attrs)?.[1] ?? '';
-      let col = 0;
-      for (const ch of ref) col = col * 26 + (ch.charCodeAt(0) - 64);
-      const type = /t="(\w+)"/.exec(attrs)?.[1];
-      const inner = c[2] ?? '';
-      let v = '';
-      if (type === 's') v = shared[Number(/<v>([^<]*)<\/v>/.exec(inner)?.[1])] ?? '';
-      else if (type === 'inlineStr') v = xmlText(inner, /$^/g);
-      else v = xmlText(/<v>([^<]*)<\/v>/.exec(inner)?.[1] ?? '', /$^/g);
-      row[(col || row.length + 1) - 1] = v;
-    }
-    rows.push(Array.from(row, (x) => cleanText(x ?? '')));
-  }
-  return rows;
+function limitOf(config: Config, err: unknown, field: string): HttpError | null {
+  if (err instanceof ExtractRefused) return refused(config, err.reason, field);
+  if (err instanceof ExtractFailed && err.reason !== 'damaged') return refused(config, err.reason, field);
+  return null;
 }
 
-export async function pdfText(buf: Buffer): Promise<string> {
-  const { extractText, getDocumentProxy } = await import('unpdf');
-  const pdf = await getDocumentProxy(new Uint8Array(buf));
-  const { text } = await extractText(pdf, { mergePages: true });
-  return String(text).trim();
-}
-
-export async function extractText(buf: Buffer, ext: string): Promise<string> {
+/** Search text of a PDF, DOCX or XLSX, read in a worker thread within the limits ('' when damaged). */
+export async function extractText(config: Config, buf: Buffer, ext: string, field = 'file'): Promise<string> {
+  if (ext !== 'pdf' && ext !== 'docx' && ext !== 'xlsx') return '';
   try {
-    if (ext === 'pdf') return await pdfText(buf);
-    if (ext === 'docx') return await docxText(buf);
-    if (ext === 'xlsx') return (await xlsxRows(buf)).map((r) => r.join('\t')).join('\n');
-  } catch {
+    return (await runOffThread({ kind: 'text', ext }, buf, extractSettings(config))) as string;
+  } catch (err) {
+    const limit = limitOf(config, err, field);
+    if (limit) throw limit;
     // A damaged file is stored but yields no text.
+    if (err instanceof ExtractFailed) return '';
+    throw err;
   }
-  return '';
 }
 
-/** Stores bytes (idempotent: the same bytes give the same hash and one copy). */
-export async function storeFile(p: Platform, buf: Buffer, name: string): Promise<StoredFile> {
+/**
+ * Rows of the first sheet of an XLSX to import, read in a worker thread within the limits: a 422
+ * on `field` when a limit is passed; ExtractFailed('damaged') when the file cannot be read.
+ */
+export async function readSpreadsheet(config: Config, buf: Buffer, field = 'file'): Promise<string[][]> {
+  try {
+    // Cells without control characters (tab and line breaks kept) or bidi overrides (platform/text.ts).
+    const rows = (await runOffThread({ kind: 'rows' }, buf, extractSettings(config))) as string[][];
+    return rows.map((r) => Array.from(r, (x) => cleanText(x ?? '')));
+  } catch (err) {
+    throw limitOf(config, err, field) ?? err;
+  }
+}
+
+/**
+ * Stores bytes (idempotent: the same bytes give the same hash and one copy). The text is read
+ * first: a file refused by a limit leaves nothing behind, neither on disk nor in the database.
+ * `field` names the request field the bytes came from, for the error.
+ */
+export async function storeFile(p: Platform, buf: Buffer, name: string, field = 'file'): Promise<StoredFile> {
   if (buf.length > p.config.uploadLimit) throw new HttpError(413, 'payload_too_large', 'err.file.too_large', undefined, { limit: Math.floor(p.config.uploadLimit / 1024 / 1024) });
   if (buf.length === 0) throw badRequest('err.file.empty');
-  const type = detectType(buf, name);
+  let type: ReturnType<typeof detectType>;
+  try {
+    type = detectType(buf, name, p.config.extractMaxEntries);
+  } catch (err) {
+    throw limitOf(p.config, err, field) ?? err;
+  }
   if (!type) throw new HttpError(415, 'unsupported_media_type', 'err.file.type');
   const hash = sm3(buf);
   const existing = await p.db.selectFrom('files').select(['hash', 'size', 'mime', 'ext']).where('hash', '=', hash).executeTakeFirst();
   if (existing) return existing;
+  const text = (await extractText(p.config, buf, type.ext, field)).slice(0, TEXT_LIMIT);
   const path = filePath(p.config.dataDir, hash);
   if (!existsSync(path)) {
     mkdirSync(join(path, '..'), { recursive: true });
@@ -143,7 +189,6 @@ export async function storeFile(p: Platform, buf: Buffer, name: string): Promise
     writeFileSync(tmp, buf);
     renameSync(tmp, path);
   }
-  const text = (await extractText(buf, type.ext)).slice(0, 500_000);
   await p.db
     .insertInto('files')
     .values({ hash, size: buf.length, mime: type.mime, ext: type.ext, text, created_at: new Date().toISOString() })

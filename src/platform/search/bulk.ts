@@ -5,22 +5,14 @@
 // transaction that holds their tokens committed, then writes their metadata rows into the main
 // database: a metadata row never exists without its tokens, and tokens without a row are
 // invisible (cleared when the item is indexed again, e.g. by the catch-up after a crash).
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads.js';
 import type { IndexableItem } from '../publication/indexable.js';
 import type { BulkLoader } from './types.js';
 import type { BulkWorkerData, BulkWorkerMessage, BulkWorkerReply } from './bulk-worker.js';
 import { prepareMeta, type PreparedMeta } from './base.js';
 import { SHARDS, shardFile, shardOf } from './sqlite.js';
 
-/** Starts a worker from this directory, compiled (.js) or, in development and tests, TypeScript through tsx. */
-function startWorker(name: string, workerData: unknown): Worker {
-  const self = import.meta.url;
-  if (self.endsWith('.ts')) {
-    const url = new URL(`./${name}.ts`, self).href;
-    return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); })`, { eval: true, workerData });
-  }
-  return new Worker(new URL(`./${name}.js`, self), { workerData });
-}
 
 interface Shard {
   worker: Worker;
@@ -52,7 +44,7 @@ export async function parallelBulkLoader(opts: ParallelLoadOptions): Promise<Bul
   const shards: Shard[] = [];
   for (let k = 0; k < SHARDS; k++) {
     const data: BulkWorkerData = { file: shardFile(opts.mainFile, k), shard: k, commitEvery: opts.commitEvery ?? 20_000 };
-    const shard: Shard = { worker: startWorker('bulk-worker', data), inFlight: 0, waiting: new Map(), wake: [], error: null, finished: Promise.resolve() };
+    const shard: Shard = { worker: startWorker(import.meta.url, 'bulk-worker', { workerData: data }), inFlight: 0, waiting: new Map(), wake: [], error: null, finished: Promise.resolve() };
     shard.finished = new Promise<void>((resolve) => {
       shard.worker.on('message', (m: BulkWorkerReply) => {
         if (m.kind === 'taken') shard.inFlight--;
