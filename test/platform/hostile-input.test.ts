@@ -260,11 +260,12 @@ describe('the reported cases', () => {
     expect(imp.statusCode, imp.body.slice(0, 500)).toBe(200);
     expect(await env.p.db.selectFrom('pub_items').select('id').where('title', '=', '导入的标题').executeTakeFirst()).toBeDefined();
 
-    // A file name with a control character is refused, naming the file field.
-    const bad = upload('a\u0001.csv', csv);
-    const r = await env.app.inject({ method: 'POST', url: `/admin/catalog/import?_csrf=${encodeURIComponent(csrf)}`, headers: { cookie: session.cookie, 'content-type': bad.type }, payload: bad.payload });
-    expect(r.statusCode).toBe(400);
-    expect(r.body).toContain('<li>file: 不能包含控制字符');
+    // A file name comes from the sender's system, not from typing: its control characters are
+    // dropped (the import goes through), never stored or shown.
+    const odd = upload('a\u0001.csv', csv.replace('导入', '再导入'));
+    const r = await env.app.inject({ method: 'POST', url: `/admin/catalog/import?_csrf=${encodeURIComponent(csrf)}`, headers: { cookie: session.cookie, 'content-type': odd.type }, payload: odd.payload });
+    expect(r.statusCode, r.body.slice(0, 500)).toBe(200);
+    expect(r.body).not.toContain('\u0001');
     // A truncated upload is the sender's fault.
     const cut = good.payload.subarray(0, good.payload.length - 20);
     const truncated = await env.app.inject({ method: 'POST', url: `/admin/catalog/import?_csrf=${encodeURIComponent(csrf)}`, headers: { cookie: session.cookie, 'content-type': good.type }, payload: cut });

@@ -1,7 +1,8 @@
 // Input hygiene for every route, before validation and before the handler (see platform/text.ts):
 //   - control characters are refused with a 400 naming the field: anywhere in path parameters
 //     and parameter names; in query values and body fields except tab, LF and CR;
-//   - bidi overrides are removed from every body field (JSON, form, multipart) and file name;
+//   - bidi overrides are removed from every body field (JSON, form, multipart); file names lose
+//     control characters and bidi overrides alike;
 //   - a truncated or malformed multipart body is a 400, not a parser error;
 //   - a path parameter that holds an integer id (`id`, `a`, `b`, `year`) and is a number that
 //     cannot fit the databases' integer column is a 404 (there is no such item) — PostgreSQL
@@ -10,7 +11,7 @@
 // schemas bound every integer (validation.ts, boundIntegers) and hand-read forms use intFrom().
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, HttpError, notFound, validationError, type FieldErrors } from '../errors.js';
-import { CONTROL_ANY, CONTROL_TEXT, INT_MAX, INT_MIN, stripBidi, visible } from '../text.js';
+import { CONTROL_ANY, CONTROL_TEXT, INT_MAX, INT_MIN, cleanLine, stripBidi, visible } from '../text.js';
 
 const CONTROL_CHARS = 'err.field.control_chars';
 /** Path parameters that always hold an integer id when they are numeric. */
@@ -55,11 +56,9 @@ function checkMultipart(req: FastifyRequest): void {
           const name = String(part.fieldname ?? '');
           if (CONTROL_ANY.test(name)) throw validationError({ [visible(name)]: CONTROL_CHARS });
           if (part.type === 'file') {
-            if (typeof part.filename === 'string' && CONTROL_ANY.test(part.filename)) {
-              part.file?.resume?.();
-              throw validationError({ [name]: CONTROL_CHARS });
-            }
-            if (typeof part.filename === 'string') part.filename = stripBidi(part.filename);
+            // A file name is the sender's operating system's, not typed text: cleaned, not refused
+            // (platform/files safeFileName then drops directories and fixes the extension).
+            if (typeof part.filename === 'string') part.filename = cleanLine(part.filename);
             const toBuffer = part.toBuffer;
             if (typeof toBuffer === 'function') part.toBuffer = () => toBuffer.call(part).catch((err: unknown) => Promise.reject(senderFault(err)));
           } else if (typeof part.value === 'string') {
