@@ -5,6 +5,7 @@
 //
 //   npx tsc -p tsconfig.json && npx tsx bench/attack.ts [--db sqlite|postgres|both] [--out FILE.json]
 //       [--only a,b,…] [--budget SECONDS]   (default: sqlite, 250 s of attacks per database)
+//   --out also gets FILE.<db>.errors.log: the server's error log lines (stack traces of its 5xx).
 //
 // Sections (each counts hostile requests, 5xx answers, leaks, writes lost):
 //   a privilege   b SQL injection   c XSS   d CSRF   e hostile input   f masking   g coordinates
@@ -31,6 +32,7 @@ const opt = (name: string, d: string) => (args.includes(`--${name}`) ? args[args
 const dbs = opt('db', 'sqlite') === 'both' ? ['sqlite', 'postgres'] : [opt('db', 'sqlite')];
 const only = opt('only', '').split(',').filter(Boolean);
 const budgetMs = Number(opt('budget', '250')) * 1000;
+const outFile = opt('out', '');
 const PG_BASE = 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROOT_PASSWORD = 'Second-Admin-2026-harness';
 const TARGET_PASSWORD = 'Target-Pass-2026-xy';
@@ -170,7 +172,10 @@ async function attack(db: string): Promise<RunResult> {
         ctx.centre = (await run.login('sqzx-editor')) ?? ctx.centre;
       }
     }
-    out.serverErrorLines = server.readLog().split('\n').filter((l) => /"level":(50|60)/.test(l)).length;
+    const errorLines = server.readLog().split('\n').filter((l) => /"level":(50|60)/.test(l));
+    out.serverErrorLines = errorLines.length;
+    // The server's own account of its 5xx (stack traces), next to the JSON report.
+    if (outFile && errorLines.length) writeFileSync(outFile.replace(/(\.json)?$/, `.${db}.errors.log`), errorLines.join('\n') + '\n');
   } catch (err: any) {
     out.error = String(err?.stack ?? err);
     console.log(`[${db}] run stopped: ${out.error}`);
@@ -216,7 +221,6 @@ const commit = (() => {
   }
 })();
 const totals = (r: (typeof results)[number]) => Object.fromEntries((['hostile', 's5xx', 'leaks', 'lost'] as const).map((k) => [k, r.sections.reduce((n, t) => n + t[k], 0)]));
-const outFile = opt('out', '');
 if (outFile) {
   writeFileSync(outFile, JSON.stringify({ started, commit, callers: CALLERS, runs: results.map((r) => ({ ...r, totals: totals(r) })) }, null, 2));
   console.log(`\nwritten: ${outFile}`);

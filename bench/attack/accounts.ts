@@ -66,7 +66,7 @@ export async function privilege(run: Run, root: Client, setup: { ctl: string; of
       run.note(`could not sign in as ${caller}`);
       continue;
     }
-    const me = (await run.req('GET', '/api/v1/me', { as: c })).json();
+    const me = (await run.req('GET', '/api/v1/me', { as: c })).json() ?? {};
     const grants: Grant[] = me.grants ?? [];
     const home = me.department ?? 'dzb';
     for (const [canon, names] of Object.entries(targets)) {
@@ -105,6 +105,17 @@ export async function privilege(run: Run, root: Client, setup: { ctl: string; of
         }
       }
     }
+    // Escalation: the admin role for oneself, and for a user of one's own department.
+    for (const [name, send] of [
+      [caller, () => run.req('PUT', `/api/v1/users/${caller}/roles`, { as: c, json: { roles: [{ role: 'admin', department: home }, ...grants] }, hostile: true })],
+      [setup.ctl, () => run.req('POST', `/admin/users/${setup.ctl}/roles`, { as: c, form: { count: '1', role0: 'admin', dept0: home }, hostile: true })],
+    ] as const) {
+      const was = await snap(run, root, name);
+      const r = await send();
+      const now = await snap(run, root, name);
+      if (was && now?.roles.some((g) => g.role === 'admin') && !grants.some((g) => g.role === 'admin')) run.leak(`${caller} made ${name} an admin: ${r.status}`);
+      if (was && key(now) !== key(was)) await restore(run, root, name, was);
+    }
     // Creating users: an admin, and a user of a department the caller does not manage.
     for (const [suffix, body] of [
       ['a', { department: 'dzb', roles: ['admin'] }],
@@ -129,7 +140,7 @@ export async function privilege(run: Run, root: Client, setup: { ctl: string; of
       await restore(run, root, t, was);
     }
   }
-  run.note(`${CALLERS.length} callers × ${Object.values(targets).flat().length} target names × 6 routes + 4 creations each; changes verified as another admin`);
+  run.summary(`${CALLERS.length} callers × ${Object.values(targets).flat().length} target names × 6 routes, 2 escalations and 4 creations each; changes verified as another admin`);
   run.note(`control (dzb-admin on its own department's user): ${controlsOk} of ${controls} allowed changes took effect${controls && !controlsOk ? ' — CHECK THE HARNESS' : ''}`);
 }
 
@@ -166,5 +177,5 @@ export async function loginThrottle(run: Run, account: string, password: string)
   let ipChecked = 0;
   for (let i = 0; i < PER_IP + 10; i++) if ((await attempt(`nobody-${i}`, `wrong-${i}`, ip)) !== 429) ipChecked++;
   if (ipChecked > PER_IP) run.leak(`${ipChecked} wrong logins from one address were checked (not 429); its budget is ${PER_IP}`, ipChecked - PER_IP);
-  run.note(`${variants.length} spellings of ${account}, ${same.size} of them sign in; ${tries} wrong passwords → ${checked} checked (budget ${PER_ACCOUNT}); the right one afterwards → ${right}; ${PER_IP + 10} from one address → ${ipChecked} checked (budget ${PER_IP})`);
+  run.summary(`${variants.length} spellings of ${account}, ${same.size} of them sign in; ${tries} wrong passwords → ${checked} checked (budget ${PER_ACCOUNT}); the right one afterwards → ${right}; ${PER_IP + 10} from one address → ${ipChecked} checked (budget ${PER_IP})`);
 }

@@ -73,6 +73,7 @@ export async function zipBombs(run: Run, admin: Client, fx: Fixtures): Promise<v
   ];
   const rssBefore = run.server.rssMb();
   let peakRss = rssBefore;
+  let worst = 0; // the longest /healthz answer over all uploads (ms)
   for (const [what, upload] of uploads) {
     if (run.timeLeft() < 15_000 || !run.server.alive()) {
       run.note(`not run: ${what} (${run.server.alive() ? 'time budget' : 'server down'})`);
@@ -96,10 +97,11 @@ export async function zipBombs(run: Run, admin: Client, fx: Fixtures): Promise<v
     await sleep(300); // a last poll after the answer
     polling = false;
     await poller;
+    worst = Math.max(worst, maxMs);
     const bad = maxMs > 1000 || status >= 500 || status === 0 || failures > 0;
     if (bad) run.leak(`${what} → ${status || 'no answer'} after ${took} ms; /healthz max ${maxMs.toFixed(0)} ms${failures ? `, ${failures} failed` : ''}`);
     run.note(`${what}: ${status || 'no answer'} in ${took} ms, /healthz max ${maxMs.toFixed(0)} ms, RSS now ${run.server.rssMb().toFixed(0)} MB`);
     if (!run.server.alive()) run.note('the server died');
   }
-  run.note(`RSS before ${rssBefore.toFixed(0)} MB, peak ${peakRss.toFixed(0)} MB, after ${run.server.rssMb().toFixed(0)} MB`);
+  run.summary(`${uploads.length} uploads of ${(INFLATED / 2 ** 20).toFixed(0)} MB bombs: /healthz max ${worst.toFixed(0)} ms; server RSS before ${rssBefore.toFixed(0)} MB, peak ${peakRss.toFixed(0)} MB, after ${run.server.rssMb().toFixed(0)} MB`);
 }

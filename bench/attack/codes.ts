@@ -42,7 +42,7 @@ const wrongCode = (right: string) => {
 /** 404 = a wrong code; 429 = refused before checking; anything else means the code was taken. */
 const accepted = (r: Res) => r.status !== 404 && r.status !== 429 && r.status !== 400 && r.status !== 403 && r.status < 500 && r.status !== 0;
 
-async function guessing(run: Run, target: Submitted, addresses: string[], label: string): Promise<void> {
+async function guessing(run: Run, target: Submitted, addresses: string[], label: string): Promise<number> {
   const rs = routes(run);
   let answered = 0;
   let hits = 0;
@@ -60,6 +60,7 @@ async function guessing(run: Run, target: Submitted, addresses: string[], label:
   }
   if (answered > BUDGET) run.leak(`${label}: ${answered} of ${GUESSES} guesses at one tracking number answered (not 429); budget ${BUDGET}`, answered - BUDGET);
   run.note(`${label}: ${answered} of ${GUESSES} guesses answered without 429 (${[...perRoute].map(([k, v]) => `${k.replace(/^(GET|POST) /, '')} ${v}`).join(', ')})${hits ? `, ${hits} wrong codes taken` : ''}`);
+  return answered;
 }
 
 /** Status and body with what legitimately differs (numbers, tokens, ids) blanked. */
@@ -85,12 +86,13 @@ export async function queryCodes(run: Run, openKey: string): Promise<void> {
     ['GET /open311/v2/requests.json?service_request_id=', (no) => run.req('GET', `/open311/v2/requests.json?service_request_id=${no}`, { ip: run.newIp(), hostile: true })],
     ['GET /open311/v2/requests/:id.json with an api_key', (no) => run.req('GET', `/open311/v2/requests/${no}.json?api_key=${openKey}`, { ip: run.newIp(), hostile: true })],
   ];
+  let oracles = 0;
   for (const [name, check] of checks) {
     const [a, b] = [await check(oracle.no), await check(unknown)];
-    if (shape(a) !== shape(b)) run.leak(`${name}: a real tracking number answers ${a.status}, an unknown one ${b.status} (bodies differ: existence oracle)`);
+    if (shape(a) !== shape(b)) oracles++, run.leak(`${name}: a real tracking number answers ${a.status}, an unknown one ${b.status} (bodies differ: existence oracle)`);
   }
-  await guessing(run, one, [run.newIp()], 'one address');
-  await guessing(run, many, Array.from({ length: 30 }, () => run.newIp()), '30 addresses');
+  const fromOne = await guessing(run, one, [run.newIp()], 'one address');
+  const fromMany = await guessing(run, many, Array.from({ length: 30 }, () => run.newIp()), '30 addresses');
   // Codes in the access log: the citizen's own look-up carries the code in the URL.
   await run.req('GET', `/api/v1/appeals/${oracle.no}?code=${oracle.code}`, { ip: run.newIp() });
   await run.req('GET', `/appeals/track?no=${oracle.no}&code=${oracle.code}`, { ip: run.newIp() });
@@ -99,4 +101,5 @@ export async function queryCodes(run: Run, openKey: string): Promise<void> {
   const lines = run.server.readLog().split('\n').filter((l) => /code=\d{6}/.test(l));
   const withReal = lines.filter((l) => [...codes].some((c) => l.includes(`code=${c}`)));
   if (lines.length) run.leak(`${lines.length} access-log lines carry a query code (code=NNNNNN)${withReal.length ? `, ${withReal.length} of them a real one` : ''}`);
+  run.summary(`${GUESSES} wrong codes at one tracking number: ${fromOne} answered (not 429) from one address, ${fromMany} from 30 addresses (budget ${BUDGET}); existence oracles: ${oracles} of ${checks.length} routes; access-log lines with a code: ${lines.length}`);
 }

@@ -176,7 +176,7 @@ const jsonOf = (text: string) => () => {
     return null;
   }
 };
-export const formBody = (data: Record<string, string | string[]>) => {
+const formBody = (data: Record<string, string | string[]>) => {
   const u = new URLSearchParams();
   for (const [k, v] of Object.entries(data)) for (const x of Array.isArray(v) ? v : [v]) u.append(k, x);
   return u.toString();
@@ -186,7 +186,6 @@ export const formBody = (data: Record<string, string | string[]>) => {
 export class Run {
   sec: Tally = tally('-', 'setup');
   sectionDeadline = Infinity;
-  readonly tallies: Tally[] = [];
   private ipSeq = 0;
   constructor(
     readonly server: Server,
@@ -206,6 +205,10 @@ export class Run {
   }
   note(s: string): void {
     this.sec.notes.push(s);
+  }
+  /** The section's one-line summary (first among its notes: the table shows it). */
+  summary(s: string): void {
+    this.sec.notes.unshift(s);
   }
   offend(s: string): void {
     if (this.sec.offenders.length < MAX_OFFENDERS) this.sec.offenders.push(show(s));

@@ -49,5 +49,5 @@ export async function writesLost(run: Run): Promise<void> {
       run.lost(`${s.no} (acknowledged 201) → ${r.status} after the restarts`);
     }
   }
-  run.note(`${sent} submissions sent by 6 clients (not counted as hostile), ${acked.length} acknowledged, ${missing} of them missing afterwards`);
+  run.summary(`${sent} submissions sent by 6 clients (not counted as hostile), ${acked.length} acknowledged, ${missing} of them missing afterwards`);
 }

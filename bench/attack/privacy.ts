@@ -84,7 +84,7 @@ export async function masking(run: Run, centre: Client): Promise<void> {
     const hits = r.status === 200 ? (r.json()?.items ?? []).filter((x: any) => ours.has(String(x.id))) : [];
     if (hits.length) run.leak(`search for the raw value ${raw} finds ${hits.length} published appeal(s)`);
   }
-  run.note(`${VARIANTS.length} variants, ${items.filter((i) => i.pub?.url).length} published; ${outputs} public outputs read`);
+  run.summary(`${VARIANTS.length} variants, ${items.filter((i) => i.pub?.url).length} published; ${outputs} public outputs read`);
   run.note(`unmasked somewhere: ${[...unmasked].map(([k, n]) => `${k} (${n})`).join(', ') || 'none'}; masked everywhere: ${VARIANTS.filter((v) => !unmasked.has(v.name)).map((v) => v.name).join(', ') || 'none'}`);
 }
 
@@ -157,5 +157,5 @@ export async function coordinates(run: Run, centre: Client, openKey: string): Pr
     if (off < 10) run.leak(`/api/v1/appeals/similar distances locate ${p.tag} (${p.door}) within ${off.toFixed(1)} m`);
     run.note(`${p.tag}: three "similar appeals" distances (${d.join(', ')} m) locate it within ${off.toFixed(1)} m`);
   }
-  run.note(`${points.filter((p) => p.pub?.url).length} of ${points.length} located appeals published; exact = the value to 5 decimals (≈1 m)`);
+  run.summary(`${points.filter((p) => p.pub?.url).length} of ${points.length} located appeals published; exact = the value to 5 decimals (≈1 m)`);
 }

@@ -77,7 +77,7 @@ export async function csrf(run: Run, admin: Client, fx: Fixtures): Promise<void>
       run.leak(`POST ${action} without the CSRF token (${variant}) → ${r.status}${r.headers.get('location') ? ` ${r.headers.get('location')}` : ''}`);
     }
   }
-  run.note(`${routes.length} HTML form POST routes (src/), ${fromForms} with a real form found by crawling, the rest with their path filled; each as a form and as JSON`);
+  run.summary(`${routes.length} HTML form POST routes (src/), ${fromForms} with a real form found by crawling, the rest with their path filled; each as a form and as JSON`);
 }
 
 // ---- c. XSS -----------------------------------------------------------------------------------
@@ -173,5 +173,5 @@ export async function xss(run: Run, ctx: { admin: Client; root: Client; centre: 
     const loc = r.headers.get('location') ?? '';
     if (/^(javascript:|\/\/|\/\\|https?:)/i.test(loc)) run.leak(`${path} redirects to ${loc}`);
   }
-  run.note(`${XSS.length} payloads through 4 appeal doors (${pubs.filter((p) => p.pub?.url).length} published), a rating, a guide rating, a document (${docId ? 'published' : 'not published'}), a user name; ${scanned} pages scanned`);
+  run.summary(`${XSS.length} payloads through 4 appeal doors (${pubs.filter((p) => p.pub?.url).length} published), a rating, a guide rating, a document (${docId ? 'published' : 'not published'}), a user name; ${scanned} pages scanned`);
 }
