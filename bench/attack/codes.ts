@@ -5,31 +5,34 @@
 import { Client, csrfOf, type Res, type Run } from './core.js';
 import { submitJson, type Submitted } from './appeals.js';
 
-/** README default of GONGKAI_APPEALS_LOOKUP_LIMIT: look-ups per address per minute. Guesses at one
- *  tracking number answered beyond it, whatever the number of addresses, are counted as leaks. */
+/** README default of GONGKAI_APPEALS_LOOKUP_LIMIT: look-ups per address per minute. Wrong codes
+ *  checked beyond it at one tracking number, whatever the number of addresses, are leaks. */
 const BUDGET = 60;
 const GUESSES = 300;
 
 type Guess = (no: string, code: string, ip: string) => Promise<Res>;
 
+/** Every way to try a code (a route that does not exist, or ignores the code, is left out below). */
 function routes(run: Run): [string, Guess][] {
-  const tokens = new Map<string, Client>(); // one browser (cookie + token) per address
+  const browsers = new Map<string, Client>(); // one browser (cookie + CSRF token) per address
   const browser = async (ip: string) => {
-    let c = tokens.get(ip);
+    let c = browsers.get(ip);
     if (!c) {
       c = new Client(ip);
       c.csrf = csrfOf((await run.req('GET', '/appeals/new', { as: c })).text);
-      tokens.set(ip, c);
+      browsers.set(ip, c);
     }
     return c;
   };
+  const form = (path: string, extra: Record<string, string>): Guess => async (no, code, ip) => run.req('POST', path, { as: await browser(ip), form: { no, code, ...extra }, hostile: true });
   return [
     ['GET /api/v1/appeals/:no', (no, code, ip) => run.req('GET', `/api/v1/appeals/${no}?code=${code}`, { ip, hostile: true })],
     ['GET /appeals/track', (no, code, ip) => run.req('GET', `/appeals/track?no=${no}&code=${code}`, { ip, hostile: true })],
+    ['POST /appeals/track', form('/appeals/track', {})],
     ['POST /api/v1/appeals/:no/rating', (no, code, ip) => run.req('POST', `/api/v1/appeals/${no}/rating`, { ip, json: { code, rating: 'satisfied' }, hostile: true })],
     ['POST /api/v1/appeals/:no/reopen', (no, code, ip) => run.req('POST', `/api/v1/appeals/${no}/reopen`, { ip, json: { code, reason: '仍未解决' }, hostile: true })],
-    ['POST /appeals/track/rate', async (no, code, ip) => run.req('POST', '/appeals/track/rate', { as: await browser(ip), form: { no, code, rating: 'satisfied' }, hostile: true })],
-    ['POST /appeals/track/reopen', async (no, code, ip) => run.req('POST', '/appeals/track/reopen', { as: await browser(ip), form: { no, code, reason: '仍未解决' }, hostile: true })],
+    ['POST /appeals/track/rate', form('/appeals/track/rate', { rating: 'satisfied' })],
+    ['POST /appeals/track/reopen', form('/appeals/track/reopen', { reason: '仍未解决' })],
   ];
 }
 
@@ -39,28 +42,46 @@ const wrongCode = (right: string) => {
     if (c !== right) return c;
   }
 };
-/** 404 = a wrong code; 429 = refused before checking; anything else means the code was taken. */
-const accepted = (r: Res) => r.status !== 404 && r.status !== 429 && r.status !== 400 && r.status !== 403 && r.status < 500 && r.status !== 0;
 
-async function guessing(run: Run, target: Submitted, addresses: string[], label: string): Promise<number> {
-  const rs = routes(run);
-  let answered = 0;
-  let hits = 0;
+/** How a route answers the right code and a wrong one (fresh addresses; appeals not yet handled, so
+ *  the right code changes nothing: rating and reopening a received appeal are refused). */
+interface Checker {
+  name: string;
+  guess: Guess;
+  right: number;
+  wrong: number;
+}
+
+async function checkers(run: Run, probe: Submitted): Promise<Checker[]> {
+  const out: Checker[] = [];
+  for (const [name, guess] of routes(run)) {
+    const right = (await guess(probe.no, probe.code, run.newIp())).status;
+    const wrong = (await guess(probe.no, wrongCode(probe.code), run.newIp())).status;
+    if (right !== wrong) out.push({ name, guess, right, wrong });
+    else run.note(`${name}: the right and a wrong code both answer ${right}: not a way to check codes, left out`);
+  }
+  return out;
+}
+
+async function guessing(run: Run, cs: Checker[], target: Submitted, addresses: string[], label: string): Promise<{ checked: number; locked: boolean }> {
+  let checked = 0; // answered as a wrong code: the guess was checked
+  let refused = 0;
   const perRoute = new Map<string, number>();
   for (let i = 0; i < GUESSES && run.timeLeft() > 0; i++) {
-    const [name, guess] = rs[i % rs.length];
-    const r = await guess(target.no, wrongCode(target.code), addresses[i % addresses.length]);
-    if (r.status === 429) continue;
-    answered++;
-    perRoute.set(name, (perRoute.get(name) ?? 0) + 1);
-    if (accepted(r)) {
-      hits++;
-      run.leak(`${name} took a wrong code for ${target.no} → ${r.status}`);
-    }
+    const c = cs[i % cs.length];
+    const r = await c.guess(target.no, wrongCode(target.code), addresses[i % addresses.length]);
+    if (r.status === c.wrong) {
+      checked++;
+      perRoute.set(c.name, (perRoute.get(c.name) ?? 0) + 1);
+    } else if (r.status === c.right) run.leak(`${c.name} took a wrong code for ${target.no} → ${r.status}`);
+    else refused++;
   }
-  if (answered > BUDGET) run.leak(`${label}: ${answered} of ${GUESSES} guesses at one tracking number answered (not 429); budget ${BUDGET}`, answered - BUDGET);
-  run.note(`${label}: ${answered} of ${GUESSES} guesses answered without 429 (${[...perRoute].map(([k, v]) => `${k.replace(/^(GET|POST) /, '')} ${v}`).join(', ')})${hits ? `, ${hits} wrong codes taken` : ''}`);
-  return answered;
+  // A lock on the number (rather than on addresses) refuses even the right code from a new address.
+  const first = cs[0];
+  const locked = (await first.guess(target.no, target.code, run.newIp())).status !== first.right;
+  if (checked > BUDGET && !locked) run.leak(`${label}: ${checked} of ${GUESSES} wrong codes at one tracking number were checked; budget ${BUDGET}`, checked - BUDGET);
+  run.note(`${label}: ${checked} of ${GUESSES} wrong codes checked, ${refused} refused; the right code afterwards ${locked ? 'refused (the number is locked)' : 'still accepted'} (${[...perRoute].map(([k, v]) => `${k.replace(/^(GET|POST) /, '')} ${v}`).join(', ')})`);
+  return { checked, locked };
 }
 
 /** Status and body with what legitimately differs (numbers, tokens, ids) blanked. */
@@ -68,19 +89,20 @@ const shape = (r: Res) => `${r.status} ${r.text.replace(/SQ\d{15}/g, 'SQ').repla
 
 export async function queryCodes(run: Run, openKey: string): Promise<void> {
   const subs: Submitted[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 4; i++) {
     const { s } = await submitJson(run, { title: `噪音 查询码测试${i}` });
     if (s) subs.push(s);
   }
-  if (subs.length < 3) return run.note('could not submit the appeals to guess at');
-  const [oracle, one, many] = subs;
+  if (subs.length < 4) return run.note('could not submit the appeals to guess at');
+  const [probe, oracle, one, many] = subs;
+  const cs = await checkers(run, probe);
+  if (!cs.length) return run.note('no route told the right code from a wrong one: nothing to measure');
   // Existence oracle: a real number with a wrong code vs a number that does not exist, each
-  // from a fresh address (no throttling in the way).
+  // from a fresh address (no throttling in the way), the same wrong code on both sides (pages echo it).
   const unknown = `${oracle.no.slice(0, 10)}9999999`;
-  const rs = routes(run);
-  const bad = wrongCode(oracle.code); // the same wrong code on both sides (pages echo it)
+  const bad = wrongCode(oracle.code);
   const checks: [string, (no: string) => Promise<Res>][] = [
-    ...rs.map(([name, g]) => [name, (no: string) => g(no, bad, run.newIp())] as [string, (no: string) => Promise<Res>]),
+    ...cs.map((c) => [c.name, (no: string) => c.guess(no, bad, run.newIp())] as [string, (no: string) => Promise<Res>]),
     ['GET /open311/v2/requests/:id.json', (no) => run.req('GET', `/open311/v2/requests/${no}.json`, { ip: run.newIp(), hostile: true })],
     ['GET /open311/v2/requests/:id.xml', (no) => run.req('GET', `/open311/v2/requests/${no}.xml`, { ip: run.newIp(), hostile: true })],
     ['GET /open311/v2/requests.json?service_request_id=', (no) => run.req('GET', `/open311/v2/requests.json?service_request_id=${no}`, { ip: run.newIp(), hostile: true })],
@@ -91,15 +113,13 @@ export async function queryCodes(run: Run, openKey: string): Promise<void> {
     const [a, b] = [await check(oracle.no), await check(unknown)];
     if (shape(a) !== shape(b)) oracles++, run.leak(`${name}: a real tracking number answers ${a.status}, an unknown one ${b.status} (bodies differ: existence oracle)`);
   }
-  const fromOne = await guessing(run, one, [run.newIp()], 'one address');
-  const fromMany = await guessing(run, many, Array.from({ length: 30 }, () => run.newIp()), '30 addresses');
-  // Codes in the access log: the citizen's own look-up carries the code in the URL.
-  await run.req('GET', `/api/v1/appeals/${oracle.no}?code=${oracle.code}`, { ip: run.newIp() });
-  await run.req('GET', `/appeals/track?no=${oracle.no}&code=${oracle.code}`, { ip: run.newIp() });
+  const fromOne = await guessing(run, cs, one, [run.newIp()], 'one address');
+  const fromMany = await guessing(run, cs, many, Array.from({ length: 30 }, () => run.newIp()), '30 addresses');
+  // Codes in the access log: the citizen's own look-ups (the probes above included) carry them in URLs.
   await new Promise((r) => setTimeout(r, 300)); // the log stream reaches the file
   const codes = new Set(subs.map((s) => s.code));
   const lines = run.server.readLog().split('\n').filter((l) => /code=\d{6}/.test(l));
   const withReal = lines.filter((l) => [...codes].some((c) => l.includes(`code=${c}`)));
   if (lines.length) run.leak(`${lines.length} access-log lines carry a query code (code=NNNNNN)${withReal.length ? `, ${withReal.length} of them a real one` : ''}`);
-  run.summary(`${GUESSES} wrong codes at one tracking number: ${fromOne} answered (not 429) from one address, ${fromMany} from 30 addresses (budget ${BUDGET}); existence oracles: ${oracles} of ${checks.length} routes; access-log lines with a code: ${lines.length}`);
+  run.summary(`${GUESSES} wrong codes at one tracking number over ${cs.length} routes: ${fromOne.checked} checked from one address, ${fromMany.checked} from 30 addresses (budget ${BUDGET}); existence oracles: ${oracles} of ${checks.length} routes; access-log lines with a code: ${lines.length}`);
 }
