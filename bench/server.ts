@@ -6,11 +6,14 @@ export async function startBenchServer(script: string, env: Record<string, strin
   const child = spawn(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
-    child.stdout!.on('data', (d) => {
+    const onData = (d: Buffer) => {
       buf += d;
       const m = /PORT (\d+)/.exec(buf);
-      if (m) resolve(Number(m[1]));
-    });
+      if (!m) return;
+      child.stdout!.off('data', onData); // later output (a server's logs) is the caller's to read or ignore
+      resolve(Number(m[1]));
+    };
+    child.stdout!.on('data', onData);
     child.on('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
   return { port, child };
