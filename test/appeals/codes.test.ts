@@ -237,6 +237,15 @@ describe('Open311 shows nothing that is not public', () => {
 });
 
 describe('the query code stays out of URLs and logs', () => {
+  it('links back to a page (language, display preferences) drop secret parameters, so they never reach a Referer', async () => {
+    const res = await env.app.inject({ url: '/appeals?code=4815162342&api_key=k-secret&page=1' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/\/lang\/en\?back=/);
+    expect(res.body).not.toContain('4815162342');
+    expect(res.body).not.toContain('k-secret');
+    expect(res.body).toContain(encodeURIComponent('/appeals?page=1'));
+  });
+
   it('old links with ?code= lead to the form without the code; the access log redacts codes and API keys', async () => {
     const { trackingNo: no, queryCode: code } = await submit();
     const old = await env.app.inject({ method: 'GET', url: `/appeals/track?no=${no}&code=${code}` });

@@ -25,6 +25,17 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, q)}?${query.join('&')}`;
 }
 
+/** The URL without its secret query parameters, for links that lead back to the page (language, display preferences). */
+export function withoutSecrets(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const kept = url
+    .slice(q + 1)
+    .split('&')
+    .filter((pair) => pair && !SECRET_PARAM.test(paramName(pair.split('=')[0])));
+  return kept.length ? `${url.slice(0, q)}?${kept.join('&')}` : url.slice(0, q);
+}
+
 /** Fastify's request serializer with the URL redacted. */
 function req(r: FastifyRequest) {
   return {

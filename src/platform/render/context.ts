@@ -1,4 +1,5 @@
 // What every view receives: the caller's language, user, display preferences and site data.
+import { withoutSecrets } from '../http/logging.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Locale, Translate } from '../i18n/index.js';
 import type { Principal } from '../auth/policy.js';
@@ -48,7 +49,8 @@ export interface SiteChrome {
 
 export function pageCtx(req: FastifyRequest, reply: FastifyReply, chrome: SiteChrome): PageCtx {
   let token: string | null = null;
-  const url = req.url;
+  // Links back to this page (language, display preferences) never carry a secret onwards.
+  const url = withoutSecrets(req.url);
   return {
     t: req.t,
     locale: req.locale,
