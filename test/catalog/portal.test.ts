@@ -114,6 +114,17 @@ describe('feeds', () => {
     expect((await env.api('GET', '/catalog/feed.atom?topic=zz')).statusCode).toBe(400);
   });
 
+  it("a summary that looks like HTML is text in every feed: RSS readers render <description> as HTML, so it is escaped twice there", async () => {
+    const payload = '<img src=x onerror=alert(1)>摘要';
+    await publish(env, { title: '关于转义测试的通知', summary: payload, docNo: '' });
+    const fr = await parser.parseString((await env.api('GET', '/catalog/feed.rss')).body);
+    const item = fr.items.find((i) => i.title === '关于转义测试的通知')!;
+    expect(item.content).toBe('&lt;img src=x onerror=alert(1)&gt;摘要'); // the HTML a reader renders
+    expect(item.content).not.toContain('<img');
+    const fa = await parser.parseString((await env.api('GET', '/catalog/feed.atom')).body);
+    expect(fa.items.find((i) => i.title === '关于转义测试的通知')!.summary).toBe(payload); // Atom summary is type="text"
+  });
+
   it('answers conditional GETs with 304 (ETag and Last-Modified)', async () => {
     const a = await env.api('GET', '/catalog/feed.rss');
     expect(a.headers['last-modified']).toBeTruthy();

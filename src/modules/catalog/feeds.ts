@@ -13,6 +13,8 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 // XML 1.0 forbids most control characters.
 const clean = (s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 const x = (s: string) => esc(clean(s));
+// RSS readers take <description> as HTML: plain text is escaped for HTML, then for XML, so a
+// summary reading "<img onerror=…>" is shown as those characters, never run.
 
 interface FeedInfo {
   title: string;
@@ -34,7 +36,7 @@ export function atom(base: string, f: FeedInfo): string {
 export function rss(base: string, f: FeedInfo): string {
   const items = f.items
     .map(
-      (i) => `<item><title>${x(i.title)}</title><link>${x(`${base}${i.url}`)}</link><guid isPermaLink="true">${x(`${base}${i.url}`)}</guid><pubDate>${new Date(i.publishedAt).toUTCString()}</pubDate>${i.topic ? `<category>${x(topicPath(i.topic))}</category>` : ''}<description>${x([i.docNo, i.summary].filter(Boolean).join(' — ') || i.title)}</description></item>`,
+      (i) => `<item><title>${x(i.title)}</title><link>${x(`${base}${i.url}`)}</link><guid isPermaLink="true">${x(`${base}${i.url}`)}</guid><pubDate>${new Date(i.publishedAt).toUTCString()}</pubDate>${i.topic ? `<category>${x(topicPath(i.topic))}</category>` : ''}<description>${x(esc([i.docNo, i.summary].filter(Boolean).join(' — ') || i.title))}</description></item>`,
     )
     .join('\n');
   return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>${x(f.title)}</title><link>${x(base + f.htmlPath)}</link><description>${x(f.title)}</description><language>zh-cn</language><lastBuildDate>${new Date(f.updated).toUTCString()}</lastBuildDate><atom:link href="${x(base + f.selfPath)}" rel="self" type="application/rss+xml"/>\n${items}\n</channel></rss>\n`;
