@@ -39,6 +39,7 @@ export const SETTINGS: Setting[] = [
   { env: 'GONGKAI_SITE_ICP', default: '', doc: 'ICP filing number shown in the footer (e.g. 辽ICP备00000000号)' },
   { env: 'GONGKAI_SITE_PSB', default: '', doc: 'Public-security filing number shown in the footer' },
   { env: 'GONGKAI_SITE_CODE', default: '', doc: 'Government website identification code (政府网站标识码) shown in the footer' },
+  { env: 'GONGKAI_SECURITY_CONTACT', default: '', doc: 'Where to report a vulnerability, published in /.well-known/security.txt (RFC 9116): an e-mail address, or a mailto:, https: or tel: URI; unset = no security.txt' },
   { env: 'GONGKAI_SMTP_URL', default: '', doc: 'SMTP server for e-mail (smtp://user:pass@host:587); unset = messages are written to DATA_DIR/outbox-mail' },
   { env: 'GONGKAI_MAIL_FROM', default: 'gongkai@localhost', doc: 'Sender address of outgoing e-mail' },
   { env: 'GONGKAI_PG_POOL', default: '10', doc: 'PostgreSQL connection pool size per process' },
@@ -78,6 +79,8 @@ export interface Config {
   metrics: string;
   logLevel: string;
   site: { icp: string; psb: string; code: string };
+  /** The vulnerability-report contact as a URI (mailto:, https:, tel:), or null. */
+  securityContact: string | null;
   smtpUrl: string | null;
   mailFrom: string;
   pgPool: number;
@@ -91,6 +94,15 @@ export interface Secrets {
 }
 
 export class ConfigError extends Error {}
+
+/** GONGKAI_SECURITY_CONTACT as the URI security.txt needs: a bare address becomes mailto:. */
+function securityContact(raw: string): string | null {
+  const v = raw.trim();
+  if (!v) return null;
+  if (/^[^@\s:/]+@[^@\s]+\.[^@\s]+$/.test(v)) return `mailto:${v}`;
+  if (/^(mailto:[^@\s]+@[^@\s]+|https:\/\/[^\s]+|tel:\+?[0-9-]+)$/.test(v)) return v;
+  throw new ConfigError(`GONGKAI_SECURITY_CONTACT must be an e-mail address or a mailto:, https: or tel: URI, got "${raw}"`);
+}
 
 function int(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number {
   const s = SETTINGS.find((x) => x.env === name)!;
@@ -173,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     metrics,
     logLevel: str(env, 'GONGKAI_LOG_LEVEL'),
     site: { icp: str(env, 'GONGKAI_SITE_ICP'), psb: str(env, 'GONGKAI_SITE_PSB'), code: str(env, 'GONGKAI_SITE_CODE') },
+    securityContact: securityContact(str(env, 'GONGKAI_SECURITY_CONTACT')),
     smtpUrl: str(env, 'GONGKAI_SMTP_URL') || null,
     mailFrom: str(env, 'GONGKAI_MAIL_FROM'),
     pgPool: int(env, 'GONGKAI_PG_POOL', 1, 500),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { openDb } from '../../src/platform/db/index.js';
+import { makeEnv } from '../helpers.js';
 
 describe('GONGKAI_SQLITE_CACHE_MB', () => {
   it('defaults to 16 MB, sets the page cache of the SQLite connection, refuses anything but a positive integer by name', async () => {
@@ -27,6 +28,40 @@ describe('GONGKAI_SQLITE_CACHE_MB', () => {
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('GONGKAI_SECURITY_CONTACT and /.well-known/security.txt (RFC 9116)', () => {
+  it('takes an address or a mailto:/https:/tel: URI, refuses anything else by name', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gongkai-sec-'));
+    try {
+      expect(loadConfig({}, { dataDir }).securityContact).toBeNull();
+      expect(loadConfig({ GONGKAI_SECURITY_CONTACT: 'security@example.gov.cn' }, { dataDir }).securityContact).toBe('mailto:security@example.gov.cn');
+      expect(loadConfig({ GONGKAI_SECURITY_CONTACT: 'https://example.gov.cn/report' }, { dataDir }).securityContact).toBe('https://example.gov.cn/report');
+      for (const bad of ['javascript:alert(1)', 'http://example.gov.cn', 'not an address', 'a@b']) {
+        expect(() => loadConfig({ GONGKAI_SECURITY_CONTACT: bad }, { dataDir }), bad).toThrow(/GONGKAI_SECURITY_CONTACT/);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('publishes the contact with an expiry less than a year ahead; no contact, no file', async () => {
+    const env = await makeEnv({ demo: false, env: { GONGKAI_SECURITY_CONTACT: 'security@example.gov.cn', GONGKAI_PUBLIC_URL: 'https://gk.example.gov.cn' } });
+    try {
+      const r = await env.app.inject('/.well-known/security.txt');
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['content-type']).toContain('text/plain');
+      expect(r.body).toMatch(/^Contact: mailto:security@example\.gov\.cn$/m);
+      expect(r.body).toMatch(/^Canonical: https:\/\/gk\.example\.gov\.cn\/\.well-known\/security\.txt$/m);
+      const expires = Date.parse(/^Expires: (\S+)$/m.exec(r.body)![1]);
+      expect(expires).toBeGreaterThan(Date.now());
+      expect(expires).toBeLessThan(Date.now() + 365 * 86400_000);
+      env.p.config.securityContact = null;
+      expect((await env.app.inject('/.well-known/security.txt')).statusCode).toBe(404);
+    } finally {
+      await env.close();
     }
   });
 });

@@ -51,6 +51,16 @@ export function installSystemRoutes(app: FastifyInstance, p: Platform): void {
     return reply.header('content-type', registry.contentType).send(await registry.metrics());
   });
 
+  // RFC 9116: where to report a vulnerability. Expires is required; it is kept 180 days ahead.
+  app.get('/.well-known/security.txt', { config: { permission: 'public' }, schema: { hide: true } as any }, async (_req, reply) => {
+    const contact = p.config.securityContact;
+    if (!contact) throw notFound();
+    const expires = new Date(Date.now() + 180 * 86400_000);
+    expires.setUTCHours(0, 0, 0, 0);
+    const body = [`Contact: ${contact}`, `Expires: ${expires.toISOString().replace('.000Z', 'Z')}`, 'Preferred-Languages: zh, en', `Canonical: ${p.config.publicUrl}/.well-known/security.txt`, ''].join('\n');
+    return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'public, max-age=86400').send(body);
+  });
+
   app.get('/api/openapi.json', { config: { permission: 'public' } }, async (_req, reply) => {
     return reply.header('cache-control', 'public, max-age=60').send(app.swagger());
   });
