@@ -475,3 +475,19 @@ function multipart(fields: Record<string, string>) {
   const parts = Object.entries(fields).map(([k, v]) => Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   return { payload: Buffer.concat([...parts, Buffer.from(`--${b}--\r\n`)]), type: `multipart/form-data; boundary=${b}` };
 }
+
+describe('concurrent writers', () => {
+  it('racing saves of the same deadline rule never answer 500: the loser gets 409 and may retry (PostgreSQL raced on the next version number)', async () => {
+    const body = (i: number) => ({ nameZh: `投诉类诉求${i}`, nameEn: `Complaint ${i}`, unit: 'workdays', amount: 15, maxExtensions: 1, extensionLimit: 15, pausable: true, legalBasis: '《信访工作条例》第三十二条' });
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => env.api('PUT', '/api/v1/deadline-rules/appeal.complaint', { as: 'admin', body: body(i) })));
+    const statuses = answers.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s !== 200 && s !== 409), statuses.join(',')).toEqual([]);
+    expect(statuses).toContain(200);
+    for (const r of answers.filter((x) => x.statusCode === 409)) expect(r.json().error.message).toContain('其他人修改');
+  });
+
+  it('a unique violation that reaches the error handler is a 409 on both databases, never a 500', async () => {
+    const { toPayload } = await import('../../src/platform/http/errors.js');
+    for (const code of ['23505', 'SQLITE_CONSTRAINT_UNIQUE']) expect(toPayload(Object.assign(new Error('duplicate'), { code }), 'en')).toMatchObject({ status: 409, code: 'conflict' });
+  });
+});

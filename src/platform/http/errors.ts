@@ -6,7 +6,7 @@ import { h } from 'preact';
 import { HttpError } from '../errors.js';
 import { t, DEFAULT_LOCALE, type Locale } from '../i18n/index.js';
 import { fieldErrors } from './validation.js';
-import { isDbUnavailable } from '../db/index.js';
+import { isDbUnavailable, isUniqueViolation } from '../db/index.js';
 import { PublicLayout, AdminLayout } from '../render/layout.js';
 
 export function wantsJson(req: FastifyRequest): boolean {
@@ -60,6 +60,11 @@ export function toPayload(err: unknown, locale: Locale): Payload {
   if (isDbUnavailable(err)) {
     return { status: 503, code: 'database_unavailable', message: t(locale, 'err.db_unavailable') };
   }
+  // Two writers raced for the same new row (the next version of a rule or a document): the later
+  // one loses with a 409 and may simply try again. Handlers that expect a duplicate say so first.
+  if (isUniqueViolation(err)) {
+    return { status: 409, code: 'conflict', message: t(locale, 'err.concurrent_change') };
+  }
   // A value PostgreSQL refused (SQLSTATE class 22, data exception: NUL in text, a number beyond
   // the column, "NaN" for an integer) that got past validation: the caller's input, not a server
   // fault — but a gap in validation, so it is logged as a warning to be fixed.
@@ -95,6 +100,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const payload = toPayload(err, req.locale ?? DEFAULT_LOCALE);
     if (payload.code === 'database_unavailable') req.log.warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'database unavailable');
     else if (payload.status >= 500) req.log.error({ err }, 'unhandled error');
+    else if (payload.code === 'conflict' && isUniqueViolation(err)) req.log.warn({ err: { message: (err as Error).message } }, 'concurrent change refused');
     else if (payload.code === 'invalid_value') req.log.warn({ err }, 'database refused a value that validation let through');
     else req.log.info({ code: payload.code, status: payload.status }, 'request rejected');
     return sendError(req, reply, payload);

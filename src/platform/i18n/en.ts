@@ -192,6 +192,7 @@ export const en: Record<string, string> = {
   'err.invalid_value': 'The request contains a value that cannot be processed.',
   'err.csrf': 'The form has expired or its origin cannot be verified; reload the page and submit again.',
   'err.db_unavailable': 'The service is temporarily unavailable (the database cannot be reached); please try again in a few seconds.',
+  'err.concurrent_change': 'Someone else changed this at the same moment; reload and try again.',
   'err.internal': 'Internal server error; please try again later.',
   'err.back_home': 'Back to the home page',
   'err.field.required': 'This field is required.',

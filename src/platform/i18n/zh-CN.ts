@@ -192,6 +192,7 @@ export const zhCN: Record<string, string> = {
   'err.invalid_value': '请求中含有无法处理的取值。',
   'err.csrf': '表单已过期或来源无法验证，请刷新页面后重新提交。',
   'err.db_unavailable': '服务暂时不可用（无法连接数据库），请几秒后再试。',
+  'err.concurrent_change': '同一内容刚刚被其他人修改，请刷新后重试。',
   'err.internal': '服务器内部错误，请稍后再试。',
   'err.back_home': '返回首页',
   'err.field.required': '此项为必填项。',
