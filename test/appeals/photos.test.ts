@@ -11,6 +11,8 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { submitWeb } from './util.js';
+import { imageMetadata, storeFile } from '../../src/platform/files/index.js';
+import { cleanAppealPhotos } from '../../src/modules/appeals/media.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -345,6 +347,13 @@ describe('photos attached to appeals are published without their metadata', () =
     expectNoSecrets(g.body);
     const gm = await sharp(g.body).metadata();
     expect([gm.format, gm.width, gm.height]).toEqual(['gif', 64, 32]);
+
+    // What `appeals clean-photos` reads to tell a photo to clean from a clean one.
+    expect(imageMetadata(png, 'png')).toEqual(['eXIf', 'tEXt', 'iTXt', 'tIME']);
+    expect(imageMetadata(webp, 'webp')).toEqual(['EXIF', 'XMP ']);
+    expect(imageMetadata(gif, 'gif')).toEqual(['comment', 'XMP DataXMP']);
+    expect(imageMetadata(await phoneJpeg(6), 'jpg')).toEqual(['APP1', 'APP1', 'COM']);
+    expect([imageMetadata(p.body, 'png'), imageMetadata(w.body, 'webp'), imageMetadata(g.body, 'gif')]).toEqual([[], [], []]);
   });
 
   it('a 20000×20000 PNG (a decompression bomb) and an undecodable JPEG are refused on the photos field, in zh and en; nothing is stored', async () => {
@@ -375,5 +384,39 @@ describe('photos attached to appeals are published without their metadata', () =
 
     expect(await count()).toBe(appealsBefore);
     expect(await files()).toBe(filesBefore);
+  });
+
+  it('`appeals clean-photos` re-stores photos kept from before with their metadata: the public gets the clean, upright copy; a second run changes nothing', async () => {
+    const { no, media } = await publishWith([{ filename: 'a.png', type: 'image/png', data: await taggedPng() }]);
+    // A photo stored as it came, as before this change, and a damaged one; and an Open311 link.
+    const raw = await storeFile(env.p, await phoneJpeg(6), 'photo.jpg');
+    const junk = await storeFile(env.p, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('not really a picture '.repeat(20))]), 'photo.jpg');
+    const old = [raw.hash, media[0], junk.hash, 'https://example.com/photo.jpg'];
+    await env.p.db.updateTable('appeals').set({ media: JSON.stringify(old) }).where('tracking_no', '=', no).execute();
+    const before = await served(raw.hash);
+    expect(before.status).toBe(200);
+    expect(before.body.includes(Buffer.from('GKTestPhone'))).toBe(true);
+
+    const r = await cleanAppealPhotos(env.p, 'cli:test');
+    expect(r).toMatchObject({ appeals: 1, photos: 1 });
+    expect(r.clean).toBeGreaterThanOrEqual(1);
+    expect(r.failed).toEqual([expect.stringMatching(new RegExp(`^${no}: ${junk.hash.slice(0, 12)}… The image could not be read`))]);
+    const now = JSON.parse((await env.p.db.selectFrom('appeals').select('media').where('tracking_no', '=', no).executeTakeFirstOrThrow()).media) as string[];
+    expect(now[0]).not.toBe(raw.hash);
+    expect(now.slice(1)).toEqual(old.slice(1));
+    // The old copy is no longer served; the new one has nothing but the picture, upright.
+    expect((await served(raw.hash)).status).toBe(404);
+    const got = await served(now[0]);
+    expect(got.status).toBe(200);
+    expectNoSecrets(got.body);
+    expect(jpegSegments(got.body).filter((s) => (s.marker >= 0xe1 && s.marker <= 0xef) || s.marker === 0xfe)).toEqual([]);
+    const m = await sharp(got.body).metadata();
+    expect([m.width, m.height, m.exif, m.orientation]).toEqual([32, 64, undefined, undefined]);
+    const audit = await env.p.db.selectFrom('audit_events').selectAll().where('action', '=', 'appeal.photos_cleaned').execute();
+    expect(audit).toHaveLength(1);
+
+    const again = await cleanAppealPhotos(env.p, 'cli:test');
+    expect(again).toMatchObject({ appeals: 0, photos: 0 });
+    expect(JSON.parse((await env.p.db.selectFrom('appeals').select('media').where('tracking_no', '=', no).executeTakeFirstOrThrow()).media)).toEqual(now);
   });
 });

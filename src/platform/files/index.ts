@@ -17,7 +17,7 @@ import { ExtractFailed, runOffThread, type ExtractSettings } from './pool.js';
 
 export { docxText, xlsxRows, pdfText } from './extract.js';
 export { ExtractFailed } from './pool.js';
-export { cleanImage, IMAGE_MAX_PIXELS, type ImageExt } from './image.js';
+export { cleanImage, imageMetadata, IMAGE_MAX_PIXELS, type ImageExt } from './image.js';
 
 export interface StoredFile {
   hash: string;
