@@ -22,8 +22,8 @@ export function multipart(fields: Record<string, string>, files: { name: string;
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-/** A real 1×1 PNG. */
-export const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d6b1f70000000049454e44ae426082', 'hex');
+/** A real 1×1 PNG (one white pixel) that decodes: photos are decoded and encoded again when stored. */
+export const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffffff7f0009fb03fdf5d8f19a0000000049454e44ae426082', 'hex');
 
 export const APPEAL = {
   type: 'complaint',

@@ -1,5 +1,6 @@
 // 市民诉求服务中心 (12345-style citizen appeals centre) with an Open311 GeoReport v2 API.
 // See docs/architecture.md ("Citizen appeals").
+import { userInfo } from 'node:os';
 import rateLimitPlugin from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import type { GongkaiModule } from '../../platform/module.js';
@@ -14,6 +15,7 @@ import { appealsApi } from './api.js';
 import { publicPages, BoardList } from './public.js';
 import { consolePages } from './console.js';
 import { open311Routes, createApiKey } from './open311.js';
+import { cleanAppealPhotos } from './media.js';
 import { loadDemoAppeals } from './demo.js';
 import { registerAppealType } from './publish.js';
 import { board, staffList } from './queries.js';
@@ -105,6 +107,15 @@ export const appealsModule: GongkaiModule = {
         const k = await createApiKey(p, 'cli', name);
         process.stdout.write(`${k.key}\n`);
         return 0;
+      },
+    },
+    'appeals clean-photos': {
+      usage: 'appeals clean-photos                 re-store photos uploaded before metadata was stripped (EXIF GPS…) without it',
+      async run(_args, p) {
+        const r = await cleanAppealPhotos(p, `cli:${userInfo().username}`);
+        process.stdout.write(`${r.photos} photo(s) of ${r.appeals} appeal(s) cleaned; ${r.clean} already clean; ${r.failed.length} could not be read\n`);
+        for (const f of r.failed) process.stdout.write(`  ${f}\n`);
+        return r.failed.length ? 1 : 0;
       },
     },
   },

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
 import { PublicLayout, Csrf, Dl, Empty, ErrorSummary, Field, Notice, Pager, Select, type PageCtx } from '../../platform/render/index.js';
 import { HttpError, notFound, validationError } from '../../platform/errors.js';
-import { storeFile, readStored, fileInfo } from '../../platform/files/index.js';
+import { storeFile, readStored, fileInfo, cleanImage } from '../../platform/files/index.js';
 import { listDepartments } from '../org/service.js';
 import { findWithCode, rateAppeal, reopenAppeal, requestVerification, submitAppeal, checkIntake, normalizeQueryCode, type IntakeInput } from './service.js';
 import type { CodeLimit } from './api.js';
@@ -299,7 +299,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
 
   app.post('/appeals/new', { config: { permission: 'public', rateLimit } }, async (req, reply) => {
     const values: FormValues = {};
-    const photos: { buf: Buffer; ext: string }[] = [];
+    const photos: { buf: Buffer; ext: NonNullable<ReturnType<typeof imageType>> }[] = [];
     const fields: Record<string, string> = {};
     if (!req.isMultipart()) {
       Object.assign(values, Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v ?? '')])));
@@ -347,8 +347,12 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
     Object.assign(fields, tr(req, await checkIntake(p.db, input)), fields);
     if (Object.keys(fields).length) return formPage(p, req, reply, values, { fields, status: 400 });
     try {
+      // Every photo is decoded and encoded again without its metadata (EXIF GPS, device, time; XMP;
+      // comments) before any is stored: what is kept and served is only the picture, upright.
+      const clean: { buf: Buffer; ext: string }[] = [];
+      for (const ph of photos) clean.push({ buf: await cleanImage(ph.buf, ph.ext, 'photos'), ext: ph.ext });
       const media: string[] = [];
-      for (const ph of photos) media.push((await storeFile(p, ph.buf, `photo.${ph.ext}`)).hash);
+      for (const ph of clean) media.push((await storeFile(p, ph.buf, `photo.${ph.ext}`, 'photos')).hash);
       const s = await submitAppeal(p, 'citizen', { ...input, media });
       const c = req.ctx(reply);
       reply.header('cache-control', 'no-store');

@@ -1,7 +1,8 @@
 // Content-addressed file store: a file's name on disk and its id is the SM3 hash of its bytes
 // (DATA_DIR/files/ab/cdef…). Only allowed types (by content) within GONGKAI_UPLOAD_LIMIT are
 // accepted; text is extracted from PDF, DOCX and XLSX for search, in a worker thread within the
-// GONGKAI_EXTRACT_* limits (extract.ts, pool.ts). Any module may reuse it for attachments.
+// GONGKAI_EXTRACT_* limits (extract.ts, pool.ts). Any module may reuse it for attachments. Images
+// from citizens go through cleanImage (image.ts) first: no EXIF/GPS, XMP or comments are stored.
 import { mkdirSync, existsSync, writeFileSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Platform } from '../platform.js';
@@ -16,6 +17,7 @@ import { ExtractFailed, runOffThread, type ExtractSettings } from './pool.js';
 
 export { docxText, xlsxRows, pdfText } from './extract.js';
 export { ExtractFailed } from './pool.js';
+export { cleanImage, imageMetadata, IMAGE_MAX_PIXELS, type ImageExt } from './image.js';
 
 export interface StoredFile {
   hash: string;

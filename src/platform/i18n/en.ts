@@ -183,6 +183,8 @@ export const en: Record<string, string> = {
   'err.forbidden': 'You do not have permission to do this.',
   'err.no_permission_declared': 'This address declares no permission and is refused.',
   'err.file_missing': 'The file is recorded but missing from this server\'s storage; please contact the site\'s administrators.',
+  'err.file.image_unreadable': 'The image could not be read (damaged, or not what its type says); choose another one.',
+  'err.file.image_pixels': 'The image is too large (more than {mp} megapixels); scale it down and try again.',
   'err.not_found': 'The page or data you asked for does not exist.',
   'err.too_large': 'The request is too large.',
   'err.media_type': 'This content type is not supported.',

@@ -183,6 +183,8 @@ export const zhCN: Record<string, string> = {
   'err.forbidden': '您没有执行此操作的权限。',
   'err.no_permission_declared': '该地址未声明访问权限，已拒绝访问。',
   'err.file_missing': '该文件已登记，但服务器上找不到存档文件，请联系网站管理员。',
+  'err.file.image_unreadable': '无法读取该图片（文件损坏或与其类型不符），请换一张后重试。',
+  'err.file.image_pixels': '图片尺寸过大（超过{mp}百万像素），请缩小后重试。',
   'err.not_found': '您访问的页面或数据不存在。',
   'err.too_large': '提交的内容过大。',
   'err.media_type': '不支持该内容类型。',
