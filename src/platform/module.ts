@@ -5,6 +5,7 @@ import type { PageCtx } from './render/context.js';
 import type { GkMigration } from './db/migrate.js';
 import type { JobHandler } from './jobs/index.js';
 import type { Platform } from './platform.js';
+import type { ActionDecl } from './auth/policy.js';
 
 export interface NavItem {
   /** Message key of the label. */
@@ -23,6 +24,8 @@ export interface CliCommand {
 export interface GongkaiModule {
   name: string;
   migrations?: GkMigration[];
+  /** The actions this module's routes and services check, with their labels and default roles. */
+  permissions?: ActionDecl[];
   messages?: { 'zh-CN': Record<string, string>; en: Record<string, string> };
   nav?: { public?: NavItem[]; admin?: NavItem[] };
   /** The public search page, when this module provides site search (the header's search box). */

@@ -1,5 +1,6 @@
 // The platform: configuration, database, jobs, audit and the module list, shared by the
 // HTTP server, workers and the CLI.
+import { declareActions } from './auth/policy.js';
 import pino, { type Logger } from 'pino';
 import { sql } from 'kysely';
 import type { Config } from '../config.js';
@@ -41,6 +42,7 @@ export async function createPlatform(config: Config, opts: PlatformOptions): Pro
       addMessages('zh-CN', m.messages['zh-CN']);
       addMessages('en', m.messages.en);
     }
+    declareActions(m.permissions ?? [], m.name);
   }
   const p: Platform = {
     config,

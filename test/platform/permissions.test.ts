@@ -3,7 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { registeredRoutes } from '../../src/platform/http/auth.js';
-import { can, ROLES, ROLE_ACTIONS, coverage } from '../../src/platform/auth/policy.js';
+import { can, ROLES, roleActions, coverage, declaredActions, isDeclared } from '../../src/platform/auth/policy.js';
+import { holders } from '../../src/platform/auth/identity.js';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp } from '../../src/app.js';
 import { createUser } from '../../src/modules/org/service.js';
 
 let env: TestEnv;
@@ -73,7 +77,71 @@ describe('the policy', () => {
     expect(can(mk('reviewer', 1), 'content.edit', { departmentId: 1 })).toBe(false);
     expect(can(mk('operator', 1), 'appeal.intake')).toBe(true);
     expect(can(null, 'content.read')).toBe(false);
-    for (const r of ROLES) expect(ROLE_ACTIONS[r].length).toBeGreaterThan(0);
+    for (const r of ROLES) expect(roleActions(r).length, r).toBeGreaterThan(0);
+    // An action nobody declared is nobody's, not even an admin's.
+    expect(can(mk('admin', 1), 'content.undeclared')).toBe(false);
+  });
+});
+
+describe('declared permissions', () => {
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : /\.tsx?$/.test(f) ? [join(dir, f)] : []));
+  const sources = files('src').map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+
+  it('every action is declared once with both labels and known roles, and every action the code checks is declared', () => {
+    const decls = declaredActions();
+    expect(decls.length).toBeGreaterThan(30);
+    for (const d of decls) {
+      expect(d.zh, d.action).toMatch(/\p{Script=Han}/u);
+      expect(d.en, d.action).toMatch(/^[A-Z]/);
+    }
+    const used = new Set<string>();
+    for (const { text } of sources) {
+      for (const m of text.matchAll(/c\.can\('([a-z0-9-]+\.[a-z0-9-]+)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/permission: '([a-z0-9-]+\.[a-z0-9-]+)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/\b(?:can|scopeOf|isCentre|requireCentre|departmentScope|authorize|holders|holdersOf|grantedDepartments)\([^()]*?'([a-z0-9-]+\.[a-z0-9-]+)'/g)) used.add(m[1]);
+    }
+    expect(used.size).toBeGreaterThan(20);
+    expect([...used].filter((a) => !isDeclared(a))).toEqual([]);
+  });
+
+  it('no code outside the policy decides by a role name', () => {
+    const offenders = sources
+      .filter(({ f }) => !f.endsWith(join('auth', 'policy.ts')))
+      .flatMap(({ f, text }) => text.split('\n').map((line, i) => ({ f, i: i + 1, line })))
+      .filter(({ line }) => /\brole\s*[!=]==?\s*'|'user_roles\.role',\s*'(?:=|in)',\s*\[?'|\.includes\(g\.role\)|GLOBAL\s*=\s*new Set\(\['admin'/.test(line));
+    expect(offenders.map(({ f, i, line }) => `${f}:${i}: ${line.trim()}`)).toEqual([]);
+  });
+
+  it('a route naming an undeclared action stops the start', async () => {
+    const bad = { name: 'typo', routes: (app: any) => app.get('/admin/typo', { config: { permission: 'content.edti' } }, async () => 'x') };
+    const { platformModule } = await import('../../src/platform/core/module.js');
+    const p2 = { ...env.p, modules: [platformModule, bad] } as any;
+    await expect(buildApp(p2, { logger: false })).rejects.toThrow(/content\.edti/);
+  });
+
+  it('holders: who holds an action in a department, grants with sub-departments included', async () => {
+    // dzb-admin holds dept-admin on 党政办 with its sub-departments, so 政务公开办 (gkb) reaches it.
+    const gkb = (await env.p.db.selectFrom('departments').select('id').where('code', '=', 'gkb').executeTakeFirstOrThrow()).id;
+    const fgj = (await env.p.db.selectFrom('departments').select('id').where('code', '=', 'fgj').executeTakeFirstOrThrow()).id;
+    const inGkb = (await holders(env.p.db, 'supervision.alerts', gkb)).map((h) => h.username);
+    expect(inGkb).toContain('dzb-admin');
+    expect(inGkb).toContain('supervisor');
+    expect(inGkb).not.toContain('fgj-editor');
+    expect(inGkb).not.toContain('admin'); // may act anywhere, but the declaration does not name admins
+    const inFgj = (await holders(env.p.db, 'appeal.handle', fgj)).map((h) => h.username);
+    expect(inFgj).toContain('fgj-editor');
+    expect(inFgj).not.toContain('dzb-admin');
+  });
+
+  it('the console shows the declared actions per role', async () => {
+    const { login } = await import('../helpers.js');
+    const s = await login(env.app, 'admin');
+    const page = await env.app.inject({ url: '/admin/roles', headers: { cookie: s.cookie } });
+    expect(page.statusCode).toBe(200);
+    for (const d of declaredActions()) expect(page.body).toContain(d.zh);
+    expect(page.body).toContain('话务员');
+    const editor = await login(env.app, 'dzb-editor');
+    expect((await env.app.inject({ url: '/admin/roles', headers: { cookie: editor.cookie } })).statusCode).toBe(403);
   });
 });
 

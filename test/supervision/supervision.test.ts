@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { makeEnv, login, type TestEnv } from '../helpers.js';
 import { startClock, extendClock } from '../../src/platform/deadlines/index.js';
 import { addWorkdays, subtractWorkdays, todayShanghai } from '../../src/platform/calendar/index.js';
-import { runScan } from '../../src/modules/supervision/service.js';
+import { notify, runScan } from '../../src/modules/supervision/service.js';
 
 interface Received {
   to: string[];
@@ -95,6 +95,19 @@ describe('who sees what', () => {
 });
 
 describe('notifications', () => {
+  it("a department administrator whose grant includes sub-departments is told about a sub-department's clock", async () => {
+    // dzb-admin holds dept-admin on 党政办 with its sub-departments; 政务公开办 (gkb) is one of them.
+    const gkb = (await env.p.db.selectFrom('departments').select('id').where('code', '=', 'gkb').executeTakeFirstOrThrow()).id;
+    const clock = await env.p.tx((t) => startClock(env.p, t, { subjectType: 'request', subjectId: 'gkb-soon', rule: 'request.reply', start: today, departmentId: gkb, title: '公开办申请', url: '/requests/gkb-soon' }));
+    await notify(env.p, clock.id, 'warning');
+    const inbox = (await env.api('GET', '/api/v1/notifications', { as: 'dzb-admin' })).json();
+    expect(inbox.items.map((i: any) => i.title).join()).toContain('公开办申请');
+    // An editor of another department is not told; the clock is removed again for the tests below.
+    expect((await env.api('GET', '/api/v1/notifications', { as: 'fgj-editor' })).json().items.map((i: any) => i.title).join()).not.toContain('公开办申请');
+    await env.p.db.deleteFrom('notifications').where('clock_id', '=', clock.id).execute();
+    await env.p.db.deleteFrom('clocks').where('id', '=', clock.id).execute();
+  });
+
   it('notifies responsible staff once at warning and at overdue, escalates overdue to supervisors, by inbox and e-mail', async () => {
     const first = await runScan(env.p, today);
     expect(first.notified).toBe(3);

@@ -56,6 +56,15 @@ async function dashboard(p: Platform, c: PageCtx) {
 
 export const appealsModule: GongkaiModule = {
   name: 'appeals',
+  permissions: [
+    { action: 'appeal.read', zh: '打开诉求工作台', en: 'Open the appeals workbench', roles: ['dept-admin', 'editor', 'reviewer', 'approver', 'operator'] },
+    { action: 'appeal.department', zh: '查看和办理本部门承办的诉求（在诉求中心即全部诉求）', en: "See the appeals of one's departments (in the centre: all appeals)", roles: ['dept-admin', 'editor', 'reviewer', 'approver', 'supervisor'] },
+    { action: 'appeal.intake', zh: '电话受理诉求、查看来电人联系方式', en: "Take appeals by phone, see callers' contact details", roles: ['operator'] },
+    { action: 'appeal.handle', zh: '分办、答复和办理诉求', en: 'Dispatch, answer and handle appeals', roles: ['dept-admin', 'editor'] },
+    { action: 'appeal.approve', zh: '审核答复、延期和公开', en: 'Approve replies, extensions and publication', roles: ['approver'] },
+    { action: 'appeal.urge', zh: '督办', en: 'Urge a department (督办)', roles: ['supervisor'] },
+    { action: 'open311.manage', zh: '管理 Open311 接入密钥', en: 'Manage Open311 API keys', roles: [] },
+  ],
   migrations: appealMigrations,
   messages: appealMessages,
   nav: {

@@ -5,7 +5,8 @@ import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { isDbUnavailable, type Db } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
-import { ROLE_ACTIONS, roleAllows, type Principal, type Role } from '../../platform/auth/policy.js';
+import { can, grantedDepartments, scopeOf, type Principal } from '../../platform/auth/policy.js';
+import { holders } from '../../platform/auth/identity.js';
 import { enqueueMail } from '../../platform/mail/index.js';
 import { postNotices } from '../supervision/service.js';
 import { badRequest, conflict, forbidden, notFound, tooMany, validationError } from '../../platform/errors.js';
@@ -71,24 +72,26 @@ export async function saveSettings(p: Platform, actor: Actor, input: { reopenLim
 
 // ---- who sees what ----------------------------------------------------------------------------
 
-const GLOBAL = new Set(['admin', 'supervisor']);
-
-/** Centre staff (not operators) with `action`: they see and steer every appeal. */
-export async function isCentre(db: Db, user: Principal | null | undefined, action = 'appeal.read'): Promise<boolean> {
+/**
+ * Centre staff with `action`: they see and steer every appeal. `appeal.department` is the right
+ * to work on appeals at all (department staff); call-takers (`appeal.intake` alone) are not
+ * centre staff even when they sit in the centre.
+ */
+export async function isCentre(db: Db, user: Principal | null | undefined, action = 'appeal.department'): Promise<boolean> {
   if (!user) return false;
   const { centreId } = await getSettings(db);
-  return user.grants.some((g) => g.role !== 'operator' && roleAllows(g.role, action) && (GLOBAL.has(g.role) || (centreId !== null && g.covers.has(centreId))));
+  if (centreId === null) return scopeOf(user, action) === 'all';
+  return can(user, action, { departmentId: centreId });
 }
 
-/** Departments in which the user handles appeals with `action` (operators excluded). */
-export function departmentScope(user: Principal | null | undefined, action = 'appeal.read'): Set<number> {
-  const out = new Set<number>();
-  for (const g of user?.grants ?? []) if (g.role !== 'operator' && roleAllows(g.role, action)) for (const d of g.covers) out.add(d);
-  return out;
+/** Departments in which the user works on appeals with `action` (call-takers excluded). */
+export function departmentScope(user: Principal | null | undefined, action = 'appeal.department'): Set<number> {
+  return grantedDepartments(user, action);
 }
 
+/** Takes citizens' calls (12345 intake): sees what they took in, and the contact details. */
 export function isOperator(user: Principal | null | undefined): boolean {
-  return !!user?.grants.some((g) => g.role === 'operator');
+  return can(user, 'appeal.intake');
 }
 
 export async function assistsOf(db: Db, appealId: number): Promise<number[]> {
@@ -442,7 +445,7 @@ async function drainQueue(p: Platform, q: Queue): Promise<void> {
 }
 
 export async function submitAppeal(p: Platform, actor: Actor, input: IntakeInput): Promise<Submitted> {
-  if (input.channel === 'phone' && typeof actor !== 'string' && !actor.grants.some((g) => roleAllows(g.role, 'appeal.intake'))) throw forbidden();
+  if (input.channel === 'phone' && typeof actor !== 'string' && !can(actor, 'appeal.intake')) throw forbidden();
   const fields = await checkIntake(p.db, input);
   if (Object.keys(fields).length) throw validationError(fields);
   const pending: Pending = { actor, input, phoneVerified: 0, emailVerified: 0, now: new Date().toISOString(), code: newQueryCode() };
@@ -733,23 +736,14 @@ export async function reviewExtension(p: Platform, actor: Actor, id: number, app
   });
 }
 
-/** Active staff of a department whose role there handles appeals (not the global admins). */
+/** Active staff who handle appeals in a department (grants on a parent with its sub-departments included). */
 async function appealHandlers(t: Db, departmentId: number) {
-  const roles = (Object.keys(ROLE_ACTIONS) as Role[]).filter((r) => r !== 'admin' && roleAllows(r, 'appeal.handle'));
-  return t
-    .selectFrom('user_roles')
-    .innerJoin('users', 'users.id', 'user_roles.user_id')
-    .select(['users.id', 'users.email', 'users.display_name'])
-    .where('user_roles.department_id', '=', departmentId)
-    .where('user_roles.role', 'in', roles)
-    .where('users.active', '=', 1)
-    .distinct()
-    .execute();
+  return (await holders(t, 'appeal.handle', departmentId)).map((u) => ({ id: u.id, email: u.email, display_name: u.displayName }));
 }
 
 /** 督办: a supervisor (or the centre) urges the handling department; its handlers are notified. */
 export async function urgeAppeal(p: Platform, actor: Actor, id: number, note: string): Promise<void> {
-  if (typeof actor !== 'string' && !actor.grants.some((g) => roleAllows(g.role, 'appeal.urge')) && !(await isCentre(p.db, actor, 'appeal.approve'))) throw forbidden();
+  if (typeof actor !== 'string' && !can(actor, 'appeal.urge') && !(await isCentre(p.db, actor, 'appeal.approve'))) throw forbidden();
   if (!note?.trim()) throw validationError({ note: 'err.field.required' });
   await p.tx(async (t) => {
     const a = await loadFor(p, t, actor, id);

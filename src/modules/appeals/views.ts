@@ -4,7 +4,8 @@ import type { Platform } from '../../platform/platform.js';
 import type { Principal } from '../../platform/auth/policy.js';
 import { clocksFor } from '../../platform/deadlines/index.js';
 import { notFound } from '../../platform/errors.js';
-import { canReopen, canSee, fullHistory, publicHistory, maskedDraft, isCentre, departmentScope } from './service.js';
+import { canReopen, canSee, fullHistory, publicHistory, maskedDraft, isCentre, isOperator, departmentScope } from './service.js';
+import { can } from '../../platform/auth/policy.js';
 import { maskText } from '../../platform/privacy/index.js';
 import { suggestDepartments, similarAppeals } from './dispatch.js';
 import type { Appeal } from './schema.js';
@@ -67,7 +68,7 @@ export async function staffView(p: Platform, user: Principal, id: number) {
   const similar = centre && a.status !== 'merged' && a.status !== 'closed' ? await similarAppeals(p.db, { title: a.title, content: a.content, lat: a.lat, lng: a.lng, category: a.category, excludeId: a.id }) : [];
   const clock = clocks.find((c) => c.state === 'running' || c.state === 'paused') ?? clocks[0] ?? null;
   const masked = a.consent && a.publish_state !== 'published' && (a.status === 'replied' || a.status === 'closed') ? maskedDraft(a) : null;
-  const seeContact = centre || lead || user.grants.some((g) => g.role === 'operator');
+  const seeContact = centre || lead || isOperator(user);
   // Staff who neither steer nor handle the appeal (supervisors, assisting departments) read it masked.
   const shown = seeContact ? a : { ...a, ...maskedDraft(a), reply: a.reply === null ? null : maskedDraft(a).reply, address: maskText(a.address, { names: a.contact_name ? [a.contact_name] : [] }).text };
   return {
@@ -96,7 +97,7 @@ export async function staffView(p: Platform, user: Principal, id: number) {
       reply: lead && a.status === 'dispatched',
       requestReturn: lead && a.status === 'dispatched',
       requestExtension: lead && a.status === 'dispatched' && !!clock && (clock.state === 'running' || clock.state === 'paused') && !requests.some((r) => r.kind === 'extension' && r.status === 'pending'),
-      urge: (user.grants.some((g) => g.role === 'supervisor' || g.role === 'admin') || approver) && (a.status === 'dispatched' || a.status === 'return_requested'),
+      urge: (can(user, 'appeal.urge') || approver) && (a.status === 'dispatched' || a.status === 'return_requested'),
       seeContact,
     },
   };

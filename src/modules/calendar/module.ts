@@ -16,6 +16,12 @@ import { importCalendar, RECOMPUTE_JOB } from './service.js';
 
 export const calendarModule: GongkaiModule = {
   name: 'calendar',
+  permissions: [
+    { action: 'calendar.read', zh: '查看工作日历', en: 'See the working-day calendar', roles: [] },
+    { action: 'calendar.edit', zh: '维护节假日和调休', en: 'Maintain holidays and make-up working days', roles: [] },
+    { action: 'deadlines.read', zh: '查看时限规则', en: 'See the deadline rules', roles: [] },
+    { action: 'deadlines.edit', zh: '修改时限规则和预警阈值', en: 'Change deadline rules and warning thresholds', roles: [] },
+  ],
   migrations: [...calendarMigrations, ...deadlineMigrations],
   messages: calendarMessages,
   nav: {

@@ -14,6 +14,17 @@ registerIndexableSource();
 
 export const catalogModule: GongkaiModule = {
   name: 'catalog',
+  permissions: [
+    { action: 'content.read', zh: '查看本部门的公开信息（含草稿）', en: "See one's departments' items, drafts included", roles: ['dept-admin', 'editor', 'reviewer', 'approver'] },
+    { action: 'content.create', zh: '起草公开信息', en: 'Draft items', roles: ['dept-admin', 'editor'] },
+    { action: 'content.edit', zh: '修改草稿', en: 'Edit drafts', roles: ['dept-admin', 'editor'] },
+    { action: 'content.submit', zh: '提交审核', en: 'Submit for review', roles: ['dept-admin', 'editor'] },
+    { action: 'content.secrecy', zh: '保密审查', en: 'Secrecy review', roles: ['reviewer'] },
+    { action: 'content.review', zh: '审核', en: 'Review', roles: ['reviewer'] },
+    { action: 'content.sign', zh: '签发', en: 'Sign off for publication', roles: ['approver'] },
+    { action: 'content.withdraw', zh: '撤回已发布的信息', en: 'Withdraw published items', roles: ['approver'] },
+    { action: 'content.import', zh: '批量导入', en: 'Import in bulk', roles: ['dept-admin'] },
+  ],
   migrations: publicationMigrations,
   messages: catalogMessages,
   nav: {

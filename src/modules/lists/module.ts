@@ -13,6 +13,11 @@ import './types/index.js';
 
 export const listsModule: GongkaiModule = {
   name: 'lists',
+  permissions: [
+    { action: 'list.read', zh: '查看本部门的清单（含草稿）', en: "See one's departments' lists, drafts included", roles: ['dept-admin', 'editor', 'reviewer', 'approver'] },
+    { action: 'list.edit', zh: '编辑清单和办事指南', en: 'Edit lists and service guides', roles: ['dept-admin', 'editor'] },
+    { action: 'list.approve', zh: '审定并发布清单', en: 'Approve and publish lists', roles: ['approver'] },
+  ],
   migrations: listMigrations,
   messages,
   nav: {

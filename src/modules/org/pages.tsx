@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
 import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, Select, ConfirmForm, type PageCtx } from '../../platform/render/index.js';
-import { ROLES, can, mayManageUser, scopeOf } from '../../platform/auth/policy.js';
+import { ROLES, can, declaredActions, isGlobalRole, mayManageUser, roleAllows, scopeOf, type ActionDecl } from '../../platform/auth/policy.js';
 import { departmentTree } from '../../platform/auth/identity.js';
 import { HttpError, notFound } from '../../platform/errors.js';
 import { validateForm } from '../../platform/http/validation.js';
@@ -75,11 +75,12 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
     return reply.html(
       <AdminLayout c={c} title={c.t('users.title')}>
         <h1>{c.t('users.title')}</h1>
-        {c.can('user.manage') && (
-          <p>
+        <p>
+          {c.can('user.manage') && (
             <a class="button primary" href="/admin/users/new">{c.t('users.new')}</a>
-          </p>
-        )}
+          )}{' '}
+          <a href="/admin/roles">{c.t('roles.title')}</a>
+        </p>
         <form method="get" class="filters">
           <Field label={c.t('users.search')} name="q" value={q} maxLength={50} />
           <Select label={c.t('users.department')} name="department" value={department} blank={c.t('common.all')} options={deptOptions(depts, scopeOf(req.user, 'user.read'))} />
@@ -139,7 +140,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
           <fieldset>
             <legend>{c.t('users.roles')}</legend>
             {fields?.roles && <p class="field-error">{fields.roles}</p>}
-            {ROLES.filter((r) => can(req.user, 'government.edit') || !['admin', 'supervisor'].includes(r)).map((r) => (
+            {ROLES.filter((r) => can(req.user, 'government.edit') || !isGlobalRole(r)).map((r) => (
               <label class="check">
                 <input type="checkbox" name="roles" value={r} checked={roles.includes(r)} /> {c.t(`role.${r}`)}
               </label>
@@ -332,6 +333,43 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
   }
 
   // ---- departments ----
+  // ---- roles: what each role may do, as the modules declare it ----
+  app.get('/admin/roles', { config: { permission: 'user.read' } }, async (req, reply) => {
+    const c = req.ctx(reply);
+    const label = (d: ActionDecl) => (c.locale === 'en' ? d.en : d.zh);
+    return reply.html(
+      <AdminLayout c={c} title={c.t('roles.title')}>
+        <h1>{c.t('roles.title')}</h1>
+        <p>{c.t('roles.intro')}</p>
+        <div class="table-scroll">
+          <table>
+            <caption class="visually-hidden">{c.t('roles.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{c.t('roles.action')}</th>
+                {ROLES.map((r) => (
+                  <th scope="col">{c.t(`role.${r}`)}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {declaredActions().map((d) => (
+                <tr>
+                  <th scope="row">
+                    {label(d)} <code class="hint">{d.action}</code>
+                  </th>
+                  {ROLES.map((r) => (
+                    <td>{roleAllows(r, d.action) ? <span aria-label={c.t('common.yes')}>✓</span> : <span class="visually-hidden">{c.t('common.no')}</span>}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </AdminLayout>,
+    );
+  });
+
   app.get('/admin/departments', { config: { permission: 'department.read' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const depts = await listDepartments(p.db);

@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/index.js';
 import { isUniqueViolation } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
 import { hashPassword, passwordProblem } from '../../platform/auth/passwords.js';
-import { can, mayGrant, mayManageUser, ROLES, type Principal, type Role } from '../../platform/auth/policy.js';
+import { can, isAdminRole, mayGrant, mayManageUser, ROLES, type Principal, type Role } from '../../platform/auth/policy.js';
 import { invalidateDepartmentCache, normalizeUsername } from '../../platform/auth/identity.js';
 import { conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
 import { setGovernment, type Government } from '../../platform/render/context.js';
@@ -318,7 +318,7 @@ async function keepAnAdmin(t: Db, userId: number): Promise<void> {
     .selectFrom('user_roles')
     .innerJoin('users', 'users.id', 'user_roles.user_id')
     .select('users.id')
-    .where('user_roles.role', '=', 'admin')
+    .where('user_roles.role', 'in', ROLES.filter(isAdminRole))
     .where('users.active', '=', 1)
     .where('users.id', '!=', userId)
     .limit(1)
@@ -453,7 +453,7 @@ export async function setRoles(p: Platform, actor: Actor, username: string, role
     const grants = await resolveRoles(t, roles, user.department_id, fields);
     if (Object.keys(fields).length) throw validationError(fields);
     await authorizeGrants(t, actor, grants, user.department_id);
-    if (user.active && user.grants.some((g) => g.role === 'admin') && !grants.some((g) => g.role === 'admin')) await keepAnAdmin(t, user.id);
+    if (user.active && user.grants.some((g) => isAdminRole(g.role)) && !grants.some((g) => isAdminRole(g.role))) await keepAnAdmin(t, user.id);
     await t.deleteFrom('user_roles').where('user_id', '=', user.id).execute();
     for (const g of grants) await t.insertInto('user_roles').values({ user_id: user.id, ...g }).execute();
     await p.audit(t, { actor: actorName(actor), action: 'user.roles', entity: 'user', entityId: user.id, details: { username: user.username, before: user.grants, after: grants } });
@@ -507,7 +507,7 @@ export async function setActive(p: Platform, actor: Actor, username: string, act
   await p.tx(async (t) => {
     const user = await targetFor(t, actor, username);
     if (typeof actor !== 'string' && actor.id === user.id && !active) throw conflict('err.self_deactivate');
-    if (!active && user.active && user.grants.some((g) => g.role === 'admin')) await keepAnAdmin(t, user.id);
+    if (!active && user.active && user.grants.some((g) => isAdminRole(g.role))) await keepAnAdmin(t, user.id);
     const now = new Date().toISOString();
     await t.updateTable('users').set({ active: active ? 1 : 0, updated_at: now }).where('id', '=', user.id).execute();
     if (!active) {

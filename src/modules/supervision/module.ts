@@ -13,6 +13,11 @@ const DIGEST_HOUR = 8;
 
 export const supervisionModule: GongkaiModule = {
   name: 'supervision',
+  permissions: [
+    { action: 'supervision.read', zh: '查看时限监察', en: 'See deadline supervision', roles: ['dept-admin', 'editor', 'reviewer', 'approver', 'supervisor'] },
+    { action: 'supervision.alerts', zh: '接收预警和超期提醒（本部门；监察员为全部部门）', en: "Receive warnings and overdue notices (one's departments; supervisors: all)", roles: ['dept-admin', 'editor', 'supervisor'] },
+    { action: 'supervision.digest', zh: '接收每日督办摘要', en: 'Receive the daily supervision digest', roles: ['supervisor', 'dept-admin'] },
+  ],
   migrations: supervisionMigrations,
   messages: supervisionMessages,
   nav: {

@@ -7,6 +7,7 @@ import { withId, type GkMigration } from '../../platform/db/migrate.js';
 import type { Platform } from '../../platform/platform.js';
 import type { Principal } from '../../platform/auth/policy.js';
 import { scopeOf } from '../../platform/auth/policy.js';
+import { holders, holdersOf } from '../../platform/auth/identity.js';
 import { ensureCalendar, todayShanghai } from '../../platform/calendar/index.js';
 import { refreshCalendarIfChanged } from '../../platform/calendar/store.js';
 import { getThresholds, statusBoundaries, statusFor, type StatusBoundaries } from '../../platform/deadlines/index.js';
@@ -250,28 +251,14 @@ async function responsibleStaff(db: Db, clock: { responsible_user_id: number | n
     if (u) return [{ id: u.id, email: u.email, displayName: u.display_name }];
   }
   if (clock.department_id == null) return [];
-  const rows = await db
-    .selectFrom('user_roles')
-    .innerJoin('users', 'users.id', 'user_roles.user_id')
-    .select(['users.id', 'users.email', 'users.display_name'])
-    .where('user_roles.department_id', '=', clock.department_id)
-    .where('user_roles.role', 'in', ['dept-admin', 'editor'])
-    .where('users.active', '=', 1)
-    .distinct()
-    .execute();
-  return rows.map((u) => ({ id: u.id, email: u.email, displayName: u.display_name }));
+  // The department's own alert holders, not those who hold the alerts everywhere (supervisors
+  // are told separately), and not admins, who may act anywhere but are not on duty there.
+  return (await holders(db, 'supervision.alerts', clock.department_id)).filter((h) => h.scope !== 'all').map(({ id, email, displayName }) => ({ id, email, displayName }));
 }
 
+/** Those who watch every department's clocks. */
 export async function supervisors(db: Db): Promise<Recipient[]> {
-  const rows = await db
-    .selectFrom('user_roles')
-    .innerJoin('users', 'users.id', 'user_roles.user_id')
-    .select(['users.id', 'users.email', 'users.display_name'])
-    .where('user_roles.role', '=', 'supervisor')
-    .where('users.active', '=', 1)
-    .distinct()
-    .execute();
-  return rows.map((u) => ({ id: u.id, email: u.email, displayName: u.display_name }));
+  return (await holders(db, 'supervision.alerts', null)).filter((h) => h.scope === 'all').map(({ id, email, displayName }) => ({ id, email, displayName }));
 }
 
 const zh = (key: string, params?: Record<string, string | number>) => translate('zh-CN', key, params);
@@ -330,16 +317,9 @@ export async function digest(p: Platform, day = todayShanghai()): Promise<number
   const b = await boundaries(p.db, day);
   const base = p.config.publicUrl.replace(/\/$/, '');
   const depts = new Map((await p.db.selectFrom('departments').select(['id', 'name']).execute()).map((d) => [d.id, d.name]));
-  const sups = await supervisors(p.db);
-  const admins = await p.db
-    .selectFrom('user_roles')
-    .innerJoin('users', 'users.id', 'user_roles.user_id')
-    .select(['users.id', 'users.email', 'users.display_name', 'user_roles.department_id'])
-    .where('user_roles.role', '=', 'dept-admin')
-    .where('users.active', '=', 1)
-    .execute();
-  const targets: { who: Recipient; scope: Scope }[] = sups.map((who) => ({ who, scope: 'all' as Scope }));
-  for (const a of admins) if (!sups.some((s) => s.id === a.id)) targets.push({ who: { id: a.id, email: a.email, displayName: a.display_name }, scope: new Set([a.department_id]) });
+  // Everyone the digest's declaration names, over where they hold it (a department
+  // administrator with sub-departments gets theirs too).
+  const targets: { who: Recipient; scope: Scope }[] = (await holdersOf(p.db, 'supervision.digest')).map((h) => ({ who: { id: h.id, email: h.email, displayName: h.displayName }, scope: h.scope }));
   let sent = 0;
   for (const { who, scope } of targets) {
     if (!who.email) continue;

@@ -1,7 +1,7 @@
 // Sessions, API tokens, login throttling and loading the acting staff user (Principal).
 import type { Db } from '../db/index.js';
 import { randomToken, sm3 } from '../hash.js';
-import { coverage, ROLES, type Principal, type Role, type RoleGrant } from './policy.js';
+import { coverage, declaredActions, isGlobalRole, ROLES, type Principal, type Role, type RoleGrant } from './policy.js';
 
 /** Department parent links, cached briefly: they change rarely and are read on every staff request. */
 let parentsCache: { at: number; map: Map<number, number | null>; codes: Map<number, string> } | null = null;
@@ -46,6 +46,50 @@ export async function loadPrincipal(db: Db, userId: number, via: Principal['via'
     grants,
     via,
   };
+}
+
+// ---- who holds an action ---------------------------------------------------------------
+
+export interface Holder {
+  id: number;
+  username: string;
+  email: string;
+  displayName: string;
+  /** Where the user holds the action: 'all' (a global role), or the departments covered. */
+  scope: 'all' | Set<number>;
+}
+
+/**
+ * The active users whom an action's declaration names — by the roles it lists, not by an
+ * admin's power to do everything — with where they hold it (grants on a parent department
+ * with its sub-departments included reach those too). Used to say whom to notify.
+ */
+export async function holdersOf(db: Db, action: string): Promise<Holder[]> {
+  const decl = declaredActions().find((d) => d.action === action);
+  if (!decl || decl.roles.length === 0) return [];
+  const rows = await db
+    .selectFrom('user_roles')
+    .innerJoin('users', 'users.id', 'user_roles.user_id')
+    .select(['users.id', 'users.username', 'users.email', 'users.display_name', 'user_roles.role', 'user_roles.department_id', 'user_roles.include_children'])
+    .where('user_roles.role', 'in', decl.roles)
+    .where('users.active', '=', 1)
+    .orderBy('users.id')
+    .execute();
+  const tree = await departmentTree(db);
+  const out = new Map<number, Holder>();
+  for (const r of rows) {
+    const h = out.get(r.id) ?? { id: r.id, username: r.username, email: r.email, displayName: r.display_name, scope: new Set<number>() };
+    out.set(r.id, h);
+    if (h.scope === 'all') continue;
+    if (isGlobalRole(r.role)) h.scope = 'all';
+    else for (const d of coverage(r.department_id, !!r.include_children, tree.map)) h.scope.add(d);
+  }
+  return [...out.values()];
+}
+
+/** Who holds `action` in this department (null: who holds it everywhere), honouring inherited grants. */
+export async function holders(db: Db, action: string, departmentId: number | null): Promise<Holder[]> {
+  return (await holdersOf(db, action)).filter((h) => h.scope === 'all' || (departmentId !== null && h.scope.has(departmentId)));
 }
 
 // ---- sessions -------------------------------------------------------------------------

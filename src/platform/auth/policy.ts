@@ -1,19 +1,51 @@
-// The single permission policy: can(user, action, resource).
-// Actions are '<area>.<verb>'. Roles are granted per department, optionally with its
-// sub-departments; admin and supervisor act across all departments.
+// The single permission policy: can(user, action, resource), built from the actions that the
+// platform and each module declare (GongkaiModule.permissions): an action's label in both
+// languages and the roles that hold it by default. Actions are '<area>.<verb>'. Roles are
+// granted per department, optionally with its sub-departments; admin and supervisor act across
+// all departments. Two rules hold for every action without being listed: an admin may do
+// everything declared, and a supervisor may do every declared '….read'. Nothing else names a
+// role outside this file (a test checks).
 export const ROLES = ['admin', 'dept-admin', 'editor', 'reviewer', 'approver', 'supervisor', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What each role may do. '*' = everything; 'x.*' = every verb of area x; '*.read' = read anything. */
-export const ROLE_ACTIONS: Record<Role, string[]> = {
-  admin: ['*'],
-  'dept-admin': ['user.read', 'user.manage', 'department.read', 'department.edit', 'content.read', 'content.create', 'content.edit', 'content.submit', 'supervision.read', 'list.read', 'list.edit', 'appeal.read', 'appeal.handle', 'content.import'],
-  editor: ['content.read', 'content.create', 'content.edit', 'content.submit', 'list.read', 'list.edit', 'supervision.read', 'appeal.read', 'appeal.handle'],
-  reviewer: ['content.read', 'content.secrecy', 'content.review', 'list.read', 'supervision.read', 'appeal.read'],
-  approver: ['content.read', 'content.sign', 'content.withdraw', 'list.read', 'list.approve', 'supervision.read', 'appeal.read', 'appeal.approve'],
-  supervisor: ['*.read', 'supervision.*', 'audit.read', 'appeal.urge'],
-  operator: ['appeal.intake', 'appeal.read'],
-};
+/** One action a module declares. */
+export interface ActionDecl {
+  action: string;
+  zh: string;
+  en: string;
+  /** Roles holding it by default (admin holds every action; supervisor every '….read'). */
+  roles: Role[];
+}
+
+/** The route permissions that are not actions. */
+export const ROUTE_LEVELS: ReadonlySet<string> = new Set(['public', 'authenticated', 'mfa']);
+
+const declared = new Map<string, ActionDecl>();
+
+/** Adds a module's actions to the policy. The same action may be declared again only identically. */
+export function declareActions(decls: readonly ActionDecl[], by: string): void {
+  for (const d of decls) {
+    if (!/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/.test(d.action)) throw new Error(`${by}: "${d.action}" is not an action name (area.verb)`);
+    for (const r of d.roles) if (!(ROLES as readonly string[]).includes(r)) throw new Error(`${by}: ${d.action} names an unknown role "${r}"`);
+    const old = declared.get(d.action);
+    if (old && JSON.stringify(old) !== JSON.stringify(d)) throw new Error(`${by}: ${d.action} is declared twice, differently`);
+    declared.set(d.action, d);
+  }
+}
+
+/** Every declared action, in declaration order. */
+export function declaredActions(): ActionDecl[] {
+  return [...declared.values()];
+}
+
+export function isDeclared(action: string): boolean {
+  return declared.has(action);
+}
+
+/** The declared actions a role holds. */
+export function roleActions(role: Role): string[] {
+  return [...declared.keys()].filter((a) => roleAllows(role, a));
+}
 
 /** Roles whose grants are global whatever department they were assigned in. */
 const GLOBAL_ROLES: ReadonlySet<Role> = new Set(['admin', 'supervisor']);
@@ -46,9 +78,21 @@ export interface Resource {
 }
 
 export function roleAllows(role: Role, action: string): boolean {
-  const [area] = action.split('.');
-  const verb = action.slice(area.length + 1);
-  return ROLE_ACTIONS[role].some((a) => a === '*' || a === action || a === `${area}.*` || (a === '*.read' && verb === 'read'));
+  const d = declared.get(action);
+  if (!d) return false;
+  if (role === 'admin') return true;
+  if (role === 'supervisor' && action.endsWith('.read')) return true;
+  return d.roles.includes(role);
+}
+
+/** Is this grant's reach every department (admin, supervisor)? */
+export function isGlobalRole(role: string): boolean {
+  return GLOBAL_ROLES.has(role as Role);
+}
+
+/** Does this grant make its holder an administrator (the last of whom cannot be removed)? */
+export function isAdminRole(role: string): boolean {
+  return role === 'admin';
 }
 
 /** May `user` do `action` — on `resource` if given, else in at least one department? */
@@ -72,6 +116,16 @@ export function scopeOf(user: Principal | null | undefined, action: string): 'al
     if (GLOBAL_ROLES.has(g.role)) return 'all';
     for (const d of g.covers) out.add(d);
   }
+  return out;
+}
+
+/**
+ * The departments named by the user's grants that allow `action` (with their sub-departments
+ * where included), even for a global role: "where is this person at home for this action".
+ */
+export function grantedDepartments(user: Principal | null | undefined, action: string): Set<number> {
+  const out = new Set<number>();
+  for (const g of user?.grants ?? []) if (roleAllows(g.role, action)) for (const d of g.covers) out.add(d);
   return out;
 }
 

@@ -227,6 +227,11 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
 
 export const platformModule: GongkaiModule = {
   name: 'platform',
+  permissions: [
+    { action: 'audit.read', zh: '查看审计日志并校验审计链', en: 'Read the audit log and verify its chain', roles: ['supervisor'] },
+    { action: 'jobs.read', zh: '查看任务队列', en: 'See the job queue', roles: [] },
+    { action: 'jobs.manage', zh: '重试失败的任务', en: 'Retry dead jobs', roles: [] },
+  ],
   migrations: [...platformMigrations, ...rateLimitMigrations],
   nav: {
     admin: [

@@ -6,7 +6,7 @@
 //                   handlers then check the specific resource's department.
 // A route without a declaration is refused (fail closed) and listed by a test.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { can } from '../auth/policy.js';
+import { can, ROUTE_LEVELS } from '../auth/policy.js';
 import { loadPrincipal, lookupApiToken, lookupSession } from '../auth/identity.js';
 import { pickLocale, translator } from '../i18n/index.js';
 import { forbidden, unauthorized, HttpError } from '../errors.js';
@@ -34,8 +34,15 @@ export function installAuth(app: FastifyInstance, p: Platform): void {
   app.decorateRequest('t', null as any);
   app.decorateRequest('prefs', null as any);
 
+  // Every route names a permission, and an action must be declared by a mounted module: a typo
+  // or a forgotten declaration stops the start, instead of answering 403 to everyone.
+  const actions = new Set(p.modules.flatMap((m) => (m.permissions ?? []).map((d) => d.action)));
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/static/')) return;
+    const permission = route.config?.permission as string | undefined;
+    if (permission && !ROUTE_LEVELS.has(permission) && !actions.has(permission)) {
+      throw new Error(`${[route.method].flat().join(',')} ${route.url} names the action "${permission}", which no mounted module declares`);
+    }
     for (const method of [route.method].flat()) registeredRoutes.push({ method, url: route.url, permission: route.config?.permission });
   });
 
