@@ -1,6 +1,6 @@
 // Test harness: a fresh platform per call — a temporary SQLite data directory, or, when
 // DATABASE_URL is set, a freshly created PostgreSQL database that is dropped afterwards.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -17,12 +17,12 @@ import type { GongkaiModule } from '../src/platform/module.js';
 export const PG_URL = process.env.DATABASE_URL || null;
 export const DEMO_PASSWORD = 'Demo-2026-gongkai';
 
-/** Creates an empty PostgreSQL database for one test file; returns its URL and a drop function. */
-export async function freshPgDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/** Creates an empty PostgreSQL database (or a copy of `template`) for one test file; returns its URL and a drop function. */
+export async function freshPgDatabase(baseUrl: string, template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `gk_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
   await admin.end();
   const u = new URL(baseUrl);
   u.pathname = `/${name}`;
@@ -53,10 +53,13 @@ export interface TestEnv {
 
 export async function makeEnv(opts: { demo?: boolean; modules?: GongkaiModule[]; env?: Record<string, string>; overrides?: Partial<Config> } = {}): Promise<TestEnv> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gongkai-test-'));
+  // The demo district built once for the run (test/global-setup.ts), when the standard modules are mounted.
+  const template = (opts.demo ?? true) && !opts.modules ? process.env.GONGKAI_TEST_TEMPLATE : undefined;
+  if (template && !PG_URL) cpSync(template, dataDir, { recursive: true });
   let drop: (() => Promise<void>) | null = null;
   let databaseUrl: string | null = null;
   if (PG_URL) {
-    const fresh = await freshPgDatabase(PG_URL);
+    const fresh = await freshPgDatabase(PG_URL, template);
     databaseUrl = fresh.url;
     drop = fresh.drop;
   }
