@@ -7,11 +7,11 @@ export type Role = (typeof ROLES)[number];
 /** What each role may do. '*' = everything; 'x.*' = every verb of area x; '*.read' = read anything. */
 export const ROLE_ACTIONS: Record<Role, string[]> = {
   admin: ['*'],
-  'dept-admin': ['user.read', 'user.manage', 'department.read', 'department.edit', 'content.read', 'content.create', 'content.edit', 'content.submit', 'supervision.read', 'list.read', 'list.edit', 'appeal.read', 'appeal.handle', 'content.import'],
+  'dept-admin': ['user.read', 'user.manage', 'department.read', 'department.edit', 'content.read', 'content.create', 'content.edit', 'content.submit', 'supervision.read', 'list.read', 'list.edit', 'appeal.read', 'appeal.handle', 'content.import', 'clock.manage'],
   editor: ['content.read', 'content.create', 'content.edit', 'content.submit', 'list.read', 'list.edit', 'supervision.read', 'appeal.read', 'appeal.handle'],
   reviewer: ['content.read', 'content.secrecy', 'content.review', 'list.read', 'supervision.read', 'appeal.read'],
-  approver: ['content.read', 'content.sign', 'content.withdraw', 'list.read', 'list.approve', 'supervision.read', 'appeal.read', 'appeal.approve'],
-  supervisor: ['*.read', 'supervision.*', 'audit.read', 'appeal.urge'],
+  approver: ['content.read', 'content.sign', 'content.withdraw', 'list.read', 'list.approve', 'supervision.read', 'appeal.read', 'appeal.approve', 'clock.manage'],
+  supervisor: ['*.read', 'supervision.*', 'audit.read', 'appeal.urge', 'clock.manage'],
   operator: ['appeal.intake', 'appeal.read'],
 };
 

@@ -500,7 +500,7 @@ export async function pauseClock(p: Platform, t: Db, clockId: number, input: { k
 }
 
 /** Resumes a paused clock on `at` (default today): counting starts again the next working day. */
-export async function resumeClock(p: Platform, t: Db, clockId: number, at?: string, actor = 'system'): Promise<void> {
+export async function resumeClock(p: Platform, t: Db, clockId: number, at?: string, actor = 'system', reason?: string): Promise<void> {
   await ensureCalendar(t);
   const c = await clockForChange(t, clockId);
   if (c.state !== 'paused') throw conflict('deadlines.err.not_paused');
@@ -510,7 +510,7 @@ export async function resumeClock(p: Platform, t: Db, clockId: number, at?: stri
   if (open) await t.updateTable('clock_pauses').set({ to_date: day }).where('id', '=', open.id).execute();
   await t.updateTable('clocks').set({ state: 'running', updated_at: new Date().toISOString() }).where('id', '=', c.id).execute();
   const r = await recompute(t, { ...c, state: 'running' }, todayShanghai());
-  await event(p, t, c.id, actor, 'resume', { at: day, due: r.due, pausedWorkdays: open ? workdaysBetween(open.from_date, day) : 0 });
+  await event(p, t, c.id, actor, 'resume', { at: day, due: r.due, pausedWorkdays: open ? workdaysBetween(open.from_date, day) : 0, ...(reason ? { reason: reason.slice(0, 500) } : {}) });
 }
 
 /** Extends a running or paused clock, within the rule's limits (number of extensions and days per extension). */
