@@ -34,7 +34,7 @@ describe('a clock with its own amount', () => {
     expect({ amount: Number(row.amount), unit: row.unit }).toEqual({ amount: 5, unit: 'workdays' });
     expect(await page(r.id)).toContain('本时限按本件承诺计算：5工作日（规则为20工作日）');
     const s = await login(env.app, 'admin');
-    const en = await env.app.inject({ method: 'GET', url: `/admin/clocks/${r.id}?lang=en`, headers: { cookie: `${s.cookie}; lang=en` } });
+    const en = await env.app.inject({ method: 'GET', url: `/admin/clocks/${r.id}`, headers: { cookie: `${s.cookie}; gk_lang=en` } });
     expect(en.body).toContain('promised for this case: 5 working days (the rule says 20 working days)');
   });
 
