@@ -7,7 +7,7 @@ import { badRequest, notFound } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
 import { addMonths, addNaturalDays, addWorkdays, dayIndex, ensureCalendar, isWorkday, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
 import { getClock, listRules, ruleVersions, saveRule, type RuleInput } from '../../platform/deadlines/index.js';
-import { importCalendar } from './service.js';
+import { clockAction, importCalendar, type ClockAction } from './service.js';
 import { actorName } from '../org/service.js';
 
 const ErrorSchema = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), fields: Type.Optional(Type.Record(Type.String(), Type.String())) }) });
@@ -28,8 +28,9 @@ const RuleOut = Type.Object({
   version: Type.Integer(),
   nameZh: Type.String(),
   nameEn: Type.String(),
-  unit: Type.String({ enum: ['workdays', 'days', 'months'] }),
+  unit: Type.String({ enum: ['workdays', 'days', 'months', 'hours'] }),
   amount: Type.Integer(),
+  kind: Type.String({ enum: ['limit', 'minimum'] }),
   maxExtensions: Type.Integer(),
   extensionLimit: Type.Integer(),
   pausable: Type.Boolean(),
@@ -188,8 +189,9 @@ export async function calendarApi(app: FastifyInstance, p: Platform): Promise<vo
           {
             nameZh: Type.String({ minLength: 1, maxLength: 100 }),
             nameEn: Type.String({ maxLength: 100 }),
-            unit: Type.String({ enum: ['workdays', 'days', 'months'] }),
-            amount: Type.Integer({ minimum: 0, maximum: 3650 }),
+            unit: Type.String({ enum: ['workdays', 'days', 'months', 'hours'] }),
+            amount: Type.Integer({ minimum: 0, maximum: 8760 }),
+            kind: Type.Optional(Type.String({ enum: ['limit', 'minimum'] })),
             maxExtensions: Type.Integer({ minimum: 0, maximum: 10 }),
             extensionLimit: Type.Integer({ minimum: 0, maximum: 3650 }),
             pausable: Type.Boolean(),
@@ -247,4 +249,32 @@ export async function calendarApi(app: FastifyInstance, p: Platform): Promise<vo
       return c;
     },
   );
+
+  for (const action of ['pause', 'resume', 'extend'] as ClockAction[]) {
+    app.post<{ Params: { id: string }; Body: { reason?: string; days?: number; kind?: string } }>(
+      `/api/v1/clocks/:id/${action}`,
+      {
+        config: { permission: 'clock.manage' },
+        schema: {
+          tags: ['staff'],
+          summary:
+            action === 'pause'
+              ? 'Pause a running clock of a pausable rule (kind correction | consultation | other), with a reason'
+              : action === 'resume'
+                ? 'Resume a paused clock, with a reason'
+                : "Extend an open clock within its rule's limits; days in the clock's unit (default: the rule's per-extension limit), with a reason",
+          security: [{ bearer: [] }],
+          params: Type.Object({ id: Type.String({ maxLength: 12 }) }),
+          // Checked by clockAction so that a missing reason is a 400 naming `reason`.
+          body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 8760 })), kind: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
+          response: { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+        },
+      },
+      async (req) => {
+        if (!/^\d{1,9}$/.test(req.params.id)) throw notFound();
+        await clockAction(p, req.user!, Number(req.params.id), action, req.body ?? {});
+        return (await getClock(p.db, Number(req.params.id)))!;
+      },
+    );
+  }
 }

@@ -21,6 +21,7 @@ export const calendarModule: GongkaiModule = {
     { action: 'calendar.edit', zh: '维护节假日和调休', en: 'Maintain holidays and make-up working days', roles: [] },
     { action: 'deadlines.read', zh: '查看时限规则', en: 'See the deadline rules', roles: [] },
     { action: 'deadlines.edit', zh: '修改时限规则和预警阈值', en: 'Change deadline rules and warning thresholds', roles: [] },
+    { action: 'clock.manage', zh: '暂停、恢复和延长本部门的时限（须写明理由）', en: "Pause, resume and extend one's departments' clocks (with a reason)", roles: ['supervisor', 'dept-admin', 'approver'] },
   ],
   migrations: [...calendarMigrations, ...deadlineMigrations],
   messages: calendarMessages,

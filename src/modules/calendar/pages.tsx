@@ -7,11 +7,56 @@ import { HttpError, notFound } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
 import { daysInMonth, ensureCalendar, isWorkday, plusDays, todayShanghai, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
 import { toIcs, type ImportFormat } from '../../platform/calendar/import.js';
-import { getClock, getRule, getThresholds, listRules, ruleVersions, saveRule, setThresholds, type RuleView } from '../../platform/deadlines/index.js';
+import { getClock, getRule, type ClockView, getThresholds, listRules, ruleVersions, saveRule, setThresholds, type RuleView } from '../../platform/deadlines/index.js';
 import { actorName } from '../org/service.js';
 import { computeDueQuery, dueQuery } from './api.js';
-import { deleteDay, importCalendar, listYears, setDay, setPublished, yearDays, type ImportResult } from './service.js';
+import { clockAction, deleteDay, importCalendar, listYears, setDay, setPublished, yearDays, type ClockAction, type ImportResult } from './service.js';
 import { ClockSummary, DueDate, Explanation } from './views.js';
+
+/** Staff forms on a clock's page: pause, resume, extend (each with a reason), as the clock's state and rule allow. */
+function ClockActions({ c, clock, rule }: { c: PageCtx; clock: ClockView; rule: RuleView | null }) {
+  if (!c.can('clock.manage', { departmentId: clock.departmentId }) || (clock.state !== 'running' && clock.state !== 'paused') || clock.subjectType === 'appeal') return null;
+  const canPause = clock.state === 'running' && !!rule?.pausable && clock.unit !== 'hours';
+  const canExtend = !!rule && clock.extensions.length < rule.maxExtensions && rule.extensionLimit > 0;
+  const reason = (action: string) => (
+    <p>
+      <label for={`${action}-reason`}>{c.t('deadlines.reason')}</label>
+      <textarea id={`${action}-reason`} name="reason" rows={2} maxLength={500} required />
+    </p>
+  );
+  return (
+    <section class="clock-actions" aria-labelledby="clock-actions">
+      <h2 id="clock-actions">{c.t('deadlines.manage')}</h2>
+      <p class="hint">{c.t('deadlines.manage_intro')}</p>
+      {canPause && (
+        <form method="post" action={`/admin/clocks/${clock.id}/pause`} class="stack">
+          <Csrf c={c} />
+          <Select label={c.t('deadlines.pauses')} name="kind" value="other" options={['correction', 'consultation', 'other'].map((k) => ({ value: k, label: c.t(`deadlines.pause.${k}`) }))} />
+          {reason('pause')}
+          <button type="submit">{c.t('deadlines.do_pause')}</button>
+        </form>
+      )}
+      {clock.state === 'paused' && (
+        <form method="post" action={`/admin/clocks/${clock.id}/resume`} class="stack">
+          <Csrf c={c} />
+          {reason('resume')}
+          <button type="submit">{c.t('deadlines.do_resume')}</button>
+        </form>
+      )}
+      {canExtend && rule && (
+        <form method="post" action={`/admin/clocks/${clock.id}/extend`} class="stack">
+          <Csrf c={c} />
+          <p>
+            <label for="extend-days">{c.t('deadlines.extend_amount', { unit: c.t(`calendar.unit.${clock.unit}`), max: rule.extensionLimit })}</label>
+            <input id="extend-days" name="days" type="number" min={1} max={rule.extensionLimit} value={rule.extensionLimit} inputMode="numeric" />
+          </p>
+          {reason('extend')}
+          <button type="submit">{c.t('deadlines.do_extend')}</button>
+        </form>
+      )}
+    </section>
+  );
+}
 
 function yearOf(raw: string | undefined): number {
   const y = Number(raw);
@@ -195,7 +240,7 @@ export async function calendarPages(app: FastifyInstance, p: Platform): Promise<
     );
   });
 
-  const clockPage = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, staff: boolean) => {
+  const clockPage = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, staff: boolean, errors?: Record<string, string>, status = 200) => {
     if (!/^\d{1,9}$/.test(req.params.id)) throw notFound();
     const clock = await getClock(p.db, Number(req.params.id));
     if (!clock || (staff ? !can(req.user, 'supervision.read', { departmentId: clock.departmentId }) : !clock.publicSubject)) throw notFound();
@@ -208,13 +253,29 @@ export async function calendarPages(app: FastifyInstance, p: Platform): Promise<
             <a href={clock.url}>{clock.title}</a>
           </p>
         )}
+        {staff && (req.query as { done?: string }).done && <Notice kind="success">{c.t('deadlines.done')}</Notice>}
+        <ErrorSummary c={c} fields={errors} />
         <ClockSummary c={c} clock={clock} staff={staff} />
+        {staff && <ClockActions c={c} clock={clock} rule={await getRule(p.db, clock.rule, clock.ruleVersion)} />}
       </>
     );
-    return reply.html(staff ? <AdminLayout c={c} title={clock.title}>{body}</AdminLayout> : <PublicLayout c={c} title={clock.title}>{body}</PublicLayout>);
+    return reply.code(status).html(staff ? <AdminLayout c={c} title={clock.title}>{body}</AdminLayout> : <PublicLayout c={c} title={clock.title}>{body}</PublicLayout>);
   };
   app.get<{ Params: { id: string } }>('/clocks/:id', { config: { permission: 'public' } }, async (req, reply) => clockPage(req, reply, false));
   app.get<{ Params: { id: string } }>('/admin/clocks/:id', { config: { permission: 'supervision.read' } }, async (req, reply) => clockPage(req, reply, true));
+  app.post<{ Params: { id: string; action: string }; Body: Record<string, string> }>('/admin/clocks/:id/:action', { config: { permission: 'clock.manage' } }, async (req, reply) => {
+    const action = req.params.action as ClockAction;
+    if (!/^\d{1,9}$/.test(req.params.id) || !['pause', 'resume', 'extend'].includes(action)) throw notFound();
+    const b = req.body ?? {};
+    try {
+      await clockAction(p, req.user!, Number(req.params.id), action, { reason: String(b.reason ?? '').slice(0, 2000), days: b.days, kind: b.kind });
+    } catch (err) {
+      const f = fieldsOf(req, err);
+      if (f && err instanceof HttpError && err.status !== 404 && err.status !== 403) return clockPage(req, reply, true, f, err.status);
+      throw err;
+    }
+    return reply.redirect(`/admin/clocks/${Number(req.params.id)}?done=1`, 303);
+  });
 
   // ---- console: calendar ----
   app.get<{ Querystring: { done?: string } }>('/admin/calendar', { config: { permission: 'calendar.read' } }, async (req, reply) => {
@@ -513,7 +574,8 @@ export async function calendarPages(app: FastifyInstance, p: Platform): Promise<
             {!code && <Field label={c.t('deadlines.code')} name="code" value={values.code} required maxLength={60} error={fields?.code} />}
             <Field label={c.t('deadlines.name')} name="nameZh" value={values.nameZh} required maxLength={100} error={fields?.nameZh} />
             <Field label={c.t('deadlines.name_en')} name="nameEn" value={values.nameEn} maxLength={100} error={fields?.nameEn} />
-            <Select label={c.t('deadlines.unit')} name="unit" value={values.unit ?? 'workdays'} options={['workdays', 'days', 'months'].map((u) => ({ value: u, label: c.t(`calendar.unit.${u}`) }))} error={fields?.unit} />
+            <Select label={c.t('deadlines.unit')} name="unit" value={values.unit ?? 'workdays'} options={['workdays', 'days', 'months', 'hours'].map((u) => ({ value: u, label: c.t(`calendar.unit.${u}`) }))} error={fields?.unit} />
+            <Select label={c.t('deadlines.kind')} name="kind" value={values.kind ?? 'limit'} options={['limit', 'minimum'].map((k) => ({ value: k, label: c.t(`deadlines.kind.${k}`) }))} error={fields?.kind} />
             <Field label={c.t('deadlines.amount')} name="amount" type="number" value={values.amount} required error={fields?.amount} />
             <Field label={c.t('deadlines.max_extensions')} name="maxExtensions" type="number" value={values.maxExtensions ?? 0} required error={fields?.maxExtensions} />
             <Field label={c.t('deadlines.extension_limit')} name="extensionLimit" type="number" value={values.extensionLimit ?? 0} required error={fields?.extensionLimit} />
@@ -535,6 +597,7 @@ export async function calendarPages(app: FastifyInstance, p: Platform): Promise<
     nameZh: String(b.nameZh ?? '').slice(0, 100),
     nameEn: String(b.nameEn ?? '').slice(0, 100),
     unit: String(b.unit ?? '') as RuleView['unit'],
+    kind: (b.kind === 'minimum' ? 'minimum' : 'limit') as RuleView['kind'],
     amount: Number(b.amount),
     maxExtensions: Number(b.maxExtensions ?? 0),
     extensionLimit: Number(b.extensionLimit ?? 0),

@@ -1,7 +1,9 @@
 // Editing the working-day calendar: imports and single-day edits, audited, followed by a reload
 // of the in-memory snapshot and a recomputation of the open clocks the change may move.
 import type { Platform } from '../../platform/platform.js';
-import { badRequest, notFound } from '../../platform/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
+import { can, type Principal } from '../../platform/auth/policy.js';
+import { extendClock, getRule, pauseClock, resumeClock, type PauseKind } from '../../platform/deadlines/index.js';
 import { isValidDate, type CalendarDay, type DayKind } from '../../platform/calendar/index.js';
 import { loadCalendar } from '../../platform/calendar/store.js';
 import { parseCalendar, type ImportFormat, type ParsedCalendar } from '../../platform/calendar/import.js';
@@ -101,4 +103,51 @@ export async function setPublished(p: Platform, actor: string, year: number, pub
     await afterChange(p, t, [year]);
   });
   await loadCalendar(p.db);
+}
+
+// ---- staff clock actions ------------------------------------------------------------------------
+
+export type ClockAction = 'pause' | 'resume' | 'extend';
+export interface ClockActionInput {
+  reason?: unknown;
+  /** extend: how much to add, in the clock's unit (working days, days, months or hours); default the rule's per-extension limit. */
+  days?: unknown;
+  /** pause: correction | consultation | other (default other). */
+  kind?: unknown;
+}
+
+/** Subjects whose clocks their own workflow moves (and mirrors): staff act there, not here. */
+const MANAGED_ELSEWHERE = new Set(['appeal']);
+
+/**
+ * Pause, resume or extend a clock for a staff member: the clock must be visible to them
+ * (`supervision.read` in its department, else 404), `clock.manage` in its department (else 403),
+ * a reason (400 naming `reason`), and a state that allows it (409). Audited by the engine.
+ */
+export async function clockAction(p: Platform, user: Principal, id: number, action: ClockAction, input: ClockActionInput): Promise<void> {
+  const row = await p.db.selectFrom('clocks').select(['id', 'department_id', 'subject_type', 'state', 'rule_code', 'rule_version', 'amount', 'unit']).where('id', '=', id).executeTakeFirst();
+  if (!row || !can(user, 'supervision.read', { departmentId: row.department_id })) throw notFound();
+  if (!can(user, 'clock.manage', { departmentId: row.department_id })) throw forbidden();
+  const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+  const fields: Record<string, string> = {};
+  if (!reason) fields.reason = 'err.field.required';
+  else if (reason.length > 500) fields.reason = 'err.field.too_long';
+  let amount: number | undefined;
+  if (action === 'extend' && input.days !== undefined && input.days !== null && input.days !== '') {
+    amount = typeof input.days === 'string' && /^\d{1,4}$/.test(input.days.trim()) ? Number(input.days) : typeof input.days === 'number' ? input.days : NaN;
+    if (!Number.isInteger(amount) || amount < 1) fields.days = 'deadlines.err.amount';
+  }
+  const kind = input.kind === undefined || input.kind === '' ? 'other' : input.kind;
+  if (action === 'pause' && !['correction', 'consultation', 'other'].includes(kind as string)) fields.kind = 'deadlines.err.pause_kind';
+  if (Object.keys(fields).length) throw badRequest('err.validation', fields);
+  if (MANAGED_ELSEWHERE.has(row.subject_type)) throw conflict('deadlines.err.managed_elsewhere');
+  const actor = `user:${user.username}`;
+  await p.tx(async (t) => {
+    if (action === 'pause') await pauseClock(p, t, id, { kind: kind as PauseKind, reason }, actor);
+    else if (action === 'resume') await resumeClock(p, t, id, undefined, actor, reason);
+    else {
+      const rule = await getRule(t, row.rule_code, Number(row.rule_version));
+      await extendClock(p, t, id, { workdays: amount ?? Math.max(1, rule?.extensionLimit ?? 1), reason, approver: user.displayName || user.username }, actor);
+    }
+  });
 }

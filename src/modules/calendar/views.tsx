@@ -56,10 +56,11 @@ export function StatusBadge({ c, status }: { c: PageCtx; status: string }) {
   return <span class={`clock-status status-${status}`}>{c.t(`deadlines.status.${status}`)}</span>;
 }
 
-export function DueDate({ c, due, provisional }: { c: PageCtx; due: string; provisional: boolean }) {
+/** A due date; hour clocks show the due minute (Asia/Shanghai wall time). */
+export function DueDate({ c, due, provisional, dueAt }: { c: PageCtx; due: string; provisional: boolean; dueAt?: string | null }) {
   return (
     <span class="due">
-      <time dateTime={due}>{due}</time>
+      {dueAt ? <time dateTime={`${dueAt}+08:00`}>{dueAt.replace('T', ' ')}</time> : <time dateTime={due}>{due}</time>}
       {provisional && <span class="tag provisional"> {c.t('calendar.provisional')}</span>}
     </span>
   );
@@ -73,13 +74,18 @@ export function ClockSummary({ c, clock, staff }: { c: PageCtx; clock: ClockView
       </h2>
       <Dl
         rows={[
-          [c.t('deadlines.rule'), `${clock.rule} v${clock.ruleVersion} · ${clock.amount} ${c.t(`calendar.unit.${clock.unit}`)}`],
+          [c.t('deadlines.rule'), `${clock.rule} v${clock.ruleVersion} · ${clock.ruleAmount} ${c.t(`calendar.unit.${clock.ruleUnit}`)}`],
           [c.t('deadlines.legal_basis'), clock.legalBasis],
-          [c.t('deadlines.start'), clock.start],
-          [c.t('calendar.due'), <DueDate c={c} due={clock.due} provisional={clock.provisional} />],
+          [c.t('deadlines.start'), clock.startAt ? clock.startAt.replace('T', ' ') : clock.start],
+          [c.t(clock.kind === 'minimum' ? 'deadlines.closes_on' : 'calendar.due'), <DueDate c={c} due={clock.due} dueAt={clock.dueAt} provisional={clock.provisional} />],
           [c.t('deadlines.state'), c.t(`deadlines.state.${clock.state}`)],
         ]}
       />
+      <p class="clock-basis">
+        {c.t(clock.ownLimit ? 'deadlines.basis.own' : 'deadlines.basis.rule', { amount: clock.amount, unit: c.t(`calendar.unit.${clock.unit}`), ruleAmount: clock.ruleAmount, ruleUnit: c.t(`calendar.unit.${clock.ruleUnit}`) })}
+        {clock.unit === 'hours' && ` ${c.t('deadlines.basis.hours')}`}
+        {clock.kind === 'minimum' && ` ${c.t('deadlines.basis.minimum', { date: clock.due })}`}
+      </p>
       {clock.pauses.length > 0 && (
         <>
           <h3>{c.t('deadlines.pauses')}</h3>
@@ -99,7 +105,7 @@ export function ClockSummary({ c, clock, staff }: { c: PageCtx; clock: ClockView
           <ul>
             {clock.extensions.map((x) => (
               <li>
-                +{x.workdays} {c.t('calendar.unit.workdays')} — {x.reason}
+                +{x.workdays} {c.t(`calendar.unit.${clock.unit}`)} — {x.reason}
                 {staff && ` (${x.approver})`}
               </li>
             ))}

@@ -4,15 +4,19 @@ import type { Db } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
 import { can, scopeOf, type Principal } from '../../platform/auth/policy.js';
 import { conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
-import { addWorkdays, todayShanghai } from '../../platform/calendar/index.js';
+import { todayShanghai } from '../../platform/calendar/index.js';
+import { completeClock, RATING_FIX_RULE, startClock } from '../../platform/deadlines/index.js';
 import { currentItems } from './lookup.js';
 import './schema.js';
 
 export const RATING_LEVELS = ['very-satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-dissatisfied'] as const;
 export type RatingLevel = (typeof RATING_LEVELS)[number];
 export const isBad = (l: string) => l === 'dissatisfied' || l === 'very-dissatisfied';
-/** Fix deadline of a 差评 (local rule: 5–15 working days; this district: 10). */
-export const FIX_WORKDAYS = 10;
+/** Fix deadline of a 差评 (local rule: 5–15 working days; this district: 10): the deadline engine's rule `rating.fix`. */
+export const FIX_WORKDAYS = RATING_FIX_RULE.amount;
+export const FIX_RULE = RATING_FIX_RULE.code;
+/** The clocks of fix deadlines belong to the follow-up. */
+export const FOLLOWUP_SUBJECT = 'list_followup';
 
 export interface RatingInput {
   level: string;
@@ -45,9 +49,12 @@ export async function rate(p: Platform, code: string, input: RatingInput): Promi
     const r = await t.insertInto('list_ratings').values({ guide_code: code, level: input.level, comment, real_name: real ? 1 : 0, name: real ? name : '', phone: real ? phone : '', created_at: now }).returning('id').executeTakeFirstOrThrow();
     let followup: { fixDue: string } | null = null;
     if (real && isBad(input.level)) {
-      const fixDue = addWorkdays(todayShanghai(), FIX_WORKDAYS).due;
-      await t.insertInto('list_followups').values({ rating_id: r.id, department: guide.department, fix_due: fixDue, callback_at: null, callback_by: null, callback_note: null, fixed_at: null, fix_note: null, created_at: now }).execute();
-      followup = { fixDue };
+      const fu = await t.insertInto('list_followups').values({ rating_id: r.id, department: guide.department, fix_due: todayShanghai(), callback_at: null, callback_by: null, callback_note: null, fixed_at: null, fix_note: null, created_at: now }).returning('id').executeTakeFirstOrThrow();
+      // The fix deadline is a clock of the deadline engine, so supervision sees it.
+      const dept = guide.department ? await t.selectFrom('departments').select('id').where('code', '=', guide.department).executeTakeFirst() : undefined;
+      const clock = await startClock(p, t, { subjectType: FOLLOWUP_SUBJECT, subjectId: fu.id, rule: FIX_RULE, start: todayShanghai(), departmentId: dept?.id ?? null, title: `好差评整改：${guide.name}`.slice(0, 200), url: '/admin/lists/followups', publicSubject: false }, 'public');
+      await t.updateTable('list_followups').set({ fix_due: clock.due }).where('id', '=', fu.id).execute();
+      followup = { fixDue: clock.due };
     }
     await p.audit(t, { actor: 'public', action: 'rating.create', entity: 'list_rating', entityId: r.id, details: { guide: code, level: input.level, realName: real, followup: !!followup } });
     return { id: r.id, followup };
@@ -112,6 +119,7 @@ export async function recordFollowup(p: Platform, user: Principal, id: number, i
     if (input.fixed) Object.assign(set, { fixed_at: now, fix_note: (input.fixNote ?? '').trim() });
     if (!Object.keys(set).length) return; // a blank note on a follow-up already called back: nothing to record
     await t.updateTable('list_followups').set(set).where('id', '=', id).execute();
+    if (input.fixed) await completeClock(p, t, FOLLOWUP_SUBJECT, id, FIX_RULE, `user:${user.username}`);
     await p.audit(t, { actor: `user:${user.username}`, action: 'rating.followup', entity: 'list_followup', entityId: id, details: { callback: !!note, fixed: !!input.fixed } });
   });
 }

@@ -5,7 +5,7 @@ import type { Platform } from '../../platform/platform.js';
 import { attentionList, boundaries, countsByDepartment, inbox, supervisionScope, unreadCount } from './service.js';
 
 const ErrorSchema = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), fields: Type.Optional(Type.Record(Type.String(), Type.String())) }) });
-const Counts = Type.Object({ normal: Type.Integer(), warning: Type.Integer(), 'due-today': Type.Integer(), overdue: Type.Integer(), 'seriously-overdue': Type.Integer(), paused: Type.Integer() });
+const Counts = Type.Object({ normal: Type.Integer(), warning: Type.Integer(), 'due-today': Type.Integer(), overdue: Type.Integer(), 'seriously-overdue': Type.Integer(), paused: Type.Integer(), finished: Type.Integer() });
 
 export async function supervisionApi(app: FastifyInstance, p: Platform): Promise<void> {
   app.get(
@@ -37,7 +37,7 @@ export async function supervisionApi(app: FastifyInstance, p: Platform): Promise
         security: [{ bearer: [] }],
         querystring: Type.Object({ status: Type.Optional(Type.String({ enum: ['normal', 'warning', 'due-today', 'overdue', 'seriously-overdue'] })), page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
         response: {
-          200: Type.Object({ total: Type.Integer(), items: Type.Array(Type.Object({ id: Type.Integer(), subjectType: Type.String(), subjectId: Type.String(), title: Type.String(), url: Type.String(), departmentId: Type.Union([Type.Integer(), Type.Null()]), rule: Type.String(), start: Type.String(), due: Type.String(), provisional: Type.Boolean(), status: Type.String() })) }),
+          200: Type.Object({ total: Type.Integer(), items: Type.Array(Type.Object({ id: Type.Integer(), subjectType: Type.String(), subjectId: Type.String(), title: Type.String(), url: Type.String(), departmentId: Type.Union([Type.Integer(), Type.Null()]), rule: Type.String(), start: Type.String(), due: Type.String(), dueAt: Type.Union([Type.String(), Type.Null()]), provisional: Type.Boolean(), status: Type.String() })) }),
           400: ErrorSchema,
           401: ErrorSchema,
           403: ErrorSchema,

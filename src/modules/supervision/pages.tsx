@@ -16,7 +16,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
     const scope = supervisionScope(req.user);
     const b = await boundaries(p.db);
     const th = await getThresholds(p.db);
-    const status = (STATUS_BUCKETS as readonly string[]).includes(req.query.status ?? '') && req.query.status !== 'paused' ? req.query.status : undefined;
+    const status = (STATUS_BUCKETS as readonly string[]).includes(req.query.status ?? '') && req.query.status !== 'paused' && req.query.status !== 'finished' ? req.query.status : undefined;
     const page = Math.max(1, Math.min(10000, Number(req.query.page) || 1));
     const [counts, list, tr, depts] = await Promise.all([
       countsByDepartment(p.db, scope, b),
@@ -55,7 +55,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
                   <tr>
                     <th scope="row">{x.departmentId == null ? c.t('supervision.no_department') : names.get(x.departmentId) ?? x.departmentId}</th>
                     {STATUS_BUCKETS.map((s) => (
-                      <td class={x.counts[s] && s !== 'normal' && s !== 'paused' ? `status-${s}` : undefined}>{x.counts[s]}</td>
+                      <td class={x.counts[s] && s !== 'normal' && s !== 'paused' && s !== 'finished' ? `status-${s}` : undefined}>{x.counts[s]}</td>
                     ))}
                     <td>{x.total}</td>
                   </tr>
@@ -104,7 +104,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
                         <code>{i.rule}</code>
                       </td>
                       <td>
-                        <DueDate c={c} due={i.due} provisional={i.provisional} />
+                        <DueDate c={c} due={i.due} dueAt={i.dueAt} provisional={i.provisional} />
                       </td>
                       <td>
                         <StatusBadge c={c} status={i.status} />
@@ -168,7 +168,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
     const lines = [header.join(',')];
     for (const i of list.items) {
       const d = i.departmentId != null ? depts.get(i.departmentId) : undefined;
-      lines.push([i.id, i.subjectType, i.subjectId, i.title, d?.code ?? '', d?.name ?? '', i.rule, i.start, i.due, i.provisional ? 1 : 0, i.status, i.url].map(csvCell).join(','));
+      lines.push([i.id, i.subjectType, i.subjectId, i.title, d?.code ?? '', d?.name ?? '', i.rule, i.start, i.dueAt ? i.dueAt.replace('T', ' ') : i.due, i.provisional ? 1 : 0, i.status, i.url].map(csvCell).join(','));
     }
     return reply
       .header('content-type', 'text/csv; charset=utf-8')

@@ -70,7 +70,8 @@ export const supervisionMigrations: GkMigration[] = [
   },
 ];
 
-export const STATUS_BUCKETS = ['normal', 'warning', 'due-today', 'overdue', 'seriously-overdue', 'paused'] as const;
+/** `finished`: minimum periods that have run their course (never in warning or overdue). */
+export const STATUS_BUCKETS = ['normal', 'warning', 'due-today', 'overdue', 'seriously-overdue', 'paused', 'finished'] as const;
 export type Bucket = (typeof STATUS_BUCKETS)[number];
 export type Scope = 'all' | Set<number>;
 
@@ -96,22 +97,28 @@ export interface DeptCounts {
   total: number;
 }
 
-/** Open clocks per department and status, computed from the due dates on `b.today`. */
+/**
+ * Open clocks per department and status, computed from the due dates on `b.today`. Minimum
+ * periods are normal until their closing date, then finished; hour clocks due today are overdue
+ * from their due minute.
+ */
 export async function countsByDepartment(db: Db, scope: Scope, b: StatusBoundaries): Promise<DeptCounts[]> {
+  const lim = sql`state = 'running' and kind <> 'minimum'`;
   const q = scoped(db.selectFrom('clocks').where('state', 'in', ['running', 'paused']), scope)
     .select([
       'department_id',
       sql<number>`sum(case when state = 'paused' then 1 else 0 end)`.as('paused'),
-      sql<number>`sum(case when state = 'running' and due_date < ${b.seriousBefore} then 1 else 0 end)`.as('serious'),
-      sql<number>`sum(case when state = 'running' and due_date >= ${b.seriousBefore} and due_date < ${b.today} then 1 else 0 end)`.as('overdue'),
-      sql<number>`sum(case when state = 'running' and due_date = ${b.today} then 1 else 0 end)`.as('due_today'),
-      sql<number>`sum(case when state = 'running' and due_date > ${b.today} and due_date <= ${b.warnUntil} then 1 else 0 end)`.as('warning'),
-      sql<number>`sum(case when state = 'running' and due_date > ${b.warnUntil} then 1 else 0 end)`.as('normal'),
+      sql<number>`sum(case when ${lim} and due_date < ${b.seriousBefore} then 1 else 0 end)`.as('serious'),
+      sql<number>`sum(case when ${lim} and ((due_date >= ${b.seriousBefore} and due_date < ${b.today}) or (due_date = ${b.today} and due_at < ${b.now})) then 1 else 0 end)`.as('overdue'),
+      sql<number>`sum(case when ${lim} and due_date = ${b.today} and (due_at is null or due_at >= ${b.now}) then 1 else 0 end)`.as('due_today'),
+      sql<number>`sum(case when ${lim} and due_date > ${b.today} and due_date <= ${b.warnUntil} then 1 else 0 end)`.as('warning'),
+      sql<number>`sum(case when (${lim} and due_date > ${b.warnUntil}) or (state = 'running' and kind = 'minimum' and due_date > ${b.today}) then 1 else 0 end)`.as('normal'),
+      sql<number>`sum(case when state = 'running' and kind = 'minimum' and due_date <= ${b.today} then 1 else 0 end)`.as('finished'),
     ])
     .groupBy('department_id');
   const rows = await q.execute();
   return rows.map((r: any) => {
-    const counts: Record<Bucket, number> = { normal: Number(r.normal ?? 0), warning: Number(r.warning ?? 0), 'due-today': Number(r.due_today ?? 0), overdue: Number(r.overdue ?? 0), 'seriously-overdue': Number(r.serious ?? 0), paused: Number(r.paused ?? 0) };
+    const counts: Record<Bucket, number> = { normal: Number(r.normal ?? 0), warning: Number(r.warning ?? 0), 'due-today': Number(r.due_today ?? 0), overdue: Number(r.overdue ?? 0), 'seriously-overdue': Number(r.serious ?? 0), paused: Number(r.paused ?? 0), finished: Number(r.finished ?? 0) };
     return { departmentId: r.department_id, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
   });
 }
@@ -126,38 +133,42 @@ export interface ClockRowView {
   rule: string;
   start: string;
   due: string;
+  /** Hour clocks: due as Asia/Shanghai wall time YYYY-MM-DDTHH:MM. */
+  dueAt: string | null;
   provisional: boolean;
   status: string;
 }
 
-/** Running clocks in warning or worse (optionally one status), most urgent first. */
+/** Running clocks in warning or worse (optionally one status), most urgent first. Minimum periods are never in it (only with status 'normal', before their closing date). */
 export async function attentionList(db: Db, scope: Scope, b: StatusBoundaries, opts: { status?: string; departmentId?: number; limit?: number; offset?: number } = {}): Promise<{ total: number; items: ClockRowView[] }> {
   let q = scoped(db.selectFrom('clocks').where('state', '=', 'running'), scope);
   if (opts.departmentId !== undefined) q = q.where('department_id', '=', opts.departmentId);
+  if (opts.status === 'normal') q = q.where((eb) => eb.or([eb('kind', '<>', 'minimum'), eb('due_date', '>', b.today)]));
+  else q = q.where('kind', '<>', 'minimum');
   switch (opts.status) {
     case 'seriously-overdue':
       q = q.where('due_date', '<', b.seriousBefore);
       break;
     case 'overdue':
-      q = q.where('due_date', '>=', b.seriousBefore).where('due_date', '<', b.today);
+      q = q.where((eb) => eb.or([eb.and([eb('due_date', '>=', b.seriousBefore), eb('due_date', '<', b.today)]), eb.and([eb('due_date', '=', b.today), eb('due_at', '<', b.now)])]));
       break;
     case 'due-today':
-      q = q.where('due_date', '=', b.today);
+      q = q.where('due_date', '=', b.today).where((eb) => eb.or([eb('due_at', 'is', null), eb('due_at', '>=', b.now)]));
       break;
     case 'warning':
       q = q.where('due_date', '>', b.today).where('due_date', '<=', b.warnUntil);
       break;
     case 'normal':
-      q = q.where('due_date', '>', b.warnUntil);
+      q = q.where((eb) => eb.or([eb('due_date', '>', b.warnUntil), eb('kind', '=', 'minimum')]));
       break;
     default:
       q = q.where('due_date', '<=', b.warnUntil);
   }
   const total = Number((await q.select(db.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-  const rows = await q.select(['id', 'subject_type', 'subject_id', 'title', 'url', 'department_id', 'rule_code', 'start_date', 'due_date', 'provisional']).orderBy('due_date').orderBy('id').limit(opts.limit ?? 100).offset(opts.offset ?? 0).execute();
+  const rows = await q.select(['id', 'subject_type', 'subject_id', 'title', 'url', 'department_id', 'rule_code', 'kind', 'start_date', 'due_date', 'due_at', 'provisional']).orderBy('due_date').orderBy('due_at').orderBy('id').limit(opts.limit ?? 100).offset(opts.offset ?? 0).execute();
   return {
     total,
-    items: rows.map((r) => ({ id: r.id, subjectType: r.subject_type, subjectId: r.subject_id, title: r.title, url: r.url, departmentId: r.department_id, rule: r.rule_code, start: r.start_date, due: r.due_date, provisional: !!Number(r.provisional), status: statusFor(r.due_date, b) })),
+    items: rows.map((r) => ({ id: r.id, subjectType: r.subject_type, subjectId: r.subject_id, title: r.title, url: r.url, departmentId: r.department_id, rule: r.rule_code, start: r.start_date, due: r.due_date, dueAt: r.due_at, provisional: !!Number(r.provisional), status: statusFor(r.due_date, b, r.kind, r.due_at) })),
   };
 }
 
@@ -202,11 +213,13 @@ export async function runScan(p: Platform, today = todayShanghai()): Promise<{ c
   let notified = 0;
   // Clocks back above the warning line (extended, or calendar changed) return to normal.
   await p.db.updateTable('clocks').set({ status: 'normal' }).where('state', '=', 'running').where('due_date', '>', b.warnUntil).where('status', '!=', 'normal').execute();
-  const rows = await p.db.selectFrom('clocks').select(['id', 'due_date', 'status', 'notified']).where('state', '=', 'running').where('due_date', '<=', b.warnUntil).execute();
+  // Minimum periods are never warned about nor overdue: at their closing date they are finished.
+  await p.db.updateTable('clocks').set({ status: 'finished' }).where('state', '=', 'running').where('kind', '=', 'minimum').where('due_date', '<=', b.today).where('status', '!=', 'finished').execute();
+  const rows = await p.db.selectFrom('clocks').select(['id', 'due_date', 'due_at', 'status', 'notified']).where('state', '=', 'running').where('kind', '<>', 'minimum').where('due_date', '<=', b.warnUntil).execute();
   const level = (x: string | null) => (x === 'overdue' ? 2 : x === 'warning' ? 1 : 0);
   const moves = rows
     .map((r) => {
-      const now = statusFor(r.due_date, b);
+      const now = statusFor(r.due_date, b, 'limit', r.due_at);
       const th = thresholdOf(now);
       return { id: r.id, old: r.status, now, notify: th && level(th) > level(r.notified) ? th : null };
     })
@@ -271,7 +284,7 @@ export async function notify(p: Platform, clockId: number, threshold: Threshold)
   const escalate = threshold === 'overdue' ? await supervisors(p.db) : [];
   const base = p.config.publicUrl.replace(/\/$/, '');
   const link = `/admin/clocks/${clock.id}`;
-  const params = { title: clock.title, due: clock.due_date, rule: clock.rule_code };
+  const params = { title: clock.title, due: clock.due_at ? clock.due_at.replace('T', ' ') : clock.due_date, rule: clock.rule_code };
   const title = zh(`supervision.mail.${threshold}.subject`, params);
   const body = zh(`supervision.mail.${threshold}.body`, params);
   let n = 0;
@@ -333,7 +346,7 @@ export async function digest(p: Platform, day = todayShanghai()): Promise<number
       '',
       ...STATUS_BUCKETS.map((s) => `${zh(`deadlines.status.${s}`)}：${sum(s)}`),
       '',
-      ...list.items.map((i) => `[${zh(`deadlines.status.${i.status}`)}] ${i.due} ${depts.get(i.departmentId ?? -1) ?? ''} ${i.title} ${base}/admin/clocks/${i.id}`),
+      ...list.items.map((i) => `[${zh(`deadlines.status.${i.status}`)}] ${i.dueAt ? i.dueAt.replace('T', ' ') : i.due} ${depts.get(i.departmentId ?? -1) ?? ''} ${i.title} ${base}/admin/clocks/${i.id}`),
       '',
       `${base}/admin/supervision`,
     ];

@@ -20,17 +20,45 @@ import {
   type PauseSpan,
   type SkippedDay,
 } from '../calendar/index.js';
-import type { ClockState, DeadlineRuleTable, RuleUnit, SeedRule } from './schema.js';
+import type { ClockKind, ClockState, DeadlineRuleTable, RuleUnit, SeedRule } from './schema.js';
 
-export { deadlineMigrations, SEED_RULES } from './schema.js';
-export type { ClockState, RuleUnit } from './schema.js';
+export { deadlineMigrations, SEED_RULES, RATING_FIX_RULE } from './schema.js';
+export type { ClockKind, ClockState, RuleUnit } from './schema.js';
+
+export const RULE_UNITS: readonly RuleUnit[] = ['workdays', 'days', 'months', 'hours'];
+export const CLOCK_KINDS: readonly ClockKind[] = ['limit', 'minimum'];
+/** Largest amount per unit (rules, a clock's own amount). */
+const MAX_AMOUNT: Record<RuleUnit, number> = { workdays: 3650, days: 3650, months: 120, hours: 8760 };
+
+// ---- hours (Asia/Shanghai wall time) ------------------------------------------------------------
+
+const WALL_RE = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/;
+
+/** Now as Asia/Shanghai wall time, YYYY-MM-DDTHH:MM (UTC+8, no daylight saving). */
+export function nowShanghai(now: Date = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 16);
+}
+
+export function isValidWallTime(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  const m = WALL_RE.exec(v);
+  return !!m && isValidDate(m[1]) && Number(m[2]) < 24 && Number(m[3]) < 60;
+}
+
+/** `start` + n hours, both Asia/Shanghai wall time: every hour counts (nights, weekends and holidays too). */
+export function addHours(start: string, n: number): string {
+  return new Date(Date.parse(`${start}:00Z`) + n * 3600 * 1000).toISOString().slice(0, 16);
+}
 
 export interface ClockInput {
   subjectType: string;
   subjectId: string | number;
   rule: string;
-  /** YYYY-MM-DD, Asia/Shanghai: the day the clock starts (not itself counted). */
+  /** YYYY-MM-DD, Asia/Shanghai: the day the clock starts (not itself counted). Hour clocks: YYYY-MM-DDTHH:MM, Asia/Shanghai wall time. */
   start: string;
+  /** The clock's own time limit (a service guide's promised days…), instead of the rule's. */
+  amount?: number | null;
+  unit?: RuleUnit | null;
   departmentId: number | null;
   title: string;
   url: string;
@@ -38,7 +66,8 @@ export interface ClockInput {
   responsibleUserId?: number | null;
 }
 
-export type ClockStatus = 'normal' | 'warning' | 'due-today' | 'overdue' | 'seriously-overdue' | 'completed' | 'completed-late' | 'stopped';
+/** `finished`: a minimum period that has run its course (may be closed; never overdue). */
+export type ClockStatus = 'normal' | 'warning' | 'due-today' | 'overdue' | 'seriously-overdue' | 'finished' | 'completed' | 'completed-late' | 'stopped';
 export const OPEN_STATUSES = ['normal', 'warning', 'due-today', 'overdue', 'seriously-overdue'] as const;
 export type PauseKind = 'correction' | 'consultation' | 'other';
 
@@ -50,6 +79,7 @@ export interface RuleView {
   nameEn: string;
   unit: RuleUnit;
   amount: number;
+  kind: ClockKind;
   maxExtensions: number;
   extensionLimit: number;
   pausable: boolean;
@@ -80,10 +110,19 @@ export interface ClockView {
   ruleName: string;
   ruleNameEn: string;
   legalBasis: string;
+  kind: ClockKind;
+  /** The unit and amount counted (the clock's own when set, else the rule's), extensions included. */
   unit: RuleUnit;
   amount: number;
+  /** The clock carries its own amount/unit (e.g. the service guide's promise) instead of the rule's. */
+  ownLimit: boolean;
+  ruleUnit: RuleUnit;
+  ruleAmount: number;
   start: string;
+  /** Hour clocks: start and due as Asia/Shanghai wall time (YYYY-MM-DDTHH:MM); null otherwise. */
+  startAt: string | null;
   due: string;
+  dueAt: string | null;
   provisional: boolean;
   state: ClockState;
   status: ClockStatus;
@@ -129,21 +168,28 @@ export interface StatusBoundaries {
   warnUntil: string;
   /** Running clocks due before this date are seriously overdue. */
   seriousBefore: string;
+  /** Asia/Shanghai wall time (YYYY-MM-DDTHH:MM): hour clocks due today before it are overdue. */
+  now: string;
 }
 
-export function statusBoundaries(today: string, th: Thresholds): StatusBoundaries {
+export function statusBoundaries(today: string, th: Thresholds, now?: string): StatusBoundaries {
+  const wall = now ?? nowShanghai();
   return {
     today,
+    // A day other than today (a scan for another day): hour clocks are judged at its start.
+    now: wall.slice(0, 10) === today ? wall : `${today}T00:00`,
     warnUntil: th.warningLead > 0 ? addWorkdays(today, th.warningLead, { explain: false }).due : today,
     // The (seriousAfter+1)-th working day counting back from today (today included when a working day).
     seriousBefore: subtractWorkdays(plusDays(today, 1), th.seriousAfter + 1),
   };
 }
 
-export function statusFor(due: string, b: StatusBoundaries): ClockStatus {
+/** Status of an open clock on `b.today`: minimum periods are never overdue, hour clocks are overdue from their due minute. */
+export function statusFor(due: string, b: StatusBoundaries, kind: ClockKind = 'limit', dueAt: string | null = null): ClockStatus {
+  if (kind === 'minimum') return due <= b.today ? 'finished' : 'normal';
   if (due < b.seriousBefore) return 'seriously-overdue';
   if (due < b.today) return 'overdue';
-  if (due === b.today) return 'due-today';
+  if (due === b.today) return dueAt && dueAt < b.now ? 'overdue' : 'due-today';
   if (due <= b.warnUntil) return 'warning';
   return 'normal';
 }
@@ -159,6 +205,7 @@ function ruleView(r: DeadlineRuleTable & { id: number }): RuleView {
     nameEn: r.name_en,
     unit: r.unit,
     amount: Number(r.amount),
+    kind: r.kind === 'minimum' ? 'minimum' : 'limit',
     maxExtensions: Number(r.max_extensions),
     extensionLimit: Number(r.extension_limit),
     pausable: !!Number(r.pausable),
@@ -202,8 +249,9 @@ export function checkRule(input: RuleInput): Record<string, string> {
   const f: Record<string, string> = {};
   if (!/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/.test(input.code ?? '') || input.code.length > 60) f.code = 'deadlines.err.code';
   if (!input.nameZh?.trim()) f.nameZh = 'err.field.required';
-  if (!['workdays', 'days', 'months'].includes(input.unit)) f.unit = 'err.field.enum_generic';
-  const max = input.unit === 'months' ? 120 : 3650;
+  if (!RULE_UNITS.includes(input.unit)) f.unit = 'err.field.enum_generic';
+  if (input.kind !== undefined && !CLOCK_KINDS.includes(input.kind)) f.kind = 'err.field.enum_generic';
+  const max = MAX_AMOUNT[input.unit] ?? 3650;
   if (!Number.isInteger(input.amount) || input.amount < 0 || input.amount > max) f.amount = 'deadlines.err.amount';
   if (!Number.isInteger(input.maxExtensions) || input.maxExtensions < 0 || input.maxExtensions > 10) f.maxExtensions = 'deadlines.err.amount';
   if (!Number.isInteger(input.extensionLimit) || input.extensionLimit < 0 || input.extensionLimit > 3650) f.extensionLimit = 'deadlines.err.amount';
@@ -225,6 +273,7 @@ export async function saveRule(p: Platform, t: Db, input: RuleInput, actor: stri
       name_en: (input.nameEn ?? '').trim() || input.nameZh.trim(),
       unit: input.unit,
       amount: input.amount,
+      kind: input.kind ?? 'limit',
       max_extensions: input.maxExtensions,
       extension_limit: input.extensionLimit,
       pausable: input.pausable ? 1 : 0,
@@ -253,12 +302,31 @@ function spans(pauses: PauseRow[], today: string): PauseSpan[] {
   return pauses.map((x) => ({ from: x.from_date, to: x.to_date ?? (today > x.from_date ? today : x.from_date), kind: x.kind }));
 }
 
-/** Due date of a clock: the rule's amount plus extensions from the start, skipping paused working days. An open pause counts as lasting through today. */
-export function computeDue(rule: Pick<RuleView, 'unit' | 'amount'>, start: string, extensionDays: number, pauses: PauseRow[], today: string, explain = true): DueResult {
+export type ClockDue = DueResult & { dueAt: string | null };
+
+/**
+ * Due date of a clock: the amount (the clock's own, else the rule's) plus extensions from the
+ * start, skipping paused working days. An open pause counts as lasting through today. Hour
+ * clocks add hours to `startAt` in Asia/Shanghai wall time (no pauses, no calendar).
+ */
+export function computeDue(rule: Pick<RuleView, 'unit' | 'amount'>, start: string, extensionDays: number, pauses: PauseRow[], today: string, explain = true, startAt: string | null = null): ClockDue {
   const n = rule.amount + extensionDays;
+  if (rule.unit === 'hours') {
+    const dueAt = addHours(startAt ?? `${start}T00:00`, n);
+    return { start, due: dueAt.slice(0, 10), dueAt, provisional: false, counted: [], skipped: [] };
+  }
+  return { ...dueByCalendar(rule.unit, n, start, pauses, today, explain), dueAt: null };
+}
+
+/** The unit and amount a clock counts: its own when set, else its rule's. */
+export function limitOf(rule: Pick<RuleView, 'unit' | 'amount'>, clock: { amount: number | null; unit: string | null }): { unit: RuleUnit; amount: number } {
+  return clock.amount != null && clock.unit ? { unit: clock.unit as RuleUnit, amount: Number(clock.amount) } : { unit: rule.unit, amount: rule.amount };
+}
+
+function dueByCalendar(unit: RuleUnit, n: number, start: string, pauses: PauseRow[], today: string, explain: boolean): DueResult {
   const ps = spans(pauses, today);
-  if (rule.unit === 'workdays') return addWorkdays(start, n, { pauses: ps, explain });
-  if (rule.unit === 'days') return addNaturalDays(start, n, { pauses: ps, explain });
+  if (unit === 'workdays') return addWorkdays(start, n, { pauses: ps, explain });
+  if (unit === 'days') return addNaturalDays(start, n, { pauses: ps, explain });
   return addMonths(start, n, { explain });
 }
 
@@ -273,15 +341,25 @@ async function event(p: Platform, t: Db, clockId: number, actor: string, action:
   await p.audit(t, { actor, action: `clock.${action}`, entity: 'clock', entityId: clockId, details });
 }
 
-async function recompute(t: Db, clock: NonNullable<ClockRow>, today: string): Promise<DueResult> {
+async function recompute(t: Db, clock: NonNullable<ClockRow>, today: string): Promise<ClockDue> {
   const rule = await getRule(t, clock.rule_code, Number(clock.rule_version));
   if (!rule) throw notFound('deadlines.err.unknown_rule');
   const pauses = await t.selectFrom('clock_pauses').select(['kind', 'reason', 'from_date', 'to_date']).where('clock_id', '=', clock.id).orderBy('id').execute();
-  const r = computeDue(rule, clock.start_date, Number(clock.extension_days), pauses, today, false);
+  const r = computeDue(limitOf(rule, clock), clock.start_date, Number(clock.extension_days), pauses, today, false, clock.start_at);
   const th = await getThresholds(t);
-  const status = clock.state === 'running' || clock.state === 'paused' ? statusFor(r.due, statusBoundaries(today, th)) : clock.status;
-  await t.updateTable('clocks').set({ due_date: r.due, provisional: r.provisional ? 1 : 0, status, updated_at: new Date().toISOString() }).where('id', '=', clock.id).execute();
+  const status = clock.state === 'running' || clock.state === 'paused' ? statusFor(r.due, statusBoundaries(today, th), clock.kind, r.dueAt) : clock.status;
+  await t.updateTable('clocks').set({ due_date: r.due, due_at: r.dueAt, provisional: r.provisional ? 1 : 0, status, updated_at: new Date().toISOString() }).where('id', '=', clock.id).execute();
   return r;
+}
+
+/** The clock's own amount/unit, checked (400 naming the field). */
+function checkOwnLimit(input: ClockInput): { amount: number | null; unit: RuleUnit | null } {
+  if (input.amount == null && input.unit == null) return { amount: null, unit: null };
+  const f: Record<string, string> = {};
+  if (!input.unit || !RULE_UNITS.includes(input.unit)) f.unit = 'err.field.enum_generic';
+  else if (!Number.isInteger(input.amount) || (input.amount as number) < 0 || (input.amount as number) > MAX_AMOUNT[input.unit]) f.amount = 'deadlines.err.amount';
+  if (Object.keys(f).length) throw badRequest('err.validation', f);
+  return { amount: input.amount as number, unit: input.unit as RuleUnit };
 }
 
 function checkDate(d: string | undefined, field: string): string {
@@ -293,9 +371,18 @@ function checkDate(d: string | undefined, field: string): string {
 /** Starts a clock for a subject under the current version of `rule`. Starting one that already runs returns the running one. */
 export async function startClock(p: Platform, t: Db, input: ClockInput, actor = 'system'): Promise<{ id: number; due: string; provisional: boolean }> {
   await ensureCalendar(t);
-  const start = checkDate(input.start, 'start');
   const rule = await getRule(t, input.rule);
   if (!rule) throw badRequest('deadlines.err.unknown_rule', { rule: 'deadlines.err.unknown_rule' }, { rule: input.rule });
+  const own = checkOwnLimit(input);
+  const limit = limitOf(rule, own);
+  let start: string;
+  let startAt: string | null = null;
+  if (limit.unit === 'hours') {
+    // Hours count from a moment, not a day.
+    if (!isValidWallTime(input.start)) throw badRequest('deadlines.err.start_time', { start: 'deadlines.err.start_time' });
+    startAt = input.start;
+    start = input.start.slice(0, 10);
+  } else start = checkDate(input.start, 'start');
   const subjectId = String(input.subjectId);
   const existing = await t
     .selectFrom('clocks')
@@ -307,7 +394,7 @@ export async function startClock(p: Platform, t: Db, input: ClockInput, actor = 
     .executeTakeFirst();
   if (existing) return { id: existing.id, due: existing.due_date, provisional: !!Number(existing.provisional) };
   const today = todayShanghai();
-  const r = computeDue(rule, start, 0, [], today, false);
+  const r = computeDue(limit, start, 0, [], today, false, startAt);
   const th = await getThresholds(t);
   const now = new Date().toISOString();
   const row = await t
@@ -322,11 +409,16 @@ export async function startClock(p: Platform, t: Db, input: ClockInput, actor = 
       responsible_user_id: input.responsibleUserId ?? null,
       rule_code: rule.code,
       rule_version: rule.version,
+      kind: rule.kind,
+      amount: own.amount,
+      unit: own.unit,
       start_date: start,
+      start_at: startAt,
       due_date: r.due,
+      due_at: r.dueAt,
       provisional: r.provisional ? 1 : 0,
       state: 'running',
-      status: statusFor(r.due, statusBoundaries(today, th)),
+      status: statusFor(r.due, statusBoundaries(today, th), rule.kind, r.dueAt),
       extension_days: 0,
       extensions: 0,
       notified: '',
@@ -337,7 +429,17 @@ export async function startClock(p: Platform, t: Db, input: ClockInput, actor = 
     })
     .returning(['id'])
     .executeTakeFirstOrThrow();
-  await event(p, t, row.id, actor, 'start', { subjectType: input.subjectType, subjectId, rule: rule.code, ruleVersion: rule.version, start, due: r.due, provisional: r.provisional });
+  await event(p, t, row.id, actor, 'start', {
+    subjectType: input.subjectType,
+    subjectId,
+    rule: rule.code,
+    ruleVersion: rule.version,
+    start: startAt ?? start,
+    due: r.dueAt ?? r.due,
+    provisional: r.provisional,
+    ...(own.amount != null ? { amount: own.amount, unit: own.unit } : {}),
+    ...(rule.kind !== 'limit' ? { kind: rule.kind } : {}),
+  });
   return { id: row.id, due: r.due, provisional: r.provisional };
 }
 
@@ -352,7 +454,8 @@ async function close(p: Platform, t: Db, clock: NonNullable<ClockRow>, state: 'c
   // Close an open pause on the closing day, so the final due date stays explainable.
   await t.updateTable('clock_pauses').set({ to_date: today < clock.start_date ? clock.start_date : today }).where('clock_id', '=', clock.id).where('to_date', 'is', null).execute();
   const r = await recompute(t, clock, today);
-  const status: ClockStatus = state === 'stopped' ? 'stopped' : today > r.due ? 'completed-late' : 'completed';
+  const late = clock.kind === 'minimum' ? false : r.dueAt ? nowShanghai() > r.dueAt : today > r.due;
+  const status: ClockStatus = state === 'stopped' ? 'stopped' : late ? 'completed-late' : 'completed';
   await t.updateTable('clocks').set({ state, status, closed_on: today, stop_reason: reason, updated_at: new Date().toISOString() }).where('id', '=', clock.id).execute();
   await event(p, t, clock.id, actor, state === 'completed' ? 'complete' : 'stop', { on: today, due: r.due, status, ...(reason ? { reason } : {}) });
 }
@@ -372,6 +475,7 @@ export async function stopClock(p: Platform, t: Db, subjectType: string, subject
 async function clockForChange(t: Db, clockId: number) {
   const c = await loadClockRow(t, clockId);
   if (!c) throw notFound('deadlines.err.no_clock');
+  if (c.state === 'completed' || c.state === 'stopped') throw conflict('deadlines.err.closed');
   return c;
 }
 
@@ -381,7 +485,8 @@ export async function pauseClock(p: Platform, t: Db, clockId: number, input: { k
   const c = await clockForChange(t, clockId);
   if (c.state !== 'running') throw conflict('deadlines.err.not_running');
   const rule = await getRule(t, c.rule_code, Number(c.rule_version));
-  if (!rule?.pausable) throw conflict('deadlines.err.not_pausable');
+  // Hour clocks count every hour (emergencies): nothing stops them.
+  if (!rule?.pausable || limitOf(rule, c).unit === 'hours') throw conflict('deadlines.err.not_pausable');
   if (!['correction', 'consultation', 'other'].includes(input.kind)) throw badRequest('deadlines.err.pause_kind', { kind: 'deadlines.err.pause_kind' });
   if (!input.reason?.trim()) throw badRequest('err.validation', { reason: 'err.field.required' });
   const at = checkDate(input.at, 'at');
@@ -395,7 +500,7 @@ export async function pauseClock(p: Platform, t: Db, clockId: number, input: { k
 }
 
 /** Resumes a paused clock on `at` (default today): counting starts again the next working day. */
-export async function resumeClock(p: Platform, t: Db, clockId: number, at?: string, actor = 'system'): Promise<void> {
+export async function resumeClock(p: Platform, t: Db, clockId: number, at?: string, actor = 'system', reason?: string): Promise<void> {
   await ensureCalendar(t);
   const c = await clockForChange(t, clockId);
   if (c.state !== 'paused') throw conflict('deadlines.err.not_paused');
@@ -405,7 +510,7 @@ export async function resumeClock(p: Platform, t: Db, clockId: number, at?: stri
   if (open) await t.updateTable('clock_pauses').set({ to_date: day }).where('id', '=', open.id).execute();
   await t.updateTable('clocks').set({ state: 'running', updated_at: new Date().toISOString() }).where('id', '=', c.id).execute();
   const r = await recompute(t, { ...c, state: 'running' }, todayShanghai());
-  await event(p, t, c.id, actor, 'resume', { at: day, due: r.due, pausedWorkdays: open ? workdaysBetween(open.from_date, day) : 0 });
+  await event(p, t, c.id, actor, 'resume', { at: day, due: r.due, pausedWorkdays: open ? workdaysBetween(open.from_date, day) : 0, ...(reason ? { reason: reason.slice(0, 500) } : {}) });
 }
 
 /** Extends a running or paused clock, within the rule's limits (number of extensions and days per extension). */
@@ -440,8 +545,10 @@ export async function clockView(db: Db, row: NonNullable<ClockRow>, today = toda
   const exts = await db.selectFrom('clock_extensions').selectAll().where('clock_id', '=', row.id).orderBy('id').execute();
   const events = await db.selectFrom('clock_events').selectAll().where('clock_id', '=', row.id).orderBy('id').execute();
   const open = row.state === 'running' || row.state === 'paused';
-  const r = rule ? computeDue(rule, row.start_date, Number(row.extension_days), pauses, open ? today : row.closed_on ?? today) : { due: row.due_date, provisional: !!Number(row.provisional), counted: [], skipped: [] };
+  const limit = rule ? limitOf(rule, row) : { unit: (row.unit ?? 'workdays') as RuleUnit, amount: Number(row.amount ?? 0) };
+  const r = rule ? computeDue(limit, row.start_date, Number(row.extension_days), pauses, open ? today : row.closed_on ?? today, true, row.start_at) : { due: row.due_date, dueAt: row.due_at, provisional: !!Number(row.provisional), counted: [], skipped: [] };
   const th = await getThresholds(db);
+  const kind: ClockKind = row.kind === 'minimum' ? 'minimum' : 'limit';
   return {
     id: row.id,
     subjectType: row.subject_type,
@@ -456,13 +563,19 @@ export async function clockView(db: Db, row: NonNullable<ClockRow>, today = toda
     ruleName: rule?.nameZh ?? row.rule_code,
     ruleNameEn: rule?.nameEn ?? row.rule_code,
     legalBasis: rule?.legalBasis ?? '',
-    unit: rule?.unit ?? 'workdays',
-    amount: (rule?.amount ?? 0) + Number(row.extension_days),
+    kind,
+    unit: limit.unit,
+    amount: limit.amount + Number(row.extension_days),
+    ownLimit: row.amount != null && row.unit != null,
+    ruleUnit: rule?.unit ?? limit.unit,
+    ruleAmount: rule?.amount ?? limit.amount,
     start: row.start_date,
+    startAt: row.start_at,
     due: r.due,
+    dueAt: r.dueAt,
     provisional: r.provisional,
     state: row.state,
-    status: open ? statusFor(r.due, statusBoundaries(today, th)) : (row.status as ClockStatus),
+    status: open ? statusFor(r.due, statusBoundaries(today, th), kind, r.dueAt) : (row.status as ClockStatus),
     closedOn: row.closed_on,
     stopReason: row.stop_reason,
     extensions: exts.map((e) => ({ workdays: Number(e.workdays), reason: e.reason, approver: e.approver, at: e.created_at })),

@@ -2,7 +2,10 @@
 // extensions and history.
 import { withId, type GkMigration } from '../db/migrate.js';
 
-export type RuleUnit = 'workdays' | 'days' | 'months';
+/** `hours`: Asia/Shanghai wall-clock hours, nights, weekends and holidays included. */
+export type RuleUnit = 'workdays' | 'days' | 'months' | 'hours';
+/** `limit`: the subject must be done by the due date (overdue after it). `minimum`: a period that must stay open at least until the due date (then it may be finished; never overdue). */
+export type ClockKind = 'limit' | 'minimum';
 export type ClockState = 'running' | 'paused' | 'stopped' | 'completed';
 
 export interface DeadlineRuleTable {
@@ -13,6 +16,7 @@ export interface DeadlineRuleTable {
   name_en: string;
   unit: RuleUnit;
   amount: number;
+  kind: ClockKind;
   max_extensions: number;
   /** Most working days one extension may add (0 = no extension). */
   extension_limit: number;
@@ -34,8 +38,17 @@ export interface ClockTable {
   responsible_user_id: number | null;
   rule_code: string;
   rule_version: number;
+  /** Copied from the rule when the clock starts. */
+  kind: ClockKind;
+  /** The clock's own time limit (a service guide's promised days, …), used instead of the rule's when set. */
+  amount: number | null;
+  unit: RuleUnit | null;
   start_date: string;
+  /** Hour clocks: start as Asia/Shanghai wall time YYYY-MM-DDTHH:MM (start_date is its day). */
+  start_at: string | null;
   due_date: string;
+  /** Hour clocks: due as Asia/Shanghai wall time YYYY-MM-DDTHH:MM (due_date is its day). */
+  due_at: string | null;
   provisional: number;
   state: ClockState;
   /** Last status found by the supervision scan (normal, warning, due-today, overdue, seriously-overdue). */
@@ -94,6 +107,8 @@ export interface SeedRule {
   nameEn: string;
   unit: RuleUnit;
   amount: number;
+  /** Default 'limit'. */
+  kind?: ClockKind;
   maxExtensions: number;
   extensionLimit: number;
   pausable: boolean;
@@ -114,8 +129,11 @@ export const SEED_RULES: SeedRule[] = [
   { code: 'appeal.suggest', nameZh: '市民诉求：建议', nameEn: 'Citizen appeal: suggestion', unit: 'workdays', amount: 10, maxExtensions: 1, extensionLimit: 10, pausable: true, legalBasis: APPEAL_BASIS },
   { code: 'appeal.complaint', nameZh: '市民诉求：投诉', nameEn: 'Citizen appeal: complaint', unit: 'workdays', amount: 15, maxExtensions: 1, extensionLimit: 15, pausable: true, legalBasis: APPEAL_BASIS },
   { code: 'appeal.report', nameZh: '市民诉求：举报', nameEn: 'Citizen appeal: report', unit: 'workdays', amount: 15, maxExtensions: 1, extensionLimit: 15, pausable: true, legalBasis: APPEAL_BASIS },
-  { code: 'consultation.period', nameZh: '重大行政决策意见征集期（不少于）', nameEn: 'Major-decision comment period (minimum)', unit: 'days', amount: 30, maxExtensions: 1, extensionLimit: 30, pausable: false, legalBasis: '《重大行政决策程序暂行条例》第十五条：征求意见的期限一般不少于30日' },
+  { code: 'consultation.period', nameZh: '重大行政决策意见征集期（不少于）', nameEn: 'Major-decision comment period (minimum)', unit: 'days', amount: 30, kind: 'minimum', maxExtensions: 1, extensionLimit: 30, pausable: false, legalBasis: '《重大行政决策程序暂行条例》第十五条：征求意见的期限一般不少于30日' },
 ];
+
+/** Rules added after the first migration (inserted as version 1 by their migration). */
+export const RATING_FIX_RULE: SeedRule = { code: 'rating.fix', nameZh: '好差评：差评整改', nameEn: 'Service rating: fix after a bad rating', unit: 'workdays', amount: 10, maxExtensions: 0, extensionLimit: 0, pausable: false, legalBasis: '政务服务“好差评”：实名差评100%回访，整改期限5–15个工作日（本地规定；本区10个工作日）' };
 
 export const deadlineMigrations: GkMigration[] = [
   {
@@ -213,6 +231,29 @@ export const deadlineMigrations: GkMigration[] = [
     name: '1004-clock-notified',
     async up(db) {
       await db.schema.alterTable('clocks').addColumn('notified', 'text', (c) => c.notNull().defaultTo('')).execute();
+    },
+  },
+  {
+    // Per-clock amount/unit, the minimum-period kind, hour clocks, and the 好差评 fix rule.
+    name: '1005-clock-kind-amount-hours',
+    async up(db) {
+      await db.schema.alterTable('deadline_rules').addColumn('kind', 'text', (c) => c.notNull().defaultTo('limit')).execute();
+      await db.schema.alterTable('clocks').addColumn('kind', 'text', (c) => c.notNull().defaultTo('limit')).execute();
+      await db.schema.alterTable('clocks').addColumn('amount', 'integer').execute();
+      await db.schema.alterTable('clocks').addColumn('unit', 'text').execute();
+      await db.schema.alterTable('clocks').addColumn('start_at', 'text').execute();
+      await db.schema.alterTable('clocks').addColumn('due_at', 'text').execute();
+      // The comment period always was a minimum ("不少于30日"); its versions and clocks say so now.
+      await db.updateTable('deadline_rules').set({ kind: 'minimum' }).where('code', '=', 'consultation.period').execute();
+      await db.updateTable('clocks').set({ kind: 'minimum' }).where('rule_code', '=', 'consultation.period').execute();
+      const r = RATING_FIX_RULE;
+      const exists = await db.selectFrom('deadline_rules').select('id').where('code', '=', r.code).executeTakeFirst();
+      if (!exists) {
+        await db
+          .insertInto('deadline_rules')
+          .values({ code: r.code, version: 1, name_zh: r.nameZh, name_en: r.nameEn, unit: r.unit, amount: r.amount, kind: 'limit', max_extensions: r.maxExtensions, extension_limit: r.extensionLimit, pausable: 0, legal_basis: r.legalBasis, note: '', created_at: new Date().toISOString(), created_by: 'migration' })
+          .execute();
+      }
     },
   },
 ];
