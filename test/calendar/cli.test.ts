@@ -14,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(async () => sb?.close());
 
-describe('gongkai calendar', () => {
+// Each case runs several `gongkai` processes (2–3 s to start each on this machine class, more under load).
+describe('gongkai calendar', { timeout: 120_000 }, () => {
   it('shows a seeded year', () => {
     const r = gk(['calendar', 'show', '2026']);
     expect(r.code).toBe(0);

@@ -11,7 +11,8 @@ beforeAll(async () => {
 }, 60000);
 afterAll(async () => env?.close());
 
-describe('gongkai lists', () => {
+// Each case runs several `gongkai` processes (2–3 s to start each on this machine class, more under load).
+describe('gongkai lists', { timeout: 120_000 }, () => {
   it('exports a list, imports it back with one change, and publishes the new edition', async () => {
     const out: string[] = [];
     const err: string[] = [];

@@ -16,7 +16,8 @@ beforeAll(async () => {
 });
 afterAll(async () => sb?.close());
 
-describe('gongkai CLI', () => {
+// Each case runs several `gongkai` processes (2–3 s to start each on this machine class, more under load).
+describe('gongkai CLI', { timeout: 120_000 }, () => {
   it('migrate creates the schema; a second run has nothing to do', () => {
     const a = gk(['migrate']);
     expect(a.code).toBe(0);
