@@ -28,7 +28,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   const config = loadConfig({ GONGKAI_LOG_LEVEL: 'silent', GONGKAI_WORKER: 'off' }, { dataDir, databaseUrl: url, demo: true, logLevel: 'silent' });
   const p = await openPlatform(config, MODULES);
   await p.close();
-  process.env.GONGKAI_TEST_TEMPLATE = dbName ?? dataDir;
+  // The data directory holds the stored files (and on SQLite the database); the PostgreSQL
+  // template database the rows.
+  process.env.GONGKAI_TEST_TEMPLATE_DIR = dataDir;
+  if (dbName) process.env.GONGKAI_TEST_TEMPLATE_DB = dbName;
   return async () => {
     rmSync(dataDir, { recursive: true, force: true });
     if (dbName && base) {

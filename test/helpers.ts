@@ -54,8 +54,9 @@ export interface TestEnv {
 export async function makeEnv(opts: { demo?: boolean; modules?: GongkaiModule[]; env?: Record<string, string>; overrides?: Partial<Config> } = {}): Promise<TestEnv> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gongkai-test-'));
   // The demo district built once for the run (test/global-setup.ts), when the standard modules are mounted.
-  const template = (opts.demo ?? true) && !opts.modules ? process.env.GONGKAI_TEST_TEMPLATE : undefined;
-  if (template && !PG_URL) cpSync(template, dataDir, { recursive: true });
+  const useTemplate = (opts.demo ?? true) && !opts.modules && !!process.env.GONGKAI_TEST_TEMPLATE_DIR;
+  if (useTemplate) cpSync(process.env.GONGKAI_TEST_TEMPLATE_DIR!, dataDir, { recursive: true });
+  const template = useTemplate ? process.env.GONGKAI_TEST_TEMPLATE_DB : undefined;
   let drop: (() => Promise<void>) | null = null;
   let databaseUrl: string | null = null;
   if (PG_URL) {

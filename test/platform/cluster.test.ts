@@ -131,6 +131,8 @@ describe.skipIf(process.platform !== 'linux')('gongkai serve with GONGKAI_PROCES
     const workers = childrenOf(server.pid!);
     expect(workers).toHaveLength(2);
     for (const pid of workers) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('gongkai.js');
+    // Each worker logs "listening" itself; the primary's "serving" line can reach the pipe first.
+    await until('both workers to log "listening"', () => logLines().filter((l) => /^worker \d listening$/.test(l.msg)).length >= 2, 10_000).catch(() => undefined);
     const listening = logLines().filter((l) => /^worker \d listening$/.test(l.msg));
     expect(listening.map((l) => l.slot).sort()).toEqual([1, 2]);
     expect(listening.map((l) => l.pid).sort((a, b) => a - b)).toEqual(workers);
