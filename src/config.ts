@@ -79,6 +79,14 @@ export interface Config {
   metrics: string;
   logLevel: string;
   site: { icp: string; psb: string; code: string };
+  /** Citizen appeal submissions per client address per minute. */
+  appealsRateLimit: number;
+  /** Query-code checks per client address per minute, every code-checking route together. */
+  appealsLookupLimit: number;
+  /** Public ratings and policy subscriptions per client address per minute. */
+  listsRateLimit: number;
+  /** Adds the benchmarks' constant baseline route. */
+  bench: boolean;
   /** The vulnerability-report contact as a URI (mailto:, https:, tel:), or null. */
   securityContact: string | null;
   smtpUrl: string | null;
@@ -185,6 +193,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     metrics,
     logLevel: str(env, 'GONGKAI_LOG_LEVEL'),
     site: { icp: str(env, 'GONGKAI_SITE_ICP'), psb: str(env, 'GONGKAI_SITE_PSB'), code: str(env, 'GONGKAI_SITE_CODE') },
+    appealsRateLimit: int(env, 'GONGKAI_APPEALS_RATE_LIMIT', 1, 1_000_000_000),
+    appealsLookupLimit: int(env, 'GONGKAI_APPEALS_LOOKUP_LIMIT', 1, 1_000_000_000),
+    listsRateLimit: int(env, 'GONGKAI_LISTS_RATE_LIMIT', 1, 1_000_000_000),
+    bench: flag(env, 'GONGKAI_BENCH'),
     securityContact: securityContact(str(env, 'GONGKAI_SECURITY_CONTACT')),
     smtpUrl: str(env, 'GONGKAI_SMTP_URL') || null,
     mailFrom: str(env, 'GONGKAI_MAIL_FROM'),

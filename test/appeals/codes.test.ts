@@ -14,16 +14,11 @@ import { transition } from '../../src/platform/publication/index.js';
 
 const LIMIT = 8;
 let env: TestEnv;
-let saved: string | undefined;
 beforeAll(async () => {
-  saved = process.env.GONGKAI_APPEALS_LOOKUP_LIMIT;
-  process.env.GONGKAI_APPEALS_LOOKUP_LIMIT = String(LIMIT);
   // Behind a proxy: the tests play clients at many addresses with X-Forwarded-For.
-  env = await makeEnv({ overrides: { trustProxy: true } });
+  env = await makeEnv({ env: { GONGKAI_APPEALS_LOOKUP_LIMIT: String(LIMIT) }, overrides: { trustProxy: true } });
 });
 afterAll(async () => {
-  if (saved === undefined) delete process.env.GONGKAI_APPEALS_LOOKUP_LIMIT;
-  else process.env.GONGKAI_APPEALS_LOOKUP_LIMIT = saved;
   await env?.close();
 });
 

@@ -65,3 +65,19 @@ describe('GONGKAI_SECURITY_CONTACT and /.well-known/security.txt (RFC 9116)', ()
     }
   });
 });
+
+describe('rate limits are settings like any other', () => {
+  it('defaults, reads and refuses by name', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gongkai-rl-'));
+    try {
+      const c = loadConfig({}, { dataDir });
+      expect([c.appealsRateLimit, c.appealsLookupLimit, c.listsRateLimit, c.bench]).toEqual([20, 60, 20, false]);
+      expect(loadConfig({ GONGKAI_APPEALS_LOOKUP_LIMIT: '8', GONGKAI_BENCH: '1' }, { dataDir })).toMatchObject({ appealsLookupLimit: 8, bench: true });
+      for (const [name, bad] of [['GONGKAI_APPEALS_RATE_LIMIT', '0'], ['GONGKAI_APPEALS_LOOKUP_LIMIT', 'lots'], ['GONGKAI_LISTS_RATE_LIMIT', '-1']]) {
+        expect(() => loadConfig({ [name]: bad }, { dataDir })).toThrow(new RegExp(name));
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -22,21 +22,6 @@ import { board, staffList } from './queries.js';
 
 registerAppealType();
 
-/** Submissions per client address per minute (GONGKAI_APPEALS_RATE_LIMIT; the bench raises it). */
-export function appealRateLimit(): number {
-  const n = Number(process.env.GONGKAI_APPEALS_RATE_LIMIT ?? '20');
-  return Number.isInteger(n) && n > 0 ? n : 20;
-}
-
-/**
- * Query-code checks per client address per minute, every route together (look-up page and API,
- * rating, reopening), counted in the database so every process and instance shares the budget.
- */
-export function appealLookupLimit(): number {
-  const n = Number(process.env.GONGKAI_APPEALS_LOOKUP_LIMIT ?? '60');
-  return Number.isInteger(n) && n > 0 ? n : 60;
-}
-
 async function dashboard(p: Platform, c: PageCtx) {
   if (!c.user || !c.can('appeal.read')) return null;
   const [received, dispatched, overdue] = await Promise.all([
@@ -78,11 +63,12 @@ export const appealsModule: GongkaiModule = {
   async routes(app, p) {
     await app.register(rateLimitPlugin, { global: false });
     const rateLimit = {
-      max: appealRateLimit(),
+      max: p.config.appealsRateLimit,
       timeWindow: 60_000,
       errorResponseBuilder: () => tooMany('appeals.err.rate_limited'),
     };
-    const codeMax = appealLookupLimit();
+    // Query-code checks, every route together, counted in the database (every process and instance).
+    const codeMax = p.config.appealsLookupLimit;
     const codeLimit = (req: FastifyRequest) => limitClient(p.db, req, 'appeals.code', codeMax, 'appeals.err.lookup_limited');
     await appealsApi(app, p, rateLimit, codeLimit);
     await publicPages(app, p, rateLimit, codeLimit);

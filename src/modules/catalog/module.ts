@@ -37,7 +37,7 @@ export const catalogModule: GongkaiModule = {
     await catalogPublic(app, p);
     await catalogFeeds(app, p);
     await catalogAdmin(app, p);
-    if (process.env.GONGKAI_BENCH === '1') {
+    if (p.config.bench) {
       app.get('/bench/constant', { config: { permission: 'public' } }, async (_req, reply) => reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send('ok\n'));
     }
   },

@@ -300,7 +300,7 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
     '/api/v1/policies/subscriptions',
     { config: { permission: 'public' }, schema: { tags: ['lists'], summary: 'Subscribe to new policies matching a profile (stored; delivery comes with the channels)', body: Type.Object({ email: Type.String({ maxLength: 254 }), profile: ProfileSchema }, { additionalProperties: false }), response: { 201: Type.Object({ id: Type.Integer(), token: Type.String() }), 400: ErrorSchema } } },
     async (req, reply) => {
-      await limitPublicWrite(p.db, req);
+      await limitPublicWrite(p, req);
       return reply.code(201).send(await subscribe(p, req.body.email, req.body.profile));
     },
   );
@@ -348,7 +348,7 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
       },
     },
     async (req, reply) => {
-      await limitPublicWrite(p.db, req);
+      await limitPublicWrite(p, req);
       return reply.code(201).send(await rate(p, req.params.code, req.body));
     },
   );

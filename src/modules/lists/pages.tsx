@@ -395,7 +395,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
 
   app.post<{ Params: { type: string; key: string }; Querystring: { list?: string }; Body: Record<string, string> }>('/lists/service-guide/items/:key/rate', { config: { permission: 'public' } }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, string>;
-    await limitPublicWrite(p.db, req);
+    await limitPublicWrite(p, req);
     const values = { level: str(b.level), comment: str(b.comment).slice(0, 600), realName: b.realName === '1' ? '1' : '', name: str(b.name).slice(0, 60), phone: str(b.phone).slice(0, 30) };
     try {
       const r = await rate(p, req.params.key, { level: values.level, comment: values.comment, realName: values.realName === '1', name: values.name, phone: values.phone });
@@ -735,7 +735,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
   app.post<{ Body: Record<string, unknown> }>('/policies/subscribe', { config: { permission: 'public' } }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const pr = profileFrom(b);
-    await limitPublicWrite(p.db, req);
+    await limitPublicWrite(p, req);
     try {
       await subscribe(p, str(b.email).slice(0, 254), pr);
       return matchPage(req, reply, pr, await matchPolicies(p.db, pr), undefined, req.t('lists.subscribed'));
