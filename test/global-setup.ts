@@ -11,6 +11,8 @@ import { openPlatform } from '../src/server.js';
 import { MODULES } from '../src/modules/index.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
+  // GONGKAI_TEST_NO_TEMPLATE=1: every test file loads the demo itself (to measure what this saves).
+  if (process.env.GONGKAI_TEST_NO_TEMPLATE === '1') return async () => {};
   const base = process.env.DATABASE_URL || null;
   const dataDir = mkdtempSync(join(tmpdir(), 'gongkai-template-'));
   let dbName: string | null = null;
