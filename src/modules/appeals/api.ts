@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
 import { notFound } from '../../platform/errors.js';
-import { ErrorSchema } from '../org/api.js';
+import { ErrorSchema } from '../../platform/http/schemas.js';
 import { findWithCode, rateAppeal, reopenAppeal, requestVerification, submitAppeal } from './service.js';
 import { citizenView, staffView } from './views.js';
 import { listCategories, similarAppeals } from './dispatch.js';

@@ -18,11 +18,11 @@ import { maskText } from '../../platform/privacy/index.js';
 import { bulkPublish, defaultMeta, transition } from '../../platform/publication/index.js';
 import { APPEAL_TYPES, TYPE_RULES, RATINGS, OPEN_STATUSES, type AppealTable, type Appeal, type AppealType, type AppealStatus, type Rating } from './schema.js';
 
-export type Actor = Principal | 'system' | 'demo' | 'cli' | 'citizen' | `open311:${string}`;
+import { actorName, type Actor as PlatformActor } from '../../platform/auth/actor.js';
 
-export function actorName(a: Actor): string {
-  return typeof a === 'string' ? a : `user:${a.username}`;
-}
+/** Appeals also hear from citizens and Open311 clients (no staff rights). */
+export type Actor = PlatformActor | 'citizen' | `open311:${string}`;
+export { actorName };
 
 // ---- settings ---------------------------------------------------------------------------------
 

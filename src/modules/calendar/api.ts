@@ -2,6 +2,7 @@
 // import endpoint; a clock's "how was this computed" for public subjects.
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { ErrorSchema } from '../../platform/http/schemas.js';
 import type { Platform } from '../../platform/platform.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
@@ -10,7 +11,6 @@ import { getClock, listRules, ruleVersions, saveRule, type RuleInput } from '../
 import { clockAction, importCalendar, type ClockAction } from './service.js';
 import { actorName } from '../org/service.js';
 
-const ErrorSchema = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), fields: Type.Optional(Type.Record(Type.String(), Type.String())) }) });
 const Skipped = Type.Object({ date: Type.String(), reason: Type.String({ enum: ['weekend', 'holiday', 'pause'] }), name: Type.Optional(Type.String()) });
 const DueOut = Type.Object({
   start: Type.String({ format: 'date' }),

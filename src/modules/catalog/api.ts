@@ -3,7 +3,7 @@ import { csvCell } from '../../platform/files/csv.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
-import { ErrorSchema } from '../org/api.js';
+import { ErrorSchema } from '../../platform/http/schemas.js';
 import { badRequest, notFound, validationError } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
 import { cachedPublic } from '../../platform/publication/cache.js';

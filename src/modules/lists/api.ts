@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
 import { notFound } from '../../platform/errors.js';
-import { ErrorSchema } from '../org/api.js';
+import { ErrorSchema } from '../../platform/http/schemas.js';
 import { listTypes, toCsv, toXlsx, type ListItem } from './engine.js';
 import { importEdition, approveEdition, diffEditions, draftEdition, exportRows, getEdition, getList, getLists, itemHistory, listEditions, queryItems, rejectEdition, requireType } from './service.js';
 import { lookup } from './lookup.js';

@@ -36,7 +36,8 @@ import { editionCategory } from './edition-item.js';
 import './schema.js';
 import './types/index.js';
 
-export type Actor = Principal | 'system' | 'demo' | 'cli';
+import type { Actor } from '../../platform/auth/actor.js';
+export type { Actor };
 export const actorName = (a: Actor) => (typeof a === 'string' ? a : `user:${a.username}`);
 const actorId = (a: Actor): number | null => (typeof a === 'string' ? null : a.id);
 const allow = (a: Actor, action: string, departmentId: number) => typeof a === 'string' || can(a, action, { departmentId });

@@ -1,14 +1,11 @@
 // JSON API of the organisation: who am I, staff users, departments.
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { ErrorSchema } from '../../platform/http/schemas.js';
 import type { Platform } from '../../platform/platform.js';
 import { can } from '../../platform/auth/policy.js';
 import { notFound } from '../../platform/errors.js';
 import { createUser, getUser, listDepartments, listUsers, setRoles, updateUser } from './service.js';
-
-export const ErrorSchema = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String(), fields: Type.Optional(Type.Record(Type.String(), Type.String())) }),
-});
 
 const RoleSchema = Type.Union([
   Type.String({ enum: ['admin', 'dept-admin', 'editor', 'reviewer', 'approver', 'supervisor', 'operator'] }),

@@ -9,11 +9,8 @@ import { invalidateDepartmentCache, normalizeUsername } from '../../platform/aut
 import { conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
 import { setGovernment, type Government } from '../../platform/render/context.js';
 
-export type Actor = Principal | 'cli' | 'system' | 'demo';
-
-export function actorName(a: Actor): string {
-  return typeof a === 'string' ? a : `user:${a.username}`;
-}
+import { actorName, type Actor } from '../../platform/auth/actor.js';
+export { actorName, type Actor };
 
 /** Checks `can` for staff actors; the CLI and the system act with full rights. */
 export function authorize(a: Actor, action: string, departmentId?: number | null): void {

@@ -5,10 +5,7 @@ import type { Platform } from '../../platform/platform.js';
 import { validationError } from '../../platform/errors.js';
 import { MAX_QUERY, type SearchQuery } from '../../platform/search/index.js';
 import { searchIndex } from './service.js';
-
-const ErrorSchema = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String(), fields: Type.Optional(Type.Record(Type.String(), Type.String())) }),
-});
+import { ErrorSchema } from '../../platform/http/schemas.js';
 
 export const SearchParams = Type.Object(
   {

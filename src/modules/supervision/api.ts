@@ -1,10 +1,10 @@
 // JSON API of supervision: counts by department and status, the attention list, the inbox.
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { ErrorSchema } from '../../platform/http/schemas.js';
 import type { Platform } from '../../platform/platform.js';
 import { attentionList, boundaries, countsByDepartment, inbox, supervisionScope, unreadCount } from './service.js';
 
-const ErrorSchema = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), fields: Type.Optional(Type.Record(Type.String(), Type.String())) }) });
 const Counts = Type.Object({ normal: Type.Integer(), warning: Type.Integer(), 'due-today': Type.Integer(), overdue: Type.Integer(), 'seriously-overdue': Type.Integer(), paused: Type.Integer(), finished: Type.Integer() });
 
 export async function supervisionApi(app: FastifyInstance, p: Platform): Promise<void> {

@@ -16,7 +16,8 @@ import { startClock, completeClock } from '../deadlines/index.js';
 import { ensureCalendar } from '../calendar/index.js';
 import './schema.js';
 
-export type Actor = Principal | 'system' | 'demo' | 'cli';
+import { actorName, type Actor } from '../auth/actor.js';
+export { actorName, type Actor };
 export const STATUSES = ['draft', 'secrecy_review', 'review', 'signing', 'scheduled', 'published', 'withdrawn'] as const;
 export type Status = (typeof STATUSES)[number];
 export const ACTIONS = ['submit', 'approve', 'reject', 'withdraw', 'repeal', 'expire'] as const;
@@ -38,9 +39,6 @@ export interface Approval {
   at: string;
 }
 
-export function actorName(a: Actor): string {
-  return typeof a === 'string' ? a : `user:${a.username}`;
-}
 const actorId = (a: Actor): number | null => (typeof a === 'string' ? null : a.id);
 const isoDate = (s: string | null | undefined) => !s || /^\d{4}-\d{2}-\d{2}$/.test(s);
 export const today = (d = new Date()) => d.toISOString().slice(0, 10);
