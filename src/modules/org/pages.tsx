@@ -252,7 +252,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
           <ul>
             {u.roles.map((r) => (
               <li>
-                {c.t(`role.${r.role}`)} — {r.department}
+                {c.t(`role.${r.role}`)} — {depts.find((d) => d.code === r.department)?.name ?? r.department}
                 {r.includeChildren && ` (${c.t('users.include_children')})`}
               </li>
             ))}
@@ -356,7 +356,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
               {declaredActions().map((d) => (
                 <tr>
                   <th scope="row">
-                    {label(d)} <code class="hint">{d.action}</code>
+                    {label(d)}
                   </th>
                   {ROLES.map((r) => (
                     <td>{roleAllows(r, d.action) ? <span aria-label={c.t('common.yes')}>✓</span> : <span class="visually-hidden">{c.t('common.no')}</span>}</td>

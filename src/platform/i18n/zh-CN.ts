@@ -227,7 +227,7 @@ export const zhCN: Record<string, string> = {
   'err.unknown_department': '没有这个部门。',
   'err.grant_forbidden': '您不能授予该角色。',
   'err.self_deactivate': '不能停用自己的账号。',
-  'err.user_beyond_reach': '您无权更改该用户：其持有的角色超出您可授予的范围（管理员和监督员只能由管理员更改）。',
+  'err.user_beyond_reach': '您无权更改该用户：其持有的角色超出您可授予的范围（系统管理员和监察员只能由系统管理员更改）。',
   'err.last_admin': '这是最后一个在用的管理员账号，不能停用或撤销其管理员角色。请先为另一名用户授予管理员角色。',
   'err.dept_code': '部门代码须为 2–32 位小写字母、数字或连字符，以字母开头。',
   'err.dept_code_taken': '该部门代码已被使用。',
