@@ -1,6 +1,6 @@
-// The capability modules, in the order their routes, migrations and demo data are applied.
+// The capability modules, in the order their routes and demo data are applied, after the
+// platform parts (src/platform/parts.ts), which the platform registers itself.
 import type { GongkaiModule } from '../platform/module.js';
-import { platformModule } from '../platform/core/module.js';
 import { orgModule } from './org/module.js';
 import { calendarModule } from './calendar/module.js';
 import { catalogModule } from './catalog/module.js';
@@ -9,4 +9,4 @@ import { searchModule } from './search/module.js';
 import { listsModule } from './lists/module.js';
 import { appealsModule } from './appeals/module.js';
 
-export const MODULES: GongkaiModule[] = [platformModule, orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, searchModule];
+export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, searchModule];

@@ -10,6 +10,7 @@ import { appendAudit, type AuditInput } from './audit/index.js';
 import { Jobs, Worker } from './jobs/index.js';
 import { addMessages } from './i18n/index.js';
 import type { GongkaiModule } from './module.js';
+import { withParts } from './parts.js';
 
 export interface Platform {
   config: Config;
@@ -28,16 +29,18 @@ export interface Platform {
 }
 
 export interface PlatformOptions {
+  /** Capability modules; the platform parts (parts.ts) come first whether listed or not. */
   modules: GongkaiModule[];
   log?: Logger;
   migrate?: boolean;
 }
 
 export async function createPlatform(config: Config, opts: PlatformOptions): Promise<Platform> {
+  const modules = withParts(opts.modules);
   const log = opts.log ?? pino({ level: config.logLevel });
   const dbh = openDb(config, log);
   const jobs = new Jobs(dbh.dialect);
-  for (const m of opts.modules) {
+  for (const m of modules) {
     if (m.messages) {
       addMessages('zh-CN', m.messages['zh-CN']);
       addMessages('en', m.messages.en);
@@ -51,7 +54,7 @@ export async function createPlatform(config: Config, opts: PlatformOptions): Pro
     dialect: dbh.dialect,
     jobs,
     log,
-    modules: opts.modules,
+    modules,
     worker: null,
     async tx<T>(fn: (t: Db) => Promise<T>): Promise<T> {
       let result: T;
@@ -84,7 +87,7 @@ export async function createPlatform(config: Config, opts: PlatformOptions): Pro
       await dbh.close();
     },
   };
-  for (const m of opts.modules) {
+  for (const m of modules) {
     const handlers = m.jobs?.(p) ?? {};
     for (const [kind, h] of Object.entries(handlers)) jobs.register(kind, h);
   }

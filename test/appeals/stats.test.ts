@@ -2,7 +2,7 @@
 // counts by type, category and department, hot topics; the board filters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
-import { dispatchAppeal, replyAppeal, submitAppeal, rateAppeal } from '../../src/modules/appeals/service.js';
+import { dispatchAppeal, replyAppeal, submitAppeal, rateAppeal, releaseAppeal } from '../../src/modules/appeals/service.js';
 import { stats, board } from '../../src/modules/appeals/queries.js';
 import { APPEAL } from './util.js';
 
@@ -49,7 +49,10 @@ describe('statistics', () => {
   });
 
   it('the board filters by type, category, department and month', async () => {
-    await env.p.db.updateTable('appeals').set({ publish_state: 'published', title_masked: 't', content_masked: 'c', reply_masked: 'r', pub_item_id: 1 }).where('reply', 'is not', null).execute();
+    // Released the way the console does it: the spine publishes an 'appeal' item of the masked text.
+    const replied = await env.p.db.selectFrom('appeals').select(['id', 'consent']).where('reply', 'is not', null).execute();
+    await env.p.db.updateTable('appeals').set({ consent: 1 }).where('id', 'in', replied.map((a) => a.id)).execute();
+    for (const a of replied) await releaseAppeal(env.p, 'system', a.id, { title: 't', content: 'c', reply: 'r' });
     expect((await board(env.p.db, { page: 1, pageSize: 20 })).total).toBe(2);
     expect((await board(env.p.db, { category: 'wages', page: 1, pageSize: 20 })).total).toBe(0);
     expect((await board(env.p.db, { department: 'sthj', type: 'complaint', page: 1, pageSize: 20 })).total).toBe(2);

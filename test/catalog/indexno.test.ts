@@ -1,7 +1,7 @@
 // 索引号 uniqueness under concurrency (on SQLite and on PostgreSQL with a connection pool).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfFrom, form, login, makeEnv, type TestEnv } from '../helpers.js';
-import { allocateIndexNo } from '../../src/platform/publication/service.js';
+import { allocateIndexNo } from '../../src/platform/publication/index.js';
 import { draft, step } from './helpers.js';
 
 let env: TestEnv;
@@ -36,7 +36,7 @@ describe('索引号', () => {
   });
 
   it('can use the department’s own organisation code as prefix', async () => {
-    const { setIndexPrefixMode } = await import('../../src/platform/publication/service.js');
+    const { setIndexPrefixMode } = await import('../../src/platform/publication/index.js');
     await env.p.db.updateTable('departments').set({ org_code: '11210000MB0000000X' }).where('code', '=', 'dzb').execute();
     await setIndexPrefixMode(env.p, 'cli', 'department');
     const dzb = await env.p.db.selectFrom('departments').select('id').where('code', '=', 'dzb').executeTakeFirstOrThrow();
@@ -54,7 +54,7 @@ describe('索引号', () => {
       env.app.inject({ method: 'POST', url: '/admin/government/index-prefix', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfFrom(html), indexPrefix: mode }) });
     const ok = await post('department');
     expect(ok.statusCode).toBe(302);
-    const { getIndexPrefixMode } = await import('../../src/platform/publication/service.js');
+    const { getIndexPrefixMode } = await import('../../src/platform/publication/index.js');
     expect(await getIndexPrefixMode(env.p.db)).toBe('department');
     const audit = await env.p.db.selectFrom('audit_events').select(['actor', 'details']).where('action', '=', 'publication.setting').orderBy('seq', 'desc').executeTakeFirstOrThrow();
     expect(audit.actor).toBe('user:admin');
@@ -67,7 +67,7 @@ describe('索引号', () => {
     const deptAdmin = await login(env.app, 'dzb-admin');
     const denied = await env.app.inject({ method: 'GET', url: '/admin/government', headers: { cookie: deptAdmin.cookie } });
     expect(denied.statusCode).toBe(403);
-    const { setIndexPrefixMode } = await import('../../src/platform/publication/service.js');
+    const { setIndexPrefixMode } = await import('../../src/platform/publication/index.js');
     await setIndexPrefixMode(env.p, 'cli', 'government');
   });
 });

@@ -176,12 +176,12 @@ describe('open API and open data', () => {
 
   it('items of other modules’ types are listed and lead to their own pages', async () => {
     const { registerItemType } = await import('../../src/platform/publication/registry.js');
-    const { bulkPublish, defaultMeta } = await import('../../src/platform/publication/service.js');
+    const { publishApprovedMany, defaultMeta } = await import('../../src/platform/publication/index.js');
     const { Type } = await import('@sinclair/typebox');
     const { h } = await import('preact');
     registerItemType<{ text: string }>({ type: 'test-notice', schema: Type.Object({ text: Type.String() }), category: 'a20-15', searchText: (d) => d.text, render: (d) => h('p', null, d.text), url: (id) => `/test-notices/${id}` });
     const dept = await env.p.db.selectFrom('departments').select('id').where('code', '=', 'fgj').executeTakeFirstOrThrow();
-    const [id] = await env.p.tx((t) => bulkPublish(env.p, t, 'cli', [{ type: 'test-notice', departmentId: dept.id, meta: defaultMeta({ title: '其他类型测试公示', topic: '0301', genre: '公告', writtenAt: '2026-02-01' }), data: { text: '公示正文' }, publishedAt: new Date() }]));
+    const [id] = await env.p.tx((t) => publishApprovedMany(env.p, t, 'cli', [{ type: 'test-notice', departmentId: dept.id, meta: defaultMeta({ title: '其他类型测试公示', topic: '0301', genre: '公告', writtenAt: '2026-02-01' }), data: { text: '公示正文' }, publishedAt: new Date() }]));
     const { bumpGeneration } = await import('../../src/platform/publication/cache.js');
     bumpGeneration();
     const list = (await env.api('GET', '/api/v1/documents?department=fgj&pageSize=5')).json();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { sm3 } from '../../src/platform/hash.js';
-import { runScheduled, runValidity } from '../../src/platform/publication/service.js';
+import { runScheduled, runValidity } from '../../src/platform/publication/index.js';
 import { createUser } from '../../src/modules/org/service.js';
 import { DOC, draft, publish, step } from './helpers.js';
 
@@ -111,7 +111,7 @@ describe('review workflow', () => {
     expect(r.statusCode).toBe(403);
     expect(r.json().error.message).toContain('两个环节');
     // small department setting
-    const { setMultiStage } = await import('../../src/platform/publication/service.js');
+    const { setMultiStage } = await import('../../src/platform/publication/index.js');
     const dzb = await env.p.db.selectFrom('departments').select('id').where('code', '=', 'dzb').executeTakeFirstOrThrow();
     await setMultiStage(env.p, 'cli', dzb.id, true);
     expect((await step(env, id2, 'dzb-all', 'approve')).statusCode).toBe(200);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { getIndexableSource } from '../../src/platform/publication/indexable.js';
-import { transition } from '../../src/platform/publication/service.js';
+import { transition } from '../../src/platform/publication/index.js';
 import { searchIndexFor } from '../../src/platform/search/index.js';
 import { registerIndexableSource } from '../../src/platform/publication/index.js';
 

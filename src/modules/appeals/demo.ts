@@ -4,7 +4,7 @@ import type { Platform } from '../../platform/platform.js';
 import type { Db } from '../../platform/db/index.js';
 import { startClock, completeClock } from '../../platform/deadlines/index.js';
 import { ensureCalendar } from '../../platform/calendar/index.js';
-import { bulkPublish, defaultMeta, type BulkItem } from '../../platform/publication/index.js';
+import { publishApprovedMany, defaultMeta, type ApprovedItem } from '../../platform/publication/index.js';
 import { maskText } from '../../platform/privacy/index.js';
 import { createHash } from 'node:crypto';
 import { trackingNoFor } from './service.js';
@@ -122,7 +122,7 @@ export async function loadDemoAppeals(p: Platform, count = 320): Promise<void> {
     const channels = ['web', 'web', 'phone', 'phone', 'open311'];
     const ratings = ['very-satisfied', 'satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-satisfied', 'very-dissatisfied'];
     const nowMs = Date.now();
-    const toPublish: { id: number; item: BulkItem }[] = [];
+    const toPublish: { id: number; item: ApprovedItem & { publishedAt: Date } }[] = [];
     for (let i = 0; i < count; i++) {
       const [code, , , , deptCode] = pick(DEMO_CATEGORIES);
       const tpl = pick(TEMPLATES[code] ?? TEMPLATES.other);
@@ -252,7 +252,7 @@ export async function loadDemoAppeals(p: Platform, count = 320): Promise<void> {
       if (main) await t.updateTable('appeals').set({ merged_into: main.id }).where('id', '=', m.id).execute();
       else await t.updateTable('appeals').set({ status: 'closed' }).where('id', '=', m.id).execute();
     }
-    const ids = await bulkPublish(p, t, 'demo', toPublish.map((x) => x.item), { audit: 'summary' });
+    const ids = await publishApprovedMany(p, t, 'demo', toPublish.map((x) => x.item), { audit: 'summary', deliver: false });
     for (const [i, x] of toPublish.entries()) {
       await t.updateTable('appeals').set({ publish_state: 'published', pub_item_id: ids[i], published_at: toPublish[i].item.publishedAt.toISOString() }).where('id', '=', x.id).execute();
     }

@@ -7,6 +7,7 @@ import type { Platform } from '../../platform/platform.js';
 import { validationError, notFound } from '../../platform/errors.js';
 import { publicPoint } from '../../platform/privacy/index.js';
 import { forgetCategories, type Actor, actorName, isCentre } from './service.js';
+import { isPublicAppeal, publishedTexts } from './queries.js';
 import { forbidden } from '../../platform/errors.js';
 
 export interface Suggestion {
@@ -87,19 +88,21 @@ export async function similarAppeals(db: Db, q: { title: string; content: string
   const since = new Date(Date.now() - (q.days ?? 60) * 86_400_000).toISOString();
   let sel = db
     .selectFrom('appeals')
-    .select(['id', 'tracking_no', 'title', 'content', 'title_masked', 'content_masked', 'status', 'created_at', 'lat', 'lng', 'category', 'pub_item_id'])
+    .select(['id', 'tracking_no', 'title', 'content', 'status', 'created_at', 'lat', 'lng', 'category', 'pub_item_id'])
     .where('created_at', '>=', since)
     .where('status', '!=', 'merged')
     .orderBy('id', 'desc')
     .limit(2000);
-  if (q.published) sel = sel.where('publish_state', '=', 'published');
+  if (q.published) sel = sel.where((eb) => isPublicAppeal(eb));
   if (q.excludeId) sel = sel.where('id', '!=', q.excludeId);
   const rows = await sel.execute();
+  const texts = q.published ? await publishedTexts(db, rows.map((r) => r.pub_item_id!)) : null;
   const mine = bigrams(`${q.title} ${q.content}`);
   const out: SimilarAppeal[] = [];
   for (const r of rows) {
-    const title = q.published ? r.title_masked ?? '' : r.title;
-    const text = q.published ? `${r.title_masked ?? ''} ${r.content_masked ?? ''}` : `${r.title} ${r.content}`;
+    const pub = texts?.get(r.pub_item_id!);
+    const title = texts ? pub?.title ?? '' : r.title;
+    const text = texts ? `${pub?.title ?? ''} ${pub?.content ?? ''}` : `${r.title} ${r.content}`;
     let score = jaccard(mine, bigrams(text));
     let dist: number | null = null;
     if (q.lat != null && q.lng != null && r.lat != null && r.lng != null) {

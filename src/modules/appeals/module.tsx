@@ -8,7 +8,6 @@ import type { Platform } from '../../platform/platform.js';
 import type { PageCtx } from '../../platform/render/context.js';
 import { tooMany } from '../../platform/errors.js';
 import { limitClient } from '../../platform/http/limit.js';
-import { channelJobs } from '../../platform/channels/index.js';
 import { appealMigrations } from './schema.js';
 import { appealMessages } from './messages.js';
 import { appealsApi } from './api.js';
@@ -59,7 +58,6 @@ export const appealsModule: GongkaiModule = {
       { label: 'nav.appeals_intake', href: '/admin/appeals/intake', permission: 'appeal.intake', order: 31 },
     ],
   },
-  jobs: (p) => channelJobs(p),
   async routes(app, p) {
     await app.register(rateLimitPlugin, { global: false });
     const rateLimit = {

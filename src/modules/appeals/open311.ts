@@ -14,6 +14,7 @@ import { maskText, publicPoint } from '../../platform/privacy/index.js';
 import { t as translate } from '../../platform/i18n/index.js';
 import { submitAppeal, type Actor } from './service.js';
 import { listCategories } from './dispatch.js';
+import { isPublicAppeal, publishedTexts } from './queries.js';
 import { APPEAL_TYPES, TYPE_RULES, type Appeal, type AppealType } from './schema.js';
 import { getRule } from '../../platform/deadlines/index.js';
 
@@ -129,11 +130,12 @@ function mediaUrl(p: Platform, a: Appeal, publicView: boolean): string | null {
 }
 
 /** One request as Open311 shows it. `own` = asked with the api_key that submitted it: only then the exact map point. */
-async function requestView(p: Platform, a: Appeal, names: Map<string, string>, depts: Map<number, string>, own: boolean) {
-  const published = a.publish_state === 'published';
+async function requestView(p: Platform, a: Appeal, names: Map<string, string>, depts: Map<number, string>, own: boolean, pub: { content: string; reply: string } | undefined) {
+  // Public text: the spine's published version, when the appeal's item is public.
+  const published = pub !== undefined;
   const point = a.lat === null || a.lng === null ? null : own ? { lat: Number(a.lat), lng: Number(a.lng) } : publicPoint(Number(a.lat), Number(a.lng));
-  const description = published ? a.content_masked ?? '' : maskText(`${a.title}\n${a.content}`, { names: a.contact_name ? [a.contact_name] : [] }).text;
-  const reply = a.reply ? (published ? a.reply_masked ?? '' : maskText(a.reply, { names: a.contact_name ? [a.contact_name] : [] }).text) : null;
+  const description = published ? pub.content : maskText(`${a.title}\n${a.content}`, { names: a.contact_name ? [a.contact_name] : [] }).text;
+  const reply = a.reply ? (published ? pub.reply : maskText(a.reply, { names: a.contact_name ? [a.contact_name] : [] }).text) : null;
   const statusNotes =
     reply ?? (a.status === 'merged' ? '已与同类诉求合并办理' : a.status === 'received' ? '已受理，待派单' : a.status === 'return_requested' ? '办理中（重新派单审核）' : '办理中');
   return {
@@ -277,7 +279,7 @@ export async function open311Routes(app: FastifyInstance, p: Platform, rateLimit
         // Public: released appeals whose spine item is still public (an item withdrawn through the
         // spine is gone here too). A request that is not public answers exactly like one that does
         // not exist (the same 404 for GET requests/{id}), so ids cannot be probed.
-        const isPublic = (eb: ExpressionBuilder<Database, 'appeals'>) => eb.and([eb('publish_state', '=', 'published'), eb('pub_item_id', 'in', eb.selectFrom('pub_items').select('id').where('public', '=', 1))]);
+        const isPublic = isPublicAppeal;
         sel = key ? sel.where((eb) => eb.or([isPublic(eb), eb('api_key_id', '=', key.id)])) : sel.where((eb) => isPublic(eb));
         const ids = one !== undefined ? [one] : typeof q.service_request_id === 'string' && q.service_request_id ? q.service_request_id.split(',').map((s) => s.trim()).filter(Boolean) : null;
         if (ids) {
@@ -305,7 +307,9 @@ export async function open311Routes(app: FastifyInstance, p: Platform, rateLimit
         const deptIds = [...new Set(rows.map((r) => r.department_id).filter((x): x is number => x !== null))];
         const depts = new Map(deptIds.length ? (await p.db.selectFrom('departments').select(['id', 'name']).where('id', 'in', deptIds).execute()).map((d) => [d.id, d.name]) : []);
         const out = [];
-        for (const r of rows) out.push(await requestView(p, r, names, depts, key !== null && r.api_key_id === key.id));
+        const live = await p.db.selectFrom('pub_items').select('id').where('public', '=', 1).where('id', 'in', [0, ...rows.map((r) => r.pub_item_id ?? 0)]).execute();
+        const texts = await publishedTexts(p.db, live.map((x) => x.id));
+        for (const r of rows) out.push(await requestView(p, r, names, depts, key !== null && r.api_key_id === key.id, r.pub_item_id ? texts.get(r.pub_item_id) : undefined));
         return send(reply, fmt, 'service_requests', out);
       };
       o.get(`/open311/v2/requests.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => listHandler(req, reply));

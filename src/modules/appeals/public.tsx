@@ -11,7 +11,7 @@ import { findWithCode, rateAppeal, reopenAppeal, requestVerification, submitAppe
 import type { CodeLimit } from './api.js';
 import { citizenView, type CitizenView } from './views.js';
 import { listCategories, similarAppeals } from './dispatch.js';
-import { board, stats } from './queries.js';
+import { board, stats, isPublicAppeal, publishedTexts } from './queries.js';
 import { APPEAL_TYPES, RATINGS, TYPE_RULES } from './schema.js';
 import { getRule } from '../../platform/deadlines/index.js';
 
@@ -488,19 +488,19 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
   app.get<{ Params: { id: string } }>('/appeals/published/:id', { config: { permission: 'public' } }, async (req, reply) => {
     const id = Number(req.params.id);
     if (!Number.isInteger(id) || id < 1 || id > 2147483647) throw notFound();
-    const a = await p.db.selectFrom('appeals').selectAll().where('pub_item_id', '=', id).where('publish_state', '=', 'published').executeTakeFirst();
+    const a = await p.db.selectFrom('appeals').selectAll().where('pub_item_id', '=', id).where((eb) => isPublicAppeal(eb)).executeTakeFirst();
     if (!a) throw notFound();
-    const item = await p.db.selectFrom('pub_items').select(['index_no', 'public']).where('id', '=', id).executeTakeFirst();
-    if (!item?.public) throw notFound();
+    const item = await p.db.selectFrom('pub_items').select(['index_no', 'public']).where('id', '=', id).executeTakeFirstOrThrow();
+    const text = (await publishedTexts(p.db, [id])).get(id)!;
     const c = req.ctx(reply);
     const cat = await p.db.selectFrom('appeal_categories').select('name').where('code', '=', a.category).executeTakeFirst();
     const dept = a.department_id ? await p.db.selectFrom('departments').select('name').where('id', '=', a.department_id).executeTakeFirst() : null;
     const media = (JSON.parse(a.media || '[]') as string[]).filter((h) => /^[0-9a-f]{64}$/.test(h));
     return reply.html(
-      <PublicLayout c={c} title={a.title_masked ?? ''}>
+      <PublicLayout c={c} title={text.title}>
         <div class="appeals">
           <p class="muted">{c.t('appeals.published_item')}</p>
-          <h1>{a.title_masked}</h1>
+          <h1>{text.title}</h1>
           <Dl
             rows={[
               ['索引号', item.index_no ?? ''],
@@ -514,9 +514,9 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
             ]}
           />
           <h2>{c.t('appeals.content')}</h2>
-          <p class="appeal-text">{a.content_masked}</p>
+          <p class="appeal-text">{text.content}</p>
           <h2>{c.t('appeals.reply')}</h2>
-          <p class="appeal-text appeal-reply">{a.reply_masked}</p>
+          <p class="appeal-text appeal-reply">{text.reply}</p>
           {media.length > 0 && (
             <section>
               <h2>{c.t('appeals.media')}</h2>
@@ -535,7 +535,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
   app.get<{ Params: { hash: string } }>('/appeals/media/:hash', { config: { permission: 'public' } }, async (req, reply) => {
     const hash = req.params.hash;
     if (!/^[0-9a-f]{64}$/.test(hash)) throw notFound();
-    const a = await p.db.selectFrom('appeals').select('id').where('publish_state', '=', 'published').where('media', 'like', `%${hash}%`).executeTakeFirst();
+    const a = await p.db.selectFrom('appeals').select('id').where((eb) => isPublicAppeal(eb)).where('media', 'like', `%${hash}%`).executeTakeFirst();
     const info = a ? await fileInfo(p.db, hash) : null;
     if (!info) throw notFound();
     reply.header('content-type', info.mime).header('cache-control', 'public, max-age=86400').header('x-content-type-options', 'nosniff');

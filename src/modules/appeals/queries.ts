@@ -1,5 +1,6 @@
 // Read models: the staff list (scoped), the public board (published, masked) and statistics.
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
 import type { Db } from '../../platform/db/index.js';
 import type { Principal } from '../../platform/auth/policy.js';
 import { departmentScope, isCentre, isOperator } from './service.js';
@@ -61,6 +62,34 @@ export async function staffList(db: Db, user: Principal, f: StaffFilters) {
   return { total, items };
 }
 
+/**
+ * "Is this appeal public?" has one answer, the spine's: its item is public (pub_items.public).
+ * A withdrawal through the spine (the appeal console or the catalog console) takes it off the
+ * board, the home page, its page, its photos and Open311 at once. `publish_state = 'published'`
+ * only narrows the search to released appeals (its partial indexes); it never decides alone.
+ */
+export function isPublicAppeal(eb: ExpressionBuilder<Database, 'appeals'>) {
+  return eb.and([eb('appeals.publish_state', '=', sql.lit('published')), eb('appeals.pub_item_id', 'in', eb.selectFrom('pub_items').select('pub_items.id').where('pub_items.public', '=', 1).where('pub_items.type', '=', 'appeal'))]);
+}
+
+/** The public text of released appeals, read from the published version of their spine items
+ *  (a new version published through the spine shows here too). Keyed by item id. */
+export async function publishedTexts(db: Db, itemIds: number[]): Promise<Map<number, { title: string; content: string; reply: string }>> {
+  if (!itemIds.length) return new Map();
+  const rows = await db
+    .selectFrom('pub_items')
+    .innerJoin('pub_versions', (j) => j.onRef('pub_versions.item_id', '=', 'pub_items.id').onRef('pub_versions.version', '=', 'pub_items.published_version'))
+    .select(['pub_items.id', 'pub_items.title', 'pub_versions.data'])
+    .where('pub_items.id', 'in', itemIds)
+    .execute();
+  return new Map(
+    rows.map((r) => {
+      const d = JSON.parse(r.data) as { content?: string; reply?: string };
+      return [r.id, { title: r.title, content: String(d.content ?? ''), reply: String(d.reply ?? '') }];
+    }),
+  );
+}
+
 export interface BoardFilters {
   type?: string;
   category?: string;
@@ -72,11 +101,13 @@ export interface BoardFilters {
 
 export const BOARD_COUNT_CAP = 10_000;
 
+const spineText = (x: { title: string; content: string; reply: string } | undefined) => ({ title_masked: x?.title ?? '', content_masked: x?.content ?? '', reply_masked: x?.reply ?? '' });
+
 /** Published appeals with their masked text, newest first. Counting stops at BOARD_COUNT_CAP. */
 export async function board(db: Db, f: BoardFilters) {
   let deptId: number | null = null;
   if (f.department) deptId = (await db.selectFrom('departments').select('id').where('code', '=', f.department).executeTakeFirst())?.id ?? -1;
-  let q = db.selectFrom('appeals').where('publish_state', '=', sql.lit('published'));
+  let q = db.selectFrom('appeals').where((eb) => isPublicAppeal(eb));
   if (f.type) q = q.where('type', '=', f.type);
   if (f.category) q = q.where('category', '=', f.category);
   if (deptId !== null) q = q.where('department_id', '=', deptId);
@@ -92,12 +123,14 @@ export async function board(db: Db, f: BoardFilters) {
     .limit(f.pageSize)
     .offset((f.page - 1) * f.pageSize)
     .execute();
+  const texts = await publishedTexts(db, rows.map((r) => r.pub_item_id!).filter(Boolean));
   const ids = [...new Set(rows.map((r) => r.department_id).filter((x): x is number => x !== null))];
   const depts = ids.length ? new Map((await db.selectFrom('departments').select(['id', 'name', 'code']).where('id', 'in', ids).execute()).map((d) => [d.id, d])) : new Map();
   return {
     total,
     capped: total > BOARD_COUNT_CAP,
-    items: rows.map((r) => ({ ...r, department_name: r.department_id ? depts.get(r.department_id)?.name ?? '' : '', department: r.department_id ? depts.get(r.department_id)?.code ?? '' : '' })),
+    // title_masked/content_masked/reply_masked: the spine's published text (see publishedTexts).
+    items: rows.map((r) => ({ ...r, ...spineText(texts.get(r.pub_item_id!)), department_name: r.department_id ? depts.get(r.department_id)?.name ?? '' : '', department: r.department_id ? depts.get(r.department_id)?.code ?? '' : '' })),
   };
 }
 

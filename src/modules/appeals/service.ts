@@ -15,7 +15,7 @@ import { completeClock, extendClock, startClock, stopClock, clocksFor } from '..
 import { todayShanghai, ensureCalendar } from '../../platform/calendar/index.js';
 import { sendMessage } from '../../platform/channels/index.js';
 import { maskText } from '../../platform/privacy/index.js';
-import { bulkPublish, defaultMeta, transition } from '../../platform/publication/index.js';
+import { publishApproved, withdrawApproved, defaultMeta, bumpGeneration } from '../../platform/publication/index.js';
 import { APPEAL_TYPES, TYPE_RULES, RATINGS, OPEN_STATUSES, type AppealTable, type Appeal, type AppealType, type AppealStatus, type Rating } from './schema.js';
 
 import { actorName, type Actor as PlatformActor } from '../../platform/auth/actor.js';
@@ -860,7 +860,7 @@ export async function releaseAppeal(p: Platform, actor: Actor, id: number, input
   for (const k of ['title', 'content', 'reply'] as const) if (!input[k]?.trim()) f[k] = 'err.field.required';
   if ((input.title ?? '').length > LIMITS.title) f.title = 'appeals.err.title_long';
   if (Object.keys(f).length) throw validationError(f);
-  return p.tx(async (t) => {
+  const released = await p.tx(async (t) => {
     const a = await loadFor(p, t, actor, id);
     if (!a.consent) throw conflict('appeals.err.no_consent');
     if (a.status !== 'replied' && a.status !== 'closed') throw conflict('appeals.err.state', undefined, { status: a.status });
@@ -871,20 +871,20 @@ export async function releaseAppeal(p: Platform, actor: Actor, id: number, input
     const reply = maskText(input.reply.trim(), { names }).text;
     const dept = a.department_id ?? (await getSettings(t)).centreId!;
     const now = new Date();
-    const [itemId] = await bulkPublish(p, t, typeof actor === 'string' ? 'system' : actor, [
-      {
+    const { id: itemId } = await publishApproved(p, t, typeof actor === 'string' ? 'system' : actor, {
         type: 'appeal',
         departmentId: dept,
         meta: defaultMeta({ title, summary: content.slice(0, 200), keywords: [a.type, a.category], formedAt: (a.replied_at ?? a.created_at).slice(0, 10), writtenAt: a.created_at.slice(0, 10) }),
         data: { trackingNo: a.tracking_no, type: a.type, category: a.category, content, reply, askedAt: a.created_at, repliedAt: a.replied_at, rating: a.rating },
         publishedAt: now,
-      },
-    ]);
+    });
     await touch(t, id, { publish_state: 'published', pub_item_id: itemId, title_masked: title, content_masked: content, reply_masked: reply, published_at: now.toISOString() });
     await event(t, id, actorName(actor), 'publish', '', true, a.department_id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.publish', entity: 'appeal', entityId: id, details: { item: itemId } });
     return itemId;
   });
+  bumpGeneration();
+  return released;
 }
 
 export async function declineRelease(p: Platform, actor: Actor, id: number, reason: string): Promise<void> {
@@ -903,15 +903,16 @@ export async function declineRelease(p: Platform, actor: Actor, id: number, reas
 export async function withdrawRelease(p: Platform, actor: Actor, id: number, reason: string): Promise<void> {
   await requireCentre(p.db, actor, 'appeal.approve');
   if (!reason?.trim()) throw validationError({ reason: 'err.field.required' });
-  const a = await loadFor(p, p.db, actor, id);
-  if (a.publish_state !== 'published' || !a.pub_item_id) throw conflict('appeals.err.not_published');
-  // The centre's right was checked above; the spine withdraws on its behalf (its audit names the system, ours the user).
-  await transition(p, 'system', a.pub_item_id, 'withdraw', `${reason.trim()}（${actorName(actor)}）`);
   await p.tx(async (t) => {
+    const a = await loadFor(p, t, actor, id);
+    if (a.publish_state !== 'published' || !a.pub_item_id) throw conflict('appeals.err.not_published');
+    // The centre's right was checked above; the spine withdraws in the same transaction.
+    if (!(await withdrawApproved(p, t, typeof actor === 'string' ? 'system' : actor, a.pub_item_id, reason.trim()))) throw conflict('appeals.err.not_published');
     await touch(t, id, { publish_state: 'declined' });
     await event(t, id, actorName(actor), 'unpublish', reason.trim(), false, a.department_id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.unpublish', entity: 'appeal', entityId: id, details: { reason: reason.trim() } });
   });
+  bumpGeneration();
 }
 
 export { badRequest };

@@ -1,18 +1,17 @@
 // Calendar and deadlines: the working-day calendar (data, public pages, console editor and
-// importer, CLI), the rule catalogue and clock pages. The deadline engine itself lives in
-// src/platform/deadlines so every module can start clocks.
+// importer, CLI), the rule catalogue and clock pages. The engine, its tables and jobs are a
+// platform part (src/platform/deadlines/part.ts), so every module can start clocks without this one.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import type { GongkaiModule } from '../../platform/module.js';
-import { calendarMigrations, loadCalendar, refreshCalendarIfChanged } from '../../platform/calendar/store.js';
-import { deadlineMigrations, recomputeOpenClocks } from '../../platform/deadlines/index.js';
+import { loadCalendar } from '../../platform/calendar/store.js';
 import { isWorkday, yearSchedule } from '../../platform/calendar/index.js';
 import { t } from '../../platform/i18n/index.js';
 import { calendarMessages } from './messages.js';
 import { calendarApi } from './api.js';
 import { calendarPages } from './pages.js';
-import { importCalendar, RECOMPUTE_JOB } from './service.js';
+import { importCalendar } from './service.js';
 
 export const calendarModule: GongkaiModule = {
   name: 'calendar',
@@ -23,7 +22,6 @@ export const calendarModule: GongkaiModule = {
     { action: 'deadlines.edit', zh: '修改时限规则和预警阈值', en: 'Change deadline rules and warning thresholds', roles: [] },
     { action: 'clock.manage', zh: '暂停、恢复和延长本部门的时限（须写明理由）', en: "Pause, resume and extend one's departments' clocks (with a reason)", roles: ['supervisor', 'dept-admin', 'approver'] },
   ],
-  migrations: [...calendarMigrations, ...deadlineMigrations],
   messages: calendarMessages,
   nav: {
     public: [{ label: 'nav.calendar', href: '/calendar', order: 90 }],
@@ -32,22 +30,9 @@ export const calendarModule: GongkaiModule = {
       { label: 'nav.deadline_rules', href: '/admin/deadline-rules', permission: 'deadlines.read', order: 89 },
     ],
   },
-  jobs: (p) => ({
-    [RECOMPUTE_JOB]: async (payload: { years: number[] }) => {
-      await refreshCalendarIfChanged(p.db);
-      await recomputeOpenClocks(p, payload.years ?? []);
-    },
-  }),
   async routes(app, p) {
-    await loadCalendar(p.db);
     await calendarApi(app, p);
     await calendarPages(app, p);
-  },
-  everyProcess(p) {
-    // Another process or instance may have edited the calendar: look for changes once a minute.
-    const timer = setInterval(() => void refreshCalendarIfChanged(p.db).catch((err) => p.log.warn({ err }, 'calendar refresh failed')), 60_000);
-    timer.unref();
-    return () => clearInterval(timer);
   },
   cli: {
     'calendar import': {

@@ -9,7 +9,8 @@ import { loadCalendar } from '../../platform/calendar/store.js';
 import { parseCalendar, type ImportFormat, type ParsedCalendar } from '../../platform/calendar/import.js';
 import type { Db } from '../../platform/db/index.js';
 
-export const RECOMPUTE_JOB = 'deadlines.recompute';
+import { RECOMPUTE_JOB } from '../../platform/deadlines/part.js';
+export { RECOMPUTE_JOB };
 
 async function afterChange(p: Platform, t: Db, years: number[]): Promise<void> {
   // Open clocks whose dates reach into a changed year get their stored due date recomputed.

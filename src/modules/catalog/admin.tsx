@@ -6,7 +6,7 @@ import type { Platform } from '../../platform/platform.js';
 import { AdminLayout, PublicLayout, Csrf, Field, Select, Notice, Empty, ErrorSummary, Pager, Dl, type PageCtx } from '../../platform/render/index.js';
 import { HttpError, notFound, forbidden } from '../../platform/errors.js';
 import { can, scopeOf, type Principal } from '../../platform/auth/policy.js';
-import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, STAGES, ACTIONS, multiStageDepartments, setMultiStage, type Action, type VersionView, type ItemRow } from '../../platform/publication/service.js';
+import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, STAGES, ACTIONS, multiStageDepartments, setMultiStage, type Action, type VersionView, type ItemRow } from '../../platform/publication/index.js';
 import { storeFile, humanSize, safeFileName, attachmentName } from '../../platform/files/index.js';
 import type { ItemMeta } from '../../platform/publication/registry.js';
 import { departments, toListItem, type PublicItem } from './queries.js';

@@ -7,7 +7,7 @@ import { ErrorSchema } from '../../platform/http/schemas.js';
 import { badRequest, notFound, validationError } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
 import { cachedPublic } from '../../platform/publication/cache.js';
-import { createDraft, updateDraft, transition, staffItem, ACTIONS, type Action } from '../../platform/publication/service.js';
+import { createDraft, updateDraft, transition, staffItem, ACTIONS, type Action } from '../../platform/publication/index.js';
 import type { ItemMeta } from '../../platform/publication/registry.js';
 import { attachmentName, safeFileName, storeFile } from '../../platform/files/index.js';
 import { departments, getPublic, listPublic, type Filters, type ListItem, type PublicItem } from './queries.js';

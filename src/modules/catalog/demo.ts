@@ -3,7 +3,7 @@
 // speech, and `gongkai demo --documents N` for load tests (reproducible from --seed).
 import type { Platform } from '../../platform/platform.js';
 import type { Db } from '../../platform/db/index.js';
-import { bulkPublish, defaultMeta, type BulkItem } from '../../platform/publication/service.js';
+import { publishApprovedMany, defaultMeta, type ApprovedItem } from '../../platform/publication/index.js';
 import type { ItemMeta } from '../../platform/publication/registry.js';
 import { storeFile } from '../../platform/files/index.js';
 import { bumpGeneration } from '../../platform/publication/cache.js';
@@ -77,8 +77,11 @@ interface GenOpts {
   today: Date;
 }
 
+/** A demo item: complete metadata and a publication date (the spine's ApprovedItem leaves both optional). */
+type DemoItem = ApprovedItem & { meta: ItemMeta; publishedAt: Date };
+
 /** One synthetic document (deterministic for a given random source). */
-function synth(r: () => number, serials: Map<string, number>, o: GenOpts, yearFrom: number, yearTo: number): BulkItem {
+function synth(r: () => number, serials: Map<string, number>, o: GenOpts, yearFrom: number, yearTo: number): DemoItem {
   const d = o.depts[Math.floor(r() * o.depts.length)];
   const spec = DEPT_SUBJECTS[d.code] ?? DEPT_SUBJECTS.dzb;
   const [subject, topic, category] = spec.subjects[Math.floor(r() * spec.subjects.length)];
@@ -132,7 +135,7 @@ export async function loadDemoCatalog(p: Platform): Promise<void> {
   const stored: { hash: string; size: number; mime: string; name: string }[] = [];
   for (const f of files) stored.push({ ...(await storeFile(p, f.buf, f.name)), name: f.name });
 
-  const items: BulkItem[] = [];
+  const items: DemoItem[] = [];
   for (let i = 0; i < 300; i++) items.push(synth(r, serials, o, nowYear - 6, nowYear));
   // Some attachments, some changes (a second version), some 失效/废止.
   items.forEach((it, i) => {
@@ -168,12 +171,12 @@ export async function loadDemoCatalog(p: Platform): Promise<void> {
   });
 
   await p.tx(async (t) => {
-    const ids = await bulkPublish(p, t, 'demo', items, { audit: 'summary' });
+    const ids = await publishApprovedMany(p, t, 'demo', items, { audit: 'summary', deliver: false }); // demo history: no channel delivery
     // Related items: neighbours of the same department.
     for (let i = 0; i < ids.length - 1; i += 23) await t.insertInto('pub_links').values({ from_id: ids[i], to_id: ids[i + 1], kind: 'related' }).onConflict((oc) => oc.doNothing()).execute();
     // 政策解读 for some policies: text, 图解, video and Q&A forms, linked both ways.
     const forms = ['text', 'graphic', 'video', 'qa'] as const;
-    const interp: BulkItem[] = [];
+    const interp: DemoItem[] = [];
     for (let k = 0; k < 24; k++) {
       const idx = k * 12 + 1;
       const pol = items[idx];
@@ -198,7 +201,7 @@ export async function loadDemoCatalog(p: Platform): Promise<void> {
         publishedAt: new Date(pol.publishedAt.getTime() + 3600000),
       });
     }
-    await bulkPublish(p, t, 'demo', interp, { audit: 'summary' });
+    await publishApprovedMany(p, t, 'demo', interp, { audit: 'summary', deliver: false });
   });
   bumpGeneration();
 }
@@ -215,14 +218,14 @@ export async function demoDocuments(p: Platform, n: number, seed = 42): Promise<
   const BATCH = 5000;
   while (done < n) {
     const k = Math.min(BATCH, n - done);
-    const batch: BulkItem[] = [];
+    const batch: DemoItem[] = [];
     for (let i = 0; i < k; i++) {
       // serials continue after the demo's own documents (1000+), so 文号 stay distinct
       const it = synth(r, serials, o, nowYear - 10, nowYear);
       it.meta.docNo = it.meta.docNo.replace(/〕(\d+)号$/, (_, n) => `〕${1000 + Number(n)}号`);
       batch.push(it);
     }
-    await p.tx((t) => bulkPublish(p, t, 'cli', batch, { audit: 'summary', links: false }));
+    await p.tx((t) => publishApprovedMany(p, t, 'cli', batch, { audit: 'summary', links: false, deliver: false }));
     done += k;
   }
   bumpGeneration();

@@ -2,7 +2,7 @@
 // (dry run = the report only); the import is all-or-nothing in one transaction.
 import type { Platform } from '../../platform/platform.js';
 import { can, type Principal } from '../../platform/auth/policy.js';
-import { bulkPublish, defaultMeta, type BulkItem } from '../../platform/publication/service.js';
+import { publishApprovedMany, defaultMeta, type ApprovedItem } from '../../platform/publication/index.js';
 import { itemType } from '../../platform/publication/registry.js';
 import { ExtractFailed, readSpreadsheet } from '../../platform/files/index.js';
 import { parseCsv } from '../../platform/files/csv.js';
@@ -43,7 +43,7 @@ export async function importCatalog(p: Platform, actor: Principal, file: { buf: 
   for (const c of ['title', 'department', 'topic', 'genre', 'writtenAt']) if (!head.includes(c)) err(1, c, 'err.import.missing_column');
   if (report.errors.length) return report;
   const depts = await departments(p.db);
-  const items: BulkItem[] = [];
+  const items: ApprovedItem[] = [];
   const type = itemType(DOCUMENT);
   for (let i = 1; i < table.length; i++) {
     const rowNo = i + 1;
@@ -84,7 +84,7 @@ export async function importCatalog(p: Platform, actor: Principal, file: { buf: 
   }
   if (report.errors.length || dryRun) return report;
   await p.tx(async (t) => {
-    const ids = await bulkPublish(p, t, actor, items, { audit: 'each' });
+    const ids = await publishApprovedMany(p, t, actor, items, { audit: 'each' });
     await p.audit(t, { actor: `user:${actor.username}`, action: 'publication.import', entity: 'pub_item', entityId: ids[0] ?? 0, details: { file: file.name, rows: ids.length } });
   });
   bumpGeneration();

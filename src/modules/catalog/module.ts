@@ -1,7 +1,6 @@
-// The disclosure catalog (主动公开): hosts the publication spine (its tables, jobs and the
-// search source) and registers the first item type, 'document'.
+// The disclosure catalog (主动公开): the 'document' item type, its public catalog, feeds, console
+// and importer. The publication spine it builds on is a platform part (platform/publication/part.ts).
 import type { GongkaiModule } from '../../platform/module.js';
-import { publicationMigrations, publicationJobs, registerIndexableSource, validityTimer } from '../../platform/publication/index.js';
 import { registerDocumentType } from './document.js';
 import { catalogMessages } from './messages.js';
 import { catalogApi } from './api.js';
@@ -10,28 +9,17 @@ import { catalogFeeds } from './feeds.js';
 import { catalogAdmin, catalogDashboard } from './admin.js';
 
 registerDocumentType();
-registerIndexableSource();
 
 export const catalogModule: GongkaiModule = {
   name: 'catalog',
   permissions: [
-    { action: 'content.read', zh: '查看本部门的公开信息（含草稿）', en: "See one's departments' items, drafts included", roles: ['dept-admin', 'editor', 'reviewer', 'approver'] },
-    { action: 'content.create', zh: '起草公开信息', en: 'Draft items', roles: ['dept-admin', 'editor'] },
-    { action: 'content.edit', zh: '修改草稿', en: 'Edit drafts', roles: ['dept-admin', 'editor'] },
-    { action: 'content.submit', zh: '提交审核', en: 'Submit for review', roles: ['dept-admin', 'editor'] },
-    { action: 'content.secrecy', zh: '保密审查', en: 'Secrecy review', roles: ['reviewer'] },
-    { action: 'content.review', zh: '审核', en: 'Review', roles: ['reviewer'] },
-    { action: 'content.sign', zh: '签发', en: 'Sign off for publication', roles: ['approver'] },
-    { action: 'content.withdraw', zh: '撤回已发布的信息', en: 'Withdraw published items', roles: ['approver'] },
     { action: 'content.import', zh: '批量导入', en: 'Import in bulk', roles: ['dept-admin'] },
   ],
-  migrations: publicationMigrations,
   messages: catalogMessages,
   nav: {
     public: [{ label: 'nav.catalog', href: '/catalog', order: 10 }],
     admin: [{ label: 'nav.catalog_admin', href: '/admin/catalog', permission: 'content.read', order: 10 }],
   },
-  jobs: (p) => publicationJobs(p),
   async routes(app, p) {
     await catalogApi(app, p);
     await catalogPublic(app, p);
@@ -44,7 +32,6 @@ export const catalogModule: GongkaiModule = {
   demo: async (p) => (await import('./demo.js')).loadDemoCatalog(p),
   home: catalogHome,
   dashboard: catalogDashboard,
-  background: (p) => validityTimer(p),
   cli: {
     'catalog index-prefix': {
       usage: 'catalog index-prefix government|department   索引号 prefix: the government\'s code, or each department\'s own code when it has one',
@@ -54,7 +41,7 @@ export const catalogModule: GongkaiModule = {
           process.stderr.write('usage: gongkai catalog index-prefix government|department\n');
           return 2;
         }
-        const { setIndexPrefixMode } = await import('../../platform/publication/service.js');
+        const { setIndexPrefixMode } = await import('../../platform/publication/index.js');
         await setIndexPrefixMode(p, 'cli', mode);
         process.stdout.write(`索引号 prefix: ${mode}\n`);
         return 0;

@@ -1,7 +1,7 @@
 // Demo lists: 权责清单 of eight departments (市场监管局's with one adjustment), service guides,
 // the two negative lists (representative subsets), tagged economic policies and a few ratings.
 import type { Platform } from '../../platform/platform.js';
-import { bulkPublish, defaultMeta, transition } from '../../platform/publication/service.js';
+import { publishApprovedMany, defaultMeta, transition } from '../../platform/publication/index.js';
 import { DOCUMENT } from '../catalog/document.js';
 import { draftEdition, ensureList, publishEdition } from './service.js';
 import { FOREIGN_INVESTMENT, MARKET_ACCESS, POLICIES, POWER_LISTS, SCJG_ADJUSTMENT, SERVICE_GUIDES, scjgAdjusted } from './demo-data.js';
@@ -71,18 +71,18 @@ export async function loadDemoLists(p: Platform): Promise<void> {
     await publish('foreign-investment', 'fgj', '外商投资准入特别管理措施（负面清单）（2024年版）（代表性节选）', FOREIGN_INVESTMENT, '转发国家发展改革委、商务部令第23号，演示数据为代表性节选。', '国家发展改革委 商务部令第23号', new Date('2024-09-08T02:00:00Z'));
     // Economic policies: catalog documents, then tagged below.
     const docs = POLICIES.filter((x) => depts.has(x.department));
-    const ids = await bulkPublish(
+    const ids = await publishApprovedMany(
       p,
       t,
       'demo',
       docs.map((x) => ({
         type: DOCUMENT,
         departmentId: depts.get(x.department)!.id,
-        meta: defaultMeta({ title: x.title, docNo: x.docNo, genre: '办法', topic: null, category: 'a20-03', summary: x.summary, keywords: ['惠企政策'], writtenAt: '2026-01-10', formedAt: '2026-01-10' }),
+        meta: defaultMeta({ title: x.title, docNo: x.docNo, genre: '办法', topic: '0302', category: 'a20-03', summary: x.summary, keywords: ['惠企政策'], writtenAt: '2026-01-10', formedAt: '2026-01-10' }),
         data: { body: x.body, attachments: [], related: [] },
         publishedAt: new Date('2026-01-12T02:00:00Z'),
       })),
-      { audit: 'summary' },
+      { audit: 'summary', deliver: false },
     );
     for (const [i, id] of ids.entries()) {
       const tg = docs[i].tags;

@@ -10,10 +10,9 @@ import { can, type Principal } from '../../platform/auth/policy.js';
 import { badRequest, conflict, forbidden, HttpError, notFound, validationError } from '../../platform/errors.js';
 import type { Config } from '../../config.js';
 import { readSpreadsheet } from '../../platform/files/index.js';
-import { bulkPublish, defaultMeta, expireInTx } from '../../platform/publication/service.js';
+import { publishApproved, defaultMeta, endApproved } from '../../platform/publication/index.js';
 import { bumpGeneration } from '../../platform/publication/cache.js';
 import { INT_MAX } from '../../platform/text.js';
-import { channelJob, deliveryChannels } from '../../platform/publication/registry.js';
 import {
   applyChanges,
   changeCount,
@@ -232,25 +231,21 @@ export async function publishEdition(p: Platform, t: Db, actor: Actor, editionId
   const title = `${list.title}（${number === 1 ? '首版' : `第${number}版`}）`;
   const summary = number === 1 ? `共${items.length}项。` : `本次调整新增${changes.added.length}项、取消${changes.removed.length}项、变更${changes.changed.length}项，调整后共${items.length}项。调整理由：${e.reason}`;
   const day = at.toISOString().slice(0, 10);
-  const [pubId] = await bulkPublish(
+  const { id: pubId } = await publishApproved(
     p,
     t,
     actor,
-    [
-      {
+    {
         type: LIST_EDITION,
         departmentId: list.department_id,
         meta: defaultMeta({ title, docNo: e.doc_no, genre: '其他', category: editionCategory(list.type), summary: summary.slice(0, 2000), keywords: ['清单', list.title], writtenAt: day, formedAt: day }),
         data: { listId: list.id, listType: list.type, listTitle: list.title, department: list.code, edition: number, reason: e.reason, docNo: e.doc_no, items, changes, previous: prev?.pub_item_id ?? null, attachments: [] },
         publishedAt: at,
         changeNote: e.reason,
-      },
-    ],
-    {},
+    },
+    // Demo data is history: not delivered to channels (like the catalog's demo).
+    { deliver: actor !== 'demo' },
   );
-  // bulkPublish indexes the item; the delivery channels (feeds, subscriptions…) get the event too
-  // (not for demo data, like the catalog's demo).
-  if (actor !== 'demo') for (const ch of deliveryChannels()) await p.jobs.enqueue(t, channelJob(ch), { id: pubId, version: 1, event: 'published' }, { key: `deliver:${ch}:${pubId}:1:published` });
   await t
     .updateTable('list_editions')
     .set({ status: 'published', number, changes: JSON.stringify(changes), pub_item_id: pubId, approved_by: actorId(actor), published_at: at.toISOString() })
@@ -282,7 +277,7 @@ export async function approveEdition(p: Platform, actor: Actor, editionId: numbe
     const before = await t.selectFrom('list_editions').innerJoin('lists', 'lists.id', 'list_editions.list_id').select('list_editions.pub_item_id').where('list_editions.list_id', '=', list.id).whereRef('list_editions.number', '=', 'lists.current_edition').where('list_editions.status', '=', 'published').executeTakeFirst();
     await publishEdition(p, t, actor, editionId);
     // The superseded edition's publication is marked 失效 in the same transaction (audited, delivered).
-    if (before?.pub_item_id) await expireInTx(p, t, 'system', before.pub_item_id, '已被新版清单替代');
+    if (before?.pub_item_id) await endApproved(p, t, 'system', before.pub_item_id, 'expired', '已被新版清单替代');
   });
   bumpGeneration();
   return (await getEdition(p.db, editionId))!;

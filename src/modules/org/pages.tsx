@@ -7,7 +7,7 @@ import { ROLES, can, declaredActions, isGlobalRole, mayManageUser, roleAllows, s
 import { departmentTree } from '../../platform/auth/identity.js';
 import { HttpError, notFound } from '../../platform/errors.js';
 import { validateForm } from '../../platform/http/validation.js';
-import { INDEX_PREFIX_MODES, getIndexPrefixMode, setIndexPrefixMode, type IndexPrefixMode } from '../../platform/publication/service.js';
+import { INDEX_PREFIX_MODES, getIndexPrefixMode, setIndexPrefixMode, type IndexPrefixMode } from '../../platform/publication/index.js';
 import {
   createDepartment,
   createUser,

@@ -1,7 +1,6 @@
 // Electronic supervision (电子监察): dashboard, notifications (inbox and e-mail), escalation,
 // daily digest, and the periodic scan that finds status transitions.
 import type { GongkaiModule } from '../../platform/module.js';
-import { mailJobs } from '../../platform/mail/index.js';
 import { todayShanghai } from '../../platform/calendar/index.js';
 import { supervisionMessages } from './messages.js';
 import { supervisionPages, supervisionPanel } from './pages.js';
@@ -14,7 +13,6 @@ const DIGEST_HOUR = 8;
 export const supervisionModule: GongkaiModule = {
   name: 'supervision',
   permissions: [
-    { action: 'supervision.read', zh: '查看时限监察', en: 'See deadline supervision', roles: ['dept-admin', 'editor', 'reviewer', 'approver', 'supervisor'] },
     { action: 'supervision.alerts', zh: '接收预警和超期提醒（本部门；监察员为全部部门）', en: "Receive warnings and overdue notices (one's departments; supervisors: all)", roles: ['dept-admin', 'editor', 'supervisor'] },
     { action: 'supervision.digest', zh: '接收每日督办摘要', en: 'Receive the daily supervision digest', roles: ['supervisor', 'dept-admin'] },
   ],
@@ -27,7 +25,6 @@ export const supervisionModule: GongkaiModule = {
     ],
   },
   jobs: (p) => ({
-    ...mailJobs(p),
     [SCAN_JOB]: async (payload: { slot?: string; today?: string }) => {
       await runScan(p, payload?.today ?? todayShanghai());
     },

@@ -231,6 +231,12 @@ export const platformModule: GongkaiModule = {
     { action: 'audit.read', zh: '查看审计日志并校验审计链', en: 'Read the audit log and verify its chain', roles: ['supervisor'] },
     { action: 'jobs.read', zh: '查看任务队列', en: 'See the job queue', roles: [] },
     { action: 'jobs.manage', zh: '重试失败的任务', en: 'Retry dead jobs', roles: [] },
+    // Accounts, departments and the government are core tables; the org module is their console.
+    { action: 'user.read', zh: '查看本部门用户', en: "See the users of one's departments", roles: ['dept-admin'] },
+    { action: 'user.manage', zh: '新建用户、重置密码、停用、改名和授权（限于自己可授予的角色）', en: 'Create users, reset passwords, deactivate, rename and grant roles (only roles one may grant)', roles: ['dept-admin'] },
+    { action: 'department.read', zh: '查看部门信息', en: 'See department details', roles: ['dept-admin'] },
+    { action: 'department.edit', zh: '编辑部门信息、新建下级部门', en: 'Edit department details, add sub-departments', roles: ['dept-admin'] },
+    { action: 'government.edit', zh: '编辑本级政府信息和全局设置', en: 'Edit the government and platform-wide settings', roles: [] },
   ],
   migrations: [...platformMigrations, ...rateLimitMigrations],
   nav: {

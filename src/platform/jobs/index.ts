@@ -62,6 +62,14 @@ export class Jobs {
     await (opts.key ? q.onConflict((oc) => oc.column('idempotency_key').doNothing()) : q).execute();
   }
 
+  /** Inserts many jobs of one kind with the caller's executor (bulk imports); no idempotency keys. */
+  async enqueueMany(t: Db, kind: string, payloads: unknown[], opts: Omit<EnqueueOptions, 'key'> = {}): Promise<void> {
+    const now = new Date().toISOString();
+    const runAt = (opts.runAt ?? new Date()).toISOString();
+    const rows = payloads.map((payload) => ({ kind, payload: JSON.stringify(payload ?? null), status: 'pending', attempts: 0, max_attempts: opts.maxAttempts ?? 8, run_at: runAt, locked_by: null, locked_until: null, last_error: null, idempotency_key: null, created_at: now, updated_at: now }));
+    for (let i = 0; i < rows.length; i += 400) await t.insertInto('jobs').values(rows.slice(i, i + 400)).execute();
+  }
+
   /** Claims up to `limit` due jobs (pending and due, or running with an expired lease). */
   async claim(db: Db, workerId: string, limit: number): Promise<JobRow[]> {
     const now = new Date();

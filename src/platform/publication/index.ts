@@ -3,11 +3,15 @@ import type { Platform } from '../platform.js';
 import type { JobHandler } from '../jobs/index.js';
 import { setIndexableSource, type IndexableItem } from './indexable.js';
 import { itemType, registerChannel, channelJob, type DeliveryPayload } from './registry.js';
-import { runScheduled, runValidity, SCHEDULED_JOB, VALIDITY_JOB, today } from './service.js';
+import { runScheduled, runValidity, SCHEDULED_JOB, VALIDITY_JOB } from './service.js';
+import { today } from './meta.js';
 import { bumpGeneration } from './cache.js';
 import './schema.js';
 
 export * from './registry.js';
+export * from './meta.js';
+export * from './numbering.js';
+export * from './publish.js';
 export * from './service.js';
 export { publicationMigrations } from './schema.js';
 export { cachedPublic, currentGeneration, bumpGeneration } from './cache.js';

@@ -80,6 +80,8 @@ export function itemTypes(): ItemType[] {
 export type PublicationEvent = 'published' | 'changed' | 'withdrawn' | 'expired' | 'repealed';
 export interface DeliveryPayload {
   id: number;
+  /** The item's type (e.g. 'document', 'appeal', 'list-edition'). */
+  type: string;
   version: number | null;
   event: PublicationEvent;
 }

@@ -1,29 +1,23 @@
 // The publication spine: items, immutable versions, the review workflow with separation of
-// duties, 索引号 allocation, publication side effects (audit, search sync, channels, cache,
-// the Art. 26 clock) — all in the transaction of the change.
-import { sql } from 'kysely';
+// duties (createDraft, updateDraft, transition), scheduled publication and the daily validity
+// switch. Its last step is publish.ts's publishVersion, the same path module-approved items take.
 import type { Platform } from '../platform.js';
 import type { Db } from '../db/index.js';
-import { can, type Principal } from '../auth/policy.js';
+import { can } from '../auth/policy.js';
 import { conflict, forbidden, notFound, validationError, badRequest } from '../errors.js';
-import { canonicalJson, sm3 } from '../hash.js';
-import { getGovernment } from '../render/context.js';
-import { SEARCH_SYNC_JOB } from './indexable.js';
-import { itemType, deliveryChannels, channelJob, type ItemMeta, type PublicationEvent } from './registry.js';
+import { itemType, type ItemMeta } from './registry.js';
 import { bumpGeneration } from './cache.js';
-import { cleanLine, cleanText } from '../text.js';
-import { startClock, completeClock } from '../deadlines/index.js';
-import { ensureCalendar } from '../calendar/index.js';
+import { actorName, type Actor } from '../auth/actor.js';
+import { actorId, defaultMeta, getItemRow, getVersion, prepared, today, type Approval, type ItemRow } from './meta.js';
+import { multiStageDepartments } from './numbering.js';
+import { endApproved, enqueueEffects, publishVersion, readyClocks, startPublishClock, withdrawApproved } from './publish.js';
 import './schema.js';
 
-import { actorName, type Actor } from '../auth/actor.js';
 export { actorName, type Actor };
 export const STATUSES = ['draft', 'secrecy_review', 'review', 'signing', 'scheduled', 'published', 'withdrawn'] as const;
 export type Status = (typeof STATUSES)[number];
 export const ACTIONS = ['submit', 'approve', 'reject', 'withdraw', 'repeal', 'expire'] as const;
 export type Action = (typeof ACTIONS)[number];
-export const CLOCK_RULE = 'disclosure.publish';
-export const CANONICAL_FORMAT = 'gongkai-publication-version/1';
 
 /** The permission each review stage needs, in order. */
 export const STAGES: { state: Status; action: string }[] = [
@@ -32,223 +26,15 @@ export const STAGES: { state: Status; action: string }[] = [
   { state: 'signing', action: 'content.sign' },
 ];
 
-export interface Approval {
-  stage: string;
-  userId: number | null;
-  username: string;
-  at: string;
-}
-
-const actorId = (a: Actor): number | null => (typeof a === 'string' ? null : a.id);
-const isoDate = (s: string | null | undefined) => !s || /^\d{4}-\d{2}-\d{2}$/.test(s);
-export const today = (d = new Date()) => d.toISOString().slice(0, 10);
 
 function allow(a: Actor, action: string, departmentId: number): boolean {
   return typeof a === 'string' || can(a, action, { departmentId });
 }
 
-/** Metadata with defaults; text fields stored without control characters or bidi overrides
- *  (platform/text.ts) whichever way they came (form, API, file import, another module). */
-export function defaultMeta(partial: Partial<ItemMeta>): ItemMeta {
-  return {
-    title: cleanLine(partial.title ?? '').trim(),
-    docNo: cleanLine(partial.docNo ?? '').trim(),
-    topic: partial.topic || null,
-    genre: partial.genre || null,
-    category: partial.category || null,
-    writtenAt: partial.writtenAt || null,
-    effectiveAt: partial.effectiveAt || null,
-    expiresAt: partial.expiresAt || null,
-    keywords: (partial.keywords ?? []).map((k) => cleanLine(k).trim()).filter(Boolean).slice(0, 20),
-    summary: cleanText(partial.summary ?? '').trim(),
-    disclosure: partial.disclosure ?? 'proactive',
-    disclosureGround: cleanText(partial.disclosureGround ?? '').trim(),
-    coPublishers: partial.coPublishers ?? [],
-    publishAt: partial.publishAt || null,
-    formedAt: partial.formedAt || partial.writtenAt || today(),
-  };
-}
-
-function checkMeta(m: ItemMeta): Record<string, string> {
-  const f: Record<string, string> = {};
-  if (!m.title) f.title = 'err.field.required';
-  else if (m.title.length > 300) f.title = 'err.field.too_long';
-  if (m.docNo.length > 100) f.docNo = 'err.field.too_long';
-  if (m.summary.length > 2000) f.summary = 'err.field.too_long';
-  for (const k of ['writtenAt', 'effectiveAt', 'expiresAt', 'formedAt'] as const) if (!isoDate(m[k])) f[k] = 'err.field.format';
-  if (m.effectiveAt && m.expiresAt && m.expiresAt <= m.effectiveAt) f.expiresAt = 'err.pub.expiry_before_effective';
-  if (m.publishAt && Number.isNaN(Date.parse(m.publishAt))) f.publishAt = 'err.field.format';
-  if (!['proactive', 'on_request', 'not_public'].includes(m.disclosure)) f.disclosure = 'err.field.enum_generic';
-  if (m.disclosure === 'not_public' && !m.disclosureGround) f.disclosureGround = 'err.pub.ground_required';
-  return f;
-}
-
-async function prepared(type: string, meta: ItemMeta, data: unknown) {
-  const t = itemType(type);
-  const fields = checkMeta(meta);
-  let out = data;
-  if (t.prepare) {
-    const r = await t.prepare(data, meta);
-    out = r.data;
-    Object.assign(fields, r.fields);
-  }
-  if (Object.keys(fields).length) throw validationError(fields);
-  return out;
-}
-
-export function validityOf(meta: Pick<ItemMeta, 'effectiveAt' | 'expiresAt'>, current: string, on = today()): string {
-  if (current === 'repealed') return 'repealed';
-  if (meta.expiresAt && meta.expiresAt <= on) return 'expired';
-  return current === 'expired' && !(meta.expiresAt && meta.expiresAt <= on) ? 'valid' : current;
-}
-
-// ---- the Art. 26 clock (deadline engine; optional until it exists) ----------------------------
-
-/** The deadline engine keeps its working-day calendar in memory; load it before a transaction opens
- *  (on SQLite a load from inside our transaction would wait for our own connection). */
-async function readyClocks(p: Platform): Promise<void> {
-  await ensureCalendar(p.db);
-}
-
-async function startPublishClock(p: Platform, t: Db, item: { id: number; department_id: number; type: string }, meta: ItemMeta, author: number | null) {
-  await startClock(p, t, {
-    subjectType: 'publication',
-    subjectId: item.id,
-    rule: CLOCK_RULE,
-    start: meta.formedAt,
-    departmentId: item.department_id,
-    title: meta.title,
-    url: `/admin/catalog/${item.id}`,
-    publicSubject: false,
-    responsibleUserId: author ?? null,
-  });
-}
-
-async function completePublishClock(p: Platform, t: Db, itemId: number) {
-  await completeClock(p, t, 'publication', itemId, CLOCK_RULE);
-}
-
-// ---- settings ---------------------------------------------------------------------------------
-
-async function getSetting(db: Db, key: string): Promise<string | null> {
-  return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value ?? null;
-}
-async function putSetting(t: Db, key: string, value: string) {
-  await t
-    .insertInto('settings')
-    .values({ key, value, updated_at: new Date().toISOString() })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: new Date().toISOString() }))
-    .execute();
-}
-
-/** Departments (ids) where one person may approve more than one stage of the same version (small departments). */
-export async function multiStageDepartments(db: Db): Promise<number[]> {
-  return JSON.parse((await getSetting(db, 'publication.multi_stage_departments')) ?? '[]');
-}
-export async function setMultiStage(p: Platform, actor: Actor, departmentId: number, allowed: boolean): Promise<void> {
-  if (!allow(actor, 'department.edit', departmentId)) throw forbidden();
-  await p.tx(async (t) => {
-    const cur = new Set<number>(JSON.parse((await getSetting(t, 'publication.multi_stage_departments')) ?? '[]'));
-    if (allowed) cur.add(departmentId);
-    else cur.delete(departmentId);
-    await putSetting(t, 'publication.multi_stage_departments', JSON.stringify([...cur]));
-    await p.audit(t, { actor: actorName(actor), action: 'publication.setting', entity: 'department', entityId: departmentId, details: { multiStage: allowed } });
-  });
-}
-export const INDEX_PREFIX_MODES = ['government', 'department'] as const;
-export type IndexPrefixMode = (typeof INDEX_PREFIX_MODES)[number];
-
-export async function getIndexPrefixMode(db: Db): Promise<IndexPrefixMode> {
-  return (await getSetting(db, 'publication.index_prefix')) === 'department' ? 'department' : 'government';
-}
-
-/** 'government' (default): 索引号 prefix is the government's org code; 'department': the department's own code when it has one. */
-export async function setIndexPrefixMode(p: Platform, actor: Actor, mode: IndexPrefixMode): Promise<void> {
-  if (typeof actor !== 'string' && !can(actor, 'government.edit')) throw forbidden();
-  if (!(INDEX_PREFIX_MODES as readonly string[]).includes(mode)) throw validationError({ indexPrefix: 'err.field.invalid' });
-  await p.tx(async (t) => {
-    await putSetting(t, 'publication.index_prefix', mode);
-    await p.audit(t, { actor: actorName(actor), action: 'publication.setting', entity: 'government', entityId: 1, details: { indexPrefix: mode } });
-  });
-}
-
-// ---- 索引号 -------------------------------------------------------------------------------------
-
-/** Allocates the next 索引号 inside the publishing transaction (atomic counter row; unique on both databases). */
-export async function allocateIndexNo(t: Db, departmentId: number, year: number): Promise<string> {
-  const mode = (await getSetting(t, 'publication.index_prefix')) ?? 'government';
-  let prefix = getGovernment().orgCode;
-  if (!prefix) prefix = (await t.selectFrom('government').select('org_code').orderBy('id').executeTakeFirst())?.org_code ?? '000000000';
-  if (mode === 'department') {
-    const d = await t.selectFrom('departments').select('org_code').where('id', '=', departmentId).executeTakeFirst();
-    if (d?.org_code) prefix = d.org_code;
-  }
-  const r = await sql<{ n: number }>`insert into pub_counters (prefix, year, n) values (${prefix}, ${year}, 1)
-    on conflict (prefix, year) do update set n = pub_counters.n + 1 returning n`.execute(t);
-  const n = Number(r.rows[0].n);
-  return `${prefix}/${year}-${String(n).padStart(5, '0')}`;
-}
-
-// ---- reading ----------------------------------------------------------------------------------
-
-export interface VersionView {
-  version: number;
-  state: string;
-  meta: ItemMeta;
-  data: any;
-  changeNote: string;
-  authorId: number | null;
-  approvals: Approval[];
-  /** Everyone who wrote this version. */
-  editors: number[];
-  rejectReason: string | null;
-  hash: string | null;
-  publishedAt: string | null;
-  createdAt: string;
-}
-
-export function versionView(r: any): VersionView {
-  return {
-    version: r.version,
-    state: r.state,
-    meta: JSON.parse(r.meta),
-    data: JSON.parse(r.data),
-    changeNote: r.change_note,
-    authorId: r.author_id,
-    approvals: JSON.parse(r.approvals),
-    editors: JSON.parse(r.editors ?? '[]'),
-    rejectReason: r.reject_reason,
-    hash: r.hash,
-    publishedAt: r.published_at,
-    createdAt: r.created_at,
-  };
-}
-
-export async function getItemRow(db: Db, id: number) {
-  if (!Number.isSafeInteger(id) || id <= 0) return null;
-  return (await db.selectFrom('pub_items').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
-}
-export type ItemRow = NonNullable<Awaited<ReturnType<typeof getItemRow>>>;
-
-export async function getVersion(db: Db, itemId: number, version: number): Promise<VersionView | null> {
-  const r = await db.selectFrom('pub_versions').selectAll().where('item_id', '=', itemId).where('version', '=', version).executeTakeFirst();
-  return r ? versionView(r) : null;
-}
-
-export async function listVersions(db: Db, itemId: number): Promise<VersionView[]> {
-  return (await db.selectFrom('pub_versions').selectAll().where('item_id', '=', itemId).orderBy('version').execute()).map(versionView);
-}
-
-/** The item for a staff user who may read its department's content, else 404. */
 export async function staffItem(p: Platform, actor: Actor, id: number): Promise<ItemRow> {
   const item = await getItemRow(p.db, id);
   if (!item || !allow(actor, 'content.read', item.department_id)) throw notFound();
   return item;
-}
-
-/** The canonical text of a published version: what its SM3 hash covers (see docs/architecture.md). */
-export function canonicalOf(input: { id: number; type: string; indexNo: string; department: { code: string; name: string }; version: number; publishedAt: string; changeNote: string; meta: ItemMeta; data: unknown }): string {
-  return canonicalJson({ format: CANONICAL_FORMAT, ...input });
 }
 
 // ---- writing ----------------------------------------------------------------------------------
@@ -359,63 +145,6 @@ export async function updateDraft(p: Platform, actor: Actor, id: number, input: 
   });
 }
 
-async function enqueueEffects(p: Platform, t: Db, id: number, version: number | null, event: PublicationEvent) {
-  await p.jobs.enqueue(t, SEARCH_SYNC_JOB, { id });
-  for (const ch of deliveryChannels()) await p.jobs.enqueue(t, channelJob(ch), { id, version, event }, { key: `deliver:${ch}:${id}:${version ?? 0}:${event}:${Date.now()}` });
-  await t.updateTable('pub_state').set((eb) => ({ generation: eb('generation', '+', 1) })).where('id', '=', 1).execute();
-}
-
-/** Publishes version `version` of the item inside `t`. */
-async function publishVersion(p: Platform, t: Db, actor: Actor, id: number, version: number, at = new Date()) {
-  const item = (await t.selectFrom('pub_items').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as ItemRow;
-  const v = (await getVersion(t, id, version))!;
-  const now = at.toISOString();
-  const dept = await t.selectFrom('departments').select(['code', 'name']).where('id', '=', item.department_id).executeTakeFirstOrThrow();
-  const indexNo = item.index_no ?? (await allocateIndexNo(t, item.department_id, at.getUTCFullYear()));
-  const canonical = canonicalOf({ id, type: item.type, indexNo, department: dept, version, publishedAt: now, changeNote: v.changeNote, meta: v.meta, data: v.data });
-  const hash = sm3(canonical);
-  await t.updateTable('pub_versions').set({ state: 'superseded', updated_at: now }).where('item_id', '=', id).where('state', '=', 'published').execute();
-  await t.updateTable('pub_versions').set({ state: 'published', hash, canonical, published_at: now, updated_at: now }).where('item_id', '=', id).where('version', '=', version).execute();
-  const type = itemType(item.type);
-  const m = v.meta;
-  await t
-    .updateTable('pub_items')
-    .set({
-      index_no: indexNo,
-      status: 'published',
-      public: 1,
-      published_version: version,
-      title: m.title,
-      doc_no: m.docNo,
-      topic: m.topic,
-      genre: m.genre,
-      category: m.category ?? type.category,
-      written_at: m.writtenAt,
-      effective_at: m.effectiveAt,
-      expires_at: m.expiresAt,
-      validity: validityOf(m, item.validity),
-      year: Number((m.writtenAt ?? now).slice(0, 4)),
-      summary: m.summary,
-      search_text: [m.title, m.docNo, m.keywords.join(' '), m.summary].join(' ').slice(0, 4000),
-      first_published_at: item.first_published_at ?? now,
-      published_at: now,
-      withdrawn_at: null,
-      withdraw_reason: null,
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .execute();
-  await t.deleteFrom('pub_links').where('from_id', '=', id).execute();
-  for (const l of type.links?.(v.data) ?? []) {
-    if (l.to === id) continue;
-    const exists = await t.selectFrom('pub_items').select('id').where('id', '=', l.to).executeTakeFirst();
-    if (exists) await t.insertInto('pub_links').values({ from_id: id, to_id: l.to, kind: l.kind }).onConflict((oc) => oc.doNothing()).execute();
-  }
-  await p.audit(t, { actor: actorName(actor), action: 'publication.publish', entity: 'pub_item', entityId: id, details: { indexNo, version, hash } });
-  await completePublishClock(p, t, id);
-  await enqueueEffects(p, t, id, version, item.published_version ? 'changed' : 'published');
-}
-
 export const SCHEDULED_JOB = 'publication.publish_scheduled';
 export const VALIDITY_JOB = 'publication.validity';
 
@@ -487,9 +216,7 @@ export async function transition(p: Platform, actor: Actor, id: number, action: 
         if (!item.public) throw conflict(`err.pub.bad_transition.${item.status}`, undefined, { action });
         if (!why) throw validationError({ reason: 'err.pub.reason_required' });
         const status: Status = item.latest_version === item.published_version ? 'withdrawn' : (item.status as Status);
-        await t.updateTable('pub_items').set({ public: 0, status, withdrawn_at: nowS, withdraw_reason: why, updated_at: nowS }).where('id', '=', id).execute();
-        await audit('withdraw', { reason: why, indexNo: item.index_no });
-        await enqueueEffects(p, t, id, item.published_version, 'withdrawn');
+        await withdrawApproved(p, t, actor, id, why, { version: v.version });
         return { status, version: item.published_version ?? v.version };
       }
       case 'repeal':
@@ -498,10 +225,7 @@ export async function transition(p: Platform, actor: Actor, id: number, action: 
         if (!item.public) throw conflict(`err.pub.bad_transition.${item.status}`, undefined, { action });
         if (item.validity === 'repealed' || (action === 'expire' && item.validity === 'expired')) throw conflict('err.pub.already', undefined, { validity: item.validity });
         if (!why) throw validationError({ reason: 'err.pub.reason_required' });
-        const validity = action === 'repeal' ? 'repealed' : 'expired';
-        await t.updateTable('pub_items').set({ validity, validity_changed_at: nowS, validity_reason: why, updated_at: nowS }).where('id', '=', id).execute();
-        await audit(action, { reason: why, indexNo: item.index_no });
-        await enqueueEffects(p, t, id, item.published_version, action === 'repeal' ? 'repealed' : 'expired');
+        await endApproved(p, t, actor, id, action === 'repeal' ? 'repealed' : 'expired', why, { version: v.version });
         return { status: item.status as Status, version: item.published_version ?? v.version };
       }
     }
@@ -509,22 +233,6 @@ export async function transition(p: Platform, actor: Actor, id: number, action: 
   void item0;
   if (action === 'approve' || action === 'withdraw' || action === 'repeal' || action === 'expire') bumpGeneration();
   return out;
-}
-
-/**
- * Marks a public, valid item 失效 inside the caller's transaction — for a module superseding its
- * own item in the same change (a list's previous edition when the next one is published), so
- * that both happen or neither. Audited and delivered like the `expire` step; the caller bumps the
- * public cache generation after the commit. Returns false when there was nothing to do.
- */
-export async function expireInTx(p: Platform, t: Db, actor: Actor, id: number, reason: string): Promise<boolean> {
-  const item = await t.selectFrom('pub_items').select(['public', 'validity', 'published_version', 'index_no']).where('id', '=', id).executeTakeFirst();
-  if (!item || !item.public || item.validity !== 'valid') return false;
-  const nowS = new Date().toISOString();
-  await t.updateTable('pub_items').set({ validity: 'expired', validity_changed_at: nowS, validity_reason: reason, updated_at: nowS }).where('id', '=', id).execute();
-  await p.audit(t, { actor: actorName(actor), action: 'publication.expire', entity: 'pub_item', entityId: id, details: { version: item.published_version, reason, indexNo: item.index_no } });
-  await enqueueEffects(p, t, id, item.published_version, 'expired');
-  return true;
 }
 
 /** Job: publishes a scheduled version when its time has come (no-op if rejected meanwhile). */
@@ -540,133 +248,13 @@ export async function runScheduled(p: Platform, payload: { id: number; version: 
 
 /** Job (daily): switches 有效性 on expiry dates; each switch is audited and re-indexed. */
 export async function runValidity(p: Platform, on = today()): Promise<number> {
-  const due = await p.db.selectFrom('pub_items').select(['id', 'published_version']).where('public', '=', 1).where('validity', '=', 'valid').where('expires_at', 'is not', null).where('expires_at', '<=', on).execute();
+  const due = await p.db.selectFrom('pub_items').select(['id', 'type', 'published_version']).where('public', '=', 1).where('validity', '=', 'valid').where('expires_at', 'is not', null).where('expires_at', '<=', on).execute();
   for (const d of due) {
     await p.tx(async (t) => {
-      await t.updateTable('pub_items').set({ validity: 'expired', validity_changed_at: new Date().toISOString(), validity_reason: 'auto:expiresAt' }).where('id', '=', d.id).where('validity', '=', 'valid').execute();
-      await p.audit(t, { actor: 'system', action: 'publication.expire', entity: 'pub_item', entityId: d.id, details: { on, automatic: true } });
-      await enqueueEffects(p, t, d.id, d.published_version, 'expired');
+      await endApproved(p, t, 'system', d.id, 'expired', 'auto:expiresAt', { on, automatic: true });
     });
   }
   if (due.length) bumpGeneration();
   return due.length;
 }
 
-// ---- bulk (demo data, import): publish many items in ONE transaction ----------------------------
-
-export interface BulkItem {
-  type: string;
-  departmentId: number;
-  meta: ItemMeta;
-  data: unknown;
-  publishedAt: Date;
-  validity?: 'valid' | 'expired' | 'repealed';
-  /** Change note of the final version (when there is history). */
-  changeNote?: string;
-  /** Extra published versions (change history) before the final one: [meta, data, changeNote]. */
-  history?: { meta: ItemMeta; data: unknown; changeNote: string; publishedAt: Date }[];
-  links?: { toIndex: number; kind: 'related' | 'interprets' }[];
-}
-
-/**
- * Inserts already-approved published items in one transaction (demo data, bulk import),
- * with 索引号, hashes, audit and search-sync jobs. Returns the new item ids in input order.
- */
-export async function bulkPublish(p: Platform, t: Db, actor: Actor, items: BulkItem[], opts: { audit?: 'each' | 'summary'; links?: boolean } = {}): Promise<number[]> {
-  if (!items.length) return [];
-  const depts = new Map((await t.selectFrom('departments').select(['id', 'code', 'name', 'org_code']).execute()).map((d) => [d.id, d]));
-  const mode = (await getSetting(t, 'publication.index_prefix')) ?? 'government';
-  let gov = getGovernment().orgCode;
-  if (!gov) gov = (await t.selectFrom('government').select('org_code').orderBy('id').executeTakeFirst())?.org_code ?? '000000000';
-  const prefixOf = (deptId: number) => (mode === 'department' && depts.get(deptId)?.org_code) || gov;
-  const nowS = new Date().toISOString();
-  // 索引号: one counter step per (prefix, year) group, numbers handed out in input order.
-  const plan = items.map((it) => {
-    const versions = [...(it.history ?? []), { meta: it.meta, data: it.data, changeNote: it.changeNote ?? '', publishedAt: it.publishedAt }];
-    return { it, versions, prefix: prefixOf(it.departmentId), year: versions[0].publishedAt.getUTCFullYear(), indexNo: '' };
-  });
-  const groups = new Map<string, typeof plan>();
-  for (const x of plan) {
-    const k = `${x.prefix}|${x.year}`;
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k)!.push(x);
-  }
-  for (const g of groups.values()) {
-    const k = g.length;
-    const r = await sql<{ n: number }>`insert into pub_counters (prefix, year, n) values (${g[0].prefix}, ${g[0].year}, ${k})
-      on conflict (prefix, year) do update set n = pub_counters.n + ${k} returning n`.execute(t);
-    const last = Number(r.rows[0].n);
-    g.forEach((x, i) => (x.indexNo = `${x.prefix}/${x.year}-${String(last - k + 1 + i).padStart(5, '0')}`));
-  }
-  const ids: number[] = new Array(items.length);
-  const CHUNK = 400;
-  for (let c = 0; c < plan.length; c += CHUNK) {
-    const part = plan.slice(c, c + CHUNK);
-    const rows = part.map(({ it, versions, indexNo }) => {
-      const type = itemType(it.type);
-      const last = versions[versions.length - 1];
-      const first = versions[0];
-      const m = last.meta;
-      return {
-        type: it.type,
-        department_id: it.departmentId,
-        index_no: indexNo,
-        status: 'published',
-        public: 1,
-        published_version: versions.length,
-        latest_version: versions.length,
-        title: m.title,
-        doc_no: m.docNo,
-        topic: m.topic,
-        genre: m.genre,
-        category: m.category ?? type.category,
-        written_at: m.writtenAt,
-        effective_at: m.effectiveAt,
-        expires_at: m.expiresAt,
-        validity: it.validity ?? validityOf(m, 'valid'),
-        year: Number((m.writtenAt ?? first.publishedAt.toISOString()).slice(0, 4)),
-        summary: m.summary,
-        search_text: [m.title, m.docNo, m.keywords.join(' '), m.summary].join(' ').slice(0, 4000),
-        formed_at: m.formedAt,
-        first_published_at: first.publishedAt.toISOString(),
-        published_at: last.publishedAt.toISOString(),
-        withdrawn_at: null,
-        withdraw_reason: null,
-        validity_changed_at: it.validity && it.validity !== 'valid' ? last.publishedAt.toISOString() : null,
-        validity_reason: it.validity === 'repealed' ? '已被新文件替代' : null,
-        created_by: actorId(actor),
-        created_at: first.publishedAt.toISOString(),
-        updated_at: nowS,
-      };
-    });
-    const inserted = await t.insertInto('pub_items').values(rows).returning(['id', 'index_no']).execute();
-    const byNo = new Map(inserted.map((r) => [r.index_no, r.id]));
-    const vrows: any[] = [];
-    part.forEach(({ it, versions, indexNo }, i) => {
-      const id = byNo.get(indexNo)!;
-      ids[c + i] = id;
-      const dept = depts.get(it.departmentId)!;
-      versions.forEach((v, vi) => {
-        const pub = v.publishedAt.toISOString();
-        const canonical = canonicalOf({ id, type: it.type, indexNo, department: { code: dept.code, name: dept.name }, version: vi + 1, publishedAt: pub, changeNote: v.changeNote, meta: v.meta, data: v.data });
-        vrows.push({ editors: '[]', item_id: id, version: vi + 1, state: vi === versions.length - 1 ? 'published' : 'superseded', meta: JSON.stringify(v.meta), data: JSON.stringify(v.data), change_note: v.changeNote, author_id: null, approvals: '[]', reject_reason: null, publish_at: null, hash: sm3(canonical), canonical, published_at: pub, created_at: pub, updated_at: pub });
-      });
-    });
-    for (let k = 0; k < vrows.length; k += CHUNK) await t.insertInto('pub_versions').values(vrows.slice(k, k + CHUNK)).execute();
-    // Outbox: one search sync per item (same rows as Jobs.enqueue writes).
-    await t
-      .insertInto('jobs')
-      .values(part.map((_, i) => ({ kind: SEARCH_SYNC_JOB, payload: JSON.stringify({ id: ids[c + i] }), status: 'pending', attempts: 0, max_attempts: 8, run_at: nowS, locked_by: null, locked_until: null, last_error: null, idempotency_key: null, created_at: nowS, updated_at: nowS })))
-      .execute();
-    if (opts.audit !== 'summary') for (const [i, x] of part.entries()) await p.audit(t, { actor: actorName(actor), action: 'publication.publish', entity: 'pub_item', entityId: ids[c + i], details: { indexNo: x.indexNo, version: x.versions.length, bulk: true } });
-  }
-  if (opts.links !== false) {
-    for (const [i, it] of items.entries()) {
-      for (const l of it.links ?? []) if (ids[l.toIndex] && l.toIndex !== i) await t.insertInto('pub_links').values({ from_id: ids[i], to_id: ids[l.toIndex], kind: l.kind }).onConflict((oc) => oc.doNothing()).execute();
-      for (const l of itemType(it.type).links?.(it.data) ?? []) await t.insertInto('pub_links').values({ from_id: ids[i], to_id: l.to, kind: l.kind }).onConflict((oc) => oc.doNothing()).execute();
-    }
-  }
-  if (opts.audit === 'summary') await p.audit(t, { actor: actorName(actor), action: 'publication.bulk_publish', entity: 'pub_item', entityId: ids[0], details: { count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1], firstIndexNo: plan[0].indexNo } });
-  await t.updateTable('pub_state').set((eb) => ({ generation: eb('generation', '+', 1) })).where('id', '=', 1).execute();
-  return ids;
-}

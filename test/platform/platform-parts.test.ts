@@ -1,0 +1,98 @@
+// The platform parts (core, calendar + deadlines, the publication spine, messaging) are registered
+// by the platform itself: it boots and does its work with no capability module mounted, and
+// removing any one capability module leaves the rest working.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { h } from 'preact';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeEnv, type TestEnv } from '../helpers.js';
+import { MODULES } from '../../src/modules/index.js';
+import { PLATFORM_PARTS } from '../../src/platform/parts.js';
+import { registerItemType, publishApproved, withdrawApproved, defaultMeta } from '../../src/platform/publication/index.js';
+import { enqueueMail } from '../../src/platform/mail/index.js';
+import { sendMessage, sinkMessages } from '../../src/platform/channels/index.js';
+import { startClock, completeClock } from '../../src/platform/deadlines/index.js';
+import { ensureCalendar } from '../../src/platform/calendar/index.js';
+import { createDepartment } from '../../src/modules/org/service.js';
+
+registerItemType<{ text: string }>({
+  type: 'bare-notice',
+  schema: Type.Object({ text: Type.String() }),
+  category: 'a20-01',
+  searchText: (d) => d.text,
+  render: (d) => h('p', null, d.text),
+  url: (id) => `/bare/${id}`,
+});
+
+describe('the platform with no capability module', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await makeEnv({ demo: false, modules: [] });
+  });
+  afterAll(async () => env?.close());
+
+  it('mounts only its parts and serves its own pages', async () => {
+    expect(env.p.modules.map((m) => m.name)).toEqual(PLATFORM_PARTS.map((m) => m.name));
+    expect(PLATFORM_PARTS.map((m) => m.name)).toEqual(['platform', 'deadlines', 'publication', 'messaging']);
+    expect((await env.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await env.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    expect((await env.app.inject({ url: '/' })).statusCode).toBe(200);
+    expect((await env.app.inject({ url: '/admin/login' })).statusCode).toBe(200);
+    expect([302, 303]).toContain((await env.app.inject({ url: '/admin' })).statusCode);
+    expect((await env.app.inject({ url: '/catalog' })).statusCode).toBe(404);
+  });
+
+  it('publishes an item through the spine, keeps its clock, and delivers mail and messages', async () => {
+    const p = env.p;
+    const dept = await createDepartment(p, 'cli', { code: 'bgs', name: '区政府办公室', kind: 'bureau' });
+    await ensureCalendar(p.db);
+    const { id, indexNo } = await p.tx(async (t) => {
+      const clock = await startClock(p, t, { subjectType: 'bare', subjectId: 1, rule: 'disclosure.publish', start: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10), departmentId: dept.id, title: '测试公告', url: '/bare/1', publicSubject: false, responsibleUserId: null });
+      expect(clock.due).toMatch(/^\d{4}-\d\d-\d\d$/);
+      const r = await publishApproved(p, t, 'system', { type: 'bare-notice', departmentId: dept.id, meta: defaultMeta({ title: '测试公告', topic: '0201', genre: '公告' }), data: { text: '正文' } });
+      await completeClock(p, t, 'bare', 1);
+      await enqueueMail(p, t, { to: 'someone@example.org', subject: '已发布', text: `索引号 ${r.indexNo}` }, `bare:${r.id}`);
+      await sendMessage(p, t, { channel: 'sms', to: '13800000000', text: '已发布' });
+      return r;
+    });
+    expect(indexNo).toMatch(/^.+\/\d{4}-\d{5}$/);
+    await env.drain();
+    const jobs = await p.db.selectFrom('jobs').select(['kind', 'status']).execute();
+    expect(jobs.filter((j) => j.status !== 'done')).toEqual([]);
+    // No search module mounted: no search jobs queued for it.
+    expect(jobs.map((j) => j.kind)).not.toContain('search.sync');
+    expect(jobs.map((j) => j.kind)).toEqual(expect.arrayContaining(['publication.deliver.feeds', 'mail.send', 'channel.send']));
+    expect(readdirSync(join(env.dataDir, 'outbox-mail')).length).toBe(1);
+    expect(sinkMessages(p, 'sms').map((m) => m.text)).toEqual(['已发布']);
+    const clock = await p.db.selectFrom('clocks').select(['status']).where('subject_type', '=', 'bare').executeTakeFirstOrThrow();
+    expect(clock.status).toBe('completed');
+    const item = await p.db.selectFrom('pub_items').select(['public', 'index_no']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(item).toEqual({ public: 1, index_no: indexNo });
+    expect(await p.tx((t) => withdrawApproved(p, t, 'system', id, '测试撤回'))).toBe(true);
+    expect((await p.db.selectFrom('pub_items').select('public').where('id', '=', id).executeTakeFirstOrThrow()).public).toBe(0);
+  });
+
+  it('refuses a spine step without a reason in the platform\'s own words (no module supplies them)', async () => {
+    const { t } = await import('../../src/platform/i18n/index.js');
+    expect(t('zh-CN', 'err.pub.reason_required')).not.toBe('err.pub.reason_required');
+    expect(t('en', 'err.pub.reason_required')).not.toBe('err.pub.reason_required');
+  });
+});
+
+describe('removing one capability module leaves the others working', () => {
+  for (const m of MODULES) {
+    it(`without ${m.name}`, async () => {
+      const rest = MODULES.filter((x) => x !== m);
+      const env = await makeEnv({ demo: false, modules: rest });
+      try {
+        expect((await env.app.inject({ url: '/' })).statusCode).toBe(200);
+        expect((await env.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+        // Every public entry of the remaining modules answers without a server error.
+        for (const r of rest) for (const n of r.nav?.public ?? []) expect((await env.app.inject({ url: n.href })).statusCode, `${r.name} ${n.href}`).toBeLessThan(500);
+      } finally {
+        await env.close();
+      }
+    });
+  }
+});
