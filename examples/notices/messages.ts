@@ -1,0 +1,19 @@
+// Every text a person sees, in Chinese and English (keys prefixed with the module's name).
+export const noticeMessages = {
+  'zh-CN': {
+    'nav.notices': '通知公告',
+    'notices.title': '通知公告',
+    'notices.empty': '暂无正在公示的通知。',
+    'notices.closes_on': '公示至 {date}',
+    'notices.err.days': '公示期须为 5 至 90 日。',
+    'notices.display_days': '公示天数',
+  },
+  en: {
+    'nav.notices': 'Notices',
+    'notices.title': 'Notices',
+    'notices.empty': 'No notice is on display.',
+    'notices.closes_on': 'on display until {date}',
+    'notices.err.days': 'The display period must be 5 to 90 days.',
+    'notices.display_days': 'Days on display',
+  },
+};

@@ -1,0 +1,22 @@
+// An example capability module, kept true by test/platform/example-module.test.ts, which mounts
+// it beside the real modules. docs/extending.md walks through it file by file.
+import type { GongkaiModule } from '../../src/platform/module.js';
+import { noticeMigrations } from './schema.js';
+import { noticeMessages } from './messages.js';
+import { noticesApi } from './api.js';
+import { noticesPublic } from './public.js';
+import './items.js';
+
+export const noticesModule: GongkaiModule = {
+  name: 'notices',
+  // The actions this module checks, with labels and the roles that get them by default. Admins get
+  // every declared action, supervisors every '.read'; the console's role page lists them.
+  permissions: [{ action: 'notice.post', zh: '发布和撤下本部门的通知公告', en: "Publish and take down one's departments' notices", roles: ['dept-admin', 'editor'] }],
+  migrations: noticeMigrations,
+  messages: noticeMessages,
+  nav: { public: [{ label: 'nav.notices', href: '/notices', order: 80 }] },
+  async routes(app, p) {
+    await noticesApi(app, p);
+    await noticesPublic(app, p);
+  },
+};
