@@ -9,13 +9,13 @@ import { can, scopeOf, type Principal } from '../../platform/auth/policy.js';
 import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, STAGES, ACTIONS, multiStageDepartments, setMultiStage, type Action, type VersionView, type ItemRow } from '../../platform/publication/service.js';
 import { storeFile, humanSize, safeFileName, attachmentName } from '../../platform/files/index.js';
 import type { ItemMeta } from '../../platform/publication/registry.js';
-import { departments, toListItem, type PublicItem } from './queries.js';
+import { departments, toListItem, type PublicItem } from './service/queries.js';
 import { ItemBody, fmtDate } from './public.js';
-import { DOCUMENT, htmlToText, type DocumentData } from './document.js';
+import { DOCUMENT, htmlToText, type DocumentData } from './items.js';
 import { CATEGORIES, GENRES, GROUNDS, INTERPRETATION_FORMS, TOPICS, topicPath } from './taxonomy.js';
 import { readUpload } from './api.js';
 import { intFrom } from '../../platform/text.js';
-import { importCatalog, IMPORT_COLUMNS, type ImportReport } from './importer.js';
+import { importCatalog, IMPORT_COLUMNS, type ImportReport } from './service/importer.js';
 
 /** A document of the catalog the staff user may read (other item types have their own consoles). */
 async function staffDoc(p: Platform, user: Principal, id: number) {

@@ -2,11 +2,11 @@
 // search source) and registers the first item type, 'document'.
 import type { GongkaiModule } from '../../platform/module.js';
 import { publicationMigrations, publicationJobs, registerIndexableSource, validityTimer } from '../../platform/publication/index.js';
-import { registerDocumentType } from './document.js';
+import { registerDocumentType } from './items.js';
 import { catalogMessages } from './messages.js';
 import { catalogApi } from './api.js';
 import { catalogPublic, catalogHome } from './public.js';
-import { catalogFeeds } from './feeds.js';
+import { catalogFeeds } from './public/feeds.js';
 import { catalogAdmin, catalogDashboard } from './admin.js';
 
 registerDocumentType();

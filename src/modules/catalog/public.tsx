@@ -11,7 +11,7 @@ import { itemType } from '../../platform/publication/registry.js';
 import { attachmentName, contentDisposition, fileInfo, humanSize, safeFileName, storedPath } from '../../platform/files/index.js';
 import { validateForm } from '../../platform/http/validation.js';
 import { createReadStream } from 'node:fs';
-import { departments, getPublic, listPublic, type ListItem, type PublicItem, type Filters } from './queries.js';
+import { departments, getPublic, listPublic, type ListItem, type PublicItem, type Filters } from './service/queries.js';
 import { ListQuery, filtersOf } from './api.js';
 import { CATEGORIES, CATEGORY_NAMES, GENRES, TOP_TOPICS, TOPICS, topicPath } from './taxonomy.js';
 import { sql } from 'kysely';

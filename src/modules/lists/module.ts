@@ -6,10 +6,10 @@ import { listsApi } from './api.js';
 import { listsDashboard, listsPages } from './pages.js';
 import { loadDemoLists } from './demo.js';
 import { messages } from './messages.js';
-import './edition-item.js';
-import { homeSection } from './home.js';
+import './items.js';
+import { homeSection } from './public/home.js';
 import { listsCli } from './cli.js';
-import './types/index.js';
+import './service/types/index.js';
 
 export const listsModule: GongkaiModule = {
   name: 'lists',

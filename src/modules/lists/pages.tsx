@@ -7,13 +7,13 @@ import { can, scopeOf } from '../../platform/auth/policy.js';
 import { HttpError, notFound } from '../../platform/errors.js';
 import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, PublicLayout, Select, type PageCtx } from '../../platform/render/index.js';
 import { fileInfo, readStored } from '../../platform/files/index.js';
-import { listType, listTypes, type Changes, type ListItem, type ListType } from './engine.js';
+import { listType, listTypes, type Changes, type ListItem, type ListType } from './service/engine.js';
 import { approveEdition, diffEditions, draftEdition, ensureList, getEdition, getList, getLists, importEdition, itemHistory, listEditions, queryItems, rejectEdition, requireType, type EditionView, type HistoryEntry, type ImportReport, type ListView } from './service.js';
-import { lookup, currentItems } from './lookup.js';
-import { limitPublicWrite } from './limit.js';
+import { lookup, currentItems } from './service/lookup.js';
+import { limitPublicWrite } from './service/limit.js';
 import { intFrom } from '../../platform/text.js';
-import { matchPolicies, setTags, getTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile, type PolicyMatch } from './policies.js';
-import { isBad, listFollowups, rate, ratingSummary, recordFollowup, RATING_LEVELS } from './ratings.js';
+import { matchPolicies, setTags, getTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile, type PolicyMatch } from './service/policies.js';
+import { isBad, listFollowups, rate, ratingSummary, recordFollowup, RATING_LEVELS } from './service/ratings.js';
 
 const PAGE = 30;
 

@@ -1,8 +1,8 @@
 // Search: the site's full-text search over everything published through the spine.
 import type { GongkaiModule } from '../../platform/module.js';
-import { searchMigrations } from './migrations.js';
+import { searchMigrations } from './schema.js';
 import { searchApi } from './api.js';
-import { searchPages } from './pages.js';
+import { searchPages } from './public.js';
 import { progressBar, reindex, searchJobs, startCatchUp } from './service.js';
 
 const zh: Record<string, string> = {

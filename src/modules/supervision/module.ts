@@ -4,7 +4,7 @@ import type { GongkaiModule } from '../../platform/module.js';
 import { mailJobs } from '../../platform/mail/index.js';
 import { todayShanghai } from '../../platform/calendar/index.js';
 import { supervisionMessages } from './messages.js';
-import { supervisionPages, supervisionPanel } from './pages.js';
+import { supervisionPages, supervisionPanel } from './console.js';
 import { supervisionApi } from './api.js';
 import { digest, DIGEST_JOB, notify, NOTIFY_JOB, runScan, SCAN_JOB, scanSlot, supervisionMigrations } from './service.js';
 

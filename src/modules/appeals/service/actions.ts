@@ -1,8 +1,8 @@
 // One entry point for the staff actions on an appeal, shared by the JSON API and the console forms.
-import type { Platform } from '../../platform/platform.js';
-import type { Principal } from '../../platform/auth/policy.js';
-import { notFound } from '../../platform/errors.js';
-import * as s from './service.js';
+import type { Platform } from '../../../platform/platform.js';
+import type { Principal } from '../../../platform/auth/policy.js';
+import { notFound } from '../../../platform/errors.js';
+import * as s from '../service.js';
 
 export const STAFF_ACTIONS = ['dispatch', 'redispatch', 'assist', 'return', 'return-review', 'extension', 'extension-review', 'urge', 'reply', 'close', 'callback', 'merge', 'release', 'decline', 'unpublish', 'note'] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];

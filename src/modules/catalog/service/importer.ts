@@ -1,16 +1,16 @@
 // Bulk import of an existing site's catalog from CSV or XLSX: every row is checked first
 // (dry run = the report only); the import is all-or-nothing in one transaction.
-import type { Platform } from '../../platform/platform.js';
-import { can, type Principal } from '../../platform/auth/policy.js';
-import { bulkPublish, defaultMeta, type BulkItem } from '../../platform/publication/service.js';
-import { itemType } from '../../platform/publication/registry.js';
-import { ExtractFailed, readSpreadsheet } from '../../platform/files/index.js';
-import { parseCsv } from '../../platform/files/csv.js';
-import { t as translate, type Locale } from '../../platform/i18n/index.js';
-import { bumpGeneration } from '../../platform/publication/cache.js';
-import { DOCUMENT, textToHtml } from './document.js';
+import type { Platform } from '../../../platform/platform.js';
+import { can, type Principal } from '../../../platform/auth/policy.js';
+import { bulkPublish, defaultMeta, type BulkItem } from '../../../platform/publication/service.js';
+import { itemType } from '../../../platform/publication/registry.js';
+import { ExtractFailed, readSpreadsheet } from '../../../platform/files/index.js';
+import { parseCsv } from '../../../platform/files/csv.js';
+import { t as translate, type Locale } from '../../../platform/i18n/index.js';
+import { bumpGeneration } from '../../../platform/publication/cache.js';
+import { DOCUMENT, textToHtml } from '../items.js';
 import { departments } from './queries.js';
-import { CATEGORIES, GENRES, TOPIC_BY_CODE } from './taxonomy.js';
+import { CATEGORIES, GENRES, TOPIC_BY_CODE } from '../taxonomy.js';
 
 export const IMPORT_COLUMNS = ['title', 'docNo', 'department', 'topic', 'genre', 'category', 'writtenAt', 'publishedAt', 'effectiveAt', 'expiresAt', 'keywords', 'summary', 'body'] as const;
 

@@ -1,9 +1,9 @@
 // "May I do this business here?" — the negative lists answered by keyword or by
 // 国民经济行业分类 code: prohibited, permitted with a licence (which measure, which authority,
 // which service guide), or not listed.
-import type { Db } from '../../platform/db/index.js';
+import type { Db } from '../../../platform/db/index.js';
 import type { ListItem } from './engine.js';
-import './schema.js';
+import '../schema.js';
 
 export type LookupCategory = 'prohibited' | 'permitted' | 'not-listed';
 

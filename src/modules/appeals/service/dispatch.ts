@@ -2,12 +2,12 @@
 // Rules map a category (派单目录), keywords in the text and areas in the address to departments,
 // each with a weight; the catalogue's default department counts as a category rule. Similar
 // appeals are found by character-bigram similarity of the text plus distance between map points.
-import type { Db } from '../../platform/db/index.js';
-import type { Platform } from '../../platform/platform.js';
-import { validationError, notFound } from '../../platform/errors.js';
-import { publicPoint } from '../../platform/privacy/index.js';
-import { forgetCategories, type Actor, actorName, isCentre } from './service.js';
-import { forbidden } from '../../platform/errors.js';
+import type { Db } from '../../../platform/db/index.js';
+import type { Platform } from '../../../platform/platform.js';
+import { validationError, notFound } from '../../../platform/errors.js';
+import { publicPoint } from '../../../platform/privacy/index.js';
+import { forgetCategories, type Actor, actorName, isCentre } from '../service.js';
+import { forbidden } from '../../../platform/errors.js';
 
 export interface Suggestion {
   department: string;

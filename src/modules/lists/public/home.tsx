@@ -1,5 +1,5 @@
 // The home-page section: the lists, the market-access lookup and policy matching.
-import type { PageCtx } from '../../platform/render/context.js';
+import type { PageCtx } from '../../../platform/render/context.js';
 
 export function homeSection(c: PageCtx) {
   return (

@@ -2,7 +2,7 @@
 // reason and the approving document. Search indexes the items' text through searchText.
 import { Type } from '@sinclair/typebox';
 import { registerItemType } from '../../platform/publication/registry.js';
-import { listType, type Changes, type ListItem } from './engine.js';
+import { listType, type Changes, type ListItem } from './service/engine.js';
 
 export const LIST_EDITION = 'list-edition';
 

@@ -2,7 +2,7 @@
 // 市场准入负面清单（2025年版） and the 外商投资准入特别管理措施（负面清单）（2024年版）, written
 // from the published texts for demonstration; 事项编码 and numbering follow the lists' structure
 // but must be checked against the official documents before any real use.
-import type { ListItem } from './engine.js';
+import type { ListItem } from '../service/engine.js';
 
 const SUP = '区纪委监委派驻纪检监察组、区司法局行政执法监督';
 const PHONE = '0411-12345';

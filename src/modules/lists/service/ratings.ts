@@ -1,13 +1,13 @@
 // 好差评 on service guides (REGULATIONS.md §8): five levels; every real-name 差评 gets a
 // follow-up record with a call-back and a fix deadline in working days.
-import type { Db } from '../../platform/db/index.js';
-import type { Platform } from '../../platform/platform.js';
-import { can, scopeOf, type Principal } from '../../platform/auth/policy.js';
-import { conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
-import { todayShanghai } from '../../platform/calendar/index.js';
-import { completeClock, RATING_FIX_RULE, startClock } from '../../platform/deadlines/index.js';
+import type { Db } from '../../../platform/db/index.js';
+import type { Platform } from '../../../platform/platform.js';
+import { can, scopeOf, type Principal } from '../../../platform/auth/policy.js';
+import { conflict, forbidden, notFound, validationError } from '../../../platform/errors.js';
+import { todayShanghai } from '../../../platform/calendar/index.js';
+import { completeClock, RATING_FIX_RULE, startClock } from '../../../platform/deadlines/index.js';
 import { currentItems } from './lookup.js';
-import './schema.js';
+import '../schema.js';
 
 export const RATING_LEVELS = ['very-satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-dissatisfied'] as const;
 export type RatingLevel = (typeof RATING_LEVELS)[number];

@@ -1,14 +1,14 @@
 // Economic policy library: catalog items (spine items) tagged with whom they apply to, and
 // matching of a business profile against the tags with the reasons for each match.
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../platform/db/index.js';
-import type { Platform } from '../../platform/platform.js';
-import { can, type Principal } from '../../platform/auth/policy.js';
-import { forbidden, notFound, validationError } from '../../platform/errors.js';
-import { todayShanghai } from '../../platform/calendar/index.js';
-import { itemType } from '../../platform/publication/registry.js';
+import type { Db } from '../../../platform/db/index.js';
+import type { Platform } from '../../../platform/platform.js';
+import { can, type Principal } from '../../../platform/auth/policy.js';
+import { forbidden, notFound, validationError } from '../../../platform/errors.js';
+import { todayShanghai } from '../../../platform/calendar/index.js';
+import { itemType } from '../../../platform/publication/registry.js';
 import { INDUSTRY_CODE } from './lookup.js';
-import './schema.js';
+import '../schema.js';
 
 export const SIZES = ['micro', 'small', 'medium', 'large'] as const;
 export const QUALIFICATIONS = ['high-tech', 'specialised', 'tech-sme', 'startup', 'foreign-trade', 'none'] as const;

@@ -4,10 +4,10 @@
 // the old copy then answers 404 (it is no longer a published appeal's photo). Photos already clean
 // are left as they are, so the command can be run again. The old files stay in DATA_DIR/files
 // (other records may share a content-addressed file); they are never served again for the appeal.
-import type { Platform } from '../../platform/platform.js';
-import { cleanImage, fileInfo, imageMetadata, readStored, storeFile, type ImageExt } from '../../platform/files/index.js';
-import { t as translate } from '../../platform/i18n/index.js';
-import { HttpError } from '../../platform/errors.js';
+import type { Platform } from '../../../platform/platform.js';
+import { cleanImage, fileInfo, imageMetadata, readStored, storeFile, type ImageExt } from '../../../platform/files/index.js';
+import { t as translate } from '../../../platform/i18n/index.js';
+import { HttpError } from '../../../platform/errors.js';
 
 const IMAGE_EXTS: readonly string[] = ['jpg', 'png', 'gif', 'webp'];
 

@@ -1,9 +1,9 @@
 // Read models: the staff list (scoped), the public board (published, masked) and statistics.
 import { sql } from 'kysely';
-import type { Db } from '../../platform/db/index.js';
-import type { Principal } from '../../platform/auth/policy.js';
-import { departmentScope, isCentre, isOperator } from './service.js';
-import { OPEN_STATUSES, RATINGS } from './schema.js';
+import type { Db } from '../../../platform/db/index.js';
+import type { Principal } from '../../../platform/auth/policy.js';
+import { departmentScope, isCentre, isOperator } from '../service.js';
+import { OPEN_STATUSES, RATINGS } from '../schema.js';
 
 export interface StaffFilters {
   status?: string;

@@ -2,12 +2,12 @@
 // (?department=code), per topic (?topic=code) and per search (?q=words). Conditional GETs are
 // answered with 304 (ETag / Last-Modified).
 import type { FastifyInstance } from 'fastify';
-import type { Platform } from '../../platform/platform.js';
-import { badRequest } from '../../platform/errors.js';
-import { cachedPublic } from '../../platform/publication/cache.js';
-import { departments, listPublic, type ListItem, type Filters } from './queries.js';
-import { topicPath, TOPIC_BY_CODE } from './taxonomy.js';
-import { getGovernment } from '../../platform/render/context.js';
+import type { Platform } from '../../../platform/platform.js';
+import { badRequest } from '../../../platform/errors.js';
+import { cachedPublic } from '../../../platform/publication/cache.js';
+import { departments, listPublic, type ListItem, type Filters } from '../service/queries.js';
+import { topicPath, TOPIC_BY_CODE } from '../taxonomy.js';
+import { getGovernment } from '../../../platform/render/context.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 // XML 1.0 forbids most control characters.

@@ -1,15 +1,15 @@
 // The list engine: a list type declares its item schema (TypeBox), key field, display columns and
 // filters; editions are full snapshots; an adjustment's change record (added / removed / changed
 // with field-level differences) is computed here and can be re-applied (diff ∘ apply = identity).
-import { toCsv } from '../../platform/files/csv.js';
+import { toCsv } from '../../../platform/files/csv.js';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import type { ValidateFunction } from 'ajv';
-import { bodyAjv } from '../../platform/http/validation.js';
+import { bodyAjv } from '../../../platform/http/validation.js';
 
 const compiled = new WeakMap<object, ValidateFunction>();
 import { zipSync, strToU8 } from 'fflate';
 import type { VNode } from 'preact';
-import type { PageCtx } from '../../platform/render/context.js';
+import type { PageCtx } from '../../../platform/render/context.js';
 
 export type ListItem = Record<string, unknown>;
 

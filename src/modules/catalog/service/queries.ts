@@ -1,11 +1,11 @@
 // Reading the public catalog: filtered lists with page or cursor, one item with its
 // published version, versions, links. Only public items (published, not withdrawn).
-import type { Db } from '../../platform/db/index.js';
-import { versionView, type VersionView } from '../../platform/publication/service.js';
-import { itemTypes } from '../../platform/publication/registry.js';
-import { TOPIC_BY_CODE, topicPath } from './taxonomy.js';
-import type { DocumentData } from './document.js';
-import '../../platform/publication/schema.js';
+import type { Db } from '../../../platform/db/index.js';
+import { versionView, type VersionView } from '../../../platform/publication/service.js';
+import { itemTypes } from '../../../platform/publication/registry.js';
+import { TOPIC_BY_CODE, topicPath } from '../taxonomy.js';
+import type { DocumentData } from '../items.js';
+import '../../../platform/publication/schema.js';
 
 export interface Dept {
   id: number;

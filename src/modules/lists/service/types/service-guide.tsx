@@ -1,7 +1,7 @@
 // 办事指南: what to bring, how it runs, how long it takes (working days through the calendar).
 import { Type } from '@sinclair/typebox';
 import { registerListType, type ListItem } from '../engine.js';
-import { addWorkdays, todayShanghai } from '../../../platform/calendar/index.js';
+import { addWorkdays, todayShanghai } from '../../../../platform/calendar/index.js';
 import { Code, DeptCode, Lines, Text, checkDepartment, trimAll } from './common.js';
 
 const FileRef = Type.Object({ hash: Type.String({ pattern: '^[0-9a-f]{64}$' }), name: Text(200) }, { additionalProperties: false });

@@ -5,17 +5,17 @@
 // closed, merged → closed (see docs/architecture.md).
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Platform } from '../../platform/platform.js';
+import type { Platform } from '../../../platform/platform.js';
 import type { ExpressionBuilder } from 'kysely';
-import type { Db } from '../../platform/db/index.js';
-import type { Database } from '../../platform/db/schema.js';
-import { HttpError } from '../../platform/errors.js';
-import { maskText, publicPoint } from '../../platform/privacy/index.js';
-import { t as translate } from '../../platform/i18n/index.js';
-import { submitAppeal, type Actor } from './service.js';
-import { listCategories } from './dispatch.js';
-import { APPEAL_TYPES, TYPE_RULES, type Appeal, type AppealType } from './schema.js';
-import { getRule } from '../../platform/deadlines/index.js';
+import type { Db } from '../../../platform/db/index.js';
+import type { Database } from '../../../platform/db/schema.js';
+import { HttpError } from '../../../platform/errors.js';
+import { maskText, publicPoint } from '../../../platform/privacy/index.js';
+import { t as translate } from '../../../platform/i18n/index.js';
+import { submitAppeal, type Actor } from '../service.js';
+import { listCategories } from '../service/dispatch.js';
+import { APPEAL_TYPES, TYPE_RULES, type Appeal, type AppealType } from '../schema.js';
+import { getRule } from '../../../platform/deadlines/index.js';
 
 export const OPEN311_STATE: Record<string, 'open' | 'closed'> = {
   received: 'open',
