@@ -3,7 +3,7 @@
 import type { GongkaiModule } from '../../platform/module.js';
 import { listMigrations } from './schema.js';
 import { listsApi } from './api.js';
-import { listsDashboard, listsPages } from './pages.js';
+import { listsDashboard, listsPages } from './console/lists.js';
 import { loadDemoLists } from './demo.js';
 import { messages } from './messages.js';
 import './items.js';

@@ -2,18 +2,18 @@
 // negative-list lookup, policy matching) and console pages (import, approval, follow-ups, tags).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
-import type { Platform } from '../../platform/platform.js';
-import { can, scopeOf } from '../../platform/auth/policy.js';
-import { HttpError, notFound } from '../../platform/errors.js';
-import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, PublicLayout, Select, type PageCtx } from '../../platform/render/index.js';
-import { fileInfo, readStored } from '../../platform/files/index.js';
-import { listType, listTypes, type Changes, type ListItem, type ListType } from './service/engine.js';
-import { approveEdition, diffEditions, draftEdition, ensureList, getEdition, getList, getLists, importEdition, itemHistory, listEditions, queryItems, rejectEdition, requireType, type EditionView, type HistoryEntry, type ImportReport, type ListView } from './service.js';
-import { lookup, currentItems } from './service/lookup.js';
-import { limitPublicWrite } from './service/limit.js';
-import { intFrom } from '../../platform/text.js';
-import { matchPolicies, setTags, getTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile, type PolicyMatch } from './service/policies.js';
-import { isBad, listFollowups, rate, ratingSummary, recordFollowup, RATING_LEVELS } from './service/ratings.js';
+import type { Platform } from '../../../platform/platform.js';
+import { can, scopeOf } from '../../../platform/auth/policy.js';
+import { HttpError, notFound } from '../../../platform/errors.js';
+import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, PublicLayout, Select, type PageCtx } from '../../../platform/render/index.js';
+import { fileInfo, readStored } from '../../../platform/files/index.js';
+import { listType, listTypes, type Changes, type ListItem, type ListType } from '../service/engine.js';
+import { approveEdition, diffEditions, draftEdition, ensureList, getEdition, getList, getLists, importEdition, itemHistory, listEditions, queryItems, rejectEdition, requireType, type EditionView, type HistoryEntry, type ImportReport, type ListView } from '../service.js';
+import { lookup, currentItems } from '../service/lookup.js';
+import { limitPublicWrite } from '../service/limit.js';
+import { intFrom } from '../../../platform/text.js';
+import { matchPolicies, setTags, getTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile, type PolicyMatch } from '../service/policies.js';
+import { isBad, listFollowups, rate, ratingSummary, recordFollowup, RATING_LEVELS } from '../service/ratings.js';
 
 const PAGE = 30;
 
