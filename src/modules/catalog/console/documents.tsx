@@ -1,21 +1,20 @@
-// The staff console of the catalog: my drafts / waiting for me / published, the editor with
-// validation and a preview exactly as the public sees it, workflow actions, version diff,
-// attachments, bulk import (CSV/XLSX, dry run) and the 公开指南 text.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Platform } from '../../platform/platform.js';
-import { AdminLayout, PublicLayout, Csrf, Field, Select, Notice, Empty, ErrorSummary, Pager, Dl, type PageCtx } from '../../platform/render/index.js';
-import { HttpError, notFound, forbidden } from '../../platform/errors.js';
-import { can, scopeOf, type Principal } from '../../platform/auth/policy.js';
-import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, STAGES, ACTIONS, multiStageDepartments, setMultiStage, type Action, type VersionView, type ItemRow } from '../../platform/publication/service.js';
-import { storeFile, humanSize, safeFileName, attachmentName } from '../../platform/files/index.js';
-import type { ItemMeta } from '../../platform/publication/registry.js';
-import { departments, toListItem, type PublicItem } from './service/queries.js';
-import { ItemBody, fmtDate } from './public.js';
-import { DOCUMENT, htmlToText, type DocumentData } from './items.js';
-import { CATEGORIES, GENRES, GROUNDS, INTERPRETATION_FORMS, TOPICS, topicPath } from './taxonomy.js';
-import { readUpload } from './api.js';
-import { intFrom } from '../../platform/text.js';
-import { importCatalog, IMPORT_COLUMNS, type ImportReport } from './service/importer.js';
+// The staff console of the catalog's documents: my drafts / waiting for me / published, the
+// editor with validation and a preview exactly as the public sees it, workflow actions, version
+// diff and attachments.
+import type { FastifyInstance } from 'fastify';
+import type { Platform } from '../../../platform/platform.js';
+import { AdminLayout, PublicLayout, Csrf, Notice, Empty, Pager, Dl, type PageCtx } from '../../../platform/render/index.js';
+import { HttpError, notFound, forbidden } from '../../../platform/errors.js';
+import { can, scopeOf, type Principal } from '../../../platform/auth/policy.js';
+import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, STAGES, ACTIONS, multiStageDepartments, type Action } from '../../../platform/publication/service.js';
+import { storeFile, humanSize, safeFileName, attachmentName } from '../../../platform/files/index.js';
+import { departments } from '../service/queries.js';
+import { ItemBody, fmtDate } from '../views.js';
+import { DOCUMENT } from '../items.js';
+import { readUpload } from '../api.js';
+import { intFrom } from '../../../platform/text.js';
+import { Editor, fromForm } from './editor.js';
+import { asPublic, diffLines, versionLines } from './versions.js';
 
 /** A document of the catalog the staff user may read (other item types have their own consoles). */
 async function staffDoc(p: Platform, user: Principal, id: number) {
@@ -28,40 +27,6 @@ const idOf = (s: string) => {
   if (!/^\d{1,9}$/.test(s)) throw notFound();
   return Number(s);
 };
-const list = (s: unknown) =>
-  String(s ?? '')
-    .split(/[,，;；\s]+/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-const ids = (s: unknown) => list(s).map(intFrom).filter((n): n is number => n !== null && n > 0);
-
-/** Form fields → metadata and payload. */
-function fromForm(b: Record<string, any>, prevData?: DocumentData): { meta: Partial<ItemMeta>; data: DocumentData; changeNote: string; department: string } {
-  const s = (k: string) => (typeof b[k] === 'string' ? b[k].trim() : '');
-  const meta: Partial<ItemMeta> = {
-    title: s('title'),
-    docNo: s('docNo'),
-    topic: s('topic') || null,
-    genre: s('genre') || null,
-    category: s('category') || null,
-    writtenAt: s('writtenAt') || null,
-    effectiveAt: s('effectiveAt') || null,
-    expiresAt: s('expiresAt') || null,
-    keywords: list(b.keywords),
-    summary: s('summary'),
-    disclosure: (s('disclosure') || 'proactive') as ItemMeta['disclosure'],
-    disclosureGround: s('disclosureGround'),
-    coPublishers: list(b.coPublishers),
-    // Not a date → 'invalid', which the check below and checkMeta report on the field (never a RangeError).
-    publishAt: s('publishAt') ? (Number.isNaN(Date.parse(`${s('publishAt')}:00+08:00`)) ? 'invalid' : new Date(`${s('publishAt')}:00+08:00`).toISOString()) : null,
-    formedAt: s('formedAt') || undefined,
-  };
-  if (meta.publishAt && Number.isNaN(Date.parse(meta.publishAt))) meta.publishAt = 'invalid';
-  const data: DocumentData = { body: String(b.body ?? ''), attachments: prevData?.attachments ?? [], related: ids(b.related) };
-  const of = ids(b.interprets);
-  if (of.length) data.interpretation = { form: INTERPRETATION_FORMS.includes(s('interpretationForm') as any) ? s('interpretationForm') : 'text', of, ...(s('videoUrl') ? { videoUrl: s('videoUrl') } : {}) };
-  return { meta, data, changeNote: s('changeNote'), department: s('department') };
-}
 
 /** A reason input with an id of its own (several reason forms share one page). */
 function ReasonField({ c, action }: { c: PageCtx; action: string }) {
@@ -86,100 +51,11 @@ async function creatableDepts(p: Platform, u: Principal) {
   return (await departments(p.db)).filter((d) => d.active && (scope === 'all' || scope.has(d.id)));
 }
 
-function Editor({ c, action, meta, data, depts, dept, errors, changeNote, isNew }: { c: PageCtx; action: string; meta: Partial<ItemMeta>; data: Partial<DocumentData>; depts: { code: string; name: string }[]; dept?: string; errors?: Record<string, string>; changeNote?: string; isNew: boolean }) {
-  const e = (k: string) => (errors?.[k] ? c.t(errors[k]) : undefined);
-  const pubAt = meta.publishAt && meta.publishAt !== 'invalid' ? new Date(Date.parse(meta.publishAt) + 8 * 3600000).toISOString().slice(0, 16) : '';
-  return (
-    <form method="post" action={action} class="doc-editor" novalidate>
-      <Csrf c={c} />
-      <ErrorSummary c={c} fields={errors ? Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, c.t(v)])) : undefined} />
-      {isNew && <Select label={c.t('catalog.department')} name="department" value={dept} required options={depts.map((d) => ({ value: d.code, label: d.name }))} error={e('department')} />}
-      <Field label={c.t('catalog.title')} name="title" value={meta.title} required maxLength={300} error={e('title')} />
-      <Field label={c.t('catalog.docNo')} name="docNo" value={meta.docNo} maxLength={100} hint={c.t('catalog.docNo_hint')} error={e('docNo')} />
-      <Select label={c.t('catalog.topic')} name="topic" value={meta.topic} required blank="" options={TOPICS.map((t) => ({ value: t.code, label: t.parent ? `— ${t.name}` : t.name }))} error={e('topic')} />
-      <Select label={c.t('catalog.genre')} name="genre" value={meta.genre} required blank="" options={GENRES.map((g) => ({ value: g, label: g }))} error={e('genre')} />
-      <Select label={c.t('catalog.category')} name="category" value={meta.category} blank={c.t('catalog.category_default')} options={CATEGORIES.map((k) => ({ value: k, label: c.t(`cat.${k}`) }))} error={e('category')} />
-      <Field label={c.t('catalog.writtenAt')} name="writtenAt" type="date" value={meta.writtenAt} required error={e('writtenAt')} />
-      <Field label={c.t('catalog.formedAt')} name="formedAt" type="date" value={meta.formedAt} hint={c.t('catalog.formedAt_hint')} error={e('formedAt')} />
-      <Field label={c.t('catalog.effectiveAt')} name="effectiveAt" type="date" value={meta.effectiveAt} error={e('effectiveAt')} />
-      <Field label={c.t('catalog.expiresAt')} name="expiresAt" type="date" value={meta.expiresAt} error={e('expiresAt')} />
-      <Field label={c.t('catalog.keywords')} name="keywords" value={(meta.keywords ?? []).join('，')} maxLength={400} hint={c.t('catalog.keywords_hint')} />
-      <Field label={c.t('catalog.summary')} name="summary" value={meta.summary} multiline rows={3} maxLength={2000} error={e('summary')} />
-      <Select label={c.t('catalog.disclosure')} name="disclosure" value={meta.disclosure ?? 'proactive'} options={['proactive', 'on_request', 'not_public'].map((d) => ({ value: d, label: c.t(`catalog.disclosure.${d}`) }))} error={e('disclosure')} />
-      <Select label={c.t('catalog.disclosureGround')} name="disclosureGround" value={meta.disclosureGround} blank="" options={GROUNDS.map((g) => ({ value: g, label: g }))} error={e('disclosureGround')} />
-      <Field label={c.t('catalog.coPublishers')} name="coPublishers" value={(meta.coPublishers ?? []).join(',')} hint={c.t('catalog.coPublishers_hint')} />
-      <Field label={c.t('catalog.publishAt')} name="publishAt" type="datetime-local" value={pubAt} hint={c.t('catalog.publishAt_hint')} error={e('publishAt')} />
-      <Field label={c.t('catalog.body')} name="body" value={data.body} multiline rows={16} required hint={c.t('catalog.body_hint')} error={e('body')} />
-      <Field label={c.t('catalog.related_ids')} name="related" value={(data.related ?? []).join(',')} hint={c.t('catalog.ids_hint')} />
-      <fieldset>
-        <legend>{c.t('catalog.interpretation')}</legend>
-        <Field label={c.t('catalog.interprets_ids')} name="interprets" value={(data.interpretation?.of ?? []).join(',')} hint={c.t('catalog.ids_hint')} />
-        <Select label={c.t('catalog.interpretation_form')} name="interpretationForm" value={data.interpretation?.form ?? 'text'} options={INTERPRETATION_FORMS.map((f) => ({ value: f, label: c.t(`catalog.form.${f}`) }))} />
-        <Field label={c.t('catalog.videoUrl')} name="videoUrl" value={data.interpretation?.videoUrl} type="url" error={e('interpretation.videoUrl')} />
-      </fieldset>
-      <Field label={c.t('catalog.change_note')} name="changeNote" value={changeNote} maxLength={500} />
-      <button type="submit">{c.t('common.save')}</button>
-    </form>
-  );
-}
-
-/** A version shaped as the public page expects (for the preview and the diff). */
-async function asPublic(p: Platform, item: ItemRow, v: VersionView): Promise<PublicItem> {
-  const depts = await departments(p.db);
-  const d = depts.find((x) => x.id === item.department_id);
-  const m = v.meta;
-  const li = toListItem(
-    { ...item, title: m.title, doc_no: m.docNo, topic: m.topic, genre: m.genre, category: m.category, written_at: m.writtenAt, first_published_at: item.first_published_at ?? new Date().toISOString(), published_at: v.publishedAt ?? new Date().toISOString(), effective_at: m.effectiveAt, expires_at: m.expiresAt, published_version: v.version, index_no: item.index_no ?? '—', hash: v.hash ?? '' },
-    d,
-  );
-  return { item: li, status: 'public', withdrawnAt: null, withdrawReason: null, validityChangedAt: null, validityReason: null, version: v, data: { ...v.data, attachments: v.data?.attachments ?? [] }, versions: [], interpretations: [], interprets: [], related: [], coPublishers: m.coPublishers.map((c) => depts.find((x) => x.code === c)).filter((x): x is NonNullable<typeof x> => !!x).map((x) => ({ code: x.code, name: x.name })) };
-}
-
-/** Lines compared by the diff: the metadata fields, then the body's paragraphs. */
-export function versionLines(v: VersionView): string[] {
-  const m = v.meta;
-  return [
-    `标题：${m.title}`,
-    `文号：${m.docNo}`,
-    `主题分类：${topicPath(m.topic)}`,
-    `体裁：${m.genre ?? ''}`,
-    `成文日期：${m.writtenAt ?? ''}`,
-    `生效日期：${m.effectiveAt ?? ''}`,
-    `失效日期：${m.expiresAt ?? ''}`,
-    `关键词：${m.keywords.join('，')}`,
-    `内容概述：${m.summary}`,
-    `附件：${(v.data.attachments ?? []).map((a: any) => a.name).join('，')}`,
-    ...htmlToText(v.data.body ?? '').split('\n').filter((l) => l.trim()),
-  ];
-}
-
-/** Line diff (longest common subsequence). */
-export function diffLines(a: string[], b: string[]): { op: ' ' | '-' | '+'; line: string }[] {
-  const n = a.length;
-  const m = b.length;
-  const L = Array.from({ length: n + 1 }, () => new Int32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i][j] = a[i] === b[j] ? L[i + 1][j + 1] + 1 : Math.max(L[i + 1][j], L[i][j + 1]);
-  const out: { op: ' ' | '-' | '+'; line: string }[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      out.push({ op: ' ', line: a[i] });
-      i++;
-      j++;
-    } else if (L[i + 1][j] >= L[i][j + 1]) out.push({ op: '-', line: a[i++] });
-    else out.push({ op: '+', line: b[j++] });
-  }
-  while (i < n) out.push({ op: '-', line: a[i++] });
-  while (j < m) out.push({ op: '+', line: b[j++] });
-  return out;
-}
-
 function errorFields(err: unknown): Record<string, string> | null {
   return err instanceof HttpError && err.code === 'validation' && err.fields ? err.fields : null;
 }
 
-export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<void> {
+export async function documentConsole(app: FastifyInstance, p: Platform): Promise<void> {
   app.get<{ Querystring: { tab?: string; page?: string } }>('/admin/catalog', { config: { permission: 'content.read' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const u = req.user!;
@@ -534,138 +410,4 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
       </AdminLayout>,
     );
   });
-
-  // ---- bulk import ------------------------------------------------------------------------
-  const importPage = (c: PageCtx, report?: ImportReport) => (
-    <AdminLayout c={c} title={c.t('catalog.import')}>
-      <h1>{c.t('catalog.import')}</h1>
-      <p>{c.t('catalog.import_intro')}</p>
-      <p>
-        <code>{IMPORT_COLUMNS.join(',')}</code>
-      </p>
-      {report && (
-        <section aria-labelledby="rep-h">
-          <h2 id="rep-h">{c.t('catalog.import_report')}</h2>
-          {report.errors.length ? (
-            <>
-              <Notice kind="error">{c.t('catalog.import_failed', { rows: report.rows, errors: report.errors.length })}</Notice>
-              <table class="import-errors">
-                <thead>
-                  <tr>
-                    <th scope="col">{c.t('catalog.import_row')}</th>
-                    <th scope="col">{c.t('catalog.import_field')}</th>
-                    <th scope="col">{c.t('catalog.import_problem')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.errors.map((e) => (
-                    <tr>
-                      <td>{e.row}</td>
-                      <td>{e.field}</td>
-                      <td>{e.message}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </>
-          ) : report.dryRun ? (
-            <Notice kind="success">{c.t('catalog.import_dry_ok', { rows: report.rows })}</Notice>
-          ) : (
-            <Notice kind="success">{c.t('catalog.import_done', { n: report.imported })}</Notice>
-          )}
-        </section>
-      )}
-      <form method="post" action={`/admin/catalog/import?_csrf=${encodeURIComponent(c.csrf())}`} enctype="multipart/form-data">
-        <div class="field">
-          <label for="f-file">{c.t('catalog.import_file')}</label>
-          <input id="f-file" type="file" name="file" required accept=".csv,.xlsx" />
-        </div>
-        <label class="confirm">
-          <input type="checkbox" name="dryRun" value="1" checked /> {c.t('catalog.import_dry')}
-        </label>
-        <button type="submit">{c.t('catalog.import_go')}</button>
-      </form>
-    </AdminLayout>
-  );
-  app.get('/admin/catalog/import', { config: { permission: 'content.import' } }, async (req, reply) => reply.html(importPage(req.ctx(reply))));
-  app.post('/admin/catalog/import', { config: { permission: 'content.import' } }, async (req: FastifyRequest, reply: FastifyReply) => {
-    const c = req.ctx(reply);
-    const f = await readUpload(req);
-    if (!/\.(csv|xlsx)$/i.test(f.name)) throw new HttpError(415, 'unsupported_media_type', 'err.file.type');
-    const report = await importCatalog(p, req.user!, f, f.fields.dryRun === '1', req.locale);
-    return reply.html(importPage(c, report), report.errors.length ? 400 : 200);
-  });
-
-  // ---- 公开指南 text and the small-department setting ------------------------------------------
-  app.get<{ Params: { code: string } }>('/admin/catalog/guide/:code', { config: { permission: 'department.edit' } }, async (req, reply) => {
-    const c = req.ctx(reply);
-    const d = (await departments(p.db)).find((x) => x.code === req.params.code);
-    if (!d || !can(req.user!, 'department.edit', { departmentId: d.id })) throw notFound();
-    const text = (await p.db.selectFrom('settings').select('value').where('key', '=', `catalog.guide.${d.id}`).executeTakeFirst())?.value ?? '';
-    const multi = (await multiStageDepartments(p.db)).includes(d.id);
-    return reply.html(
-      <AdminLayout c={c} title={`${d.name} ${c.t('catalog.guide')}`}>
-        <h1>
-          {d.name} {c.t('catalog.guide')}
-        </h1>
-        <form method="post" action={`/admin/catalog/guide/${d.code}`}>
-          <Csrf c={c} />
-          <Field label={c.t('catalog.guide.more')} name="text" value={text} multiline rows={10} maxLength={20000} />
-          <label class="confirm">
-            <input type="checkbox" name="multiStage" value="1" checked={multi} /> {c.t('catalog.multi_stage')}
-          </label>
-          <button type="submit">{c.t('common.save')}</button>
-        </form>
-        <p>
-          <a href={`/catalog/guide/${d.code}`}>{c.t('catalog.public_page')}</a>
-        </p>
-      </AdminLayout>,
-    );
-  });
-  app.post<{ Params: { code: string }; Body: Record<string, string> }>('/admin/catalog/guide/:code', { config: { permission: 'department.edit' } }, async (req, reply) => {
-    const d = (await departments(p.db)).find((x) => x.code === req.params.code);
-    if (!d || !can(req.user!, 'department.edit', { departmentId: d.id })) throw notFound();
-    const text = String(req.body?.text ?? '').slice(0, 20000);
-    await p.tx(async (t) => {
-      const now = new Date().toISOString();
-      await t.insertInto('settings').values({ key: `catalog.guide.${d.id}`, value: text, updated_at: now }).onConflict((oc) => oc.column('key').doUpdateSet({ value: text, updated_at: now })).execute();
-      await t.updateTable('pub_state').set((eb) => ({ generation: eb('generation', '+', 1) })).where('id', '=', 1).execute();
-      await p.audit(t, { actor: `user:${req.user!.username}`, action: 'catalog.guide', entity: 'department', entityId: d.id, details: { length: text.length } });
-    });
-    await setMultiStage(p, req.user!, d.id, req.body?.multiStage === '1');
-    const { bumpGeneration } = await import('../../platform/publication/cache.js');
-    bumpGeneration();
-    return reply.redirect(`/admin/catalog/guide/${d.code}`, 303);
-  });
-}
-
-/** The staff dashboard panel: counts of my drafts and items waiting for me. */
-export async function catalogDashboard(p: Platform, c: PageCtx) {
-  const u = c.user;
-  if (!u || !can(u, 'content.read')) return null;
-  const scope = scopeOf(u, 'content.read');
-  let waiting = 0;
-  for (const s of STAGES) {
-    const sc = scopeOf(u, s.action);
-    if (sc !== 'all' && sc.size === 0) continue;
-    let q = p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', DOCUMENT).where('status', '=', s.state);
-    if (sc !== 'all') q = q.where('department_id', 'in', [...sc]);
-    waiting += Number((await q.executeTakeFirst())?.n ?? 0);
-  }
-  let dq = p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', DOCUMENT).where('created_by', '=', u.id).where('status', '=', 'draft');
-  if (scope !== 'all') dq = dq.where('department_id', 'in', scope.size ? [...scope] : [-1]);
-  const drafts = Number((await dq.executeTakeFirst())?.n ?? 0);
-  return (
-    <section class="panel" aria-labelledby="dash-catalog">
-      <h2 id="dash-catalog">{c.t('catalog.console')}</h2>
-      <ul>
-        <li>
-          <a href="/admin/catalog?tab=mine">{c.t('catalog.tab.mine')}</a>：{drafts}
-        </li>
-        <li>
-          <a href="/admin/catalog?tab=waiting">{c.t('catalog.tab.waiting')}</a>：{waiting}
-        </li>
-      </ul>
-    </section>
-  );
 }

@@ -1,67 +1,15 @@
-// Pages: the public calendar with a time-limit calculator; the console calendar editor and
-// importer; the rule catalogue (view; admins save a new version); a clock's page.
+// Console pages: a clock's page with its actions, the calendar editor and importer, the rule
+// catalogue (view; admins save a new version) and the warning thresholds.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
-import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, PublicLayout, Select, ConfirmForm, type PageCtx } from '../../platform/render/index.js';
+import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Select, ConfirmForm } from '../../platform/render/index.js';
 import { HttpError, notFound } from '../../platform/errors.js';
-import { can } from '../../platform/auth/policy.js';
-import { daysInMonth, ensureCalendar, isWorkday, plusDays, todayShanghai, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
+import { ensureCalendar, yearSchedule } from '../../platform/calendar/index.js';
 import { toIcs, type ImportFormat } from '../../platform/calendar/import.js';
-import { getClock, getRule, type ClockView, getThresholds, listRules, ruleVersions, saveRule, setThresholds, type RuleView } from '../../platform/deadlines/index.js';
+import { getRule, getThresholds, listRules, ruleVersions, saveRule, setThresholds, type RuleView } from '../../platform/deadlines/index.js';
 import { actorName } from '../org/service.js';
-import { computeDueQuery, dueQuery } from './api.js';
 import { clockAction, deleteDay, importCalendar, listYears, setDay, setPublished, yearDays, type ClockAction, type ImportResult } from './service.js';
-import { ClockSummary, DueDate, Explanation } from './views.js';
-
-/** Staff forms on a clock's page: pause, resume, extend (each with a reason), as the clock's state and rule allow. */
-function ClockActions({ c, clock, rule }: { c: PageCtx; clock: ClockView; rule: RuleView | null }) {
-  if (!c.can('clock.manage', { departmentId: clock.departmentId }) || (clock.state !== 'running' && clock.state !== 'paused') || clock.subjectType === 'appeal') return null;
-  const canPause = clock.state === 'running' && !!rule?.pausable && clock.unit !== 'hours';
-  const canExtend = !!rule && clock.extensions.length < rule.maxExtensions && rule.extensionLimit > 0;
-  const reason = (action: string) => (
-    <p>
-      <label for={`${action}-reason`}>{c.t('deadlines.reason')}</label>
-      <textarea id={`${action}-reason`} name="reason" rows={2} maxLength={500} required />
-    </p>
-  );
-  return (
-    <section class="clock-actions" aria-labelledby="clock-actions">
-      <h2 id="clock-actions">{c.t('deadlines.manage')}</h2>
-      <p class="hint">{c.t('deadlines.manage_intro')}</p>
-      {canPause && (
-        <form method="post" action={`/admin/clocks/${clock.id}/pause`} class="stack">
-          <Csrf c={c} />
-          <Select label={c.t('deadlines.pauses')} name="kind" value="other" options={['correction', 'consultation', 'other'].map((k) => ({ value: k, label: c.t(`deadlines.pause.${k}`) }))} />
-          {reason('pause')}
-          <button type="submit">{c.t('deadlines.do_pause')}</button>
-        </form>
-      )}
-      {clock.state === 'paused' && (
-        <form method="post" action={`/admin/clocks/${clock.id}/resume`} class="stack">
-          <Csrf c={c} />
-          {reason('resume')}
-          <button type="submit">{c.t('deadlines.do_resume')}</button>
-        </form>
-      )}
-      {canExtend && rule && (
-        <form method="post" action={`/admin/clocks/${clock.id}/extend`} class="stack">
-          <Csrf c={c} />
-          <p>
-            <label for="extend-days">{c.t('deadlines.extend_amount', { unit: c.t(`calendar.unit.${clock.unit}`), max: rule.extensionLimit })}</label>
-            <input id="extend-days" name="days" type="number" min={1} max={rule.extensionLimit} value={rule.extensionLimit} inputMode="numeric" />
-          </p>
-          {reason('extend')}
-          <button type="submit">{c.t('deadlines.do_extend')}</button>
-        </form>
-      )}
-    </section>
-  );
-}
-
-function yearOf(raw: string | undefined): number {
-  const y = Number(raw);
-  return Number.isInteger(y) && y >= 1900 && y <= 2299 ? y : Number(todayShanghai().slice(0, 4));
-}
+import { clockPage, RulesTable, YearGrid } from './views.js';
 
 function fieldsOf(req: FastifyRequest, err: unknown): Record<string, string> | null {
   if (err instanceof HttpError && err.status < 500) {
@@ -71,198 +19,8 @@ function fieldsOf(req: FastifyRequest, err: unknown): Record<string, string> | n
   return null;
 }
 
-/** A year as twelve month grids; holidays and make-up days marked. */
-function YearGrid({ c, year }: { c: PageCtx; year: number }) {
-  const wd = c.t('calendar.weekdays').split(',');
-  const today = todayShanghai();
-  return (
-    <div class="cal-year">
-      {Array.from({ length: 12 }, (_, mi) => {
-        const m = mi + 1;
-        const first = `${year}-${String(m).padStart(2, '0')}-01`;
-        const lead = new Date(`${first}T00:00:00Z`).getUTCDay();
-        const n = daysInMonth(year, m);
-        const cells: (string | null)[] = [...Array(lead).fill(null), ...Array.from({ length: n }, (_, i) => `${year}-${String(m).padStart(2, '0')}-${String(i + 1).padStart(2, '0')}`)];
-        const weeks: (string | null)[][] = [];
-        for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
-        return (
-          <table class="cal-month">
-            <caption>{c.t('calendar.month', { m })}</caption>
-            <thead>
-              <tr>
-                {wd.map((w) => (
-                  <th scope="col">{w}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {weeks.map((w) => (
-                <tr>
-                  {Array.from({ length: 7 }, (_, i) => w[i] ?? null).map((d) => {
-                    if (!d) return <td />;
-                    const info = isWorkday(d);
-                    const label = info.reason === 'holiday' ? `${c.t('calendar.holiday')} ${info.name ?? ''}` : info.reason === 'makeup' ? `${c.t('calendar.workday')} ${info.name ?? ''}` : info.reason === 'weekend' ? c.t('calendar.weekend') : c.t('calendar.ordinary');
-                    return (
-                      <td class={`day-${info.reason}${d === today ? ' today' : ''}`} title={label}>
-                        <span aria-hidden="true">{Number(d.slice(8))}</span>
-                        <span class="visually-hidden">
-                          {d} {label}
-                        </span>
-                        {info.reason === 'holiday' && <span class="mark" aria-hidden="true">休</span>}
-                        {info.reason === 'makeup' && <span class="mark" aria-hidden="true">班</span>}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        );
-      })}
-    </div>
-  );
-}
-
-/** Holidays and make-up days of a year, consecutive days of one holiday grouped into one row. */
-function DaysTable({ c, year }: { c: PageCtx; year: number }) {
-  const days = yearSchedule(year).days;
-  if (days.length === 0) return <Empty>{c.t('calendar.none')}</Empty>;
-  const groups: { from: string; to: string; kind: string; name: string; n: number }[] = [];
-  for (const d of days) {
-    const g = groups[groups.length - 1];
-    if (g && g.kind === d.kind && g.name === d.name && plusDays(g.to, 1) === d.date) {
-      g.to = d.date;
-      g.n++;
-    } else groups.push({ from: d.date, to: d.date, kind: d.kind, name: d.name, n: 1 });
-  }
-  return (
-    <table class="cal-days">
-      <caption>{c.t('calendar.days_list')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{c.t('calendar.name')}</th>
-          <th scope="col">{c.t('calendar.kind')}</th>
-          <th scope="col">{c.t('calendar.date')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {groups.map((g) => (
-          <tr class={`kind-${g.kind}`}>
-            <td>{g.name}</td>
-            <td>{g.kind === 'holiday' ? c.t('calendar.holiday') : c.t('calendar.workday')}</td>
-            <td>
-              <time dateTime={g.from}>{g.from}</time>
-              {g.n > 1 && (
-                <>
-                  {' — '}
-                  <time dateTime={g.to}>{g.to}</time> {c.t('calendar.n_days', { n: g.n })}
-                </>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function Calculator({ c, action, q, result, error }: { c: PageCtx; action: string; q: Record<string, string>; result: DueResult | null; error: string | null }) {
-  return (
-    <section class="calc" aria-labelledby="calc-h">
-      <h2 id="calc-h">{c.t('calendar.calc')}</h2>
-      <form method="get" action={action} class="filters">
-        {q.year && <input type="hidden" name="year" value={q.year} />}
-        <Field label={c.t('calendar.calc_start')} name="start" type="date" value={q.start ?? todayShanghai()} required />
-        <Field label={c.t('calendar.calc_amount')} name="n" type="number" value={q.n ?? '20'} required inputMode="numeric" />
-        <Select label={c.t('calendar.calc_unit')} name="unit" value={q.unit ?? 'workdays'} options={['workdays', 'days', 'months'].map((u) => ({ value: u, label: c.t(`calendar.unit.${u}`) }))} />
-        <button type="submit">{c.t('calendar.calc_submit')}</button>
-      </form>
-      {error && <Notice kind="error">{error}</Notice>}
-      {result && (
-        <div class="calc-result" role="status">
-          <p>
-            {c.t('calendar.due')}：<strong><DueDate c={c} due={result.due} provisional={result.provisional} /></strong>
-          </p>
-          <Explanation c={c} counted={result.counted} skipped={result.skipped} />
-        </div>
-      )}
-    </section>
-  );
-}
-
-function runCalc(req: FastifyRequest, q: Record<string, string>): { result: DueResult | null; error: string | null } {
-  if (!q.start) return { result: null, error: null };
-  try {
-    const unit = ['workdays', 'days', 'months'].includes(q.unit) ? q.unit : 'workdays';
-    return { result: computeDueQuery(dueQuery({ start: q.start, [unit]: q.n })), error: null };
-  } catch (err) {
-    if (err instanceof HttpError) return { result: null, error: req.t('calendar.err.bad_input') };
-    throw err;
-  }
-}
-
-const RULE_FIELDS = ['code', 'nameZh', 'nameEn', 'unit', 'amount', 'maxExtensions', 'extensionLimit', 'legalBasis', 'note'] as const;
-
-export async function calendarPages(app: FastifyInstance, p: Platform): Promise<void> {
-  // ---- public ----
-  app.get<{ Querystring: Record<string, string> }>('/calendar', { config: { permission: 'public' } }, async (req, reply) => {
-    await ensureCalendar(p.db);
-    const c = req.ctx(reply);
-    const year = yearOf(req.query.year);
-    const s = yearSchedule(year);
-    const q = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v).slice(0, 20)]));
-    const { result, error } = runCalc(req, q);
-    return reply.header('cache-control', 'public, max-age=60').html(
-      <PublicLayout c={c} title={c.t('calendar.title', { year })}>
-        <h1>{c.t('calendar.title', { year })}</h1>
-        <p class="lead">{c.t('calendar.intro')}</p>
-        <Notice kind={s.published ? 'info' : 'warning'}>{s.published ? c.t('calendar.published') : c.t('calendar.unpublished')}</Notice>
-        <nav class="year-nav" aria-label={c.t('calendar.years')}>
-          {year > 1900 && <a href={`/calendar?year=${year - 1}`}>{c.t('calendar.prev_year')}</a>} {year < 2299 && <a href={`/calendar?year=${year + 1}`}>{c.t('calendar.next_year')}</a>}
-        </nav>
-        <Calculator c={c} action="/calendar" q={{ ...q, year: String(year) }} result={result} error={error} />
-        <DaysTable c={c} year={year} />
-        <YearGrid c={c} year={year} />
-      </PublicLayout>,
-      error ? 400 : 200,
-    );
-  });
-
-  app.get('/deadline-rules', { config: { permission: 'public' } }, async (req, reply) => {
-    const c = req.ctx(reply);
-    const rules = await listRules(p.db);
-    return reply.html(
-      <PublicLayout c={c} title={c.t('deadlines.rules_title')}>
-        <h1>{c.t('deadlines.rules_title')}</h1>
-        <p>{c.t('deadlines.rules_intro')}</p>
-        <RulesTable c={c} rules={rules} admin={false} />
-      </PublicLayout>,
-    );
-  });
-
-  const clockPage = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, staff: boolean, errors?: Record<string, string>, status = 200) => {
-    if (!/^\d{1,9}$/.test(req.params.id)) throw notFound();
-    const clock = await getClock(p.db, Number(req.params.id));
-    if (!clock || (staff ? !can(req.user, 'supervision.read', { departmentId: clock.departmentId }) : !clock.publicSubject)) throw notFound();
-    const c = req.ctx(reply);
-    const body = (
-      <>
-        <h1>{clock.title}</h1>
-        {clock.url && (
-          <p>
-            <a href={clock.url}>{clock.title}</a>
-          </p>
-        )}
-        {staff && (req.query as { done?: string }).done && <Notice kind="success">{c.t('deadlines.done')}</Notice>}
-        <ErrorSummary c={c} fields={errors} />
-        <ClockSummary c={c} clock={clock} staff={staff} />
-        {staff && <ClockActions c={c} clock={clock} rule={await getRule(p.db, clock.rule, clock.ruleVersion)} />}
-      </>
-    );
-    return reply.code(status).html(staff ? <AdminLayout c={c} title={clock.title}>{body}</AdminLayout> : <PublicLayout c={c} title={clock.title}>{body}</PublicLayout>);
-  };
-  app.get<{ Params: { id: string } }>('/clocks/:id', { config: { permission: 'public' } }, async (req, reply) => clockPage(req, reply, false));
-  app.get<{ Params: { id: string } }>('/admin/clocks/:id', { config: { permission: 'supervision.read' } }, async (req, reply) => clockPage(req, reply, true));
+export async function calendarConsole(app: FastifyInstance, p: Platform): Promise<void> {
+  app.get<{ Params: { id: string } }>('/admin/clocks/:id', { config: { permission: 'supervision.read' } }, async (req, reply) => clockPage(p, req, reply, true));
   app.post<{ Params: { id: string; action: string }; Body: Record<string, string> }>('/admin/clocks/:id/:action', { config: { permission: 'clock.manage' } }, async (req, reply) => {
     const action = req.params.action as ClockAction;
     if (!/^\d{1,9}$/.test(req.params.id) || !['pause', 'resume', 'extend'].includes(action)) throw notFound();
@@ -271,7 +29,7 @@ export async function calendarPages(app: FastifyInstance, p: Platform): Promise<
       await clockAction(p, req.user!, Number(req.params.id), action, { reason: String(b.reason ?? '').slice(0, 2000), days: b.days, kind: b.kind });
     } catch (err) {
       const f = fieldsOf(req, err);
-      if (f && err instanceof HttpError && err.status !== 404 && err.status !== 403) return clockPage(req, reply, true, f, err.status);
+      if (f && err instanceof HttpError && err.status !== 404 && err.status !== 403) return clockPage(p, req, reply, true, f, err.status);
       throw err;
     }
     return reply.redirect(`/admin/clocks/${Number(req.params.id)}?done=1`, 303);
@@ -630,41 +388,4 @@ export async function calendarPages(app: FastifyInstance, p: Platform): Promise<
   };
   app.post<{ Body: Record<string, string> }>('/admin/deadline-rules', { config: { permission: 'deadlines.edit' } }, async (req, reply) => saveRoute(req, reply, null));
   app.post<{ Params: { code: string }; Body: Record<string, string> }>('/admin/deadline-rules/:code', { config: { permission: 'deadlines.edit' } }, async (req, reply) => saveRoute(req, reply, req.params.code.slice(0, 60)));
-}
-
-function RulesTable({ c, rules, admin, showVersion }: { c: PageCtx; rules: RuleView[]; admin: boolean; showVersion?: boolean }) {
-  return (
-    <table class="rules">
-      <thead>
-        <tr>
-          <th scope="col">{c.t('deadlines.code')}</th>
-          <th scope="col">{c.t('deadlines.name')}</th>
-          <th scope="col">{c.t('deadlines.limit')}</th>
-          <th scope="col">{c.t('deadlines.extension')}</th>
-          <th scope="col">{c.t('deadlines.legal_basis')}</th>
-          <th scope="col">{c.t('deadlines.version')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rules.map((r) => (
-          <tr>
-            <td>{admin ? <a href={`/admin/deadline-rules/${r.code}`}>{r.code}</a> : <code>{r.code}</code>}</td>
-            <td>{c.locale === 'en' ? r.nameEn : r.nameZh}</td>
-            <td>
-              {r.amount} {c.t(`calendar.unit.${r.unit}`)}
-            </td>
-            <td>{r.maxExtensions > 0 ? c.t('deadlines.extension_rule', { n: r.maxExtensions, d: `${r.extensionLimit} ${c.t(`calendar.unit.${r.unit}`)}` }) : c.t('deadlines.no_extension')}</td>
-            <td>
-              {r.legalBasis}
-              {r.note && <p class="hint">{r.note}</p>}
-            </td>
-            <td>
-              v{r.version}
-              {showVersion && ` · ${r.createdBy} · ${r.createdAt.slice(0, 10)}`}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }
