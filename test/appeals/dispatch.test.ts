@@ -2,7 +2,7 @@
 // suggestions (text similarity plus distance), for the dispatcher and for the citizen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
-import { addRule, suggestDepartments, similarAppeals, jaccard, bigrams } from '../../src/modules/appeals/dispatch.js';
+import { addRule, suggestDepartments, similarAppeals, jaccard, bigrams } from '../../src/modules/appeals/service/dispatch.js';
 import { submitAppeal } from '../../src/modules/appeals/service.js';
 import { APPEAL } from './util.js';
 

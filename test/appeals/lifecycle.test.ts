@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, login, csrfFrom, form, type TestEnv } from '../helpers.js';
 import { APPEAL, PNG, submitWeb, publicForm } from './util.js';
-import { createApiKey } from '../../src/modules/appeals/open311.js';
+import { createApiKey } from '../../src/modules/appeals/api/open311.js';
 import { sinkMessages } from '../../src/platform/channels/index.js';
 
 let env: TestEnv;

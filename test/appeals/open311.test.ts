@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { makeEnv, form, type TestEnv } from '../helpers.js';
-import { createApiKey } from '../../src/modules/appeals/open311.js';
-import { distance } from '../../src/modules/appeals/dispatch.js';
+import { createApiKey } from '../../src/modules/appeals/api/open311.js';
+import { distance } from '../../src/modules/appeals/service/dispatch.js';
 
 let env: TestEnv;
 let key: string;

@@ -12,7 +12,7 @@ import sharp from 'sharp';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { submitWeb } from './util.js';
 import { imageMetadata, storeFile } from '../../src/platform/files/index.js';
-import { cleanAppealPhotos } from '../../src/modules/appeals/media.js';
+import { cleanAppealPhotos } from '../../src/modules/appeals/service/media.js';
 
 let env: TestEnv;
 beforeAll(async () => {

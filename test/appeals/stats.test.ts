@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { dispatchAppeal, replyAppeal, submitAppeal, rateAppeal, releaseAppeal } from '../../src/modules/appeals/service.js';
-import { stats, board } from '../../src/modules/appeals/queries.js';
+import { stats, board } from '../../src/modules/appeals/service/queries.js';
 import { APPEAL } from './util.js';
 
 let env: TestEnv;

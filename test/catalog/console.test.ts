@@ -1,7 +1,7 @@
 // The staff console: editor validation, preview as the public sees it, diff, bulk import.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, login, csrfFrom, form, type TestEnv } from '../helpers.js';
-import { makeXlsx } from '../../src/modules/catalog/samples.js';
+import { makeXlsx } from '../../src/modules/catalog/demo/samples.js';
 import { publish } from './helpers.js';
 
 let env: TestEnv;

@@ -1,7 +1,7 @@
 // Attachments (type and size checks, text extraction) and body sanitising.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
-import { makeDocx, makePdf, makeXlsx } from '../../src/modules/catalog/samples.js';
+import { makeDocx, makePdf, makeXlsx } from '../../src/modules/catalog/demo/samples.js';
 import { publish } from './helpers.js';
 
 let env: TestEnv;

@@ -3,8 +3,8 @@
 // published through the spine with its change record; a department edits only its own lists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
-import { toCsv, toXlsx, columnsOf, itemToRow, listType } from '../../src/modules/lists/engine.js';
-import '../../src/modules/lists/types/index.js';
+import { toCsv, toXlsx, columnsOf, itemToRow, listType } from '../../src/modules/lists/service/engine.js';
+import '../../src/modules/lists/service/types/index.js';
 
 let env: TestEnv;
 let scjgList: number;

@@ -2,10 +2,10 @@
 // edition (property test), and the CSV/XLSX codecs read back what they write.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyChanges, diffSnapshots, sortSnapshot, toCsv, toXlsx, itemToRow, rowToItem, columnsOf, listType, type ListItem } from '../../src/modules/lists/engine.js';
+import { applyChanges, diffSnapshots, sortSnapshot, toCsv, toXlsx, itemToRow, rowToItem, columnsOf, listType, type ListItem } from '../../src/modules/lists/service/engine.js';
 import { parseCsv } from '../../src/modules/lists/service.js';
 import { xlsxRows } from '../../src/platform/files/index.js';
-import '../../src/modules/lists/types/index.js';
+import '../../src/modules/lists/service/types/index.js';
 
 const value = fc.oneof(fc.string({ maxLength: 6 }), fc.integer({ min: -5, max: 5 }), fc.array(fc.string({ maxLength: 3 }), { maxLength: 3 }), fc.record({ a: fc.string({ maxLength: 3 }) }));
 const item = (key: string) => fc.dictionary(fc.constantFrom('name', 'basis', 'steps', 'phone', 'extra'), value, { maxKeys: 5 }).map((d) => ({ ...d, code: key }) as ListItem);

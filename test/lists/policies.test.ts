@@ -2,7 +2,7 @@
 // rights, and 好差评 with a follow-up for every real-name 差评.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, makeEnv, csrfFrom, form, type TestEnv } from '../helpers.js';
-import { matchPolicies, matchReasons, type PolicyTags } from '../../src/modules/lists/policies.js';
+import { matchPolicies, matchReasons, type PolicyTags } from '../../src/modules/lists/service/policies.js';
 import { addWorkdays, todayShanghai } from '../../src/platform/calendar/index.js';
 
 let env: TestEnv;

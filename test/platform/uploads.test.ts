@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { constants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { makeEnv, login, type TestEnv } from '../helpers.js';
-import { makeDocx } from '../../src/modules/catalog/samples.js';
+import { makeDocx } from '../../src/modules/catalog/demo/samples.js';
 import { sm3 } from '../../src/platform/hash.js';
 
 let env: TestEnv;

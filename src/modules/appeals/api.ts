@@ -8,9 +8,9 @@ import { notFound } from '../../platform/errors.js';
 import { ErrorSchema } from '../../platform/http/schemas.js';
 import { findWithCode, rateAppeal, reopenAppeal, requestVerification, submitAppeal } from './service.js';
 import { citizenView, staffView } from './views.js';
-import { listCategories, similarAppeals } from './dispatch.js';
-import { board, staffList, stats } from './queries.js';
-import { runAction, STAFF_ACTIONS } from './actions.js';
+import { listCategories, similarAppeals } from './service/dispatch.js';
+import { board, staffList, stats } from './service/queries.js';
+import { runAction, STAFF_ACTIONS } from './service/actions.js';
 import { APPEAL_STATUSES, APPEAL_TYPES, RATINGS } from './schema.js';
 
 /** The shared per-address budget of every route that checks a query code (module.tsx). */

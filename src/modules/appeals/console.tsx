@@ -10,10 +10,10 @@ import { listDepartments } from '../org/service.js';
 import { maskPhone } from '../../platform/privacy/index.js';
 import { getSettings, isCentre, saveSettings, submitAppeal, type IntakeInput } from './service.js';
 import { staffView, type StaffView } from './views.js';
-import { addRule, listCategories, listRules, setRuleActive } from './dispatch.js';
-import { staffList } from './queries.js';
-import { runAction, STAFF_ACTIONS } from './actions.js';
-import { createApiKey, listApiKeys, revokeApiKey } from './open311.js';
+import { addRule, listCategories, listRules, setRuleActive } from './service/dispatch.js';
+import { staffList } from './service/queries.js';
+import { runAction, STAFF_ACTIONS } from './service/actions.js';
+import { createApiKey, listApiKeys, revokeApiKey } from './api/open311.js';
 import { APPEAL_STATUSES, APPEAL_TYPES } from './schema.js';
 import { fmtTime, statusLabel } from './public.js';
 

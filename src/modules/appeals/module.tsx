@@ -13,11 +13,11 @@ import { appealMessages } from './messages.js';
 import { appealsApi } from './api.js';
 import { publicPages, BoardList } from './public.js';
 import { consolePages } from './console.js';
-import { open311Routes, createApiKey } from './open311.js';
-import { cleanAppealPhotos } from './media.js';
+import { open311Routes, createApiKey } from './api/open311.js';
+import { cleanAppealPhotos } from './service/media.js';
 import { loadDemoAppeals } from './demo.js';
-import { registerAppealType } from './publish.js';
-import { board, staffList } from './queries.js';
+import { registerAppealType } from './items.js';
+import { board, staffList } from './service/queries.js';
 
 registerAppealType();
 

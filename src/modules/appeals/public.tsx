@@ -10,8 +10,8 @@ import { listDepartments } from '../org/service.js';
 import { findWithCode, rateAppeal, reopenAppeal, requestVerification, submitAppeal, checkIntake, normalizeQueryCode, type IntakeInput } from './service.js';
 import type { CodeLimit } from './api.js';
 import { citizenView, type CitizenView } from './views.js';
-import { listCategories, similarAppeals } from './dispatch.js';
-import { board, stats, isPublicAppeal, publishedTexts } from './queries.js';
+import { listCategories, similarAppeals } from './service/dispatch.js';
+import { board, stats, isPublicAppeal, publishedTexts } from './service/queries.js';
 import { APPEAL_TYPES, RATINGS, TYPE_RULES } from './schema.js';
 import { getRule } from '../../platform/deadlines/index.js';
 

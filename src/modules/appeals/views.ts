@@ -7,7 +7,7 @@ import { notFound } from '../../platform/errors.js';
 import { canReopen, canSee, fullHistory, publicHistory, maskedDraft, isCentre, isOperator, departmentScope } from './service.js';
 import { can } from '../../platform/auth/policy.js';
 import { maskText } from '../../platform/privacy/index.js';
-import { suggestDepartments, similarAppeals } from './dispatch.js';
+import { suggestDepartments, similarAppeals } from './service/dispatch.js';
 import type { Appeal } from './schema.js';
 
 /** Public events whose note the citizen sees (others show only their label). */

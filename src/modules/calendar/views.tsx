@@ -1,8 +1,13 @@
-// Shared views: the "how was this computed" explanation, status badges and a clock summary.
-import type { PageCtx } from '../../platform/render/index.js';
-import type { SkippedDay } from '../../platform/calendar/index.js';
-import type { ClockView } from '../../platform/deadlines/index.js';
+// Shared views: the "how was this computed" explanation, status badges, a clock summary, a year
+// as month grids, the rule table, and a clock's page (public, and for staff with its actions).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Platform } from '../../platform/platform.js';
+import { AdminLayout, Csrf, ErrorSummary, Notice, PublicLayout, Select, type PageCtx } from '../../platform/render/index.js';
+import { daysInMonth, isWorkday, todayShanghai, type SkippedDay } from '../../platform/calendar/index.js';
+import { getClock, getRule, type ClockView, type RuleView } from '../../platform/deadlines/index.js';
 import { Dl } from '../../platform/render/index.js';
+import { notFound } from '../../platform/errors.js';
+import { can } from '../../platform/auth/policy.js';
 
 export function reasonLabel(c: PageCtx, s: SkippedDay): string {
   if (s.reason === 'holiday') return `${c.t('calendar.holiday')}：${s.name ?? ''}`;
@@ -128,5 +133,162 @@ export function ClockSummary({ c, clock, staff }: { c: PageCtx; clock: ClockView
         </>
       )}
     </section>
+  );
+}
+
+/** Staff forms on a clock's page: pause, resume, extend (each with a reason), as the clock's state and rule allow. */
+function ClockActions({ c, clock, rule }: { c: PageCtx; clock: ClockView; rule: RuleView | null }) {
+  if (!c.can('clock.manage', { departmentId: clock.departmentId }) || (clock.state !== 'running' && clock.state !== 'paused') || clock.subjectType === 'appeal') return null;
+  const canPause = clock.state === 'running' && !!rule?.pausable && clock.unit !== 'hours';
+  const canExtend = !!rule && clock.extensions.length < rule.maxExtensions && rule.extensionLimit > 0;
+  const reason = (action: string) => (
+    <p>
+      <label for={`${action}-reason`}>{c.t('deadlines.reason')}</label>
+      <textarea id={`${action}-reason`} name="reason" rows={2} maxLength={500} required />
+    </p>
+  );
+  return (
+    <section class="clock-actions" aria-labelledby="clock-actions">
+      <h2 id="clock-actions">{c.t('deadlines.manage')}</h2>
+      <p class="hint">{c.t('deadlines.manage_intro')}</p>
+      {canPause && (
+        <form method="post" action={`/admin/clocks/${clock.id}/pause`} class="stack">
+          <Csrf c={c} />
+          <Select label={c.t('deadlines.pauses')} name="kind" value="other" options={['correction', 'consultation', 'other'].map((k) => ({ value: k, label: c.t(`deadlines.pause.${k}`) }))} />
+          {reason('pause')}
+          <button type="submit">{c.t('deadlines.do_pause')}</button>
+        </form>
+      )}
+      {clock.state === 'paused' && (
+        <form method="post" action={`/admin/clocks/${clock.id}/resume`} class="stack">
+          <Csrf c={c} />
+          {reason('resume')}
+          <button type="submit">{c.t('deadlines.do_resume')}</button>
+        </form>
+      )}
+      {canExtend && rule && (
+        <form method="post" action={`/admin/clocks/${clock.id}/extend`} class="stack">
+          <Csrf c={c} />
+          <p>
+            <label for="extend-days">{c.t('deadlines.extend_amount', { unit: c.t(`calendar.unit.${clock.unit}`), max: rule.extensionLimit })}</label>
+            <input id="extend-days" name="days" type="number" min={1} max={rule.extensionLimit} value={rule.extensionLimit} inputMode="numeric" />
+          </p>
+          {reason('extend')}
+          <button type="submit">{c.t('deadlines.do_extend')}</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** A clock's page: public when its subject is public (/clocks/:id), for staff with the actions (/admin/clocks/:id). */
+export async function clockPage(p: Platform, req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, staff: boolean, errors?: Record<string, string>, status = 200) {
+  if (!/^\d{1,9}$/.test(req.params.id)) throw notFound();
+  const clock = await getClock(p.db, Number(req.params.id));
+  if (!clock || (staff ? !can(req.user, 'supervision.read', { departmentId: clock.departmentId }) : !clock.publicSubject)) throw notFound();
+  const c = req.ctx(reply);
+  const body = (
+    <>
+      <h1>{clock.title}</h1>
+      {clock.url && (
+        <p>
+          <a href={clock.url}>{clock.title}</a>
+        </p>
+      )}
+      {staff && (req.query as { done?: string }).done && <Notice kind="success">{c.t('deadlines.done')}</Notice>}
+      <ErrorSummary c={c} fields={errors} />
+      <ClockSummary c={c} clock={clock} staff={staff} />
+      {staff && <ClockActions c={c} clock={clock} rule={await getRule(p.db, clock.rule, clock.ruleVersion)} />}
+    </>
+  );
+  return reply.code(status).html(staff ? <AdminLayout c={c} title={clock.title}>{body}</AdminLayout> : <PublicLayout c={c} title={clock.title}>{body}</PublicLayout>);
+}
+
+/** A year as twelve month grids; holidays and make-up days marked. */
+export function YearGrid({ c, year }: { c: PageCtx; year: number }) {
+  const wd = c.t('calendar.weekdays').split(',');
+  const today = todayShanghai();
+  return (
+    <div class="cal-year">
+      {Array.from({ length: 12 }, (_, mi) => {
+        const m = mi + 1;
+        const first = `${year}-${String(m).padStart(2, '0')}-01`;
+        const lead = new Date(`${first}T00:00:00Z`).getUTCDay();
+        const n = daysInMonth(year, m);
+        const cells: (string | null)[] = [...Array(lead).fill(null), ...Array.from({ length: n }, (_, i) => `${year}-${String(m).padStart(2, '0')}-${String(i + 1).padStart(2, '0')}`)];
+        const weeks: (string | null)[][] = [];
+        for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
+        return (
+          <table class="cal-month">
+            <caption>{c.t('calendar.month', { m })}</caption>
+            <thead>
+              <tr>
+                {wd.map((w) => (
+                  <th scope="col">{w}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {weeks.map((w) => (
+                <tr>
+                  {Array.from({ length: 7 }, (_, i) => w[i] ?? null).map((d) => {
+                    if (!d) return <td />;
+                    const info = isWorkday(d);
+                    const label = info.reason === 'holiday' ? `${c.t('calendar.holiday')} ${info.name ?? ''}` : info.reason === 'makeup' ? `${c.t('calendar.workday')} ${info.name ?? ''}` : info.reason === 'weekend' ? c.t('calendar.weekend') : c.t('calendar.ordinary');
+                    return (
+                      <td class={`day-${info.reason}${d === today ? ' today' : ''}`} title={label}>
+                        <span aria-hidden="true">{Number(d.slice(8))}</span>
+                        <span class="visually-hidden">
+                          {d} {label}
+                        </span>
+                        {info.reason === 'holiday' && <span class="mark" aria-hidden="true">休</span>}
+                        {info.reason === 'makeup' && <span class="mark" aria-hidden="true">班</span>}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        );
+      })}
+    </div>
+  );
+}
+
+export function RulesTable({ c, rules, admin, showVersion }: { c: PageCtx; rules: RuleView[]; admin: boolean; showVersion?: boolean }) {
+  return (
+    <table class="rules">
+      <thead>
+        <tr>
+          <th scope="col">{c.t('deadlines.code')}</th>
+          <th scope="col">{c.t('deadlines.name')}</th>
+          <th scope="col">{c.t('deadlines.limit')}</th>
+          <th scope="col">{c.t('deadlines.extension')}</th>
+          <th scope="col">{c.t('deadlines.legal_basis')}</th>
+          <th scope="col">{c.t('deadlines.version')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rules.map((r) => (
+          <tr>
+            <td>{admin ? <a href={`/admin/deadline-rules/${r.code}`}>{r.code}</a> : <code>{r.code}</code>}</td>
+            <td>{c.locale === 'en' ? r.nameEn : r.nameZh}</td>
+            <td>
+              {r.amount} {c.t(`calendar.unit.${r.unit}`)}
+            </td>
+            <td>{r.maxExtensions > 0 ? c.t('deadlines.extension_rule', { n: r.maxExtensions, d: `${r.extensionLimit} ${c.t(`calendar.unit.${r.unit}`)}` }) : c.t('deadlines.no_extension')}</td>
+            <td>
+              {r.legalBasis}
+              {r.note && <p class="hint">{r.note}</p>}
+            </td>
+            <td>
+              v{r.version}
+              {showVersion && ` · ${r.createdBy} · ${r.createdAt.slice(0, 10)}`}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -10,8 +10,8 @@ import { cachedPublic } from '../../platform/publication/cache.js';
 import { createDraft, updateDraft, transition, staffItem, ACTIONS, type Action } from '../../platform/publication/index.js';
 import type { ItemMeta } from '../../platform/publication/registry.js';
 import { attachmentName, safeFileName, storeFile } from '../../platform/files/index.js';
-import { departments, getPublic, listPublic, type Filters, type ListItem, type PublicItem } from './queries.js';
-import { AttachmentSchema, DOCUMENT, htmlToText, type DocumentData } from './document.js';
+import { departments, getPublic, listPublic, type Filters, type ListItem, type PublicItem } from './service/queries.js';
+import { AttachmentSchema, DOCUMENT, htmlToText, type DocumentData } from './items.js';
 import { CATEGORIES, GENRES, INTERPRETATION_FORMS } from './taxonomy.js';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };

@@ -7,10 +7,10 @@ import { publishApprovedMany, defaultMeta, type ApprovedItem } from '../../platf
 import type { ItemMeta } from '../../platform/publication/registry.js';
 import { storeFile } from '../../platform/files/index.js';
 import { bumpGeneration } from '../../platform/publication/cache.js';
-import { DOCUMENT, textToHtml, type DocumentData } from './document.js';
-import { SEED_SPEECH } from './seed-speech.js';
-import { makeDocx, makePdf, makeXlsx } from './samples.js';
-import { clearDeptCache } from './queries.js';
+import { DOCUMENT, textToHtml, type DocumentData } from './items.js';
+import { SEED_SPEECH } from './demo/seed-speech.js';
+import { makeDocx, makePdf, makeXlsx } from './demo/samples.js';
+import { clearDeptCache } from './service/queries.js';
 import { seededRandom as prng } from '../../platform/random.js';
 
 

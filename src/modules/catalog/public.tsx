@@ -4,22 +4,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import type { Platform } from '../../platform/platform.js';
-import { PublicLayout, Pager, Empty, Dl, Notice, renderHtml, type PageCtx } from '../../platform/render/index.js';
+import { PublicLayout, Pager, Dl, Notice, renderHtml, type PageCtx } from '../../platform/render/index.js';
 import { notFound } from '../../platform/errors.js';
 import { cachedPublic } from '../../platform/publication/cache.js';
-import { itemType } from '../../platform/publication/registry.js';
-import { attachmentName, contentDisposition, fileInfo, humanSize, safeFileName, storedPath } from '../../platform/files/index.js';
+import { contentDisposition, fileInfo, safeFileName, storedPath } from '../../platform/files/index.js';
 import { validateForm } from '../../platform/http/validation.js';
 import { createReadStream } from 'node:fs';
-import { departments, getPublic, listPublic, type ListItem, type PublicItem, type Filters } from './queries.js';
+import { departments, getPublic, listPublic, type PublicItem, type Filters } from './service/queries.js';
 import { ListQuery, filtersOf } from './api.js';
-import { CATEGORIES, CATEGORY_NAMES, GENRES, TOP_TOPICS, TOPICS, topicPath } from './taxonomy.js';
+import { fmtDate, ItemBody, ItemList, validityLabel } from './views.js';
+import { CATEGORIES, GENRES, TOP_TOPICS, TOPICS, topicPath } from './taxonomy.js';
 import { sql } from 'kysely';
 
 const HTML = 'text/html; charset=utf-8';
 export const pageKey = (req: FastifyRequest) => `${req.url}|${req.locale}|${req.prefs.large ? 1 : 0}${req.prefs.contrast ? 1 : 0}${req.prefs.spacing ? 1 : 0}`;
-export const fmtDate = (s: string | null | undefined) => (s ? s.slice(0, 10) : '');
-export const validityLabel = (c: PageCtx, v: string) => c.t(`catalog.validity.${v}`);
 
 export function feedLinks(c: PageCtx, f: Partial<Filters>, title: string) {
   const qs = new URLSearchParams(Object.entries({ department: f.department, topic: f.topic, q: f.q }).filter(([, v]) => v) as [string, string][]).toString();
@@ -31,24 +29,6 @@ export function feedLinks(c: PageCtx, f: Partial<Filters>, title: string) {
   ];
 }
 
-export function ItemList({ c, items }: { c: PageCtx; items: ListItem[] }) {
-  if (!items.length) return <Empty>{c.t('catalog.none')}</Empty>;
-  return (
-    <ul class="doc-list">
-      {items.map((x) => (
-        <li>
-          <a href={x.url} class="doc-title">{x.title}</a>
-          <span class="doc-meta">
-            {x.docNo && <span>{x.docNo}</span>}
-            <span>{x.departmentName}</span>
-            <time datetime={fmtDate(x.publishedAt)}>{fmtDate(x.publishedAt)}</time>
-            {x.validity !== 'valid' && <span class={`validity ${x.validity}`}>{validityLabel(c, x.validity)}</span>}
-          </span>
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 function CatalogNav({ c, f, depts }: { c: PageCtx; f: Filters; depts: { code: string; name: string }[] }) {
   const year = new Date().getUTCFullYear();
@@ -105,65 +85,6 @@ function CatalogNav({ c, f, depts }: { c: PageCtx; f: Filters; depts: { code: st
   );
 }
 
-export function MetaBlock({ c, pi }: { c: PageCtx; pi: PublicItem }) {
-  const x = pi.item;
-  const m = pi.version.meta;
-  return (
-    <table class="doc-metadata">
-      <caption class="visually-hidden">{c.t('catalog.metadata')}</caption>
-      <tbody>
-        <tr>
-          <th scope="row">{c.t('catalog.indexNo')}</th>
-          <td>{x.indexNo}</td>
-          <th scope="row">{c.t('catalog.topic')}</th>
-          <td>{topicPath(x.topic)}</td>
-        </tr>
-        <tr>
-          <th scope="row">{c.t('catalog.publisher')}</th>
-          <td>{[x.departmentName, ...pi.coPublishers.map((d) => d.name)].join('、')}</td>
-          <th scope="row">{c.t('catalog.genre')}</th>
-          <td>{x.genre}</td>
-        </tr>
-        <tr>
-          <th scope="row">{c.t('catalog.docNo')}</th>
-          <td>{x.docNo}</td>
-          <th scope="row">{c.t('catalog.validity')}</th>
-          <td>{validityLabel(c, x.validity)}</td>
-        </tr>
-        <tr>
-          <th scope="row">{c.t('catalog.writtenAt')}</th>
-          <td>{fmtDate(x.writtenAt)}</td>
-          <th scope="row">{c.t('catalog.publishedAt')}</th>
-          <td>{fmtDate(x.publishedAt)}</td>
-        </tr>
-        <tr>
-          <th scope="row">{c.t('catalog.title')}</th>
-          <td colSpan={3}>{x.title}</td>
-        </tr>
-        {m.summary && (
-          <tr>
-            <th scope="row">{c.t('catalog.summary')}</th>
-            <td colSpan={3}>{m.summary}</td>
-          </tr>
-        )}
-        {m.keywords.length > 0 && (
-          <tr>
-            <th scope="row">{c.t('catalog.keywords')}</th>
-            <td colSpan={3}>{m.keywords.join('；')}</td>
-          </tr>
-        )}
-        {(m.effectiveAt || m.expiresAt) && (
-          <tr>
-            <th scope="row">{c.t('catalog.effectiveAt')}</th>
-            <td>{fmtDate(m.effectiveAt)}</td>
-            <th scope="row">{c.t('catalog.expiresAt')}</th>
-            <td>{fmtDate(m.expiresAt)}</td>
-          </tr>
-        )}
-      </tbody>
-    </table>
-  );
-}
 
 function jsonLd(pi: PublicItem, base: string): string {
   const x = pi.item;
@@ -188,95 +109,6 @@ function jsonLd(pi: PublicItem, base: string): string {
   return JSON.stringify(ld).replace(/</g, '\\u003c');
 }
 
-/** The item as the public sees it (also the staff preview). */
-export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; preview?: boolean }) {
-  const x = pi.item;
-  const type = itemType(x.type);
-  return (
-    <article class="doc" aria-labelledby="doc-title">
-      <MetaBlock c={c} pi={pi} />
-      <h1 id="doc-title" class="doc-heading">{x.title}</h1>
-      {x.docNo && <p class="doc-no">{x.docNo}</p>}
-      {x.validity !== 'valid' && (
-        <Notice kind="warning">
-          {c.t(`catalog.validity_notice.${x.validity}`, { date: fmtDate(pi.validityChangedAt ?? pi.version.meta.expiresAt) })}
-        </Notice>
-      )}
-      {type.render(pi.data, c, { id: x.id })}
-      {pi.data.attachments.length > 0 && (
-        <section class="doc-attachments" aria-labelledby="att-h">
-          <h2 id="att-h">{c.t('catalog.attachments')}</h2>
-          {pi.data.attachments
-            .filter((a) => a.mime.startsWith('image/'))
-            .map((a) => (
-              <figure class="doc-figure">
-                <img src={`/catalog/items/${x.id}/files/${a.hash}`} alt={attachmentName(a).replace(/\.[a-z0-9]+$/i, '')} loading="lazy" />
-                <figcaption>{attachmentName(a)}</figcaption>
-              </figure>
-            ))}
-          <ul>
-            {pi.data.attachments.map((a) => (
-              <li>
-                <a href={`/catalog/items/${x.id}/files/${a.hash}`} download={attachmentName(a)}>{attachmentName(a)}</a> <span class="size">（{humanSize(a.size)}）</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      {pi.interprets.length > 0 && (
-        <section aria-labelledby="interprets-h">
-          <h2 id="interprets-h">{c.t('catalog.interprets')}</h2>
-          <ItemList c={c} items={pi.interprets} />
-        </section>
-      )}
-      {pi.interpretations.length > 0 && (
-        <section aria-labelledby="interp-h">
-          <h2 id="interp-h">{c.t('catalog.interpretations')}</h2>
-          <ItemList c={c} items={pi.interpretations} />
-        </section>
-      )}
-      {pi.related.length > 0 && (
-        <section aria-labelledby="rel-h">
-          <h2 id="rel-h">{c.t('catalog.related')}</h2>
-          <ItemList c={c} items={pi.related} />
-        </section>
-      )}
-      {!preview && (
-        <section class="doc-versions" aria-labelledby="ver-h">
-          <h2 id="ver-h">{c.t('catalog.versions')}</h2>
-          <p class="hint">{c.t('catalog.versions_hint')}</p>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{c.t('catalog.version')}</th>
-                <th scope="col">{c.t('catalog.publishedAt')}</th>
-                <th scope="col">{c.t('catalog.change_note')}</th>
-                <th scope="col">{c.t('catalog.hash')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pi.versions.map((v) => (
-                <tr>
-                  <td>
-                    <a href={`/catalog/items/${x.id}/versions/${v.version}.json`}>v{v.version}</a>
-                  </td>
-                  <td>{fmtDate(v.publishedAt)}</td>
-                  <td>{v.changeNote || (v.version === 1 ? c.t('catalog.first_version') : '')}</td>
-                  <td>
-                    <code class="hash">{v.hash}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <p>
-            <a href={`/catalog/items/${x.id}/print`}>{c.t('catalog.print')}</a>
-          </p>
-        </section>
-      )}
-    </article>
-  );
-}
 
 function WithdrawnPage({ c, pi }: { c: PageCtx; pi: PublicItem }) {
   return (

@@ -5,13 +5,13 @@ import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
 import { notFound } from '../../platform/errors.js';
 import { ErrorSchema } from '../../platform/http/schemas.js';
-import { listTypes, toCsv, toXlsx, type ListItem } from './engine.js';
+import { listTypes, toCsv, toXlsx, type ListItem } from './service/engine.js';
 import { importEdition, approveEdition, diffEditions, draftEdition, exportRows, getEdition, getList, getLists, itemHistory, listEditions, queryItems, rejectEdition, requireType } from './service.js';
-import { lookup } from './lookup.js';
+import { lookup } from './service/lookup.js';
 import { safeFileName, storeFile } from '../../platform/files/index.js';
-import { limitPublicWrite } from './limit.js';
-import { matchPolicies, setTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile } from './policies.js';
-import { rate, ratingSummary, RATING_LEVELS } from './ratings.js';
+import { limitPublicWrite } from './service/limit.js';
+import { matchPolicies, setTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile } from './service/policies.js';
+import { rate, ratingSummary, RATING_LEVELS } from './service/ratings.js';
 import { t as translate } from '../../platform/i18n/index.js';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };

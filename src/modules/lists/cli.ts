@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import type { CliCommand } from '../../platform/module.js';
 import { t } from '../../platform/i18n/index.js';
 import { HttpError } from '../../platform/errors.js';
-import { toCsv, toXlsx } from './engine.js';
+import { toCsv, toXlsx } from './service/engine.js';
 import { approveEdition, exportRows, getEdition, getList, getLists, importEdition, listEditions, requireType } from './service.js';
 
 const opt = (args: string[], name: string) => {

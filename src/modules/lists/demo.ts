@@ -2,11 +2,11 @@
 // the two negative lists (representative subsets), tagged economic policies and a few ratings.
 import type { Platform } from '../../platform/platform.js';
 import { publishApprovedMany, defaultMeta, transition } from '../../platform/publication/index.js';
-import { DOCUMENT } from '../catalog/document.js';
+import { DOCUMENT } from '../catalog/items.js';
 import { draftEdition, ensureList, publishEdition } from './service.js';
-import { FOREIGN_INVESTMENT, MARKET_ACCESS, POLICIES, POWER_LISTS, SCJG_ADJUSTMENT, SERVICE_GUIDES, scjgAdjusted } from './demo-data.js';
-import { setTags } from './policies.js';
-import { rate } from './ratings.js';
+import { FOREIGN_INVESTMENT, MARKET_ACCESS, POLICIES, POWER_LISTS, SCJG_ADJUSTMENT, SERVICE_GUIDES, scjgAdjusted } from './demo/data.js';
+import { setTags } from './service/policies.js';
+import { rate } from './service/ratings.js';
 import { storeFile } from '../../platform/files/index.js';
 
 const FIRST = new Date('2025-03-03T02:00:00Z');

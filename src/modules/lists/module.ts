@@ -3,13 +3,20 @@
 import type { GongkaiModule } from '../../platform/module.js';
 import { listMigrations } from './schema.js';
 import { listsApi } from './api.js';
-import { listsDashboard, listsPages } from './pages.js';
+import { listPages } from './public/lists.js';
+import { itemPages } from './public/items.js';
+import { lookupPages } from './public/lookup.js';
+import { policyPages } from './public/policies.js';
+import { listConsole } from './console/lists.js';
+import { followupConsole } from './console/followups.js';
+import { policyTagConsole } from './console/policies.js';
+import { listsDashboard } from './console/dashboard.js';
 import { loadDemoLists } from './demo.js';
 import { messages } from './messages.js';
-import './edition-item.js';
-import { homeSection } from './home.js';
+import './items.js';
+import { homeSection } from './public/home.js';
 import { listsCli } from './cli.js';
-import './types/index.js';
+import './service/types/index.js';
 
 export const listsModule: GongkaiModule = {
   name: 'lists',
@@ -26,7 +33,13 @@ export const listsModule: GongkaiModule = {
   },
   async routes(app, p) {
     await listsApi(app, p);
-    await listsPages(app, p);
+    await listPages(app, p);
+    await itemPages(app, p);
+    await lookupPages(app, p);
+    await policyPages(app, p);
+    await listConsole(app, p);
+    await followupConsole(app, p);
+    await policyTagConsole(app, p);
   },
   demo: loadDemoLists,
   dashboard: listsDashboard,

@@ -29,11 +29,11 @@ import {
   type ListItem,
   type ListType,
   type RowProblem,
-} from './engine.js';
-import { LIST_EDITION } from './edition-item.js';
-import { editionCategory } from './edition-item.js';
+} from './service/engine.js';
+import { LIST_EDITION } from './items.js';
+import { editionCategory } from './items.js';
 import './schema.js';
-import './types/index.js';
+import './service/types/index.js';
 
 import type { Actor } from '../../platform/auth/actor.js';
 export type { Actor };

@@ -1,7 +1,7 @@
 // Organisation: the government, departments and staff users.
 import type { GongkaiModule } from '../../platform/module.js';
 import { orgApi } from './api.js';
-import { orgPages } from './pages.js';
+import { orgPages } from './console.js';
 import { loadDemoOrg } from './demo.js';
 import { loadGovernment } from './service.js';
 

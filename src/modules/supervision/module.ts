@@ -3,9 +3,10 @@
 import type { GongkaiModule } from '../../platform/module.js';
 import { todayShanghai } from '../../platform/calendar/index.js';
 import { supervisionMessages } from './messages.js';
-import { supervisionPages, supervisionPanel } from './pages.js';
+import { supervisionPages, supervisionPanel } from './console.js';
 import { supervisionApi } from './api.js';
-import { digest, DIGEST_JOB, notify, NOTIFY_JOB, runScan, SCAN_JOB, scanSlot, supervisionMigrations } from './service.js';
+import { supervisionMigrations } from './schema.js';
+import { digest, DIGEST_JOB, notify, NOTIFY_JOB, runScan, SCAN_JOB, scanSlot } from './service.js';
 
 /** Hour (Asia/Shanghai) after which the day's digest goes out. */
 const DIGEST_HOUR = 8;

@@ -3,7 +3,6 @@
 // sends each notification exactly once (job idempotency keys), escalation and the daily digest.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.js';
-import { withId, type GkMigration } from '../../platform/db/migrate.js';
 import type { Platform } from '../../platform/platform.js';
 import type { Principal } from '../../platform/auth/policy.js';
 import { scopeOf } from '../../platform/auth/policy.js';
@@ -13,62 +12,6 @@ import { refreshCalendarIfChanged } from '../../platform/calendar/store.js';
 import { getThresholds, statusBoundaries, statusFor, type StatusBoundaries } from '../../platform/deadlines/index.js';
 import { enqueueMail } from '../../platform/mail/index.js';
 import { t as translate } from '../../platform/i18n/index.js';
-
-export interface NotificationTable {
-  id: import('kysely').Generated<number>;
-  user_id: number;
-  kind: string;
-  title: string;
-  body: string;
-  url: string;
-  clock_id: number | null;
-  dedupe_key: string;
-  created_at: string;
-  read_at: string | null;
-}
-
-export interface SupervisionSnapshotTable {
-  day: string;
-  department_id: number;
-  status: string;
-  n: number;
-}
-
-declare module '../../platform/db/schema.js' {
-  interface Database {
-    notifications: NotificationTable;
-    supervision_snapshots: SupervisionSnapshotTable;
-  }
-}
-
-export const supervisionMigrations: GkMigration[] = [
-  {
-    name: '1003-supervision',
-    async up(db, dialect) {
-      await withId(db.schema.createTable('notifications'), dialect)
-        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-        .addColumn('kind', 'text', (c) => c.notNull())
-        .addColumn('title', 'text', (c) => c.notNull())
-        .addColumn('body', 'text', (c) => c.notNull())
-        .addColumn('url', 'text', (c) => c.notNull())
-        .addColumn('clock_id', 'integer')
-        .addColumn('dedupe_key', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('read_at', 'text')
-        .addUniqueConstraint('notifications_user_dedupe', ['user_id', 'dedupe_key'])
-        .execute();
-      await db.schema.createIndex('notifications_user_unread').on('notifications').columns(['user_id', 'read_at']).execute();
-      await db.schema
-        .createTable('supervision_snapshots')
-        .addColumn('day', 'text', (c) => c.notNull())
-        .addColumn('department_id', 'integer', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('n', 'integer', (c) => c.notNull())
-        .addPrimaryKeyConstraint('supervision_snapshots_pk', ['day', 'department_id', 'status'])
-        .execute();
-    },
-  },
-];
 
 /** `finished`: minimum periods that have run their course (never in warning or overdue). */
 export const STATUS_BUCKETS = ['normal', 'warning', 'due-today', 'overdue', 'seriously-overdue', 'paused', 'finished'] as const;

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { IndexableItem } from '../publication/indexable.js';
-import { prepareTokens } from './base.js';
+import { prepareTokens } from './prepare.js';
 import { insertShard } from './sqlite.js';
 
 export interface BulkWorkerData {

@@ -10,7 +10,7 @@ import { startWorker } from '../threads.js';
 import type { IndexableItem } from '../publication/indexable.js';
 import type { BulkLoader } from './types.js';
 import type { BulkWorkerData, BulkWorkerMessage, BulkWorkerReply } from './bulk-worker.js';
-import { prepareMeta, type PreparedMeta } from './base.js';
+import { prepareMeta, type PreparedMeta } from './prepare.js';
 import { SHARDS, shardFile, shardOf } from './sqlite.js';
 
 

@@ -7,7 +7,8 @@ import { PgSearchIndex } from './postgres.js';
 export * from './types.js';
 export { parseQuery, fieldTokens, governmentTerms, segmenter, titleWords } from './analysis.js';
 export { normalize } from './normalize.js';
-export { MAX_QUERY, highlight, escapeHtml } from './base.js';
+export { MAX_QUERY } from './base.js';
+export { highlight, escapeHtml } from './results.js';
 
 const cache = new WeakMap<DbHandle, SearchIndex>();
 

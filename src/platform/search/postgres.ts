@@ -5,7 +5,8 @@
 // vector are TOASTed, the row stays narrow).
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
-import { BaseSearchIndex, filterTokens, termTokens, type DocMeta, type FacetRow, type PreparedDoc } from './base.js';
+import { BaseSearchIndex, termTokens } from './base.js';
+import { filterTokens, type DocMeta, type FacetRow, type PreparedDoc } from './prepare.js';
 import type { BulkLoader, SearchFilters } from './types.js';
 
 /** ts_rank weights {D, C, B, A}: filter tokens 0, body 0.1, title 1. */

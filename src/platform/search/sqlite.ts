@@ -16,7 +16,8 @@ import type SqliteDatabase from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import type { Db } from '../db/index.js';
 import { randomUUID } from 'node:crypto';
-import { BaseSearchIndex, filterTokens, termTokens, type DocMeta, type FacetRow, type PreparedDoc, type PreparedMeta } from './base.js';
+import { BaseSearchIndex, termTokens } from './base.js';
+import { filterTokens, type DocMeta, type FacetRow, type PreparedDoc, type PreparedMeta } from './prepare.js';
 import type { BulkLoader, SearchFilters } from './types.js';
 import { parallelBulkLoader } from './bulk.js';
 

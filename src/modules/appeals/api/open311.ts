@@ -1,0 +1,319 @@
+// Open311 GeoReport v2 under /open311/v2/: discovery, services, service definitions, requests
+// (POST with api_key; GET list and one), in .json and .xml, with errors in the specification's
+// format ([{code, description}] / <errors><error>…</error></errors>).
+// Our states map to Open311's two: received, dispatched, return_requested, replied → open;
+// closed, merged → closed (see docs/architecture.md).
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Platform } from '../../../platform/platform.js';
+import type { ExpressionBuilder } from 'kysely';
+import type { Db } from '../../../platform/db/index.js';
+import type { Database } from '../../../platform/db/schema.js';
+import { HttpError } from '../../../platform/errors.js';
+import { maskText, publicPoint } from '../../../platform/privacy/index.js';
+import { t as translate } from '../../../platform/i18n/index.js';
+import { submitAppeal, type Actor } from '../service.js';
+import { listCategories } from '../service/dispatch.js';
+import { isPublicAppeal, publishedTexts } from '../service/queries.js';
+import { APPEAL_TYPES, TYPE_RULES, type Appeal, type AppealType } from '../schema.js';
+import { getRule } from '../../../platform/deadlines/index.js';
+
+export const OPEN311_STATE: Record<string, 'open' | 'closed'> = {
+  received: 'open',
+  dispatched: 'open',
+  return_requested: 'open',
+  replied: 'open',
+  closed: 'closed',
+  merged: 'closed',
+};
+
+// ---- API keys ---------------------------------------------------------------------------------
+
+function keyHash(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export async function createApiKey(p: Platform, actor: string, name: string): Promise<{ id: number; key: string }> {
+  const n = (name ?? '').trim();
+  if (!n || n.length > 100) throw new HttpError(400, 'validation', 'err.validation', { name: 'err.field.required' });
+  const key = `o311_${randomBytes(24).toString('base64url')}`;
+  const id = await p.tx(async (t) => {
+    const row = await t.insertInto('open311_keys').values({ name: n, key_hash: keyHash(key), prefix: key.slice(0, 9), created_by: actor, created_at: new Date().toISOString(), revoked_at: null, last_used_at: null }).returning('id').executeTakeFirstOrThrow();
+    await p.audit(t, { actor, action: 'open311.key_create', entity: 'open311_key', entityId: row.id, details: { name: n, prefix: key.slice(0, 9) } });
+    return row.id;
+  });
+  return { id, key };
+}
+
+export async function revokeApiKey(p: Platform, actor: string, id: number): Promise<void> {
+  await p.tx(async (t) => {
+    const r = await t.updateTable('open311_keys').set({ revoked_at: new Date().toISOString() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    if (!Number(r.numUpdatedRows)) throw new HttpError(404, 'not_found', 'err.not_found');
+    await p.audit(t, { actor, action: 'open311.key_revoke', entity: 'open311_key', entityId: id, details: {} });
+  });
+}
+
+export async function listApiKeys(db: Db) {
+  return db.selectFrom('open311_keys').select(['id', 'name', 'prefix', 'created_by', 'created_at', 'revoked_at', 'last_used_at']).orderBy('id', 'desc').execute();
+}
+
+async function keyFor(db: Db, key: unknown): Promise<{ id: number; name: string } | null> {
+  if (typeof key !== 'string' || !key.startsWith('o311_') || key.length > 100) return null;
+  const row = await db.selectFrom('open311_keys').select(['id', 'name']).where('key_hash', '=', keyHash(key)).where('revoked_at', 'is', null).executeTakeFirst();
+  return row ?? null;
+}
+
+// ---- formatting -------------------------------------------------------------------------------
+
+type Fmt = 'json' | 'xml';
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+}
+
+/** Serialises plain values to XML elements in key order; arrays repeat `item` elements. */
+function xmlOf(name: string, v: unknown, item?: Record<string, string>): string {
+  if (v === null || v === undefined) return `<${name}/>`;
+  if (Array.isArray(v)) {
+    const child = item?.[name] ?? 'item';
+    return `<${name}>${v.map((x) => xmlOf(child, x, item)).join('')}</${name}>`;
+  }
+  if (typeof v === 'object') return `<${name}>${Object.entries(v as Record<string, unknown>).map(([k, x]) => xmlOf(k, x, item)).join('')}</${name}>`;
+  return `<${name}>${esc(String(v))}</${name}>`;
+}
+
+const XML_ITEMS = { services: 'service', service_requests: 'request', attributes: 'attribute', values: 'value', endpoints: 'endpoint', formats: 'format', errors: 'error' };
+
+function send(reply: FastifyReply, fmt: Fmt, root: string, body: unknown, status = 200): FastifyReply {
+  reply.code(status);
+  if (fmt === 'xml') {
+    reply.header('content-type', 'text/xml; charset=utf-8');
+    return reply.send(`<?xml version="1.0" encoding="utf-8"?>\n${xmlOf(root, body, XML_ITEMS)}`);
+  }
+  reply.header('content-type', 'application/json; charset=utf-8');
+  return reply.send(JSON.stringify(body));
+}
+
+function sendError(reply: FastifyReply, fmt: Fmt, status: number, description: string): FastifyReply {
+  return send(reply, fmt, 'errors', [{ code: status, description }], status);
+}
+
+/** W3C datetime in China Standard Time, e.g. 2026-11-27T14:05:00+08:00. */
+export function w3c(iso: string | null): string | null {
+  if (!iso) return null;
+  const d = new Date(Date.parse(iso) + 8 * 3600_000);
+  return `${d.toISOString().slice(0, 19)}+08:00`;
+}
+
+function parseW3c(s: unknown): string | null | 'bad' {
+  if (s === undefined || s === '') return null;
+  if (typeof s !== 'string' || s.length > 40) return 'bad';
+  const ms = Date.parse(s);
+  return Number.isNaN(ms) ? 'bad' : new Date(ms).toISOString();
+}
+
+async function serviceNotice(db: Db, type: string): Promise<string> {
+  const rule = TYPE_RULES[type as AppealType];
+  if (!rule) return '表扬类诉求不设办理时限';
+  const r = await getRule(db, rule);
+  return r ? `${r.nameZh}：${r.amount}个工作日内答复` : '';
+}
+
+function mediaUrl(p: Platform, a: Appeal, publicView: boolean): string | null {
+  const media = JSON.parse(a.media || '[]') as string[];
+  const first = media[0];
+  if (!first) return null;
+  if (/^https?:\/\//.test(first)) return first;
+  if (!publicView) return null;
+  const base = p.config.publicUrl || `http://${p.config.host}:${p.config.port}`;
+  return `${base}/appeals/media/${first}`;
+}
+
+/** One request as Open311 shows it. `own` = asked with the api_key that submitted it: only then the exact map point. */
+async function requestView(p: Platform, a: Appeal, names: Map<string, string>, depts: Map<number, string>, own: boolean, pub: { content: string; reply: string } | undefined) {
+  // Public text: the spine's published version, when the appeal's item is public.
+  const published = pub !== undefined;
+  const point = a.lat === null || a.lng === null ? null : own ? { lat: Number(a.lat), lng: Number(a.lng) } : publicPoint(Number(a.lat), Number(a.lng));
+  const description = published ? pub.content : maskText(`${a.title}\n${a.content}`, { names: a.contact_name ? [a.contact_name] : [] }).text;
+  const reply = a.reply ? (published ? pub.reply : maskText(a.reply, { names: a.contact_name ? [a.contact_name] : [] }).text) : null;
+  const statusNotes =
+    reply ?? (a.status === 'merged' ? '已与同类诉求合并办理' : a.status === 'received' ? '已受理，待派单' : a.status === 'return_requested' ? '办理中（重新派单审核）' : '办理中');
+  return {
+    service_request_id: a.tracking_no,
+    status: OPEN311_STATE[a.status] ?? 'open',
+    status_notes: statusNotes,
+    service_name: names.get(a.category) ?? a.category,
+    service_code: a.category,
+    description,
+    agency_responsible: a.department_id ? depts.get(a.department_id) ?? null : null,
+    service_notice: await serviceNotice(p.db, a.type),
+    requested_datetime: w3c(a.created_at),
+    updated_datetime: w3c(a.updated_at),
+    expected_datetime: a.due_date ? `${a.due_date}T23:59:59+08:00` : null,
+    address: a.address ? maskText(a.address, { names: a.contact_name ? [a.contact_name] : [] }).text : null,
+    address_id: null,
+    zipcode: null,
+    lat: point?.lat ?? null,
+    long: point?.lng ?? null,
+    media_url: mediaUrl(p, a, published),
+  };
+}
+
+// ---- routes -----------------------------------------------------------------------------------
+
+export async function open311Routes(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>): Promise<void> {
+  await app.register(async (o) => {
+    o.setErrorHandler((err: any, req, reply) => {
+      const fmt: Fmt = req.url.split('?')[0].endsWith('.xml') ? 'xml' : 'json';
+      const status = err instanceof HttpError ? err.status : typeof err.statusCode === 'number' && err.statusCode < 500 ? err.statusCode : 500;
+      if (status >= 500) req.log.error({ err }, 'open311 error');
+      let description = status >= 500 ? 'Internal error' : err instanceof HttpError ? translate('en', err.message, err.params) : err.message;
+      if (err instanceof HttpError && err.fields) description += ': ' + Object.entries(err.fields).map(([k, v]) => `${k} — ${translate('en', v)}`).join('; ');
+      if (status === 429) description = 'Too many requests from this address; please wait a minute and try again';
+      return sendError(reply, fmt, status, description);
+    });
+
+    for (const fmt of ['json', 'xml'] as const) {
+      o.get(`/open311/v2/discovery.${fmt}`, { config: { permission: 'public' } }, async (_req, reply) => {
+        const base = p.config.publicUrl || `http://${p.config.host}:${p.config.port}`;
+        return send(reply, fmt, 'discovery', {
+          changeset: '2026-11-27T00:00:00+08:00',
+          contact: `市民诉求服务中心 ${(await p.db.selectFrom('departments').select('phone').where('code', '=', 'sqzx').executeTakeFirst())?.phone ?? '12345'}`,
+          key_service: `${base}/admin/appeals/open311-keys`,
+          endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: `${base}/open311/v2`, changeset: '2026-11-27T00:00:00+08:00', type: 'production', formats: ['application/json', 'text/xml'] }],
+        });
+      });
+
+      o.get(`/open311/v2/services.${fmt}`, { config: { permission: 'public' } }, async (_req, reply) => {
+        const cats = await listCategories(p.db);
+        return send(
+          reply,
+          fmt,
+          'services',
+          cats.map((c) => ({ service_code: c.code, service_name: c.name, description: c.description || c.name, metadata: true, type: 'realtime', keywords: c.keywords.split(/[,，\s]+/).filter(Boolean).join(','), group: c.group_name })),
+        );
+      });
+
+      o.get<{ Params: { code: string } }>(`/open311/v2/services/:code.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => {
+        const c = (await listCategories(p.db)).find((x) => x.code === req.params.code);
+        if (!c) return sendError(reply, fmt, 404, 'Service not found');
+        return send(reply, fmt, 'service_definition', {
+          service_code: c.code,
+          attributes: [
+            {
+              variable: true,
+              code: 'appeal_type',
+              datatype: 'singlevaluelist',
+              required: true,
+              datatype_description: null,
+              order: 1,
+              description: '诉求类型 (type of appeal)',
+              values: APPEAL_TYPES.map((t) => ({ key: t, name: translate('zh-CN', `appeals.type.${t}`) })),
+            },
+            { variable: true, code: 'title', datatype: 'string', required: false, datatype_description: '不超过100字；缺省时取描述的开头', order: 2, description: '标题 (title)', values: [] },
+            {
+              variable: true,
+              code: 'consent',
+              datatype: 'singlevaluelist',
+              required: false,
+              datatype_description: null,
+              order: 3,
+              description: '是否同意在脱敏后公开 (agrees to anonymised publication)',
+              values: [
+                { key: 'yes', name: '同意' },
+                { key: 'no', name: '不同意' },
+              ],
+            },
+          ],
+        });
+      });
+
+      o.post(`/open311/v2/requests.${fmt}`, { config: { permission: 'public', csrf: false, rateLimit } }, async (req, reply) => {
+        const b = (req.body ?? {}) as Record<string, unknown>;
+        const key = await keyFor(p.db, b.api_key);
+        if (!key) return sendError(reply, fmt, 403, 'Invalid api_key');
+        const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : undefined);
+        const attr = (k: string) => str(`attribute[${k}]`) ?? (typeof b.attribute === 'object' && b.attribute ? String((b.attribute as Record<string, unknown>)[k] ?? '') || undefined : undefined);
+        const serviceCode = str('service_code');
+        if (!serviceCode) return sendError(reply, fmt, 400, 'service_code is required');
+        const cat = (await listCategories(p.db)).find((c) => c.code === serviceCode);
+        if (!cat) return sendError(reply, fmt, 404, 'Service not found');
+        const lat = str('lat');
+        const lng = str('long');
+        const address = str('address_string') ?? '';
+        if ((!lat || !lng) && !address && !str('address_id')) return sendError(reply, fmt, 400, 'A location is required: lat and long, or address_string, or address_id');
+        const type = attr('appeal_type');
+        if (!type) return sendError(reply, fmt, 400, 'attribute[appeal_type] is required');
+        const description = (str('description') ?? '').trim();
+        const title = (attr('title') ?? description.split(/[\n。！？!?]/)[0]).trim().slice(0, 100);
+        const name = [str('last_name'), str('first_name')].filter(Boolean).join('');
+        const media = str('media_url');
+        if (media && (!/^https?:\/\/\S+$/.test(media) || media.length > 500)) return sendError(reply, fmt, 400, 'media_url must be an http(s) URL');
+        const actor: Actor = `open311:${key.name}`;
+        const s = await submitAppeal(p, actor, {
+          type,
+          category: serviceCode,
+          title,
+          content: description,
+          address,
+          lat: lat ? Number(lat) : null,
+          lng: lng ? Number(lng) : null,
+          contactName: name,
+          contactPhone: str('phone'),
+          contactEmail: str('email'),
+          consent: attr('consent') === 'yes',
+          channel: 'open311',
+          media: media ? [media] : [],
+          apiKeyId: key.id,
+        });
+        await p.db.updateTable('open311_keys').set({ last_used_at: new Date().toISOString() }).where('id', '=', key.id).execute();
+        return send(reply, fmt, 'service_requests', [{ service_request_id: s.trackingNo, service_notice: `${await serviceNotice(p.db, type)}；查询码 ${s.queryCode}`, account_id: null }], 201);
+      });
+
+      const listHandler = async (req: FastifyRequest, reply: FastifyReply, one?: string) => {
+        // Repeated parameters (status=open&status=closed) count like a comma list.
+        const q = Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) && k !== 'api_key' ? v.join(',') : v]));
+        const key = q.api_key !== undefined ? await keyFor(p.db, q.api_key) : null;
+        if (q.api_key !== undefined && !key) return sendError(reply, fmt, 403, 'Invalid api_key');
+        let sel = p.db.selectFrom('appeals').selectAll();
+        // Public: released appeals whose spine item is still public (an item withdrawn through the
+        // spine is gone here too). A request that is not public answers exactly like one that does
+        // not exist (the same 404 for GET requests/{id}), so ids cannot be probed.
+        const isPublic = isPublicAppeal;
+        sel = key ? sel.where((eb) => eb.or([isPublic(eb), eb('api_key_id', '=', key.id)])) : sel.where((eb) => isPublic(eb));
+        const ids = one !== undefined ? [one] : typeof q.service_request_id === 'string' && q.service_request_id ? q.service_request_id.split(',').map((s) => s.trim()).filter(Boolean) : null;
+        if (ids) {
+          if (ids.length > 100) return sendError(reply, fmt, 400, 'Too many service_request_id values (at most 100)');
+          sel = sel.where('tracking_no', 'in', ids);
+        } else {
+          if (typeof q.service_code === 'string' && q.service_code) sel = sel.where('category', 'in', q.service_code.split(',').map((s) => s.trim()).slice(0, 50));
+          const start = parseW3c(q.start_date);
+          const end = parseW3c(q.end_date);
+          if (start === 'bad' || end === 'bad') return sendError(reply, fmt, 400, 'start_date and end_date must be W3C datetimes (e.g. 2026-11-01T00:00:00+08:00)');
+          if (start && end && start > end) return sendError(reply, fmt, 400, 'start_date is after end_date');
+          if (start && end && Date.parse(end) - Date.parse(start) > 90 * 86_400_000) return sendError(reply, fmt, 400, 'The span between start_date and end_date is limited to 90 days');
+          sel = sel.where('created_at', '>=', start ?? new Date(Date.parse(end ?? new Date().toISOString()) - 90 * 86_400_000).toISOString());
+          if (end) sel = sel.where('created_at', '<=', end);
+          if (typeof q.status === 'string' && q.status) {
+            const wanted = q.status.split(',').map((s) => s.trim());
+            if (wanted.some((w) => w !== 'open' && w !== 'closed')) return sendError(reply, fmt, 400, 'status must be open or closed');
+            const states = Object.entries(OPEN311_STATE).filter(([, v]) => wanted.includes(v)).map(([k]) => k);
+            sel = sel.where('status', 'in', states);
+          }
+        }
+        const rows = await sel.orderBy('id', 'desc').limit(1000).execute();
+        if (one !== undefined && rows.length === 0) return sendError(reply, fmt, 404, 'Service request not found');
+        const names = new Map((await listCategories(p.db, true)).map((c) => [c.code, c.name]));
+        const deptIds = [...new Set(rows.map((r) => r.department_id).filter((x): x is number => x !== null))];
+        const depts = new Map(deptIds.length ? (await p.db.selectFrom('departments').select(['id', 'name']).where('id', 'in', deptIds).execute()).map((d) => [d.id, d.name]) : []);
+        const out = [];
+        const live = await p.db.selectFrom('pub_items').select('id').where('public', '=', 1).where('id', 'in', [0, ...rows.map((r) => r.pub_item_id ?? 0)]).execute();
+        const texts = await publishedTexts(p.db, live.map((x) => x.id));
+        for (const r of rows) out.push(await requestView(p, r, names, depts, key !== null && r.api_key_id === key.id, r.pub_item_id ? texts.get(r.pub_item_id) : undefined));
+        return send(reply, fmt, 'service_requests', out);
+      };
+      o.get(`/open311/v2/requests.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => listHandler(req, reply));
+      o.get<{ Params: { id: string } }>(`/open311/v2/requests/:id.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => listHandler(req, reply, req.params.id));
+    }
+  });
+}

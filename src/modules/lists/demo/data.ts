@@ -1,0 +1,316 @@
+// Demo data of the four list types. The negative lists are a REPRESENTATIVE SUBSET of the
+// 市场准入负面清单（2025年版） and the 外商投资准入特别管理措施（负面清单）（2024年版）, written
+// from the published texts for demonstration; 事项编码 and numbering follow the lists' structure
+// but must be checked against the official documents before any real use.
+import type { ListItem } from '../service/engine.js';
+
+const SUP = '区纪委监委派驻纪检监察组、区司法局行政执法监督';
+const PHONE = '0411-12345';
+
+function power(department: string, code: string, name: string, powerType: string, basis: string, extra: Partial<ListItem> = {}): ListItem {
+  const flows: Record<string, string[]> = {
+    licensing: ['受理', '审查', '决定', '送达', '公开'],
+    penalty: ['立案', '调查取证', '审理', '告知', '决定', '送达', '执行'],
+    coercion: ['审批', '告知', '实施', '制作笔录', '解除或处理'],
+    inspection: ['制定检查计划', '实施检查', '告知结果', '依法处理'],
+    payment: ['申请', '审核', '公示', '审批', '发放'],
+    confirmation: ['申请', '审核', '确认', '公布'],
+    reward: ['推荐', '评审', '公示', '决定', '表彰'],
+    other: ['受理', '审查', '决定', '送达'],
+    'public-service': ['咨询', '受理', '办理', '反馈'],
+  };
+  const duties: Record<string, string[]> = {
+    licensing: ['受理责任：公示依法应当提交的材料，一次性告知补正材料', '审查责任：对申请材料进行审查，需现场核查的组织核查', '决定责任：作出准予或不予许可决定，不予许可的说明理由', '送达责任：准予许可的制发证件并送达', '事后监管责任：对被许可人从事许可事项的活动实施监督检查'],
+    penalty: ['立案责任：发现涉嫌违法行为，予以审查，决定是否立案', '调查取证责任：全面、客观、公正地调查，收集证据', '审理责任：审理案件调查报告，提出处理意见', '告知责任：作出处罚决定前告知当事人事实、理由、依据和依法享有的权利', '决定责任：制作行政处罚决定书', '送达责任：依法送达', '执行责任：依照生效的处罚决定执行'],
+    coercion: ['审批责任：实施前向行政机关负责人报告并经批准', '告知责任：当场告知当事人采取强制措施的理由、依据和救济途径', '实施责任：由两名以上执法人员实施，制作现场笔录', '处理责任：在法定期限内作出处理决定或解除'],
+    inspection: ['检查责任：按照双随机、一公开要求实施检查', '处置责任：发现问题依法责令改正或立案处理', '公开责任：检查结果依法向社会公开'],
+    payment: ['受理责任：一次性告知申请材料', '审核责任：入户调查、审核并公示', '发放责任：按时足额发放', '监管责任：动态管理，定期复核'],
+    confirmation: ['受理责任', '审核责任', '确认责任', '公开责任'],
+    reward: ['组织推荐责任', '评审责任', '公示责任', '表彰责任'],
+    other: ['受理责任', '审查责任', '决定责任', '送达责任'],
+    'public-service': ['服务告知责任', '办理责任', '反馈责任'],
+  };
+  return {
+    code,
+    name,
+    powerType,
+    department,
+    implementer: extra.implementer ?? '',
+    basis,
+    duties: duties[powerType] ?? duties.other,
+    accountability: '因不履行或不正确履行行政职责，有下列情形的，行政机关及其工作人员应当承担相应责任：1. 对符合条件的申请不予受理、不予办理的；2. 违反法定程序实施的；3. 滥用职权、玩忽职守、徇私舞弊的；4. 索取或者收受他人财物或者谋取其他利益的；5. 其他违反法律法规规章规定的行为。',
+    process: flows[powerType] ?? flows.other,
+    supervisionChannel: SUP,
+    supervisionPhone: PHONE,
+    ...extra,
+  };
+}
+
+const DEPT_NAMES: Record<string, string> = { xzsp: '示范新区行政审批局', scjg: '示范新区市场监督管理局', whly: '示范新区文化和旅游局', jyj: '示范新区教育局', wjj: '示范新区卫生健康局', zjj: '示范新区住房和城乡建设局', yjgl: '示范新区应急管理局', mzj: '示范新区民政局', jtj: '示范新区交通运输局', rsj: '示范新区人力资源和社会保障局' };
+const P = (d: string, code: string, name: string, type: string, basis: string, extra: Partial<ListItem> = {}) => power(d, code, name, type, basis, { implementer: DEPT_NAMES[d], ...extra });
+
+export const POWER_LISTS: Record<string, ListItem[]> = {
+  xzsp: [
+    P('xzsp', 'XK-XZSP-001', '食品经营许可', 'licensing', '《中华人民共和国食品安全法》第三十五条：国家对食品生产经营实行许可制度。从事食品生产、食品销售、餐饮服务，应当依法取得许可。\n《食品经营许可和备案管理办法》'),
+    P('xzsp', 'XK-XZSP-002', '公共场所卫生许可', 'licensing', '《公共场所卫生管理条例》第八条'),
+    P('xzsp', 'XK-XZSP-003', '建筑工程施工许可证核发', 'licensing', '《中华人民共和国建筑法》第七条；《建筑工程施工许可管理办法》'),
+    P('xzsp', 'QT-XZSP-001', '企业投资项目备案', 'other', '《企业投资项目核准和备案管理条例》第三条'),
+  ],
+  scjg: [
+    P('scjg', 'CF-SCJG-001', '对生产经营不符合食品安全标准的食品的处罚', 'penalty', '《中华人民共和国食品安全法》第一百二十四条'),
+    P('scjg', 'CF-SCJG-002', '对未取得食品经营许可从事食品经营活动的处罚', 'penalty', '《中华人民共和国食品安全法》第一百二十二条'),
+    P('scjg', 'QZ-SCJG-001', '查封、扣押不符合食品安全标准的食品', 'coercion', '《中华人民共和国食品安全法》第一百一十条；《中华人民共和国行政强制法》'),
+    P('scjg', 'JC-SCJG-001', '食品生产经营监督检查', 'inspection', '《中华人民共和国食品安全法》第一百一十条；《食品生产经营监督检查管理办法》'),
+    P('scjg', 'QT-SCJG-001', '企业年度报告公示信息抽查', 'other', '《企业信息公示暂行条例》第十四条'),
+  ],
+  whly: [
+    P('whly', 'XK-WHLY-001', '娱乐场所经营许可', 'licensing', '《娱乐场所管理条例》第九条'),
+    P('whly', 'XK-WHLY-002', '营业性演出审批', 'licensing', '《营业性演出管理条例》第十三条'),
+    P('whly', 'CF-WHLY-001', '对擅自从事娱乐场所经营活动的处罚', 'penalty', '《娱乐场所管理条例》第四十一条'),
+    P('whly', 'JL-WHLY-001', '对文物保护工作成绩显著单位和个人的奖励', 'reward', '《中华人民共和国文物保护法》第十二条'),
+  ],
+  jyj: [
+    P('jyj', 'XK-JYJ-001', '民办学校办学许可（实施学前教育、学历教育）', 'licensing', '《中华人民共和国民办教育促进法》第十二条'),
+    P('jyj', 'GF-JYJ-001', '学前教育资助', 'payment', '《财政部 教育部关于印发〈学生资助资金管理办法〉的通知》'),
+    P('jyj', 'GG-JYJ-001', '义务教育阶段入学服务', 'public-service', '《中华人民共和国义务教育法》第十二条'),
+  ],
+  wjj: [
+    P('wjj', 'XK-WJJ-001', '医疗机构执业登记', 'licensing', '《医疗机构管理条例》第十五条'),
+    P('wjj', 'CF-WJJ-001', '对未取得《医疗机构执业许可证》擅自执业的处罚', 'penalty', '《中华人民共和国基本医疗卫生与健康促进法》第九十九条'),
+    P('wjj', 'QR-WJJ-001', '计划生育家庭特别扶助对象确认', 'confirmation', '《中华人民共和国人口与计划生育法》第三十一条'),
+  ],
+  yjgl: [
+    P('yjgl', 'XK-YJGL-001', '危险化学品经营许可（不带储存设施）', 'licensing', '《危险化学品安全管理条例》第三十三条；《危险化学品经营许可证管理办法》'),
+    P('yjgl', 'JC-YJGL-001', '安全生产监督检查', 'inspection', '《中华人民共和国安全生产法》第六十五条'),
+    P('yjgl', 'CJ-YJGL-001', '生产安全事故调查处理中的责任认定', 'adjudication', '《生产安全事故报告和调查处理条例》'),
+  ],
+  mzj: [
+    P('mzj', 'GF-MZJ-001', '最低生活保障金给付', 'payment', '《社会救助暂行办法》第九条'),
+    P('mzj', 'QR-MZJ-001', '特困人员认定', 'confirmation', '《社会救助暂行办法》第十四条'),
+    P('mzj', 'ZS-MZJ-001', '公益性公墓建设用地相关费用征收', 'levy', '《殡葬管理条例》（示范数据）'),
+  ],
+};
+
+/** The adjustment of the 市场监管局 list (edition 2): one added, one removed, one changed. */
+export function scjgAdjusted(items: ListItem[]): ListItem[] {
+  const out = items
+    .filter((i) => i.code !== 'QT-SCJG-001')
+    .map((i) =>
+      i.code === 'CF-SCJG-001'
+        ? { ...i, basis: '《中华人民共和国食品安全法》第一百二十四条；《中华人民共和国食品安全法实施条例》第六十七条', process: ['立案', '调查取证', '法制审核', '告知', '决定', '送达', '执行', '结果公示'] }
+        : i,
+    );
+  out.push(P('scjg', 'CF-SCJG-003', '对经营者实施混淆行为等不正当竞争行为的处罚', 'penalty', '《中华人民共和国反不正当竞争法》（2025年修订）第二十一条'));
+  return out;
+}
+export const SCJG_ADJUSTMENT = { reason: '根据2025年修订的《中华人民共和国反不正当竞争法》和区机构职能调整，新增不正当竞争行为处罚事项，将企业年报抽查并入“双随机、一公开”监管事项，完善食品安全处罚的设定依据和运行流程。', docNo: '示范新区编〔2026〕5号' };
+
+const WINDOW = (address: string) => [{ address, hours: '周一至周五 9:00—12:00，13:30—17:00（法定节假日除外）', phone: '0411-12345041' }];
+const HALL = '示范新区政务服务中心一楼综合受理窗口（示范新区行政中心东楼）';
+
+function guide(g: Partial<ListItem> & { code: string; name: string; department: string }): ListItem {
+  return {
+    applicants: ['enterprise'],
+    conditions: [],
+    materials: [],
+    steps: ['申请', '受理', '审查', '决定', '送达'],
+    statutoryDays: 20,
+    promisedDays: 5,
+    fees: [],
+    windows: WINDOW(HALL),
+    onlineUrl: 'https://zwfw.example.gov.cn/',
+    visits: 0,
+    faq: [],
+    ...g,
+  };
+}
+
+const M = (name: string, original = 'original', copies = 1, form = 'paper-or-electronic', note?: string) => ({ name, form, copies, original, ...(note ? { note } : {}) });
+
+export const SERVICE_GUIDES: Record<string, ListItem[]> = {
+  xzsp: [
+    guide({
+      code: 'SG-XZSP-001',
+      name: '食品经营许可证核发',
+      department: 'xzsp',
+      powerCode: 'XK-XZSP-001',
+      applicants: ['enterprise', 'individual'],
+      conditions: ['具有与经营的食品品种、数量相适应的食品原料处理和食品加工、销售、贮存等场所', '具有与经营的食品品种、数量相适应的经营设备或者设施', '有专职或者兼职的食品安全管理人员和保证食品安全的规章制度', '具有合理的设备布局和工艺流程'],
+      materials: [M('食品经营许可申请书'), M('营业执照或者其他主体资格证明文件', 'copy'), M('与食品经营相适应的主要设备设施、经营布局、操作流程等文件'), M('食品安全自查、从业人员健康管理等食品安全管理制度')],
+      steps: ['网上或窗口申请', '受理', '材料审查（必要时现场核查）', '作出决定', '证照送达（可邮寄）'],
+      statutoryDays: 10,
+      promisedDays: 3,
+      visits: 0,
+      faq: [{ q: '仅销售预包装食品需要办理许可吗？', a: '仅销售预包装食品的，实行备案管理，无需办理食品经营许可。' }],
+    }),
+    guide({
+      code: 'SG-XZSP-002',
+      name: '公共场所卫生许可',
+      department: 'xzsp',
+      powerCode: 'XK-XZSP-002',
+      conditions: ['场所设置、布局和卫生设施符合卫生标准和要求', '有卫生管理制度和卫生管理人员'],
+      materials: [M('公共场所卫生许可申请表'), M('营业执照', 'copy'), M('公共场所卫生检测或评价报告')],
+      statutoryDays: 20,
+      promisedDays: 5,
+      visits: 1,
+    }),
+    guide({
+      code: 'SG-XZSP-003',
+      name: '建筑工程施工许可证核发',
+      department: 'xzsp',
+      powerCode: 'XK-XZSP-003',
+      conditions: ['已经办理该建筑工程用地批准手续', '依法应当办理建设工程规划许可证的，已经取得规划许可证', '已经确定施工企业', '有满足施工需要的资金安排、施工图纸及技术资料'],
+      materials: [M('建筑工程施工许可申请表'), M('建设工程规划许可证', 'copy'), M('中标通知书或直接发包批准文件', 'copy'), M('施工图设计文件审查合格书')],
+      steps: ['网上申请', '并联审查', '作出决定', '电子证照发放'],
+      statutoryDays: 7,
+      promisedDays: 3,
+      fees: [],
+    }),
+  ],
+  whly: [
+    guide({
+      code: 'SG-WHLY-001',
+      name: '娱乐场所经营许可',
+      department: 'whly',
+      powerCode: 'XK-WHLY-001',
+      conditions: ['符合《娱乐场所管理条例》规定的设立条件', '场所位置符合国家有关规定，与学校等保持规定距离', '消防、环保等符合法律法规要求'],
+      materials: [M('娱乐场所经营许可申请书'), M('营业执照', 'copy'), M('投资人、法定代表人、主要负责人的有效身份证件及无犯罪记录证明', 'original-and-copy'), M('房产权属证书或租赁合同', 'copy')],
+      steps: ['申请', '受理', '实地检查', '听证（必要时）', '决定', '发证'],
+      statutoryDays: 20,
+      promisedDays: 10,
+      visits: 1,
+      windows: WINDOW('示范新区政务服务中心二楼文化旅游窗口'),
+    }),
+  ],
+  jyj: [
+    guide({
+      code: 'SG-JYJ-001',
+      name: '民办幼儿园办学许可',
+      department: 'jyj',
+      powerCode: 'XK-JYJ-001',
+      conditions: ['举办者为具备法人资格的社会组织或具有政治权利和完全民事行为能力的中国公民', '园舍、场地、设施符合幼儿园建设标准', '有符合条件的园长和教职工'],
+      materials: [M('举办申请报告'), M('举办者资格证明文件', 'original-and-copy'), M('拟任园长及教师资格证明', 'copy'), M('资产及经费来源证明文件'), M('办园章程和首届理事会组成人员名单')],
+      statutoryDays: 90,
+      promisedDays: 30,
+      visits: 2,
+    }),
+  ],
+  wjj: [
+    guide({
+      code: 'SG-WJJ-001',
+      name: '医疗机构执业登记（诊所备案除外）',
+      department: 'wjj',
+      powerCode: 'XK-WJJ-001',
+      conditions: ['按照医疗机构基本标准配置房屋、设备和人员', '有相应的规章制度', '能够独立承担民事责任'],
+      materials: [M('医疗机构申请执业登记注册书'), M('医疗机构用房产权证明或使用证明', 'copy'), M('医疗机构建筑设计平面图'), M('验资证明、资产评估报告'), M('医疗机构规章制度'), M('医务人员执业资格证书', 'copy')],
+      statutoryDays: 45,
+      promisedDays: 15,
+      visits: 1,
+    }),
+  ],
+  yjgl: [
+    guide({
+      code: 'SG-YJGL-001',
+      name: '危险化学品经营许可证核发（不带储存设施）',
+      department: 'yjgl',
+      powerCode: 'XK-YJGL-001',
+      conditions: ['经营场所、储存设施符合国家标准', '从业人员经过专业技术培训并经考核合格', '有健全的安全管理规章制度', '有专职安全管理人员', '有符合国家规定的事故应急救援预案和必要的应急救援器材、设备'],
+      materials: [M('危险化学品经营许可证申请表'), M('安全管理制度和岗位操作规程目录清单'), M('主要负责人、安全管理人员安全资格证书', 'copy'), M('经营场所产权证明或租赁证明', 'copy')],
+      statutoryDays: 30,
+      promisedDays: 10,
+      visits: 1,
+      fees: [],
+    }),
+  ],
+};
+
+export const MARKET_ACCESS: ListItem[] = [
+  { code: '100001', no: 1, category: 'prohibited', name: '法律、法规、国务院决定等明确设立且与市场准入相关的禁止性规定', measures: '法律、法规、国务院决定等明确设立，且与市场准入相关的禁止性规定（见附件《与市场准入相关的禁止性规定》）。', authority: '各有关部门', localMeasures: '', industries: [], keywords: ['禁止性规定'], serviceGuides: [] },
+  { code: '100002', no: 2, category: 'prohibited', name: '国家产业政策明令淘汰和限制的产品、技术、工艺、设备及行为', measures: '《产业结构调整指导目录》中的淘汰类项目，禁止投资；限制类项目，禁止新建。', authority: '国家发展改革委', localMeasures: '', industries: [], keywords: ['淘汰类', '限制类', '产业结构调整'], serviceGuides: [] },
+  { code: '100003', no: 3, category: 'prohibited', name: '不符合主体功能区建设要求的各类开发活动', measures: '不符合主体功能区建设要求的各类开发活动，禁止准入。', authority: '国家发展改革委、自然资源部等', localMeasures: '', industries: [], keywords: ['主体功能区'], serviceGuides: [] },
+  { code: '100004', no: 4, category: 'prohibited', name: '禁止违规开展金融相关经营活动', measures: '非金融机构、不从事金融活动的企业，在注册名称和经营范围中不得使用“银行”“保险”“证券”“基金”等与金融相关的字样；禁止非法集资、非法发放贷款等违规金融活动。', authority: '中国人民银行、金融监管总局、中国证监会等', localMeasures: '', industries: ['J'], keywords: ['金融', '放贷', '集资', '理财'], serviceGuides: [] },
+  { code: '100005', no: 5, category: 'prohibited', name: '禁止违规开展互联网相关经营活动', measures: '非公有资本不得从事互联网新闻信息采编业务；禁止利用互联网从事违法违规经营活动。', authority: '中央网信办等', localMeasures: '', industries: ['I64'], keywords: ['互联网新闻', '新闻采编'], serviceGuides: [] },
+  { code: '100006', no: 6, category: 'prohibited', name: '禁止违规开展新闻传媒相关业务', measures: '非公有资本不得从事新闻采编播发业务；不得投资设立和经营新闻机构，包括但不限于通讯社、报刊出版单位、广播电视播出机构、广播电视站以及互联网新闻信息采编发布服务机构等。', authority: '中央宣传部、国家广电总局等', localMeasures: '', industries: ['R86', 'R87'], keywords: ['新闻', '通讯社', '报刊', '广播电视'], serviceGuides: [] },
+  { code: '201001', no: 7, category: 'permitted', name: '未获得许可，不得从事农作物种子、食用菌菌种、草种生产经营', measures: '农作物种子、食用菌菌种生产经营许可；草种生产经营许可。', authority: '农业农村部、国家林草局', localMeasures: '', industries: ['A01', 'A05'], keywords: ['种子', '菌种', '草种'], serviceGuides: [] },
+  { code: '202001', no: 14, category: 'permitted', name: '未获得许可，不得从事矿产资源勘查开采', measures: '探矿权、采矿权登记。', authority: '自然资源部', localMeasures: '', industries: ['B'], keywords: ['采矿', '探矿', '矿产'], serviceGuides: [] },
+  { code: '203001', no: 20, category: 'permitted', name: '未获得许可，不得从事烟草专卖品生产', measures: '烟草专卖生产企业许可；烟草专卖品准运证等。', authority: '国家烟草局', localMeasures: '', industries: ['C16'], keywords: ['烟草', '卷烟', '烟叶', '烟草制品'], serviceGuides: [] },
+  { code: '203005', no: 23, category: 'permitted', name: '未获得许可，不得从事食品生产', measures: '食品生产许可；食品添加剂生产许可。', authority: '市场监管总局', localMeasures: '食品小作坊实行登记管理（省级地方性法规）。', industries: ['C13', 'C14', 'C15'], keywords: ['食品生产', '食品加工', '饮料'], serviceGuides: [] },
+  { code: '203010', no: 26, category: 'permitted', name: '未获得许可，不得从事药品、医疗器械生产', measures: '药品生产许可；第二类、第三类医疗器械生产许可。', authority: '国家药监局', localMeasures: '', industries: ['C27', 'C358'], keywords: ['药品', '医疗器械', '制药'], serviceGuides: [] },
+  { code: '205001', no: 40, category: 'permitted', name: '未获得许可或资质，不得从事建设工程施工及相关活动', measures: '建筑业企业资质认定；建筑工程施工许可。', authority: '住房城乡建设部', localMeasures: '', industries: ['E47', 'E48', 'E49', 'E50'], keywords: ['建筑施工', '工程施工', '装修'], serviceGuides: ['SG-XZSP-003'] },
+  { code: '206001', no: 45, category: 'permitted', name: '未获得许可，不得从事烟草专卖品批发、零售业务', measures: '烟草专卖批发企业许可；烟草专卖零售许可。', authority: '国家烟草局', localMeasures: '本区烟草零售点布局按市烟草专卖局公布的合理布局规划执行。', industries: ['F5128', 'F5227'], keywords: ['烟草', '卷烟', '香烟', '烟草零售', '烟酒店'], serviceGuides: [] },
+  { code: '206005', no: 46, category: 'permitted', name: '未获得许可，不得从事食品销售和餐饮服务', measures: '食品经营许可（仅销售预包装食品的实行备案）。', authority: '市场监管总局', localMeasures: '小餐饮、食品摊贩实行登记管理，由区市场监管部门办理。', industries: ['F5221', 'F5222', 'F5223', 'F5224', 'H62'], keywords: ['食品销售', '餐饮', '饭店', '小吃', '奶茶'], serviceGuides: ['SG-XZSP-001'] },
+  { code: '206010', no: 48, category: 'permitted', name: '未获得许可，不得从事危险化学品经营', measures: '危险化学品经营许可。', authority: '应急管理部', localMeasures: '', industries: ['F5166'], keywords: ['危险化学品', '危化品', '化工'], serviceGuides: ['SG-YJGL-001'] },
+  { code: '207001', no: 55, category: 'permitted', name: '未获得许可，不得从事道路运输经营及相关业务', measures: '道路旅客运输经营许可；道路货物运输经营许可（使用总质量4.5吨及以下普通货运车辆的除外）。', authority: '交通运输部', localMeasures: '', industries: ['G54'], keywords: ['道路运输', '货运', '客运', '物流'], serviceGuides: [] },
+  { code: '210001', no: 70, category: 'permitted', name: '未获得许可，不得从事电信业务经营', measures: '基础电信业务经营许可；增值电信业务经营许可。', authority: '工业和信息化部', localMeasures: '', industries: ['I63', 'I64'], keywords: ['电信', '增值电信', 'ICP'], serviceGuides: [] },
+  { code: '222001', no: 90, category: 'permitted', name: '未获得许可，不得设立民办学校、从事教育培训活动', measures: '民办学校办学许可。', authority: '教育部、人力资源社会保障部', localMeasures: '', industries: ['P83'], keywords: ['民办学校', '幼儿园', '培训学校'], serviceGuides: ['SG-JYJ-001'] },
+  { code: '223001', no: 93, category: 'permitted', name: '未获得许可，不得设置医疗机构或从事相关医疗活动', measures: '医疗机构设置审批和执业登记（诊所实行备案管理）。', authority: '国家卫生健康委', localMeasures: '', industries: ['Q84'], keywords: ['医院', '诊所', '医疗机构', '门诊'], serviceGuides: ['SG-WJJ-001'] },
+  { code: '224001', no: 98, category: 'permitted', name: '未获得许可，不得从事娱乐场所、互联网上网服务营业场所经营', measures: '娱乐场所经营许可；互联网上网服务营业场所经营许可。', authority: '文化和旅游部', localMeasures: '', industries: ['R901', 'I6490'], keywords: ['KTV', '歌舞厅', '游艺厅', '网吧', '娱乐场所'], serviceGuides: ['SG-WHLY-001'] },
+];
+
+const FI_ROWS: [string, string, string, string[], string[]][] = [
+  ['1', '一、农、林、牧、渔业', '小麦新品种选育和种子生产的中方股比不低于34%、玉米新品种选育和种子生产须由中方控股。', ['A01'], ['小麦', '玉米', '种子', '育种']],
+  ['2', '一、农、林、牧、渔业', '禁止投资中国稀有和特有的珍贵优良品种的研发、养殖、种植以及相关繁殖材料的生产（包括种植业、畜牧业、水产业的优良基因）。', ['A'], ['珍贵优良品种', '繁殖材料']],
+  ['3', '一、农、林、牧、渔业', '禁止投资农作物、种畜禽、水产苗种转基因品种选育及其转基因种子（苗）生产。', ['A01', 'A03', 'A04'], ['转基因']],
+  ['4', '一、农、林、牧、渔业', '禁止投资中国管辖海域及内陆水域水产品捕捞。', ['A04'], ['捕捞', '水产']],
+  ['5', '二、采矿业', '禁止投资稀土、放射性矿产、钨勘查、开采及选矿。', ['B09'], ['稀土', '放射性矿产', '钨']],
+  ['6', '三、电力、热力、燃气及水生产和供应业', '核电站的建设、经营须由中方控股。', ['D4414'], ['核电']],
+  ['7', '四、批发和零售业', '禁止投资烟叶、卷烟、复烤烟叶及其他烟草制品的批发、零售。', ['F5128', 'F5227'], ['烟草', '卷烟', '烟叶']],
+  ['8', '五、交通运输、仓储和邮政业', '国内水上运输公司须由中方控股。', ['G55'], ['水上运输', '航运']],
+  ['9', '五、交通运输、仓储和邮政业', '公共航空运输公司须由中方控股，且一家外商及其关联企业投资比例不得超过25%，法定代表人须由中国籍公民担任。', ['G56'], ['航空运输', '航空公司']],
+  ['12', '五、交通运输、仓储和邮政业', '禁止投资邮政公司、信件的国内快递业务。', ['G60'], ['邮政', '快递', '信件']],
+  ['13', '六、信息传输、软件和信息技术服务业', '电信公司：限于中国入世承诺开放的电信业务，增值电信业务的外资股比不超过50%（电子商务、国内多方通信、存储转发类、呼叫中心除外），基础电信业务须由中方控股。', ['I63'], ['电信', '增值电信']],
+  ['14', '六、信息传输、软件和信息技术服务业', '禁止投资互联网新闻信息服务、网络出版服务、网络视听节目服务、互联网文化经营（音乐除外）、互联网公众发布信息服务（上述服务中，中国入世承诺中已开放的内容除外）。', ['I64'], ['互联网新闻', '网络出版', '网络视听']],
+  ['15', '七、租赁和商务服务业', '禁止投资中国法律事务（提供有关中国法律环境影响的信息除外），不得成为国内律师事务所合伙人。', ['L7221'], ['律师', '法律事务']],
+  ['17', '七、租赁和商务服务业', '禁止投资社会调查。', ['L7246'], ['社会调查']],
+  ['18', '八、科学研究和技术服务业', '禁止投资人体干细胞、基因诊断与治疗技术开发和应用。', ['M73'], ['干细胞', '基因诊断', '基因治疗']],
+  ['21', '九、教育', '学前、普通高中和高等教育机构限于中外合作办学，须由中方主导（校长或者主要行政负责人应当具有中国国籍，理事会、董事会或者联合管理委员会的中方组成人员不得少于1/2）。', ['P83'], ['幼儿园', '高中', '高等教育', '中外合作办学']],
+  ['22', '九、教育', '禁止投资义务教育机构、宗教教育机构。', ['P832'], ['义务教育', '宗教教育']],
+  ['23', '十、卫生和社会工作', '医疗机构限于合资。', ['Q84'], ['医院', '医疗机构', '诊所']],
+  ['24', '十一、文化、体育和娱乐业', '禁止投资新闻机构（包括但不限于通讯社）。', ['R86'], ['新闻机构', '通讯社']],
+  ['28', '十一、文化、体育和娱乐业', '禁止投资电影制作公司、发行公司、院线公司以及电影引进业务。', ['R8760'], ['电影', '院线']],
+];
+
+export const FOREIGN_INVESTMENT: ListItem[] = FI_ROWS.map(([no, heading, measure, industries, keywords]) => ({ no, heading, measure, category: measure.startsWith('禁止') ? 'prohibited' : 'restricted', authority: '商务部门、发展改革部门', industries, keywords }));
+
+export const POLICIES: { department: string; title: string; docNo: string; summary: string; body: string; tags: { industries: string[]; sizes: string[]; locations: string[]; qualifications: string[]; subsidyType: string; windowStart: string | null; windowEnd: string | null } }[] = [
+  {
+    department: 'fgj',
+    title: '示范新区关于支持高新技术企业高质量发展的若干措施',
+    docNo: '示范新区发〔2026〕8号',
+    summary: '对首次认定和重新认定的高新技术企业给予一次性奖励，支持研发投入。',
+    body: '<p>一、对首次通过认定的高新技术企业，给予一次性奖励20万元；重新认定的，给予10万元。</p><p>二、对年度研发投入增长的企业，按增量部分的10%给予补助。</p><p>申报时间：2026年1月1日至2026年12月31日。</p>',
+    tags: { industries: ['C', 'I', 'M'], sizes: [], locations: [], qualifications: ['high-tech'], subsidyType: 'grant', windowStart: '2026-01-01', windowEnd: '2026-12-31' },
+  },
+  {
+    department: 'czj',
+    title: '示范新区小微企业贷款贴息管理办法',
+    docNo: '示范新区财发〔2026〕3号',
+    summary: '对小型、微型企业的流动资金贷款按贷款市场报价利率的50%给予贴息。',
+    body: '<p>对在本区登记注册的小型、微型企业，取得银行流动资金贷款的，按一年期贷款市场报价利率的50%给予贴息，每户每年最高50万元。</p>',
+    tags: { industries: [], sizes: ['micro', 'small'], locations: [], qualifications: [], subsidyType: 'loan-interest', windowStart: null, windowEnd: null },
+  },
+  {
+    department: 'rsj',
+    title: '示范新区稳岗扩岗补贴申领办法',
+    docNo: '示范新区人社发〔2026〕2号',
+    summary: '吸纳高校毕业生就业并缴纳社会保险的企业，可按人申领一次性扩岗补助。',
+    body: '<p>企业招用毕业年度或离校2年内未就业高校毕业生，签订劳动合同并按规定缴纳失业、工伤、职工养老保险费满3个月的，按每人1500元发放一次性扩岗补助。</p>',
+    tags: { industries: [], sizes: [], locations: [], qualifications: [], subsidyType: 'grant', windowStart: '2026-03-01', windowEnd: '2026-12-20' },
+  },
+  {
+    department: 'jd-gy',
+    title: '工业园街道标准厂房租金补贴实施细则',
+    docNo: '示范新区工街发〔2026〕1号',
+    summary: '入驻工业园街道标准厂房的制造业中小企业，前两年租金给予50%补贴。',
+    body: '<p>对新入驻工业园街道标准厂房、从事制造业的中小企业，第一年、第二年租金按50%给予补贴。</p>',
+    tags: { industries: ['C'], sizes: ['micro', 'small', 'medium'], locations: ['jd-gy'], qualifications: [], subsidyType: 'premises', windowStart: '2026-01-01', windowEnd: '2027-06-30' },
+  },
+  {
+    department: 'whly',
+    title: '示范新区2025年文旅消费促进措施',
+    docNo: '示范新区文旅发〔2025〕6号',
+    summary: '2025年度文旅消费券和文旅企业营销补贴（申报已截止）。',
+    body: '<p>对2025年度开展促消费活动的文旅企业给予营销补贴。申报截止：2025年12月31日。</p>',
+    tags: { industries: ['R', 'H'], sizes: [], locations: [], qualifications: [], subsidyType: 'grant', windowStart: '2025-03-01', windowEnd: '2025-12-31' },
+  },
+];
