@@ -14,7 +14,8 @@ import { enqueueMail } from '../../src/platform/mail/index.js';
 import { sendMessage, sinkMessages } from '../../src/platform/channels/index.js';
 import { startClock, completeClock } from '../../src/platform/deadlines/index.js';
 import { ensureCalendar } from '../../src/platform/calendar/index.js';
-import { createDepartment } from '../../src/modules/org/service.js';
+import { createDepartment, createUser } from '../../src/modules/org/service.js';
+import { postNotices } from '../../src/platform/messaging/inbox.js';
 
 registerItemType<{ text: string }>({
   type: 'bare-notice',
@@ -71,6 +72,17 @@ describe('the platform with no capability module', () => {
     expect(item).toEqual({ public: 1, index_no: indexNo });
     expect(await p.tx((t) => withdrawApproved(p, t, 'system', id, '测试撤回'))).toBe(true);
     expect((await p.db.selectFrom('pub_items').select('public').where('id', '=', id).executeTakeFirstOrThrow()).public).toBe(0);
+  });
+
+  it('keeps a staff inbox: a notice posted once per key, listed with the unread count, marked read', async () => {
+    const p = env.p;
+    await createUser(p, 'cli', { username: 'bgs-staff', password: 'Bare-platform-2026', department: 'bgs', roles: ['editor'] });
+    const u = await p.db.selectFrom('users').select('id').where('username', '=', 'bgs-staff').executeTakeFirstOrThrow();
+    const notice = { kind: 'urge', title: '请尽快办理', body: '督办说明', url: '/admin', dedupeKey: 'bare:1' };
+    expect(await p.tx((t) => postNotices(t, [u.id, u.id], notice))).toBe(1);
+    expect(await p.tx((t) => postNotices(t, [u.id], notice))).toBe(0);
+    const r = (await env.api('GET', '/api/v1/notifications', { as: 'bgs-staff' })).json();
+    expect(r).toMatchObject({ unread: 1, total: 1, items: [{ title: '请尽快办理', read: false }] });
   });
 
   it('refuses a spine step without a reason in the platform\'s own words (no module supplies them)', async () => {

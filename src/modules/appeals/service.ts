@@ -8,7 +8,7 @@ import type { Platform } from '../../platform/platform.js';
 import { can, grantedDepartments, scopeOf, type Principal } from '../../platform/auth/policy.js';
 import { holders } from '../../platform/auth/identity.js';
 import { enqueueMail } from '../../platform/mail/index.js';
-import { postNotices } from '../supervision/service.js';
+import { postNotices } from '../../platform/messaging/inbox.js';
 import { badRequest, conflict, forbidden, notFound, tooMany, validationError } from '../../platform/errors.js';
 import { isUniqueViolation } from '../../platform/db/index.js';
 import { completeClock, extendClock, startClock, stopClock, clocksFor } from '../../platform/deadlines/index.js';

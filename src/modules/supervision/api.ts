@@ -1,9 +1,9 @@
-// JSON API of supervision: counts by department and status, the attention list, the inbox.
+// JSON API of supervision: counts by department and status, the attention list.
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ErrorSchema } from '../../platform/http/schemas.js';
 import type { Platform } from '../../platform/platform.js';
-import { attentionList, boundaries, countsByDepartment, inbox, supervisionScope, unreadCount } from './service.js';
+import { attentionList, boundaries, countsByDepartment, supervisionScope } from './service.js';
 
 const Counts = Type.Object({ normal: Type.Integer(), warning: Type.Integer(), 'due-today': Type.Integer(), overdue: Type.Integer(), 'seriously-overdue': Type.Integer(), paused: Type.Integer(), finished: Type.Integer() });
 
@@ -48,24 +48,6 @@ export async function supervisionApi(app: FastifyInstance, p: Platform): Promise
       const b = await boundaries(p.db);
       const size = req.query.pageSize ?? 50;
       return attentionList(p.db, supervisionScope(req.user), b, { status: req.query.status, limit: size, offset: ((req.query.page ?? 1) - 1) * size });
-    },
-  );
-
-  app.get<{ Querystring: { page?: number } }>(
-    '/api/v1/notifications',
-    {
-      config: { permission: 'authenticated' },
-      schema: {
-        tags: ['staff'],
-        summary: "The caller's in-app notifications, newest first, with the unread count",
-        security: [{ bearer: [] }],
-        querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ unread: Type.Integer(), total: Type.Integer(), items: Type.Array(Type.Object({ id: Type.Integer(), kind: Type.String(), title: Type.String(), body: Type.String(), url: Type.String(), createdAt: Type.String(), read: Type.Boolean() })) }), 401: ErrorSchema },
-      },
-    },
-    async (req) => {
-      const r = await inbox(p.db, req.user!.id, req.query.page ?? 1);
-      return { unread: await unreadCount(p.db, req.user!.id), total: r.total, items: r.items.map((i) => ({ id: i.id, kind: i.kind, title: i.title, body: i.body, url: i.url, createdAt: i.created_at, read: !!i.read_at })) };
     },
   );
 }

@@ -1,4 +1,5 @@
-// The supervision dashboard, its CSV export, the staff inbox and the dashboard panel.
+// The supervision dashboard, its CSV export and the dashboard panel (the inbox is the platform's).
+import { unreadCount } from '../../platform/messaging/inbox.js';
 import { csvCell } from '../../platform/files/csv.js';
 import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
@@ -7,7 +8,7 @@ import { AdminLayout, Csrf, Empty, Notice, Pager, Select, type PageCtx } from '.
 import { notFound } from '../../platform/errors.js';
 import { getThresholds } from '../../platform/deadlines/index.js';
 import { StatusBadge, DueDate } from '../calendar/views.js';
-import { attentionList, boundaries, countsByDepartment, inbox, markRead, STATUS_BUCKETS, supervisionScope, trend, unreadCount } from './service.js';
+import { attentionList, boundaries, countsByDepartment, STATUS_BUCKETS, supervisionScope, trend } from './service.js';
 
 
 export async function supervisionPages(app: FastifyInstance, p: Platform): Promise<void> {
@@ -174,56 +175,6 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="supervision-${b.today}.csv"`)
       .send('\uFEFF' + lines.join('\r\n') + '\r\n');
-  });
-
-  app.get<{ Querystring: { page?: string } }>('/admin/inbox', { config: { permission: 'authenticated' } }, async (req, reply) => {
-    const c = req.ctx(reply);
-    const page = Math.max(1, Math.min(10000, Number(req.query.page) || 1));
-    const r = await inbox(p.db, req.user!.id, page);
-    return reply.html(
-      <AdminLayout c={c} title={c.t('supervision.inbox')}>
-        <h1>{c.t('supervision.inbox')}</h1>
-        {r.items.some((i) => !i.read_at) && (
-          <form method="post" action="/admin/inbox/read">
-            <Csrf c={c} />
-            <button type="submit">{c.t('supervision.mark_all_read')}</button>
-          </form>
-        )}
-        {r.items.length === 0 ? (
-          <Empty>{c.t('supervision.inbox_none')}</Empty>
-        ) : (
-          <ul class="inbox">
-            {r.items.map((i) => (
-              <li class={i.read_at ? 'read' : 'unread'}>
-                <span class={`tag kind-${i.kind}`}>{c.t(`supervision.kind.${i.kind}`)}</span> <a href={i.url}>{i.title}</a>
-                <p>{i.body}</p>
-                <p class="hint">
-                  <time dateTime={i.created_at}>{i.created_at.replace('T', ' ').slice(0, 16)}</time> · {i.read_at ? c.t('supervision.read') : c.t('supervision.unread_label')}
-                </p>
-                {!i.read_at && (
-                  <form method="post" action={`/admin/inbox/${i.id}/read`}>
-                    <Csrf c={c} />
-                    <button type="submit">{c.t('supervision.mark_read')}</button>
-                  </form>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
-        <Pager c={c} page={page} pageSize={30} total={r.total} href={(n) => `/admin/inbox?page=${n}`} />
-      </AdminLayout>,
-    );
-  });
-
-  app.post('/admin/inbox/read', { config: { permission: 'authenticated' } }, async (req, reply) => {
-    await markRead(p.db, req.user!.id);
-    return reply.redirect('/admin/inbox');
-  });
-
-  app.post<{ Params: { id: string } }>('/admin/inbox/:id/read', { config: { permission: 'authenticated' } }, async (req, reply) => {
-    if (!/^\d{1,9}$/.test(req.params.id)) throw notFound();
-    await markRead(p.db, req.user!.id, Number(req.params.id));
-    return reply.redirect('/admin/inbox');
   });
 }
 

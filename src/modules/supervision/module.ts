@@ -22,7 +22,6 @@ export const supervisionModule: GongkaiModule = {
   nav: {
     admin: [
       { label: 'nav.supervision', href: '/admin/supervision', permission: 'supervision.read', order: 70 },
-      { label: 'nav.inbox', href: '/admin/inbox', order: 71 },
     ],
   },
   jobs: (p) => ({

@@ -1,18 +1,6 @@
-// Supervision's tables: the staff inbox (notifications) and the daily status snapshots (trend).
+// Supervision's tables: the daily status snapshots (trend). Its first migration also created the
+// staff inbox's table, which is now the platform's (platform/messaging/inbox.ts).
 import { withId, type GkMigration } from '../../platform/db/migrate.js';
-
-export interface NotificationTable {
-  id: import('kysely').Generated<number>;
-  user_id: number;
-  kind: string;
-  title: string;
-  body: string;
-  url: string;
-  clock_id: number | null;
-  dedupe_key: string;
-  created_at: string;
-  read_at: string | null;
-}
 
 export interface SupervisionSnapshotTable {
   day: string;
@@ -23,7 +11,6 @@ export interface SupervisionSnapshotTable {
 
 declare module '../../platform/db/schema.js' {
   interface Database {
-    notifications: NotificationTable;
     supervision_snapshots: SupervisionSnapshotTable;
   }
 }
@@ -32,7 +19,9 @@ export const supervisionMigrations: GkMigration[] = [
   {
     name: '1003-supervision',
     async up(db, dialect) {
-      await withId(db.schema.createTable('notifications'), dialect)
+      // The staff inbox is the platform's now (messaging, '0003-staff-inbox', which runs first on a
+      // new database); this first version of the table stays here for databases that ran it.
+      await withId(db.schema.createTable('notifications').ifNotExists(), dialect)
         .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('title', 'text', (c) => c.notNull())
@@ -44,7 +33,7 @@ export const supervisionMigrations: GkMigration[] = [
         .addColumn('read_at', 'text')
         .addUniqueConstraint('notifications_user_dedupe', ['user_id', 'dedupe_key'])
         .execute();
-      await db.schema.createIndex('notifications_user_unread').on('notifications').columns(['user_id', 'read_at']).execute();
+      await db.schema.createIndex('notifications_user_unread').ifNotExists().on('notifications').columns(['user_id', 'read_at']).execute();
       await db.schema
         .createTable('supervision_snapshots')
         .addColumn('day', 'text', (c) => c.notNull())

@@ -251,23 +251,6 @@ export async function notify(p: Platform, clockId: number, threshold: Threshold)
   return n;
 }
 
-/**
- * Posts one inbox entry to each user, once per user and dedupe key, in the caller's transaction
- * (other modules use it too: appeals' 督办). Returns how many entries were new.
- */
-export async function postNotices(t: Db, userIds: number[], n: { kind: string; title: string; body: string; url: string; dedupeKey: string; clockId?: number | null }): Promise<number> {
-  let added = 0;
-  for (const id of new Set(userIds)) {
-    const r = await t
-      .insertInto('notifications')
-      .values({ user_id: id, kind: n.kind, title: n.title, body: n.body, url: n.url, clock_id: n.clockId ?? null, dedupe_key: n.dedupeKey, created_at: new Date().toISOString(), read_at: null })
-      .onConflict((oc) => oc.columns(['user_id', 'dedupe_key']).doNothing())
-      .executeTakeFirst();
-    if (Number(r.numInsertedOrUpdatedRows ?? 0) > 0) added++;
-  }
-  return added;
-}
-
 /** The daily digest to supervisors (all departments) and department admins (their departments). */
 export async function digest(p: Platform, day = todayShanghai()): Promise<number> {
   const b = await boundaries(p.db, day);
@@ -297,25 +280,6 @@ export async function digest(p: Platform, day = todayShanghai()): Promise<number
     sent++;
   }
   return sent;
-}
-
-// ---- inbox ----------------------------------------------------------------------------------
-
-export async function unreadCount(db: Db, userId: number): Promise<number> {
-  const r = await db.selectFrom('notifications').select(db.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
-
-export async function inbox(db: Db, userId: number, page: number, pageSize = 30) {
-  const total = Number((await db.selectFrom('notifications').select(db.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirst())?.n ?? 0);
-  const items = await db.selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute();
-  return { total, items };
-}
-
-export async function markRead(db: Db, userId: number, id?: number): Promise<void> {
-  let q = db.updateTable('notifications').set({ read_at: new Date().toISOString() }).where('user_id', '=', userId).where('read_at', 'is', null);
-  if (id !== undefined) q = q.where('id', '=', id);
-  await q.execute();
 }
 
 /** The time slot a scan belongs to (15 minutes): one scan per slot across all server instances. */

@@ -1,0 +1,78 @@
+// The staff inbox's page and API (platform part: messaging); every signed-in user has one.
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { Platform } from '../platform.js';
+import { AdminLayout, Csrf, Empty, Pager } from '../render/index.js';
+import { notFound } from '../errors.js';
+import { ErrorSchema } from '../http/schemas.js';
+import { inbox, markRead, unreadCount } from './inbox.js';
+
+export async function inboxRoutes(app: FastifyInstance, p: Platform): Promise<void> {
+  app.get<{ Querystring: { page?: string } }>('/admin/inbox', { config: { permission: 'authenticated' } }, async (req, reply) => {
+    const c = req.ctx(reply);
+    const page = Math.max(1, Math.min(10000, Number(req.query.page) || 1));
+    const r = await inbox(p.db, req.user!.id, page);
+    return reply.html(
+      <AdminLayout c={c} title={c.t('inbox.title')}>
+        <h1>{c.t('inbox.title')}</h1>
+        {r.items.some((i) => !i.read_at) && (
+          <form method="post" action="/admin/inbox/read">
+            <Csrf c={c} />
+            <button type="submit">{c.t('inbox.mark_all_read')}</button>
+          </form>
+        )}
+        {r.items.length === 0 ? (
+          <Empty>{c.t('inbox.none')}</Empty>
+        ) : (
+          <ul class="inbox">
+            {r.items.map((i) => (
+              <li class={i.read_at ? 'read' : 'unread'}>
+                <span class={`tag kind-${i.kind}`}>{c.t(`inbox.kind.${i.kind}`)}</span> <a href={i.url}>{i.title}</a>
+                <p>{i.body}</p>
+                <p class="hint">
+                  <time dateTime={i.created_at}>{i.created_at.replace('T', ' ').slice(0, 16)}</time> · {i.read_at ? c.t('inbox.read') : c.t('inbox.unread_label')}
+                </p>
+                {!i.read_at && (
+                  <form method="post" action={`/admin/inbox/${i.id}/read`}>
+                    <Csrf c={c} />
+                    <button type="submit">{c.t('inbox.mark_read')}</button>
+                  </form>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        <Pager c={c} page={page} pageSize={30} total={r.total} href={(n) => `/admin/inbox?page=${n}`} />
+      </AdminLayout>,
+    );
+  });
+
+  app.post('/admin/inbox/read', { config: { permission: 'authenticated' } }, async (req, reply) => {
+    await markRead(p.db, req.user!.id);
+    return reply.redirect('/admin/inbox');
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/inbox/:id/read', { config: { permission: 'authenticated' } }, async (req, reply) => {
+    if (!/^\d{1,9}$/.test(req.params.id)) throw notFound();
+    await markRead(p.db, req.user!.id, Number(req.params.id));
+    return reply.redirect('/admin/inbox');
+  });
+
+  app.get<{ Querystring: { page?: number } }>(
+    '/api/v1/notifications',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags: ['staff'],
+        summary: "The caller's in-app notifications, newest first, with the unread count",
+        security: [{ bearer: [] }],
+        querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ unread: Type.Integer(), total: Type.Integer(), items: Type.Array(Type.Object({ id: Type.Integer(), kind: Type.String(), title: Type.String(), body: Type.String(), url: Type.String(), createdAt: Type.String(), read: Type.Boolean() })) }), 401: ErrorSchema },
+      },
+    },
+    async (req) => {
+      const r = await inbox(p.db, req.user!.id, req.query.page ?? 1);
+      return { unread: await unreadCount(p.db, req.user!.id), total: r.total, items: r.items.map((i) => ({ id: i.id, kind: i.kind, title: i.title, body: i.body, url: i.url, createdAt: i.created_at, read: !!i.read_at })) };
+    },
+  );
+}
