@@ -9,6 +9,7 @@ import { can, scopeOf, type Principal } from '../../platform/auth/policy.js';
 import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, STAGES, ACTIONS, multiStageDepartments, setMultiStage, type Action, type VersionView, type ItemRow } from '../../platform/publication/service.js';
 import { storeFile, humanSize, safeFileName, attachmentName } from '../../platform/files/index.js';
 import type { ItemMeta } from '../../platform/publication/registry.js';
+import { getSetting, putSetting } from '../../platform/settings/index.js';
 import { departments, toListItem, type PublicItem } from './queries.js';
 import { ItemBody, fmtDate } from './public.js';
 import { DOCUMENT, htmlToText, type DocumentData } from './document.js';
@@ -601,7 +602,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
     const c = req.ctx(reply);
     const d = (await departments(p.db)).find((x) => x.code === req.params.code);
     if (!d || !can(req.user!, 'department.edit', { departmentId: d.id })) throw notFound();
-    const text = (await p.db.selectFrom('settings').select('value').where('key', '=', `catalog.guide.${d.id}`).executeTakeFirst())?.value ?? '';
+    const text = (await getSetting(p.db, `catalog.guide.${d.id}`)) ?? '';
     const multi = (await multiStageDepartments(p.db)).includes(d.id);
     return reply.html(
       <AdminLayout c={c} title={`${d.name} ${c.t('catalog.guide')}`}>
@@ -627,8 +628,7 @@ export async function catalogAdmin(app: FastifyInstance, p: Platform): Promise<v
     if (!d || !can(req.user!, 'department.edit', { departmentId: d.id })) throw notFound();
     const text = String(req.body?.text ?? '').slice(0, 20000);
     await p.tx(async (t) => {
-      const now = new Date().toISOString();
-      await t.insertInto('settings').values({ key: `catalog.guide.${d.id}`, value: text, updated_at: now }).onConflict((oc) => oc.column('key').doUpdateSet({ value: text, updated_at: now })).execute();
+      await putSetting(t, `catalog.guide.${d.id}`, text);
       await t.updateTable('pub_state').set((eb) => ({ generation: eb('generation', '+', 1) })).where('id', '=', 1).execute();
       await p.audit(t, { actor: `user:${req.user!.username}`, action: 'catalog.guide', entity: 'department', entityId: d.id, details: { length: text.length } });
     });

@@ -130,16 +130,7 @@ async function completePublishClock(p: Platform, t: Db, itemId: number) {
 
 // ---- settings ---------------------------------------------------------------------------------
 
-async function getSetting(db: Db, key: string): Promise<string | null> {
-  return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value ?? null;
-}
-async function putSetting(t: Db, key: string, value: string) {
-  await t
-    .insertInto('settings')
-    .values({ key, value, updated_at: new Date().toISOString() })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: new Date().toISOString() }))
-    .execute();
-}
+import { getSetting, putSetting } from '../settings/index.js';
 
 /** Departments (ids) where one person may approve more than one stage of the same version (small departments). */
 export async function multiStageDepartments(db: Db): Promise<number[]> {
