@@ -11,7 +11,8 @@ import { citizenView, staffView } from './views.js';
 import { listCategories, similarAppeals } from './dispatch.js';
 import { board, staffList, stats } from './queries.js';
 import { runAction, STAFF_ACTIONS } from './actions.js';
-import { APPEAL_STATUSES, APPEAL_TYPES, RATINGS } from './schema.js';
+import { APPEAL_STATUSES, APPEAL_TYPES } from './schema.js';
+import { RATINGS } from '../../platform/ratings.js';
 
 /** The shared per-address budget of every route that checks a query code (module.tsx). */
 export type CodeLimit = (req: FastifyRequest) => Promise<void>;

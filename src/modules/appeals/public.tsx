@@ -12,7 +12,8 @@ import type { CodeLimit } from './api.js';
 import { citizenView, type CitizenView } from './views.js';
 import { listCategories, similarAppeals } from './dispatch.js';
 import { board, stats } from './queries.js';
-import { APPEAL_TYPES, RATINGS, TYPE_RULES } from './schema.js';
+import { APPEAL_TYPES, TYPE_RULES } from './schema.js';
+import { RATINGS, ratingLabel } from '../../platform/ratings.js';
 import { getRule } from '../../platform/deadlines/index.js';
 
 export const PHOTO_LIMIT = 5 * 1024 * 1024;
@@ -206,7 +207,7 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
       )}
       {v.rating && (
         <p>
-          {c.t('appeals.rating')}：<strong>{c.t(`appeals.rating.${v.rating}`)}</strong>
+          {c.t('appeals.rating')}：<strong>{c.t(ratingLabel(v.rating))}</strong>
         </p>
       )}
       {v.canRate && (
@@ -218,7 +219,7 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
             <legend>{c.t('appeals.rating')}</legend>
             {RATINGS.map((r) => (
               <label class="check">
-                <input type="radio" name="rating" value={r} required /> {c.t(`appeals.rating.${r}`)}
+                <input type="radio" name="rating" value={r} required /> {c.t(ratingLabel(r))}
               </label>
             ))}
           </fieldset>
@@ -241,7 +242,7 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
         {v.history.map((h) => (
           <li>
             <time>{fmtTime(h.at)}</time> {c.t(`appeals.action.${h.action}`)}
-            {h.action === 'rate' ? `：${c.t(`appeals.rating.${h.note}`)}` : h.note ? `：${h.note}` : ''}
+            {h.action === 'rate' ? `：${c.t(ratingLabel(h.note))}` : h.note ? `：${h.note}` : ''}
           </li>
         ))}
       </ol>
@@ -510,7 +511,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
               [c.t('appeals.received_at'), fmtTime(a.created_at)],
               [c.t('appeals.replied_at'), fmtTime(a.replied_at)],
               [c.t('appeals.status'), statusLabel(c, a.status)],
-              ...(a.rating ? ([[c.t('appeals.rating'), c.t(`appeals.rating.${a.rating}`)]] as [string, string][]) : []),
+              ...(a.rating ? ([[c.t('appeals.rating'), c.t(ratingLabel(a.rating))]] as [string, string][]) : []),
             ]}
           />
           <h2>{c.t('appeals.content')}</h2>
@@ -578,7 +579,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
           <h2>{c.t('appeals.stats.by_department')}</h2>
           <StatTable c={c} head={[c.t('appeals.department'), c.t('appeals.stats.count'), c.t('appeals.stats.replied'), c.t('appeals.stats.overdue')]} rows={s.byDepartment.map((r) => [r.name, r.n, r.replied, r.overdue])} />
           <h2>{c.t('appeals.stats.ratings')}</h2>
-          <StatTable c={c} head={[c.t('appeals.rating'), c.t('appeals.stats.count')]} rows={s.ratings.map((r) => [c.t(`appeals.rating.${r.key}`), r.n])} />
+          <StatTable c={c} head={[c.t('appeals.rating'), c.t('appeals.stats.count')]} rows={s.ratings.map((r) => [c.t(ratingLabel(r.key)), r.n])} />
         </div>
       </PublicLayout>,
     );
@@ -612,7 +613,7 @@ export function BoardList({ c, items }: { c: PageCtx; items: Awaited<ReturnType<
           </h3>
           <p class="muted">
             {c.t(`appeals.type.${i.type}`)} · {i.department_name} · {fmtTime(i.created_at).slice(0, 10)}
-            {i.rating && ` · ${c.t(`appeals.rating.${i.rating}`)}`}
+            {i.rating && ` · ${c.t(ratingLabel(i.rating))}`}
           </p>
           <p>{(i.content_masked ?? '').slice(0, 120)}</p>
           {i.reply_masked && (

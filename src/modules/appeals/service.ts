@@ -17,7 +17,8 @@ import { sendMessage } from '../../platform/channels/index.js';
 import { maskText } from '../../platform/privacy/index.js';
 import { getSettings as getStoredSettings, putSetting } from '../../platform/settings/index.js';
 import { bulkPublish, defaultMeta, transition } from '../../platform/publication/index.js';
-import { APPEAL_TYPES, TYPE_RULES, RATINGS, OPEN_STATUSES, type AppealTable, type Appeal, type AppealType, type AppealStatus, type Rating } from './schema.js';
+import { APPEAL_TYPES, TYPE_RULES, OPEN_STATUSES, type AppealTable, type Appeal, type AppealType, type AppealStatus } from './schema.js';
+import { isDissatisfied, isRating } from '../../platform/ratings.js';
 
 import { actorName, type Actor as PlatformActor } from '../../platform/auth/actor.js';
 
@@ -530,7 +531,7 @@ export async function fullHistory(db: Db, appealId: number) {
 
 export async function canReopen(db: Db, a: Appeal): Promise<boolean> {
   const s = await getSettings(db);
-  if (a.status !== 'closed' || !a.rating || !['dissatisfied', 'very-dissatisfied'].includes(a.rating)) return false;
+  if (a.status !== 'closed' || !a.rating || !isDissatisfied(a.rating)) return false;
   if (a.reopen_count >= s.reopenLimit) return false;
   return !!a.rated_at && Date.now() - Date.parse(a.rated_at) <= s.reopenDays * 86_400_000;
 }
@@ -538,7 +539,7 @@ export async function canReopen(db: Db, a: Appeal): Promise<boolean> {
 export async function rateAppeal(p: Platform, trackingNo: string, code: string, rating: string, comment: string): Promise<void> {
   const a = await findWithCode(p.db, trackingNo, code);
   if (!a) throw notFound();
-  if (!(RATINGS as readonly string[]).includes(rating)) throw validationError({ rating: 'appeals.err.rating' });
+  if (!isRating(rating)) throw validationError({ rating: 'appeals.err.rating' });
   if ((comment ?? '').length > 500) throw validationError({ comment: 'appeals.err.comment_long' });
   if (a.status !== 'replied' && a.status !== 'closed') throw conflict('appeals.err.not_ratable');
   if (a.rating) throw conflict('appeals.err.already_rated');

@@ -11,7 +11,8 @@ import { lookup } from './lookup.js';
 import { safeFileName, storeFile } from '../../platform/files/index.js';
 import { limitPublicWrite } from './limit.js';
 import { matchPolicies, setTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile } from './policies.js';
-import { rate, ratingSummary, RATING_LEVELS } from './ratings.js';
+import { rate, ratingSummary } from './ratings.js';
+import { RATINGS } from '../../platform/ratings.js';
 import { t as translate } from '../../platform/i18n/index.js';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
@@ -343,7 +344,7 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
         tags: ['lists'],
         summary: '好差评 on a service guide (five levels; a real-name 差评 gets a follow-up)',
         params: Type.Object({ code: Type.String({ maxLength: 40 }) }),
-        body: Type.Object({ level: Type.String({ enum: [...RATING_LEVELS] }), comment: Type.Optional(Type.String({ maxLength: 500 })), realName: Type.Optional(Type.Boolean()), name: Type.Optional(Type.String({ maxLength: 50 })), phone: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
+        body: Type.Object({ level: Type.String({ enum: [...RATINGS] }), comment: Type.Optional(Type.String({ maxLength: 500 })), realName: Type.Optional(Type.Boolean()), name: Type.Optional(Type.String({ maxLength: 50 })), phone: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
         response: { 201: Type.Object({ id: Type.Integer(), followup: Type.Union([Type.Object({ fixDue: Type.String() }), Type.Null()]) }), 400: ErrorSchema, 404: ErrorSchema },
       },
     },

@@ -13,7 +13,8 @@ import { lookup, currentItems } from './lookup.js';
 import { limitPublicWrite } from './limit.js';
 import { intFrom } from '../../platform/text.js';
 import { matchPolicies, setTags, getTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile, type PolicyMatch } from './policies.js';
-import { isBad, listFollowups, rate, ratingSummary, recordFollowup, RATING_LEVELS } from './ratings.js';
+import { listFollowups, rate, ratingSummary, recordFollowup } from './ratings.js';
+import { RATINGS, ratingLabel } from '../../platform/ratings.js';
 
 const PAGE = 30;
 
@@ -370,9 +371,9 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
               <Csrf c={c} />
               <fieldset>
                 <legend>{c.t('lists.rating_level')}</legend>
-                {RATING_LEVELS.map((l) => (
+                {RATINGS.map((l) => (
                   <label class="radio">
-                    <input type="radio" name="level" value={l} required checked={v.level === l} /> {c.t(`lists.rating.${l}`)}
+                    <input type="radio" name="level" value={l} required checked={v.level === l} /> {c.t(ratingLabel(l))}
                   </label>
                 ))}
               </fieldset>
@@ -1057,7 +1058,7 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
           rows.map((f) => (
             <section class="card followup" aria-labelledby={`fu-${f.id}`}>
               <h2 id={`fu-${f.id}`}>
-                {f.guideCode} · {c.t(`lists.rating.${f.level}`)}
+                {f.guideCode} · {c.t(ratingLabel(f.level))}
               </h2>
               <p>
                 {f.name}（{f.phone}）· {f.createdAt.slice(0, 10)} · {c.t('lists.fix_due', { date: f.fixDue })}
@@ -1165,7 +1166,6 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
   });
 }
 
-export { isBad };
 
 /** Staff dashboard: drafts awaiting my approval, 差评 still to call back. */
 export async function listsDashboard(p: Platform, c: PageCtx) {
