@@ -8,7 +8,7 @@ import { HttpError, notFound, validationError } from '../../platform/errors.js';
 import { storeFile, readStored, fileInfo, cleanImage } from '../../platform/files/index.js';
 import { listDepartments } from '../org/service.js';
 import { findWithCode, rateAppeal, reopenAppeal, requestVerification, submitAppeal, checkIntake, normalizeQueryCode, type IntakeInput } from './service.js';
-import type { CodeLimit } from './api.js';
+import type { Limiter } from '../../platform/http/limit.js';
 import { citizenView, type CitizenView } from './views.js';
 import { listCategories, similarAppeals } from './dispatch.js';
 import { board, stats } from './queries.js';
@@ -250,7 +250,7 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
   );
 }
 
-export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>, codeLimit: CodeLimit): Promise<void> {
+export async function publicPages(app: FastifyInstance, p: Platform, submitLimit: Limiter, codeLimit: Limiter): Promise<void> {
   app.get('/appeals', { config: { permission: 'public' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const recent = await board(p.db, { page: 1, pageSize: 5 });
@@ -298,7 +298,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
     return formPage(p, req, reply, values, { similar: q.check === '1' });
   });
 
-  app.post('/appeals/new', { config: { permission: 'public', rateLimit } }, async (req, reply) => {
+  app.post('/appeals/new', { config: { permission: 'public' }, onRequest: submitLimit }, async (req, reply) => {
     const values: FormValues = {};
     const photos: { buf: Buffer; ext: NonNullable<ReturnType<typeof imageType>> }[] = [];
     const fields: Record<string, string> = {};
@@ -381,7 +381,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
     }
   });
 
-  app.post('/appeals/verify', { config: { permission: 'public', rateLimit } }, async (req, reply) => {
+  app.post('/appeals/verify', { config: { permission: 'public' }, onRequest: submitLimit }, async (req, reply) => {
     const values = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k]) => k !== '_csrf').map(([k, v]) => [k, String(v ?? '').slice(0, 5000)]));
     try {
       await requestVerification(p, { phone: values.contactPhone, email: values.contactEmail });
@@ -423,7 +423,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
     );
   };
 
-  app.post('/appeals/track', { config: { permission: 'public' }, preHandler: async (req) => codeLimit(req) }, async (req, reply) => {
+  app.post('/appeals/track', { config: { permission: 'public' }, preHandler: codeLimit }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const no = typeof b.no === 'string' ? b.no.trim().slice(0, 20) : '';
     const code = typeof b.code === 'string' ? b.code.slice(0, 20) : '';
@@ -451,7 +451,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
     }
     return showAppeal(req, reply, no, code, { notice: req.t(action === 'rate' ? 'appeals.rated' : 'appeals.reopened') });
   };
-  const citizenPostOpts = { config: { permission: 'public', rateLimit }, preHandler: async (req: FastifyRequest) => codeLimit(req) };
+  const citizenPostOpts = { config: { permission: 'public' }, onRequest: submitLimit, preHandler: codeLimit };
   app.post('/appeals/track/rate', citizenPostOpts, citizenPost('rate'));
   app.post('/appeals/track/reopen', citizenPostOpts, citizenPost('reopen'));
 

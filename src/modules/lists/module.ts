@@ -1,6 +1,7 @@
 // Lists: one list engine and four list types (权责清单, 办事指南, 市场准入负面清单, 外商投资准入
 // 负面清单), the negative-list lookup, 好差评 on guides, and the economic policy library.
 import type { GongkaiModule } from '../../platform/module.js';
+import { clientLimit } from '../../platform/http/limit.js';
 import { listMigrations } from './schema.js';
 import { listsApi } from './api.js';
 import { listsDashboard, listsPages } from './pages.js';
@@ -25,8 +26,10 @@ export const listsModule: GongkaiModule = {
     admin: [{ label: 'nav.lists_admin', href: '/admin/lists', permission: 'list.read', order: 40 }],
   },
   async routes(app, p) {
-    await listsApi(app, p);
-    await listsPages(app, p);
+    // Public writes (ratings, subscriptions): one per-address budget, counted in the database.
+    const writeLimit = clientLimit(p.db, { bucket: 'lists.write', max: p.config.listsRateLimit, message: 'err.lists.rate_limited' });
+    await listsApi(app, p, writeLimit);
+    await listsPages(app, p, writeLimit);
   },
   demo: loadDemoLists,
   dashboard: listsDashboard,

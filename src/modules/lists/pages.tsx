@@ -10,7 +10,7 @@ import { fileInfo, readStored } from '../../platform/files/index.js';
 import { listType, listTypes, type Changes, type ListItem, type ListType } from './engine.js';
 import { approveEdition, diffEditions, draftEdition, ensureList, getEdition, getList, getLists, importEdition, itemHistory, listEditions, queryItems, rejectEdition, requireType, type EditionView, type HistoryEntry, type ImportReport, type ListView } from './service.js';
 import { lookup, currentItems } from './lookup.js';
-import { limitPublicWrite } from './limit.js';
+import type { Limiter } from '../../platform/http/limit.js';
 import { intFrom } from '../../platform/text.js';
 import { matchPolicies, setTags, getTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile, type PolicyMatch } from './policies.js';
 import { listFollowups, rate, ratingSummary, recordFollowup } from './ratings.js';
@@ -205,7 +205,8 @@ function Lead({ children }: { children: ComponentChildren }) {
   return <p class="lead">{children}</p>;
 }
 
-export async function listsPages(app: FastifyInstance, p: Platform): Promise<void> {
+/** writeLimit: the per-address budget of the public writes (module.ts). */
+export async function listsPages(app: FastifyInstance, p: Platform, writeLimit: Limiter): Promise<void> {
   // ---- public: index -------------------------------------------------------------------------
   app.get('/lists', { config: { permission: 'public' } }, async (req, reply) => {
     const c = req.ctx(reply);
@@ -394,9 +395,8 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
 
   app.get<{ Params: { type: string; key: string }; Querystring: { list?: string; rated?: string } }>('/lists/:type/items/:key', { config: { permission: 'public' } }, (req, reply) => itemPage(req, reply));
 
-  app.post<{ Params: { type: string; key: string }; Querystring: { list?: string }; Body: Record<string, string> }>('/lists/service-guide/items/:key/rate', { config: { permission: 'public' } }, async (req, reply) => {
+  app.post<{ Params: { type: string; key: string }; Querystring: { list?: string }; Body: Record<string, string> }>('/lists/service-guide/items/:key/rate', { config: { permission: 'public' }, preHandler: writeLimit }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, string>;
-    await limitPublicWrite(p, req);
     const values = { level: str(b.level), comment: str(b.comment).slice(0, 600), realName: b.realName === '1' ? '1' : '', name: str(b.name).slice(0, 60), phone: str(b.phone).slice(0, 30) };
     try {
       const r = await rate(p, req.params.key, { level: values.level, comment: values.comment, realName: values.realName === '1', name: values.name, phone: values.phone });
@@ -733,10 +733,9 @@ export async function listsPages(app: FastifyInstance, p: Platform): Promise<voi
     }
   });
 
-  app.post<{ Body: Record<string, unknown> }>('/policies/subscribe', { config: { permission: 'public' } }, async (req, reply) => {
+  app.post<{ Body: Record<string, unknown> }>('/policies/subscribe', { config: { permission: 'public' }, preHandler: writeLimit }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const pr = profileFrom(b);
-    await limitPublicWrite(p, req);
     try {
       await subscribe(p, str(b.email).slice(0, 254), pr);
       return matchPage(req, reply, pr, await matchPolicies(p.db, pr), undefined, req.t('lists.subscribed'));
