@@ -15,7 +15,7 @@ import { verifyAudit } from '../platform/audit/index.js';
 import { HttpError } from '../platform/errors.js';
 import { t } from '../platform/i18n/index.js';
 import { sqliteFile } from '../platform/db/index.js';
-import { SHARDS, shardFile } from '../platform/search/sqlite.js';
+import { SHARDS, shardFile } from '../platform/search/shards.js';
 import { sm3 } from '../platform/hash.js';
 
 const USAGE = `gongkai — open-government platform
