@@ -15,6 +15,7 @@ import { staffList } from './service/queries.js';
 import { runAction, STAFF_ACTIONS } from './service/actions.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api/open311.js';
 import { APPEAL_STATUSES, APPEAL_TYPES } from './schema.js';
+import { ratingLabel } from '../../platform/ratings.js';
 import { fmtTime, statusLabel } from './public.js';
 
 function tr(req: FastifyRequest, err: unknown): Record<string, string> | null {
@@ -443,7 +444,7 @@ function AppealDetail({ c, v, depts, fields, done }: { c: PageCtx; v: StaffView;
       )}
       {a.rating && (
         <p>
-          {c.t('appeals.rating')}：{c.t(`appeals.rating.${a.rating}`)} {a.rating_comment}
+          {c.t('appeals.rating')}：{c.t(ratingLabel(a.rating))} {a.rating_comment}
         </p>
       )}
       {v.suggestions.length > 0 && (
@@ -582,7 +583,7 @@ function AppealDetail({ c, v, depts, fields, done }: { c: PageCtx; v: StaffView;
         {v.history.map((h) => (
           <li>
             <time>{fmtTime(h.at)}</time> {c.t(`appeals.action.${h.action}`)} · {h.actor}
-            {h.note ? `：${h.action === 'rate' ? c.t(`appeals.rating.${h.note}`) : h.note}` : ''}
+            {h.note ? `：${h.action === 'rate' ? c.t(ratingLabel(h.note)) : h.note}` : ''}
           </li>
         ))}
       </ol>

@@ -8,11 +8,12 @@ import { HttpError, notFound, validationError } from '../../platform/errors.js';
 import { storeFile, readStored, fileInfo, cleanImage } from '../../platform/files/index.js';
 import { listDepartments } from '../org/service.js';
 import { findWithCode, rateAppeal, reopenAppeal, requestVerification, submitAppeal, checkIntake, normalizeQueryCode, type IntakeInput } from './service.js';
-import type { CodeLimit } from './api.js';
+import type { Limiter } from '../../platform/http/limit.js';
 import { citizenView, type CitizenView } from './views.js';
 import { listCategories, similarAppeals } from './service/dispatch.js';
 import { board, stats, isPublicAppeal, publishedTexts } from './service/queries.js';
-import { APPEAL_TYPES, RATINGS, TYPE_RULES } from './schema.js';
+import { APPEAL_TYPES, TYPE_RULES } from './schema.js';
+import { RATINGS, ratingLabel } from '../../platform/ratings.js';
 import { getRule } from '../../platform/deadlines/index.js';
 
 export const PHOTO_LIMIT = 5 * 1024 * 1024;
@@ -206,7 +207,7 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
       )}
       {v.rating && (
         <p>
-          {c.t('appeals.rating')}：<strong>{c.t(`appeals.rating.${v.rating}`)}</strong>
+          {c.t('appeals.rating')}：<strong>{c.t(ratingLabel(v.rating))}</strong>
         </p>
       )}
       {v.canRate && (
@@ -218,7 +219,7 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
             <legend>{c.t('appeals.rating')}</legend>
             {RATINGS.map((r) => (
               <label class="check">
-                <input type="radio" name="rating" value={r} required /> {c.t(`appeals.rating.${r}`)}
+                <input type="radio" name="rating" value={r} required /> {c.t(ratingLabel(r))}
               </label>
             ))}
           </fieldset>
@@ -241,7 +242,7 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
         {v.history.map((h) => (
           <li>
             <time>{fmtTime(h.at)}</time> {c.t(`appeals.action.${h.action}`)}
-            {h.action === 'rate' ? `：${c.t(`appeals.rating.${h.note}`)}` : h.note ? `：${h.note}` : ''}
+            {h.action === 'rate' ? `：${c.t(ratingLabel(h.note))}` : h.note ? `：${h.note}` : ''}
           </li>
         ))}
       </ol>
@@ -249,7 +250,7 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
   );
 }
 
-export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>, codeLimit: CodeLimit): Promise<void> {
+export async function publicPages(app: FastifyInstance, p: Platform, submitLimit: Limiter, codeLimit: Limiter): Promise<void> {
   app.get('/appeals', { config: { permission: 'public' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const recent = await board(p.db, { page: 1, pageSize: 5 });
@@ -297,7 +298,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
     return formPage(p, req, reply, values, { similar: q.check === '1' });
   });
 
-  app.post('/appeals/new', { config: { permission: 'public', rateLimit } }, async (req, reply) => {
+  app.post('/appeals/new', { config: { permission: 'public' }, onRequest: submitLimit }, async (req, reply) => {
     const values: FormValues = {};
     const photos: { buf: Buffer; ext: NonNullable<ReturnType<typeof imageType>> }[] = [];
     const fields: Record<string, string> = {};
@@ -380,7 +381,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
     }
   });
 
-  app.post('/appeals/verify', { config: { permission: 'public', rateLimit } }, async (req, reply) => {
+  app.post('/appeals/verify', { config: { permission: 'public' }, onRequest: submitLimit }, async (req, reply) => {
     const values = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k]) => k !== '_csrf').map(([k, v]) => [k, String(v ?? '').slice(0, 5000)]));
     try {
       await requestVerification(p, { phone: values.contactPhone, email: values.contactEmail });
@@ -422,7 +423,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
     );
   };
 
-  app.post('/appeals/track', { config: { permission: 'public' }, preHandler: async (req) => codeLimit(req) }, async (req, reply) => {
+  app.post('/appeals/track', { config: { permission: 'public' }, preHandler: codeLimit }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const no = typeof b.no === 'string' ? b.no.trim().slice(0, 20) : '';
     const code = typeof b.code === 'string' ? b.code.slice(0, 20) : '';
@@ -450,7 +451,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
     }
     return showAppeal(req, reply, no, code, { notice: req.t(action === 'rate' ? 'appeals.rated' : 'appeals.reopened') });
   };
-  const citizenPostOpts = { config: { permission: 'public', rateLimit }, preHandler: async (req: FastifyRequest) => codeLimit(req) };
+  const citizenPostOpts = { config: { permission: 'public' }, onRequest: submitLimit, preHandler: codeLimit };
   app.post('/appeals/track/rate', citizenPostOpts, citizenPost('rate'));
   app.post('/appeals/track/reopen', citizenPostOpts, citizenPost('reopen'));
 
@@ -510,7 +511,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
               [c.t('appeals.received_at'), fmtTime(a.created_at)],
               [c.t('appeals.replied_at'), fmtTime(a.replied_at)],
               [c.t('appeals.status'), statusLabel(c, a.status)],
-              ...(a.rating ? ([[c.t('appeals.rating'), c.t(`appeals.rating.${a.rating}`)]] as [string, string][]) : []),
+              ...(a.rating ? ([[c.t('appeals.rating'), c.t(ratingLabel(a.rating))]] as [string, string][]) : []),
             ]}
           />
           <h2>{c.t('appeals.content')}</h2>
@@ -578,7 +579,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, rateLimit: 
           <h2>{c.t('appeals.stats.by_department')}</h2>
           <StatTable c={c} head={[c.t('appeals.department'), c.t('appeals.stats.count'), c.t('appeals.stats.replied'), c.t('appeals.stats.overdue')]} rows={s.byDepartment.map((r) => [r.name, r.n, r.replied, r.overdue])} />
           <h2>{c.t('appeals.stats.ratings')}</h2>
-          <StatTable c={c} head={[c.t('appeals.rating'), c.t('appeals.stats.count')]} rows={s.ratings.map((r) => [c.t(`appeals.rating.${r.key}`), r.n])} />
+          <StatTable c={c} head={[c.t('appeals.rating'), c.t('appeals.stats.count')]} rows={s.ratings.map((r) => [c.t(ratingLabel(r.key)), r.n])} />
         </div>
       </PublicLayout>,
     );
@@ -612,7 +613,7 @@ export function BoardList({ c, items }: { c: PageCtx; items: Awaited<ReturnType<
           </h3>
           <p class="muted">
             {c.t(`appeals.type.${i.type}`)} · {i.department_name} · {fmtTime(i.created_at).slice(0, 10)}
-            {i.rating && ` · ${c.t(`appeals.rating.${i.rating}`)}`}
+            {i.rating && ` · ${c.t(ratingLabel(i.rating))}`}
           </p>
           <p>{(i.content_masked ?? '').slice(0, 120)}</p>
           {i.reply_masked && (

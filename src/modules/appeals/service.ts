@@ -15,8 +15,10 @@ import { completeClock, extendClock, startClock, stopClock, clocksFor } from '..
 import { todayShanghai, ensureCalendar } from '../../platform/calendar/index.js';
 import { sendMessage } from '../../platform/channels/index.js';
 import { maskText } from '../../platform/privacy/index.js';
+import { getSettings as getStoredSettings, putSetting } from '../../platform/settings/index.js';
 import { publishApproved, withdrawApproved, defaultMeta, bumpGeneration } from '../../platform/publication/index.js';
-import { APPEAL_TYPES, TYPE_RULES, RATINGS, OPEN_STATUSES, type AppealTable, type Appeal, type AppealType, type AppealStatus, type Rating } from './schema.js';
+import { APPEAL_TYPES, TYPE_RULES, OPEN_STATUSES, type AppealTable, type Appeal, type AppealType, type AppealStatus } from './schema.js';
+import { isDissatisfied, isRating } from '../../platform/ratings.js';
 
 import { actorName, type Actor as PlatformActor } from '../../platform/auth/actor.js';
 
@@ -41,8 +43,7 @@ let settingsCache: { at: number; s: AppealSettings; centreId: number | null } | 
 
 export async function getSettings(db: Db): Promise<AppealSettings & { centreId: number | null }> {
   if (settingsCache && Date.now() - settingsCache.at < 5000) return { ...settingsCache.s, centreId: settingsCache.centreId };
-  const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', ['appeals.centre', 'appeals.reopen_limit', 'appeals.reopen_days']).execute();
-  const m = new Map(rows.map((r) => [r.key, r.value]));
+  const m = await getStoredSettings(db, ['appeals.centre', 'appeals.reopen_limit', 'appeals.reopen_days']);
   const int = (v: string | undefined, d: number) => (v !== undefined && /^\d{1,3}$/.test(v) ? Number(v) : d);
   const s: AppealSettings = {
     centre: m.get('appeals.centre') ?? DEFAULT_SETTINGS.centre,
@@ -61,10 +62,8 @@ export async function saveSettings(p: Platform, actor: Actor, input: { reopenLim
   if (!Number.isInteger(input.reopenDays) || input.reopenDays < 1 || input.reopenDays > 365) fields.reopenDays = 'appeals.err.setting';
   if (Object.keys(fields).length) throw validationError(fields);
   await p.tx(async (t) => {
-    const now = new Date().toISOString();
-    for (const [k, v] of [['appeals.reopen_limit', input.reopenLimit], ['appeals.reopen_days', input.reopenDays]] as const) {
-      await t.insertInto('settings').values({ key: k, value: String(v), updated_at: now }).onConflict((oc) => oc.column('key').doUpdateSet({ value: String(v), updated_at: now })).execute();
-    }
+    await putSetting(t, 'appeals.reopen_limit', String(input.reopenLimit));
+    await putSetting(t, 'appeals.reopen_days', String(input.reopenDays));
     await p.audit(t, { actor: actorName(actor), action: 'appeal.settings', entity: 'settings', entityId: 'appeals', details: input });
   });
   settingsCache = null;
@@ -532,7 +531,7 @@ export async function fullHistory(db: Db, appealId: number) {
 
 export async function canReopen(db: Db, a: Appeal): Promise<boolean> {
   const s = await getSettings(db);
-  if (a.status !== 'closed' || !a.rating || !['dissatisfied', 'very-dissatisfied'].includes(a.rating)) return false;
+  if (a.status !== 'closed' || !a.rating || !isDissatisfied(a.rating)) return false;
   if (a.reopen_count >= s.reopenLimit) return false;
   return !!a.rated_at && Date.now() - Date.parse(a.rated_at) <= s.reopenDays * 86_400_000;
 }
@@ -540,7 +539,7 @@ export async function canReopen(db: Db, a: Appeal): Promise<boolean> {
 export async function rateAppeal(p: Platform, trackingNo: string, code: string, rating: string, comment: string): Promise<void> {
   const a = await findWithCode(p.db, trackingNo, code);
   if (!a) throw notFound();
-  if (!(RATINGS as readonly string[]).includes(rating)) throw validationError({ rating: 'appeals.err.rating' });
+  if (!isRating(rating)) throw validationError({ rating: 'appeals.err.rating' });
   if ((comment ?? '').length > 500) throw validationError({ comment: 'appeals.err.comment_long' });
   if (a.status !== 'replied' && a.status !== 'closed') throw conflict('appeals.err.not_ratable');
   if (a.rating) throw conflict('appeals.err.already_rated');

@@ -6,6 +6,7 @@
 import type { Db } from '../db/index.js';
 import type { Platform } from '../platform.js';
 import { badRequest, conflict, notFound } from '../errors.js';
+import { getSettings, putSetting } from '../settings/index.js';
 import {
   addMonths,
   addNaturalDays,
@@ -146,17 +147,18 @@ export interface Thresholds {
 export const DEFAULT_THRESHOLDS: Thresholds = { warningLead: 3, seriousAfter: 5 };
 
 export async function getThresholds(db: Db): Promise<Thresholds> {
-  const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', ['deadlines.warning_lead', 'deadlines.serious_after']).execute();
-  const m = new Map(rows.map((r) => [r.key, Number(r.value)]));
-  const ok = (n: number | undefined, d: number) => (n !== undefined && Number.isInteger(n) && n >= 0 && n <= 60 ? n : d);
+  const m = await getSettings(db, ['deadlines.warning_lead', 'deadlines.serious_after']);
+  const ok = (v: string | undefined, d: number) => {
+    const n = Number(v);
+    return v !== undefined && Number.isInteger(n) && n >= 0 && n <= 60 ? n : d;
+  };
   return { warningLead: ok(m.get('deadlines.warning_lead'), DEFAULT_THRESHOLDS.warningLead), seriousAfter: ok(m.get('deadlines.serious_after'), DEFAULT_THRESHOLDS.seriousAfter) };
 }
 
 export async function setThresholds(p: Platform, t: Db, th: Thresholds, actor: string): Promise<void> {
   for (const [k, v] of [['deadlines.warning_lead', th.warningLead], ['deadlines.serious_after', th.seriousAfter]] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 60) throw badRequest('deadlines.err.threshold', { [k]: 'deadlines.err.threshold' });
-    const now = new Date().toISOString();
-    await t.insertInto('settings').values({ key: k, value: String(v), updated_at: now }).onConflict((oc) => oc.column('key').doUpdateSet({ value: String(v), updated_at: now })).execute();
+    await putSetting(t, k, String(v));
   }
   await p.audit(t, { actor, action: 'deadlines.thresholds', entity: 'settings', entityId: 'deadlines', details: { ...th } });
 }

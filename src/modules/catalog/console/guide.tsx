@@ -1,4 +1,5 @@
 // A department's 公开指南 text and its small-department (multi-stage) setting.
+import { getSetting, putSetting } from '../../../platform/settings/index.js';
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { AdminLayout, Csrf, Field } from '../../../platform/render/index.js';
@@ -12,7 +13,7 @@ export async function guideConsole(app: FastifyInstance, p: Platform): Promise<v
     const c = req.ctx(reply);
     const d = (await departments(p.db)).find((x) => x.code === req.params.code);
     if (!d || !can(req.user!, 'department.edit', { departmentId: d.id })) throw notFound();
-    const text = (await p.db.selectFrom('settings').select('value').where('key', '=', `catalog.guide.${d.id}`).executeTakeFirst())?.value ?? '';
+    const text = (await getSetting(p.db, `catalog.guide.${d.id}`)) ?? '';
     const multi = (await multiStageDepartments(p.db)).includes(d.id);
     return reply.html(
       <AdminLayout c={c} title={`${d.name} ${c.t('catalog.guide')}`}>
@@ -38,8 +39,7 @@ export async function guideConsole(app: FastifyInstance, p: Platform): Promise<v
     if (!d || !can(req.user!, 'department.edit', { departmentId: d.id })) throw notFound();
     const text = String(req.body?.text ?? '').slice(0, 20000);
     await p.tx(async (t) => {
-      const now = new Date().toISOString();
-      await t.insertInto('settings').values({ key: `catalog.guide.${d.id}`, value: text, updated_at: now }).onConflict((oc) => oc.column('key').doUpdateSet({ value: text, updated_at: now })).execute();
+      await putSetting(t, `catalog.guide.${d.id}`, text);
       await t.updateTable('pub_state').set((eb) => ({ generation: eb('generation', '+', 1) })).where('id', '=', 1).execute();
       await p.audit(t, { actor: `user:${req.user!.username}`, action: 'catalog.guide', entity: 'department', entityId: d.id, details: { length: text.length } });
     });
