@@ -14,7 +14,7 @@ import { createReadStream } from 'node:fs';
 import { departments, getPublic, listPublic, type PublicItem, type Filters } from './service/queries.js';
 import { ListQuery, filtersOf } from './api.js';
 import { fmtDate, ItemBody, ItemList, validityLabel } from './views.js';
-import { CATEGORIES, GENRES, TOP_TOPICS, TOPICS, topicPath } from './taxonomy.js';
+import { CATEGORIES, GENRES, TOP_TOPICS, TOPICS, topicPath } from '../../platform/taxonomy/index.js';
 import { sql } from 'kysely';
 
 const HTML = 'text/html; charset=utf-8';

@@ -3,7 +3,7 @@ import { Csrf, ErrorSummary, Field, Select, type PageCtx } from '../../../platfo
 import type { ItemMeta } from '../../../platform/publication/registry.js';
 import { intFrom } from '../../../platform/text.js';
 import type { DocumentData } from '../items.js';
-import { CATEGORIES, GENRES, GROUNDS, INTERPRETATION_FORMS, TOPICS } from '../taxonomy.js';
+import { CATEGORIES, GENRES, GROUNDS, INTERPRETATION_FORMS, TOPICS } from '../../../platform/taxonomy/index.js';
 
 const list = (s: unknown) =>
   String(s ?? '')
