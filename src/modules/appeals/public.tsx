@@ -7,7 +7,9 @@ import { PublicLayout, Csrf, Dl, Empty, ErrorSummary, Field, Notice, Pager, Sele
 import { HttpError, notFound, validationError } from '../../platform/errors.js';
 import { storeFile, readStored, fileInfo, cleanImage } from '../../platform/files/index.js';
 import { listDepartments } from '../org/service.js';
-import { findWithCode, rateAppeal, reopenAppeal, requestVerification, submitAppeal, checkIntake, normalizeQueryCode, type IntakeInput } from './service.js';
+import { normalizeQueryCode } from './service.js';
+import { requestVerification, submitAppeal, checkIntake, type IntakeInput } from './service/intake.js';
+import { findWithCode, rateAppeal, reopenAppeal } from './service/citizen.js';
 import type { Limiter } from '../../platform/http/limit.js';
 import { citizenView, type CitizenView } from './views.js';
 import { listCategories, similarAppeals } from './service/dispatch.js';
