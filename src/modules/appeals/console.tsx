@@ -8,15 +8,15 @@ import { HttpError, notFound, forbidden } from '../../platform/errors.js';
 import { fileInfo, readStored } from '../../platform/files/index.js';
 import { listDepartments } from '../org/service.js';
 import { maskPhone } from '../../platform/privacy/index.js';
-import { getSettings, isCentre, saveSettings, submitAppeal, type IntakeInput } from './service.js';
-import { staffView, type StaffView } from './views.js';
+import { getSettings, isCentre, saveSettings } from './service.js';
+import { submitAppeal, type IntakeInput } from './service/intake.js';
+import { fmtTime, staffView, statusLabel, type StaffView } from './views.js';
 import { addRule, listCategories, listRules, setRuleActive } from './service/dispatch.js';
 import { staffList } from './service/queries.js';
 import { runAction, STAFF_ACTIONS } from './service/actions.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api/open311.js';
 import { APPEAL_STATUSES, APPEAL_TYPES } from './schema.js';
 import { ratingLabel } from '../../platform/ratings.js';
-import { fmtTime, statusLabel } from './public.js';
 
 function tr(req: FastifyRequest, err: unknown): Record<string, string> | null {
   if (!(err instanceof HttpError) || err.status >= 500) return null;
