@@ -192,10 +192,13 @@ describe('the calendar API (contract)', () => {
     expect(y.days.filter((d: any) => d.kind === 'holiday')).toHaveLength(33);
     expect((await env.app.inject('/api/v1/calendar/2031')).json()).toEqual({ year: 2031, published: false, days: [] });
     expect((await env.app.inject('/api/v1/calendar/20x6')).statusCode).toBe(400);
-    expect((await env.app.inject('/api/v1/calendar/is-workday?date=2026-02-28')).json()).toMatchObject({ date: '2026-02-28', workday: true, reason: 'makeup' });
+    expect((await env.app.inject('/api/v1/calendar/is-workday?date=2026-02-28')).json()).toMatchObject({ date: '2026-02-28', workday: true, reason: 'makeup-day' });
     expect((await env.app.inject('/api/v1/calendar/is-workday?date=2026-10-01')).json()).toMatchObject({ workday: false, reason: 'holiday', name: '国庆节' });
     expect((await env.app.inject('/api/v1/calendar/is-workday?date=2026-11-28')).json()).toMatchObject({ workday: false, reason: 'weekend' });
     expect((await env.app.inject('/api/v1/calendar/is-workday?date=nope')).statusCode).toBe(400);
+    // The public year view marks make-up working days with the same name (styled by site.css).
+    const page = (await env.app.inject('/calendar?year=2026')).body;
+    expect(page).toMatch(/<td class="day-makeup-day"[^>]*title="[^"]*春节调休上班"/);
   });
 
   it('the public calendar page shows holidays and the calculator explains a due date', async () => {
@@ -230,7 +233,7 @@ describe('importing and editing the calendar', () => {
     const r = await env.api('POST', '/api/v1/calendar/import', { as: 'admin', body: { text: ics } });
     expect(r.json()).toMatchObject({ saved: true, years: [{ year: 2027, published: true, days: 4 }] });
     expect((await env.app.inject('/api/v1/calendar/is-workday?date=2027-01-01')).json()).toMatchObject({ workday: false, reason: 'holiday', name: '元旦', provisional: false });
-    expect((await env.app.inject('/api/v1/calendar/is-workday?date=2027-02-06')).json()).toMatchObject({ workday: true, reason: 'makeup' });
+    expect((await env.app.inject('/api/v1/calendar/is-workday?date=2027-02-06')).json()).toMatchObject({ workday: true, reason: 'makeup-day' });
     await env.drain();
     const [c] = await clocksFor(env.p.db, 'request', 2027);
     expect(c.provisional).toBe(false);

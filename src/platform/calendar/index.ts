@@ -6,8 +6,9 @@
 import { SEED_SCHEDULES, type SeedDay } from './seed.js';
 
 export type DayKind = 'holiday' | 'workday';
-/** Why a day is (not) a working day: ordinary weekday, make-up working day (调休), weekend, holiday, clock pause. */
-export type DayReason = 'workday' | 'makeup' | 'weekend' | 'holiday' | 'pause';
+/** Why a day is (not) a working day: ordinary weekday, make-up working day (调休上班, glossary
+ *  `makeupDay`), weekend, holiday, clock pause. */
+export type DayReason = 'workday' | 'makeup-day' | 'weekend' | 'holiday' | 'pause';
 
 export interface CalendarDay {
   date: string;
@@ -148,7 +149,7 @@ export function todayShanghai(now: Date = new Date()): string {
 const K_WORK = 0;
 const K_WEEKEND = 1;
 const K_HOLIDAY = 2;
-const K_MAKEUP = 3;
+const K_MAKEUP_DAY = 3;
 
 export interface CalendarSnapshot {
   data: CalendarData;
@@ -178,7 +179,7 @@ export function buildSnapshot(data: CalendarData, loaded = true): CalendarSnapsh
     if (i === null) continue;
     // Days of an unpublished year are kept as drafts: they do not count until published.
     if (!published.has(YEAR[i])) continue;
-    kind[i] = d.kind === 'holiday' ? K_HOLIDAY : K_MAKEUP;
+    kind[i] = d.kind === 'holiday' ? K_HOLIDAY : K_MAKEUP_DAY;
     names.set(i, d.name);
   }
   return { data, kind, provisional, names, published, loaded, loadedAt: Date.now() };
@@ -207,7 +208,7 @@ function infoAt(s: CalendarSnapshot, i: number): WorkdayInfo {
   const provisional = s.provisional[i] === 1;
   if (k === K_WORK) return { workday: true, reason: 'workday', provisional };
   if (k === K_WEEKEND) return { workday: false, reason: 'weekend', provisional };
-  return { workday: k === K_MAKEUP, reason: k === K_MAKEUP ? 'makeup' : 'holiday', name: s.names.get(i), provisional };
+  return { workday: k === K_MAKEUP_DAY, reason: k === K_MAKEUP_DAY ? 'makeup-day' : 'holiday', name: s.names.get(i), provisional };
 }
 
 export function isWorkday(date: string): WorkdayInfo {
@@ -326,7 +327,7 @@ export function workdaysBetween(from: string, to: string): number {
   const a = req(from);
   const b = req(to);
   let n = 0;
-  for (let i = a + 1; i <= b; i++) if (s.kind[i] === K_WORK || s.kind[i] === K_MAKEUP) n++;
+  for (let i = a + 1; i <= b; i++) if (s.kind[i] === K_WORK || s.kind[i] === K_MAKEUP_DAY) n++;
   return n;
 }
 
@@ -338,7 +339,7 @@ export function subtractWorkdays(date: string, n: number): string {
   while (c < n) {
     i--;
     if (i < 0) throw new RangeError('date outside the supported calendar range');
-    if (s.kind[i] === K_WORK || s.kind[i] === K_MAKEUP) c++;
+    if (s.kind[i] === K_WORK || s.kind[i] === K_MAKEUP_DAY) c++;
   }
   return dstr(i);
 }
