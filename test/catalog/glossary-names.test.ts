@@ -131,3 +131,51 @@ describe('old names accepted until the next release', () => {
     expect(await storedMeta(id)).toMatchObject({ disclosure: 'withheld', withholdGround: '第十六条 内部事务信息' });
   });
 });
+
+describe('政府信息公开指南 under its glossary name (disclosureGuide)', () => {
+  it('migration 2006-catalog-disclosure-guide-key moves the settings of the guide text', async () => {
+    const czj = await env.p.db.selectFrom('departments').select('id').where('code', '=', 'czj').executeTakeFirstOrThrow();
+    await env.p.db.deleteFrom('settings').where('key', '=', `catalog.disclosure_guide.${czj.id}`).execute();
+    await env.p.db.insertInto('settings').values({ key: `catalog.guide.${czj.id}`, value: '旧键名下保存的补充说明', updated_at: new Date().toISOString() }).execute();
+    await env.p.db.deleteFrom('gk_migrations' as any).where('name', '=', '2006-catalog-disclosure-guide-key').execute();
+    expect(await migrate(env.p)).toEqual(['2006-catalog-disclosure-guide-key']);
+    const keys = (await env.p.db.selectFrom('settings').select(['key', 'value']).where('key', 'like', '%guide%').execute()).map((r) => `${r.key}=${r.value}`);
+    expect(keys).toContain(`catalog.disclosure_guide.${czj.id}=旧键名下保存的补充说明`);
+    expect(keys.filter((k) => k.startsWith('catalog.guide.'))).toEqual([]);
+    expect((await env.api('GET', '/catalog/disclosure-guide/czj')).body).toContain('旧键名下保存的补充说明');
+  });
+
+  it('the old public addresses redirect permanently to the new ones, query kept', async () => {
+    let r = await env.api('GET', '/catalog/guide');
+    expect(r.statusCode).toBe(301);
+    expect(r.headers.location).toBe('/catalog/disclosure-guide');
+    r = await env.api('GET', '/catalog/guide/fgj?lang=en');
+    expect(r.statusCode).toBe(301);
+    expect(r.headers.location).toBe('/catalog/disclosure-guide/fgj?lang=en');
+    r = await env.api('GET', String(r.headers.location));
+    expect(r.statusCode).toBe(200);
+    expect((await env.api('GET', '/catalog/disclosure-guide')).body).toContain('href="/catalog/disclosure-guide/fgj"');
+    expect((await env.api('GET', '/catalog')).body).toContain('href="/catalog/disclosure-guide"');
+  });
+
+  it('the console page moved too: the old address redirects (301 for GET, 308 for a form posted there), saving writes the new key', async () => {
+    const { cookie } = await login(env.app, 'admin');
+    let r = await env.app.inject({ method: 'GET', url: '/admin/catalog/guide/fgj', headers: { cookie } });
+    expect(r.statusCode).toBe(301);
+    expect(r.headers.location).toBe('/admin/catalog/disclosure-guide/fgj');
+    const page = await env.app.inject({ method: 'GET', url: '/admin/catalog/disclosure-guide/fgj', headers: { cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('action="/admin/catalog/disclosure-guide/fgj"');
+    const payload = form({ _csrf: csrfFrom(page.body), text: '新地址保存的补充说明' });
+    r = await env.app.inject({ method: 'POST', url: '/admin/catalog/guide/fgj', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload });
+    expect(r.statusCode).toBe(308);
+    expect(r.headers.location).toBe('/admin/catalog/disclosure-guide/fgj');
+    r = await env.app.inject({ method: 'POST', url: String(r.headers.location), headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload });
+    expect(r.statusCode).toBe(303);
+    const fgj = await env.p.db.selectFrom('departments').select('id').where('code', '=', 'fgj').executeTakeFirstOrThrow();
+    expect((await env.p.db.selectFrom('settings').select('value').where('key', '=', `catalog.disclosure_guide.${fgj.id}`).executeTakeFirst())?.value).toBe('新地址保存的补充说明');
+    const ev = await env.p.db.selectFrom('audit_events').select('action').where('entity', '=', 'department').where('entity_id', '=', String(fgj.id)).where('action', 'like', 'catalog.%').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(ev.action).toBe('catalog.disclosure_guide');
+    expect((await env.api('GET', '/catalog/disclosure-guide/fgj')).body).toContain('新地址保存的补充说明');
+  });
+});
