@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import { MODULES } from './modules/index.js';
 import { openPlatform, startServer, type Running } from './server.js';
 
+/** Not a setting: how the primary tells a forked worker its slot (set by cluster.fork, read by the worker). */
 const SLOT_ENV = 'GONGKAI_CLUSTER_SLOT';
 const RESTART_DELAY_MS = 1000;
 const FORCE_EXIT_MS = 30_000;
@@ -33,6 +34,7 @@ export function freePort(host: string): Promise<number> {
 
 export async function serveCluster(config: Config): Promise<void> {
   if (cluster.isPrimary) await runPrimary(config);
+  // The slot handed down by the primary (SLOT_ENV above), not a setting: config.ts does not read it.
   else await runWorker(config, Number(process.env[SLOT_ENV]));
 }
 

@@ -155,7 +155,17 @@ export function loadSecrets(dataDir: string): Secrets {
   return secrets;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+/** What command-line switches ask for (`gongkai serve --demo`): used where the environment does not set the variable. */
+export interface ConfigDefaults {
+  demo?: boolean;
+}
+
+/** The configuration from this process's environment, with the command line's defaults. */
+export function configFromEnv(defaults: ConfigDefaults = {}): Config {
+  return loadConfig(process.env, {}, defaults);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}, defaults: ConfigDefaults = {}): Config {
   const dataDir = resolve(overrides.dataDir ?? str(env, 'GONGKAI_DATA_DIR'));
   mkdirSync(dataDir, { recursive: true });
   const port = int(env, 'PORT', 0, 65535);
@@ -173,7 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     processes: processes(env),
     dataDir,
     databaseUrl,
-    demo: flag(env, 'GONGKAI_DEMO'),
+    demo: env.GONGKAI_DEMO === undefined && defaults.demo !== undefined ? defaults.demo : flag(env, 'GONGKAI_DEMO'),
     publicUrl: (str(env, 'GONGKAI_PUBLIC_URL') || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/$/, ''),
     secureCookies: flag(env, 'GONGKAI_SECURE_COOKIES'),
     trustProxy: flag(env, 'GONGKAI_TRUST_PROXY'),

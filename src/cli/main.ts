@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import SqliteDatabase from 'better-sqlite3';
 import pino from 'pino';
-import { loadConfig, SETTINGS, ConfigError, type Config } from '../config.js';
+import { configFromEnv, SETTINGS, ConfigError, type Config } from '../config.js';
 import { createPlatform, migrate, startWorker, type Platform } from '../platform/platform.js';
 import { MODULES } from '../modules/index.js';
 import { loadDemoIfEmpty, openPlatform, startServer } from '../server.js';
@@ -15,7 +15,7 @@ import { verifyAudit } from '../platform/audit/index.js';
 import { HttpError } from '../platform/errors.js';
 import { t } from '../platform/i18n/index.js';
 import { sqliteFile } from '../platform/db/index.js';
-import { SHARDS, shardFile } from '../platform/search/sqlite.js';
+import { SHARDS, shardFile } from '../platform/search/shards.js';
 import { sm3 } from '../platform/hash.js';
 
 const USAGE = `gongkai — open-government platform
@@ -75,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...rest] = argv;
   let config: Config;
   try {
-    config = loadConfig(process.env, cmd === 'serve' && argv.includes('--demo') && process.env.GONGKAI_DEMO === undefined ? { demo: true } : {});
+    config = configFromEnv(cmd === 'serve' && argv.includes('--demo') ? { demo: true } : {});
   } catch (err) {
     if (err instanceof ConfigError) return fail(`configuration error: ${err.message}`);
     throw err;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { addRule, suggestDepartments, similarAppeals, jaccard, bigrams } from '../../src/modules/appeals/service/dispatch.js';
-import { submitAppeal } from '../../src/modules/appeals/service.js';
+import { submitAppeal } from '../../src/modules/appeals/service/intake.js';
 import { APPEAL } from './util.js';
 
 let env: TestEnv;

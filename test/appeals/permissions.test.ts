@@ -3,7 +3,8 @@
 // own appeal with the query code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, login, type TestEnv } from '../helpers.js';
-import { dispatchAppeal, submitAppeal } from '../../src/modules/appeals/service.js';
+import { submitAppeal } from '../../src/modules/appeals/service/intake.js';
+import { dispatchAppeal } from '../../src/modules/appeals/service/workflow.js';
 import { APPEAL } from './util.js';
 
 let env: TestEnv;

@@ -2,7 +2,10 @@
 // counts by type, category and department, hot topics; the board filters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
-import { dispatchAppeal, replyAppeal, submitAppeal, rateAppeal, releaseAppeal } from '../../src/modules/appeals/service.js';
+import { submitAppeal } from '../../src/modules/appeals/service/intake.js';
+import { dispatchAppeal, replyAppeal } from '../../src/modules/appeals/service/workflow.js';
+import { rateAppeal } from '../../src/modules/appeals/service/citizen.js';
+import { releaseAppeal } from '../../src/modules/appeals/service/release.js';
 import { stats, board } from '../../src/modules/appeals/service/queries.js';
 import { APPEAL } from './util.js';
 

@@ -1,6 +1,6 @@
 // Settings read from the environment: GONGKAI_SQLITE_CACHE_MB reaches the SQLite connection.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config.js';
@@ -79,5 +79,35 @@ describe('rate limits are settings like any other', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('settings are read in config.ts only', () => {
+  it('`serve --demo` turns the demo on unless GONGKAI_DEMO says otherwise', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gongkai-demo-'));
+    try {
+      expect(loadConfig({}, { dataDir }).demo).toBe(false);
+      expect(loadConfig({}, { dataDir }, { demo: true }).demo).toBe(true);
+      expect(loadConfig({ GONGKAI_DEMO: '0' }, { dataDir }, { demo: true }).demo).toBe(false);
+      expect(loadConfig({ GONGKAI_DEMO: '1' }, { dataDir }).demo).toBe(true);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('no other source file reads process.env, except where a comment says why it is not a setting', () => {
+    const root = join(import.meta.dirname, '../../src');
+    const found: string[] = [];
+    for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+      if (!/\.tsx?$/.test(f) || f === 'config.ts') continue;
+      const lines = readFileSync(join(root, f), 'utf8').split('\n');
+      lines.forEach((l, i) => {
+        if (!/process\.env\b/.test(l)) return;
+        // Allowed with a comment on the line before saying it is not a setting.
+        if (/not a setting/i.test(lines[i - 1] ?? '')) return;
+        found.push(`src/${f}:${i + 1}: ${l.trim()}`);
+      });
+    }
+    expect(found, 'read settings in src/config.ts (the SETTINGS table), or say why it is not one').toEqual([]);
   });
 });

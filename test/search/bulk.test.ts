@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { SqliteSearchIndex, searchIndexFor, type SearchIndex } from '../../src/platform/search/index.js';
-import { SHARDS } from '../../src/platform/search/sqlite.js';
+import { SHARDS } from '../../src/platform/search/shards.js';
 import type { IndexableItem } from '../../src/platform/publication/indexable.js';
 import { item } from './fixtures.js';
 

@@ -1,20 +1,21 @@
 // JSON API of the appeals centre. Public: submit, follow with the query code, rate, reopen,
 // verification codes, similar published appeals, the board, statistics, the catalogue.
 // Staff: scoped list, intake, one appeal with suggestions, and the actions.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
 import { notFound } from '../../platform/errors.js';
 import { ErrorSchema } from '../../platform/http/schemas.js';
-import { findWithCode, rateAppeal, reopenAppeal, requestVerification, submitAppeal } from './service.js';
+import type { Limiter } from '../../platform/http/limit.js';
+import { requestVerification, submitAppeal } from './service/intake.js';
+import { findWithCode, rateAppeal, reopenAppeal } from './service/citizen.js';
 import { citizenView, staffView } from './views.js';
 import { listCategories, similarAppeals } from './service/dispatch.js';
 import { board, staffList, stats } from './service/queries.js';
 import { runAction, STAFF_ACTIONS } from './service/actions.js';
-import { APPEAL_STATUSES, APPEAL_TYPES, RATINGS } from './schema.js';
+import { APPEAL_STATUSES, APPEAL_TYPES } from './schema.js';
+import { RATINGS } from '../../platform/ratings.js';
 
-/** The shared per-address budget of every route that checks a query code (module.tsx). */
-export type CodeLimit = (req: FastifyRequest) => Promise<void>;
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema };
 const TRACKING = Type.String({ pattern: '^SQ\\d{15}$', maxLength: 17 });
@@ -65,11 +66,13 @@ const CitizenOut = Type.Object({
   history: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), note: Type.String() })),
 });
 
-export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>, codeLimit: CodeLimit): Promise<void> {
+/** submitLimit: the per-address budget of each citizen write; codeLimit: the one budget of every route that checks a query code (module.tsx). */
+export async function appealsApi(app: FastifyInstance, p: Platform, submitLimit: Limiter, codeLimit: Limiter): Promise<void> {
   app.post<{ Body: any }>(
     '/api/v1/appeals',
     {
-      config: { permission: 'public', rateLimit },
+      config: { permission: 'public' },
+      onRequest: submitLimit,
       schema: { tags: ['public'], summary: 'Submit a citizen appeal (rate-limited per client address); returns the tracking number and query code', body: IntakeBody, response: { 201: Submitted, ...errors } },
     },
     async (req, reply) => {
@@ -83,7 +86,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: R
     '/api/v1/appeals/:trackingNo/lookup',
     {
       config: { permission: 'public' },
-      preHandler: async (req) => codeLimit(req),
+      preHandler: codeLimit,
       schema: {
         tags: ['public'],
         summary: `A citizen's own appeal and its history, with the query code in the body (${lookupSummary})`,
@@ -104,7 +107,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: R
     '/api/v1/appeals/:trackingNo',
     {
       config: { permission: 'public' },
-      preHandler: async (req) => codeLimit(req),
+      preHandler: codeLimit,
       schema: {
         tags: ['public'],
         summary: `Deprecated (the code ends up in URLs; use POST …/lookup): the same with ?code= (${lookupSummary})`,
@@ -125,8 +128,9 @@ export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: R
   app.post<{ Params: { trackingNo: string }; Body: { code: string; rating: string; comment?: string } }>(
     '/api/v1/appeals/:trackingNo/rating',
     {
-      config: { permission: 'public', rateLimit },
-      preHandler: async (req) => codeLimit(req),
+      config: { permission: 'public' },
+      onRequest: submitLimit,
+      preHandler: codeLimit,
       schema: {
         tags: ['public'],
         summary: 'Rate the handling (five levels) with the query code',
@@ -144,8 +148,9 @@ export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: R
   app.post<{ Params: { trackingNo: string }; Body: { code: string; reason: string } }>(
     '/api/v1/appeals/:trackingNo/reopen',
     {
-      config: { permission: 'public', rateLimit },
-      preHandler: async (req) => codeLimit(req),
+      config: { permission: 'public' },
+      onRequest: submitLimit,
+      preHandler: codeLimit,
       schema: {
         tags: ['public'],
         summary: 'Reopen a closed appeal the citizen was dissatisfied with (limited number of times, within a window)',
@@ -163,7 +168,8 @@ export async function appealsApi(app: FastifyInstance, p: Platform, rateLimit: R
   app.post<{ Body: { phone?: string; email?: string } }>(
     '/api/v1/appeals/verification',
     {
-      config: { permission: 'public', rateLimit },
+      config: { permission: 'public' },
+      onRequest: submitLimit,
       schema: {
         tags: ['public'],
         summary: 'Send a 6-digit verification code to a mobile number (SMS) or e-mail address; use it as verifyCode when submitting',

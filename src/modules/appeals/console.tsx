@@ -8,14 +8,15 @@ import { HttpError, notFound, forbidden } from '../../platform/errors.js';
 import { fileInfo, readStored } from '../../platform/files/index.js';
 import { listDepartments } from '../org/service.js';
 import { maskPhone } from '../../platform/privacy/index.js';
-import { getSettings, isCentre, saveSettings, submitAppeal, type IntakeInput } from './service.js';
-import { staffView, type StaffView } from './views.js';
+import { getSettings, isCentre, saveSettings } from './service.js';
+import { submitAppeal, type IntakeInput } from './service/intake.js';
+import { fmtTime, staffView, statusLabel, type StaffView } from './views.js';
 import { addRule, listCategories, listRules, setRuleActive } from './service/dispatch.js';
 import { staffList } from './service/queries.js';
 import { runAction, STAFF_ACTIONS } from './service/actions.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api/open311.js';
 import { APPEAL_STATUSES, APPEAL_TYPES } from './schema.js';
-import { fmtTime, statusLabel } from './public.js';
+import { ratingLabel } from '../../platform/ratings.js';
 
 function tr(req: FastifyRequest, err: unknown): Record<string, string> | null {
   if (!(err instanceof HttpError) || err.status >= 500) return null;
@@ -443,7 +444,7 @@ function AppealDetail({ c, v, depts, fields, done }: { c: PageCtx; v: StaffView;
       )}
       {a.rating && (
         <p>
-          {c.t('appeals.rating')}：{c.t(`appeals.rating.${a.rating}`)} {a.rating_comment}
+          {c.t('appeals.rating')}：{c.t(ratingLabel(a.rating))} {a.rating_comment}
         </p>
       )}
       {v.suggestions.length > 0 && (
@@ -582,7 +583,7 @@ function AppealDetail({ c, v, depts, fields, done }: { c: PageCtx; v: StaffView;
         {v.history.map((h) => (
           <li>
             <time>{fmtTime(h.at)}</time> {c.t(`appeals.action.${h.action}`)} · {h.actor}
-            {h.note ? `：${h.action === 'rate' ? c.t(`appeals.rating.${h.note}`) : h.note}` : ''}
+            {h.note ? `：${h.action === 'rate' ? c.t(ratingLabel(h.note)) : h.note}` : ''}
           </li>
         ))}
       </ol>

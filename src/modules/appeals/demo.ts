@@ -9,6 +9,7 @@ import { maskText } from '../../platform/privacy/index.js';
 import { createHash } from 'node:crypto';
 import { trackingNoFor } from './service.js';
 import { TYPE_RULES, type AppealType } from './schema.js';
+import type { Rating } from '../../platform/ratings.js';
 
 /** code, group, name, English name, department, keywords */
 export const DEMO_CATEGORIES: [string, string, string, string, string, string][] = [
@@ -120,7 +121,7 @@ export async function loadDemoAppeals(p: Platform, count = 320): Promise<void> {
     const r = rng(12345);
     const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
     const channels = ['web', 'web', 'phone', 'phone', 'open311'];
-    const ratings = ['very-satisfied', 'satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-satisfied', 'very-dissatisfied'];
+    const ratings: Rating[] = ['very-satisfied', 'satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-satisfied', 'very-dissatisfied'];
     const nowMs = Date.now();
     const toPublish: { id: number; item: ApprovedItem & { publishedAt: Date } }[] = [];
     for (let i = 0; i < count; i++) {

@@ -1,17 +1,15 @@
 // 市民诉求服务中心 (12345-style citizen appeals centre) with an Open311 GeoReport v2 API.
 // See docs/architecture.md ("Citizen appeals").
 import { userInfo } from 'node:os';
-import rateLimitPlugin from '@fastify/rate-limit';
-import type { FastifyRequest } from 'fastify';
 import type { GongkaiModule } from '../../platform/module.js';
 import type { Platform } from '../../platform/platform.js';
 import type { PageCtx } from '../../platform/render/context.js';
-import { tooMany } from '../../platform/errors.js';
-import { limitClient } from '../../platform/http/limit.js';
+import { clientLimit } from '../../platform/http/limit.js';
 import { appealMigrations } from './schema.js';
 import { appealMessages } from './messages.js';
 import { appealsApi } from './api.js';
-import { publicPages, BoardList } from './public.js';
+import { publicPages } from './public.js';
+import { BoardList } from './public/board.js';
 import { consolePages } from './console.js';
 import { open311Routes, createApiKey } from './api/open311.js';
 import { cleanAppealPhotos } from './service/media.js';
@@ -59,19 +57,15 @@ export const appealsModule: GongkaiModule = {
     ],
   },
   async routes(app, p) {
-    await app.register(rateLimitPlugin, { global: false });
-    const rateLimit = {
-      max: p.config.appealsRateLimit,
-      timeWindow: 60_000,
-      errorResponseBuilder: () => tooMany('appeals.err.rate_limited'),
-    };
+    // Citizen writes: each route its own budget, counted in the memory of each process (checked
+    // on arrival, before a body is read).
+    const submitLimit = clientLimit(p.db, { bucket: 'appeals.submit', max: p.config.appealsRateLimit, message: 'appeals.err.rate_limited', store: 'memory', perRoute: true });
     // Query-code checks, every route together, counted in the database (every process and instance).
-    const codeMax = p.config.appealsLookupLimit;
-    const codeLimit = (req: FastifyRequest) => limitClient(p.db, req, 'appeals.code', codeMax, 'appeals.err.lookup_limited');
-    await appealsApi(app, p, rateLimit, codeLimit);
-    await publicPages(app, p, rateLimit, codeLimit);
+    const codeLimit = clientLimit(p.db, { bucket: 'appeals.code', max: p.config.appealsLookupLimit, message: 'appeals.err.lookup_limited' });
+    await appealsApi(app, p, submitLimit, codeLimit);
+    await publicPages(app, p, submitLimit, codeLimit);
     await consolePages(app, p);
-    await open311Routes(app, p, rateLimit);
+    await open311Routes(app, p, submitLimit);
   },
   demo: (p) => loadDemoAppeals(p),
   async home(p, c) {

@@ -19,8 +19,6 @@ export const APPEAL_STATUSES = ['received', 'dispatched', 'return_requested', 'r
 export type AppealStatus = (typeof APPEAL_STATUSES)[number];
 export const OPEN_STATUSES: AppealStatus[] = ['received', 'dispatched', 'return_requested', 'replied'];
 
-export const RATINGS = ['very-satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-dissatisfied'] as const;
-export type Rating = (typeof RATINGS)[number];
 export const CHANNELS = ['web', 'phone', 'open311', 'api'] as const;
 
 export interface AppealTable {

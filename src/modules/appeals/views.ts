@@ -4,11 +4,15 @@ import type { Platform } from '../../platform/platform.js';
 import type { Principal } from '../../platform/auth/policy.js';
 import { clocksFor } from '../../platform/deadlines/index.js';
 import { notFound } from '../../platform/errors.js';
-import { canReopen, canSee, fullHistory, publicHistory, maskedDraft, isCentre, isOperator, departmentScope } from './service.js';
+import { canSee, fullHistory, publicHistory, isCentre, isOperator, departmentScope } from './service.js';
+import { canReopen } from './service/citizen.js';
+import { maskedDraft } from './service/release.js';
 import { can } from '../../platform/auth/policy.js';
 import { maskText } from '../../platform/privacy/index.js';
 import { suggestDepartments, similarAppeals } from './service/dispatch.js';
 import type { Appeal } from './schema.js';
+import type { FastifyRequest } from 'fastify';
+import type { PageCtx } from '../../platform/render/index.js';
 
 /** Public events whose note the citizen sees (others show only their label). */
 const NOTE_SHOWN = new Set(['dispatch', 'assist', 'reply', 'merge', 'reopen', 'rate', 'extend']);
@@ -104,3 +108,20 @@ export async function staffView(p: Platform, user: Principal, id: number) {
 }
 
 export type StaffView = Awaited<ReturnType<typeof staffView>>;
+
+// ---- shown on public and console pages -------------------------------------------------------
+
+/** Field errors (message keys) in the request's language. */
+export function tr(req: FastifyRequest, fields: Record<string, string>, params?: Record<string, string | number>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, req.t(v, params)]));
+}
+
+export function statusLabel(c: PageCtx, s: string): string {
+  return c.t(`appeals.status.${s}`);
+}
+
+export function fmtTime(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(Date.parse(iso) + 8 * 3600_000).toISOString();
+  return `${d.slice(0, 10)} ${d.slice(11, 16)}`;
+}

@@ -13,7 +13,7 @@ import { currentNames, LEGACY_DISCLOSURES, type MetaInput } from '../../platform
 import { attachmentName, safeFileName, storeFile } from '../../platform/files/index.js';
 import { departments, getPublic, listPublic, type Filters, type ListItem, type PublicItem } from './service/queries.js';
 import { AttachmentSchema, DOCUMENT, htmlToText, type DocumentData } from './items.js';
-import { CATEGORIES, GENRES, INTERPRETATION_FORMS } from './taxonomy.js';
+import { CATEGORIES, GENRES, INTERPRETATION_FORMS } from '../../platform/taxonomy/index.js';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const date = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });

@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { h } from 'preact';
 import { registerItemType, type ItemMeta } from '../../platform/publication/registry.js';
-import { TOPIC_BY_CODE, GENRES, CATEGORIES, INTERPRETATION_FORMS } from './taxonomy.js';
+import { TOPIC_BY_CODE, GENRES, CATEGORIES, INTERPRETATION_FORMS } from '../../platform/taxonomy/index.js';
 import '../../platform/publication/schema.js';
 import { attachmentName } from '../../platform/files/index.js';
 

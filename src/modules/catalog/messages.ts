@@ -1,27 +1,8 @@
-// Messages of the catalog and the publication spine (zh-CN first, en second; same keys).
-import { CATEGORIES, CATEGORY_NAMES } from './taxonomy.js';
+// Messages of the catalog (zh-CN first, en second; same keys). The spine's and the taxonomy's are
+// in the platform (publication/messages.ts, taxonomy/index.ts).
+import { STATUS_EN, STATUS_ZH } from '../../platform/publication/messages.js';
 
-const CAT_EN: Record<string, string> = {
-  'a20-01': 'Administrative regulations, rules and normative documents',
-  'a20-02': 'Functions, structure, address, hours, contacts and head of the agency',
-  'a20-03': 'Economic and social development plans, special and regional plans and related policies',
-  'a20-04': 'Economic and social development statistics',
-  'a20-05': 'Licensing and other services: basis, conditions, procedure and results',
-  'a20-06': 'Penalties and coercive measures: basis, conditions, procedure and decisions with social impact',
-  'a20-07': 'Budgets and final accounts',
-  'a20-08': 'Administrative fees: items, basis and standards',
-  'a20-09': 'Centralised government procurement: catalogue, standards and implementation',
-  'a20-10': 'Major construction projects: approval and implementation',
-  'a20-11': 'Poverty relief, education, healthcare, social security and employment policies',
-  'a20-12': 'Emergency plans, warnings and responses',
-  'a20-13': 'Supervision of environment, public health, work safety, food and drugs, product quality',
-  'a20-14': 'Civil-service recruitment: posts, numbers, conditions and results',
-  'a20-15': 'Other information to be disclosed by law',
-  a21: 'Municipal construction, public services, land and housing expropriation, public order, social assistance (Art. 21)',
-};
 
-const STATUS_ZH: Record<string, string> = { draft: '草稿', secrecy_review: '待保密审查', review: '待审核', signing: '待签发', scheduled: '定时发布', published: '已发布', withdrawn: '已撤回', superseded: '已被替代' };
-const STATUS_EN: Record<string, string> = { draft: 'Draft', secrecy_review: 'Secrecy review', review: 'Review', signing: 'Signing', scheduled: 'Scheduled', published: 'Published', withdrawn: 'Withdrawn', superseded: 'Superseded' };
 
 const zh: Record<string, string> = {
   'nav.catalog': '政府信息公开',
@@ -337,16 +318,8 @@ const en: Record<string, string> = {
   'err.import.missing_column': 'A required column is missing.',
 };
 
-for (const k of CATEGORIES) {
-  zh[`cat.${k}`] = CATEGORY_NAMES[k];
-  en[`cat.${k}`] = CAT_EN[k];
-}
 for (const [k, v] of Object.entries(STATUS_ZH)) {
-  zh[`pub.status.${k}`] = v;
-  en[`pub.status.${k}`] = STATUS_EN[k];
   zh[`catalog.done.${k}`] = `操作成功，当前状态：${v}。`;
-  zh[`err.pub.bad_transition.${k}`] = `当前状态为“${v}”，不能执行“{action}”。`;
-  en[`err.pub.bad_transition.${k}`] = `Cannot "{action}" an item whose status is "${STATUS_EN[k]}".`;
   en[`catalog.done.${k}`] = `Done. Status: ${STATUS_EN[k]}.`;
 }
 

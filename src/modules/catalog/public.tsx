@@ -7,13 +7,14 @@ import type { Platform } from '../../platform/platform.js';
 import { PublicLayout, Pager, Dl, Notice, renderHtml, type PageCtx } from '../../platform/render/index.js';
 import { notFound } from '../../platform/errors.js';
 import { cachedPublic } from '../../platform/publication/cache.js';
+import { getSetting } from '../../platform/settings/index.js';
 import { contentDisposition, fileInfo, safeFileName, storedPath } from '../../platform/files/index.js';
 import { validateForm } from '../../platform/http/validation.js';
 import { createReadStream } from 'node:fs';
 import { departments, getPublic, listPublic, type PublicItem, type Filters } from './service/queries.js';
 import { ListQuery, filtersOf } from './api.js';
 import { fmtDate, ItemBody, ItemList, validityLabel } from './views.js';
-import { CATEGORIES, GENRES, TOP_TOPICS, TOPICS, topicPath } from './taxonomy.js';
+import { CATEGORIES, GENRES, TOP_TOPICS, TOPICS, topicPath } from '../../platform/taxonomy/index.js';
 import { disclosureGuideKey } from './schema.js';
 import { sql } from 'kysely';
 
@@ -288,7 +289,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       const c = req.ctx(reply);
       const d = (await departments(p.db)).find((x) => x.code === req.params.code && x.active);
       if (!d) throw notFound();
-      const text = (await p.db.selectFrom('settings').select('value').where('key', '=', disclosureGuideKey(d.id)).executeTakeFirst())?.value ?? '';
+      const text = (await getSetting(p.db, disclosureGuideKey(d.id))) ?? '';
       const counts = await p.db.selectFrom('pub_items').select(['category', (eb) => eb.fn.countAll<number>().as('n')]).where('public', '=', 1).where('department_id', '=', d.id).groupBy('category').execute();
       return {
         type: HTML,

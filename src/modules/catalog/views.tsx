@@ -5,7 +5,7 @@ import { Empty, Notice } from '../../platform/render/index.js';
 import { itemType } from '../../platform/publication/registry.js';
 import { attachmentName, humanSize } from '../../platform/files/index.js';
 import type { ListItem, PublicItem } from './service/queries.js';
-import { topicPath } from './taxonomy.js';
+import { topicPath } from '../../platform/taxonomy/index.js';
 
 export const fmtDate = (s: string | null | undefined) => (s ? s.slice(0, 10) : '');
 export const validityLabel = (c: PageCtx, v: string) => c.t(`catalog.validity.${v}`);

@@ -9,9 +9,10 @@ import { listTypes, toCsv, toXlsx, type ListItem } from './service/engine.js';
 import { importEdition, approveEdition, diffEditions, draftEdition, exportRows, getEdition, getList, getLists, itemHistory, listEditions, queryItems, rejectEdition, requireType } from './service.js';
 import { lookup } from './service/lookup.js';
 import { safeFileName, storeFile } from '../../platform/files/index.js';
-import { limitPublicWrite } from './service/limit.js';
+import type { Limiter } from '../../platform/http/limit.js';
 import { matchPolicies, setTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile } from './service/policies.js';
-import { rate, ratingSummary, RATING_LEVELS } from './service/ratings.js';
+import { rate, ratingSummary } from './service/ratings.js';
+import { RATINGS } from '../../platform/ratings.js';
 import { t as translate } from '../../platform/i18n/index.js';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
@@ -65,7 +66,8 @@ const LookupResultOut = Type.Object(
   { additionalProperties: false },
 );
 
-export async function listsApi(app: FastifyInstance, p: Platform): Promise<void> {
+/** writeLimit: the per-address budget of the public writes (module.ts). */
+export async function listsApi(app: FastifyInstance, p: Platform, writeLimit: Limiter): Promise<void> {
   app.get(
     '/api/v1/lists',
     { config: { permission: 'public' }, schema: { tags: ['lists'], summary: 'List types and the current edition of each list', response: { 200: Type.Object({ types: Type.Array(Type.Object({ type: Type.String(), name: Type.String(), scope: Type.String(), key: Type.String(), columns: Type.Array(Type.String()), lists: Type.Array(ListOut) })) }) } } },
@@ -298,9 +300,8 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
 
   app.post<{ Body: { email: string; profile: BusinessProfile } }>(
     '/api/v1/policies/subscriptions',
-    { config: { permission: 'public' }, schema: { tags: ['lists'], summary: 'Subscribe to new policies matching a profile (stored; delivery comes with the channels)', body: Type.Object({ email: Type.String({ maxLength: 254 }), profile: ProfileSchema }, { additionalProperties: false }), response: { 201: Type.Object({ id: Type.Integer(), token: Type.String() }), 400: ErrorSchema } } },
+    { config: { permission: 'public' }, preHandler: writeLimit, schema: { tags: ['lists'], summary: 'Subscribe to new policies matching a profile (stored; delivery comes with the channels)', body: Type.Object({ email: Type.String({ maxLength: 254 }), profile: ProfileSchema }, { additionalProperties: false }), response: { 201: Type.Object({ id: Type.Integer(), token: Type.String() }), 400: ErrorSchema, 429: ErrorSchema } } },
     async (req, reply) => {
-      await limitPublicWrite(p, req);
       return reply.code(201).send(await subscribe(p, req.body.email, req.body.profile));
     },
   );
@@ -339,16 +340,16 @@ export async function listsApi(app: FastifyInstance, p: Platform): Promise<void>
     '/api/v1/service-guides/:code/ratings',
     {
       config: { permission: 'public' },
+      preHandler: writeLimit,
       schema: {
         tags: ['lists'],
         summary: '好差评 on a service guide (five levels; a real-name 差评 gets a follow-up)',
         params: Type.Object({ code: Type.String({ maxLength: 40 }) }),
-        body: Type.Object({ level: Type.String({ enum: [...RATING_LEVELS] }), comment: Type.Optional(Type.String({ maxLength: 500 })), realName: Type.Optional(Type.Boolean()), name: Type.Optional(Type.String({ maxLength: 50 })), phone: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ id: Type.Integer(), followup: Type.Union([Type.Object({ fixDue: Type.String() }), Type.Null()]) }), 400: ErrorSchema, 404: ErrorSchema },
+        body: Type.Object({ level: Type.String({ enum: [...RATINGS] }), comment: Type.Optional(Type.String({ maxLength: 500 })), realName: Type.Optional(Type.Boolean()), name: Type.Optional(Type.String({ maxLength: 50 })), phone: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ id: Type.Integer(), followup: Type.Union([Type.Object({ fixDue: Type.String() }), Type.Null()]) }), 400: ErrorSchema, 404: ErrorSchema, 429: ErrorSchema },
       },
     },
     async (req, reply) => {
-      await limitPublicWrite(p, req);
       return reply.code(201).send(await rate(p, req.params.code, req.body));
     },
   );

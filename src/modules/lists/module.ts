@@ -1,6 +1,7 @@
 // Lists: one list engine and four list types (权责清单, 办事指南, 市场准入负面清单, 外商投资准入
 // 负面清单), the negative-list lookup, 好差评 on guides, and the economic policy library.
 import type { GongkaiModule } from '../../platform/module.js';
+import { clientLimit } from '../../platform/http/limit.js';
 import { listMigrations } from './schema.js';
 import { listsApi } from './api.js';
 import { listPages } from './public/lists.js';
@@ -32,11 +33,13 @@ export const listsModule: GongkaiModule = {
     admin: [{ label: 'nav.lists_admin', href: '/admin/lists', permission: 'list.read', order: 40 }],
   },
   async routes(app, p) {
-    await listsApi(app, p);
+    // Public writes (ratings, subscriptions): one per-address budget, counted in the database.
+    const writeLimit = clientLimit(p.db, { bucket: 'lists.write', max: p.config.listsRateLimit, message: 'err.lists.rate_limited' });
+    await listsApi(app, p, writeLimit);
     await listPages(app, p);
-    await itemPages(app, p);
+    await itemPages(app, p, writeLimit);
     await lookupPages(app, p);
-    await policyPages(app, p);
+    await policyPages(app, p, writeLimit);
     await listConsole(app, p);
     await followupConsole(app, p);
     await policyTagConsole(app, p);

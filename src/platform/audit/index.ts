@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Db, Dialect } from '../db/index.js';
 import type { AuditEventTable } from '../db/schema.js';
 import { canonicalJson, sm3 } from '../hash.js';
+import { getSetting, putSetting } from '../settings/index.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -49,11 +50,7 @@ export async function appendAudit(t: Db, dialect: Dialect, input: AuditInput): P
   // The head (last seq and hash) is kept beside the chain so that cutting events off the
   // end is detected too; export it elsewhere (`gongkai audit head`) for an external anchor.
   const head = JSON.stringify({ seq: row.seq, hash: row.hash });
-  await t
-    .insertInto('settings')
-    .values({ key: 'audit.head', value: head, updated_at: row.at })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: head, updated_at: row.at }))
-    .execute();
+  await putSetting(t, 'audit.head', head, row.at);
   return row;
 }
 
@@ -92,9 +89,9 @@ export async function verifyAudit(db: Db, pageSize = 5000): Promise<VerifyResult
       checked++;
     }
   }
-  const head = await db.selectFrom('settings').select('value').where('key', '=', 'audit.head').executeTakeFirst();
-  if (head) {
-    const h = JSON.parse(head.value) as { seq: number; hash: string };
+  const head = await getSetting(db, 'audit.head');
+  if (head !== null) {
+    const h = JSON.parse(head) as { seq: number; hash: string };
     if (h.seq !== checked || h.hash !== prevHash) {
       return { ok: false, checked, firstBroken: { seq: checked + 1, reason: `the chain ends at event ${checked} but the recorded head is event ${h.seq}: events were removed from the end` } };
     }

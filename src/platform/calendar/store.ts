@@ -1,7 +1,7 @@
 // The calendar tables and the loader that turns them into the in-memory snapshot.
 import type { Db } from '../db/index.js';
 import { sql, withId, type GkMigration } from '../db/migrate.js';
-import { buildSnapshot, calendarSnapshot, setCalendar, type CalendarData, type DayKind } from './index.js';
+import { buildSnapshot, calendarSnapshot, setCalendar, type CalendarData, type DayKind } from './snapshot.js';
 import { SEED_SCHEDULES } from './seed.js';
 
 export interface CalendarYearTable {

@@ -1,5 +1,6 @@
 // Migrations: each module contributes a list; they run in name order on start and with
-// `gongkai migrate`. Names carry a number prefix per module (platform 0xxx, calendar 1xxx, …).
+// `gongkai migrate`. Names are a number in the module's own thousand and a kebab-case name
+// (platform 0xxx, calendar 1xxx, …: docs/architecture.md, "Data"; test/platform/migrations.test.ts).
 import { Kysely, Migrator, sql, type CreateTableBuilder, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect } from './index.js';
 

@@ -1,12 +1,20 @@
-// Per-client request budgets counted in the database, so that every server process
-// (GONGKAI_PROCESSES) and every app instance behind the proxy spend the same budget. One row per
-// (bucket, client) holds the counts of this minute and the one before, updated atomically in one
-// statement (INSERT … ON CONFLICT DO UPDATE … RETURNING); the budget is checked against a sliding
-// minute (the previous minute's count weighted by how much of it is still inside the last 60 s),
-// so there is no burst of twice the budget at a minute boundary. A bucket may be shared by
-// several routes (the appeals' query-code checks are one bucket). IPv6 clients are counted per
-// /64 (one subscriber usually has a whole /64).
-import type { FastifyRequest } from 'fastify';
+// Per-client request budgets: the one limiter of the platform, for every module's routes.
+// `clientLimit(db, spec)` gives a hook that spends one request of a bucket for the caller's
+// address and answers 429 (the bucket's message, Retry-After) when the budget is spent.
+//
+// Counted in the database (the default), so that every server process (GONGKAI_PROCESSES) and
+// every app instance behind the proxy spend the same budget. One row per (bucket, client) holds
+// the counts of this minute and the one before, updated atomically in one statement (INSERT … ON
+// CONFLICT DO UPDATE … RETURNING); the budget is checked against a sliding minute (the previous
+// minute's count weighted by how much of it is still inside the last 60 s), so there is no burst
+// of twice the budget at a minute boundary. A bucket may be shared by several routes (the
+// appeals' query-code checks are one bucket). IPv6 clients are counted per /64 (one subscriber
+// usually has a whole /64).
+//
+// Or counted in the memory of the process (`store: 'memory'`), with the same sliding minute: no
+// database write per request, for floods of writes where a per-process budget is enough (a client
+// may then get up to GONGKAI_PROCESSES times the budget).
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import type { GkMigration } from '../db/migrate.js';
@@ -88,8 +96,67 @@ export async function spendBudget(db: Db, bucket: string, client: string, max: n
   return Math.max(1, Math.ceil((end - now) / 1000));
 }
 
-/** Throws 429 (with Retry-After) when the caller's address has spent `max` requests of `bucket` this minute. */
-export async function limitClient(db: Db, req: FastifyRequest, bucket: string, max: number, message: string): Promise<void> {
-  const wait = await spendBudget(db, bucket, clientKey(clientIp(req)), max);
-  if (wait) throw tooMany(message, undefined, wait);
+/** The sliding-minute count of one (bucket, client) in memory: as one database row. */
+interface MemoryCount {
+  win: number;
+  n: number;
+  prev_n: number;
+}
+
+/** The memory store's spend: the same arithmetic as spendBudget, on a map of this process. */
+function spendMemory(counts: Map<string, MemoryCount>, key: string, max: number, windowMs: number, now = Date.now()): number {
+  const win = Math.floor(now / windowMs);
+  const end = (win + 1) * windowMs;
+  const c = counts.get(key);
+  if (!c) counts.set(key, { win, n: 1, prev_n: 0 });
+  else if (c.win === win) c.n++;
+  else {
+    c.prev_n = c.win === win - 1 ? c.n : 0;
+    c.n = 1;
+    c.win = win;
+  }
+  const { n, prev_n } = counts.get(key)!;
+  const inside = (end - now) / windowMs;
+  if (prev_n * inside + n <= max) return 0;
+  return Math.max(1, Math.ceil((end - now) / 1000));
+}
+
+export interface LimitSpec {
+  /** The budget's name; routes with the same bucket spend one budget (unless perRoute). */
+  bucket: string;
+  /** Requests per client address per minute. */
+  max: number;
+  /** Message key of the 429 answer (code too_many_requests). */
+  message: string;
+  /** 'database' (default): shared by every process and instance; 'memory': this process only. */
+  store?: 'database' | 'memory';
+  /** Each route (method and path pattern) counts its own budget under the bucket. */
+  perRoute?: boolean;
+}
+
+/** Spends one request of the caller's budget; throws 429 with Retry-After when it is spent. Use as a route's onRequest or preHandler hook, or call it. */
+export type Limiter = (req: FastifyRequest, reply?: FastifyReply) => Promise<void>;
+
+/** The limiter of one budget. */
+export function clientLimit(db: Db, spec: LimitSpec, windowMs = 60_000): Limiter {
+  const memory = spec.store === 'memory' ? new Map<string, MemoryCount>() : null;
+  let swept = 0;
+  return async (req, reply) => {
+    const bucket = spec.perRoute ? `${spec.bucket}:${req.method} ${req.routeOptions.url ?? req.url}` : spec.bucket;
+    const client = clientKey(clientIp(req));
+    let wait: number;
+    if (memory) {
+      const now = Date.now();
+      if (now - swept > windowMs) {
+        swept = now;
+        const current = Math.floor(now / windowMs);
+        for (const [k, c] of memory) if (c.win < current - 1) memory.delete(k);
+      }
+      wait = spendMemory(memory, `${bucket}|${client}`, spec.max, windowMs, now);
+    } else wait = await spendBudget(db, bucket, client, spec.max, windowMs);
+    if (!wait) return;
+    // Set here too, for error handlers of their own (Open311) that do not write Retry-After.
+    reply?.header('retry-after', String(wait));
+    throw tooMany(spec.message, undefined, wait);
+  };
 }

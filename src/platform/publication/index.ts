@@ -35,7 +35,7 @@ addChannel('feeds', async () => {
   bumpGeneration();
 });
 
-/** The spine's job handlers (registered by the catalog module, which hosts the spine). */
+/** The spine's job handlers (registered by the publication platform part, part.ts). */
 export function publicationJobs(p: Platform): Record<string, JobHandler> {
   const jobs: Record<string, JobHandler> = {
     [SCHEDULED_JOB]: async (payload) => runScheduled(p, payload),

@@ -1,5 +1,9 @@
 // Messages of the publication spine (workflow refusals), in the platform part so that they exist
-// whichever capability modules are mounted.
+// whichever capability modules are mounted: workflow refusals, status labels, the Art. 20 categories.
+import { CATEGORIES, CATEGORY_NAMES, CATEGORY_NAMES_EN } from '../taxonomy/index.js';
+export const STATUS_ZH: Record<string, string> = { draft: '草稿', secrecy_review: '待保密审查', review: '待审核', signing: '待签发', scheduled: '定时发布', published: '已发布', withdrawn: '已撤回', superseded: '已被替代' };
+export const STATUS_EN: Record<string, string> = { draft: 'Draft', secrecy_review: 'Secrecy review', review: 'Review', signing: 'Signing', scheduled: 'Scheduled', published: 'Published', withdrawn: 'Withdrawn', superseded: 'Superseded' };
+
 export const publicationMessages = {
   'zh-CN': {
     'err.pub.bad_transition': '当前状态（{status}）下不能执行“{action}”。',
@@ -38,3 +42,16 @@ export const publicationMessages = {
     'err.pub.already': 'The item is already "{validity}".',
   } as Record<string, string>,
 };
+
+for (const [k, v] of Object.entries(STATUS_ZH)) {
+  publicationMessages['zh-CN'][`pub.status.${k}`] = v;
+  publicationMessages.en[`pub.status.${k}`] = STATUS_EN[k];
+  publicationMessages['zh-CN'][`err.pub.bad_transition.${k}`] = `当前状态为“${v}”，不能执行“{action}”。`;
+  publicationMessages.en[`err.pub.bad_transition.${k}`] = `Cannot "{action}" an item whose status is "${STATUS_EN[k]}".`;
+}
+
+// The Art. 20 categories' labels (the taxonomy is the platform's, platform/taxonomy).
+for (const k of CATEGORIES) {
+  publicationMessages['zh-CN'][`cat.${k}`] = CATEGORY_NAMES[k];
+  publicationMessages.en[`cat.${k}`] = CATEGORY_NAMES_EN[k];
+}

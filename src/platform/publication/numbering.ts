@@ -6,6 +6,7 @@ import { can } from '../auth/policy.js';
 import { forbidden, validationError } from '../errors.js';
 import { getGovernment } from '../render/context.js';
 import { actorName, type Actor } from '../auth/actor.js';
+import { getSetting, putSetting } from '../settings/index.js';
 import './schema.js';
 
 function allow(a: Actor, action: string, departmentId: number): boolean {
@@ -14,16 +15,7 @@ function allow(a: Actor, action: string, departmentId: number): boolean {
 
 // ---- settings ---------------------------------------------------------------------------------
 
-export async function getSetting(db: Db, key: string): Promise<string | null> {
-  return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value ?? null;
-}
-export async function putSetting(t: Db, key: string, value: string) {
-  await t
-    .insertInto('settings')
-    .values({ key, value, updated_at: new Date().toISOString() })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: new Date().toISOString() }))
-    .execute();
-}
+export { getSetting, putSetting };
 
 /** Departments (ids) where one person may approve more than one stage of the same version (small departments). */
 export async function multiStageDepartments(db: Db): Promise<number[]> {

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { IndexableItem } from '../publication/indexable.js';
 import { prepareTokens } from './prepare.js';
-import { insertShard } from './sqlite.js';
+import { insertShard } from './shards.js';
 
 export interface BulkWorkerData {
   file: string;

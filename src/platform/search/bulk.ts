@@ -1,6 +1,6 @@
 // Parallel bulk build of the SQLite index. SQLite has one writer per database file and FTS5
 // maintenance is most of the cost of indexing, so loading an empty index starts one worker thread
-// per shard file (sqlite.ts: id mod SHARDS): each analyses its items and writes their tokens on
+// per shard file (shards.ts: id mod SHARDS): each analyses its items and writes their tokens on
 // its own connection. This thread keeps the items of each shard until the worker reports the
 // transaction that holds their tokens committed, then writes their metadata rows into the main
 // database: a metadata row never exists without its tokens, and tokens without a row are
@@ -11,7 +11,7 @@ import type { IndexableItem } from '../publication/indexable.js';
 import type { BulkLoader } from './types.js';
 import type { BulkWorkerData, BulkWorkerMessage, BulkWorkerReply } from './bulk-worker.js';
 import { prepareMeta, type PreparedMeta } from './prepare.js';
-import { SHARDS, shardFile, shardOf } from './sqlite.js';
+import { SHARDS, shardFile, shardOf } from './shards.js';
 
 
 interface Shard {

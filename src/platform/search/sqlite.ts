@@ -3,7 +3,7 @@
 // delete support; item metadata in search_docs, bodies in search_text, title words for
 // autocomplete in search_terms.
 //
-// The three FTS5 tables are split into SHARDS shards by id (id mod SHARDS), each shard in its own
+// The three FTS5 tables are split into SHARDS shards by id (shards.ts: id mod SHARDS), each in its own
 // database file next to the main one (gongkai.search-0.sqlite, …), attached to the connection as
 // shard_0, shard_1, …: search_fts_0, search_title_0, search_chars_0 live in shard_0. Queries read
 // every shard (a UNION ALL merged in rowid order, so "newest 500" stops early in each). Shards
@@ -20,30 +20,7 @@ import { BaseSearchIndex, termTokens } from './base.js';
 import { filterTokens, type DocMeta, type FacetRow, type PreparedDoc, type PreparedMeta } from './prepare.js';
 import type { BulkLoader, SearchFilters } from './types.js';
 import { parallelBulkLoader } from './bulk.js';
-
-/** Number of FTS shards (id mod SHARDS). Changing it needs a migration that rebuilds the index. */
-export const SHARDS = 2;
-export const shardOf = (id: number): number => id % SHARDS;
-const SHARD_LIST = Array.from({ length: SHARDS }, (_, k) => k);
-
-/** The file of shard k next to the main database file. */
-export function shardFile(mainFile: string, k: number): string {
-  return `${mainFile.replace(/\.sqlite$/, '')}.search-${k}.sqlite`;
-}
-
-/** The tables of shard k, in schema `shard_k`. */
-export function shardDdl(k: number): string[] {
-  const s = `shard_${k}`;
-  return [
-    `CREATE VIRTUAL TABLE ${s}.search_fts_${k} USING fts5(t, b, m, content='', contentless_delete=1, tokenize='ascii')`,
-    // Titles (and index numbers) alone: title matches are found across the whole index cheaply.
-    `CREATE VIRTUAL TABLE ${s}.search_title_${k} USING fts5(t, m, content='', contentless_delete=1, tokenize='ascii')`,
-    // Distinct characters of each item (and its filter tokens), without positions: one-character queries.
-    `CREATE VIRTUAL TABLE ${s}.search_chars_${k} USING fts5(c, content='', contentless_delete=1, detail=none, tokenize='ascii')`,
-    `CREATE TABLE ${s}.shard_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
-  ];
-}
-export const SHARD_TABLES = ['search_fts', 'search_title', 'search_chars'] as const;
+import { SHARD_LIST, SHARD_TABLES, insertShard, shardDdl, shardFile, shardOf, type Stmt } from './shards.js';
 
 /** Column weights for bm25 in the bare engine query: title, body, filter tokens. */
 export const SQLITE_WEIGHTS = [10, 1, 0] as const;
@@ -62,18 +39,8 @@ export function ftsExpression(terms: string[], filters: SearchFilters, title = f
   return parts.join(' AND ');
 }
 
-type Stmt = (sql: string) => SqliteDatabase.Statement;
-
 /** Rowids matching a MATCH expression (one parameter per shard) in every shard of a table. */
 const shardUnion = (table: string): string => SHARD_LIST.map((k) => `SELECT rowid FROM ${table}_${k} WHERE ${table}_${k} MATCH ?`).join(' UNION ALL ');
-
-/** Writes one item's tokens into its shard (caller holds the transaction; shared with the bulk worker). */
-export function insertShard(st: Stmt, d: Pick<PreparedDoc, 'id' | 'titleTokens' | 'bodyTokens' | 'metaTokens' | 'charTokens'>): void {
-  const k = shardOf(d.id);
-  st(`INSERT INTO search_fts_${k}(rowid, t, b, m) VALUES (?, ?, ?, ?)`).run(d.id, d.titleTokens, d.bodyTokens, d.metaTokens);
-  st(`INSERT INTO search_title_${k}(rowid, t, m) VALUES (?, ?, ?)`).run(d.id, d.titleTokens, d.metaTokens);
-  st(`INSERT INTO search_chars_${k}(rowid, c) VALUES (?, ?)`).run(d.id, `${d.charTokens} ${d.metaTokens}`);
-}
 
 /**
  * Writes one item's metadata, body and title words into the main database. Given `termCounts`,

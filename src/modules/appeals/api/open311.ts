@@ -10,9 +10,11 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../../platform/db/index.js';
 import type { Database } from '../../../platform/db/schema.js';
 import { HttpError } from '../../../platform/errors.js';
+import type { Limiter } from '../../../platform/http/limit.js';
 import { maskText, publicPoint } from '../../../platform/privacy/index.js';
 import { t as translate } from '../../../platform/i18n/index.js';
-import { submitAppeal, type Actor } from '../service.js';
+import type { Actor } from '../service.js';
+import { submitAppeal } from '../service/intake.js';
 import { listCategories } from '../service/dispatch.js';
 import { isPublicAppeal, publishedTexts } from '../service/queries.js';
 import { APPEAL_TYPES, TYPE_RULES, type Appeal, type AppealType } from '../schema.js';
@@ -161,7 +163,7 @@ async function requestView(p: Platform, a: Appeal, names: Map<string, string>, d
 
 // ---- routes -----------------------------------------------------------------------------------
 
-export async function open311Routes(app: FastifyInstance, p: Platform, rateLimit: Record<string, unknown>): Promise<void> {
+export async function open311Routes(app: FastifyInstance, p: Platform, submitLimit: Limiter): Promise<void> {
   await app.register(async (o) => {
     o.setErrorHandler((err: any, req, reply) => {
       const fmt: Fmt = req.url.split('?')[0].endsWith('.xml') ? 'xml' : 'json';
@@ -228,7 +230,7 @@ export async function open311Routes(app: FastifyInstance, p: Platform, rateLimit
         });
       });
 
-      o.post(`/open311/v2/requests.${fmt}`, { config: { permission: 'public', csrf: false, rateLimit } }, async (req, reply) => {
+      o.post(`/open311/v2/requests.${fmt}`, { config: { permission: 'public', csrf: false }, onRequest: submitLimit }, async (req, reply) => {
         const b = (req.body ?? {}) as Record<string, unknown>;
         const key = await keyFor(p.db, b.api_key);
         if (!key) return sendError(reply, fmt, 403, 'Invalid api_key');

@@ -6,7 +6,8 @@ import type { Db } from '../../../platform/db/index.js';
 import type { Platform } from '../../../platform/platform.js';
 import { validationError, notFound } from '../../../platform/errors.js';
 import { publicPoint } from '../../../platform/privacy/index.js';
-import { forgetCategories, type Actor, actorName, isCentre } from '../service.js';
+import { type Actor, actorName, isCentre } from '../service.js';
+import { forgetCategories } from './intake.js';
 import { isPublicAppeal, publishedTexts } from './queries.js';
 import { forbidden } from '../../../platform/errors.js';
 

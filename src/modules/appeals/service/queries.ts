@@ -4,7 +4,8 @@ import type { Database } from '../../../platform/db/schema.js';
 import type { Db } from '../../../platform/db/index.js';
 import type { Principal } from '../../../platform/auth/policy.js';
 import { departmentScope, isCentre, isOperator } from '../service.js';
-import { OPEN_STATUSES, RATINGS } from '../schema.js';
+import { OPEN_STATUSES } from '../schema.js';
+import { RATINGS, SATISFIED_RATINGS } from '../../../platform/ratings.js';
 
 export interface StaffFilters {
   status?: string;
@@ -182,7 +183,7 @@ export async function stats(db: Db, from: string, to: string): Promise<Stats> {
       sql<number>`sum(case when replied_at is not null then 1 else 0 end)`.as('replied'),
       sql<number>`sum(case when resolved = 1 then 1 else 0 end)`.as('resolved'),
       sql<number>`sum(case when rating is not null then 1 else 0 end)`.as('rated'),
-      sql<number>`sum(case when rating in ('very-satisfied','satisfied','basically-satisfied') then 1 else 0 end)`.as('satisfied'),
+      sql<number>`sum(case when rating in (${sql.join([...SATISFIED_RATINGS])}) then 1 else 0 end)`.as('satisfied'),
     ])
     .executeTakeFirst();
   const handling = await base.select(['created_at', 'replied_at']).where('replied_at', 'is not', null).orderBy('id', 'desc').limit(20000).execute();

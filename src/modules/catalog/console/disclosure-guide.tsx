@@ -1,5 +1,6 @@
 // A department's 政府信息公开指南 (disclosure guide) text and its small-department (multi-stage)
 // setting.
+import { getSetting, putSetting } from '../../../platform/settings/index.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { AdminLayout, Csrf, Field } from '../../../platform/render/index.js';
@@ -17,7 +18,7 @@ export async function disclosureGuideConsole(app: FastifyInstance, p: Platform):
     const c = req.ctx(reply);
     const d = (await departments(p.db)).find((x) => x.code === req.params.code);
     if (!d || !can(req.user!, 'department.edit', { departmentId: d.id })) throw notFound();
-    const text = (await p.db.selectFrom('settings').select('value').where('key', '=', disclosureGuideKey(d.id)).executeTakeFirst())?.value ?? '';
+    const text = (await getSetting(p.db, disclosureGuideKey(d.id))) ?? '';
     const multi = (await multiStageDepartments(p.db)).includes(d.id);
     return reply.html(
       <AdminLayout c={c} title={`${d.name} ${c.t('catalog.disclosure_guide')}`}>
@@ -43,8 +44,7 @@ export async function disclosureGuideConsole(app: FastifyInstance, p: Platform):
     if (!d || !can(req.user!, 'department.edit', { departmentId: d.id })) throw notFound();
     const text = String(req.body?.text ?? '').slice(0, 20000);
     await p.tx(async (t) => {
-      const now = new Date().toISOString();
-      await t.insertInto('settings').values({ key: disclosureGuideKey(d.id), value: text, updated_at: now }).onConflict((oc) => oc.column('key').doUpdateSet({ value: text, updated_at: now })).execute();
+      await putSetting(t, disclosureGuideKey(d.id), text);
       await t.updateTable('pub_state').set((eb) => ({ generation: eb('generation', '+', 1) })).where('id', '=', 1).execute();
       await p.audit(t, { actor: `user:${req.user!.username}`, action: 'catalog.disclosure_guide', entity: 'department', entityId: d.id, details: { length: text.length } });
     });

@@ -4,7 +4,7 @@ import { DISCLOSURES, type ItemMeta } from '../../../platform/publication/regist
 import { currentDisclosure } from '../../../platform/publication/meta.js';
 import { intFrom } from '../../../platform/text.js';
 import type { DocumentData } from '../items.js';
-import { CATEGORIES, GENRES, WITHHOLD_GROUNDS, INTERPRETATION_FORMS, TOPICS } from '../taxonomy.js';
+import { CATEGORIES, GENRES, WITHHOLD_GROUNDS, INTERPRETATION_FORMS, TOPICS } from '../../../platform/taxonomy/index.js';
 
 const list = (s: unknown) =>
   String(s ?? '')

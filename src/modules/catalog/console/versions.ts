@@ -3,7 +3,7 @@ import type { Platform } from '../../../platform/platform.js';
 import type { ItemRow, VersionView } from '../../../platform/publication/index.js';
 import { departments, toListItem, type PublicItem } from '../service/queries.js';
 import { htmlToText } from '../items.js';
-import { topicPath } from '../taxonomy.js';
+import { topicPath } from '../../../platform/taxonomy/index.js';
 
 /** A version shaped as the public page expects (for the preview and the diff). */
 export async function asPublic(p: Platform, item: ItemRow, v: VersionView): Promise<PublicItem> {

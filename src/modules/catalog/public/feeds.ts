@@ -6,7 +6,7 @@ import type { Platform } from '../../../platform/platform.js';
 import { badRequest } from '../../../platform/errors.js';
 import { cachedPublic } from '../../../platform/publication/cache.js';
 import { departments, listPublic, type ListItem, type Filters } from '../service/queries.js';
-import { topicPath, TOPIC_BY_CODE } from '../taxonomy.js';
+import { topicPath, TOPIC_BY_CODE } from '../../../platform/taxonomy/index.js';
 import { getGovernment } from '../../../platform/render/context.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -10,7 +10,7 @@ import { t as translate, type Locale } from '../../../platform/i18n/index.js';
 import { bumpGeneration } from '../../../platform/publication/cache.js';
 import { DOCUMENT, textToHtml } from '../items.js';
 import { departments } from './queries.js';
-import { CATEGORIES, GENRES, TOPIC_BY_CODE } from '../taxonomy.js';
+import { CATEGORIES, GENRES, TOPIC_BY_CODE } from '../../../platform/taxonomy/index.js';
 
 export const IMPORT_COLUMNS = ['title', 'docNo', 'department', 'topic', 'genre', 'category', 'writtenAt', 'publishedAt', 'effectiveAt', 'expiresAt', 'keywords', 'summary', 'body'] as const;
 

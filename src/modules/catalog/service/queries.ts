@@ -3,7 +3,7 @@
 import type { Db } from '../../../platform/db/index.js';
 import { versionView, type VersionView } from '../../../platform/publication/index.js';
 import { itemTypes } from '../../../platform/publication/registry.js';
-import { TOPIC_BY_CODE, topicPath } from '../taxonomy.js';
+import { TOPIC_BY_CODE, topicPath } from '../../../platform/taxonomy/index.js';
 import type { DocumentData } from '../items.js';
 import '../../../platform/publication/schema.js';
 

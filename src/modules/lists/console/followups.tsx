@@ -1,4 +1,5 @@
 // 差评 follow-ups: call back the citizen, record the fix.
+import { ratingLabel } from '../../../platform/ratings.js';
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { AdminLayout, Csrf, Empty, Field } from '../../../platform/render/index.js';
@@ -20,7 +21,7 @@ export async function followupConsole(app: FastifyInstance, p: Platform): Promis
           rows.map((f) => (
             <section class="card followup" aria-labelledby={`fu-${f.id}`}>
               <h2 id={`fu-${f.id}`}>
-                {f.guideCode} · {c.t(`lists.rating.${f.level}`)}
+                {f.guideCode} · {c.t(ratingLabel(f.level))}
               </h2>
               <p>
                 {f.name}（{f.phone}）· {f.createdAt.slice(0, 10)} · {c.t('lists.fix_due', { date: f.fixDue })}

@@ -8,8 +8,9 @@ import { intFrom } from '../../../platform/text.js';
 import type { ListItem, ListType } from '../service/engine.js';
 import { getList, itemHistory, requireType, type HistoryEntry } from '../service.js';
 import { currentItems } from '../service/lookup.js';
-import { limitPublicWrite } from '../service/limit.js';
-import { rate, ratingSummary, RATING_LEVELS } from '../service/ratings.js';
+import type { Limiter } from '../../../platform/http/limit.js';
+import { RATINGS, ratingLabel } from '../../../platform/ratings.js';
+import { rate, ratingSummary } from '../service/ratings.js';
 import { deptNames, fieldLabel, fmt, localizeFields, str } from '../views.js';
 
 function HistoryTable({ c, history, lt }: { c: PageCtx; history: HistoryEntry[]; lt: ListType }) {
@@ -48,7 +49,8 @@ function HistoryTable({ c, history, lt }: { c: PageCtx; history: HistoryEntry[];
   );
 }
 
-export async function itemPages(app: FastifyInstance, p: Platform): Promise<void> {
+/** writeLimit: the per-address budget of the public writes (module.ts). */
+export async function itemPages(app: FastifyInstance, p: Platform, writeLimit: Limiter): Promise<void> {
   // ---- public: one item with its history; service guides with rating --------------------------
   async function findItem(type: string, key: string, listQ: string | undefined) {
     const lt = requireType(type);
@@ -113,9 +115,9 @@ export async function itemPages(app: FastifyInstance, p: Platform): Promise<void
               <Csrf c={c} />
               <fieldset>
                 <legend>{c.t('lists.rating_level')}</legend>
-                {RATING_LEVELS.map((l) => (
+                {RATINGS.map((l) => (
                   <label class="radio">
-                    <input type="radio" name="level" value={l} required checked={v.level === l} /> {c.t(`lists.rating.${l}`)}
+                    <input type="radio" name="level" value={l} required checked={v.level === l} /> {c.t(ratingLabel(l))}
                   </label>
                 ))}
               </fieldset>
@@ -136,9 +138,8 @@ export async function itemPages(app: FastifyInstance, p: Platform): Promise<void
 
   app.get<{ Params: { type: string; key: string }; Querystring: { list?: string; rated?: string } }>('/lists/:type/items/:key', { config: { permission: 'public' } }, (req, reply) => itemPage(req, reply));
 
-  app.post<{ Params: { type: string; key: string }; Querystring: { list?: string }; Body: Record<string, string> }>('/lists/service-guide/items/:key/rate', { config: { permission: 'public' } }, async (req, reply) => {
+  app.post<{ Params: { type: string; key: string }; Querystring: { list?: string }; Body: Record<string, string> }>('/lists/service-guide/items/:key/rate', { config: { permission: 'public' }, preHandler: writeLimit }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, string>;
-    await limitPublicWrite(p, req);
     const values = { level: str(b.level), comment: str(b.comment).slice(0, 600), realName: b.realName === '1' ? '1' : '', name: str(b.name).slice(0, 60), phone: str(b.phone).slice(0, 30) };
     try {
       const r = await rate(p, req.params.key, { level: values.level, comment: values.comment, realName: values.realName === '1', name: values.name, phone: values.phone });

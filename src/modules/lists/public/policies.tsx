@@ -2,11 +2,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { Csrf, Empty, ErrorSummary, Field, Notice, PublicLayout, Select } from '../../../platform/render/index.js';
-import { limitPublicWrite } from '../service/limit.js';
+import type { Limiter } from '../../../platform/http/limit.js';
 import { matchPolicies, subscribe, QUALIFICATIONS, SIZES, type BusinessProfile, type PolicyMatch } from '../service/policies.js';
 import { Lead, localizeFields, str } from '../views.js';
 
-export async function policyPages(app: FastifyInstance, p: Platform): Promise<void> {
+/** writeLimit: the per-address budget of the public writes (module.ts). */
+export async function policyPages(app: FastifyInstance, p: Platform, writeLimit: Limiter): Promise<void> {
   // ---- public: policy matching and subscription ---------------------------------------------------
   async function matchPage(req: FastifyRequest, reply: FastifyReply, profile: BusinessProfile | null, results: PolicyMatch[] | null, fields: Record<string, string> | undefined, note?: string, status = 200) {
     const c = req.ctx(reply);
@@ -97,10 +98,9 @@ export async function policyPages(app: FastifyInstance, p: Platform): Promise<vo
     }
   });
 
-  app.post<{ Body: Record<string, unknown> }>('/policies/subscribe', { config: { permission: 'public' } }, async (req, reply) => {
+  app.post<{ Body: Record<string, unknown> }>('/policies/subscribe', { config: { permission: 'public' }, preHandler: writeLimit }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const pr = profileFrom(b);
-    await limitPublicWrite(p, req);
     try {
       await subscribe(p, str(b.email).slice(0, 254), pr);
       return matchPage(req, reply, pr, await matchPolicies(p.db, pr), undefined, req.t('lists.subscribed'));

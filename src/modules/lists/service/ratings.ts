@@ -7,11 +7,9 @@ import { conflict, forbidden, notFound, validationError } from '../../../platfor
 import { todayShanghai } from '../../../platform/calendar/index.js';
 import { completeClock, RATING_FIX_RULE, startClock } from '../../../platform/deadlines/index.js';
 import { currentItems } from './lookup.js';
+import { isDissatisfied, isRating, RATINGS, SATISFIED_RATINGS } from '../../../platform/ratings.js';
 import '../schema.js';
 
-export const RATING_LEVELS = ['very-satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-dissatisfied'] as const;
-export type RatingLevel = (typeof RATING_LEVELS)[number];
-export const isBad = (l: string) => l === 'dissatisfied' || l === 'very-dissatisfied';
 /** Fix deadline of a 差评 (local rule: 5–15 working days; this district: 10): the deadline engine's rule `rating.fix`. */
 export const FIX_WORKDAYS = RATING_FIX_RULE.amount;
 export const FIX_RULE = RATING_FIX_RULE.code;
@@ -35,7 +33,7 @@ export async function rate(p: Platform, code: string, input: RatingInput): Promi
   const guide = await guideByCode(p.db, code);
   if (!guide) throw notFound();
   const f: Record<string, string> = {};
-  if (!(RATING_LEVELS as readonly string[]).includes(input.level)) f.level = 'err.lists.enum';
+  if (!isRating(input.level)) f.level = 'err.lists.enum';
   const comment = (input.comment ?? '').trim();
   if (comment.length > 500) f.comment = 'err.field.too_long';
   const real = !!input.realName;
@@ -48,7 +46,7 @@ export async function rate(p: Platform, code: string, input: RatingInput): Promi
     const now = new Date().toISOString();
     const r = await t.insertInto('list_ratings').values({ guide_code: code, level: input.level, comment, real_name: real ? 1 : 0, name: real ? name : '', phone: real ? phone : '', created_at: now }).returning('id').executeTakeFirstOrThrow();
     let followup: { fixDue: string } | null = null;
-    if (real && isBad(input.level)) {
+    if (real && isDissatisfied(input.level)) {
       const fu = await t.insertInto('list_followups').values({ rating_id: r.id, department: guide.department, fix_due: todayShanghai(), callback_at: null, callback_by: null, callback_note: null, fixed_at: null, fix_note: null, created_at: now }).returning('id').executeTakeFirstOrThrow();
       // The fix deadline is a clock of the deadline engine, so supervision sees it.
       const dept = guide.department ? await t.selectFrom('departments').select('id').where('code', '=', guide.department).executeTakeFirst() : undefined;
@@ -63,10 +61,10 @@ export async function rate(p: Platform, code: string, input: RatingInput): Promi
 
 export async function ratingSummary(db: Db, code: string): Promise<{ total: number; counts: Record<string, number>; satisfied: number | null }> {
   const rows = await db.selectFrom('list_ratings').select(['level', (eb) => eb.fn.countAll().as('n')]).where('guide_code', '=', code).groupBy('level').execute();
-  const counts: Record<string, number> = Object.fromEntries(RATING_LEVELS.map((l) => [l, 0]));
+  const counts: Record<string, number> = Object.fromEntries(RATINGS.map((l) => [l, 0]));
   for (const r of rows) counts[r.level] = Number(r.n);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  const good = counts['very-satisfied'] + counts.satisfied + counts['basically-satisfied'];
+  const good = SATISFIED_RATINGS.reduce((a, l) => a + counts[l], 0);
   return { total, counts, satisfied: total ? Math.round((good / total) * 1000) / 10 : null };
 }
 

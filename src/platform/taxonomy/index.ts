@@ -1,6 +1,6 @@
 // Fixed vocabularies of the catalog: the State Council topic classification (主题分类, top-level
 // categories with sub-categories), the 公文种类 (genres), the Art. 20 categories and 公开方式.
-import { setFacetLabeler } from '../../platform/publication/indexable.js';
+import { setFacetLabeler } from '../publication/indexable.js';
 
 /** [code, name, sub-categories]. Codes: two digits for the top level, four for a sub-category. */
 const TOPIC_TREE: [string, string, string[]][] = [
@@ -70,9 +70,29 @@ export const CATEGORY_NAMES: Record<string, string> = {
   a21: '市政建设、公共服务、公益事业、土地征收、房屋征收、治安管理、社会救助等（第二十一条）',
 };
 
-export { DISCLOSURES } from '../../platform/publication/registry.js';
+export { DISCLOSURES } from '../publication/registry.js';
 
 /** Legal grounds for not disclosing (`withholdGround`, REGULATIONS.md §1). */
 export const WITHHOLD_GROUNDS = ['第十四条 国家秘密', '第十四条 法律、行政法规禁止公开', '第十四条 危及国家安全、公共安全、经济安全、社会稳定', '第十五条 商业秘密', '第十五条 个人隐私', '第十六条 内部事务信息', '第十六条 过程性信息', '第十六条 行政执法案卷'] as const;
 
 export const INTERPRETATION_FORMS = ['text', 'graphic', 'video', 'qa'] as const;
+
+/** English names of the Art. 20 categories (the Chinese are CATEGORY_NAMES). */
+export const CATEGORY_NAMES_EN: Record<string, string> = {
+  'a20-01': 'Administrative regulations, rules and normative documents',
+  'a20-02': 'Functions, structure, address, hours, contacts and head of the agency',
+  'a20-03': 'Economic and social development plans, special and regional plans and related policies',
+  'a20-04': 'Economic and social development statistics',
+  'a20-05': 'Licensing and other services: basis, conditions, procedure and results',
+  'a20-06': 'Penalties and coercive measures: basis, conditions, procedure and decisions with social impact',
+  'a20-07': 'Budgets and final accounts',
+  'a20-08': 'Administrative fees: items, basis and standards',
+  'a20-09': 'Centralised government procurement: catalogue, standards and implementation',
+  'a20-10': 'Major construction projects: approval and implementation',
+  'a20-11': 'Poverty relief, education, healthcare, social security and employment policies',
+  'a20-12': 'Emergency plans, warnings and responses',
+  'a20-13': 'Supervision of environment, public health, work safety, food and drugs, product quality',
+  'a20-14': 'Civil-service recruitment: posts, numbers, conditions and results',
+  'a20-15': 'Other information to be disclosed by law',
+  a21: 'Municipal construction, public services, land and housing expropriation, public order, social assistance (Art. 21)',
+};
