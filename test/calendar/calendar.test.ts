@@ -51,7 +51,7 @@ describe('the seeded calendar (REGULATIONS.md §11)', () => {
     expect([...MAKEUP].sort()).toEqual(['2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11', '2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']);
     for (const d of MAKEUP) {
       expect(new Date(`${d}T00:00:00Z`).getUTCDay() % 6, d).toBe(0); // all are Saturdays or Sundays
-      expect(isWorkday(d), d).toMatchObject({ workday: true, reason: 'makeup', provisional: false });
+      expect(isWorkday(d), d).toMatchObject({ workday: true, reason: 'makeup-day', provisional: false });
     }
   });
 

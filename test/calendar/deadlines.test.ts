@@ -192,10 +192,13 @@ describe('the calendar API (contract)', () => {
     expect(y.days.filter((d: any) => d.kind === 'holiday')).toHaveLength(33);
     expect((await env.app.inject('/api/v1/calendar/2031')).json()).toEqual({ year: 2031, published: false, days: [] });
     expect((await env.app.inject('/api/v1/calendar/20x6')).statusCode).toBe(400);
-    expect((await env.app.inject('/api/v1/calendar/is-workday?date=2026-02-28')).json()).toMatchObject({ date: '2026-02-28', workday: true, reason: 'makeup' });
+    expect((await env.app.inject('/api/v1/calendar/is-workday?date=2026-02-28')).json()).toMatchObject({ date: '2026-02-28', workday: true, reason: 'makeup-day' });
     expect((await env.app.inject('/api/v1/calendar/is-workday?date=2026-10-01')).json()).toMatchObject({ workday: false, reason: 'holiday', name: '国庆节' });
     expect((await env.app.inject('/api/v1/calendar/is-workday?date=2026-11-28')).json()).toMatchObject({ workday: false, reason: 'weekend' });
     expect((await env.app.inject('/api/v1/calendar/is-workday?date=nope')).statusCode).toBe(400);
+    // The public year view marks make-up working days with the same name (styled by site.css).
+    const page = (await env.app.inject('/calendar?year=2026')).body;
+    expect(page).toMatch(/<td class="day-makeup-day"[^>]*title="[^"]*春节调休上班"/);
   });
 
   it('the public calendar page shows holidays and the calculator explains a due date', async () => {
@@ -230,7 +233,7 @@ describe('importing and editing the calendar', () => {
     const r = await env.api('POST', '/api/v1/calendar/import', { as: 'admin', body: { text: ics } });
     expect(r.json()).toMatchObject({ saved: true, years: [{ year: 2027, published: true, days: 4 }] });
     expect((await env.app.inject('/api/v1/calendar/is-workday?date=2027-01-01')).json()).toMatchObject({ workday: false, reason: 'holiday', name: '元旦', provisional: false });
-    expect((await env.app.inject('/api/v1/calendar/is-workday?date=2027-02-06')).json()).toMatchObject({ workday: true, reason: 'makeup' });
+    expect((await env.app.inject('/api/v1/calendar/is-workday?date=2027-02-06')).json()).toMatchObject({ workday: true, reason: 'makeup-day' });
     await env.drain();
     const [c] = await clocksFor(env.p.db, 'request', 2027);
     expect(c.provisional).toBe(false);
@@ -256,6 +259,9 @@ describe('importing and editing the calendar', () => {
     const ok = await env.api('POST', '/api/v1/calendar/import', { as: 'admin', body: { text: JSON.stringify({ year: 2028, published: true, days: [{ date: '2028-01-01', kind: 'holiday', name: '元旦' }] }) } });
     expect(ok.json()).toMatchObject({ saved: true, format: 'json' });
     expect((await env.api('POST', '/api/v1/calendar/import', { as: 'fgj-editor', body: { text: csv } })).statusCode).toBe(403);
+    // The API's own name for a make-up working day reads back as one (as do makeup, 班, 调休上班…).
+    const words = await env.api('POST', '/api/v1/calendar/import', { as: 'admin', body: { text: 'date,kind,name\n2028-01-26,holiday,春节\n2028-01-29,makeup-day,春节调休上班\n2028-02-19,makeup,春节调休上班\n', format: 'csv', dryRun: true } });
+    expect(words.json()).toMatchObject({ errors: [], warnings: [], years: [{ year: 2028, days: 3 }] });
   });
 
   it('admins upload a file in the console and edit single days', async () => {

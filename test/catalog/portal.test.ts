@@ -51,7 +51,7 @@ describe('portal pages', () => {
     const fgj = (await env.api('GET', '/api/v1/documents?department=fgj&pageSize=100')).json();
     expect(fgj.items.every((i: any) => i.department === 'fgj')).toBe(true);
     expect((await env.api('GET', '/catalog?year=abc')).statusCode).toBe(200);
-    expect((await env.api('GET', '/catalog/guide/fgj')).body).toContain('发展和改革局');
+    expect((await env.api('GET', '/catalog/disclosure-guide/fgj')).body).toContain('发展和改革局');
     expect((await env.api('GET', '/catalog/statutory')).body).toContain('财政预算、决算信息');
     const home = await env.api('GET', '/');
     expect(home.body).toContain('最新公开信息');
@@ -196,7 +196,7 @@ describe('open API and open data', () => {
   });
 
   it('answers odd input with 4xx, never 5xx', async () => {
-    for (const url of ['/api/v1/documents/%25', '/api/v1/documents/%E4%B8', '/api/v1/documents/abc/versions', '/api/v1/documents?topic=1', '/api/v1/documents?page=0', `/api/v1/documents?q=${'x'.repeat(200)}`, '/api/v1/documents?publishedFrom=2020-13-45', '/catalog/items/1/versions/x', '/catalog/items/1/versions/999.json', '/catalog/items/1/files/zz', '/catalog/feed.atom?department=%00', '/catalog/guide/nope', '/sitemap-items-999.xml', '/sitemap-foo.xml', '/api/v1/documents/export.xml', `/catalog?q=${'%'.repeat(50)}&page=99999`]) {
+    for (const url of ['/api/v1/documents/%25', '/api/v1/documents/%E4%B8', '/api/v1/documents/abc/versions', '/api/v1/documents?topic=1', '/api/v1/documents?page=0', `/api/v1/documents?q=${'x'.repeat(200)}`, '/api/v1/documents?publishedFrom=2020-13-45', '/catalog/items/1/versions/x', '/catalog/items/1/versions/999.json', '/catalog/items/1/files/zz', '/catalog/feed.atom?department=%00', '/catalog/disclosure-guide/nope', '/sitemap-items-999.xml', '/sitemap-foo.xml', '/api/v1/documents/export.xml', `/catalog?q=${'%'.repeat(50)}&page=99999`]) {
       const r = await env.api('GET', url);
       expect(r.statusCode, url).toBeLessThan(500);
     }
@@ -207,6 +207,6 @@ describe('open API and open data', () => {
     expect(s.body).toContain('<sitemapindex');
     const items = await env.api('GET', '/sitemap-items-1.xml');
     expect(items.body).toContain('/catalog/items/');
-    expect((await env.api('GET', '/sitemap-pages.xml')).body).toContain('/catalog/guide/fgj');
+    expect((await env.api('GET', '/sitemap-pages.xml')).body).toContain('/catalog/disclosure-guide/fgj');
   });
 });

@@ -231,9 +231,11 @@ describe('review workflow', () => {
     r = await env.api('POST', '/api/v1/documents', { as: 'dzb-editor', body: { ...DOC, effectiveAt: '2026-05-01', expiresAt: '2026-04-01' } });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.fields.expiresAt).toBeTruthy();
-    r = await env.api('POST', '/api/v1/documents', { as: 'dzb-editor', body: { ...DOC, disclosure: 'not_public' } });
-    expect(r.json().error.fields.disclosureGround).toBeTruthy();
-    const id = await draft(env, 'dzb-editor', { disclosure: 'on_request' });
+    r = await env.api('POST', '/api/v1/documents', { as: 'dzb-editor', body: { ...DOC, disclosure: 'withheld' } });
+    expect(r.json().error.fields.withholdGround).toBeTruthy();
+    r = await env.api('POST', '/api/v1/documents', { as: 'dzb-editor', body: { ...DOC, disclosure: 'secret' } });
+    expect(r.statusCode).toBe(400);
+    const id = await draft(env, 'dzb-editor', { disclosure: 'on-request' });
     r = await step(env, id, 'dzb-editor', 'submit');
     expect(r.statusCode).toBe(409);
   });

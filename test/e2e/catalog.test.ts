@@ -68,7 +68,7 @@ describe('publishing a document in the browser', () => {
   it('portal and console pages have no serious accessibility violations and work on a phone', async () => {
     const page = await env.page();
     await page.setViewportSize({ width: 375, height: 800 });
-    for (const path of ['/catalog', '/catalog?department=fgj&topic=04', '/catalog/guide/dzb', '/catalog/statutory']) {
+    for (const path of ['/catalog', '/catalog?department=fgj&topic=04', '/catalog/disclosure-guide/dzb', '/catalog/statutory']) {
       await page.goto(env.base + path);
       expect(await seriousViolations(page), path).toEqual([]);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -37,6 +37,15 @@ describe('search over the publication spine', () => {
     }
   });
 
+  it("labels released citizen appeals 市民诉求答复 (glossary: citizen appeal), not 依申请公开 (a disclosure request's reply)", async () => {
+    const row = await env.p.db.selectFrom('pub_items').select(['title']).where('public', '=', 1).where('type', '=', 'appeal').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const url = `/search?q=${encodeURIComponent(row.title)}&type=appeal`;
+    const zh = (await env.api('GET', url)).body;
+    expect(zh).toContain('市民诉求答复');
+    expect(zh).not.toContain('依申请公开答复');
+    expect((await env.api('GET', url, { headers: { 'accept-language': 'en' } })).body).toContain('Citizen appeal reply');
+  });
+
   it('removes a withdrawn item', async () => {
     const row = await env.p.db.selectFrom('pub_items').select(['id', 'title']).where('public', '=', 1).where('status', '=', 'published').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
     await transition(env.p, 'system', row.id, 'withdraw', '测试撤回');

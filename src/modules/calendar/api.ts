@@ -96,9 +96,9 @@ export async function calendarApi(app: FastifyInstance, p: Platform): Promise<vo
       config: { permission: 'public' },
       schema: {
         tags: ['public'],
-        summary: 'Is this date a working day? reason: workday, makeup (调休上班), weekend or holiday (with its name)',
+        summary: 'Is this date a working day? reason: workday, makeup-day (调休上班, with its holiday name), weekend or holiday (with its name)',
         querystring: Type.Object({ date: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ date: Type.String(), workday: Type.Boolean(), reason: Type.String({ enum: ['workday', 'makeup', 'weekend', 'holiday'] }), name: Type.Optional(Type.String()), provisional: Type.Boolean() }), 400: ErrorSchema },
+        response: { 200: Type.Object({ date: Type.String(), workday: Type.Boolean(), reason: Type.String({ enum: ['workday', 'makeup-day', 'weekend', 'holiday'] }), name: Type.Optional(Type.String()), provisional: Type.Boolean() }), 400: ErrorSchema },
       },
     },
     async (req, reply) => {

@@ -234,7 +234,7 @@ export function YearGrid({ c, year }: { c: PageCtx; year: number }) {
                   {Array.from({ length: 7 }, (_, i) => w[i] ?? null).map((d) => {
                     if (!d) return <td />;
                     const info = isWorkday(d);
-                    const label = info.reason === 'holiday' ? `${c.t('calendar.holiday')} ${info.name ?? ''}` : info.reason === 'makeup' ? `${c.t('calendar.workday')} ${info.name ?? ''}` : info.reason === 'weekend' ? c.t('calendar.weekend') : c.t('calendar.ordinary');
+                    const label = info.reason === 'holiday' ? `${c.t('calendar.holiday')} ${info.name ?? ''}` : info.reason === 'makeup-day' ? `${c.t('calendar.workday')} ${info.name ?? ''}` : info.reason === 'weekend' ? c.t('calendar.weekend') : c.t('calendar.ordinary');
                     return (
                       <td class={`day-${info.reason}${d === today ? ' today' : ''}`} title={label}>
                         <span aria-hidden="true">{Number(d.slice(8))}</span>
@@ -242,7 +242,7 @@ export function YearGrid({ c, year }: { c: PageCtx; year: number }) {
                           {d} {label}
                         </span>
                         {info.reason === 'holiday' && <span class="mark" aria-hidden="true">休</span>}
-                        {info.reason === 'makeup' && <span class="mark" aria-hidden="true">班</span>}
+                        {info.reason === 'makeup-day' && <span class="mark" aria-hidden="true">班</span>}
                       </td>
                     );
                   })}

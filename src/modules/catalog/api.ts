@@ -8,7 +8,8 @@ import { badRequest, notFound, validationError } from '../../platform/errors.js'
 import { can } from '../../platform/auth/policy.js';
 import { cachedPublic } from '../../platform/publication/cache.js';
 import { createDraft, updateDraft, transition, staffItem, ACTIONS, type Action } from '../../platform/publication/index.js';
-import type { ItemMeta } from '../../platform/publication/registry.js';
+import { DISCLOSURES, type ItemMeta } from '../../platform/publication/registry.js';
+import { currentNames, LEGACY_DISCLOSURES, type MetaInput } from '../../platform/publication/meta.js';
 import { attachmentName, safeFileName, storeFile } from '../../platform/files/index.js';
 import { departments, getPublic, listPublic, type Filters, type ListItem, type PublicItem } from './service/queries.js';
 import { AttachmentSchema, DOCUMENT, htmlToText, type DocumentData } from './items.js';
@@ -46,7 +47,7 @@ const DetailOut = Type.Composite([
   Type.Object({
     keywords: Type.Array(Type.String()),
     coPublishers: Type.Array(Type.String()),
-    disclosure: Type.String(),
+    disclosure: Type.String({ enum: [...DISCLOSURES] }),
     body: Type.String(),
     text: Type.String(),
     attachments: Type.Array(Type.Object({ name: Type.String(), size: Type.Integer(), mime: Type.String(), hash: Type.String(), url: Type.String() })),
@@ -87,8 +88,14 @@ const MetaFields = {
   expiresAt: Type.Optional(Type.Union([date, Type.Null()])),
   keywords: Type.Optional(Type.Array(Type.String({ maxLength: 30 }), { maxItems: 20 })),
   summary: Type.Optional(Type.String({ maxLength: 2000 })),
-  disclosure: Type.Optional(Type.String({ enum: ['proactive', 'on_request', 'not_public'] })),
-  disclosureGround: Type.Optional(Type.String({ maxLength: 200 })),
+  disclosure: Type.Optional(
+    Type.Union([
+      Type.String({ enum: [...DISCLOSURES], description: '公开方式: proactive (主动公开), on-request (依申请公开), withheld (不予公开, needs withholdGround)' }),
+      Type.String({ enum: Object.keys(LEGACY_DISCLOSURES), deprecated: true, description: "Old names of 'on-request' and 'withheld', accepted until the next release" }),
+    ]),
+  ),
+  withholdGround: Type.Optional(Type.String({ maxLength: 200, description: '不予公开的法律依据 (when disclosure is withheld)' })),
+  disclosureGround: Type.Optional(Type.String({ maxLength: 200, deprecated: true, description: 'Old name of withholdGround, accepted until the next release' })),
   coPublishers: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 10 })),
   publishAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
   formedAt: Type.Optional(date),
@@ -113,10 +120,13 @@ const PatchBody = Type.Partial(Type.Object(MetaFields, { additionalProperties: f
 const TransitionBody = Type.Object({ action: Type.String({ enum: [...ACTIONS] }), reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
 const StaffOut = Type.Object({ id: Type.Integer(), status: Type.String(), version: Type.Integer(), publishedVersion: Type.Union([Type.Integer(), Type.Null()]), indexNo: Type.Union([Type.String(), Type.Null()]), title: Type.String(), url: Type.String() });
 
-/** Splits an API/form body into spine metadata and the document payload. */
+/** Splits an API/form body into spine metadata and the document payload. The old names of
+ *  `disclosure` values and `disclosureGround` are mapped to the current ones (accepted until the
+ *  next release, docs/api.md). */
 export function splitInput(b: Record<string, any>): { meta: Partial<ItemMeta>; data: Partial<DocumentData> } {
-  const meta: Partial<ItemMeta> = {};
-  for (const k of ['title', 'docNo', 'topic', 'genre', 'category', 'writtenAt', 'effectiveAt', 'expiresAt', 'keywords', 'summary', 'disclosure', 'disclosureGround', 'coPublishers', 'publishAt', 'formedAt'] as const) if (b[k] !== undefined) (meta as any)[k] = b[k];
+  const given: MetaInput = {};
+  for (const k of ['title', 'docNo', 'topic', 'genre', 'category', 'writtenAt', 'effectiveAt', 'expiresAt', 'keywords', 'summary', 'disclosure', 'withholdGround', 'disclosureGround', 'coPublishers', 'publishAt', 'formedAt'] as const) if (b[k] !== undefined) (given as any)[k] = b[k];
+  const meta = currentNames(given) as Partial<ItemMeta>;
   const data: Partial<DocumentData> = {};
   for (const k of ['body', 'attachments', 'related', 'interpretation'] as const) if (b[k] !== undefined) (data as any)[k] = b[k];
   return { meta, data };

@@ -8,7 +8,8 @@ import { catalogPublic, catalogHome } from './public.js';
 import { catalogFeeds } from './public/feeds.js';
 import { documentConsole } from './console/documents.js';
 import { importConsole } from './console/import.js';
-import { guideConsole } from './console/guide.js';
+import { disclosureGuideConsole } from './console/disclosure-guide.js';
+import { catalogMigrations } from './schema.js';
 import { catalogDashboard } from './console/dashboard.js';
 import { catalogCli } from './cli.js';
 
@@ -16,6 +17,7 @@ registerDocumentType();
 
 export const catalogModule: GongkaiModule = {
   name: 'catalog',
+  migrations: catalogMigrations,
   permissions: [
     { action: 'content.import', zh: '批量导入', en: 'Import in bulk', roles: ['dept-admin'] },
   ],
@@ -30,7 +32,7 @@ export const catalogModule: GongkaiModule = {
     await catalogFeeds(app, p);
     await documentConsole(app, p);
     await importConsole(app, p);
-    await guideConsole(app, p);
+    await disclosureGuideConsole(app, p);
     if (p.config.bench) {
       app.get('/bench/constant', { config: { permission: 'public' } }, async (_req, reply) => reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send('ok\n'));
     }

@@ -15,6 +15,7 @@ import { departments, getPublic, listPublic, type PublicItem, type Filters } fro
 import { ListQuery, filtersOf } from './api.js';
 import { fmtDate, ItemBody, ItemList, validityLabel } from './views.js';
 import { CATEGORIES, GENRES, TOP_TOPICS, TOPICS, topicPath } from '../../platform/taxonomy/index.js';
+import { disclosureGuideKey } from './schema.js';
 import { sql } from 'kysely';
 
 const HTML = 'text/html; charset=utf-8';
@@ -148,7 +149,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
             <h1>{c.t('catalog.title_list')}</h1>
             <nav class="tabs catalog-tabs" aria-label={c.t('catalog.sections')}>
               <a href="/catalog" aria-current="page">{c.t('catalog.title_list')}</a>
-              <a href="/catalog/guide">{c.t('catalog.guide')}</a>
+              <a href="/catalog/disclosure-guide">{c.t('catalog.disclosure_guide')}</a>
               <a href="/catalog/statutory">{c.t('catalog.statutory')}</a>
             </nav>
             {!v.ok && <Notice kind="error">{c.t('err.validation')}</Notice>}
@@ -253,21 +254,21 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       .send(createReadStream(storedPath(p.config.dataDir, info.hash)));
   });
 
-  // 公开指南 (Art. 12): from department data plus editable text.
-  app.get('/catalog/guide', { config: { permission: 'public' } }, async (req, reply) =>
+  // 政府信息公开指南 (disclosure guide, Art. 12): from department data plus editable text.
+  app.get('/catalog/disclosure-guide', { config: { permission: 'public' } }, async (req, reply) =>
     cachedPublic(p.db, req, reply, pageKey(req), async () => {
       const c = req.ctx(reply);
       const depts = (await departments(p.db)).filter((d) => d.active);
       return {
         type: HTML,
         body: renderHtml(
-          <PublicLayout c={c} title={c.t('catalog.guide')}>
-            <h1>{c.t('catalog.guide')}</h1>
-            <p>{c.t('catalog.guide_intro')}</p>
+          <PublicLayout c={c} title={c.t('catalog.disclosure_guide')}>
+            <h1>{c.t('catalog.disclosure_guide')}</h1>
+            <p>{c.t('catalog.disclosure_guide_intro')}</p>
             <ul class="tiles">
               {depts.map((d) => (
                 <li>
-                  <a href={`/catalog/guide/${d.code}`}>{d.name}</a>
+                  <a href={`/catalog/disclosure-guide/${d.code}`}>{d.name}</a>
                 </li>
               ))}
             </ul>
@@ -277,36 +278,42 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
     }),
   );
 
-  app.get<{ Params: { code: string } }>('/catalog/guide/:code', { config: { permission: 'public' } }, async (req, reply) =>
+  // The guide's addresses before the glossary names: moved permanently (links and bookmarks
+  // elsewhere keep working).
+  const movedTo = (req: FastifyRequest, to: string) => to + (req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '');
+  app.get('/catalog/guide', { config: { permission: 'public' } }, async (req, reply) => reply.redirect(movedTo(req, '/catalog/disclosure-guide'), 301));
+  app.get<{ Params: { code: string } }>('/catalog/guide/:code', { config: { permission: 'public' } }, async (req, reply) => reply.redirect(movedTo(req, `/catalog/disclosure-guide/${encodeURIComponent(req.params.code)}`), 301));
+
+  app.get<{ Params: { code: string } }>('/catalog/disclosure-guide/:code', { config: { permission: 'public' } }, async (req, reply) =>
     cachedPublic(p.db, req, reply, pageKey(req), async () => {
       const c = req.ctx(reply);
       const d = (await departments(p.db)).find((x) => x.code === req.params.code && x.active);
       if (!d) throw notFound();
-      const text = (await getSetting(p.db, `catalog.guide.${d.id}`)) ?? '';
+      const text = (await getSetting(p.db, disclosureGuideKey(d.id))) ?? '';
       const counts = await p.db.selectFrom('pub_items').select(['category', (eb) => eb.fn.countAll<number>().as('n')]).where('public', '=', 1).where('department_id', '=', d.id).groupBy('category').execute();
       return {
         type: HTML,
         body: renderHtml(
-          <PublicLayout c={c} title={`${d.name} ${c.t('catalog.guide')}`} feeds={feedLinks(c, { department: d.code }, c.t('catalog.feed_dept', { name: d.name }))}>
+          <PublicLayout c={c} title={`${d.name} ${c.t('catalog.disclosure_guide')}`} feeds={feedLinks(c, { department: d.code }, c.t('catalog.feed_dept', { name: d.name }))}>
             <h1>
-              {d.name} {c.t('catalog.guide')}
+              {d.name} {c.t('catalog.disclosure_guide')}
             </h1>
             <section aria-labelledby="g1">
-              <h2 id="g1">{c.t('catalog.guide.contact')}</h2>
+              <h2 id="g1">{c.t('catalog.disclosure_guide.contact')}</h2>
               <Dl
                 rows={[
-                  [c.t('catalog.guide.office'), `${d.name}`],
+                  [c.t('catalog.disclosure_guide.office'), `${d.name}`],
                   [c.t('footer.address'), d.address],
-                  [c.t('catalog.guide.hours'), d.officeHours],
+                  [c.t('catalog.disclosure_guide.hours'), d.officeHours],
                   [c.t('footer.phone'), d.phone],
-                  [c.t('catalog.guide.fax'), d.fax || '—'],
-                  [c.t('catalog.guide.email'), d.email],
+                  [c.t('catalog.disclosure_guide.fax'), d.fax || '—'],
+                  [c.t('catalog.disclosure_guide.email'), d.email],
                 ]}
               />
             </section>
             <section aria-labelledby="g2">
-              <h2 id="g2">{c.t('catalog.guide.proactive')}</h2>
-              <p>{c.t('catalog.guide.proactive_text')}</p>
+              <h2 id="g2">{c.t('catalog.disclosure_guide.proactive')}</h2>
+              <p>{c.t('catalog.disclosure_guide.proactive_text')}</p>
               <ul>
                 {counts.map((r) => (
                   <li>
@@ -316,12 +323,12 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
               </ul>
             </section>
             <section aria-labelledby="g3">
-              <h2 id="g3">{c.t('catalog.guide.request')}</h2>
-              <p>{c.t('catalog.guide.request_text')}</p>
+              <h2 id="g3">{c.t('catalog.disclosure_guide.request')}</h2>
+              <p>{c.t('catalog.disclosure_guide.request_text')}</p>
             </section>
             {text && (
-              <section aria-labelledby="g4" class="guide-text">
-                <h2 id="g4">{c.t('catalog.guide.more')}</h2>
+              <section aria-labelledby="g4" class="disclosure-guide-text">
+                <h2 id="g4">{c.t('catalog.disclosure_guide.more')}</h2>
                 {text.split(/\n+/).map((para) => <p>{para}</p>)}
               </section>
             )}
@@ -382,8 +389,8 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       const base = (p.config.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/$/, '');
       const urls: string[] = [];
       if (req.params.part === 'pages.xml') {
-        urls.push(`${base}/`, `${base}/catalog`, `${base}/catalog/guide`, `${base}/catalog/statutory`);
-        for (const d of await departments(p.db)) if (d.active) urls.push(`${base}/catalog/guide/${d.code}`);
+        urls.push(`${base}/`, `${base}/catalog`, `${base}/catalog/disclosure-guide`, `${base}/catalog/statutory`);
+        for (const d of await departments(p.db)) if (d.active) urls.push(`${base}/catalog/disclosure-guide/${d.code}`);
         return { type: 'application/xml; charset=utf-8', body: urlset(urls.map((u) => ({ loc: u }))) };
       }
       const m = /^items-(\d{1,4})\.xml$/.exec(req.params.part);

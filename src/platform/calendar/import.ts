@@ -27,7 +27,7 @@ export function detectFormat(text: string, filename = ''): ImportFormat {
   return 'csv';
 }
 
-const WORKDAY_WORDS = /^(workday|work|makeup|make-up|班|补班|上班|调休上班|工作日)$/i;
+const WORKDAY_WORDS = /^(workday|work|makeup|make-up|makeup-day|makeupday|班|补班|上班|调休上班|工作日)$/i;
 const HOLIDAY_WORDS = /^(holiday|off|rest|休|放假|休息|节假日|假日)$/i;
 
 function kindOf(raw: string): 'holiday' | 'workday' | null {

@@ -6,7 +6,7 @@
 import {
   BASE,
   K_HOLIDAY,
-  K_MAKEUP,
+  K_MAKEUP_DAY,
   K_WEEKEND,
   K_WORK,
   MAX_YEAR,
@@ -25,8 +25,9 @@ import {
 export { MIN_YEAR, MAX_YEAR, buildSnapshot, calendarSnapshot, dayIndex, daysInMonth, isValidDate, plusDays, seedData, setCalendar, weekday } from './snapshot.js';
 export type { CalendarData, CalendarDay, CalendarSnapshot, CalendarYear, DayKind } from './snapshot.js';
 
-/** Why a day is (not) a working day: ordinary weekday, make-up working day (调休), weekend, holiday, clock pause. */
-export type DayReason = 'workday' | 'makeup' | 'weekend' | 'holiday' | 'pause';
+/** Why a day is (not) a working day: ordinary weekday, make-up working day (调休上班, glossary
+ *  `makeupDay`), weekend, holiday, clock pause. */
+export type DayReason = 'workday' | 'makeup-day' | 'weekend' | 'holiday' | 'pause';
 
 export interface SkippedDay {
   date: string;
@@ -69,7 +70,7 @@ function infoAt(s: CalendarSnapshot, i: number): WorkdayInfo {
   const provisional = s.provisional[i] === 1;
   if (k === K_WORK) return { workday: true, reason: 'workday', provisional };
   if (k === K_WEEKEND) return { workday: false, reason: 'weekend', provisional };
-  return { workday: k === K_MAKEUP, reason: k === K_MAKEUP ? 'makeup' : 'holiday', name: s.names.get(i), provisional };
+  return { workday: k === K_MAKEUP_DAY, reason: k === K_MAKEUP_DAY ? 'makeup-day' : 'holiday', name: s.names.get(i), provisional };
 }
 
 export function isWorkday(date: string): WorkdayInfo {
@@ -188,7 +189,7 @@ export function workdaysBetween(from: string, to: string): number {
   const a = req(from);
   const b = req(to);
   let n = 0;
-  for (let i = a + 1; i <= b; i++) if (s.kind[i] === K_WORK || s.kind[i] === K_MAKEUP) n++;
+  for (let i = a + 1; i <= b; i++) if (s.kind[i] === K_WORK || s.kind[i] === K_MAKEUP_DAY) n++;
   return n;
 }
 
@@ -200,7 +201,7 @@ export function subtractWorkdays(date: string, n: number): string {
   while (c < n) {
     i--;
     if (i < 0) throw new RangeError('date outside the supported calendar range');
-    if (s.kind[i] === K_WORK || s.kind[i] === K_MAKEUP) c++;
+    if (s.kind[i] === K_WORK || s.kind[i] === K_MAKEUP_DAY) c++;
   }
   return dstr(i);
 }

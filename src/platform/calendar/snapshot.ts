@@ -117,7 +117,7 @@ export function weekday(date: string): number {
 export const K_WORK = 0;
 export const K_WEEKEND = 1;
 export const K_HOLIDAY = 2;
-export const K_MAKEUP = 3;
+export const K_MAKEUP_DAY = 3;
 
 export interface CalendarSnapshot {
   data: CalendarData;
@@ -147,7 +147,7 @@ export function buildSnapshot(data: CalendarData, loaded = true): CalendarSnapsh
     if (i === null) continue;
     // Days of an unpublished year are kept as drafts: they do not count until published.
     if (!published.has(YEAR[i])) continue;
-    kind[i] = d.kind === 'holiday' ? K_HOLIDAY : K_MAKEUP;
+    kind[i] = d.kind === 'holiday' ? K_HOLIDAY : K_MAKEUP_DAY;
     names.set(i, d.name);
   }
   return { data, kind, provisional, names, published, loaded, loadedAt: Date.now() };

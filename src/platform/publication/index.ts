@@ -4,7 +4,7 @@ import type { JobHandler } from '../jobs/index.js';
 import { setIndexableSource, type IndexableItem } from './indexable.js';
 import { itemType, registerChannel, channelJob, type DeliveryPayload } from './registry.js';
 import { runScheduled, runValidity, SCHEDULED_JOB, VALIDITY_JOB } from './service.js';
-import { today } from './meta.js';
+import { readMeta, today } from './meta.js';
 import { bumpGeneration } from './cache.js';
 import './schema.js';
 
@@ -77,7 +77,7 @@ export function registerIndexableSource(): void {
       if (!item || !item.public || !item.published_version || !item.index_no) return null;
       const v = await db.selectFrom('pub_versions').select(['meta', 'data']).where('item_id', '=', id).where('version', '=', item.published_version).executeTakeFirstOrThrow();
       const type = itemType(item.type);
-      const meta = JSON.parse(v.meta);
+      const meta = readMeta(v.meta);
       const text = String(await type.searchText(JSON.parse(v.data), meta, db));
       const out: IndexableItem = {
         id: item.id,

@@ -3,12 +3,15 @@
 import type { Db } from '../db/index.js';
 import { validationError } from '../errors.js';
 import { canonicalJson } from '../hash.js';
-import { itemType, type ItemMeta } from './registry.js';
+import { DISCLOSURES, itemType, type Disclosure, type ItemMeta } from './registry.js';
 import { cleanLine, cleanText } from '../text.js';
 import type { Actor } from '../auth/actor.js';
 import './schema.js';
 
-export const CANONICAL_FORMAT = 'gongkai-publication-version/1';
+/** /2: the metadata carries the glossary's names (`disclosure` 'on-request' / 'withheld',
+ *  `withholdGround`). Versions published before keep format /1 with the old names
+ *  ('on_request' / 'not_public', `disclosureGround`): their canonical text is never rewritten. */
+export const CANONICAL_FORMAT = 'gongkai-publication-version/2';
 
 export interface Approval {
   stage: string;
@@ -22,9 +25,34 @@ export const actorId = (a: Actor): number | null => (typeof a === 'string' ? nul
 const isoDate = (s: string | null | undefined) => !s || /^\d{4}-\d{2}-\d{2}$/.test(s);
 export const today = (d = new Date()) => d.toISOString().slice(0, 10);
 
+/** The names of metadata before the glossary alignment: `disclosure` values 'on_request' and
+ *  'not_public', and the field `disclosureGround`. Versions published with them keep them (their
+ *  hashed text is frozen), so every reader maps them; clients may still send them until the next
+ *  release (docs/api.md). */
+export const LEGACY_DISCLOSURES: Readonly<Record<string, Disclosure>> = { on_request: 'on-request', not_public: 'withheld' };
+
+/** A `disclosure` value under its current name (an old one mapped, any other unchanged). */
+export function currentDisclosure(v: string): string {
+  return Object.hasOwn(LEGACY_DISCLOSURES, v) ? LEGACY_DISCLOSURES[v] : v;
+}
+
+/** Metadata as stored or sent under the old names (see LEGACY_DISCLOSURES). */
+export type MetaInput = Omit<Partial<ItemMeta>, 'disclosure'> & { disclosure?: string; disclosureGround?: string };
+
+/** The same metadata under the glossary's names: an old `disclosure` value is mapped, and an old
+ *  `disclosureGround` becomes `withholdGround` unless that is given too. Other values pass
+ *  unchanged (checkMeta refuses unknown ones). Returns a copy. */
+export function currentNames<T extends MetaInput>(m: T): Omit<T, 'disclosureGround'> {
+  const { disclosureGround, ...out } = m as MetaInput;
+  if (out.disclosure !== undefined) out.disclosure = currentDisclosure(out.disclosure);
+  if (disclosureGround !== undefined && out.withholdGround === undefined) out.withholdGround = disclosureGround;
+  return out as Omit<T, 'disclosureGround'>;
+}
+
 /** Metadata with defaults; text fields stored without control characters or bidi overrides
  *  (platform/text.ts) whichever way they came (form, API, file import, another module). */
-export function defaultMeta(partial: Partial<ItemMeta>): ItemMeta {
+export function defaultMeta(input: MetaInput): ItemMeta {
+  const partial = currentNames(input);
   return {
     title: cleanLine(partial.title ?? '').trim(),
     docNo: cleanLine(partial.docNo ?? '').trim(),
@@ -36,8 +64,8 @@ export function defaultMeta(partial: Partial<ItemMeta>): ItemMeta {
     expiresAt: partial.expiresAt || null,
     keywords: (partial.keywords ?? []).map((k) => cleanLine(k).trim()).filter(Boolean).slice(0, 20),
     summary: cleanText(partial.summary ?? '').trim(),
-    disclosure: partial.disclosure ?? 'proactive',
-    disclosureGround: cleanText(partial.disclosureGround ?? '').trim(),
+    disclosure: (partial.disclosure ?? 'proactive') as Disclosure,
+    withholdGround: cleanText(partial.withholdGround ?? '').trim(),
     coPublishers: partial.coPublishers ?? [],
     publishAt: partial.publishAt || null,
     formedAt: partial.formedAt || partial.writtenAt || today(),
@@ -53,8 +81,8 @@ export function checkMeta(m: ItemMeta): Record<string, string> {
   for (const k of ['writtenAt', 'effectiveAt', 'expiresAt', 'formedAt'] as const) if (!isoDate(m[k])) f[k] = 'err.field.format';
   if (m.effectiveAt && m.expiresAt && m.expiresAt <= m.effectiveAt) f.expiresAt = 'err.pub.expiry_before_effective';
   if (m.publishAt && Number.isNaN(Date.parse(m.publishAt))) f.publishAt = 'err.field.format';
-  if (!['proactive', 'on_request', 'not_public'].includes(m.disclosure)) f.disclosure = 'err.field.enum_generic';
-  if (m.disclosure === 'not_public' && !m.disclosureGround) f.disclosureGround = 'err.pub.ground_required';
+  if (!(DISCLOSURES as readonly string[]).includes(m.disclosure)) f.disclosure = 'err.field.enum_generic';
+  if (m.disclosure === 'withheld' && !m.withholdGround) f.withholdGround = 'err.pub.ground_required';
   return f;
 }
 
@@ -93,11 +121,17 @@ export interface VersionView {
   createdAt: string;
 }
 
+/** A version's stored metadata (JSON), under the current names. */
+export function readMeta(json: string): ItemMeta {
+  return currentNames(JSON.parse(json) as ItemMeta & MetaInput) as ItemMeta;
+}
+
 export function versionView(r: any): VersionView {
   return {
     version: r.version,
     state: r.state,
-    meta: JSON.parse(r.meta),
+    // Versions published before the glossary names keep the old ones in their stored meta.
+    meta: readMeta(r.meta),
     data: JSON.parse(r.data),
     changeNote: r.change_note,
     authorId: r.author_id,

@@ -18,7 +18,7 @@ import { itemType, deliveryChannels, channelJob, type ItemMeta, type Publication
 import { startClock, completeClock } from '../deadlines/index.js';
 import { ensureCalendar } from '../calendar/index.js';
 import { actorName, type Actor } from '../auth/actor.js';
-import { actorId, canonicalOf, defaultMeta, getVersion, prepared, validityOf, type ItemRow } from './meta.js';
+import { actorId, canonicalOf, currentNames, defaultMeta, getVersion, prepared, validityOf, type ItemRow } from './meta.js';
 import { allocateIndexNo, getSetting } from './numbering.js';
 import './schema.js';
 
@@ -284,7 +284,7 @@ export async function reviseApproved(p: Platform, t: Db, actor: Actor, id: numbe
   const item = (await t.selectFrom('pub_items').selectAll().where('id', '=', id).executeTakeFirst()) as ItemRow | undefined;
   if (!item) throw validationError({ id: 'err.field.invalid' });
   const latest = (await getVersion(t, id, item.latest_version))!;
-  const meta = defaultMeta({ ...latest.meta, ...(input.meta ?? {}) });
+  const meta = defaultMeta({ ...latest.meta, ...currentNames(input.meta ?? {}) });
   const data = await prepared(item.type, meta, input.data === undefined ? latest.data : input.data);
   const version = item.latest_version + 1;
   const now = new Date().toISOString();

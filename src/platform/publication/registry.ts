@@ -6,6 +6,10 @@ import type { TSchema } from '@sinclair/typebox';
 import type { PageCtx } from '../render/context.js';
 import type { Db } from '../db/index.js';
 
+/** 公开方式 (glossary): 主动公开, 依申请公开, 不予公开. */
+export const DISCLOSURES = ['proactive', 'on-request', 'withheld'] as const;
+export type Disclosure = (typeof DISCLOSURES)[number];
+
 /** The metadata every published item carries (REGULATIONS.md §3), whatever its type. */
 export interface ItemMeta {
   title: string;
@@ -24,10 +28,10 @@ export interface ItemMeta {
   keywords: string[];
   /** 内容概述. */
   summary: string;
-  /** 公开方式. */
-  disclosure: 'proactive' | 'on_request' | 'not_public';
-  /** Legal ground when not proactively disclosed. */
-  disclosureGround: string;
+  /** 公开方式: 主动公开 / 依申请公开 / 不予公开. */
+  disclosure: Disclosure;
+  /** 不予公开的法律依据: the legal ground when `disclosure` is 'withheld'. */
+  withholdGround: string;
   /** Co-publishing department codes (联合发文). */
   coPublishers: string[];
   /** 定时发布: publish at this instant (ISO) once signed; null = immediately. */

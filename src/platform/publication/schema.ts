@@ -206,4 +206,38 @@ export const publicationMigrations: GkMigration[] = [
       await db.schema.createIndex('pub_versions_item_version').on('pub_versions').columns(['item_id', 'version']).unique().ifNotExists().execute();
     },
   },
+  {
+    name: '2005-publication-glossary-names',
+    async up(db) {
+      // The glossary's names in the metadata of versions not yet published (drafts, versions in
+      // review, scheduled ones): `disclosure` 'on_request' → 'on-request', 'not_public' →
+      // 'withheld', `disclosureGround` → `withholdGround`. Published and superseded versions are
+      // left as they are: their canonical text is hashed and never rewritten, and their stored
+      // meta stays what that text says; readers map the old names (readMeta in meta.ts).
+      // Read-modify-write of the JSON text, the same on SQLite and PostgreSQL.
+      let after = 0;
+      for (;;) {
+        const rows: { id: number; meta: string }[] = await db
+          .selectFrom('pub_versions')
+          .select(['id', 'meta'])
+          .where('id', '>', after)
+          .where('canonical', 'is', null)
+          .where('state', 'not in', ['published', 'superseded'])
+          .orderBy('id')
+          .limit(500)
+          .execute();
+        if (!rows.length) break;
+        for (const r of rows) {
+          const m = JSON.parse(r.meta) as Record<string, unknown>;
+          const { disclosureGround, ...out } = m;
+          if (out.disclosure === 'on_request') out.disclosure = 'on-request';
+          else if (out.disclosure === 'not_public') out.disclosure = 'withheld';
+          if (disclosureGround !== undefined && out.withholdGround === undefined) out.withholdGround = disclosureGround;
+          const json = JSON.stringify(out);
+          if (json !== r.meta) await db.updateTable('pub_versions').set({ meta: json }).where('id', '=', r.id).execute();
+        }
+        after = Number(rows[rows.length - 1].id);
+      }
+    },
+  },
 ];

@@ -8,7 +8,7 @@ import { conflict, forbidden, notFound, validationError, badRequest } from '../e
 import { itemType, type ItemMeta } from './registry.js';
 import { bumpGeneration } from './cache.js';
 import { actorName, type Actor } from '../auth/actor.js';
-import { actorId, defaultMeta, getItemRow, getVersion, prepared, today, type Approval, type ItemRow } from './meta.js';
+import { actorId, currentNames, defaultMeta, getItemRow, getVersion, prepared, today, type Approval, type ItemRow } from './meta.js';
 import { multiStageDepartments } from './numbering.js';
 import { endApproved, enqueueEffects, publishVersion, readyClocks, startPublishClock, withdrawApproved } from './publish.js';
 import './schema.js';
@@ -113,7 +113,7 @@ export async function updateDraft(p: Platform, actor: Actor, id: number, input: 
   const latest = (await getVersion(p.db, id, item.latest_version))!;
   const newVersion = latest.state === 'published' || latest.state === 'superseded';
   if (latest.state !== 'draft' && !newVersion) throw conflict('err.pub.not_editable', undefined, { status: latest.state });
-  const meta = defaultMeta({ ...latest.meta, ...(input.meta ?? {}) });
+  const meta = defaultMeta({ ...latest.meta, ...currentNames(input.meta ?? {}) });
   if (newVersion && !input.meta?.formedAt) meta.formedAt = today();
   const data = await prepared(item.type, meta, input.data === undefined ? latest.data : input.data);
   await readyClocks(p);

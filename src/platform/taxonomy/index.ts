@@ -70,10 +70,10 @@ export const CATEGORY_NAMES: Record<string, string> = {
   a21: '市政建设、公共服务、公益事业、土地征收、房屋征收、治安管理、社会救助等（第二十一条）',
 };
 
-export const DISCLOSURES = ['proactive', 'on_request', 'not_public'] as const;
+export { DISCLOSURES } from '../publication/registry.js';
 
-/** Legal grounds for not disclosing (REGULATIONS.md §1). */
-export const GROUNDS = ['第十四条 国家秘密', '第十四条 法律、行政法规禁止公开', '第十四条 危及国家安全、公共安全、经济安全、社会稳定', '第十五条 商业秘密', '第十五条 个人隐私', '第十六条 内部事务信息', '第十六条 过程性信息', '第十六条 行政执法案卷'] as const;
+/** Legal grounds for not disclosing (`withholdGround`, REGULATIONS.md §1). */
+export const WITHHOLD_GROUNDS = ['第十四条 国家秘密', '第十四条 法律、行政法规禁止公开', '第十四条 危及国家安全、公共安全、经济安全、社会稳定', '第十五条 商业秘密', '第十五条 个人隐私', '第十六条 内部事务信息', '第十六条 过程性信息', '第十六条 行政执法案卷'] as const;
 
 export const INTERPRETATION_FORMS = ['text', 'graphic', 'video', 'qa'] as const;
 

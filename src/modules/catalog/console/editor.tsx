@@ -1,9 +1,10 @@
 // The document editor: the form, and the form's fields turned into metadata and payload.
 import { Csrf, ErrorSummary, Field, Select, type PageCtx } from '../../../platform/render/index.js';
-import type { ItemMeta } from '../../../platform/publication/registry.js';
+import { DISCLOSURES, type ItemMeta } from '../../../platform/publication/registry.js';
+import { currentDisclosure } from '../../../platform/publication/meta.js';
 import { intFrom } from '../../../platform/text.js';
 import type { DocumentData } from '../items.js';
-import { CATEGORIES, GENRES, GROUNDS, INTERPRETATION_FORMS, TOPICS } from '../../../platform/taxonomy/index.js';
+import { CATEGORIES, GENRES, WITHHOLD_GROUNDS, INTERPRETATION_FORMS, TOPICS } from '../../../platform/taxonomy/index.js';
 
 const list = (s: unknown) =>
   String(s ?? '')
@@ -26,8 +27,10 @@ export function fromForm(b: Record<string, any>, prevData?: DocumentData): { met
     expiresAt: s('expiresAt') || null,
     keywords: list(b.keywords),
     summary: s('summary'),
-    disclosure: (s('disclosure') || 'proactive') as ItemMeta['disclosure'],
-    disclosureGround: s('disclosureGround'),
+    // A form opened before the glossary names may still post 'on_request' / 'not_public' and
+    // disclosureGround (accepted until the next release): mapped to the current names.
+    disclosure: currentDisclosure(s('disclosure') || 'proactive') as ItemMeta['disclosure'],
+    withholdGround: s('withholdGround') || s('disclosureGround'),
     coPublishers: list(b.coPublishers),
     // Not a date → 'invalid', which the check below and checkMeta report on the field (never a RangeError).
     publishAt: s('publishAt') ? (Number.isNaN(Date.parse(`${s('publishAt')}:00+08:00`)) ? 'invalid' : new Date(`${s('publishAt')}:00+08:00`).toISOString()) : null,
@@ -59,8 +62,8 @@ export function Editor({ c, action, meta, data, depts, dept, errors, changeNote,
       <Field label={c.t('catalog.expiresAt')} name="expiresAt" type="date" value={meta.expiresAt} error={e('expiresAt')} />
       <Field label={c.t('catalog.keywords')} name="keywords" value={(meta.keywords ?? []).join('，')} maxLength={400} hint={c.t('catalog.keywords_hint')} />
       <Field label={c.t('catalog.summary')} name="summary" value={meta.summary} multiline rows={3} maxLength={2000} error={e('summary')} />
-      <Select label={c.t('catalog.disclosure')} name="disclosure" value={meta.disclosure ?? 'proactive'} options={['proactive', 'on_request', 'not_public'].map((d) => ({ value: d, label: c.t(`catalog.disclosure.${d}`) }))} error={e('disclosure')} />
-      <Select label={c.t('catalog.disclosureGround')} name="disclosureGround" value={meta.disclosureGround} blank="" options={GROUNDS.map((g) => ({ value: g, label: g }))} error={e('disclosureGround')} />
+      <Select label={c.t('catalog.disclosure')} name="disclosure" value={meta.disclosure ?? 'proactive'} options={DISCLOSURES.map((d) => ({ value: d, label: c.t(`catalog.disclosure.${d}`) }))} error={e('disclosure')} />
+      <Select label={c.t('catalog.withholdGround')} name="withholdGround" value={meta.withholdGround} blank="" options={WITHHOLD_GROUNDS.map((g) => ({ value: g, label: g }))} error={e('withholdGround')} />
       <Field label={c.t('catalog.coPublishers')} name="coPublishers" value={(meta.coPublishers ?? []).join(',')} hint={c.t('catalog.coPublishers_hint')} />
       <Field label={c.t('catalog.publishAt')} name="publishAt" type="datetime-local" value={pubAt} hint={c.t('catalog.publishAt_hint')} error={e('publishAt')} />
       <Field label={c.t('catalog.body')} name="body" value={data.body} multiline rows={16} required hint={c.t('catalog.body_hint')} error={e('body')} />
