@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { MODULES } from '../../src/modules/index.js';
 import { PLATFORM_PARTS } from '../../src/platform/parts.js';
-import { registerItemType, publishApproved, withdrawApproved, defaultMeta } from '../../src/platform/publication/index.js';
+import { registerItemType, publishApproved, publishApprovedMany, withdrawApproved, defaultMeta } from '../../src/platform/publication/index.js';
 import { enqueueMail } from '../../src/platform/mail/index.js';
 import { sendMessage, sinkMessages } from '../../src/platform/channels/index.js';
 import { startClock, completeClock } from '../../src/platform/deadlines/index.js';
@@ -72,6 +72,17 @@ describe('the platform with no capability module', () => {
     expect(item).toEqual({ public: 1, index_no: indexNo });
     expect(await p.tx((t) => withdrawApproved(p, t, 'system', id, '测试撤回'))).toBe(true);
     expect((await p.db.selectFrom('pub_items').select('public').where('id', '=', id).executeTakeFirstOrThrow()).public).toBe(0);
+  });
+
+  it('refuses to publish what is not proactively disclosed, or has a bad field, and writes nothing', async () => {
+    const p = env.p;
+    const dept = await p.db.selectFrom('departments').select('id').where('code', '=', 'bgs').executeTakeFirstOrThrow();
+    const before = await p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const ok = { type: 'bare-notice', departmentId: dept.id, meta: defaultMeta({ title: '测试', topic: '0201', genre: '公告' }), data: { text: '正文' } };
+    await expect(p.tx((t) => publishApproved(p, t, 'system', { ...ok, meta: { ...ok.meta, disclosure: 'withheld', withholdGround: '第十五条' } }))).rejects.toMatchObject({ status: 400, fields: { disclosure: 'err.pub.not_proactive' } });
+    await expect(p.tx((t) => publishApprovedMany(p, t, 'system', [ok, { ...ok, meta: { ...ok.meta, title: '' } }]))).rejects.toMatchObject({ status: 400, fields: { 'items[1].title': 'err.field.required' } });
+    await expect(p.tx((t) => publishApproved(p, t, 'system', { ...ok, departmentId: 999999 }))).rejects.toMatchObject({ status: 400, fields: { departmentId: 'err.field.invalid' } });
+    expect(await p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).toEqual(before);
   });
 
   it('keeps a staff inbox: a notice posted once per key, listed with the unread count, marked read', async () => {

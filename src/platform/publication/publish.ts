@@ -173,6 +173,8 @@ export async function publishApprovedMany(p: Platform, t: Db, actor: Actor, item
       const meta = defaultMeta(v.meta);
       let data: unknown;
       try {
+        // Only proactively disclosed information is published (依申请公开 / 不予公开 items are not).
+        if (meta.disclosure !== 'proactive') throw validationError({ disclosure: 'err.pub.not_proactive' });
         data = await prepared(it.type, meta, v.data);
       } catch (err) {
         const e = err as HttpError;
