@@ -53,10 +53,14 @@ export interface TestEnv {
 
 export async function makeEnv(opts: { demo?: boolean; modules?: GongkaiModule[]; env?: Record<string, string>; overrides?: Partial<Config> } = {}): Promise<TestEnv> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gongkai-test-'));
-  // The demo district built once for the run (test/global-setup.ts), when the standard modules are mounted.
-  const useTemplate = (opts.demo ?? true) && !opts.modules && !!process.env.GONGKAI_TEST_TEMPLATE_DIR;
-  if (useTemplate) cpSync(process.env.GONGKAI_TEST_TEMPLATE_DIR!, dataDir, { recursive: true });
-  const template = useTemplate ? process.env.GONGKAI_TEST_TEMPLATE_DB : undefined;
+  // A template built once for the run (test/global-setup.ts): the demo district, or with
+  // demo: false the migrated empty database — when every standard module is mounted (a test's
+  // own modules beside them add their migrations on top).
+  const demo = opts.demo ?? true;
+  const standard = !opts.modules || MODULES.every((m) => opts.modules!.includes(m));
+  const templateDir = standard ? process.env[demo ? 'GONGKAI_TEST_TEMPLATE_DIR' : 'GONGKAI_TEST_EMPTY_TEMPLATE_DIR'] : undefined;
+  if (templateDir) cpSync(templateDir, dataDir, { recursive: true });
+  const template = templateDir ? process.env[demo ? 'GONGKAI_TEST_TEMPLATE_DB' : 'GONGKAI_TEST_EMPTY_TEMPLATE_DB'] : undefined;
   let drop: (() => Promise<void>) | null = null;
   let databaseUrl: string | null = null;
   if (PG_URL) {
@@ -66,7 +70,7 @@ export async function makeEnv(opts: { demo?: boolean; modules?: GongkaiModule[];
   }
   const config = loadConfig(
     { GONGKAI_LOG_LEVEL: 'silent', GONGKAI_WORKER: 'off', ...opts.env },
-    { dataDir, databaseUrl, demo: opts.demo ?? true, logLevel: 'silent', ...opts.overrides },
+    { dataDir, databaseUrl, demo, logLevel: 'silent', ...opts.overrides },
   );
   const p = await openPlatform(config, opts.modules ?? MODULES);
   const app = await buildApp(p, { logger: false });

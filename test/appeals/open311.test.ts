@@ -2,6 +2,7 @@
 // (http://wiki.open311.org/GeoReport_v2), in JSON and XML, including errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { makeEnv, form, type TestEnv } from '../helpers.js';
 import { createApiKey } from '../../src/modules/appeals/api/open311.js';
 import { distance } from '../../src/modules/appeals/service/dispatch.js';
@@ -158,7 +159,8 @@ describe('requests', () => {
   });
 
   it('`gongkai open311 key create --name NAME` prints only a working key', async () => {
-    const out = execFileSync('npx', ['tsx', 'src/cli/main.ts', 'open311', 'key', 'create', '--name', 'cli-client'], { env: { ...process.env, GONGKAI_DATA_DIR: env.dataDir, GONGKAI_LOG_LEVEL: 'silent', ...(env.config.databaseUrl ? { DATABASE_URL: env.config.databaseUrl } : {}) }, encoding: 'utf8' });
+    // The compiled command (npm test builds it), as an operator runs it.
+    const out = execFileSync(process.execPath, [join(process.cwd(), 'bin', 'gongkai.js'), 'open311', 'key', 'create', '--name', 'cli-client'], { env: { ...process.env, GONGKAI_DATA_DIR: env.dataDir, GONGKAI_LOG_LEVEL: 'silent', ...(env.config.databaseUrl ? { DATABASE_URL: env.config.databaseUrl } : {}) }, encoding: 'utf8' });
     expect(out).toMatch(/^o311_[A-Za-z0-9_-]{32}\n$/);
     const r = await env.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ api_key: out.trim(), service_code: 'noise', address_string: '海滨路', 'attribute[appeal_type]': 'complaint', description: '夜间施工噪音' }) });
     expect(r.statusCode).toBe(201);

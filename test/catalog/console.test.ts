@@ -3,10 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, login, csrfFrom, form, type TestEnv } from '../helpers.js';
 import { makeXlsx } from '../../src/modules/catalog/demo/samples.js';
 import { publish } from './helpers.js';
+import { demoOrg, DZB_WORKFLOW } from '../fixtures/org.js';
 
 let env: TestEnv;
 beforeAll(async () => {
-  env = await makeEnv({ demo: true });
+  env = await makeEnv({ demo: false });
+  // czj: a department beyond dzb-admin's reach; gkb: 党政办's sub-department, within it
+  await demoOrg(env.p, { users: [...DZB_WORKFLOW, 'dzb-admin'], departments: ['czj', 'gkb'] });
 }, 120_000);
 afterAll(() => env?.close());
 

@@ -3,11 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { makeDocx, makePdf, makeXlsx } from '../../src/modules/catalog/demo/samples.js';
 import { publish } from './helpers.js';
+import { demoOrg, DZB_WORKFLOW } from '../fixtures/org.js';
 
 let env: TestEnv;
 let token: string;
 beforeAll(async () => {
-  env = await makeEnv({ demo: true, overrides: { uploadLimit: 64 * 1024 } });
+  env = await makeEnv({ demo: false, overrides: { uploadLimit: 64 * 1024 } });
+  await demoOrg(env.p, { users: [...DZB_WORKFLOW, 'admin'] });
   token = await env.token('dzb-editor');
 }, 120_000);
 afterAll(() => env?.close());

@@ -3,13 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, login, type TestEnv } from '../helpers.js';
 import { DOC, draft, publish, step } from './helpers.js';
+import { demoOrg, DZB_WORKFLOW } from '../fixtures/org.js';
 
 let env: TestEnv;
 let drafted: number;
 let published: number;
 let inReview: number;
 beforeAll(async () => {
-  env = await makeEnv({ demo: true });
+  env = await makeEnv({ demo: false });
+  await demoOrg(env.p, { users: [...DZB_WORKFLOW, 'fgj-editor', 'fgj-reviewer', 'fgj-approver', 'scjg-approver', 'supervisor'] });
   drafted = await draft(env);
   inReview = await draft(env);
   await step(env, inReview, 'dzb-editor', 'submit');

@@ -4,10 +4,12 @@ import { sm3 } from '../../src/platform/hash.js';
 import { runScheduled, runValidity } from '../../src/platform/publication/index.js';
 import { createUser } from '../../src/modules/org/service.js';
 import { DOC, draft, publish, step } from './helpers.js';
+import { demoOrg, DZB_WORKFLOW } from '../fixtures/org.js';
 
 let env: TestEnv;
 beforeAll(async () => {
-  env = await makeEnv({ demo: true });
+  env = await makeEnv({ demo: false });
+  await demoOrg(env.p, { users: DZB_WORKFLOW });
   // one person holding every role in 党政办 (for separation-of-duties checks)
   await createUser(env.p, 'cli', { username: 'dzb-all', password: 'Demo-2026-gongkai', department: 'dzb', roles: ['editor', 'reviewer', 'approver'] });
 }, 120_000);

@@ -5,6 +5,7 @@ import { makeEnv, type TestEnv } from '../helpers.js';
 import { verifyAudit, eventHash, GENESIS_HASH } from '../../src/platform/audit/index.js';
 import { createDepartment, createUser, setRoles } from '../../src/modules/org/service.js';
 import { sm3 } from '../../src/platform/hash.js';
+import { demoOrg } from '../fixtures/org.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -90,8 +91,9 @@ describe('audit chain deletions', () => {
 describe('audit log in the console', () => {
   it('supervisors browse and filter it; editors may not', async () => {
     const { login } = await import('../helpers.js');
-    const e = await makeEnv();
+    const e = await makeEnv({ demo: false });
     try {
+      await demoOrg(e.p, { users: ['supervisor', 'dzb-editor'] });
       const sup = await login(e.app, 'supervisor');
       const page = await e.app.inject({ url: '/admin/audit?action=department.create', headers: { cookie: sup.cookie } });
       expect(page.statusCode).toBe(200);

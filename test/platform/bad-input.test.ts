@@ -3,11 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { missingKeys } from '../../src/platform/i18n/index.js';
+import { demoOrg } from '../fixtures/org.js';
 
 let env: TestEnv;
 let token: string;
 beforeAll(async () => {
-  env = await makeEnv({ overrides: { bodyLimit: 4096 } });
+  env = await makeEnv({ demo: false, overrides: { bodyLimit: 4096 } });
+  await demoOrg(env.p, { users: ['admin'] });
   token = await env.token('admin');
 });
 afterAll(async () => env?.close());

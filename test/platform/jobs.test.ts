@@ -6,6 +6,7 @@ import { Jobs, Worker, backoffMs, loopBackoffMs } from '../../src/platform/jobs/
 import type { Logger } from 'pino';
 import type { GongkaiModule } from '../../src/platform/module.js';
 import { MODULES } from '../../src/modules/index.js';
+import { demoOrg } from '../fixtures/org.js';
 
 const seen: { kind: string; payload: any }[] = [];
 let failTimes = 0;
@@ -31,7 +32,8 @@ const testModule: GongkaiModule = {
 
 let env: TestEnv;
 beforeAll(async () => {
-  env = await makeEnv({ modules: [...MODULES, testModule] });
+  env = await makeEnv({ demo: false, modules: [...MODULES, testModule] });
+  await demoOrg(env.p, { users: ['admin'] });
 });
 afterAll(async () => env?.close());
 

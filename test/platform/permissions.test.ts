@@ -9,10 +9,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../../src/app.js';
 import { createUser } from '../../src/modules/org/service.js';
+import { demoOrg } from '../fixtures/org.js';
 
 let env: TestEnv;
 beforeAll(async () => {
-  env = await makeEnv();
+  env = await makeEnv({ demo: false });
+  // Two departments and 党政办's sub-department 政务公开办 (gkb); czj: a department beyond fgj-admin's reach.
+  await demoOrg(env.p, { users: ['admin', 'supervisor', 'dzb-admin', 'dzb-editor', 'fgj-editor'], departments: ['gkb', 'czj'] });
   await createUser(env.p, 'cli', { username: 'fgj-admin', password: 'Strong-pass-2026', department: 'fgj', roles: ['dept-admin'] });
 });
 afterAll(async () => env?.close());
