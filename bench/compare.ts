@@ -21,7 +21,7 @@
 //   appeals  bench/appeals.ts, submissions only: POST /api/v1/appeals, 10 connections, 20 s, no
 //            fixed rate (--appeals-rate R for R/s), a fresh data directory each run
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -71,9 +71,12 @@ const SHA = { old: shaOf(a.old), new: shaOf(a.new) };
 // ---- children, cleanup ----
 // Worktrees of an earlier run that was killed outright (kill -9) are removed first: each run's
 // directory holds its process id.
-const stale = new Set([...git('worktree', 'list', '--porcelain').matchAll(/^worktree (.+)\/(?:old|new)$/gm)].map((m) => m[1]));
+const stale = new Set([
+  ...[...git('worktree', 'list', '--porcelain').matchAll(/^worktree (.+)\/(?:old|new)$/gm)].map((m) => m[1]).filter((d) => d.startsWith(join(tmpdir(), 'gk-compare-'))),
+  // and what a build still running when its run was killed wrote after that
+  ...readdirSync(tmpdir(), { withFileTypes: true }).filter((d) => d.isDirectory() && /^gk-compare-\w{6}$/.test(d.name)).map((d) => join(tmpdir(), d.name)),
+]);
 for (const root of stale) {
-  if (!root.startsWith(join(tmpdir(), 'gk-compare-'))) continue;
   try {
     process.kill(Number(readFileSync(join(root, 'pid'), 'utf8')), 0);
     continue; // that run is still going
@@ -84,12 +87,12 @@ for (const root of stale) {
     try {
       git('worktree', 'remove', '--force', join(root, side));
     } catch {
-      /* already removed */
+      /* not a worktree (any more) */
     }
   }
   rmSync(root, { recursive: true, force: true });
   git('worktree', 'prune');
-  log(`removed the worktrees of an earlier run that did not finish (${root})`);
+  log(`removed what an earlier run left (${root})`);
 }
 const ROOT = mkdtempSync(join(tmpdir(), 'gk-compare-'));
 writeFileSync(join(ROOT, 'pid'), String(process.pid));
@@ -373,6 +376,7 @@ try {
     }
   }
 } catch (e) {
+  if (aborting) await new Promise(() => {}); // interrupted: abort() ends the process
   log((e as Error).stack ?? String(e));
   await abort('failed', 1);
 }
