@@ -97,7 +97,16 @@ for (const root of stale) {
 const ROOT = mkdtempSync(join(tmpdir(), 'gk-compare-'));
 writeFileSync(join(ROOT, 'pid'), String(process.pid));
 const benchScriptsFrom = { commit: git('rev-parse', 'HEAD'), uncommittedChanges: git('status', '--porcelain', '--', 'bench') !== '' };
-const children = new Set<ChildProcess>();
+/** Process groups started (one per command): a grandchild such as the compiler may outlive its parent. */
+const groups = new Set<number>();
+const groupAlive = (g: number) => {
+  try {
+    process.kill(-g, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 const cleanups: (() => void)[] = [];
 let cleaned = false;
 /** Set once the run is being stopped: nothing new is started after that. */
@@ -112,13 +121,15 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
 async function cleanUp() {
   if (cleaned) return;
   cleaned = true;
-  for (const c of children) killGroup(c, 'SIGTERM');
+  const alive = () => [...groups].filter(groupAlive);
+  for (const g of alive()) process.kill(-g, 'SIGTERM');
   // Nothing synchronous at once: a launcher (npx tsx) checks within milliseconds that this
   // process got the signal, and kills it outright if its event loop does not answer.
   await new Promise((r) => setTimeout(r, 500));
   const deadline = Date.now() + 8000;
-  while (children.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  for (const c of children) killGroup(c, 'SIGKILL');
+  while (alive().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const g of alive()) process.kill(-g, 'SIGKILL');
+  await new Promise((r) => setTimeout(r, 200));
   for (const c of cleanups.reverse()) {
     try {
       c();
@@ -148,7 +159,7 @@ function run(cmd: string, args: string[], o: { cwd: string; env?: Record<string,
   if (aborting) return new Promise<string>(() => {}); // the process exits when the cleanup is done
   return new Promise((resolveRun, reject) => {
     const child = spawn(cmd, args, { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    children.add(child);
+    if (child.pid) groups.add(child.pid);
     let out = '';
     let err = '';
     let timedOut = false;
@@ -164,13 +175,12 @@ function run(cmd: string, args: string[], o: { cwd: string; env?: Record<string,
       if (done) return;
       done = true;
       clearTimeout(timer);
-      children.delete(child);
+      if (child.pid && !groupAlive(child.pid)) groups.delete(child.pid);
       if (code === 0 && !timedOut) resolveRun(out);
       else reject(new Error(`${o.label}: ${timedOut ? `stopped after ${o.timeoutMs / 1000} s` : `exited ${code ?? signal}`}\n${err.split('\n').slice(-15).join('\n')}`));
     };
     child.on('error', (e) => {
       clearTimeout(timer);
-      children.delete(child);
       reject(e);
     });
     // 'close' waits for stdout to drain; a grandchild that kept the pipe open must not hold us.
