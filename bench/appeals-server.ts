@@ -11,7 +11,8 @@ import { loadDemoCatalogue, DEMO_CATEGORIES } from '../src/modules/appeals/demo.
 import { APPEAL_TYPES } from '../src/modules/appeals/schema.js';
 
 const dataDir = process.env.BENCH_DIR!;
-const config = loadConfig({ GONGKAI_LOG_LEVEL: 'silent', GONGKAI_WORKER: 'off' }, { dataDir, databaseUrl: null, demo: false, logLevel: 'silent' });
+// The submission bench raises the per-address limit (GONGKAI_APPEALS_RATE_LIMIT): all its requests come from 127.0.0.1.
+const config = loadConfig({ GONGKAI_LOG_LEVEL: 'silent', GONGKAI_WORKER: 'off', GONGKAI_APPEALS_RATE_LIMIT: process.env.GONGKAI_APPEALS_RATE_LIMIT }, { dataDir, databaseUrl: null, demo: false, logLevel: 'silent' });
 const p = await createPlatform(config, { modules: MODULES });
 if (!(await p.db.selectFrom('departments').select('id').executeTakeFirst())) {
   await loadDemoOrg(p);

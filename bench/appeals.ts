@@ -4,6 +4,8 @@
 //   2. the public board with --board-n published appeals (default 1,000,000, bulk-inserted into
 //      a temporary data directory): time to render filtered pages over HTTP.
 // Usage: npx tsx bench/appeals.ts [--rate 500] [--seconds 20] [--connections 10] [--board-n 1000000] [--skip-submit] [--skip-board]
+// --rate 0: as many submissions as the connections get answered (no fixed rate). The submission
+// figures are also printed as one JSON line ({"submissions": …}; bench/compare.ts reads it).
 import type { ChildProcess } from 'node:child_process';
 import { startBenchServer } from './server.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,11 +36,14 @@ if (!args.includes('--skip-submit')) {
   try {
     const body = JSON.stringify({ type: 'complaint', category: 'noise', title: '夜间施工噪音扰民', content: '幸福路工地每天晚上11点后仍在施工，噪音很大，严重影响居民休息，请查处。', address: '示范新区幸福路12号', contactName: '张建国', contactPhone: '13812345678', consent: true });
     const req = { method: 'POST', path: '/api/v1/appeals', headers: { 'content-type': 'application/json' }, body };
-    await autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration: 2, overallRate: rate, requests: [req] }); // warm-up
-    const r = await autocannon({ url: `http://127.0.0.1:${port}`, connections: Number(opt('connections', '10')), duration: seconds, overallRate: rate, requests: [req] });
+    const overallRate = rate > 0 ? rate : undefined;
+    const connections = Number(opt('connections', '10'));
+    await autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration: 2, overallRate, requests: [req] }); // warm-up
+    const r = await autocannon({ url: `http://127.0.0.1:${port}`, connections, duration: seconds, overallRate, requests: [req] });
     const ok = r['2xx'];
-    console.log(`submissions: target ${rate}/s for ${seconds}s → ${(ok / seconds).toFixed(0)}/s accepted (${ok} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`);
+    console.log(`submissions: ${rate > 0 ? `target ${rate}/s` : 'no fixed rate'} for ${seconds}s, ${connections} connections → ${(ok / seconds).toFixed(0)}/s accepted (${ok} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`);
     console.log(`  latency p50 ${r.latency.p50} ms, p90 ${r.latency.p90} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms`);
+    console.log(JSON.stringify({ submissions: { rate, seconds, connections, accepted: ok, perSecond: ok / seconds, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, latency: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max } } }));
   } finally {
     await stop(child);
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,9 @@
 //   npm run build
 //   GONGKAI_DATA_DIR=/tmp/gk-bench-catalog node bin/gongkai.js demo
 //   GONGKAI_DATA_DIR=/tmp/gk-bench-catalog node bin/gongkai.js demo --documents 100000
-//   node bench/catalog.mjs /tmp/gk-bench-catalog [seconds=10] [connections=50]
+//   node bench/catalog.mjs /tmp/gk-bench-catalog [seconds=10] [connections=50] [routes=constant,item,list,api]
+//
+// The last line printed is the results as JSON (bench/compare.ts reads it).
 //
 // Targets (issue 4): item page ≥ 70 % of the constant's requests/s with p99 < 20 ms; the
 // catalog list page and the API list ≥ 40 %.
@@ -15,6 +17,7 @@ import autocannon from 'autocannon';
 const dataDir = process.argv[2] ?? '/tmp/gk-bench-catalog';
 const duration = Number(process.argv[3] ?? 10);
 const connections = Number(process.argv[4] ?? 50);
+const routes = (process.argv[5] ?? 'constant,item,list,api').split(',');
 const port = 18000 + Math.floor(Math.random() * 1000);
 const base = `http://127.0.0.1:${port}`;
 
@@ -30,6 +33,8 @@ const stop = () => {
   } catch {}
 };
 process.on('exit', stop);
+// The server runs in its own process group: stop it when this script is interrupted too.
+for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(130));
 
 async function waitUp() {
   for (let i = 0; i < 300; i++) {
@@ -42,7 +47,7 @@ async function waitUp() {
   throw new Error('server did not start');
 }
 
-function run(title, paths) {
+function run(key, title, paths) {
   return new Promise((resolve, reject) => {
     let i = 0;
     const inst = autocannon(
@@ -52,7 +57,7 @@ function run(title, paths) {
         duration,
         requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
       },
-      (err, res) => (err ? reject(err) : resolve({ title, rps: res.requests.average, p99: res.latency.p99, p50: res.latency.p50, non2xx: res.non2xx, errors: res.errors })),
+      (err, res) => (err ? reject(err) : resolve({ key, title, rps: res.requests.average, p99: res.latency.p99, p50: res.latency.p50, non2xx: res.non2xx, errors: res.errors })),
     );
     void inst;
   });
@@ -77,14 +82,18 @@ const apiPaths = ['/api/v1/documents', '/api/v1/documents?page=2', '/api/v1/docu
 for (const p of [...itemPaths, ...listPaths, ...apiPaths]) await fetch(base + p).then((r) => r.arrayBuffer());
 
 const results = [];
-results.push(await run('constant (/bench/constant)', ['/bench/constant']));
-results.push(await run('item page (1,000 items)', itemPaths));
-results.push(await run('catalog list page', listPaths));
-results.push(await run('GET /api/v1/documents', apiPaths));
-const c = results[0].rps;
+const phases = [
+  ['constant', 'constant (/bench/constant)', ['/bench/constant']],
+  ['item', `item page (${itemPaths.length.toLocaleString('en')} items)`, itemPaths],
+  ['list', 'catalog list page', listPaths],
+  ['api', 'GET /api/v1/documents', apiPaths],
+];
+for (const [key, title, paths] of phases) if (routes.includes(key)) results.push(await run(key, title, paths));
+const c = results.find((r) => r.key === 'constant')?.rps;
 console.log(`published items: ${total}; ${connections} connections; ${duration} s each\n`);
 console.log('| route | req/s | vs constant | p50 ms | p99 ms | non-2xx |');
 console.log('|---|---:|---:|---:|---:|---:|');
-for (const r of results) console.log(`| ${r.title} | ${Math.round(r.rps)} | ${Math.round((r.rps / c) * 100)} % | ${r.p50} | ${r.p99} | ${r.non2xx} |`);
+for (const r of results) console.log(`| ${r.title} | ${Math.round(r.rps)} | ${c ? `${Math.round((r.rps / c) * 100)} %` : '—'} | ${r.p50} | ${r.p99} | ${r.non2xx} |`);
+console.log(JSON.stringify({ published: total, items: itemPaths.length, connections, duration, results }));
 stop();
 process.exit(0);

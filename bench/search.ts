@@ -30,6 +30,8 @@ const { values: a } = parseArgs({
     'http-seconds': { type: 'string', default: '10' },
     /** Server processes for the HTTP runs (GONGKAI_PROCESSES); several values: "1,2". */
     processes: { type: 'string', default: '1,2' },
+    /** Which HTTP runs, per process count: the fixed mix without ("uncached") and with ("cached") the result cache, the query log ("log"). */
+    'http-runs': { type: 'string', default: 'uncached,cached,log' },
     rebuild: { type: 'boolean', default: false },
     'skip-http': { type: 'boolean', default: false },
     /** Measure the index as it is (e.g. a partly imported one) without importing. */
@@ -273,9 +275,10 @@ function childPids(pid: number): number[] {
 }
 if (!a['skip-http']) {
   for (const n of a.processes.split(',').map(Number)) {
-    http.push(await httpRun('fixed mix, result cache off', false, n, 'mix'));
-    http.push(await httpRun('fixed mix, result cache on', true, n, 'mix'));
-    http.push(await httpRun('query log (20,000 queries, Zipf), result cache on', true, n, 'log'));
+    const runs = a['http-runs'].split(',');
+    if (runs.includes('uncached')) http.push(await httpRun('fixed mix, result cache off', false, n, 'mix'));
+    if (runs.includes('cached')) http.push(await httpRun('fixed mix, result cache on', true, n, 'mix'));
+    if (runs.includes('log')) http.push(await httpRun('query log (20,000 queries, Zipf), result cache on', true, n, 'log'));
   }
 }
 
