@@ -9,7 +9,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { makeEnv, form, type TestEnv } from '../helpers.js';
 import { APPEAL, publicForm } from './util.js';
 import { buildApp } from '../../src/app.js';
-import { trackingNoFor } from '../../src/modules/appeals/service.js';
+import { trackingNoFor, randomTrackingNo } from '../../src/modules/appeals/service.js';
 import { transition } from '../../src/platform/publication/index.js';
 
 const LIMIT = 8;
@@ -177,6 +177,15 @@ describe('codes and numbers of new appeals', () => {
     const page = await trackPost(oldNo, '042137');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('appeal-history');
+  });
+});
+
+describe('the date in a tracking number', () => {
+  it('is the Asia/Shanghai date of submission, not the UTC one', () => {
+    // 2026-12-02 04:12 in Beijing is still 2026-12-01 in UTC.
+    expect(randomTrackingNo('2026-12-01T20:12:00.000Z')).toMatch(/^SQ20261202\d{7}$/);
+    expect(trackingNoFor(42, '2026-12-01T20:12:00.000Z')).toBe('SQ202612020000042');
+    expect(randomTrackingNo('2026-12-01T15:59:59.000Z')).toMatch(/^SQ20261201\d{7}$/);
   });
 });
 

@@ -133,12 +133,17 @@ export function codeHash(trackingNo: string, code: string): string {
 
 /** The old sequential form (id in the last 7 digits); the demo still numbers its appeals this way. */
 export function trackingNoFor(id: number, createdAt: string): string {
-  return `SQ${createdAt.slice(0, 10).replace(/-/g, '')}${String(id).padStart(7, '0')}`;
+  return `SQ${trackingDay(createdAt)}${String(id).padStart(7, '0')}`;
 }
 
 /** A new tracking number: the date and 7 random digits, so numbers cannot be counted through. */
 export function randomTrackingNo(createdAt: string): string {
-  return `SQ${createdAt.slice(0, 10).replace(/-/g, '')}${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+  return `SQ${trackingDay(createdAt)}${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+}
+
+/** The day a tracking number carries: the Asia/Shanghai date of submission (not the UTC one). */
+function trackingDay(createdAt: string): string {
+  return todayShanghai(new Date(createdAt)).replace(/-/g, '');
 }
 
 /**
