@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { MODULES } from '../../src/modules/index.js';
 import { PLATFORM_PARTS } from '../../src/platform/parts.js';
-import { registerItemType, publishApproved, publishApprovedMany, withdrawApproved, defaultMeta } from '../../src/platform/publication/index.js';
+import { registerItemType, publishApproved, publishApprovedMany, reviseApproved, withdrawApproved, defaultMeta } from '../../src/platform/publication/index.js';
 import { enqueueMail } from '../../src/platform/mail/index.js';
 import { sendMessage, sinkMessages } from '../../src/platform/channels/index.js';
 import { startClock, completeClock } from '../../src/platform/deadlines/index.js';
@@ -83,6 +83,22 @@ describe('the platform with no capability module', () => {
     await expect(p.tx((t) => publishApprovedMany(p, t, 'system', [ok, { ...ok, meta: { ...ok.meta, title: '' } }]))).rejects.toMatchObject({ status: 400, fields: { 'items[1].title': 'err.field.required' } });
     await expect(p.tx((t) => publishApproved(p, t, 'system', { ...ok, departmentId: 999999 }))).rejects.toMatchObject({ status: 400, fields: { departmentId: 'err.field.invalid' } });
     expect(await p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).toEqual(before);
+  });
+
+  it('publishes a new version of a module item: the old one superseded, its hash kept, the event "changed" delivered', async () => {
+    const p = env.p;
+    const dept = await p.db.selectFrom('departments').select('id').where('code', '=', 'bgs').executeTakeFirstOrThrow();
+    const { id } = await p.tx((t) => publishApproved(p, t, 'system', { type: 'bare-notice', departmentId: dept.id, meta: defaultMeta({ title: '初稿公告', topic: '0201', genre: '公告' }), data: { text: '第一版' } }));
+    const v1 = await p.db.selectFrom('pub_versions').select('hash').where('item_id', '=', id).where('version', '=', 1).executeTakeFirstOrThrow();
+    expect(await p.tx((t) => reviseApproved(p, t, 'system', id, { meta: { title: '更正后的公告' }, data: { text: '第二版' }, changeNote: '更正错字' }))).toBe(2);
+    await env.drain();
+    const versions = await p.db.selectFrom('pub_versions').select(['version', 'state', 'hash']).where('item_id', '=', id).orderBy('version').execute();
+    expect(versions.map((v) => [v.version, v.state])).toEqual([[1, 'superseded'], [2, 'published']]);
+    expect(versions[0].hash).toBe(v1.hash);
+    expect(versions[1].hash).not.toBe(v1.hash);
+    expect(await p.db.selectFrom('pub_items').select(['title', 'published_version', 'latest_version']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ title: '更正后的公告', published_version: 2, latest_version: 2 });
+    const events = (await p.db.selectFrom('jobs').select('payload').where('kind', '=', 'publication.deliver.feeds').execute()).map((j) => JSON.parse(j.payload)).filter((e) => e.id === id);
+    expect(events.map((e) => `${e.event}:v${e.version}`).sort()).toEqual(['changed:v2', 'published:v1']);
   });
 
   it('keeps a staff inbox: a notice posted once per key, listed with the unread count, marked read', async () => {

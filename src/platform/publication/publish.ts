@@ -14,7 +14,7 @@ import { validationError, type HttpError } from '../errors.js';
 import { sm3 } from '../hash.js';
 import { getGovernment } from '../render/context.js';
 import { SEARCH_SYNC_JOB } from './indexable.js';
-import { itemType, deliveryChannels, channelJob, type ItemMeta, type PublicationEvent, type DeliveryPayload } from './registry.js';
+import { itemType, deliveryChannels, channelJob, type ItemMeta, type ItemLink, type PublicationEvent, type DeliveryPayload } from './registry.js';
 import { startClock, completeClock } from '../deadlines/index.js';
 import { ensureCalendar } from '../calendar/index.js';
 import { actorName, type Actor } from '../auth/actor.js';
@@ -76,6 +76,31 @@ export async function enqueueEffects(p: Platform, t: Db, effects: Effect[], opts
   await t.updateTable('pub_state').set((eb) => ({ generation: eb('generation', '+', 1) })).where('id', '=', 1).execute();
 }
 
+/** The listing columns of pub_items, copied from the metadata of the published version. */
+function listingColumns(m: ItemMeta, defaultCategory: string) {
+  return {
+    title: m.title,
+    doc_no: m.docNo,
+    topic: m.topic,
+    genre: m.genre,
+    category: m.category ?? defaultCategory,
+    written_at: m.writtenAt,
+    effective_at: m.effectiveAt,
+    expires_at: m.expiresAt,
+    summary: m.summary,
+    search_text: [m.title, m.docNo, m.keywords.join(' '), m.summary].join(' ').slice(0, 4000),
+  };
+}
+
+/** The item type's links of an item, to items that exist (not to itself). */
+async function insertLinks(t: Db, fromId: number, links: ItemLink[]): Promise<void> {
+  for (const l of links) {
+    if (l.to === fromId) continue;
+    const exists = await t.selectFrom('pub_items').select('id').where('id', '=', l.to).executeTakeFirst();
+    if (exists) await t.insertInto('pub_links').values({ from_id: fromId, to_id: l.to, kind: l.kind }).onConflict((oc) => oc.doNothing()).execute();
+  }
+}
+
 /** Publishes version `version` of the item inside `t`. */
 export async function publishVersion(p: Platform, t: Db, actor: Actor, id: number, version: number, at = new Date()) {
   const item = (await t.selectFrom('pub_items').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as ItemRow;
@@ -96,18 +121,9 @@ export async function publishVersion(p: Platform, t: Db, actor: Actor, id: numbe
       status: 'published',
       public: 1,
       published_version: version,
-      title: m.title,
-      doc_no: m.docNo,
-      topic: m.topic,
-      genre: m.genre,
-      category: m.category ?? type.category,
-      written_at: m.writtenAt,
-      effective_at: m.effectiveAt,
-      expires_at: m.expiresAt,
+      ...listingColumns(m, type.category),
       validity: validityOf(m, item.validity),
       year: Number((m.writtenAt ?? now).slice(0, 4)),
-      summary: m.summary,
-      search_text: [m.title, m.docNo, m.keywords.join(' '), m.summary].join(' ').slice(0, 4000),
       first_published_at: item.first_published_at ?? now,
       published_at: now,
       withdrawn_at: null,
@@ -117,11 +133,7 @@ export async function publishVersion(p: Platform, t: Db, actor: Actor, id: numbe
     .where('id', '=', id)
     .execute();
   await t.deleteFrom('pub_links').where('from_id', '=', id).execute();
-  for (const l of type.links?.(v.data) ?? []) {
-    if (l.to === id) continue;
-    const exists = await t.selectFrom('pub_items').select('id').where('id', '=', l.to).executeTakeFirst();
-    if (exists) await t.insertInto('pub_links').values({ from_id: id, to_id: l.to, kind: l.kind }).onConflict((oc) => oc.doNothing()).execute();
-  }
+  await insertLinks(t, id, type.links?.(v.data) ?? []);
   await p.audit(t, { actor: actorName(actor), action: 'publication.publish', entity: 'pub_item', entityId: id, details: { indexNo, version, hash } });
   await completePublishClock(p, t, id);
   await enqueueEffects(p, t, [{ id, type: item.type, version, event: item.published_version ? 'changed' : 'published' }]);
@@ -223,18 +235,9 @@ export async function publishApprovedMany(p: Platform, t: Db, actor: Actor, item
         public: 1,
         published_version: versions.length,
         latest_version: versions.length,
-        title: m.title,
-        doc_no: m.docNo,
-        topic: m.topic,
-        genre: m.genre,
-        category: m.category ?? type.category,
-        written_at: m.writtenAt,
-        effective_at: m.effectiveAt,
-        expires_at: m.expiresAt,
+        ...listingColumns(m, type.category),
         validity: it.validity ?? validityOf(m, 'valid'),
         year: Number((m.writtenAt ?? first.publishedAt.toISOString()).slice(0, 4)),
-        summary: m.summary,
-        search_text: [m.title, m.docNo, m.keywords.join(' '), m.summary].join(' ').slice(0, 4000),
         formed_at: m.formedAt,
         first_published_at: first.publishedAt.toISOString(),
         published_at: last.publishedAt.toISOString(),
@@ -266,11 +269,7 @@ export async function publishApprovedMany(p: Platform, t: Db, actor: Actor, item
   if (opts.links !== false) {
     for (const [i, it] of items.entries()) {
       for (const l of it.links ?? []) if (ids[l.toIndex] && l.toIndex !== i) await t.insertInto('pub_links').values({ from_id: ids[i], to_id: ids[l.toIndex], kind: l.kind }).onConflict((oc) => oc.doNothing()).execute();
-      for (const l of itemType(it.type).links?.(plan[i].versions[plan[i].versions.length - 1].data) ?? []) {
-        if (l.to === ids[i]) continue;
-        const exists = await t.selectFrom('pub_items').select('id').where('id', '=', l.to).executeTakeFirst();
-        if (exists) await t.insertInto('pub_links').values({ from_id: ids[i], to_id: l.to, kind: l.kind }).onConflict((oc) => oc.doNothing()).execute();
-      }
+      await insertLinks(t, ids[i], itemType(it.type).links?.(plan[i].versions[plan[i].versions.length - 1].data) ?? []);
     }
   }
   if (opts.audit === 'summary') await p.audit(t, { actor: actorName(actor), action: 'publication.bulk_publish', entity: 'pub_item', entityId: ids[0], details: { count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1], firstIndexNo: plan[0].indexNo, delivered: opts.deliver !== false } });
