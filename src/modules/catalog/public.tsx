@@ -13,7 +13,7 @@ import { validateForm } from '../../platform/http/validation.js';
 import { createReadStream } from 'node:fs';
 import { departments, getPublic, listPublic, type PublicItem, type Filters } from './service/queries.js';
 import { ListQuery, filtersOf } from './api.js';
-import { fmtDate, ItemBody, ItemList, validityLabel } from './views.js';
+import { fmtDate, ItemBody, ItemList, movedTo, validityLabel } from './views.js';
 import { CATEGORIES, GENRES, TOP_TOPICS, TOPICS, topicPath } from '../../platform/taxonomy/index.js';
 import { disclosureGuideKey } from './schema.js';
 import { sql } from 'kysely';
@@ -280,7 +280,6 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
 
   // The guide's addresses before the glossary names: moved permanently (links and bookmarks
   // elsewhere keep working).
-  const movedTo = (req: FastifyRequest, to: string) => to + (req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '');
   app.get('/catalog/guide', { config: { permission: 'public' } }, async (req, reply) => reply.redirect(movedTo(req, '/catalog/disclosure-guide'), 301));
   app.get<{ Params: { code: string } }>('/catalog/guide/:code', { config: { permission: 'public' } }, async (req, reply) => reply.redirect(movedTo(req, `/catalog/disclosure-guide/${encodeURIComponent(req.params.code)}`), 301));
 

@@ -1,5 +1,6 @@
 // Views shared by the public pages and the console (the staff preview): the item page's body
 // with its metadata block, item lists, dates and validity labels.
+import type { FastifyRequest } from 'fastify';
 import type { PageCtx } from '../../platform/render/index.js';
 import { Empty, Notice } from '../../platform/render/index.js';
 import { itemType } from '../../platform/publication/registry.js';
@@ -178,3 +179,6 @@ export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; previ
     </article>
   );
 }
+
+/** The new address of a renamed page, with the request's query string (for 301/308 redirects). */
+export const movedTo = (req: FastifyRequest, to: string) => to + (req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '');

@@ -2,6 +2,7 @@
 // setting.
 import { getSetting, putSetting } from '../../../platform/settings/index.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { movedTo } from '../views.js';
 import type { Platform } from '../../../platform/platform.js';
 import { AdminLayout, Csrf, Field } from '../../../platform/render/index.js';
 import { notFound } from '../../../platform/errors.js';
@@ -11,7 +12,6 @@ import { departments } from '../service/queries.js';
 import { disclosureGuideKey } from '../schema.js';
 
 /** `to` with the query string of the request. */
-const movedTo = (req: FastifyRequest, to: string) => to + (req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '');
 
 export async function disclosureGuideConsole(app: FastifyInstance, p: Platform): Promise<void> {
   app.get<{ Params: { code: string } }>('/admin/catalog/disclosure-guide/:code', { config: { permission: 'department.edit' } }, async (req, reply) => {
