@@ -1,6 +1,6 @@
 // Starting and stopping the whole product: platform, HTTP server, in-process worker, timers.
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { buildApp } from './app.js';
 import { createPlatform, startWorker, type Platform } from './platform/platform.js';
@@ -24,7 +24,7 @@ export async function loadDemoIfEmpty(p: Platform): Promise<boolean> {
   if (any) return false;
   for (const m of p.modules) if (m.demo) await m.demo(p);
   await loadGovernment(p.db);
-  p.log.warn(
+  p.log.info(
     { users: DEMO_USERS.map((u) => u[0]), password: DEMO_PASSWORD },
     'DEMO district loaded. Demo logins (demo only, refused when GONGKAI_DEMO is off): ' + DEMO_USERS.map((u) => u[0]).join(', ') + ` — password ${DEMO_PASSWORD}`,
   );
@@ -43,11 +43,14 @@ export interface ServerOptions {
   /** false: neither the in-process job worker nor the modules' background tasks run here
    *  (cluster workers other than the first; everyProcess tasks still do). Default true. */
   jobs?: boolean;
+  /** Where the platform's and the access log's lines go (a terminal's readable form); default stdout. */
+  logStream?: { write(line: string): void };
 }
 
 export async function startServer(config: Config, opts: ServerOptions = {}): Promise<Running> {
-  const p = await openPlatform(config, MODULES, undefined, { loadDemo: opts.loadDemo });
-  const app = await buildApp(p);
+  const log = opts.logStream ? pino({ level: config.logLevel }, opts.logStream) : undefined;
+  const p = await openPlatform(config, MODULES, log, { loadDemo: opts.loadDemo });
+  const app = await buildApp(p, { logStream: opts.logStream });
   const stops: (() => Promise<void> | void)[] = [];
   if (opts.jobs !== false) {
     if (config.worker === 'inline') startWorker(p);

@@ -9,6 +9,8 @@ import { createPlatform, migrate, startWorker, type Platform } from '../platform
 import { MODULES } from '../modules/index.js';
 import { loadDemoIfEmpty, openPlatform, startServer } from '../server.js';
 import { serveCluster } from '../cluster.js';
+import { banner, readableLog } from './terminal.js';
+import { DEMO_PASSWORD, DEMO_USERS } from '../modules/org/demo.js';
 import { createUser, setPassword, setRoles, getUser } from '../modules/org/service.js';
 import { createApiToken } from '../platform/auth/identity.js';
 import { verifyAudit } from '../platform/audit/index.js';
@@ -90,8 +92,11 @@ export async function main(argv: string[]): Promise<number> {
           await serveCluster(config); // src/cluster.ts: primary and workers
           return -1;
         }
-        const running = await startServer(config);
+        // At a terminal: a banner and readable warnings instead of JSON lines (unless a level is set).
+        const tty = process.stdout.isTTY === true && !process.env.GONGKAI_LOG_LEVEL;
+        const running = await startServer(tty ? { ...config, logLevel: 'warn' } : config, tty ? { logStream: readableLog() } : {});
         running.app.log.info(`gongkai serving ${config.publicUrl} (${running.p.dialect})`);
+        if (tty) process.stdout.write(banner(config, config.demo ? { password: DEMO_PASSWORD, users: DEMO_USERS.map(([username, name]) => ({ username, name })) } : null));
         const shutdown = async (signal: string) => {
           running.app.log.info({ signal }, 'shutting down');
           const force = setTimeout(() => process.exit(1), 30_000);

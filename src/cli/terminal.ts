@@ -1,0 +1,49 @@
+// What `gongkai serve` shows a person at a terminal: a banner (address, data, demo accounts) and
+// log lines as readable text. Without a terminal (a service manager, a container) the log stays
+// pino's JSON lines for machines.
+import type { Config } from '../config.js';
+
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+/** A pino destination that turns each JSON line into "HH:MM:SS LEVEL message [error]". */
+export function readableLog(out: { write(s: string): unknown } = process.stderr): { write(line: string): void } {
+  return {
+    write(line: string) {
+      try {
+        const o = JSON.parse(line) as { level?: number; time?: number; msg?: string; err?: { message?: string }; req?: { method?: string; url?: string }; res?: { statusCode?: number } };
+        const time = new Date((o.time ?? Date.now()) + 8 * 3600_000).toISOString().slice(11, 19); // Beijing time
+        const what = o.req ? `${o.req.method} ${o.req.url}` : o.res ? `→ ${o.res.statusCode}` : '';
+        out.write(`${time} ${LEVELS[o.level ?? 30] ?? o.level} ${[o.msg, what, o.err?.message].filter(Boolean).join(' ')}\n`);
+      } catch {
+        out.write(line.endsWith('\n') ? line : line + '\n');
+      }
+    },
+  };
+}
+
+export interface BannerUser {
+  username: string;
+  name: string;
+}
+
+/** The start-up banner, in Chinese and English. */
+export function banner(config: Pick<Config, 'publicUrl' | 'dataDir' | 'databaseUrl' | 'demo'>, demo: { password: string; users: BannerUser[] } | null): string {
+  const db = config.databaseUrl ? `PostgreSQL ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}` : 'SQLite';
+  const lines = [
+    '',
+    '  gongkai 公开 — 已启动 / running',
+    '',
+    `  网址 Address     ${config.publicUrl}/`,
+    `  管理后台 Console ${config.publicUrl}/admin`,
+    `  数据库 Database  ${db}`,
+    `  数据目录 Data    ${config.dataDir}`,
+  ];
+  if (demo) {
+    const width = Math.max(...demo.users.map((u) => u.username.length));
+    lines.push('', `  演示账号 Demo accounts（密码 password: ${demo.password}）`);
+    for (const u of demo.users) lines.push(`    ${u.username.padEnd(width)}  ${u.name}`);
+    lines.push('', '  重置演示数据 Reset the demo: 停止后删除数据目录再启动 stop, delete the data directory, start again');
+  }
+  lines.push('  停止 Stop: Ctrl+C', '');
+  return lines.join('\n') + '\n';
+}
