@@ -70,3 +70,12 @@ export function industrySeed(): IndustryRow[] {
   }
   return cached.map((r) => ({ ...r, aliases: [...r.aliases] }));
 }
+
+let names: Map<string, string> | null = null;
+
+/** "H62 餐饮业" for a code of the standard (the names never change; aliases do), else the code. */
+export function industryLabel(code: string): string {
+  names ??= new Map(parseTable(GBT4754_AC + GBT4754_DT).map((r) => [r.code, r.name]));
+  const name = names.get(code.toUpperCase());
+  return name ? `${code} ${name}` : code;
+}
