@@ -86,7 +86,8 @@ function matches(query: string, code: string | null, industry: string | null, it
   if (code) return inds.some((i) => code.startsWith(i) || i.startsWith(code)) ? 'industry' : null;
   if (industry && inds.some((i) => industry.startsWith(i))) return 'industry';
   const q = squash(query);
-  if (q.length >= 2 && squash(item.search).includes(q)) return 'keyword';
+  // Words not understood as an industry may still occur in an item's text ("放贷").
+  if (!industry && q.length >= 2 && squash(item.search).includes(q)) return 'keyword';
   // "开一家烟草零售店" contains the keyword 烟草: keywords found inside the question match too.
   const kws = ((item.data.keywords as string[]) ?? []).map(squash).filter((k) => k.length >= 2);
   return kws.some((k) => q.includes(k)) ? 'keyword' : null;
