@@ -104,6 +104,6 @@ describe('list edition diff view in Chromium', () => {
         mkdirSync('test-results', { recursive: true });
         await page.screenshot({ path: 'test-results/lists-industries-375.png', fullPage: true });
       }
-    });
+    }, 180000);
   }
 });
