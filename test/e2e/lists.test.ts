@@ -1,6 +1,7 @@
 // In a real browser: a citizen compares two editions of the 市场监管局 权责清单 with the form on
 // the list page (no JavaScript needed) and sees the added, removed and changed items with the
-// field-level differences; the diff view has no serious accessibility violations.
+// field-level differences; the diff view has no serious accessibility violations. A business asks
+// "may I open a coffee shop?" in everyday words, at desktop width and on a 375 px phone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { seriousViolations, startBrowserEnv, type BrowserEnv } from './browser.js';
@@ -70,4 +71,39 @@ describe('list edition diff view in Chromium', () => {
       expect(await seriousViolations(page), u).toEqual([]);
     }
   });
+
+  for (const width of [1280, 375]) {
+    it(`a business asks "may I open a coffee shop?" in everyday words (${width} px)`, async () => {
+      const page = await env.page();
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto(env.base + '/negative-lists/lookup');
+      await page.getByLabel('经营项目或行业代码').fill('开咖啡店需要什么许可');
+      await page.getByRole('button', { name: '查询', exact: true }).click();
+      await page.waitForURL(/\/negative-lists\/lookup\?q=/);
+      await expect(page.locator('.understood').textContent()).resolves.toContain('H6232 咖啡馆服务');
+      const answer = page.locator('.lookup-results li.permitted').first();
+      await expect(answer.textContent()).resolves.toContain('食品经营许可');
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
+      // The licence's service guide is one click away.
+      await answer.getByRole('link', { name: '食品经营许可证核发' }).click();
+      await expect(page.locator('h1').textContent()).resolves.toContain('食品经营许可证核发');
+      // Policy matching takes the same words; the industry picker finds the code.
+      await page.goto(env.base + '/policies/match');
+      await page.getByLabel('所属行业（日常说法或行业代码）').fill('咖啡店');
+      await page.getByLabel('企业规模').selectOption({ label: '微型企业' });
+      await page.getByRole('button', { name: '匹配政策' }).click();
+      await expect(page.locator('.understood').textContent()).resolves.toContain('H6232 咖啡馆服务');
+      await expect(page.locator('.match-results').textContent()).resolves.toContain('示范新区小微企业贷款贴息管理办法');
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.goto(env.base + '/lists/industries?q=' + encodeURIComponent('奶茶店'));
+      await expect(page.locator('.industry-list li').first().textContent()).resolves.toContain('H6239');
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
+      if (width === 375) {
+        mkdirSync('test-results', { recursive: true });
+        await page.screenshot({ path: 'test-results/lists-industries-375.png', fullPage: true });
+      }
+    }, 180000);
+  }
 });

@@ -10,10 +10,11 @@ import { importEdition, approveEdition, diffEditions, draftEdition, exportRows, 
 import { lookup } from './service/lookup.js';
 import { safeFileName, storeFile } from '../../platform/files/index.js';
 import type { Limiter } from '../../platform/http/limit.js';
-import { matchPolicies, setTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile } from './service/policies.js';
+import { matchPolicies, resolveIndustry, setTags, subscribe, QUALIFICATIONS, SIZES, SUBSIDY_TYPES, type BusinessProfile } from './service/policies.js';
 import { rate, ratingSummary } from './service/ratings.js';
 import { RATINGS } from '../../platform/ratings.js';
 import { t as translate } from '../../platform/i18n/index.js';
+import { IndustryOut } from './api/industries.js';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const Any = Type.Any();
@@ -269,9 +270,22 @@ export async function listsApi(app: FastifyInstance, p: Platform, writeLimit: Li
       config: { permission: 'public' },
       schema: {
         tags: ['lists'],
-        summary: 'May I do this business here? Keyword or 国民经济行业分类 code against the negative lists',
+        summary: 'May I do this business here? Everyday words or a 国民经济行业分类 code against the negative lists',
         querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 100 }) }),
-        response: { 200: Type.Object({ query: Type.String(), results: Type.Array(LookupResultOut) }), 400: ErrorSchema },
+        response: {
+          200: Type.Object({
+            query: Type.String(),
+            industry: Type.Union([IndustryOut, Type.Null()]),
+            understoodBy: Type.Union([Type.String({ enum: ['code', 'words'] }), Type.Null()]),
+            alternatives: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+            results: Type.Array(LookupResultOut),
+            nearest: Type.Array(Type.Object({ list: Type.String(), code: Type.String(), name: Type.String(), category: Type.String(), restricted: Type.Optional(Type.Boolean()), industries: Type.Array(Type.String()) })),
+            guides: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), url: Type.String() })),
+            policies: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), url: Type.String() })),
+            sources: Type.Array(Type.Object({ list: Type.String(), title: Type.String(), edition: Type.Integer(), url: Type.String() })),
+          }),
+          400: ErrorSchema,
+        },
       },
     },
     async (req) => lookup(p.db, req.query.q ?? ''),
@@ -284,17 +298,18 @@ export async function listsApi(app: FastifyInstance, p: Platform, writeLimit: Li
       schema: {
         tags: ['lists'],
         summary: 'Policies that apply to a business profile, with the reasons each matched',
-        querystring: Type.Object({ industry: Type.String({ maxLength: 5 }), size: Type.String({ enum: [...SIZES] }), location: Type.Optional(Type.String({ maxLength: 32 })), qualifications: Type.Optional(Type.String({ maxLength: 200, description: 'comma-separated: ' + QUALIFICATIONS.join(', ') })) }),
-        response: { 200: Type.Object({ results: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), docNo: Type.String(), department: Type.String(), url: Type.String(), subsidyType: Type.String(), windowStart: Type.Union([Type.String(), Type.Null()]), windowEnd: Type.Union([Type.String(), Type.Null()]), reasons: Type.Array(Type.Object({ dimension: Type.String(), text: Type.String() })) })) }), 400: ErrorSchema },
+        querystring: Type.Object({ industry: Type.String({ maxLength: 40, description: 'a 国民经济行业分类 code (H6232) or everyday words (咖啡店)' }), size: Type.String({ enum: [...SIZES] }), location: Type.Optional(Type.String({ maxLength: 32 })), qualifications: Type.Optional(Type.String({ maxLength: 200, description: 'comma-separated: ' + QUALIFICATIONS.join(', ') })) }),
+        response: { 200: Type.Object({ industry: IndustryOut, alternatives: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })), results: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), docNo: Type.String(), department: Type.String(), url: Type.String(), subsidyType: Type.String(), windowStart: Type.Union([Type.String(), Type.Null()]), windowEnd: Type.Union([Type.String(), Type.Null()]), reasons: Type.Array(Type.Object({ dimension: Type.String(), text: Type.String() })) })) }), 400: ErrorSchema },
       },
     },
     async (req) => {
       const q = req.query;
-      const results = await matchPolicies(p.db, { industry: q.industry.toUpperCase(), size: q.size, location: q.location ?? '', qualifications: (q.qualifications ?? '').split(',').map((x) => x.trim()).filter(Boolean) });
+      const { industry, alternatives } = await resolveIndustry(p.db, q.industry);
+      const results = await matchPolicies(p.db, { industry: industry.code, size: q.size, location: q.location ?? '', qualifications: (q.qualifications ?? '').split(',').map((x) => x.trim()).filter(Boolean) });
       const names = new Map((await p.db.selectFrom('departments').select(['code', 'name']).execute()).map((d) => [d.code, d.name]));
       const words = (x: { key: string; params: Record<string, string> }) =>
         translate(req.locale, x.key, { ...x.params, size: x.params.size ? translate(req.locale, `lists.size.${x.params.size}`) : '', qualification: x.params.qualification ? translate(req.locale, `lists.qual.${x.params.qualification}`) : '', location: x.params.location ? (names.get(x.params.location) ?? x.params.location) : '' });
-      return { results: results.map((r) => ({ ...r, reasons: r.reasons.map((x) => ({ dimension: x.dimension, text: words(x) })) })) };
+      return { industry, alternatives: alternatives.map((a) => ({ code: a.code, name: a.name })), results: results.map((r) => ({ ...r, reasons: r.reasons.map((x) => ({ dimension: x.dimension, text: words(x) })) })) };
     },
   );
 

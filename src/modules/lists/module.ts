@@ -4,6 +4,9 @@ import type { GongkaiModule } from '../../platform/module.js';
 import { clientLimit } from '../../platform/http/limit.js';
 import { listMigrations } from './schema.js';
 import { listsApi } from './api.js';
+import { industriesApi } from './api/industries.js';
+import { industryPages } from './public/industries.js';
+import { industryConsole } from './console/industries.js';
 import { listPages } from './public/lists.js';
 import { itemPages } from './public/items.js';
 import { lookupPages } from './public/lookup.js';
@@ -25,6 +28,7 @@ export const listsModule: GongkaiModule = {
     { action: 'list.read', zh: '查看本部门的清单（含草稿）', en: "See one's departments' lists, drafts included", roles: ['dept-admin', 'editor', 'reviewer', 'approver'] },
     { action: 'list.edit', zh: '编辑清单和办事指南', en: 'Edit lists and service guides', roles: ['dept-admin', 'editor'] },
     { action: 'list.approve', zh: '审定并发布清单', en: 'Approve and publish lists', roles: ['approver'] },
+    { action: 'industry.edit', zh: '编辑行业分类的常用叫法（负面清单牵头部门）', en: 'Edit the everyday names of industries (department keeping the negative lists)', roles: ['dept-admin', 'editor'] },
   ],
   migrations: listMigrations,
   messages,
@@ -36,6 +40,8 @@ export const listsModule: GongkaiModule = {
     // Public writes (ratings, subscriptions): one per-address budget, counted in the database.
     const writeLimit = clientLimit(p.db, { bucket: 'lists.write', max: p.config.listsRateLimit, message: 'err.lists.rate_limited' });
     await listsApi(app, p, writeLimit);
+    await industriesApi(app, p);
+    await industryPages(app, p);
     await listPages(app, p);
     await itemPages(app, p, writeLimit);
     await lookupPages(app, p);
@@ -43,6 +49,7 @@ export const listsModule: GongkaiModule = {
     await listConsole(app, p);
     await followupConsole(app, p);
     await policyTagConsole(app, p);
+    await industryConsole(app, p);
   },
   demo: loadDemoLists,
   dashboard: listsDashboard,

@@ -2,6 +2,7 @@
 import type { Generated } from 'kysely';
 import type { GkMigration } from '../../platform/db/migrate.js';
 import { withId } from '../../platform/db/migrate.js';
+import { industrySeed } from './service/industry/table.js';
 
 export interface ListTable {
   id: Generated<number>;
@@ -101,6 +102,22 @@ export interface PolicySubscriptionTable {
   created_at: string;
 }
 
+/** GB/T 4754-2017 industries with the everyday aliases staff edit (the industry picker). */
+export interface IndustryTable {
+  /** Letter-prefixed code: 'H', 'H62', 'H623', 'H6232'. */
+  code: string;
+  /** section (门类) | division (大类) | group (中类) | class (小类) */
+  level: string;
+  parent: string | null;
+  name: string;
+  /** JSON array of everyday words ("咖啡店"). */
+  aliases: string;
+  /** Position in the standard's order. */
+  sort: number;
+  updated_by: string;
+  updated_at: string;
+}
+
 declare module '../../platform/db/schema.js' {
   interface Database {
     lists: ListTable;
@@ -110,6 +127,7 @@ declare module '../../platform/db/schema.js' {
     list_followups: ListFollowupTable;
     policy_tags: PolicyTagTable;
     policy_subscriptions: PolicySubscriptionTable;
+    industries: IndustryTable;
   }
 }
 
@@ -196,6 +214,27 @@ export const listMigrations: GkMigration[] = [
         .addColumn('token', 'text', (c) => c.notNull().unique())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  {
+    name: '5002-industries',
+    async up(db) {
+      await db.schema
+        .createTable('industries')
+        .addColumn('code', 'text', (c) => c.primaryKey())
+        .addColumn('level', 'text', (c) => c.notNull())
+        .addColumn('parent', 'text')
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('aliases', 'text', (c) => c.notNull())
+        .addColumn('sort', 'integer', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('industries_parent').on('industries').column('parent').execute();
+      // Seeded from the data file (service/industry/): the standard's table and the starting aliases.
+      const at = new Date().toISOString();
+      const rows = industrySeed().map((r, i) => ({ code: r.code, level: r.level, parent: r.parent, name: r.name, aliases: JSON.stringify(r.aliases), sort: i + 1, updated_by: 'system', updated_at: at }));
+      for (let i = 0; i < rows.length; i += 200) await db.insertInto('industries').values(rows.slice(i, i + 200)).execute();
     },
   },
 ];

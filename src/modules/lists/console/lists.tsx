@@ -65,6 +65,12 @@ export async function listConsole(app: FastifyInstance, p: Platform): Promise<vo
         <ErrorSummary c={c} fields={extra?.fields} />
         <p>
           <a href="/admin/lists/followups">{c.t('lists.followups')}</a> · <a href="/admin/lists/policies">{c.t('lists.policy_tags')}</a>
+          {c.can('industry.edit') && (
+            <>
+              {' · '}
+              <a href="/admin/lists/industries">{c.t('lists.industry.console')}</a>
+            </>
+          )}
         </p>
         {lists.map((l) => {
           const lt = requireType(l.type);

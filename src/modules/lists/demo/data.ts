@@ -1,7 +1,5 @@
-// Demo data of the four list types. The negative lists are a REPRESENTATIVE SUBSET of the
-// 市场准入负面清单（2025年版） and the 外商投资准入特别管理措施（负面清单）（2024年版）, written
-// from the published texts for demonstration; 事项编码 and numbering follow the lists' structure
-// but must be checked against the official documents before any real use.
+// Demo data of the lists: 权责清单, service guides and tagged policies. The negative lists are in
+// negative.ts.
 import type { ListItem } from '../service/engine.js';
 
 const SUP = '区纪委监委派驻纪检监察组、区司法局行政执法监督';
@@ -223,54 +221,6 @@ export const SERVICE_GUIDES: Record<string, ListItem[]> = {
     }),
   ],
 };
-
-export const MARKET_ACCESS: ListItem[] = [
-  { code: '100001', no: 1, category: 'prohibited', name: '法律、法规、国务院决定等明确设立且与市场准入相关的禁止性规定', measures: '法律、法规、国务院决定等明确设立，且与市场准入相关的禁止性规定（见附件《与市场准入相关的禁止性规定》）。', authority: '各有关部门', localMeasures: '', industries: [], keywords: ['禁止性规定'], serviceGuides: [] },
-  { code: '100002', no: 2, category: 'prohibited', name: '国家产业政策明令淘汰和限制的产品、技术、工艺、设备及行为', measures: '《产业结构调整指导目录》中的淘汰类项目，禁止投资；限制类项目，禁止新建。', authority: '国家发展改革委', localMeasures: '', industries: [], keywords: ['淘汰类', '限制类', '产业结构调整'], serviceGuides: [] },
-  { code: '100003', no: 3, category: 'prohibited', name: '不符合主体功能区建设要求的各类开发活动', measures: '不符合主体功能区建设要求的各类开发活动，禁止准入。', authority: '国家发展改革委、自然资源部等', localMeasures: '', industries: [], keywords: ['主体功能区'], serviceGuides: [] },
-  { code: '100004', no: 4, category: 'prohibited', name: '禁止违规开展金融相关经营活动', measures: '非金融机构、不从事金融活动的企业，在注册名称和经营范围中不得使用“银行”“保险”“证券”“基金”等与金融相关的字样；禁止非法集资、非法发放贷款等违规金融活动。', authority: '中国人民银行、金融监管总局、中国证监会等', localMeasures: '', industries: ['J'], keywords: ['金融', '放贷', '集资', '理财'], serviceGuides: [] },
-  { code: '100005', no: 5, category: 'prohibited', name: '禁止违规开展互联网相关经营活动', measures: '非公有资本不得从事互联网新闻信息采编业务；禁止利用互联网从事违法违规经营活动。', authority: '中央网信办等', localMeasures: '', industries: ['I64'], keywords: ['互联网新闻', '新闻采编'], serviceGuides: [] },
-  { code: '100006', no: 6, category: 'prohibited', name: '禁止违规开展新闻传媒相关业务', measures: '非公有资本不得从事新闻采编播发业务；不得投资设立和经营新闻机构，包括但不限于通讯社、报刊出版单位、广播电视播出机构、广播电视站以及互联网新闻信息采编发布服务机构等。', authority: '中央宣传部、国家广电总局等', localMeasures: '', industries: ['R86', 'R87'], keywords: ['新闻', '通讯社', '报刊', '广播电视'], serviceGuides: [] },
-  { code: '201001', no: 7, category: 'permitted', name: '未获得许可，不得从事农作物种子、食用菌菌种、草种生产经营', measures: '农作物种子、食用菌菌种生产经营许可；草种生产经营许可。', authority: '农业农村部、国家林草局', localMeasures: '', industries: ['A01', 'A05'], keywords: ['种子', '菌种', '草种'], serviceGuides: [] },
-  { code: '202001', no: 14, category: 'permitted', name: '未获得许可，不得从事矿产资源勘查开采', measures: '探矿权、采矿权登记。', authority: '自然资源部', localMeasures: '', industries: ['B'], keywords: ['采矿', '探矿', '矿产'], serviceGuides: [] },
-  { code: '203001', no: 20, category: 'permitted', name: '未获得许可，不得从事烟草专卖品生产', measures: '烟草专卖生产企业许可；烟草专卖品准运证等。', authority: '国家烟草局', localMeasures: '', industries: ['C16'], keywords: ['烟草', '卷烟', '烟叶', '烟草制品'], serviceGuides: [] },
-  { code: '203005', no: 23, category: 'permitted', name: '未获得许可，不得从事食品生产', measures: '食品生产许可；食品添加剂生产许可。', authority: '市场监管总局', localMeasures: '食品小作坊实行登记管理（省级地方性法规）。', industries: ['C13', 'C14', 'C15'], keywords: ['食品生产', '食品加工', '饮料'], serviceGuides: [] },
-  { code: '203010', no: 26, category: 'permitted', name: '未获得许可，不得从事药品、医疗器械生产', measures: '药品生产许可；第二类、第三类医疗器械生产许可。', authority: '国家药监局', localMeasures: '', industries: ['C27', 'C358'], keywords: ['药品', '医疗器械', '制药'], serviceGuides: [] },
-  { code: '205001', no: 40, category: 'permitted', name: '未获得许可或资质，不得从事建设工程施工及相关活动', measures: '建筑业企业资质认定；建筑工程施工许可。', authority: '住房城乡建设部', localMeasures: '', industries: ['E47', 'E48', 'E49', 'E50'], keywords: ['建筑施工', '工程施工', '装修'], serviceGuides: ['SG-XZSP-003'] },
-  { code: '206001', no: 45, category: 'permitted', name: '未获得许可，不得从事烟草专卖品批发、零售业务', measures: '烟草专卖批发企业许可；烟草专卖零售许可。', authority: '国家烟草局', localMeasures: '本区烟草零售点布局按市烟草专卖局公布的合理布局规划执行。', industries: ['F5128', 'F5227'], keywords: ['烟草', '卷烟', '香烟', '烟草零售', '烟酒店'], serviceGuides: [] },
-  { code: '206005', no: 46, category: 'permitted', name: '未获得许可，不得从事食品销售和餐饮服务', measures: '食品经营许可（仅销售预包装食品的实行备案）。', authority: '市场监管总局', localMeasures: '小餐饮、食品摊贩实行登记管理，由区市场监管部门办理。', industries: ['F5221', 'F5222', 'F5223', 'F5224', 'H62'], keywords: ['食品销售', '餐饮', '饭店', '小吃', '奶茶'], serviceGuides: ['SG-XZSP-001'] },
-  { code: '206010', no: 48, category: 'permitted', name: '未获得许可，不得从事危险化学品经营', measures: '危险化学品经营许可。', authority: '应急管理部', localMeasures: '', industries: ['F5166'], keywords: ['危险化学品', '危化品', '化工'], serviceGuides: ['SG-YJGL-001'] },
-  { code: '207001', no: 55, category: 'permitted', name: '未获得许可，不得从事道路运输经营及相关业务', measures: '道路旅客运输经营许可；道路货物运输经营许可（使用总质量4.5吨及以下普通货运车辆的除外）。', authority: '交通运输部', localMeasures: '', industries: ['G54'], keywords: ['道路运输', '货运', '客运', '物流'], serviceGuides: [] },
-  { code: '210001', no: 70, category: 'permitted', name: '未获得许可，不得从事电信业务经营', measures: '基础电信业务经营许可；增值电信业务经营许可。', authority: '工业和信息化部', localMeasures: '', industries: ['I63', 'I64'], keywords: ['电信', '增值电信', 'ICP'], serviceGuides: [] },
-  { code: '222001', no: 90, category: 'permitted', name: '未获得许可，不得设立民办学校、从事教育培训活动', measures: '民办学校办学许可。', authority: '教育部、人力资源社会保障部', localMeasures: '', industries: ['P83'], keywords: ['民办学校', '幼儿园', '培训学校'], serviceGuides: ['SG-JYJ-001'] },
-  { code: '223001', no: 93, category: 'permitted', name: '未获得许可，不得设置医疗机构或从事相关医疗活动', measures: '医疗机构设置审批和执业登记（诊所实行备案管理）。', authority: '国家卫生健康委', localMeasures: '', industries: ['Q84'], keywords: ['医院', '诊所', '医疗机构', '门诊'], serviceGuides: ['SG-WJJ-001'] },
-  { code: '224001', no: 98, category: 'permitted', name: '未获得许可，不得从事娱乐场所、互联网上网服务营业场所经营', measures: '娱乐场所经营许可；互联网上网服务营业场所经营许可。', authority: '文化和旅游部', localMeasures: '', industries: ['R901', 'I6490'], keywords: ['KTV', '歌舞厅', '游艺厅', '网吧', '娱乐场所'], serviceGuides: ['SG-WHLY-001'] },
-];
-
-const FI_ROWS: [string, string, string, string[], string[]][] = [
-  ['1', '一、农、林、牧、渔业', '小麦新品种选育和种子生产的中方股比不低于34%、玉米新品种选育和种子生产须由中方控股。', ['A01'], ['小麦', '玉米', '种子', '育种']],
-  ['2', '一、农、林、牧、渔业', '禁止投资中国稀有和特有的珍贵优良品种的研发、养殖、种植以及相关繁殖材料的生产（包括种植业、畜牧业、水产业的优良基因）。', ['A'], ['珍贵优良品种', '繁殖材料']],
-  ['3', '一、农、林、牧、渔业', '禁止投资农作物、种畜禽、水产苗种转基因品种选育及其转基因种子（苗）生产。', ['A01', 'A03', 'A04'], ['转基因']],
-  ['4', '一、农、林、牧、渔业', '禁止投资中国管辖海域及内陆水域水产品捕捞。', ['A04'], ['捕捞', '水产']],
-  ['5', '二、采矿业', '禁止投资稀土、放射性矿产、钨勘查、开采及选矿。', ['B09'], ['稀土', '放射性矿产', '钨']],
-  ['6', '三、电力、热力、燃气及水生产和供应业', '核电站的建设、经营须由中方控股。', ['D4414'], ['核电']],
-  ['7', '四、批发和零售业', '禁止投资烟叶、卷烟、复烤烟叶及其他烟草制品的批发、零售。', ['F5128', 'F5227'], ['烟草', '卷烟', '烟叶']],
-  ['8', '五、交通运输、仓储和邮政业', '国内水上运输公司须由中方控股。', ['G55'], ['水上运输', '航运']],
-  ['9', '五、交通运输、仓储和邮政业', '公共航空运输公司须由中方控股，且一家外商及其关联企业投资比例不得超过25%，法定代表人须由中国籍公民担任。', ['G56'], ['航空运输', '航空公司']],
-  ['12', '五、交通运输、仓储和邮政业', '禁止投资邮政公司、信件的国内快递业务。', ['G60'], ['邮政', '快递', '信件']],
-  ['13', '六、信息传输、软件和信息技术服务业', '电信公司：限于中国入世承诺开放的电信业务，增值电信业务的外资股比不超过50%（电子商务、国内多方通信、存储转发类、呼叫中心除外），基础电信业务须由中方控股。', ['I63'], ['电信', '增值电信']],
-  ['14', '六、信息传输、软件和信息技术服务业', '禁止投资互联网新闻信息服务、网络出版服务、网络视听节目服务、互联网文化经营（音乐除外）、互联网公众发布信息服务（上述服务中，中国入世承诺中已开放的内容除外）。', ['I64'], ['互联网新闻', '网络出版', '网络视听']],
-  ['15', '七、租赁和商务服务业', '禁止投资中国法律事务（提供有关中国法律环境影响的信息除外），不得成为国内律师事务所合伙人。', ['L7221'], ['律师', '法律事务']],
-  ['17', '七、租赁和商务服务业', '禁止投资社会调查。', ['L7246'], ['社会调查']],
-  ['18', '八、科学研究和技术服务业', '禁止投资人体干细胞、基因诊断与治疗技术开发和应用。', ['M73'], ['干细胞', '基因诊断', '基因治疗']],
-  ['21', '九、教育', '学前、普通高中和高等教育机构限于中外合作办学，须由中方主导（校长或者主要行政负责人应当具有中国国籍，理事会、董事会或者联合管理委员会的中方组成人员不得少于1/2）。', ['P83'], ['幼儿园', '高中', '高等教育', '中外合作办学']],
-  ['22', '九、教育', '禁止投资义务教育机构、宗教教育机构。', ['P832'], ['义务教育', '宗教教育']],
-  ['23', '十、卫生和社会工作', '医疗机构限于合资。', ['Q84'], ['医院', '医疗机构', '诊所']],
-  ['24', '十一、文化、体育和娱乐业', '禁止投资新闻机构（包括但不限于通讯社）。', ['R86'], ['新闻机构', '通讯社']],
-  ['28', '十一、文化、体育和娱乐业', '禁止投资电影制作公司、发行公司、院线公司以及电影引进业务。', ['R8760'], ['电影', '院线']],
-];
-
-export const FOREIGN_INVESTMENT: ListItem[] = FI_ROWS.map(([no, heading, measure, industries, keywords]) => ({ no, heading, measure, category: measure.startsWith('禁止') ? 'prohibited' : 'restricted', authority: '商务部门、发展改革部门', industries, keywords }));
 
 export const POLICIES: { department: string; title: string; docNo: string; summary: string; body: string; tags: { industries: string[]; sizes: string[]; locations: string[]; qualifications: string[]; subsidyType: string; windowStart: string | null; windowEnd: string | null } }[] = [
   {

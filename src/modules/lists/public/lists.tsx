@@ -39,6 +39,9 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
           <li>
             <a href="/policies/match">{c.t('lists.match_title')}</a>
           </li>
+          <li>
+            <a href="/lists/industries">{c.t('lists.industry.title')}</a>
+          </li>
         </ul>
         {listTypes().map((lt) => (
           <section aria-labelledby={`t-${lt.type}`}>

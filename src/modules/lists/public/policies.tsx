@@ -3,13 +3,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { Csrf, Empty, ErrorSummary, Field, Notice, PublicLayout, Select } from '../../../platform/render/index.js';
 import type { Limiter } from '../../../platform/http/limit.js';
-import { matchPolicies, subscribe, QUALIFICATIONS, SIZES, type BusinessProfile, type PolicyMatch } from '../service/policies.js';
+import { matchPolicies, resolveIndustry, subscribe, QUALIFICATIONS, SIZES, type BusinessProfile, type PolicyMatch } from '../service/policies.js';
+import type { IndustryView } from '../service/industries.js';
 import { Lead, localizeFields, str } from '../views.js';
+import { pathText } from './industries.js';
+
+type Resolved = { industry: IndustryView; alternatives: IndustryView[] };
 
 /** writeLimit: the per-address budget of the public writes (module.ts). */
 export async function policyPages(app: FastifyInstance, p: Platform, writeLimit: Limiter): Promise<void> {
   // ---- public: policy matching and subscription ---------------------------------------------------
-  async function matchPage(req: FastifyRequest, reply: FastifyReply, profile: BusinessProfile | null, results: PolicyMatch[] | null, fields: Record<string, string> | undefined, note?: string, status = 200) {
+  async function matchPage(req: FastifyRequest, reply: FastifyReply, profile: BusinessProfile | null, results: PolicyMatch[] | null, fields: Record<string, string> | undefined, note?: string, status = 200, resolved?: Resolved) {
     const c = req.ctx(reply);
     const subs = await p.db.selectFrom('departments').select(['code', 'name']).where('kind', '=', 'subdistrict').orderBy('sort').execute();
     const pr = profile ?? { industry: '', size: '', location: '', qualifications: [] };
@@ -23,7 +27,10 @@ export async function policyPages(app: FastifyInstance, p: Platform, writeLimit:
         {note && <Notice kind="success">{note}</Notice>}
         <ErrorSummary c={c} fields={fields} />
         <form method="get" action="/policies/match" class="stack profile-form">
-          <Field label={c.t('lists.profile.industry')} name="industry" value={pr.industry} maxLength={5} required hint={c.t('lists.profile.industry_hint')} error={fields?.industry} />
+          <Field label={c.t('lists.profile.industry')} name="industry" value={pr.industry} maxLength={40} required hint={c.t('lists.profile.industry_hint')} error={fields?.industry} />
+          <p class="meta">
+            <a href={`/lists/industries${pr.industry ? `?q=${encodeURIComponent(pr.industry)}` : ''}`}>{c.t('lists.lookup_picker')}</a>
+          </p>
           <Select label={c.t('lists.profile.size')} name="size" value={pr.size} required options={SIZES.map((s) => ({ value: s, label: c.t(`lists.size.${s}`) }))} error={fields?.size} />
           <Select label={c.t('lists.profile.location')} name="location" value={pr.location} blank={c.t('lists.profile.elsewhere')} options={subs.map((s) => ({ value: s.code, label: s.name }))} error={fields?.location} />
           <fieldset>
@@ -39,6 +46,23 @@ export async function policyPages(app: FastifyInstance, p: Platform, writeLimit:
         {results && (
           <section aria-labelledby="match-results">
             <h2 id="match-results">{c.t('lists.match_results', { n: results.length })}</h2>
+            {resolved && (
+              <p class="understood">
+                {c.t('lists.match_industry')} <a href={`/lists/industries?code=${resolved.industry.code}`}>{`${resolved.industry.code} ${resolved.industry.name}`}</a>
+                {resolved.industry.path.length > 0 && <span class="meta">（{pathText(resolved.industry)}）</span>}
+              </p>
+            )}
+            {resolved && resolved.alternatives.length > 0 && (
+              <p class="meta">
+                {c.t('lists.lookup_alternatives')}{' '}
+                {resolved.alternatives.map((a, i) => (
+                  <>
+                    {i > 0 && '、'}
+                    <a href={`/policies/match?${new URLSearchParams([['industry', a.code], ['size', pr.size], ['location', pr.location], ...pr.qualifications.map((q) => ['qualifications', q])])}`}>{`${a.code} ${a.name}`}</a>
+                  </>
+                ))}
+              </p>
+            )}
             {results.length === 0 ? (
               <Empty>{c.t('lists.match_none')}</Empty>
             ) : (
@@ -63,7 +87,7 @@ export async function policyPages(app: FastifyInstance, p: Platform, writeLimit:
             )}
             <form method="post" action="/policies/subscribe" class="stack subscribe">
               <Csrf c={c} />
-              <input type="hidden" name="industry" value={pr.industry} />
+              <input type="hidden" name="industry" value={resolved?.industry.code ?? pr.industry} />
               <input type="hidden" name="size" value={pr.size} />
               <input type="hidden" name="location" value={pr.location} />
               {pr.qualifications.map((q) => (
@@ -80,7 +104,7 @@ export async function policyPages(app: FastifyInstance, p: Platform, writeLimit:
   }
 
   const profileFrom = (q: Record<string, unknown>): BusinessProfile => ({
-    industry: str(q.industry).trim().toUpperCase().slice(0, 5),
+    industry: str(q.industry).trim().slice(0, 40),
     size: str(q.size).slice(0, 20),
     location: str(q.location).slice(0, 32),
     qualifications: ([] as unknown[]).concat(q.qualifications ?? []).map(String).slice(0, 10),
@@ -90,7 +114,8 @@ export async function policyPages(app: FastifyInstance, p: Platform, writeLimit:
     if (!req.query.industry && !req.query.size) return matchPage(req, reply, null, null, undefined);
     const pr = profileFrom(req.query);
     try {
-      return matchPage(req, reply, pr, await matchPolicies(p.db, pr), undefined);
+      const resolved = await resolveIndustry(p.db, pr.industry);
+      return matchPage(req, reply, pr, await matchPolicies(p.db, { ...pr, industry: resolved.industry.code }), undefined, undefined, 200, resolved);
     } catch (err) {
       const fields = localizeFields(req, err);
       if (!fields) throw err;
@@ -102,8 +127,10 @@ export async function policyPages(app: FastifyInstance, p: Platform, writeLimit:
     const b = (req.body ?? {}) as Record<string, unknown>;
     const pr = profileFrom(b);
     try {
-      await subscribe(p, str(b.email).slice(0, 254), pr);
-      return matchPage(req, reply, pr, await matchPolicies(p.db, pr), undefined, req.t('lists.subscribed'));
+      const resolved = await resolveIndustry(p.db, pr.industry);
+      const profile = { ...pr, industry: resolved.industry.code };
+      await subscribe(p, str(b.email).slice(0, 254), profile);
+      return matchPage(req, reply, pr, await matchPolicies(p.db, profile), undefined, req.t('lists.subscribed'), 200, resolved);
     } catch (err) {
       const fields = localizeFields(req, err);
       if (!fields) throw err;

@@ -7,7 +7,7 @@ import { can, type Principal } from '../../../platform/auth/policy.js';
 import { forbidden, notFound, validationError } from '../../../platform/errors.js';
 import { todayShanghai } from '../../../platform/calendar/index.js';
 import { itemType } from '../../../platform/publication/registry.js';
-import { INDUSTRY_CODE } from './lookup.js';
+import { INDUSTRY_CODE, industryTable, understand, type IndustryView } from './industries.js';
 import '../schema.js';
 
 export const SIZES = ['micro', 'small', 'medium', 'large'] as const;
@@ -74,6 +74,20 @@ export function checkProfile(pr: BusinessProfile): Record<string, string> {
   return f;
 }
 
+/**
+ * The industry of a profile from a code (C39, h6232) or everyday words (咖啡店), with the other
+ * industries the words may mean. Unknown codes, bare digits and words matching nothing are a 400
+ * on the field `industry`.
+ */
+export async function resolveIndustry(db: Db, input: string): Promise<{ industry: IndustryView; alternatives: IndustryView[] }> {
+  const text = (input ?? '').trim().slice(0, 40);
+  if (!text) throw validationError({ industry: 'err.lists.required' });
+  if (/^\d+$/.test(text)) throw validationError({ industry: 'err.lists.industry_code' });
+  const u = understand(await industryTable(db), text);
+  if (!u.industry) throw validationError({ industry: 'err.lists.industry_unknown' });
+  return { industry: u.industry, alternatives: u.alternatives };
+}
+
 async function subdistrictCodes(db: Db): Promise<Set<string>> {
   return new Set((await db.selectFrom('departments').select('code').where('kind', '=', 'subdistrict').execute()).map((d) => d.code));
 }
@@ -93,6 +107,8 @@ export async function setTags(p: Platform, actor: Principal | 'demo' | 'system',
     windowEnd: tags.windowEnd || null,
   };
   const f = checkTags(norm, await subdistrictCodes(p.db));
+  const table = await industryTable(p.db);
+  if (!f.industries && norm.industries.some((i) => !table.get(i))) f.industries = 'err.lists.industry_unknown';
   if (Object.keys(f).length) throw validationError(f);
   const who = typeof actor === 'string' ? actor : `user:${actor.username}`;
   await p.tx(async (t) => {

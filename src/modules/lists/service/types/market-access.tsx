@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { registerListType, type ListItem } from '../engine.js';
 import { IndustryCode, Lines, Text, trimAll } from './common.js';
+import { industryLabel } from '../industry/table.js';
 
 export const MarketAccessItem = Type.Object(
   {
@@ -62,7 +63,7 @@ registerListType({
           <dt>{c.t('lists.f.localMeasures')}</dt>
           <dd class="pre">{(i.localMeasures as string) || c.t('lists.none')}</dd>
           <dt>{c.t('lists.f.industries')}</dt>
-          <dd>{(i.industries as string[]).join('、') || c.t('lists.none')}</dd>
+          <dd>{(i.industries as string[]).map(industryLabel).join('、') || c.t('lists.none')}</dd>
           {extra.links.length > 0 && (
             <>
               <dt>{c.t('lists.linked_guides')}</dt>
