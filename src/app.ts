@@ -89,7 +89,10 @@ export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?
     getToken: (req: FastifyRequest) => {
       const b = req.body as Record<string, unknown> | undefined;
       const q = req.query as Record<string, unknown> | undefined;
-      return (typeof b?._csrf === 'string' ? b._csrf : undefined) ?? (req.headers['x-csrf-token'] as string | undefined) ?? (typeof q?._csrf === 'string' ? q._csrf : undefined);
+      // Forms send it as a field (an upload form as its first part: csrfField, platform/http/auth.ts);
+      // scripts as a header. The query string is still read for old upload forms, but no page puts it there.
+      const field = (req as { csrfField?: string }).csrfField;
+      return (typeof b?._csrf === 'string' ? b._csrf : undefined) ?? field ?? (req.headers['x-csrf-token'] as string | undefined) ?? (typeof q?._csrf === 'string' ? q._csrf : undefined);
     },
   } as any);
   await app.register(helmet, {

@@ -222,7 +222,8 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
             )}
           </section>
         )}
-        <form method="post" action={`/admin/calendar/import?_csrf=${encodeURIComponent(c.csrf())}`} enctype="multipart/form-data" class="stack">
+        <form method="post" action="/admin/calendar/import" enctype="multipart/form-data" class="stack">
+          <Csrf c={c} />
           <Select label={c.t('calendar.import_format')} name="format" value={values.format ?? ''} blank={c.t('calendar.format_auto')} options={[{ value: 'json', label: 'JSON' }, { value: 'csv', label: 'CSV' }, { value: 'ics', label: 'iCalendar (.ics)' }]} />
           <Field label={c.t('calendar.import_text')} name="text" multiline rows={12} value={values.text ?? ''} />
           <div class="field">
@@ -241,7 +242,7 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
 
   app.get('/admin/calendar/import', { config: { permission: 'calendar.edit' } }, async (req, reply) => importPage(req, reply, null, {}));
 
-  app.post('/admin/calendar/import', { config: { permission: 'calendar.edit' } }, async (req, reply) => {
+  app.post('/admin/calendar/import', { config: { permission: 'calendar.edit', csrf: 'multipart' } }, async (req, reply) => {
     const values: { text?: string; format?: string; dryRun?: boolean; filename?: string } = {};
     if (req.isMultipart()) {
       for await (const part of req.parts()) {

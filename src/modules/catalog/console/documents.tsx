@@ -261,7 +261,8 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
                 </li>
               ))}
             </ul>
-            <form method="post" action={`/admin/catalog/${item.id}/attachments?_csrf=${encodeURIComponent(c.csrf())}`} enctype="multipart/form-data">
+            <form method="post" action={`/admin/catalog/${item.id}/attachments`} enctype="multipart/form-data">
+              <Csrf c={c} />
               <div class="field">
                 <label for="f-file">{c.t('catalog.upload')}</label>
                 <p class="hint">{c.t('catalog.upload_hint', { limit: Math.floor(p.config.uploadLimit / 1024 / 1024) })}</p>
@@ -353,7 +354,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
     }
   });
 
-  app.post<{ Params: { id: string } }>('/admin/catalog/:id/attachments', { config: { permission: 'content.edit' } }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/admin/catalog/:id/attachments', { config: { permission: 'content.edit', csrf: 'multipart' } }, async (req, reply) => {
     const item = await staffDoc(p, req.user!, idOf(req.params.id));
     if (!can(req.user!, 'content.edit', { departmentId: item.department_id })) throw forbidden();
     const v = (await getVersion(p.db, item.id, item.latest_version))!;
