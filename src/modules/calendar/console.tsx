@@ -10,6 +10,7 @@ import { getRule, getThresholds, listRules, ruleVersions, saveRule, setThreshold
 import { actorName } from '../org/service.js';
 import { clockAction, deleteDay, importCalendar, listYears, setDay, setPublished, yearDays, type ClockAction, type ImportResult } from './service.js';
 import { clockPage, RulesTable, YearGrid } from './views.js';
+import { shanghaiDate } from '../../platform/dates.js';
 
 function fieldsOf(req: FastifyRequest, err: unknown): Record<string, string> | null {
   if (err instanceof HttpError && err.status < 500) {
@@ -67,7 +68,7 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
                 <td>{y.published ? c.t('calendar.published') : c.t('calendar.unpublished')}</td>
                 <td>{y.days}</td>
                 <td>
-                  {y.updatedBy} · {y.updatedAt.slice(0, 10)}
+                  {y.updatedBy} · {shanghaiDate(y.updatedAt)}
                 </td>
               </tr>
             ))}

@@ -17,6 +17,7 @@ import { fmtDate, ItemBody, ItemList, movedTo, validityLabel } from './views.js'
 import { CATEGORIES, GENRES, TOP_TOPICS, TOPICS, topicPath } from '../../platform/taxonomy/index.js';
 import { disclosureGuideKey } from './schema.js';
 import { sql } from 'kysely';
+import { shanghaiYear } from '../../platform/dates.js';
 
 const HTML = 'text/html; charset=utf-8';
 export const pageKey = (req: FastifyRequest) => `${req.url}|${req.locale}|${req.prefs.large ? 1 : 0}${req.prefs.contrast ? 1 : 0}${req.prefs.spacing ? 1 : 0}`;
@@ -33,7 +34,7 @@ export function feedLinks(c: PageCtx, f: Partial<Filters>, title: string) {
 
 
 function CatalogNav({ c, f, depts }: { c: PageCtx; f: Filters; depts: { code: string; name: string }[] }) {
-  const year = new Date().getUTCFullYear();
+  const year = shanghaiYear(new Date());
   return (
     <form method="get" action="/catalog" class="filters catalog-filters" aria-label={c.t('catalog.filter')}>
       <div class="field">

@@ -7,8 +7,10 @@ import { itemType } from '../../platform/publication/registry.js';
 import { attachmentName, humanSize } from '../../platform/files/index.js';
 import type { ListItem, PublicItem } from './service/queries.js';
 import { topicPath } from '../../platform/taxonomy/index.js';
+import { shanghaiDate } from '../../platform/dates.js';
 
-export const fmtDate = (s: string | null | undefined) => (s ? s.slice(0, 10) : '');
+/** A date as shown: the Asia/Shanghai date of a stored moment (a plain date as it is). */
+export const fmtDate = (s: string | null | undefined) => shanghaiDate(s);
 export const validityLabel = (c: PageCtx, v: string) => c.t(`catalog.validity.${v}`);
 
 export function ItemList({ c, items }: { c: PageCtx; items: ListItem[] }) {

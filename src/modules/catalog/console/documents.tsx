@@ -15,6 +15,7 @@ import { readUpload } from '../api.js';
 import { intFrom } from '../../../platform/text.js';
 import { Editor, fromForm } from './editor.js';
 import { asPublic, diffLines, versionLines } from './versions.js';
+import { shanghaiDateTime } from '../../../platform/dates.js';
 
 /** A document of the catalog the staff user may read (other item types have their own consoles). */
 async function staffDoc(p: Platform, user: Principal, id: number) {
@@ -181,7 +182,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
             [c.t('catalog.validity'), c.t(`catalog.validity.${item.validity}`)],
             [c.t('catalog.formedAt'), item.formed_at],
             [c.t('catalog.author'), v.authorId ? (names.get(v.authorId) ?? String(v.authorId)) : '—'],
-            [c.t('catalog.approvals'), v.approvals.map((a) => `${c.t(`catalog.action.approve.${a.stage}`)}：${a.username.replace(/^user:/, '')} ${a.at.slice(0, 16).replace('T', ' ')}`).join('；') || '—'],
+            [c.t('catalog.approvals'), v.approvals.map((a) => `${c.t(`catalog.action.approve.${a.stage}`)}：${a.username.replace(/^user:/, '')} ${shanghaiDateTime(a.at)}`).join('；') || '—'],
             ...(v.rejectReason && v.state === 'draft' ? ([[c.t('catalog.reject_reason'), v.rejectReason]] as [string, string][]) : []),
             ...(item.withdrawn_at ? ([[c.t('catalog.withdrawn_at'), `${fmtDate(item.withdrawn_at)} ${item.withdraw_reason ?? ''}`]] as [string, string][]) : []),
           ]}
