@@ -182,5 +182,32 @@ export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; previ
   );
 }
 
+/** The catalog's sections, as tabs on each of their pages. */
+export const CATALOG_SECTIONS = [
+  { label: 'catalog.title_list', href: '/catalog' },
+  { label: 'catalog.interpretations', href: '/catalog/interpretations' },
+  { label: 'catalog.disclosure_guide', href: '/catalog/disclosure-guide' },
+  { label: 'catalog.statutory', href: '/catalog/statutory' },
+  { label: 'catalog.disclosure_rules', href: '/catalog/disclosure-rules' },
+];
+
+export function CatalogTabs({ c, current }: { c: PageCtx; current: string }) {
+  return (
+    <nav class="tabs catalog-tabs" aria-label={c.t('catalog.sections')}>
+      {CATALOG_SECTIONS.map((s) => (
+        <a href={s.href} aria-current={s.href === current ? 'page' : undefined}>
+          {c.t(s.label)}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+/** Text staff typed (a guide, the disclosure rules): paragraphs, and a short line numbered 一、二、… as a heading. */
+export function TextBlocks({ text }: { text: string }) {
+  const blocks = text.split(/\n+/).map((s) => s.trim()).filter(Boolean);
+  return <>{blocks.map((b) => (/^[一二三四五六七八九十]+、[^。；]{1,30}$/.test(b) ? <h2>{b}</h2> : <p>{b}</p>))}</>;
+}
+
 /** The new address of a renamed page, with the request's query string (for 301/308 redirects). */
 export const movedTo = (req: FastifyRequest, to: string) => to + (req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '');

@@ -84,7 +84,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
       <AdminLayout c={c} title={c.t('catalog.console')}>
         <h1>{c.t('catalog.console')}</h1>
         <p>
-          {c.can('content.create') && <a class="button" href="/admin/catalog/new">{c.t('catalog.new')}</a>} {c.can('content.import') && <a href="/admin/catalog/import">{c.t('catalog.import')}</a>} {c.can('department.edit', { departmentId: u.departmentId }) && <a href={`/admin/catalog/disclosure-guide/${u.departmentCode}`}>{c.t('catalog.disclosure_guide')}</a>}
+          {c.can('content.create') && <a class="button" href="/admin/catalog/new">{c.t('catalog.new')}</a>} {c.can('content.import') && <a href="/admin/catalog/import">{c.t('catalog.import')}</a>} {c.can('department.edit', { departmentId: u.departmentId }) && <a href={`/admin/catalog/disclosure-guide/${u.departmentCode}`}>{c.t('catalog.disclosure_guide')}</a>} {c.can('government.edit') && <a href="/admin/catalog/portal">{c.t('catalog.portal_texts')}</a>}
         </p>
         <nav class="tabs" aria-label={c.t('catalog.console')}>
           {['mine', 'waiting', 'published', 'all'].map((t) => (
