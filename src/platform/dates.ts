@@ -36,10 +36,12 @@ export function shanghaiYear(d: Date): number {
 
 /** The stored form (UTC ISO) of 00:00 Beijing time on a date: where that day starts, for filters on stored moments. */
 export function shanghaiDayStart(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
+  const t = Date.parse(`${date}T00:00:00+08:00`);
+  return Number.isNaN(t) ? date : new Date(t).toISOString(); // no such day: compared as text
 }
 
 /** The stored form of 00:00 Beijing time on the day after a date: where that day ends (exclusive). */
 export function shanghaiDayEnd(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00+08:00`) + 86400_000).toISOString();
+  const t = Date.parse(`${date}T00:00:00+08:00`);
+  return Number.isNaN(t) ? `${date}T99` : new Date(t + 86400_000).toISOString();
 }
