@@ -11,7 +11,7 @@ import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { VNode } from 'preact';
 import type { Platform } from './platform/platform.js';
 import './platform/http/types.js';
@@ -89,7 +89,10 @@ export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?
     getToken: (req: FastifyRequest) => {
       const b = req.body as Record<string, unknown> | undefined;
       const q = req.query as Record<string, unknown> | undefined;
-      return (typeof b?._csrf === 'string' ? b._csrf : undefined) ?? (req.headers['x-csrf-token'] as string | undefined) ?? (typeof q?._csrf === 'string' ? q._csrf : undefined);
+      // Forms send it as a field (an upload form as its first part: csrfField, platform/http/auth.ts);
+      // scripts as a header. The query string is still read for old upload forms, but no page puts it there.
+      const field = (req as { csrfField?: string }).csrfField;
+      return (typeof b?._csrf === 'string' ? b._csrf : undefined) ?? field ?? (req.headers['x-csrf-token'] as string | undefined) ?? (typeof q?._csrf === 'string' ? q._csrf : undefined);
     },
   } as any);
   await app.register(helmet, {
@@ -126,6 +129,7 @@ export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?
   const chrome: SiteChrome = {
     publicNav: sortNav(p.modules.flatMap((m) => m.nav?.public ?? [])),
     adminNav: sortNav(p.modules.flatMap((m) => m.nav?.admin ?? [])),
+    footerLinks: sortNav(p.modules.flatMap((m) => m.nav?.footer ?? [])),
     searchPath: p.modules.find((m) => m.searchPath)?.searchPath ?? null,
     site: config.site,
   };
@@ -147,6 +151,9 @@ export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?
   installInputChecks(app);
 
   await app.register(fstatic, { root: join(findWebRoot(), 'static'), prefix: '/static/', maxAge: '1h', decorateReply: false });
+  // Browsers ask for /favicon.ico whatever the page declares (it declares /static/favicon.svg).
+  const favicon = readFileSync(join(findWebRoot(), 'static', 'favicon.ico'));
+  app.get('/favicon.ico', { config: { permission: 'public' }, schema: { hide: true } as any }, async (_req, reply) => reply.header('content-type', 'image/x-icon').header('cache-control', 'public, max-age=86400').send(favicon));
   installSystemRoutes(app, p);
 
   for (const m of p.modules) {

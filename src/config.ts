@@ -36,9 +36,10 @@ export const SETTINGS: Setting[] = [
   { env: 'GONGKAI_WORKER_POLL_MS', default: '500', doc: 'How often an idle worker looks for due jobs' },
   { env: 'GONGKAI_METRICS', default: 'local', doc: '/metrics access: local (loopback clients only), open, off, or token:SECRET (Bearer SECRET)' },
   { env: 'GONGKAI_LOG_LEVEL', default: 'info', doc: 'pino log level (fatal, error, warn, info, debug, trace, silent)' },
-  { env: 'GONGKAI_SITE_ICP', default: '', doc: 'ICP filing number shown in the footer (e.g. 辽ICP备00000000号)' },
-  { env: 'GONGKAI_SITE_PSB', default: '', doc: 'Public-security filing number shown in the footer' },
-  { env: 'GONGKAI_SITE_CODE', default: '', doc: 'Government website identification code (政府网站标识码) shown in the footer' },
+  { env: 'GONGKAI_CONSOLE_LANG', default: 'zh-CN', doc: 'Language of the staff console (/admin) until a user picks one with the language switch (cookie): zh-CN, en, or browser = follow the browser\'s Accept-Language' },
+  { env: 'GONGKAI_SITE_ICP', default: '', doc: 'ICP filing number shown in the footer (e.g. 辽ICP备00000000号) unless the government page (/admin/government) sets one' },
+  { env: 'GONGKAI_SITE_PSB', default: '', doc: 'Public-security filing number shown in the footer unless the government page sets one' },
+  { env: 'GONGKAI_SITE_CODE', default: '', doc: 'Government website identification code (政府网站标识码, 10 characters) shown in the footer unless the government page sets one' },
   { env: 'GONGKAI_SECURITY_CONTACT', default: '', doc: 'Where to report a vulnerability, published in /.well-known/security.txt (RFC 9116): an e-mail address, or a mailto:, https: or tel: URI; unset = no security.txt' },
   { env: 'GONGKAI_SMTP_URL', default: '', doc: 'SMTP server for e-mail (smtp://user:pass@host:587); unset = messages are written to DATA_DIR/outbox-mail' },
   { env: 'GONGKAI_MAIL_FROM', default: 'gongkai@localhost', doc: 'Sender address of outgoing e-mail' },
@@ -78,6 +79,8 @@ export interface Config {
   workerPollMs: number;
   metrics: string;
   logLevel: string;
+  /** The console's language before a user picks one: a locale, or 'browser' (Accept-Language). */
+  consoleLang: 'zh-CN' | 'en' | 'browser';
   site: { icp: string; psb: string; code: string };
   /** Citizen appeal submissions per client address per minute. */
   appealsRateLimit: number;
@@ -176,6 +179,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!['local', 'open', 'off'].includes(metrics) && !metrics.startsWith('token:')) {
     throw new ConfigError(`GONGKAI_METRICS must be local, open, off or token:SECRET, got "${metrics}"`);
   }
+  const consoleLang = str(env, 'GONGKAI_CONSOLE_LANG');
+  if (consoleLang !== 'zh-CN' && consoleLang !== 'en' && consoleLang !== 'browser') throw new ConfigError(`GONGKAI_CONSOLE_LANG must be zh-CN, en or browser, got "${consoleLang}"`);
   const databaseUrl = str(env, 'DATABASE_URL') || null;
   const config: Config = {
     port,
@@ -202,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     workerPollMs: int(env, 'GONGKAI_WORKER_POLL_MS', 10, 60000),
     metrics,
     logLevel: str(env, 'GONGKAI_LOG_LEVEL'),
+    consoleLang,
     site: { icp: str(env, 'GONGKAI_SITE_ICP'), psb: str(env, 'GONGKAI_SITE_PSB'), code: str(env, 'GONGKAI_SITE_CODE') },
     appealsRateLimit: int(env, 'GONGKAI_APPEALS_RATE_LIMIT', 1, 1_000_000_000),
     appealsLookupLimit: int(env, 'GONGKAI_APPEALS_LOOKUP_LIMIT', 1, 1_000_000_000),

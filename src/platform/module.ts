@@ -14,6 +14,8 @@ export interface NavItem {
   /** For console entries: the action a user needs to see the entry. */
   permission?: string;
   order?: number;
+  /** For public sections: their pages, listed under the section on the site map (网站地图). */
+  pages?: { label: string; href: string }[];
 }
 
 export interface CliCommand {
@@ -27,7 +29,8 @@ export interface GongkaiModule {
   /** The actions this module's routes and services check, with their labels and default roles. */
   permissions?: ActionDecl[];
   messages?: { 'zh-CN': Record<string, string>; en: Record<string, string> };
-  nav?: { public?: NavItem[]; admin?: NavItem[] };
+  /** public: the portal's main navigation; admin: the console's; footer: the portal footer's links. */
+  nav?: { public?: NavItem[]; admin?: NavItem[]; footer?: NavItem[] };
   /** The public search page, when this module provides site search (the header's search box). */
   searchPath?: string;
   jobs?: (p: Platform) => Record<string, JobHandler>;

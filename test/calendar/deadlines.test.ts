@@ -267,10 +267,11 @@ describe('importing and editing the calendar', () => {
   it('admins upload a file in the console and edit single days', async () => {
     const a = await login(env.app, 'admin');
     const page = await env.app.inject({ url: '/admin/calendar/import', headers: { cookie: a.cookie } });
-    const csrf = csrfFrom(page.body) || /_csrf=([^"&]+)/.exec(page.body)?.[1] || '';
+    const csrf = csrfFrom(page.body);
     const boundary = '----gk';
-    const body = [`--${boundary}`, 'Content-Disposition: form-data; name="format"', '', 'csv', `--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="2029.csv"', 'Content-Type: text/csv', '', 'date,kind,name\n2029-01-01,休,元旦\n', `--${boundary}--`, ''].join('\r\n');
-    const up = await env.app.inject({ method: 'POST', url: `/admin/calendar/import?_csrf=${encodeURIComponent(decodeURIComponent(csrf))}`, headers: { cookie: a.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body });
+    // The token is the form's first field (not in the URL).
+    const body = [`--${boundary}`, 'Content-Disposition: form-data; name="_csrf"', '', csrf, `--${boundary}`, 'Content-Disposition: form-data; name="format"', '', 'csv', `--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="2029.csv"', 'Content-Type: text/csv', '', 'date,kind,name\n2029-01-01,休,元旦\n', `--${boundary}--`, ''].join('\r\n');
+    const up = await env.app.inject({ method: 'POST', url: '/admin/calendar/import', headers: { cookie: a.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body });
     expect(up.statusCode).toBe(200);
     expect(up.body).toContain('已导入');
     expect((await env.app.inject('/api/v1/calendar/2029')).json()).toMatchObject({ published: true, days: [{ date: '2029-01-01', kind: 'holiday', name: '元旦' }] });

@@ -67,9 +67,9 @@ describe('bulk import', () => {
   async function post(name: string, buf: Buffer, dryRun: boolean) {
     const { cookie } = await login(env.app, 'dzb-admin');
     const page = await env.app.inject({ method: 'GET', url: '/admin/catalog/import', headers: { cookie } });
-    const csrf = /_csrf=([^"&]+)/.exec(page.body)![1];
-    const m = multipart(name, buf, dryRun ? { dryRun: '1' } : {});
-    return env.app.inject({ method: 'POST', url: `/admin/catalog/import?_csrf=${csrf}`, headers: { cookie, 'content-type': m.type }, payload: m.payload });
+    // The token travels as the form's first field, never in the URL.
+    const m = multipart(name, buf, { _csrf: csrfFrom(page.body), ...(dryRun ? { dryRun: '1' } : {}) });
+    return env.app.inject({ method: 'POST', url: '/admin/catalog/import', headers: { cookie, 'content-type': m.type }, payload: m.payload });
   }
 
   it('dry run reports row errors; a file with any error imports nothing', async () => {

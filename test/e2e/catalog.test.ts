@@ -65,6 +65,17 @@ describe('publishing a document in the browser', () => {
     expect(atom).toContain(`/catalog/items/${id}`);
   });
 
+  it('the portal pages beside the catalog (政策解读, 公开指南, 公开制度, 联系我们, 网站地图) pass axe and fit a phone', async () => {
+    const page = await env.page();
+    await page.setViewportSize({ width: 375, height: 800 });
+    for (const path of ['/catalog/interpretations', '/catalog/disclosure-guide', '/catalog/disclosure-rules', '/contact', '/sitemap']) {
+      await page.goto(env.base + path);
+      expect(await seriousViolations(page), path).toEqual([]);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, path).toBeLessThanOrEqual(1);
+    }
+  }, 120_000);
+
   it('portal and console pages have no serious accessibility violations and work on a phone', async () => {
     const page = await env.page();
     await page.setViewportSize({ width: 375, height: 800 });

@@ -433,7 +433,8 @@ describe('every HTML and Open311 route', () => {
       const names = Object.keys(f.fields).length ? Object.keys(f.fields) : ['title'];
       for (const name of names) {
         for (const value of isNumericish(name, f.numeric) ? [NUL, '\u009b', BIG, '-1', '1e309'] : [NUL, '\u000b']) {
-          const data = { ...f.fields, [name]: value, _csrf: session.csrf };
+          // The token first, as the form renders it (an upload form's token is its first field).
+          const data = { _csrf: session.csrf, ...f.fields, [name]: value };
           sent++;
           const body = f.multipart ? multipart(data) : { payload: form(data), type: 'application/x-www-form-urlencoded' };
           const r = await env.app.inject({ method: 'POST', url: f.action, headers: { cookie: session.cookie, 'content-type': body.type }, payload: body.payload });

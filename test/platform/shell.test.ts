@@ -14,8 +14,10 @@ describe('public portal shell', () => {
     const r = await env.app.inject('/');
     expect(r.body).toContain('<html lang="zh-CN"');
     expect(r.body).toContain('示范新区管理委员会');
-    expect(r.body).toContain('辽ICP备12345678号');
-    expect(r.body).toContain('2102000001');
+    // The government's settings (the demo's) come before the GONGKAI_SITE_* defaults.
+    expect(r.body).toContain('辽ICP备20260061号-1');
+    expect(r.body).toContain('网站标识码：2102000061');
+    expect(r.body).not.toContain('辽ICP备12345678号');
     expect(r.body).toContain('大字版');
     expect(r.body).toContain('跳到主要内容');
   });

@@ -15,6 +15,7 @@ import { board, staffList, stats } from './service/queries.js';
 import { runAction, STAFF_ACTIONS } from './service/actions.js';
 import { APPEAL_STATUSES, APPEAL_TYPES } from './schema.js';
 import { RATINGS } from '../../platform/ratings.js';
+import { todayShanghai } from '../../platform/calendar/index.js';
 
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema };
@@ -234,7 +235,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, submitLimit:
       schema: { tags: ['public'], summary: 'Statistics: by type, category and department; response, resolution and satisfaction rates; average handling time; hot topics', querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })) }, { additionalProperties: false }) },
     },
     async (req, reply) => {
-      const to = req.query.to ?? new Date().toISOString().slice(0, 10);
+      const to = req.query.to ?? todayShanghai();
       const from = req.query.from ?? `${to.slice(0, 4)}-01-01`;
       reply.header('cache-control', 'public, max-age=60');
       return stats(p.db, from, to);

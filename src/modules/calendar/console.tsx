@@ -10,6 +10,7 @@ import { getRule, getThresholds, listRules, ruleVersions, saveRule, setThreshold
 import { actorName } from '../org/service.js';
 import { clockAction, deleteDay, importCalendar, listYears, setDay, setPublished, yearDays, type ClockAction, type ImportResult } from './service.js';
 import { clockPage, RulesTable, YearGrid } from './views.js';
+import { shanghaiDate } from '../../platform/dates.js';
 
 function fieldsOf(req: FastifyRequest, err: unknown): Record<string, string> | null {
   if (err instanceof HttpError && err.status < 500) {
@@ -67,7 +68,7 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
                 <td>{y.published ? c.t('calendar.published') : c.t('calendar.unpublished')}</td>
                 <td>{y.days}</td>
                 <td>
-                  {y.updatedBy} · {y.updatedAt.slice(0, 10)}
+                  {y.updatedBy} · {shanghaiDate(y.updatedAt)}
                 </td>
               </tr>
             ))}
@@ -222,7 +223,8 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
             )}
           </section>
         )}
-        <form method="post" action={`/admin/calendar/import?_csrf=${encodeURIComponent(c.csrf())}`} enctype="multipart/form-data" class="stack">
+        <form method="post" action="/admin/calendar/import" enctype="multipart/form-data" class="stack">
+          <Csrf c={c} />
           <Select label={c.t('calendar.import_format')} name="format" value={values.format ?? ''} blank={c.t('calendar.format_auto')} options={[{ value: 'json', label: 'JSON' }, { value: 'csv', label: 'CSV' }, { value: 'ics', label: 'iCalendar (.ics)' }]} />
           <Field label={c.t('calendar.import_text')} name="text" multiline rows={12} value={values.text ?? ''} />
           <div class="field">
@@ -241,7 +243,7 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
 
   app.get('/admin/calendar/import', { config: { permission: 'calendar.edit' } }, async (req, reply) => importPage(req, reply, null, {}));
 
-  app.post('/admin/calendar/import', { config: { permission: 'calendar.edit' } }, async (req, reply) => {
+  app.post('/admin/calendar/import', { config: { permission: 'calendar.edit', csrf: 'multipart' } }, async (req, reply) => {
     const values: { text?: string; format?: string; dryRun?: boolean; filename?: string } = {};
     if (req.isMultipart()) {
       for await (const part of req.parts()) {

@@ -8,6 +8,7 @@ import { getClock, getRule, type ClockView, type RuleView } from '../../platform
 import { Dl } from '../../platform/render/index.js';
 import { notFound } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
+import { shanghaiDate } from '../../platform/dates.js';
 
 export function reasonLabel(c: PageCtx, s: SkippedDay): string {
   if (s.reason === 'holiday') return `${c.t('calendar.holiday')}：${s.name ?? ''}`;
@@ -284,7 +285,7 @@ export function RulesTable({ c, rules, admin, showVersion }: { c: PageCtx; rules
             </td>
             <td>
               v{r.version}
-              {showVersion && ` · ${r.createdBy} · ${r.createdAt.slice(0, 10)}`}
+              {showVersion && ` · ${r.createdBy} · ${shanghaiDate(r.createdAt)}`}
             </td>
           </tr>
         ))}

@@ -6,6 +6,9 @@ import { catalogMessages } from './messages.js';
 import { catalogApi } from './api.js';
 import { catalogPublic, catalogHome } from './public.js';
 import { catalogFeeds } from './public/feeds.js';
+import { portalPages } from './public/portal.js';
+import { portalConsole } from './console/portal.js';
+import { CATALOG_SECTIONS } from './views.js';
 import { documentConsole } from './console/documents.js';
 import { importConsole } from './console/import.js';
 import { disclosureGuideConsole } from './console/disclosure-guide.js';
@@ -23,13 +26,19 @@ export const catalogModule: GongkaiModule = {
   ],
   messages: catalogMessages,
   nav: {
-    public: [{ label: 'nav.catalog', href: '/catalog', order: 10 }],
+    public: [{ label: 'nav.catalog', href: '/catalog', order: 10, pages: CATALOG_SECTIONS }],
+    footer: [
+      { label: 'portal.sitemap', href: '/sitemap', order: 10 },
+      { label: 'portal.contact', href: '/contact', order: 20 },
+    ],
     admin: [{ label: 'nav.catalog_admin', href: '/admin/catalog', permission: 'content.read', order: 10 }],
   },
   async routes(app, p) {
     await catalogApi(app, p);
     await catalogPublic(app, p);
     await catalogFeeds(app, p);
+    await portalPages(app, p);
+    await portalConsole(app, p);
     await documentConsole(app, p);
     await importConsole(app, p);
     await disclosureGuideConsole(app, p);
@@ -37,7 +46,11 @@ export const catalogModule: GongkaiModule = {
       app.get('/bench/constant', { config: { permission: 'public' } }, async (_req, reply) => reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send('ok\n'));
     }
   },
-  demo: async (p) => (await import('./demo.js')).loadDemoCatalog(p),
+  demo: async (p) => {
+    await (await import('./demo.js')).loadDemoCatalog(p);
+    // 政策解读 written for real demo policies (a loader of its own: see demo/interpretations.ts).
+    await (await import('./demo/interpretations.js')).loadDemoInterpretations(p);
+  },
   home: catalogHome,
   dashboard: catalogDashboard,
   cli: catalogCli,

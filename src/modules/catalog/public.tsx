@@ -13,10 +13,12 @@ import { validateForm } from '../../platform/http/validation.js';
 import { createReadStream } from 'node:fs';
 import { departments, getPublic, listPublic, type PublicItem, type Filters } from './service/queries.js';
 import { ListQuery, filtersOf } from './api.js';
-import { fmtDate, ItemBody, ItemList, movedTo, validityLabel } from './views.js';
+import { CATALOG_SECTIONS, CatalogTabs, fmtDate, ItemBody, ItemList, movedTo, validityLabel } from './views.js';
+import { onlineRequests, RequestText } from './public/portal.js';
 import { CATEGORIES, GENRES, TOP_TOPICS, TOPICS, topicPath } from '../../platform/taxonomy/index.js';
 import { disclosureGuideKey } from './schema.js';
 import { sql } from 'kysely';
+import { shanghaiYear } from '../../platform/dates.js';
 
 const HTML = 'text/html; charset=utf-8';
 export const pageKey = (req: FastifyRequest) => `${req.url}|${req.locale}|${req.prefs.large ? 1 : 0}${req.prefs.contrast ? 1 : 0}${req.prefs.spacing ? 1 : 0}`;
@@ -33,7 +35,7 @@ export function feedLinks(c: PageCtx, f: Partial<Filters>, title: string) {
 
 
 function CatalogNav({ c, f, depts }: { c: PageCtx; f: Filters; depts: { code: string; name: string }[] }) {
-  const year = new Date().getUTCFullYear();
+  const year = shanghaiYear(new Date());
   return (
     <form method="get" action="/catalog" class="filters catalog-filters" aria-label={c.t('catalog.filter')}>
       <div class="field">
@@ -147,11 +149,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
         body: renderHtml(
           <PublicLayout c={c} title={c.t('catalog.title_list')} feeds={feedLinks(c, f, c.t('catalog.feed_title'))}>
             <h1>{c.t('catalog.title_list')}</h1>
-            <nav class="tabs catalog-tabs" aria-label={c.t('catalog.sections')}>
-              <a href="/catalog" aria-current="page">{c.t('catalog.title_list')}</a>
-              <a href="/catalog/disclosure-guide">{c.t('catalog.disclosure_guide')}</a>
-              <a href="/catalog/statutory">{c.t('catalog.statutory')}</a>
-            </nav>
+            <CatalogTabs c={c} current="/catalog" />
             {!v.ok && <Notice kind="error">{c.t('err.validation')}</Notice>}
             <div class="catalog-layout">
               <CatalogNav c={c} f={f} depts={depts.filter((d) => d.active)} />
@@ -254,30 +252,8 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       .send(createReadStream(storedPath(p.config.dataDir, info.hash)));
   });
 
-  // 政府信息公开指南 (disclosure guide, Art. 12): from department data plus editable text.
-  app.get('/catalog/disclosure-guide', { config: { permission: 'public' } }, async (req, reply) =>
-    cachedPublic(p.db, req, reply, pageKey(req), async () => {
-      const c = req.ctx(reply);
-      const depts = (await departments(p.db)).filter((d) => d.active);
-      return {
-        type: HTML,
-        body: renderHtml(
-          <PublicLayout c={c} title={c.t('catalog.disclosure_guide')}>
-            <h1>{c.t('catalog.disclosure_guide')}</h1>
-            <p>{c.t('catalog.disclosure_guide_intro')}</p>
-            <ul class="tiles">
-              {depts.map((d) => (
-                <li>
-                  <a href={`/catalog/disclosure-guide/${d.code}`}>{d.name}</a>
-                </li>
-              ))}
-            </ul>
-          </PublicLayout>,
-        ),
-      };
-    }),
-  );
-
+  // 政府信息公开指南 (disclosure guide, Art. 12): the government's own and the list of departments'
+  // guides are in public/portal.tsx; a department's guide: its data plus the text its admin edits.
   // The guide's addresses before the glossary names: moved permanently (links and bookmarks
   // elsewhere keep working).
   app.get('/catalog/guide', { config: { permission: 'public' } }, async (req, reply) => reply.redirect(movedTo(req, '/catalog/disclosure-guide'), 301));
@@ -323,7 +299,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
             </section>
             <section aria-labelledby="g3">
               <h2 id="g3">{c.t('catalog.disclosure_guide.request')}</h2>
-              <p>{c.t('catalog.disclosure_guide.request_text')}</p>
+              <RequestText c={c} online={onlineRequests()} />
             </section>
             {text && (
               <section aria-labelledby="g4" class="disclosure-guide-text">
@@ -350,6 +326,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
         body: renderHtml(
           <PublicLayout c={c} title={c.t('catalog.statutory')}>
             <h1>{c.t('catalog.statutory')}</h1>
+            <CatalogTabs c={c} current="/catalog/statutory" />
             <p>{c.t('catalog.statutory_intro')}</p>
             <ol class="statutory">
               {CATEGORIES.map((k) => (
@@ -388,7 +365,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       const base = (p.config.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/$/, '');
       const urls: string[] = [];
       if (req.params.part === 'pages.xml') {
-        urls.push(`${base}/`, `${base}/catalog`, `${base}/catalog/disclosure-guide`, `${base}/catalog/statutory`);
+        urls.push(`${base}/`, ...CATALOG_SECTIONS.map((x) => `${base}${x.href}`), `${base}/contact`, `${base}/sitemap`);
         for (const d of await departments(p.db)) if (d.active) urls.push(`${base}/catalog/disclosure-guide/${d.code}`);
         return { type: 'application/xml; charset=utf-8', body: urlset(urls.map((u) => ({ loc: u }))) };
       }

@@ -5,6 +5,10 @@ import { sql } from '../../platform/db/migrate.js';
 
 /** Settings key of a department's 政府信息公开指南 (disclosure guide) text. */
 export const disclosureGuideKey = (departmentId: number) => `catalog.disclosure_guide.${departmentId}`;
+/** Settings key of the government's own (本级) disclosure guide text. */
+export const GOVERNMENT_GUIDE_KEY = 'catalog.disclosure_guide.government';
+/** Settings key of the 政府信息公开制度 text (empty: the default text of the messages). */
+export const disclosureRulesKey = 'catalog.disclosure_rules';
 
 export const catalogMigrations: GkMigration[] = [
   {

@@ -7,8 +7,10 @@ import { itemType } from '../../platform/publication/registry.js';
 import { attachmentName, humanSize } from '../../platform/files/index.js';
 import type { ListItem, PublicItem } from './service/queries.js';
 import { topicPath } from '../../platform/taxonomy/index.js';
+import { shanghaiDate } from '../../platform/dates.js';
 
-export const fmtDate = (s: string | null | undefined) => (s ? s.slice(0, 10) : '');
+/** A date as shown: the Asia/Shanghai date of a stored moment (a plain date as it is). */
+export const fmtDate = (s: string | null | undefined) => shanghaiDate(s);
 export const validityLabel = (c: PageCtx, v: string) => c.t(`catalog.validity.${v}`);
 
 export function ItemList({ c, items }: { c: PageCtx; items: ListItem[] }) {
@@ -178,6 +180,33 @@ export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; previ
       )}
     </article>
   );
+}
+
+/** The catalog's sections, as tabs on each of their pages. */
+export const CATALOG_SECTIONS = [
+  { label: 'catalog.title_list', href: '/catalog' },
+  { label: 'catalog.interpretations', href: '/catalog/interpretations' },
+  { label: 'catalog.disclosure_guide', href: '/catalog/disclosure-guide' },
+  { label: 'catalog.statutory', href: '/catalog/statutory' },
+  { label: 'catalog.disclosure_rules', href: '/catalog/disclosure-rules' },
+];
+
+export function CatalogTabs({ c, current }: { c: PageCtx; current: string }) {
+  return (
+    <nav class="tabs catalog-tabs" aria-label={c.t('catalog.sections')}>
+      {CATALOG_SECTIONS.map((s) => (
+        <a href={s.href} aria-current={s.href === current ? 'page' : undefined}>
+          {c.t(s.label)}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+/** Text staff typed (a guide, the disclosure rules): paragraphs, and a short line numbered 一、二、… as a heading. */
+export function TextBlocks({ text }: { text: string }) {
+  const blocks = text.split(/\n+/).map((s) => s.trim()).filter(Boolean);
+  return <>{blocks.map((b) => (/^[一二三四五六七八九十]+、[^。；]{1,30}$/.test(b) ? <h2>{b}</h2> : <p>{b}</p>))}</>;
 }
 
 /** The new address of a renamed page, with the request's query string (for 301/308 redirects). */

@@ -36,6 +36,7 @@ import './schema.js';
 import './service/types/index.js';
 
 import type { Actor } from '../../platform/auth/actor.js';
+import { todayShanghai } from '../../platform/calendar/index.js';
 export type { Actor };
 export const actorName = (a: Actor) => (typeof a === 'string' ? a : `user:${a.username}`);
 const actorId = (a: Actor): number | null => (typeof a === 'string' ? null : a.id);
@@ -230,7 +231,7 @@ export async function publishEdition(p: Platform, t: Db, actor: Actor, editionId
   const prev = cur.number ? await t.selectFrom('list_editions').select('pub_item_id').where('list_id', '=', list.id).where('number', '=', cur.number).where('status', '=', 'published').executeTakeFirst() : null;
   const title = `${list.title}（${number === 1 ? '首版' : `第${number}版`}）`;
   const summary = number === 1 ? `共${items.length}项。` : `本次调整新增${changes.added.length}项、取消${changes.removed.length}项、变更${changes.changed.length}项，调整后共${items.length}项。调整理由：${e.reason}`;
-  const day = at.toISOString().slice(0, 10);
+  const day = todayShanghai(at);
   const { id: pubId } = await publishApproved(
     p,
     t,

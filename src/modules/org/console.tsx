@@ -493,6 +493,12 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
           <Field label={c.t('gov.org_code')} name="orgCode" value={values.orgCode} required maxLength={18} hint={c.t('gov.org_code_hint')} error={fields?.orgCode} />
           <Field label={c.t('depts.address')} name="address" value={values.address} maxLength={200} />
           <Field label={c.t('depts.phone')} name="phone" value={values.phone} maxLength={50} />
+          <fieldset>
+            <legend>{c.t('gov.site')}</legend>
+            <Field label={c.t('gov.site_code')} name="siteCode" value={values.siteCode} maxLength={10} hint={c.t('gov.site_code_hint')} error={fields?.siteCode} />
+            <Field label={c.t('gov.icp')} name="icp" value={values.icp} maxLength={100} hint={c.t('gov.icp_hint')} error={fields?.icp} />
+            <Field label={c.t('gov.psb')} name="psb" value={values.psb} maxLength={100} hint={c.t('gov.psb_hint')} error={fields?.psb} />
+          </fieldset>
           <button type="submit" class="primary">{c.t('common.save')}</button>
         </form>
         <h2>{c.t('gov.index_prefix')}</h2>
@@ -524,7 +530,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
   });
   app.post('/admin/government', { config: { permission: 'government.edit' } }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, string>;
-    const values = { name: String(b.name ?? ''), shortName: String(b.shortName ?? ''), orgCode: String(b.orgCode ?? '').trim().toUpperCase(), address: String(b.address ?? ''), phone: String(b.phone ?? '') };
+    const values = { name: String(b.name ?? ''), shortName: String(b.shortName ?? ''), orgCode: String(b.orgCode ?? '').trim().toUpperCase(), address: String(b.address ?? ''), phone: String(b.phone ?? ''), siteCode: String(b.siteCode ?? '').trim(), icp: String(b.icp ?? ''), psb: String(b.psb ?? '') };
     try {
       await saveGovernment(p, req.user!, values);
     } catch (err) {

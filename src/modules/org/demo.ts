@@ -11,6 +11,10 @@ export const DEMO_GOVERNMENT = {
   orgCode: '552013579',
   address: '示范新区政务大道1号',
   phone: '0411-12345678',
+  // 政府网站标识码: Dalian's region code 2102 …; the filings as a Liaoning site's footer shows them.
+  siteCode: '2102000061',
+  icp: '辽ICP备20260061号-1',
+  psb: '辽公网安备 21021302000161号',
 };
 
 type D = { code: string; name: string; short: string; kind: string; parent?: string; phone?: string; address?: string };

@@ -8,6 +8,9 @@ import { can, isAdminRole, mayGrant, mayManageUser, ROLES, type Principal, type 
 import { invalidateDepartmentCache, normalizeUsername } from '../../platform/auth/identity.js';
 import { conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
 import { setGovernment, type Government } from '../../platform/render/context.js';
+import { getSettings, putSetting } from '../../platform/settings/index.js';
+import { bumpGeneration } from '../../platform/publication/cache.js';
+import '../../platform/publication/schema.js';
 
 import { actorName, type Actor } from '../../platform/auth/actor.js';
 export { actorName, type Actor };
@@ -20,10 +23,16 @@ export function authorize(a: Actor, action: string, departmentId?: number | null
 
 // ---- government -------------------------------------------------------------------------
 
+/** Settings keys of the website's identification: 政府网站标识码, ICP 备案号, 公安机关备案号. */
+export const SITE_KEYS = { siteCode: 'government.site_code', icp: 'government.icp', psb: 'government.psb' } as const;
+/** 政府网站标识码: 10 characters (the region's 6-digit code and a 4-digit serial; letters for some departments' sites). */
+export const SITE_CODE = /^[0-9A-Za-z]{10}$/;
+
 export async function loadGovernment(db: Db): Promise<Government | null> {
   const g = await db.selectFrom('government').selectAll().orderBy('id').limit(1).executeTakeFirst();
   if (!g) return null;
-  const gov = { name: g.name, shortName: g.short_name, orgCode: g.org_code, address: g.address, phone: g.phone };
+  const site = await getSettings(db, Object.values(SITE_KEYS));
+  const gov: Government = { name: g.name, shortName: g.short_name, orgCode: g.org_code, address: g.address, phone: g.phone, siteCode: site.get(SITE_KEYS.siteCode) ?? '', icp: site.get(SITE_KEYS.icp) ?? '', psb: site.get(SITE_KEYS.psb) ?? '' };
   setGovernment(gov);
   return gov;
 }
@@ -33,15 +42,24 @@ export async function saveGovernment(p: Platform, actor: Actor, input: Governmen
   const fields: Record<string, string> = {};
   if (!input.name.trim()) fields.name = 'err.field.required';
   if (!/^[0-9A-Z]{9}$|^[0-9A-Z]{18}$/.test(input.orgCode)) fields.orgCode = 'err.org_code';
+  const site = { siteCode: (input.siteCode ?? '').trim(), icp: (input.icp ?? '').trim(), psb: (input.psb ?? '').trim() };
+  if (site.siteCode && !SITE_CODE.test(site.siteCode)) fields.siteCode = 'err.site_code';
+  if (site.icp.length > 100) fields.icp = 'err.field.too_long';
+  if (site.psb.length > 100) fields.psb = 'err.field.too_long';
   if (Object.keys(fields).length) throw validationError(fields);
   await p.tx(async (t) => {
     const existing = await t.selectFrom('government').select('id').executeTakeFirst();
     const row = { name: input.name.trim(), short_name: input.shortName.trim() || input.name.trim(), org_code: input.orgCode, address: input.address, phone: input.phone };
     if (existing) await t.updateTable('government').set(row).where('id', '=', existing.id).execute();
     else await t.insertInto('government').values({ ...row, created_at: new Date().toISOString() }).execute();
-    await p.audit(t, { actor: actorName(actor), action: 'government.save', entity: 'government', entityId: 1, details: row });
+    // Left out of a call (the CLI, the API): kept as they are.
+    for (const k of ['siteCode', 'icp', 'psb'] as const) if (input[k] !== undefined) await putSetting(t, SITE_KEYS[k], site[k]);
+    // The footer of every cached public page shows these.
+    await t.updateTable('pub_state').set((eb) => ({ generation: eb('generation', '+', 1) })).where('id', '=', 1).execute();
+    await p.audit(t, { actor: actorName(actor), action: 'government.save', entity: 'government', entityId: 1, details: { ...row, ...Object.fromEntries((['siteCode', 'icp', 'psb'] as const).filter((k) => input[k] !== undefined).map((k) => [k, site[k]])) } });
   });
   await loadGovernment(p.db);
+  bumpGeneration();
 }
 
 // ---- departments ------------------------------------------------------------------------

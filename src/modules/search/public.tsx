@@ -7,6 +7,7 @@ import { HttpError } from '../../platform/errors.js';
 import { FACETS, type FacetName, type SearchResult } from '../../platform/search/index.js';
 import { toQuery, type SearchParamsT } from './api.js';
 import { searchIndex } from './service.js';
+import { shanghaiDate } from '../../platform/dates.js';
 
 const KEYS = ['q', 'type', 'department', 'topic', 'genre', 'year', 'validity', 'sort'] as const;
 
@@ -149,7 +150,7 @@ export function SearchPage({ c, params, result, error }: { c: PageCtx; params: S
                       <a href={h.url} dangerouslySetInnerHTML={{ __html: h.titleHtml }} />
                     </h3>
                     <p class="meta">
-                      <span>{h.departmentName}</span> · <time dateTime={h.publishedAt}>{h.publishedAt.slice(0, 10)}</time> · <span>{facetLabel(c, 'type', h.type, h.type)}</span>
+                      <span>{h.departmentName}</span> · <time dateTime={h.publishedAt}>{shanghaiDate(h.publishedAt)}</time> · <span>{facetLabel(c, 'type', h.type, h.type)}</span>
                       {h.validity !== 'valid' && <> · <span class="validity">{facetLabel(c, 'validity', h.validity, h.validity)}</span></>}
                       {h.indexNo && <> · <span class="index-no">{h.indexNo}</span></>}
                     </p>

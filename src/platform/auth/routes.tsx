@@ -11,6 +11,7 @@ import { safeBack } from '../http/system.js';
 import { validateForm } from '../http/validation.js';
 import { HttpError, notFound } from '../errors.js';
 import { setPassword } from '../../modules/org/service.js';
+import { shanghaiDate, shanghaiDateTime } from '../dates.js';
 
 const LoginForm = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 64 }),
@@ -334,8 +335,8 @@ async function accountPage(p: Platform, req: FastifyRequest, reply: FastifyReply
           <tbody>
             {sessions.map((s) => (
               <tr>
-                <td>{s.created_at.slice(0, 16).replace('T', ' ')}</td>
-                <td>{s.last_seen_at.slice(0, 16).replace('T', ' ')}</td>
+                <td>{shanghaiDateTime(s.created_at)}</td>
+                <td>{shanghaiDateTime(s.last_seen_at)}</td>
                 <td>{s.ip}</td>
                 <td>{s.user_agent.slice(0, 60)}</td>
                 <td>
@@ -385,8 +386,8 @@ async function accountPage(p: Platform, req: FastifyRequest, reply: FastifyReply
                 <td>
                   <code>gk_{tk.prefix}…</code>
                 </td>
-                <td>{tk.created_at.slice(0, 10)}</td>
-                <td>{tk.last_used_at ? tk.last_used_at.slice(0, 16).replace('T', ' ') : c.t('account.never')}</td>
+                <td>{shanghaiDate(tk.created_at)}</td>
+                <td>{tk.last_used_at ? shanghaiDateTime(tk.last_used_at) : c.t('account.never')}</td>
                 <td>
                   {tk.revoked_at ? (
                     c.t('account.revoked')

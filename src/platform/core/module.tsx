@@ -9,6 +9,7 @@ import { authRoutes } from '../auth/routes.js';
 import { AdminLayout, Empty, Field, Notice, Pager, PublicLayout, Csrf, Dl } from '../render/index.js';
 import { verifyAudit } from '../audit/index.js';
 import { notFound } from '../errors.js';
+import { shanghaiDateTime, shanghaiDayEnd, shanghaiDayStart } from '../dates.js';
 
 async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
   await authRoutes(app, p);
@@ -72,8 +73,8 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
     if (f.action) qb = qb.where('action', 'like', `${f.action}%`);
     if (f.entity) qb = qb.where('entity', '=', f.entity);
     if (f.entityId) qb = qb.where('entity_id', '=', f.entityId);
-    if (/^\d{4}-\d{2}-\d{2}$/.test(f.from)) qb = qb.where('at', '>=', f.from);
-    if (/^\d{4}-\d{2}-\d{2}$/.test(f.to)) qb = qb.where('at', '<', `${f.to}T99`);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(f.from)) qb = qb.where('at', '>=', shanghaiDayStart(f.from));
+    if (/^\d{4}-\d{2}-\d{2}$/.test(f.to)) qb = qb.where('at', '<', shanghaiDayEnd(f.to));
     const total = Number((await qb.select(p.db.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
     const rows = await qb.selectAll().orderBy('seq', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute();
     const href = (n: number) => `/admin/audit?${new URLSearchParams({ ...f, page: String(n) })}`;
@@ -109,7 +110,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
               {rows.map((r) => (
                 <tr>
                   <td>{r.seq}</td>
-                  <td>{r.at.replace('T', ' ').slice(0, 19)}</td>
+                  <td>{shanghaiDateTime(r.at, true)}</td>
                   <td>{r.actor}</td>
                   <td>
                     <code>{r.action}</code>

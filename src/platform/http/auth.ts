@@ -48,7 +48,10 @@ export function installAuth(app: FastifyInstance, p: Platform): void {
 
   app.addHook('onRequest', async (req) => {
     const cookies = req.cookies ?? {};
-    req.locale = pickLocale(cookies.gk_lang, req.headers['accept-language']);
+    // The console speaks the configured language until the user switches (GONGKAI_CONSOLE_LANG);
+    // the portal and the API follow the browser.
+    const consoleFixed = p.config.consoleLang !== 'browser' && (req.url === '/admin' || req.url.startsWith('/admin/') || req.url.startsWith('/admin?')) ? p.config.consoleLang : undefined;
+    req.locale = pickLocale(cookies.gk_lang, req.headers['accept-language'], consoleFixed);
     req.t = translator(req.locale);
     req.prefs = { large: cookies.gk_large === '1', contrast: cookies.gk_contrast === '1', spacing: cookies.gk_spacing === '1' };
   });
@@ -95,10 +98,35 @@ export function installAuth(app: FastifyInstance, p: Platform): void {
       const ct = String(req.headers['content-type'] ?? '');
       const formLike = ct.startsWith('application/x-www-form-urlencoded') || ct.startsWith('multipart/form-data') || ct.startsWith('text/plain') || ct === '';
       if (formLike || req.cookies?.[SESSION_COOKIE]) {
-        await new Promise<void>((resolve, reject) => {
-          (app as any).csrfProtection(req, reply, (err?: Error) => (err ? reject(new HttpError(403, 'csrf', 'err.csrf')) : resolve()));
-        });
+        const check = () =>
+          new Promise<void>((resolve, reject) => {
+            (app as any).csrfProtection(req, reply, (err?: Error) => (err ? reject(new HttpError(403, 'csrf', 'err.csrf')) : resolve()));
+          });
+        const q = req.query as Record<string, unknown> | undefined;
+        const tokenElsewhere = req.headers['x-csrf-token'] !== undefined || typeof q?._csrf === 'string';
+        if (req.routeOptions.config?.csrf === 'multipart' && ct.startsWith('multipart/form-data') && !tokenElsewhere) checkFirstPart(req, check);
+        else await check();
       }
     }
   });
+}
+
+/**
+ * An upload form's token, read from the body rather than the URL: the first part must be the
+ * `_csrf` field and is checked before any part reaches the handler; anything else is a 403.
+ */
+function checkFirstPart(req: FastifyRequest, check: () => Promise<void>): void {
+  const r = req as FastifyRequest & { parts: (opts?: unknown) => AsyncIterableIterator<any> };
+  const parts = r.parts;
+  r.parts = function (this: unknown, opts?: unknown) {
+    const it = parts.call(this, opts);
+    return (async function* () {
+      const first = await it.next();
+      const p0 = first.done ? null : first.value;
+      if (!p0 || p0.type === 'file' || p0.fieldname !== '_csrf' || typeof p0.value !== 'string') throw new HttpError(403, 'csrf', 'err.csrf');
+      (req as { csrfField?: string }).csrfField = p0.value;
+      await check();
+      yield* it;
+    })();
+  } as typeof r.parts;
 }

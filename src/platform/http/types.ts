@@ -19,8 +19,13 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** 'public', 'authenticated', or an action checked with can(user, action). Required on every route. */
     permission?: string;
-    /** false = this unsafe route authenticates by other means (API key) and skips CSRF. */
-    csrf?: boolean;
+    /**
+     * false = this unsafe route authenticates by other means (API key) and skips CSRF.
+     * 'multipart' = an upload form: the token may come as the form's first field (`_csrf`, the
+     * `Csrf` component placed first), checked when the handler reads the parts — so it never
+     * travels in the URL. The handler must read the parts (req.parts()) before acting.
+     */
+    csrf?: boolean | 'multipart';
   }
   interface FastifyInstance {
     gk: Platform;

@@ -36,8 +36,13 @@ export function missingKeys(): { locale: Locale; key: string }[] {
   return out;
 }
 
-export function pickLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale {
+/**
+ * The language of a request: the switch's cookie, else `fixed` when given (the staff console of a
+ * government deployment: GONGKAI_CONSOLE_LANG), else the browser's Accept-Language, else zh-CN.
+ */
+export function pickLocale(cookie: string | undefined, acceptLanguage: string | undefined, fixed?: Locale): Locale {
   if (cookie === 'en' || cookie === 'zh-CN') return cookie;
+  if (fixed) return fixed;
   if (acceptLanguage && /^en\b/i.test(acceptLanguage.trim())) return 'en';
   return DEFAULT_LOCALE;
 }

@@ -6,6 +6,7 @@ import { AdminLayout, Csrf, Empty, Pager } from '../render/index.js';
 import { notFound } from '../errors.js';
 import { ErrorSchema } from '../http/schemas.js';
 import { inbox, markRead, unreadCount } from './inbox.js';
+import { shanghaiDateTime } from '../dates.js';
 
 export async function inboxRoutes(app: FastifyInstance, p: Platform): Promise<void> {
   app.get<{ Querystring: { page?: string } }>('/admin/inbox', { config: { permission: 'authenticated' } }, async (req, reply) => {
@@ -30,7 +31,7 @@ export async function inboxRoutes(app: FastifyInstance, p: Platform): Promise<vo
                 <span class={`tag kind-${i.kind}`}>{c.t(`inbox.kind.${i.kind}`)}</span> <a href={i.url}>{i.title}</a>
                 <p>{i.body}</p>
                 <p class="hint">
-                  <time dateTime={i.created_at}>{i.created_at.replace('T', ' ').slice(0, 16)}</time> · {i.read_at ? c.t('inbox.read') : c.t('inbox.unread_label')}
+                  <time dateTime={i.created_at}>{shanghaiDateTime(i.created_at)}</time> · {i.read_at ? c.t('inbox.read') : c.t('inbox.unread_label')}
                 </p>
                 {!i.read_at && (
                   <form method="post" action={`/admin/inbox/${i.id}/read`}>

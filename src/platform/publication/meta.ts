@@ -7,6 +7,7 @@ import { DISCLOSURES, itemType, type Disclosure, type ItemMeta } from './registr
 import { cleanLine, cleanText } from '../text.js';
 import type { Actor } from '../auth/actor.js';
 import './schema.js';
+import { todayShanghai } from '../calendar/index.js';
 
 /** /2: the metadata carries the glossary's names (`disclosure` 'on-request' / 'withheld',
  *  `withholdGround`). Versions published before keep format /1 with the old names
@@ -23,7 +24,8 @@ export interface Approval {
 
 export const actorId = (a: Actor): number | null => (typeof a === 'string' ? null : a.id);
 const isoDate = (s: string | null | undefined) => !s || /^\d{4}-\d{2}-\d{2}$/.test(s);
-export const today = (d = new Date()) => d.toISOString().slice(0, 10);
+/** Today in Asia/Shanghai (validity switches, the default date an item was formed). */
+export const today = (d = new Date()) => todayShanghai(d);
 
 /** The names of metadata before the glossary alignment: `disclosure` values 'on_request' and
  *  'not_public', and the field `disclosureGround`. Versions published with them keep them (their

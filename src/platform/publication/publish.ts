@@ -21,6 +21,7 @@ import { actorName, type Actor } from '../auth/actor.js';
 import { actorId, canonicalOf, currentNames, defaultMeta, getVersion, prepared, validityOf, type ItemRow } from './meta.js';
 import { allocateIndexNo, getSetting } from './numbering.js';
 import './schema.js';
+import { shanghaiYear } from '../dates.js';
 
 export const CLOCK_RULE = 'disclosure.publish';
 
@@ -107,7 +108,7 @@ export async function publishVersion(p: Platform, t: Db, actor: Actor, id: numbe
   const v = (await getVersion(t, id, version))!;
   const now = at.toISOString();
   const dept = await t.selectFrom('departments').select(['code', 'name']).where('id', '=', item.department_id).executeTakeFirstOrThrow();
-  const indexNo = item.index_no ?? (await allocateIndexNo(t, item.department_id, at.getUTCFullYear()));
+  const indexNo = item.index_no ?? (await allocateIndexNo(t, item.department_id, shanghaiYear(at)));
   const canonical = canonicalOf({ id, type: item.type, indexNo, department: dept, version, publishedAt: now, changeNote: v.changeNote, meta: v.meta, data: v.data });
   const hash = sm3(canonical);
   await t.updateTable('pub_versions').set({ state: 'superseded', updated_at: now }).where('item_id', '=', id).where('state', '=', 'published').execute();
@@ -195,7 +196,7 @@ export async function publishApprovedMany(p: Platform, t: Db, actor: Actor, item
       }
       versions.push({ meta, data, changeNote: cleanNote(v.changeNote), publishedAt: v.publishedAt });
     }
-    plan.push({ it, versions, prefix: '', year: versions[0].publishedAt.getUTCFullYear(), indexNo: '' });
+    plan.push({ it, versions, prefix: '', year: shanghaiYear(versions[0].publishedAt), indexNo: '' });
   }
   const depts = new Map((await t.selectFrom('departments').select(['id', 'code', 'name', 'org_code']).execute()).map((d) => [d.id, d]));
   for (const [i, it] of items.entries()) if (!depts.has(it.departmentId)) throw validationError({ [items.length > 1 ? `items[${i}].departmentId` : 'departmentId']: 'err.field.invalid' });

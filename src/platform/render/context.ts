@@ -13,6 +13,11 @@ export interface Government {
   orgCode: string;
   address: string;
   phone: string;
+  /** 政府网站标识码 (10 characters), ICP 备案号 and 公安机关备案号 shown in the portal's footer
+   *  (government settings; the GONGKAI_SITE_* variables are the defaults). */
+  siteCode?: string;
+  icp?: string;
+  psb?: string;
 }
 
 export interface PageCtx {
@@ -27,6 +32,8 @@ export interface PageCtx {
   site: { icp: string; psb: string; code: string };
   publicNav: NavItem[];
   adminNav: NavItem[];
+  /** The portal footer's links (网站地图, 联系我们 …): the modules' `nav.footer`. */
+  footerLinks: NavItem[];
   searchPath: string | null;
   csrf(): string;
   can(action: string, resource?: { departmentId?: number | null }): boolean;
@@ -43,6 +50,7 @@ export function getGovernment(): Government {
 export interface SiteChrome {
   publicNav: NavItem[];
   adminNav: NavItem[];
+  footerLinks: NavItem[];
   searchPath: string | null;
   site: { icp: string; psb: string; code: string };
 }
@@ -62,6 +70,7 @@ export function pageCtx(req: FastifyRequest, reply: FastifyReply, chrome: SiteCh
     site: chrome.site,
     publicNav: chrome.publicNav,
     adminNav: chrome.adminNav.filter((n) => !n.permission || can(req.user, n.permission)),
+    footerLinks: chrome.footerLinks,
     searchPath: chrome.searchPath,
     csrf: () => (token ??= reply.generateCsrf()),
     can: (action, resource) => can(req.user, action, resource ?? undefined),

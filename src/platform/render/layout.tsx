@@ -14,6 +14,7 @@ function Head({ c, title, description, feeds, noindex }: { c: PageCtx; title: st
       <title>{title ? `${title} - ${c.gov.name}` : c.gov.name}</title>
       {description && <meta name="description" content={description} />}
       {noindex && <meta name="robots" content="noindex" />}
+      <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
       <link rel="stylesheet" href="/static/site.css" />
       {(feeds ?? []).map((f) => (
         <link rel="alternate" type={f.type} title={f.title} href={f.href} />
@@ -41,6 +42,34 @@ export function A11yTools({ c }: { c: PageCtx }) {
       {toggle('spacing')}
       <a href={`/lang/${other}?back=${encodeURIComponent(c.url)}`} lang={other}>{other === 'en' ? 'English' : '中文'}</a>
     </nav>
+  );
+}
+
+/**
+ * The identification lines of a gov.cn site's footer: the 党政机关 mark with the 政府网站标识码,
+ * the ICP filing (linked to the MIIT register) and the public-security filing (linked to the MPS
+ * register with its number). From the government settings, else the GONGKAI_SITE_* defaults.
+ */
+function SiteIdentification({ c }: { c: PageCtx }) {
+  const code = c.gov.siteCode || c.site.code;
+  const icp = c.gov.icp || c.site.icp;
+  const psb = c.gov.psb || c.site.psb;
+  if (!code && !icp && !psb) return null;
+  const psbNo = /(\d{10,})/.exec(psb)?.[1];
+  return (
+    <p class="site-identification">
+      {code && (
+        <span>
+          <span class="conac-mark">{c.t('footer.conac')}</span> {c.t('footer.siteCode')}：{code}
+        </span>
+      )}
+      {icp && (
+        <a href="https://beian.miit.gov.cn/" rel="noopener noreferrer">
+          {icp}
+        </a>
+      )}
+      {psb && (psbNo ? <a href={`https://beian.mps.gov.cn/#/query/webSearch?code=${psbNo}`} rel="noopener noreferrer">{psb}</a> : <span>{psb}</span>)}
+    </p>
   );
 }
 
@@ -92,14 +121,13 @@ export function PublicLayout(props: {
               {c.gov.address && <> · {c.t('footer.address')}：{c.gov.address}</>}
               {c.gov.phone && <> · {c.t('footer.phone')}：{c.gov.phone}</>}
             </p>
-            <p>
-              {c.site.code && <span>{c.t('footer.siteCode')}：{c.site.code} </span>}
-              {c.site.icp && <span>{c.site.icp} </span>}
-              {c.site.psb && <span>{c.site.psb}</span>}
-            </p>
-            <p>
+            <SiteIdentification c={c} />
+            <nav class="footer-links" aria-label={c.t('footer.links')}>
+              {c.footerLinks.map((l) => (
+                <a href={l.href}>{c.t(l.label)}</a>
+              ))}
               <a href="/admin">{c.t('footer.staff')}</a>
-            </p>
+            </nav>
           </div>
         </footer>
       </body>

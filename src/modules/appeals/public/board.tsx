@@ -10,6 +10,7 @@ import { listCategories } from '../service/dispatch.js';
 import { board, stats, isPublicAppeal, publishedTexts } from '../service/queries.js';
 import { APPEAL_TYPES } from '../schema.js';
 import { ratingLabel } from '../../../platform/ratings.js';
+import { todayShanghai } from '../../../platform/calendar/index.js';
 
 export function boardPages(app: FastifyInstance, p: Platform): void {
   app.get<{ Querystring: Record<string, string> }>('/appeals/board', { config: { permission: 'public' } }, async (req, reply) => {
@@ -103,7 +104,7 @@ export function boardPages(app: FastifyInstance, p: Platform): void {
   app.get<{ Querystring: { from?: string; to?: string } }>('/appeals/stats', { config: { permission: 'public' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const d = (s?: string) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : undefined);
-    const to = d(req.query.to) ?? new Date().toISOString().slice(0, 10);
+    const to = d(req.query.to) ?? todayShanghai();
     const from = d(req.query.from) ?? `${Number(to.slice(0, 4)) - 1}${to.slice(4)}`;
     const s = await stats(p.db, from, to);
     const cats = new Map((await listCategories(p.db, true)).map((x) => [x.code, x.name]));

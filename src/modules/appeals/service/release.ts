@@ -7,6 +7,7 @@ import { publishApproved, withdrawApproved, defaultMeta, bumpGeneration } from '
 import type { Appeal } from '../schema.js';
 import { actorName, event, getSettings, loadFor, requireCentre, touch, type Actor } from '../service.js';
 import { LIMITS } from './intake.js';
+import { shanghaiDate } from '../../../platform/dates.js';
 
 export function maskedDraft(a: Pick<Appeal, 'title' | 'content' | 'reply' | 'contact_name'>) {
   const names = a.contact_name ? [a.contact_name] : [];
@@ -41,7 +42,7 @@ export async function releaseAppeal(p: Platform, actor: Actor, id: number, input
     const { id: itemId } = await publishApproved(p, t, typeof actor === 'string' ? 'system' : actor, {
         type: 'appeal',
         departmentId: dept,
-        meta: defaultMeta({ title, summary: content.slice(0, 200), keywords: [a.type, a.category], formedAt: (a.replied_at ?? a.created_at).slice(0, 10), writtenAt: a.created_at.slice(0, 10) }),
+        meta: defaultMeta({ title, summary: content.slice(0, 200), keywords: [a.type, a.category], formedAt: shanghaiDate(a.replied_at ?? a.created_at), writtenAt: shanghaiDate(a.created_at) }),
         data: { trackingNo: a.tracking_no, type: a.type, category: a.category, content, reply, askedAt: a.created_at, repliedAt: a.replied_at, rating: a.rating },
         publishedAt: now,
     });

@@ -15,6 +15,7 @@ import { readUpload } from '../api.js';
 import { intFrom } from '../../../platform/text.js';
 import { Editor, fromForm } from './editor.js';
 import { asPublic, diffLines, versionLines } from './versions.js';
+import { shanghaiDateTime } from '../../../platform/dates.js';
 
 /** A document of the catalog the staff user may read (other item types have their own consoles). */
 async function staffDoc(p: Platform, user: Principal, id: number) {
@@ -83,7 +84,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
       <AdminLayout c={c} title={c.t('catalog.console')}>
         <h1>{c.t('catalog.console')}</h1>
         <p>
-          {c.can('content.create') && <a class="button" href="/admin/catalog/new">{c.t('catalog.new')}</a>} {c.can('content.import') && <a href="/admin/catalog/import">{c.t('catalog.import')}</a>} {c.can('department.edit', { departmentId: u.departmentId }) && <a href={`/admin/catalog/disclosure-guide/${u.departmentCode}`}>{c.t('catalog.disclosure_guide')}</a>}
+          {c.can('content.create') && <a class="button" href="/admin/catalog/new">{c.t('catalog.new')}</a>} {c.can('content.import') && <a href="/admin/catalog/import">{c.t('catalog.import')}</a>} {c.can('department.edit', { departmentId: u.departmentId }) && <a href={`/admin/catalog/disclosure-guide/${u.departmentCode}`}>{c.t('catalog.disclosure_guide')}</a>} {c.can('government.edit') && <a href="/admin/catalog/portal">{c.t('catalog.portal_texts')}</a>}
         </p>
         <nav class="tabs" aria-label={c.t('catalog.console')}>
           {['mine', 'waiting', 'published', 'all'].map((t) => (
@@ -181,7 +182,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
             [c.t('catalog.validity'), c.t(`catalog.validity.${item.validity}`)],
             [c.t('catalog.formedAt'), item.formed_at],
             [c.t('catalog.author'), v.authorId ? (names.get(v.authorId) ?? String(v.authorId)) : '—'],
-            [c.t('catalog.approvals'), v.approvals.map((a) => `${c.t(`catalog.action.approve.${a.stage}`)}：${a.username.replace(/^user:/, '')} ${a.at.slice(0, 16).replace('T', ' ')}`).join('；') || '—'],
+            [c.t('catalog.approvals'), v.approvals.map((a) => `${c.t(`catalog.action.approve.${a.stage}`)}：${a.username.replace(/^user:/, '')} ${shanghaiDateTime(a.at)}`).join('；') || '—'],
             ...(v.rejectReason && v.state === 'draft' ? ([[c.t('catalog.reject_reason'), v.rejectReason]] as [string, string][]) : []),
             ...(item.withdrawn_at ? ([[c.t('catalog.withdrawn_at'), `${fmtDate(item.withdrawn_at)} ${item.withdraw_reason ?? ''}`]] as [string, string][]) : []),
           ]}
@@ -261,7 +262,8 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
                 </li>
               ))}
             </ul>
-            <form method="post" action={`/admin/catalog/${item.id}/attachments?_csrf=${encodeURIComponent(c.csrf())}`} enctype="multipart/form-data">
+            <form method="post" action={`/admin/catalog/${item.id}/attachments`} enctype="multipart/form-data">
+              <Csrf c={c} />
               <div class="field">
                 <label for="f-file">{c.t('catalog.upload')}</label>
                 <p class="hint">{c.t('catalog.upload_hint', { limit: Math.floor(p.config.uploadLimit / 1024 / 1024) })}</p>
@@ -353,7 +355,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
     }
   });
 
-  app.post<{ Params: { id: string } }>('/admin/catalog/:id/attachments', { config: { permission: 'content.edit' } }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/admin/catalog/:id/attachments', { config: { permission: 'content.edit', csrf: 'multipart' } }, async (req, reply) => {
     const item = await staffDoc(p, req.user!, idOf(req.params.id));
     if (!can(req.user!, 'content.edit', { departmentId: item.department_id })) throw forbidden();
     const v = (await getVersion(p.db, item.id, item.latest_version))!;

@@ -1,7 +1,7 @@
 // Bulk import of documents (CSV/XLSX, dry run first).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { AdminLayout, Notice, type PageCtx } from '../../../platform/render/index.js';
+import { AdminLayout, Csrf, Notice, type PageCtx } from '../../../platform/render/index.js';
 import { HttpError } from '../../../platform/errors.js';
 import { readUpload } from '../api.js';
 import { importCatalog, IMPORT_COLUMNS, type ImportReport } from '../service/importer.js';
@@ -46,7 +46,8 @@ export async function importConsole(app: FastifyInstance, p: Platform): Promise<
           )}
         </section>
       )}
-      <form method="post" action={`/admin/catalog/import?_csrf=${encodeURIComponent(c.csrf())}`} enctype="multipart/form-data">
+      <form method="post" action="/admin/catalog/import" enctype="multipart/form-data">
+        <Csrf c={c} />
         <div class="field">
           <label for="f-file">{c.t('catalog.import_file')}</label>
           <input id="f-file" type="file" name="file" required accept=".csv,.xlsx" />
@@ -59,7 +60,7 @@ export async function importConsole(app: FastifyInstance, p: Platform): Promise<
     </AdminLayout>
   );
   app.get('/admin/catalog/import', { config: { permission: 'content.import' } }, async (req, reply) => reply.html(importPage(req.ctx(reply))));
-  app.post('/admin/catalog/import', { config: { permission: 'content.import' } }, async (req: FastifyRequest, reply: FastifyReply) => {
+  app.post('/admin/catalog/import', { config: { permission: 'content.import', csrf: 'multipart' } }, async (req: FastifyRequest, reply: FastifyReply) => {
     const c = req.ctx(reply);
     const f = await readUpload(req);
     if (!/\.(csv|xlsx)$/i.test(f.name)) throw new HttpError(415, 'unsupported_media_type', 'err.file.type');

@@ -6,6 +6,7 @@ import { itemTypes } from '../../../platform/publication/registry.js';
 import { TOPIC_BY_CODE, topicPath } from '../../../platform/taxonomy/index.js';
 import type { DocumentData } from '../items.js';
 import '../../../platform/publication/schema.js';
+import { shanghaiDayEnd, shanghaiDayStart } from '../../../platform/dates.js';
 
 export interface Dept {
   id: number;
@@ -97,8 +98,9 @@ export async function listPublic(db: Db, f: Filters, opts: { page?: number; page
   if (f.year) q = q.where('i.year', '=', f.year);
   if (f.validity) q = q.where('i.validity', '=', f.validity);
   if (f.category) q = q.where('i.category', '=', f.category);
-  if (f.publishedFrom) q = q.where('i.first_published_at', '>=', f.publishedFrom);
-  if (f.publishedTo) q = q.where('i.first_published_at', '<', `${f.publishedTo}T99`);
+  // Dates are Beijing days: a day starts at 16:00 UTC the day before.
+  if (f.publishedFrom) q = q.where('i.first_published_at', '>=', shanghaiDayStart(f.publishedFrom));
+  if (f.publishedTo) q = q.where('i.first_published_at', '<', shanghaiDayEnd(f.publishedTo));
   if (f.q) for (const w of f.q.trim().split(/\s+/).slice(0, 5)) q = q.where('i.search_text', 'like', `%${w.replace(/[%_\\]/g, '')}%`);
   const total = opts.count === false ? -1 : Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
   let lq = q;

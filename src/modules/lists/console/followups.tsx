@@ -5,6 +5,7 @@ import type { Platform } from '../../../platform/platform.js';
 import { AdminLayout, Csrf, Empty, Field } from '../../../platform/render/index.js';
 import { listFollowups, recordFollowup } from '../service/ratings.js';
 import { str } from '../views.js';
+import { shanghaiDate, shanghaiDateTime } from '../../../platform/dates.js';
 
 export async function followupConsole(app: FastifyInstance, p: Platform): Promise<void> {
   // 差评 follow-ups
@@ -24,12 +25,12 @@ export async function followupConsole(app: FastifyInstance, p: Platform): Promis
                 {f.guideCode} · {c.t(ratingLabel(f.level))}
               </h2>
               <p>
-                {f.name}（{f.phone}）· {f.createdAt.slice(0, 10)} · {c.t('lists.fix_due', { date: f.fixDue })}
+                {f.name}（{f.phone}）· {shanghaiDate(f.createdAt)} · {c.t('lists.fix_due', { date: f.fixDue })}
               </p>
               <p class="pre">{f.comment}</p>
-              {f.callbackAt && <p>{c.t('lists.called_back', { at: f.callbackAt.slice(0, 16).replace('T', ' '), by: f.callbackBy ?? '', note: f.callbackNote ?? '' })}</p>}
+              {f.callbackAt && <p>{c.t('lists.called_back', { at: shanghaiDateTime(f.callbackAt), by: f.callbackBy ?? '', note: f.callbackNote ?? '' })}</p>}
               {f.fixedAt ? (
-                <p>{c.t('lists.fixed', { at: f.fixedAt.slice(0, 10), note: f.fixNote ?? '' })}</p>
+                <p>{c.t('lists.fixed', { at: shanghaiDate(f.fixedAt), note: f.fixNote ?? '' })}</p>
               ) : (
                 <form method="post" action={`/admin/lists/followups/${f.id}`} class="stack">
                   <Csrf c={c} />

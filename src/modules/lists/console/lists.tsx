@@ -116,7 +116,8 @@ export async function listConsole(app: FastifyInstance, p: Platform): Promise<vo
                 </p>
               )}
               {mayEdit && (
-                <form method="post" action={`/admin/lists/${l.id}/import?_csrf=${encodeURIComponent(c.csrf())}`} enctype="multipart/form-data" class="stack import-form">
+                <form method="post" action={`/admin/lists/${l.id}/import`} enctype="multipart/form-data" class="stack import-form">
+                  <Csrf c={c} />
                   <h3>{c.t('lists.import_title')}</h3>
                   <p class="hint">{c.t('lists.import_hint')}</p>
                   <div class="field">
@@ -176,7 +177,7 @@ export async function listConsole(app: FastifyInstance, p: Platform): Promise<vo
     return reply.redirect('/admin/lists?done=created', 303);
   });
 
-  app.post<{ Params: { id: string } }>('/admin/lists/:id/import', { config: { permission: 'list.edit' } }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/admin/lists/:id/import', { config: { permission: 'list.edit', csrf: 'multipart' } }, async (req, reply) => {
     const list = await getList(p.db, Number(req.params.id));
     if (!list) throw notFound();
     const v: { reason: string; docNo: string; dryRun: boolean; file: { buf: Buffer; name: string } | null } = { reason: '', docNo: '', dryRun: false, file: null };

@@ -12,6 +12,8 @@ import type { Limiter } from '../../../platform/http/limit.js';
 import { RATINGS, ratingLabel } from '../../../platform/ratings.js';
 import { rate, ratingSummary } from '../service/ratings.js';
 import { deptNames, fieldLabel, fmt, localizeFields, str } from '../views.js';
+import { shanghaiDate } from '../../../platform/dates.js';
+import { todayShanghai } from '../../../platform/calendar/index.js';
 
 function HistoryTable({ c, history, lt }: { c: PageCtx; history: HistoryEntry[]; lt: ListType }) {
   return (
@@ -31,7 +33,7 @@ function HistoryTable({ c, history, lt }: { c: PageCtx; history: HistoryEntry[];
           {history.map((h) => (
             <tr>
               <td>{c.t('lists.edition_of', { n: h.edition })}</td>
-              <td>{(h.publishedAt ?? '').slice(0, 10)}</td>
+              <td>{shanghaiDate(h.publishedAt)}</td>
               <td>{h.docNo}</td>
               <td>{c.t(`lists.event.${h.event}`)}</td>
               <td>
@@ -170,7 +172,7 @@ export async function itemPages(app: FastifyInstance, p: Platform, writeLimit: L
           <main id="main">
             <h1>{str(item.name)}</h1>
             <p class="meta">
-              {c.gov.name} · {names.get(str(item.department)) ?? str(item.department)} · {c.t('lists.printed_at', { date: new Date().toISOString().slice(0, 10) })}
+              {c.gov.name} · {names.get(str(item.department)) ?? str(item.department)} · {c.t('lists.printed_at', { date: todayShanghai() })}
             </p>
             {lt.render(c, item, { links, departmentName: (code) => names.get(code) ?? code })}
             <p class="no-print">

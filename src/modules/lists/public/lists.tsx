@@ -9,6 +9,7 @@ import { intFrom } from '../../../platform/text.js';
 import { listType, listTypes, type ListItem, type ListType } from '../service/engine.js';
 import { diffEditions, getEdition, getList, getLists, listEditions, queryItems, requireType, type ListView } from '../service.js';
 import { ChangeTables, deptNames, fmt, itemHref, Lead } from '../views.js';
+import { shanghaiDate } from '../../../platform/dates.js';
 
 const PAGE = 30;
 
@@ -135,7 +136,7 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
     const eds = await listEditions(p.db, list.id);
     let d: Awaited<ReturnType<typeof diffEditions>> | null = null;
     if (diff) d = await diffEditions(p.db, list.type, diff.a, diff.b);
-    const opts = eds.map((e) => ({ value: e.id, label: `${c.t('lists.edition_of', { n: e.number })} · ${(e.publishedAt ?? '').slice(0, 10)} · ${e.docNo}` }));
+    const opts = eds.map((e) => ({ value: e.id, label: `${c.t('lists.edition_of', { n: e.number })} · ${shanghaiDate(e.publishedAt)} · ${e.docNo}` }));
     const base = `/lists/${list.type}/lists/${list.id}`;
     return reply.html(
       <PublicLayout c={c} title={d ? `${list.title} · ${c.t('lists.diff_title')}` : list.title}>
@@ -183,7 +184,7 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
                           {c.t('lists.edition_of', { n: e.number })}
                           {e.number === list.currentEdition && <span class="badge">{c.t('lists.current')}</span>}
                         </td>
-                        <td>{(e.publishedAt ?? '').slice(0, 10)}</td>
+                        <td>{shanghaiDate(e.publishedAt)}</td>
                         <td>{e.docNo}</td>
                         <td>{e.pubItemId ? <a href={`/catalog/items/${e.pubItemId}`}>{e.indexNo}</a> : ''}</td>
                         <td>{e.reason}</td>
