@@ -63,6 +63,12 @@ export function todayShanghai(now: Date = new Date()): string {
   return new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
+/** A stored UTC timestamp (ISO 8601) as Beijing wall time "YYYY-MM-DD HH:MM:SS", for people. */
+export function shanghaiDateTime(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms + 8 * 3600 * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 // ---- questions ---------------------------------------------------------------------------------
 
 function infoAt(s: CalendarSnapshot, i: number): WorkdayInfo {
