@@ -1,6 +1,13 @@
 // UI text of the appeals centre, Chinese first; both catalogues carry the same keys.
 export const appealMessages = {
   'zh-CN': {
+    'audit.noun.appeal': '诉求',
+    'audit.noun.appeal_category': '诉求分类',
+    'audit.noun.appeal_rule': '派单规则',
+    'audit.noun.open311': 'Open311接口',
+    'audit.entity.appeal': '诉求',
+    'audit.entity.settings': '设置',
+    'audit.noun.rating': '好差评',
     'nav.appeals': '市民诉求',
     'nav.appeals_admin': '诉求工单',
     'nav.appeals_intake': '电话受理',
@@ -273,6 +280,13 @@ export const appealMessages = {
     'appeals.err.lookup_limited': '查询过于频繁，请一分钟后再试。',
   },
   en: {
+    'audit.noun.appeal': 'appeal',
+    'audit.noun.appeal_category': 'appeal category',
+    'audit.noun.appeal_rule': 'dispatch rule',
+    'audit.noun.open311': 'Open311',
+    'audit.entity.appeal': 'appeal',
+    'audit.entity.settings': 'settings',
+    'audit.noun.rating': 'rating',
     'nav.appeals': 'Citizen appeals',
     'nav.appeals_admin': 'Appeals',
     'nav.appeals_intake': 'Phone intake',

@@ -293,7 +293,7 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
           </form>
         ) : (
           <p>
-            {c.t('deadlines.warning_lead')}: {th.warningLead} · {c.t('deadlines.serious_after')}: {th.seriousAfter}
+            {c.t('deadlines.warning_lead')}{c.t('common.colon')}{th.warningLead} · {c.t('deadlines.serious_after')}{c.t('common.colon')}{th.seriousAfter}
           </p>
         )}
       </AdminLayout>,
@@ -315,7 +315,8 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
     const c = req.ctx(reply);
     const versions = code ? await ruleVersions(p.db, code) : [];
     const edit = c.can('deadlines.edit');
-    const title = code ? `${code}` : c.t('deadlines.new_rule');
+    const current = versions[0];
+    const title = code ? (current ? (c.locale === 'en' ? current.nameEn : current.nameZh) : String(values.nameZh ?? '')) : c.t('deadlines.new_rule');
     return reply.html(
       <AdminLayout c={c} title={title}>
         <h1>{title}</h1>

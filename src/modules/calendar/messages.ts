@@ -1,5 +1,9 @@
 export const calendarMessages = {
   'zh-CN': {
+    'audit.noun.calendar': '工作日历',
+    'audit.noun.calendar.day': '日历日期',
+    'audit.entity.calendar': '工作日历',
+    'audit.entity.calendar_day': '日历日期',
     'nav.calendar': '工作日历',
     'nav.calendar_admin': '工作日历管理',
     'nav.deadline_rules': '期限规则',
@@ -96,6 +100,7 @@ export const calendarMessages = {
     'deadlines.legal_basis': '法律依据',
     'deadlines.note': '本地说明',
     'deadlines.version': '版本',
+    'deadlines.version_n': '第{n}版',
     'deadlines.versions': '历次版本',
     'deadlines.edit': '修改（生成新版本）',
     'deadlines.new_rule': '新增规则',
@@ -171,6 +176,10 @@ export const calendarMessages = {
     'deadlines.done': '已记录',
   },
   en: {
+    'audit.noun.calendar': 'calendar',
+    'audit.noun.calendar.day': 'calendar day',
+    'audit.entity.calendar': 'calendar',
+    'audit.entity.calendar_day': 'calendar day',
     'nav.calendar': 'Working-day calendar',
     'nav.calendar_admin': 'Calendar',
     'nav.deadline_rules': 'Time-limit rules',
@@ -267,6 +276,7 @@ export const calendarMessages = {
     'deadlines.legal_basis': 'Legal basis',
     'deadlines.note': 'Local note',
     'deadlines.version': 'Version',
+    'deadlines.version_n': 'version {n}',
     'deadlines.versions': 'Versions',
     'deadlines.edit': 'Edit (creates a new version)',
     'deadlines.new_rule': 'New rule',

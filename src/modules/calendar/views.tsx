@@ -80,7 +80,7 @@ export function ClockSummary({ c, clock, staff }: { c: PageCtx; clock: ClockView
       </h2>
       <Dl
         rows={[
-          [c.t('deadlines.rule'), `${clock.rule} v${clock.ruleVersion} · ${clock.ruleAmount} ${c.t(`calendar.unit.${clock.ruleUnit}`)}`],
+          [c.t('deadlines.rule'), `${c.locale === 'en' ? clock.ruleNameEn : clock.ruleName} · ${c.t('deadlines.version_n', { n: clock.ruleVersion })} · ${clock.ruleAmount} ${c.t(`calendar.unit.${clock.ruleUnit}`)}`],
           [c.t('deadlines.legal_basis'), clock.legalBasis],
           [c.t('deadlines.start'), clock.startAt ? clock.startAt.replace('T', ' ') : clock.start],
           [c.t(clock.kind === 'minimum' ? 'deadlines.closes_on' : 'calendar.due'), <DueDate c={c} due={clock.due} dueAt={clock.dueAt} provisional={clock.provisional} />],
@@ -262,7 +262,6 @@ export function RulesTable({ c, rules, admin, showVersion }: { c: PageCtx; rules
     <table class="rules">
       <thead>
         <tr>
-          <th scope="col">{c.t('deadlines.code')}</th>
           <th scope="col">{c.t('deadlines.name')}</th>
           <th scope="col">{c.t('deadlines.limit')}</th>
           <th scope="col">{c.t('deadlines.extension')}</th>
@@ -273,8 +272,7 @@ export function RulesTable({ c, rules, admin, showVersion }: { c: PageCtx; rules
       <tbody>
         {rules.map((r) => (
           <tr>
-            <td>{admin ? <a href={`/admin/deadline-rules/${r.code}`}>{r.code}</a> : <code>{r.code}</code>}</td>
-            <td>{c.locale === 'en' ? r.nameEn : r.nameZh}</td>
+            <td>{admin ? <a href={`/admin/deadline-rules/${r.code}`}>{c.locale === 'en' ? r.nameEn : r.nameZh}</a> : c.locale === 'en' ? r.nameEn : r.nameZh}</td>
             <td>
               {r.amount} {c.t(`calendar.unit.${r.unit}`)}
             </td>

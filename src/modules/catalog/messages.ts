@@ -5,6 +5,7 @@ import { STATUS_EN, STATUS_ZH } from '../../platform/publication/messages.js';
 
 
 const zh: Record<string, string> = {
+  'audit.noun.catalog': '信息公开目录',
   'nav.catalog': '政府信息公开',
   'nav.catalog_admin': '信息发布',
   'catalog.title_list': '政府信息公开目录',
@@ -180,6 +181,7 @@ const zh: Record<string, string> = {
 };
 
 const en: Record<string, string> = {
+  'audit.noun.catalog': 'catalog',
   'nav.catalog': 'Information disclosure',
   'nav.catalog_admin': 'Publishing',
   'catalog.title_list': 'Disclosure catalog',

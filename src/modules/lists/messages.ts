@@ -1,5 +1,13 @@
 // Message catalogues of the lists module (Chinese first, English second, same keys).
 const M: [string, string, string][] = [
+  ['audit.noun.list', '清单', 'list'],
+  ['audit.noun.policy', '惠企政策', 'policy'],
+  ['audit.noun.rating', '好差评', 'rating'],
+  ['audit.entity.list', '清单', 'list'],
+  ['audit.entity.list_edition', '清单版本', 'list edition'],
+  ['audit.entity.list_followup', '整改回访', 'follow-up'],
+  ['audit.entity.list_rating', '好差评', 'rating'],
+  ['audit.entity.policy_subscription', '政策订阅', 'policy subscription'],
   ['nav.lists', '清单公开', 'Lists'],
   ['nav.lists_admin', '清单管理', 'Lists'],
   ['lists.breadcrumb', '当前位置', 'You are here'],

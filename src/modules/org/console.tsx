@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
-import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, Select, ConfirmForm, type PageCtx } from '../../platform/render/index.js';
+import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, Select, ConfirmForm, grantLabel, type PageCtx } from '../../platform/render/index.js';
 import { ROLES, can, declaredActions, isGlobalRole, mayManageUser, roleAllows, scopeOf, type ActionDecl } from '../../platform/auth/policy.js';
 import { departmentTree } from '../../platform/auth/identity.js';
 import { HttpError, notFound } from '../../platform/errors.js';
@@ -108,7 +108,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
                   </td>
                   <td>{u.displayName}</td>
                   <td>{u.departmentName}</td>
-                  <td>{u.roles.map((r) => `${c.t(`role.${r.role}`)}(${r.department})`).join('、')}</td>
+                  <td>{u.roles.map((r) => grantLabel(c, r)).join('、')}</td>
                   <td>
                     {u.active ? c.t('users.active') : c.t('users.inactive')}
                     {u.isDemo && <span class="tag">{c.t('users.demo')}</span>}

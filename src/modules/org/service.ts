@@ -444,7 +444,7 @@ export async function listUsers(p: Platform, actor: Principal, opts: { q?: strin
     .execute();
   const ids = rows.map((r) => r.id);
   const roles = ids.length
-    ? await p.db.selectFrom('user_roles').innerJoin('departments', 'departments.id', 'user_roles.department_id').select(['user_roles.user_id', 'user_roles.role', 'departments.code']).where('user_roles.user_id', 'in', ids).execute()
+    ? await p.db.selectFrom('user_roles').innerJoin('departments', 'departments.id', 'user_roles.department_id').select(['user_roles.user_id', 'user_roles.role', 'user_roles.include_children', 'departments.code', 'departments.name']).where('user_roles.user_id', 'in', ids).execute()
     : [];
   return {
     total,
@@ -456,7 +456,7 @@ export async function listUsers(p: Platform, actor: Principal, opts: { q?: strin
       isDemo: !!r.is_demo,
       department: r.code,
       departmentName: r.dept_name,
-      roles: roles.filter((x) => x.user_id === r.id).map((x) => ({ role: x.role, department: x.code })),
+      roles: roles.filter((x) => x.user_id === r.id).map((x) => ({ role: x.role, department: x.code, departmentName: x.name, includeChildren: !!x.include_children })),
     })),
   };
 }

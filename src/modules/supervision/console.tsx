@@ -6,7 +6,7 @@ import type { VNode } from 'preact';
 import type { Platform } from '../../platform/platform.js';
 import { AdminLayout, Csrf, Empty, Notice, Pager, Select, type PageCtx } from '../../platform/render/index.js';
 import { notFound } from '../../platform/errors.js';
-import { getThresholds } from '../../platform/deadlines/index.js';
+import { getThresholds, listRules } from '../../platform/deadlines/index.js';
 import { StatusBadge, DueDate } from '../calendar/views.js';
 import { attentionList, boundaries, countsByDepartment, STATUS_BUCKETS, supervisionScope, trend } from './service.js';
 
@@ -30,6 +30,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
     counts.sort((a, b2) => (order.get(a.departmentId ?? -1) ?? 1e9) - (order.get(b2.departmentId ?? -1) ?? 1e9));
     const totals = Object.fromEntries(STATUS_BUCKETS.map((s) => [s, counts.reduce((n, x) => n + x.counts[s], 0)]));
     const max = Math.max(1, ...tr.map((d) => (d.counts.overdue ?? 0) + (d.counts['seriously-overdue'] ?? 0) + (d.counts.warning ?? 0) + (d.counts['due-today'] ?? 0)));
+    const ruleNames = new Map((await listRules(p.db)).map((r) => [r.code, c.locale === 'en' ? r.nameEn : r.nameZh]));
     const qs = (n: number) => `/admin/supervision?${new URLSearchParams({ ...(status ? { status } : {}), page: String(n) })}`;
     return reply.html(
       <AdminLayout c={c} title={c.t('supervision.title')}>
@@ -101,9 +102,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
                         <a href={i.url || `/admin/clocks/${i.id}`}>{i.title || `${i.subjectType} ${i.subjectId}`}</a> <a class="hint" href={`/admin/clocks/${i.id}`}>{c.t('supervision.explain')}</a>
                       </td>
                       <td>{i.departmentId == null ? '' : names.get(i.departmentId) ?? ''}</td>
-                      <td>
-                        <code>{i.rule}</code>
-                      </td>
+                      <td>{ruleNames.get(i.rule) ?? i.rule}</td>
                       <td>
                         <DueDate c={c} due={i.due} dueAt={i.dueAt} provisional={i.provisional} />
                       </td>
@@ -201,7 +200,7 @@ export async function supervisionPanel(p: Platform, c: PageCtx): Promise<VNode |
           <a href="/admin/supervision">{c.t('supervision.panel_counts', counts)}</a>
         </p>
       )}
-      {counts && counts.overdue > 0 && <Notice kind="warning">{c.t('deadlines.status.overdue')}: {counts.overdue}</Notice>}
+      {counts && counts.overdue > 0 && <Notice kind="warning">{c.t('deadlines.status.overdue')}{c.t('common.colon')}{counts.overdue}</Notice>}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 export const supervisionMessages = {
   'zh-CN': {
+    'audit.noun.supervision': '电子监察',
     'nav.supervision': '电子监察',
     'supervision.title': '电子监察',
     'supervision.intro': '各部门办理期限的实时状态。预警：{lead}个工作日内到期；严重超期：超期{serious}个工作日以上。',
@@ -31,6 +32,7 @@ export const supervisionMessages = {
     'supervision.digest.intro': '{day} 办理期限状态：',
   },
   en: {
+    'audit.noun.supervision': 'supervision',
     'nav.supervision': 'Supervision',
     'supervision.title': 'Electronic supervision',
     'supervision.intro': 'Live status of every time limit by department. Warning: due within {lead} working days; seriously overdue: more than {serious} working days late.',

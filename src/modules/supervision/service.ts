@@ -9,7 +9,7 @@ import { scopeOf } from '../../platform/auth/policy.js';
 import { holders, holdersOf } from '../../platform/auth/identity.js';
 import { ensureCalendar, todayShanghai } from '../../platform/calendar/index.js';
 import { refreshCalendarIfChanged } from '../../platform/calendar/store.js';
-import { getThresholds, statusBoundaries, statusFor, type StatusBoundaries } from '../../platform/deadlines/index.js';
+import { getRule, getThresholds, statusBoundaries, statusFor, type StatusBoundaries } from '../../platform/deadlines/index.js';
 import { enqueueMail } from '../../platform/mail/index.js';
 import { t as translate } from '../../platform/i18n/index.js';
 
@@ -227,7 +227,8 @@ export async function notify(p: Platform, clockId: number, threshold: Threshold)
   const escalate = threshold === 'overdue' ? await supervisors(p.db) : [];
   const base = p.config.publicUrl.replace(/\/$/, '');
   const link = `/admin/clocks/${clock.id}`;
-  const params = { title: clock.title, due: clock.due_at ? clock.due_at.replace('T', ' ') : clock.due_date, rule: clock.rule_code };
+  const rule = await getRule(p.db, clock.rule_code, Number(clock.rule_version));
+  const params = { title: clock.title, due: clock.due_at ? clock.due_at.replace('T', ' ') : clock.due_date, rule: rule?.nameZh ?? clock.rule_code };
   const title = zh(`supervision.mail.${threshold}.subject`, params);
   const body = zh(`supervision.mail.${threshold}.body`, params);
   let n = 0;

@@ -4,17 +4,17 @@ import { randomToken, sm3 } from '../hash.js';
 import { coverage, declaredActions, isGlobalRole, ROLES, type Principal, type Role, type RoleGrant } from './policy.js';
 
 /** Department parent links, cached briefly: they change rarely and are read on every staff request. */
-let parentsCache: { at: number; map: Map<number, number | null>; codes: Map<number, string> } | null = null;
+let parentsCache: { at: number; map: Map<number, number | null>; codes: Map<number, string>; names: Map<number, string> } | null = null;
 const PARENTS_TTL_MS = 5000;
 
 export function invalidateDepartmentCache(): void {
   parentsCache = null;
 }
 
-export async function departmentTree(db: Db): Promise<{ map: Map<number, number | null>; codes: Map<number, string> }> {
+export async function departmentTree(db: Db): Promise<{ map: Map<number, number | null>; codes: Map<number, string>; names: Map<number, string> }> {
   if (parentsCache && Date.now() - parentsCache.at < PARENTS_TTL_MS) return parentsCache;
-  const rows = await db.selectFrom('departments').select(['id', 'parent_id', 'code']).execute();
-  parentsCache = { at: Date.now(), map: new Map(rows.map((r) => [r.id, r.parent_id])), codes: new Map(rows.map((r) => [r.id, r.code])) };
+  const rows = await db.selectFrom('departments').select(['id', 'parent_id', 'code', 'name']).execute();
+  parentsCache = { at: Date.now(), map: new Map(rows.map((r) => [r.id, r.parent_id])), codes: new Map(rows.map((r) => [r.id, r.code])), names: new Map(rows.map((r) => [r.id, r.name])) };
   return parentsCache;
 }
 
@@ -34,6 +34,7 @@ export async function loadPrincipal(db: Db, userId: number, via: Principal['via'
       role: r.role as Role,
       departmentId: r.department_id,
       departmentCode: tree.codes.get(r.department_id) ?? '',
+      departmentName: tree.names.get(r.department_id) ?? '',
       includeChildren: !!r.include_children,
       covers: coverage(r.department_id, !!r.include_children, tree.map),
     }));
@@ -43,6 +44,7 @@ export async function loadPrincipal(db: Db, userId: number, via: Principal['via'
     displayName: user.display_name,
     departmentId: user.department_id,
     departmentCode: user.department_code,
+    departmentName: tree.names.get(user.department_id) ?? user.department_code,
     grants,
     via,
   };

@@ -54,6 +54,8 @@ export interface RoleGrant {
   role: Role;
   departmentId: number;
   departmentCode: string;
+  /** For people: the department's name (codes are for machines). */
+  departmentName?: string;
   includeChildren: boolean;
   /** The department ids this grant covers (itself, plus descendants when includeChildren). */
   covers: ReadonlySet<number>;
@@ -65,6 +67,7 @@ export interface Principal {
   displayName: string;
   departmentId: number;
   departmentCode: string;
+  departmentName?: string;
   grants: RoleGrant[];
   via: 'session' | 'token';
   sessionId?: string;

@@ -6,7 +6,9 @@ import type { Platform } from '../platform.js';
 import { platformMigrations } from './migrations.js';
 import { rateLimitMigrations } from '../http/limit.js';
 import { authRoutes } from '../auth/routes.js';
-import { AdminLayout, Empty, Field, Notice, Pager, PublicLayout, Csrf, Dl } from '../render/index.js';
+import { listRules } from '../deadlines/index.js';
+import { actionLabel, actorLabel, actorUsernames, AuditDetails, entityLabel } from './audit-view.js';
+import { AdminLayout, Empty, Field, Notice, Pager, PublicLayout, Csrf, Dl, grantLabel } from '../render/index.js';
 import { verifyAudit } from '../audit/index.js';
 import { notFound } from '../errors.js';
 import { shanghaiDateTime, shanghaiDayEnd, shanghaiDayStart } from '../dates.js';
@@ -53,8 +55,8 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
         <p>{c.t('admin.welcome', { name: u.displayName })}</p>
         <Dl
           rows={[
-            [c.t('users.department'), u.departmentCode],
-            [c.t('users.roles'), u.grants.map((g) => `${c.t(`role.${g.role}`)}(${g.departmentCode}${g.includeChildren ? '+' : ''})`).join('、')],
+            [c.t('users.department'), u.departmentName ?? u.departmentCode],
+            [c.t('users.roles'), u.grants.map((g) => grantLabel(c, g)).join('、')],
           ]}
         />
         <div class="panels">{panels.filter(Boolean)}</div>
@@ -77,6 +79,11 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
     if (/^\d{4}-\d{2}-\d{2}$/.test(f.to)) qb = qb.where('at', '<', shanghaiDayEnd(f.to));
     const total = Number((await qb.select(p.db.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
     const rows = await qb.selectAll().orderBy('seq', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute();
+    const valueNames = { rule: new Map((await listRules(p.db)).map((r) => [r.code, c.locale === 'en' ? r.nameEn : r.nameZh])) };
+    const usernames = actorUsernames(rows.map((r) => r.actor));
+    const names = new Map(
+      usernames.length ? (await p.db.selectFrom('users').select(['username', 'display_name']).where('username', 'in', usernames).execute()).map((u) => [u.username, u.display_name] as [string, string]) : [],
+    );
     const href = (n: number) => `/admin/audit?${new URLSearchParams({ ...f, page: String(n) })}`;
     return reply.html(
       <AdminLayout c={c} title={c.t('audit.title')}>
@@ -111,15 +118,13 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
                 <tr>
                   <td>{r.seq}</td>
                   <td>{shanghaiDateTime(r.at, true)}</td>
-                  <td>{r.actor}</td>
-                  <td>
-                    <code>{r.action}</code>
-                  </td>
-                  <td>
-                    {r.entity} {r.entity_id}
+                  <td>{actorLabel(c, r.actor, names)}</td>
+                  <td title={r.action}>{actionLabel(c, r.action)}</td>
+                  <td title={r.entity}>
+                    {entityLabel(c, r.entity)} {r.entity_id}
                   </td>
                   <td class="details">
-                    <code>{r.details.length > 300 ? r.details.slice(0, 300) + '…' : r.details}</code>
+                    <AuditDetails c={c} details={r.details} names={valueNames} />
                   </td>
                   <td>
                     <code title={r.hash}>{r.hash.slice(0, 12)}</code>

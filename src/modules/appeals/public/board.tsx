@@ -115,8 +115,8 @@ export function boardPages(app: FastifyInstance, p: Platform): void {
         <div class="appeals">
           <h1>{c.t('appeals.stats')}</h1>
           <form method="get" class="filters">
-            <Field label="from" name="from" type="date" value={from} />
-            <Field label="to" name="to" type="date" value={to} />
+            <Field label={c.t('common.from')} name="from" type="date" value={from} />
+            <Field label={c.t('common.to')} name="to" type="date" value={to} />
             <button type="submit">{c.t('common.filter')}</button>
           </form>
           <p>{c.t('appeals.stats_period', { from, to })}</p>
