@@ -107,7 +107,7 @@ describe('dates in Asia/Shanghai', () => {
     const dept = await env.p.db.selectFrom('departments').select('id').where('code', '=', 'dzb').executeTakeFirstOrThrow();
     const at = new Date('2026-12-31T17:00:00.000Z');
     const { id } = await env.p.tx((t) =>
-      publishApproved(env.p, t, 'test', { type: 'document', departmentId: dept.id, meta: defaultMeta({ title: '元旦凌晨发布的通知', topic: '0203', genre: '通知', writtenAt: '2026-12-31' }), data: { body: '<p>正文</p>', attachments: [], related: [] }, publishedAt: at }, { deliver: false }),
+      publishApproved(env.p, t, 'system', { type: 'document', departmentId: dept.id, meta: defaultMeta({ title: '元旦凌晨发布的通知', topic: '0203', genre: '通知', writtenAt: '2026-12-31' }), data: { body: '<p>正文</p>', attachments: [], related: [] }, publishedAt: at }, { deliver: false }),
     );
     const item = await env.p.db.selectFrom('pub_items').select('index_no').where('id', '=', id).executeTakeFirstOrThrow();
     expect(item.index_no).toMatch(/\/2027-\d{5}$/);
