@@ -1,5 +1,5 @@
 // Tables of the publication spine and of the file store (augmenting the platform's Database).
-import type { Generated } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import type { GkMigration } from '../db/migrate.js';
 import { withId } from '../db/migrate.js';
 
@@ -116,6 +116,48 @@ declare module '../db/schema.js' {
     pub_links: PubLinkTable;
     pub_state: PubStateTable;
     files: FileTable;
+  }
+}
+
+/**
+ * Copies the review steps recorded on the audit chain (publication.submit / approve / schedule /
+ * reject; a rejection's reason, or an approval's opinion, as its opinion) into pub_reviews, in batches; their role is
+ * unknown (null). Migration 2007 runs it once on the steps taken before the table existed.
+ */
+export async function copyReviewsFromAudit(db: Kysely<any>): Promise<void> {
+  const actions: Record<string, string> = { 'publication.submit': 'submit', 'publication.approve': 'approve', 'publication.schedule': 'approve', 'publication.reject': 'reject' };
+  let after = 0;
+  for (;;) {
+    const rows: { seq: number; at: string; actor: string; action: string; entity_id: string; details: string }[] = await db
+      .selectFrom('audit_events')
+      .select(['seq', 'at', 'actor', 'action', 'entity_id', 'details'])
+      .where('seq', '>', after)
+      .where('entity', '=', 'pub_item')
+      .where('action', 'in', Object.keys(actions))
+      .orderBy('seq')
+      .limit(500)
+      .execute();
+    if (!rows.length) break;
+    after = Number(rows[rows.length - 1].seq);
+    const ids = [...new Set(rows.map((r) => Number(r.entity_id)).filter((n) => Number.isSafeInteger(n) && n > 0))];
+    const items = new Set((await db.selectFrom('pub_items').select('id').where('id', 'in', ids.length ? ids : [-1]).execute()).map((r: { id: number }) => Number(r.id)));
+    const names = [...new Set(rows.map((r) => r.actor).filter((a) => a.startsWith('user:')).map((a) => a.slice(5)))];
+    const users = new Map((names.length ? await db.selectFrom('users').select(['id', 'username']).where('username', 'in', names).execute() : []).map((u: { id: number; username: string }) => [u.username, Number(u.id)]));
+    const values = [];
+    for (const r of rows) {
+      const itemId = Number(r.entity_id);
+      if (!items.has(itemId)) continue;
+      let d: { version?: unknown; stage?: unknown; reason?: unknown; opinion?: unknown } = {};
+      try {
+        d = JSON.parse(r.details);
+      } catch {
+        continue;
+      }
+      const action = actions[r.action];
+      if (typeof d.version !== 'number') continue;
+      values.push({ item_id: itemId, version: d.version, stage: action === 'submit' ? 'draft' : d.stage === 'scheduled' ? 'signing' : String(d.stage ?? ''), action, user_id: r.actor.startsWith('user:') ? (users.get(r.actor.slice(5)) ?? null) : null, actor: r.actor, role: null, opinion: String((action === 'reject' ? d.reason : d.opinion) ?? ''), at: r.at });
+    }
+    if (values.length) await db.insertInto('pub_reviews').values(values).execute();
   }
 }
 
@@ -262,9 +304,7 @@ export const publicationMigrations: GkMigration[] = [
   {
     name: '2007-publication-review-opinions',
     async up(db, dialect) {
-      // The review history with each step's 审核意见. Steps taken before are copied from the audit
-      // chain (publication.submit / approve / schedule / reject, the reason of a rejection as its
-      // opinion), read in batches; their role is unknown (null).
+      // The review history with each step's 审核意见; the steps taken before, from the audit chain.
       await withId(db.schema.createTable('pub_reviews'), dialect)
         .addColumn('item_id', 'integer', (c) => c.notNull().references('pub_items.id'))
         .addColumn('version', 'integer', (c) => c.notNull())
@@ -277,40 +317,7 @@ export const publicationMigrations: GkMigration[] = [
         .addColumn('at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('pub_reviews_item').on('pub_reviews').columns(['item_id', 'id']).execute();
-      const actions: Record<string, string> = { 'publication.submit': 'submit', 'publication.approve': 'approve', 'publication.schedule': 'approve', 'publication.reject': 'reject' };
-      let after = 0;
-      for (;;) {
-        const rows: { seq: number; at: string; actor: string; action: string; entity_id: string; details: string }[] = await db
-          .selectFrom('audit_events')
-          .select(['seq', 'at', 'actor', 'action', 'entity_id', 'details'])
-          .where('seq', '>', after)
-          .where('entity', '=', 'pub_item')
-          .where('action', 'in', Object.keys(actions))
-          .orderBy('seq')
-          .limit(500)
-          .execute();
-        if (!rows.length) break;
-        after = Number(rows[rows.length - 1].seq);
-        const ids = [...new Set(rows.map((r) => Number(r.entity_id)).filter((n) => Number.isSafeInteger(n) && n > 0))];
-        const items = new Set((await db.selectFrom('pub_items').select('id').where('id', 'in', ids.length ? ids : [-1]).execute()).map((r: { id: number }) => Number(r.id)));
-        const names = [...new Set(rows.map((r) => r.actor).filter((a) => a.startsWith('user:')).map((a) => a.slice(5)))];
-        const users = new Map((names.length ? await db.selectFrom('users').select(['id', 'username']).where('username', 'in', names).execute() : []).map((u: { id: number; username: string }) => [u.username, Number(u.id)]));
-        const values = [];
-        for (const r of rows) {
-          const itemId = Number(r.entity_id);
-          if (!items.has(itemId)) continue;
-          let d: { version?: unknown; stage?: unknown; reason?: unknown } = {};
-          try {
-            d = JSON.parse(r.details);
-          } catch {
-            continue;
-          }
-          const action = actions[r.action];
-          if (typeof d.version !== 'number') continue;
-          values.push({ item_id: itemId, version: d.version, stage: action === 'submit' ? 'draft' : d.stage === 'scheduled' ? 'signing' : String(d.stage ?? ''), action, user_id: r.actor.startsWith('user:') ? (users.get(r.actor.slice(5)) ?? null) : null, actor: r.actor, role: null, opinion: action === 'reject' && typeof d.reason === 'string' ? d.reason : '', at: r.at });
-        }
-        if (values.length) await db.insertInto('pub_reviews').values(values).execute();
-      }
+      await copyReviewsFromAudit(db);
     },
   },
 ];
