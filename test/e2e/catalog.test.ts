@@ -65,7 +65,7 @@ describe('publishing a document in the browser', () => {
     expect(await page.textContent('main')).toContain('已保存');
     const id = Number(/\/admin\/catalog\/(\d+)/.exec(page.url())![1]);
     await page.setInputFiles('#f-file', { name: '活动报名表.png', mimeType: 'image/png', buffer: PNG });
-    await page.getByRole('button', { name: '上传附件' }).click();
+    await page.click('form[enctype="multipart/form-data"] button[type=submit]');
     await page.waitForLoadState('load');
     expect(await page.textContent('.review-attachments')).toContain('活动报名表.png');
     // the preview shows what the public will see
@@ -136,7 +136,7 @@ describe('publishing a document in the browser', () => {
     expect(atom).toContain(`<title>${TITLE}</title>`);
     expect(atom).toContain(`/catalog/items/${id}`);
     published = id;
-  });
+  }, 240_000);
 
   it('a new version of a published document: the reviewer reads what changed from the online version', async () => {
     expect(published).toBeGreaterThan(0);
@@ -163,7 +163,7 @@ describe('publishing a document in the browser', () => {
     await fitsAPhone(page, 'the changes of a new version');
     await decide(page, 'approve', /保密审查通过/, '改期不涉密。');
     expect(await page.textContent('main')).toContain('当前状态：待审核');
-  });
+  }, 120_000);
 
   it('portal and console pages have no serious accessibility violations and work on a phone', async () => {
     const page = await env.page();
@@ -180,5 +180,5 @@ describe('publishing a document in the browser', () => {
       await page.goto(env.base + path);
       expect(await seriousViolations(page), path).toEqual([]);
     }
-  });
+  }, 180_000);
 });
