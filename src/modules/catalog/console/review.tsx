@@ -53,7 +53,7 @@ export function FullVersion({ c, item, v, children }: { c: PageCtx; item: ItemRo
     <>
       <section aria-labelledby="body-h" class="review-body">
         <h2 id="body-h">
-          {c.t('catalog.body')}（v{v.version}）
+          {c.t('catalog.body_version', { version: v.version })}
         </h2>
         {itemType(DOCUMENT).render(v.data, c, { id: item.id })}
       </section>
@@ -125,14 +125,14 @@ export function Changes({ c, before, after, depts, headingId, heading }: { c: Pa
               ) : r.op === 'del' ? (
                 <p class="diff-del">
                   <del>
-                    <span class="visually-hidden">{del}：</span>
+                    <span class="visually-hidden">{del}</span>
                     {r.text}
                   </del>
                 </p>
               ) : r.op === 'add' ? (
                 <p class="diff-add">
                   <ins>
-                    <span class="visually-hidden">{add}：</span>
+                    <span class="visually-hidden">{add}</span>
                     {r.text}
                   </ins>
                 </p>
@@ -143,13 +143,13 @@ export function Changes({ c, before, after, depts, headingId, heading }: { c: Pa
                       x.text
                     ) : x.op === 'del' ? (
                       <del>
-                        <span class="visually-hidden">[{del}：</span>
+                        <span class="visually-hidden">[{del}</span>
                         {x.text}
                         <span class="visually-hidden">]</span>
                       </del>
                     ) : (
                       <ins>
-                        <span class="visually-hidden">[{add}：</span>
+                        <span class="visually-hidden">[{add}</span>
                         {x.text}
                         <span class="visually-hidden">]</span>
                       </ins>
@@ -247,7 +247,7 @@ export function ReviewHistory({ c, steps }: { c: PageCtx; steps: ReviewStep[] })
                   <td>{stepLabel(c, s)}</td>
                   <td>
                     {s.userId == null && ACTOR_KINDS.includes(s.name) ? c.t(`catalog.actor.${s.name}`) : s.name}
-                    {s.role && <span class="role">（{c.t(`role.${s.role}`)}）</span>}
+                    {s.role && <span class="role">{c.t('catalog.history_role', { role: c.t(`role.${s.role}`) })}</span>}
                   </td>
                   <td class="opinion">{s.opinion || '—'}</td>
                 </tr>
