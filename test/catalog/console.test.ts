@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, login, csrfFrom, form, type TestEnv } from '../helpers.js';
 import { makeXlsx } from '../../src/modules/catalog/demo/samples.js';
-import { publish } from './helpers.js';
+import { draft, publish, step } from './helpers.js';
 import { demoOrg, DZB_WORKFLOW } from '../fixtures/org.js';
 
 let env: TestEnv;
@@ -12,6 +12,9 @@ beforeAll(async () => {
   await demoOrg(env.p, { users: [...DZB_WORKFLOW, 'dzb-admin'], departments: ['czj', 'gkb'] });
 }, 120_000);
 afterAll(() => env?.close());
+
+/** The page without the words only screen readers hear. */
+const shown = (html: string) => html.replace(/<span class="visually-hidden">[^<]*<\/span>/g, '');
 
 function multipart(name: string, buf: Buffer, fields: Record<string, string> = {}) {
   const b = '----gk' + Math.random().toString(36).slice(2);
@@ -54,9 +57,97 @@ describe('editor', () => {
     const { cookie } = await login(env.app, 'dzb-reviewer');
     const d = await env.app.inject({ method: 'GET', url: `/admin/catalog/${id}/diff?a=1&b=2`, headers: { cookie } });
     expect(d.statusCode).toBe(200);
-    expect(d.body).toContain('<del>- 第一段原文。');
-    expect(d.body).toContain('<ins>+ 第一段修改后。');
-    expect(d.body).toContain('  第二段不变。');
+    // the paragraph edited in place shows its changed words; the unchanged one stays as it is
+    expect(shown(d.body)).toContain('<p class="diff-change">第一段<del>原文</del><ins>修改后</ins>。</p>');
+    expect(d.body).toContain('<p>第二段不变。</p>');
+    // screen readers hear what was deleted and added
+    expect(d.body).toContain('<span class="visually-hidden">[删除：</span>');
+  });
+});
+
+describe('review', () => {
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+  const post = (cookie: string, url: string, data: Record<string, string>) => env.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form(data) });
+  const get = (cookie: string, url: string) => env.app.inject({ method: 'GET', url, headers: { cookie } });
+
+  it('reviewers land on what waits for them; everyone sees the tab counts', async () => {
+    const id = await draft(env);
+    expect((await step(env, id, 'dzb-editor', 'submit')).statusCode).toBe(200);
+    const dzb = await env.p.db.selectFrom('departments').select('id').where('code', '=', 'dzb').executeTakeFirstOrThrow();
+    const waiting = Number((await env.p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'secrecy_review').where('department_id', '=', dzb.id).executeTakeFirstOrThrow()).n);
+    const reviewer = (await login(env.app, 'dzb-reviewer')).cookie;
+    const landing = await get(reviewer, '/admin/catalog');
+    expect(landing.body).toContain(`<a href="/admin/catalog?tab=waiting" aria-current="page">待我处理（${waiting}）</a>`);
+    expect(landing.body).toContain(`href="/admin/catalog/${id}"`);
+    // nothing waits for the signer yet: they land on the waiting list all the same (they write nothing)
+    const approver = await get((await login(env.app, 'dzb-approver')).cookie, '/admin/catalog');
+    expect(approver.body).toMatch(/aria-current="page">待我处理（\d+）</);
+    // the editor has nothing to review: their drafts
+    const editor = await get((await login(env.app, 'dzb-editor')).cookie, '/admin/catalog');
+    expect(editor.body).toMatch(/aria-current="page">我的草稿（\d+）</);
+    expect(editor.body).toContain('待我处理（0）');
+    // a tab asked for is the tab shown
+    expect((await get(reviewer, '/admin/catalog?tab=published')).body).toMatch(/aria-current="page">已发布（\d+）</);
+  });
+
+  it('shows the full version and its changes from the online version; approval and rejection take an opinion shown in the history', async () => {
+    const id = await publish(env, { body: '<p>第一段原文。</p><p>第二段不变。</p>' });
+    expect((await env.api('PATCH', `/api/v1/documents/${id}`, { as: 'dzb-editor', body: { docNo: '示范新区发〔2026〕9号', body: '<p>第一段修改后的内容。</p><p>第二段不变。</p><p>新增的第三段。</p>', changeNote: '补充第三段' } })).statusCode).toBe(200);
+    const editor = (await login(env.app, 'dzb-editor')).cookie;
+    const csrf = csrfFrom((await get(editor, `/admin/catalog/${id}`)).body);
+    const m = multipart('附件一 报名表.png', PNG);
+    const up = await env.app.inject({ method: 'POST', url: `/admin/catalog/${id}/attachments?_csrf=${csrf}`, headers: { cookie: editor, 'content-type': m.type }, payload: m.payload });
+    expect(up.statusCode, up.body).toBe(303);
+    expect((await step(env, id, 'dzb-editor', 'submit')).statusCode).toBe(200);
+
+    const reviewer = (await login(env.app, 'dzb-reviewer')).cookie;
+    let page = await get(reviewer, `/admin/catalog/${id}`);
+    expect(page.body).toContain('此信息正等待您保密审查');
+    // the body and the attachments of the version under review
+    expect(page.body).toMatch(/<section aria-labelledby="body-h" class="review-body">.*新增的第三段。/s);
+    const href = new RegExp(`href="(/admin/catalog/${id}/files/[0-9a-f]{64})"[^>]*>附件一 报名表\\.png<`).exec(page.body)?.[1];
+    expect(href).toBeTruthy();
+    const file = await get(reviewer, href!);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('image/png');
+    expect(file.rawPayload.equals(PNG)).toBe(true);
+    // the draft's file is not public, and only the item's own files are served
+    expect((await env.app.inject({ method: 'GET', url: href!.replace('/admin/catalog/', '/catalog/items/') })).statusCode).toBe(404);
+    expect((await get(reviewer, `/admin/catalog/${id}/files/${'0'.repeat(64)}`)).statusCode).toBe(404);
+    // the changes from the online version 1: fields and body
+    expect(page.body).toContain('与在线版本（v1）相比的修改');
+    expect(page.body).toMatch(/<th scope="row">文号<\/th><td><del>示范新区发〔2026〕3号<\/del><\/td><td><ins>示范新区发〔2026〕9号<\/ins><\/td>/);
+    expect(page.body).toMatch(/<th scope="row">附件<\/th><td>—<\/td><td><ins>附件一 报名表\.png/);
+    expect(shown(page.body)).toContain('<p class="diff-add"><ins>新增的第三段。</ins></p>');
+    expect(shown(page.body)).toContain('<p class="diff-change">第一段<del>原文</del><ins>修改后的内容</ins>。</p>');
+
+    // approve with an opinion (escaped when shown)
+    const opinion = '<b>不涉密</b>，同意公开。';
+    let r = await post(reviewer, `/admin/catalog/${id}/transition`, { _csrf: csrfFrom(page.body), action: 'approve', reason: opinion });
+    expect(r.statusCode).toBe(303);
+    page = await get(reviewer, String(r.headers.location));
+    expect(page.body).toContain('&lt;b>不涉密&lt;/b>，同意公开。');
+    expect(page.body).not.toContain('<b>不涉密</b>');
+    const at = (await env.p.db.selectFrom('pub_reviews').select('at').where('item_id', '=', id).where('action', '=', 'approve').orderBy('id', 'desc').executeTakeFirstOrThrow()).at;
+    const beijing = new Date(Date.parse(at) + 8 * 3600_000).toISOString();
+    expect(page.body).toMatch(new RegExp(`<time datetime="${at}">${beijing.slice(0, 10)} ${beijing.slice(11, 16)}</time></td><td>v2</td><td>保密审查通过</td><td>党政办保密审查员<span class="role">（审核员）</span></td><td class="opinion">&lt;b>不涉密`));
+
+    // rejecting needs an opinion, of at most 1000 characters; neither refusal changes anything
+    const reviewer2 = (await login(env.app, 'dzb-reviewer2')).cookie;
+    page = await get(reviewer2, `/admin/catalog/${id}`);
+    expect(page.body).toContain('id="f-opinion-reject"');
+    r = await post(reviewer2, `/admin/catalog/${id}/transition`, { _csrf: csrfFrom(page.body), action: 'reject', reason: '  ' });
+    expect(String(r.headers.location)).toContain('error=err.pub.reason_required');
+    r = await post(reviewer2, `/admin/catalog/${id}/transition`, { _csrf: csrfFrom(page.body), action: 'reject', reason: '长'.repeat(1001) });
+    expect(String(r.headers.location)).toContain('error=err.field.too_long');
+    expect((await get(reviewer2, String(r.headers.location))).body).toContain('内容过长');
+    expect((await env.p.db.selectFrom('pub_items').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('review');
+    r = await post(reviewer2, `/admin/catalog/${id}/transition`, { _csrf: csrfFrom(page.body), action: 'reject', reason: '第三段表述不准确，请修改。' });
+    expect(String(r.headers.location)).toContain('done=draft');
+    // the editor reads why in the history
+    page = await get(editor, `/admin/catalog/${id}`);
+    expect(page.body).toMatch(/<td>审核退回<\/td><td>党政办审核员<span class="role">（审核员）<\/span><\/td><td class="opinion">第三段表述不准确，请修改。<\/td>/);
+    expect(page.body).toMatch(/<td>提交审查<\/td><td>党政办编辑<span class="role">（编辑）<\/span><\/td>/);
   });
 });
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { sm3 } from '../../src/platform/hash.js';
-import { runScheduled, runValidity } from '../../src/platform/publication/index.js';
+import { reviewHistory, runScheduled, runValidity, transition } from '../../src/platform/publication/index.js';
+import { copyReviewsFromAudit } from '../../src/platform/publication/schema.js';
+import { HttpError } from '../../src/platform/errors.js';
 import { createUser } from '../../src/modules/org/service.js';
 import { DOC, draft, publish, step } from './helpers.js';
 import { demoOrg, DZB_WORKFLOW } from '../fixtures/org.js';
@@ -240,5 +242,62 @@ describe('review workflow', () => {
     const id = await draft(env, 'dzb-editor', { disclosure: 'on-request' });
     r = await step(env, id, 'dzb-editor', 'submit');
     expect(r.statusCode).toBe(409);
+  });
+});
+
+describe('审核意见 and the review history', () => {
+  it('records each submission, approval and rejection with its opinion, who (display name, role) and when', async () => {
+    const id = await draft(env);
+    await step(env, id, 'dzb-editor', 'submit');
+    expect((await step(env, id, 'dzb-reviewer', 'approve', '  不涉密，同意公开。 ')).statusCode).toBe(200);
+    // a rejection needs an opinion; an approval does not
+    expect((await step(env, id, 'dzb-reviewer2', 'reject')).statusCode).toBe(400);
+    expect((await step(env, id, 'dzb-reviewer2', 'reject', '文号有误，请更正后再报。')).json().status).toBe('draft');
+    await step(env, id, 'dzb-editor', 'submit');
+    await step(env, id, 'dzb-reviewer', 'approve');
+    const steps = await reviewHistory(env.p.db, id);
+    expect(steps.map((s) => [s.version, s.action, s.stage, s.name, s.role, s.opinion])).toEqual([
+      [1, 'submit', 'draft', '党政办编辑', 'editor', ''],
+      [1, 'approve', 'secrecy_review', '党政办保密审查员', 'reviewer', '不涉密，同意公开。'],
+      [1, 'reject', 'review', '党政办审核员', 'reviewer', '文号有误，请更正后再报。'],
+      [1, 'submit', 'draft', '党政办编辑', 'editor', ''],
+      [1, 'approve', 'secrecy_review', '党政办保密审查员', 'reviewer', ''],
+    ]);
+    expect(steps.every((s) => !Number.isNaN(Date.parse(s.at)))).toBe(true);
+    // the audit chain carries the opinion too
+    const ev = await env.p.db.selectFrom('audit_events').select('details').where('entity_id', '=', String(id)).where('action', '=', 'publication.approve').orderBy('seq').executeTakeFirstOrThrow();
+    expect(JSON.parse(ev.details).opinion).toBe('不涉密，同意公开。');
+  });
+
+  it('refuses an opinion over 1000 characters and writes nothing', async () => {
+    const id = await draft(env);
+    await step(env, id, 'dzb-editor', 'submit');
+    expect((await step(env, id, 'dzb-reviewer', 'approve', '意'.repeat(1001))).statusCode).toBe(400);
+    const reviewer = await env.p.db.selectFrom('users').select('id').where('username', '=', 'dzb-reviewer').executeTakeFirstOrThrow();
+    const { loadPrincipal } = await import('../../src/platform/auth/identity.js');
+    const u = (await loadPrincipal(env.p.db, reviewer.id, 'session'))!;
+    const err = await transition(env.p, u, id, 'reject', '见'.repeat(1001)).catch((e) => e);
+    expect(err).toBeInstanceOf(HttpError);
+    expect(err.status).toBe(400);
+    expect(err.fields).toEqual({ reason: 'err.field.too_long' });
+    expect((await reviewHistory(env.p.db, id)).map((s) => s.action)).toEqual(['submit']);
+    const item = await env.p.db.selectFrom('pub_items').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(item.status).toBe('secrecy_review');
+  });
+
+  it('migration 2007 rebuilds the history of earlier steps from the audit chain', async () => {
+    const id = await draft(env);
+    await step(env, id, 'dzb-editor', 'submit');
+    await step(env, id, 'dzb-reviewer', 'approve', '同意');
+    await step(env, id, 'dzb-reviewer2', 'reject', '请补充附件');
+    const before = (await env.p.db.selectFrom('pub_reviews').selectAll().orderBy('id').execute()).map(({ id: _i, role: _r, ...x }) => x);
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    await env.p.db.deleteFrom('pub_reviews').execute();
+    await copyReviewsFromAudit(env.p.db);
+    const after = (await env.p.db.selectFrom('pub_reviews').selectAll().orderBy('id').execute()).map(({ id: _i, role: _r, ...x }) => x);
+    // the same steps, opinions and people; the time is the audit event's (written a moment later)
+    const noTime = (rows: typeof before) => rows.map(({ at: _a, ...x }) => x);
+    expect(noTime(after)).toEqual(noTime(before));
+    after.forEach((r, k) => expect(Math.abs(Date.parse(r.at) - Date.parse(before[k].at))).toBeLessThan(60_000));
   });
 });

@@ -117,7 +117,7 @@ const MetaFields = {
 };
 const CreateBody = Type.Object({ ...MetaFields, department: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false });
 const PatchBody = Type.Partial(Type.Object(MetaFields, { additionalProperties: false }), { additionalProperties: false });
-const TransitionBody = Type.Object({ action: Type.String({ enum: [...ACTIONS] }), reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
+const TransitionBody = Type.Object({ action: Type.String({ enum: [...ACTIONS] }), reason: Type.Optional(Type.String({ maxLength: 1000, description: 'Required to reject (the 审核意见), withdraw, repeal or expire; the optional 审核意见 of an approval. Kept in the review history.' })) }, { additionalProperties: false });
 const StaffOut = Type.Object({ id: Type.Integer(), status: Type.String(), version: Type.Integer(), publishedVersion: Type.Union([Type.Integer(), Type.Null()]), indexNo: Type.Union([Type.String(), Type.Null()]), title: Type.String(), url: Type.String() });
 
 /** Splits an API/form body into spine metadata and the document payload. The old names of

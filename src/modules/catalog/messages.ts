@@ -1,6 +1,7 @@
 // Messages of the catalog (zh-CN first, en second; same keys). The spine's and the taxonomy's are
 // in the platform (publication/messages.ts, taxonomy/index.ts).
 import { STATUS_EN, STATUS_ZH } from '../../platform/publication/messages.js';
+import { reviewMessages } from './console/messages.js';
 
 
 
@@ -360,5 +361,8 @@ for (const [k, v] of Object.entries(STATUS_ZH)) {
   zh[`catalog.done.${k}`] = `操作成功，当前状态：${v}。`;
   en[`catalog.done.${k}`] = `Done. Status: ${STATUS_EN[k]}.`;
 }
+
+Object.assign(zh, reviewMessages['zh-CN']);
+Object.assign(en, reviewMessages.en);
 
 export const catalogMessages = { 'zh-CN': zh, en };

@@ -1,5 +1,5 @@
 // Tables of the publication spine and of the file store (augmenting the platform's Database).
-import type { Generated } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import type { GkMigration } from '../db/migrate.js';
 import { withId } from '../db/migrate.js';
 
@@ -63,6 +63,24 @@ export interface PubVersionTable {
   updated_at: string;
 }
 
+/** One workflow step taken on a version (提交, 审核通过, 退回…) with its 审核意见: the item's review history. */
+export interface PubReviewTable {
+  id: Generated<number>;
+  item_id: number;
+  version: number;
+  /** The stage acted on: draft (submit) | secrecy_review | review | signing */
+  stage: string;
+  action: string; // submit | approve | reject
+  user_id: number | null;
+  /** As on the audit chain: `user:NAME`, or the caller's kind (system, cli, demo). */
+  actor: string;
+  /** The role whose grant allowed the step (null: not a user, or recorded before 2007). */
+  role: string | null;
+  /** 审核意见 ('' when none was given); required for a rejection. */
+  opinion: string;
+  at: string;
+}
+
 export interface PubCounterTable {
   prefix: string;
   year: number;
@@ -93,10 +111,53 @@ declare module '../db/schema.js' {
   interface Database {
     pub_items: PubItemTable;
     pub_versions: PubVersionTable;
+    pub_reviews: PubReviewTable;
     pub_counters: PubCounterTable;
     pub_links: PubLinkTable;
     pub_state: PubStateTable;
     files: FileTable;
+  }
+}
+
+/**
+ * Copies the review steps recorded on the audit chain (publication.submit / approve / schedule /
+ * reject; a rejection's reason, or an approval's opinion, as its opinion) into pub_reviews, in batches; their role is
+ * unknown (null). Migration 2007 runs it once on the steps taken before the table existed.
+ */
+export async function copyReviewsFromAudit(db: Kysely<any>): Promise<void> {
+  const actions: Record<string, string> = { 'publication.submit': 'submit', 'publication.approve': 'approve', 'publication.schedule': 'approve', 'publication.reject': 'reject' };
+  let after = 0;
+  for (;;) {
+    const rows: { seq: number; at: string; actor: string; action: string; entity_id: string; details: string }[] = await db
+      .selectFrom('audit_events')
+      .select(['seq', 'at', 'actor', 'action', 'entity_id', 'details'])
+      .where('seq', '>', after)
+      .where('entity', '=', 'pub_item')
+      .where('action', 'in', Object.keys(actions))
+      .orderBy('seq')
+      .limit(500)
+      .execute();
+    if (!rows.length) break;
+    after = Number(rows[rows.length - 1].seq);
+    const ids = [...new Set(rows.map((r) => Number(r.entity_id)).filter((n) => Number.isSafeInteger(n) && n > 0))];
+    const items = new Set((await db.selectFrom('pub_items').select('id').where('id', 'in', ids.length ? ids : [-1]).execute()).map((r: { id: number }) => Number(r.id)));
+    const names = [...new Set(rows.map((r) => r.actor).filter((a) => a.startsWith('user:')).map((a) => a.slice(5)))];
+    const users = new Map((names.length ? await db.selectFrom('users').select(['id', 'username']).where('username', 'in', names).execute() : []).map((u: { id: number; username: string }) => [u.username, Number(u.id)]));
+    const values = [];
+    for (const r of rows) {
+      const itemId = Number(r.entity_id);
+      if (!items.has(itemId)) continue;
+      let d: { version?: unknown; stage?: unknown; reason?: unknown; opinion?: unknown } = {};
+      try {
+        d = JSON.parse(r.details);
+      } catch {
+        continue;
+      }
+      const action = actions[r.action];
+      if (typeof d.version !== 'number') continue;
+      values.push({ item_id: itemId, version: d.version, stage: action === 'submit' ? 'draft' : d.stage === 'scheduled' ? 'signing' : String(d.stage ?? ''), action, user_id: r.actor.startsWith('user:') ? (users.get(r.actor.slice(5)) ?? null) : null, actor: r.actor, role: null, opinion: String((action === 'reject' ? d.reason : d.opinion) ?? ''), at: r.at });
+    }
+    if (values.length) await db.insertInto('pub_reviews').values(values).execute();
   }
 }
 
@@ -238,6 +299,25 @@ export const publicationMigrations: GkMigration[] = [
         }
         after = Number(rows[rows.length - 1].id);
       }
+    },
+  },
+  {
+    name: '2007-publication-review-opinions',
+    async up(db, dialect) {
+      // The review history with each step's 审核意见; the steps taken before, from the audit chain.
+      await withId(db.schema.createTable('pub_reviews'), dialect)
+        .addColumn('item_id', 'integer', (c) => c.notNull().references('pub_items.id'))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('stage', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'integer')
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('role', 'text')
+        .addColumn('opinion', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('pub_reviews_item').on('pub_reviews').columns(['item_id', 'id']).execute();
+      await copyReviewsFromAudit(db);
     },
   },
 ];

@@ -3,7 +3,8 @@
 // switch. Its last step is publish.ts's publishVersion, the same path module-approved items take.
 import type { Platform } from '../platform.js';
 import type { Db } from '../db/index.js';
-import { can } from '../auth/policy.js';
+import { can, isGlobalRole, roleAllows } from '../auth/policy.js';
+import { cleanText } from '../text.js';
 import { conflict, forbidden, notFound, validationError, badRequest } from '../errors.js';
 import { itemType, type ItemMeta } from './registry.js';
 import { bumpGeneration } from './cache.js';
@@ -148,16 +149,55 @@ export async function updateDraft(p: Platform, actor: Actor, id: number, input: 
 export const SCHEDULED_JOB = 'publication.publish_scheduled';
 export const VALIDITY_JOB = 'publication.validity';
 
+/** The longest reason or 审核意见 a workflow step accepts. */
+export const OPINION_MAX = 1000;
+
+/** The role whose grant lets `actor` take `action` in the department (null for the platform's callers). */
+function actingRole(a: Actor, action: string, departmentId: number): string | null {
+  if (typeof a === 'string') return null;
+  return a.grants.find((g) => roleAllows(g.role, action) && (isGlobalRole(g.role) || g.covers.has(departmentId)))?.role ?? null;
+}
+
+export interface ReviewStep {
+  version: number;
+  /** draft (a submission) | secrecy_review | review | signing */
+  stage: string;
+  action: 'submit' | 'approve' | 'reject';
+  userId: number | null;
+  /** The user's display name; for the platform's own callers their kind (system, cli, demo). */
+  name: string;
+  role: string | null;
+  opinion: string;
+  at: string;
+}
+
+/** The item's review history, oldest first: every submission, approval and rejection with its 审核意见. */
+export async function reviewHistory(db: Db, itemId: number): Promise<ReviewStep[]> {
+  const rows = await db
+    .selectFrom('pub_reviews as r')
+    .leftJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.version', 'r.stage', 'r.action', 'r.user_id', 'r.actor', 'r.role', 'r.opinion', 'r.at', 'u.display_name'])
+    .where('r.item_id', '=', itemId)
+    .orderBy('r.id')
+    .execute();
+  return rows.map((r) => ({ version: r.version, stage: r.stage, action: r.action as ReviewStep['action'], userId: r.user_id, name: r.display_name || r.actor.replace(/^user:/, ''), role: r.role, opinion: r.opinion, at: r.at }));
+}
+
 export interface TransitionResult {
   status: Status;
   version: number;
 }
 
-/** One workflow step. Errors name exactly why a step is refused. */
+/**
+ * One workflow step. Errors name exactly why a step is refused. `reason` is the reason of a
+ * rejection, withdrawal, repeal or expiry (required) and the 审核意见 of an approval (optional);
+ * submissions, approvals and rejections are recorded with it in the review history (pub_reviews).
+ */
 export async function transition(p: Platform, actor: Actor, id: number, action: Action, reason?: string): Promise<TransitionResult> {
   if (!(ACTIONS as readonly string[]).includes(action)) throw badRequest('err.pub.unknown_action');
   const item0 = await staffItem(p, actor, id);
-  const why = (reason ?? '').trim();
+  const why = cleanText(reason ?? '').trim();
+  if (why.length > OPINION_MAX) throw validationError({ reason: 'err.field.too_long' });
   await readyClocks(p);
   const out = await p.tx(async (t) => {
     const item = (await t.selectFrom('pub_items').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as ItemRow;
@@ -170,12 +210,15 @@ export async function transition(p: Platform, actor: Actor, id: number, action: 
       await t.updateTable('pub_versions').set({ state, updated_at: nowS, ...extra }).where('item_id', '=', id).where('version', '=', v.version).execute();
       await t.updateTable('pub_items').set({ status, updated_at: nowS }).where('id', '=', id).execute();
     };
+    const record = (act: ReviewStep['action'], stage: string, permission: string, opinion: string) =>
+      t.insertInto('pub_reviews').values({ item_id: id, version: v.version, stage, action: act, user_id: actorId(actor), actor: actorName(actor), role: actingRole(actor, permission, item.department_id), opinion, at: nowS }).execute();
     switch (action) {
       case 'submit': {
         if (!allow(actor, 'content.submit', item.department_id)) throw forbidden('err.pub.no_right_submit');
         if (v.state !== 'draft') throw conflict(`err.pub.bad_transition.${v.state}`, undefined, { action });
         if (v.meta.disclosure !== 'proactive') throw conflict('err.pub.not_proactive');
         await setState('secrecy_review', 'secrecy_review', { approvals: '[]', reject_reason: null });
+        await record('submit', 'draft', 'content.submit', '');
         await audit('submit', {});
         return { status: 'secrecy_review' as Status, version: v.version };
       }
@@ -187,6 +230,7 @@ export async function transition(p: Platform, actor: Actor, id: number, action: 
         if (action === 'reject') {
           if (!why) throw validationError({ reason: 'err.pub.reason_required' });
           await setState('draft', 'draft', { reject_reason: why, approvals: '[]', publish_at: v.meta.publishAt });
+          await record('reject', stage.state, stage.action, why);
           await audit('reject', { stage: v.state, reason: why });
           return { status: 'draft' as Status, version: v.version };
         }
@@ -194,20 +238,21 @@ export async function transition(p: Platform, actor: Actor, id: number, action: 
         if (uid != null && (v.authorId === uid || v.editors.includes(uid))) throw forbidden('err.pub.author_cannot_approve');
         if (uid != null && v.approvals.some((a) => a.userId === uid) && !(await multiStageDepartments(t)).includes(item.department_id)) throw forbidden('err.pub.one_stage_only');
         const approvals: Approval[] = [...v.approvals, { stage: stage.state, userId: uid, username: actorName(actor), at: nowS }];
+        await record('approve', stage.state, stage.action, why);
         if (stageIdx < STAGES.length - 1) {
           const next = STAGES[stageIdx + 1].state;
           await setState(next, next, { approvals: JSON.stringify(approvals) });
-          await audit('approve', { stage: stage.state, next });
+          await audit('approve', { stage: stage.state, next, ...(why ? { opinion: why } : {}) });
           return { status: next, version: v.version };
         }
         await t.updateTable('pub_versions').set({ approvals: JSON.stringify(approvals) }).where('item_id', '=', id).where('version', '=', v.version).execute();
         if (v.meta.publishAt && Date.parse(v.meta.publishAt) > now.getTime()) {
           await setState('scheduled', 'scheduled');
           await p.jobs.enqueue(t, SCHEDULED_JOB, { id, version: v.version }, { runAt: new Date(v.meta.publishAt), key: `pubsched:${id}:${v.version}:${nowS}` });
-          await audit('schedule', { stage: stage.state, publishAt: v.meta.publishAt });
+          await audit('schedule', { stage: stage.state, publishAt: v.meta.publishAt, ...(why ? { opinion: why } : {}) });
           return { status: 'scheduled' as Status, version: v.version };
         }
-        await audit('approve', { stage: stage.state, next: 'published' });
+        await audit('approve', { stage: stage.state, next: 'published', ...(why ? { opinion: why } : {}) });
         await publishVersion(p, t, actor, id, v.version, now);
         return { status: 'published' as Status, version: v.version };
       }

@@ -6,15 +6,18 @@ import type { Platform } from '../../../platform/platform.js';
 import { AdminLayout, PublicLayout, Csrf, Notice, Empty, Pager, Dl, type PageCtx } from '../../../platform/render/index.js';
 import { HttpError, notFound, forbidden } from '../../../platform/errors.js';
 import { can, scopeOf, type Principal } from '../../../platform/auth/policy.js';
-import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, STAGES, ACTIONS, multiStageDepartments, type Action } from '../../../platform/publication/index.js';
-import { storeFile, humanSize, safeFileName, attachmentName } from '../../../platform/files/index.js';
+import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, reviewHistory, STAGES, ACTIONS, multiStageDepartments, type Action } from '../../../platform/publication/index.js';
+import { storeFile, safeFileName, contentDisposition, fileInfo, storedPath } from '../../../platform/files/index.js';
+import { createReadStream } from 'node:fs';
 import { departments } from '../service/queries.js';
 import { ItemBody, fmtDate } from '../views.js';
 import { DOCUMENT } from '../items.js';
 import { readUpload } from '../api.js';
 import { intFrom } from '../../../platform/text.js';
 import { Editor, fromForm } from './editor.js';
-import { asPublic, diffLines, versionLines } from './versions.js';
+import { asPublic } from './versions.js';
+import { landingTab, tabCounts, tabQuery, TABS, type Tab } from './tabs.js';
+import { Changes, FullVersion, ReviewForms, ReviewHistory } from './review.js';
 import { shanghaiDateTime } from '../../../platform/dates.js';
 
 /** A document of the catalog the staff user may read (other item types have their own consoles). */
@@ -60,25 +63,11 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
   app.get<{ Querystring: { tab?: string; page?: string } }>('/admin/catalog', { config: { permission: 'content.read' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const u = req.user!;
-    const tab = ['mine', 'waiting', 'published', 'all'].includes(req.query.tab ?? '') ? req.query.tab! : 'mine';
+    const counts = await tabCounts(p, u);
+    const tab: Tab = (TABS as readonly string[]).includes(req.query.tab ?? '') ? (req.query.tab as Tab) : landingTab(u, counts);
     const page = Math.max(1, Math.min(100000, Number(req.query.page) || 1));
-    const scope = scopeOf(u, 'content.read');
-    let q = p.db.selectFrom('pub_items as i').innerJoin('departments as d', 'd.id', 'i.department_id').where('i.type', '=', DOCUMENT);
-    if (scope !== 'all') q = q.where('i.department_id', 'in', scope.size ? [...scope] : [-1]);
-    if (tab === 'mine') q = q.where('i.created_by', '=', u.id).where('i.status', 'in', ['draft', 'secrecy_review', 'review', 'signing', 'scheduled']);
-    if (tab === 'published') q = q.where('i.public', '=', 1);
-    if (tab === 'waiting') {
-      const conds: [string, Set<number> | 'all'][] = STAGES.map((s) => [s.state, scopeOf(u, s.action)]);
-      q = q.where((eb) =>
-        eb.or(
-          conds
-            .filter(([, sc]) => sc === 'all' || sc.size > 0)
-            .map(([state, sc]) => (sc === 'all' ? eb('i.status', '=', state) : eb.and([eb('i.status', '=', state), eb('i.department_id', 'in', [...sc])])))
-            .concat([eb('i.id', '=', -1)]),
-        ),
-      );
-    }
-    const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+    const q = tabQuery(p, u, tab);
+    const total = counts[tab];
     const rows = await q.select(['i.id', 'i.title', 'i.status', 'i.index_no', 'i.public', 'i.updated_at', 'd.name as dept']).orderBy('i.updated_at', 'desc').orderBy('i.id', 'desc').limit(30).offset((page - 1) * 30).execute();
     return reply.html(
       <AdminLayout c={c} title={c.t('catalog.console')}>
@@ -87,8 +76,8 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
           {c.can('content.create') && <a class="button" href="/admin/catalog/new">{c.t('catalog.new')}</a>} {c.can('content.import') && <a href="/admin/catalog/import">{c.t('catalog.import')}</a>} {c.can('department.edit', { departmentId: u.departmentId }) && <a href={`/admin/catalog/disclosure-guide/${u.departmentCode}`}>{c.t('catalog.disclosure_guide')}</a>} {c.can('government.edit') && <a href="/admin/catalog/portal">{c.t('catalog.portal_texts')}</a>}
         </p>
         <nav class="tabs" aria-label={c.t('catalog.console')}>
-          {['mine', 'waiting', 'published', 'all'].map((t) => (
-            <a href={`/admin/catalog?tab=${t}`} aria-current={t === tab ? 'page' : undefined}>{c.t(`catalog.tab.${t}`)}</a>
+          {TABS.map((t) => (
+            <a href={`/admin/catalog?tab=${t}`} aria-current={t === tab ? 'page' : undefined}>{c.t('catalog.tab_count', { tab: c.t(`catalog.tab.${t}`), n: counts[t] })}</a>
           ))}
         </nav>
         {rows.length === 0 ? (
@@ -116,7 +105,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
                     {r.public && r.status !== 'published' ? ` · ${c.t('catalog.online')}` : ''}
                   </td>
                   <td>{r.index_no ?? '—'}</td>
-                  <td>{fmtDate(r.updated_at)}</td>
+                  <td>{shanghaiDateTime(r.updated_at)}</td>
                 </tr>
               ))}
             </tbody>
@@ -167,6 +156,11 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
     const names = new Map((await p.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', [...new Set(versions.map((x) => x.authorId ?? -1))]).execute()).map((x) => [x.id, x.display_name]));
     const dep = (await departments(p.db)).find((d) => d.id === item.department_id);
     const canAct = (a: string) => can(u, a, { departmentId: item.department_id });
+    const published = item.published_version && item.published_version !== v.version ? versions.find((x) => x.version === item.published_version) : undefined;
+    const history = await reviewHistory(p.db, item.id);
+    const depts = await departments(p.db);
+    // Why this user may not approve the version at its stage (if so): separation of duties.
+    const refusal = v.authorId === u.id || v.editors.includes(u.id) ? 'err.pub.author_cannot_approve' : v.approvals.some((a) => a.userId === u.id) && !multi ? 'err.pub.one_stage_only' : undefined;
     return reply.html(
       <AdminLayout c={c} title={item.title}>
         <h1>{item.title}</h1>
@@ -182,7 +176,6 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
             [c.t('catalog.validity'), c.t(`catalog.validity.${item.validity}`)],
             [c.t('catalog.formedAt'), item.formed_at],
             [c.t('catalog.author'), v.authorId ? (names.get(v.authorId) ?? String(v.authorId)) : '—'],
-            [c.t('catalog.approvals'), v.approvals.map((a) => `${c.t(`catalog.action.approve.${a.stage}`)}：${a.username.replace(/^user:/, '')} ${shanghaiDateTime(a.at)}`).join('；') || '—'],
             ...(v.rejectReason && v.state === 'draft' ? ([[c.t('catalog.reject_reason'), v.rejectReason]] as [string, string][]) : []),
             ...(item.withdrawn_at ? ([[c.t('catalog.withdrawn_at'), `${fmtDate(item.withdrawn_at)} ${item.withdraw_reason ?? ''}`]] as [string, string][]) : []),
           ]}
@@ -202,6 +195,30 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
             </>
           )}
         </p>
+        {stage && canAct(stage.action) && !refusal && <Notice kind="info">{c.t('catalog.waiting_for_you', { stage: c.t(`catalog.stage.${stage.state}`) })}</Notice>}
+        <FullVersion c={c} item={item} v={v}>
+          {v.state === 'draft' && canAct('content.edit') && (
+            <form method="post" action={`/admin/catalog/${item.id}/attachments`} enctype="multipart/form-data">
+              <Csrf c={c} />
+              <div class="field">
+                <label for="f-file">{c.t('catalog.upload')}</label>
+                <p class="hint">{c.t('catalog.upload_hint', { limit: Math.floor(p.config.uploadLimit / 1024 / 1024) })}</p>
+                <input id="f-file" type="file" name="file" required accept=".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp" />
+              </div>
+              <button type="submit">{c.t('catalog.upload')}</button>
+            </form>
+          )}
+        </FullVersion>
+        {published ? (
+          <Changes c={c} before={published} after={v} depts={depts} headingId="chg-h" heading={c.t('catalog.diff_published', { version: published.version })} />
+        ) : (
+          !item.published_version && (
+            <section aria-labelledby="chg-h">
+              <h2 id="chg-h">{c.t('catalog.changes')}</h2>
+              <p>{c.t('catalog.diff_first')}</p>
+            </section>
+          )
+        )}
         <section aria-labelledby="act-h" class="workflow">
           <h2 id="act-h">{c.t('catalog.workflow')}</h2>
           <ol class="steps">
@@ -216,27 +233,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
               <button type="submit">{c.t('catalog.action.submit')}</button>
             </form>
           )}
-          {stage && canAct(stage.action) && (
-            <>
-              {v.authorId === u.id || v.editors.includes(u.id) ? (
-                <Notice kind="info">{c.t('err.pub.author_cannot_approve')}</Notice>
-              ) : v.approvals.some((a) => a.userId === u.id) && !multi ? (
-                <Notice kind="info">{c.t('err.pub.one_stage_only')}</Notice>
-              ) : (
-                <form method="post" action={`/admin/catalog/${item.id}/transition`}>
-                  <Csrf c={c} />
-                  <input type="hidden" name="action" value="approve" />
-                  <button type="submit">{c.t(`catalog.action.approve.${stage.state}`)}</button>
-                </form>
-              )}
-              <form method="post" action={`/admin/catalog/${item.id}/transition`} class="reason-form">
-                <Csrf c={c} />
-                <input type="hidden" name="action" value="reject" />
-                <ReasonField c={c} action="reject" />
-                <button type="submit" class="secondary">{c.t('catalog.action.reject')}</button>
-              </form>
-            </>
-          )}
+          {stage && canAct(stage.action) && <ReviewForms c={c} itemId={item.id} stage={stage.state} mayApprove={!refusal} refusal={refusal} />}
           {item.public === 1 && canAct('content.withdraw') && (
             <div class="danger-zone">
               {(['withdraw', 'repeal', 'expire'] as const)
@@ -252,27 +249,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
             </div>
           )}
         </section>
-        {(v.state === 'draft') && canAct('content.edit') && (
-          <section aria-labelledby="att-h">
-            <h2 id="att-h">{c.t('catalog.attachments')}</h2>
-            <ul>
-              {(v.data.attachments ?? []).map((a: any) => (
-                <li>
-                  {attachmentName(a)}（{humanSize(a.size)}）
-                </li>
-              ))}
-            </ul>
-            <form method="post" action={`/admin/catalog/${item.id}/attachments`} enctype="multipart/form-data">
-              <Csrf c={c} />
-              <div class="field">
-                <label for="f-file">{c.t('catalog.upload')}</label>
-                <p class="hint">{c.t('catalog.upload_hint', { limit: Math.floor(p.config.uploadLimit / 1024 / 1024) })}</p>
-                <input id="f-file" type="file" name="file" required accept=".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp" />
-              </div>
-              <button type="submit">{c.t('catalog.upload')}</button>
-            </form>
-          </section>
-        )}
+        <ReviewHistory c={c} steps={history} />
         <section aria-labelledby="ver-h">
           <h2 id="ver-h">{c.t('catalog.versions')}</h2>
           <form method="get" action={`/admin/catalog/${item.id}/diff`} class="inline">
@@ -367,6 +344,22 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
     return reply.redirect(`/admin/catalog/${item.id}?saved=1`, 303);
   });
 
+  // An attachment of any version of the item, for staff who may read it (drafts' files are not public).
+  app.get<{ Params: { id: string; hash: string } }>('/admin/catalog/:id/files/:hash', { config: { permission: 'content.read' } }, async (req, reply) => {
+    const item = await staffDoc(p, req.user!, idOf(req.params.id));
+    if (!/^[0-9a-f]{64}$/.test(req.params.hash)) throw notFound();
+    const att = (await listVersions(p.db, item.id)).flatMap((x) => (x.data?.attachments ?? []) as { hash: string; name: string }[]).find((a) => a.hash === req.params.hash);
+    const info = att ? await fileInfo(p.db, att.hash) : null;
+    if (!att || !info) throw notFound();
+    return reply
+      .header('content-type', info.mime)
+      .header('content-length', info.size)
+      .header('content-disposition', contentDisposition(safeFileName(att.name, info.ext)))
+      .header('cache-control', 'private, no-store')
+      .header('x-content-type-options', 'nosniff')
+      .send(createReadStream(storedPath(p.config.dataDir, info.hash)));
+  });
+
   app.get<{ Params: { id: string }; Querystring: { v?: string } }>('/admin/catalog/:id/preview', { config: { permission: 'content.read' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const item = await staffDoc(p, req.user!, idOf(req.params.id));
@@ -389,7 +382,6 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
     const va = await getVersion(p.db, item.id, intFrom(req.query.a) || 1);
     const vb = await getVersion(p.db, item.id, intFrom(req.query.b) || item.latest_version);
     if (!va || !vb) throw notFound();
-    const d = diffLines(versionLines(va), versionLines(vb));
     return reply.html(
       <AdminLayout c={c} title={c.t('catalog.diff')}>
         <h1>
@@ -398,17 +390,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
         <p>
           <a href={`/admin/catalog/${item.id}`}>{c.t('catalog.back')}</a>
         </p>
-        <pre class="diff" aria-label={c.t('catalog.diff')}>
-          {d.map((x) =>
-            x.op === '+' ? (
-              <ins>{`+ ${x.line}\n`}</ins>
-            ) : x.op === '-' ? (
-              <del>{`- ${x.line}\n`}</del>
-            ) : (
-              <span>{`  ${x.line}\n`}</span>
-            ),
-          )}
-        </pre>
+        <Changes c={c} before={va} after={vb} depts={await departments(p.db)} headingId="chg-h" heading={`${item.title}：v${va.version} → v${vb.version}`} />
       </AdminLayout>,
     );
   });
