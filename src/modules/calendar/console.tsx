@@ -2,7 +2,7 @@
 // catalogue (view; admins save a new version) and the warning thresholds.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
-import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Select, ConfirmForm } from '../../platform/render/index.js';
+import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Select, ConfirmForm, FileInput } from '../../platform/render/index.js';
 import { HttpError, notFound } from '../../platform/errors.js';
 import { ensureCalendar, yearSchedule } from '../../platform/calendar/index.js';
 import { toIcs, type ImportFormat } from '../../platform/calendar/import.js';
@@ -229,7 +229,7 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
           <Field label={c.t('calendar.import_text')} name="text" multiline rows={12} value={values.text ?? ''} />
           <div class="field">
             <label for="f-file">{c.t('calendar.import_file')}</label>
-            <input id="f-file" type="file" name="file" accept=".json,.csv,.ics,.txt,text/calendar,text/csv,application/json" />
+            <FileInput c={c} id="f-file" name="file" accept=".json,.csv,.ics,.txt,text/calendar,text/csv,application/json" />
           </div>
           <label class="check">
             <input type="checkbox" name="dryRun" value="1" checked={values.dryRun} /> {c.t('calendar.dry_run')}

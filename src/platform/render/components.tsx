@@ -185,3 +185,23 @@ export function grantLabel(c: PageCtx, g: { role: string; departmentName?: strin
   if (g.role === 'admin' || g.role === 'supervisor' || !g.departmentName) return role;
   return c.t(g.includeChildren ? 'users.grant_children' : 'users.grant', { role, department: g.departmentName });
 }
+
+/**
+ * A file input whose button and "no file chosen" text are the page's language, not the browser's
+ * ("Choose Files" in an English browser): /static/file-input.js hides the native control and shows
+ * a labelled button and the chosen names. Without JavaScript the native control stays.
+ */
+export function FileInput(p: { c: PageCtx; id: string; name: string; accept?: string; multiple?: boolean; required?: boolean; invalid?: boolean }) {
+  return (
+    <span class="file-pick" data-none={p.c.t('file.none')} data-many={p.c.t('file.many')}>
+      <input id={p.id} type="file" name={p.name} accept={p.accept} multiple={p.multiple} required={p.required} aria-invalid={p.invalid ? 'true' : undefined} />
+      <label for={p.id} class="button file-button" hidden>
+        {p.c.t(p.multiple ? 'file.choose_many' : 'file.choose')}
+      </label>
+      <span class="file-names" aria-live="polite" hidden>
+        {p.c.t('file.none')}
+      </span>
+      <script src="/static/file-input.js" defer></script>
+    </span>
+  );
+}

@@ -3,7 +3,7 @@
 // diff and attachments.
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { AdminLayout, PublicLayout, Csrf, Notice, Empty, Pager, Dl, type PageCtx } from '../../../platform/render/index.js';
+import { AdminLayout, PublicLayout, Csrf, Notice, Empty, Pager, Dl, type PageCtx, FileInput } from '../../../platform/render/index.js';
 import { HttpError, notFound, forbidden } from '../../../platform/errors.js';
 import { can, scopeOf, type Principal } from '../../../platform/auth/policy.js';
 import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, reviewHistory, STAGES, ACTIONS, multiStageDepartments, type Action } from '../../../platform/publication/index.js';
@@ -203,7 +203,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
               <div class="field">
                 <label for="f-file">{c.t('catalog.upload')}</label>
                 <p class="hint">{c.t('catalog.upload_hint', { limit: Math.floor(p.config.uploadLimit / 1024 / 1024) })}</p>
-                <input id="f-file" type="file" name="file" required accept=".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp" />
+                <FileInput c={c} id="f-file" name="file" required accept=".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp" />
               </div>
               <button type="submit">{c.t('catalog.upload')}</button>
             </form>

@@ -1,7 +1,7 @@
 // Bulk import of documents (CSV/XLSX, dry run first).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { AdminLayout, Csrf, Notice, type PageCtx } from '../../../platform/render/index.js';
+import { AdminLayout, Csrf, Notice, type PageCtx, FileInput } from '../../../platform/render/index.js';
 import { HttpError } from '../../../platform/errors.js';
 import { readUpload } from '../api.js';
 import { importCatalog, IMPORT_COLUMNS, type ImportReport } from '../service/importer.js';
@@ -50,7 +50,7 @@ export async function importConsole(app: FastifyInstance, p: Platform): Promise<
         <Csrf c={c} />
         <div class="field">
           <label for="f-file">{c.t('catalog.import_file')}</label>
-          <input id="f-file" type="file" name="file" required accept=".csv,.xlsx" />
+          <FileInput c={c} id="f-file" name="file" required accept=".csv,.xlsx" />
         </div>
         <label class="confirm">
           <input type="checkbox" name="dryRun" value="1" checked /> {c.t('catalog.import_dry')}

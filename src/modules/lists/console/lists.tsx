@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { can, scopeOf } from '../../../platform/auth/policy.js';
 import { HttpError, notFound } from '../../../platform/errors.js';
-import { AdminLayout, Csrf, ErrorSummary, Field, Notice, Select, type PageCtx } from '../../../platform/render/index.js';
+import { AdminLayout, Csrf, ErrorSummary, Field, Notice, Select, type PageCtx, FileInput } from '../../../platform/render/index.js';
 import { listType, listTypes, type ListItem } from '../service/engine.js';
 import { approveEdition, draftEdition, ensureList, getEdition, getList, getLists, importEdition, listEditions, rejectEdition, requireType, type EditionView, type ImportReport, type ListView } from '../service.js';
 import { ChangeTables, localizeFields, str } from '../views.js';
@@ -122,7 +122,7 @@ export async function listConsole(app: FastifyInstance, p: Platform): Promise<vo
                   <p class="hint">{c.t('lists.import_hint')}</p>
                   <div class="field">
                     <label for={`file-${l.id}`}>{c.t('lists.import_file')}</label>
-                    <input id={`file-${l.id}`} type="file" name="file" required accept=".csv,.xlsx" />
+                    <FileInput c={c} id={`file-${l.id}`} name="file" required accept=".csv,.xlsx" />
                   </div>
                   <div class="field">
                     <label for={`reason-${l.id}`}>{c.t('lists.reason')}</label>
