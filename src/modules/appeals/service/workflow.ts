@@ -8,10 +8,11 @@ import { holders } from '../../../platform/auth/identity.js';
 import { enqueueMail } from '../../../platform/mail/index.js';
 import { postNotices } from '../../../platform/messaging/inbox.js';
 import { conflict, forbidden, validationError } from '../../../platform/errors.js';
-import { completeClock, extendClock, stopClock, clocksFor } from '../../../platform/deadlines/index.js';
+import { extendClock, stopClock, clocksFor } from '../../../platform/deadlines/index.js';
 import { ensureCalendar } from '../../../platform/calendar/index.js';
 import { TYPE_RULES, OPEN_STATUSES, type AppealType, type AppealStatus } from '../schema.js';
-import { actorName, event, isCentre, loadFor, requireCentre, requireLead, startAppealClock, touch, type Actor } from '../service.js';
+import { actorName, event, getSettings, isCentre, loadFor, requireCentre, requireLead, startAppealClock, touch, type Actor } from '../service.js';
+import { giveReply, holdForReview } from './review.js';
 
 async function deptByCode(t: Db, code: string) {
   const d = await t.selectFrom('departments').select(['id', 'code', 'name']).where('code', '=', code ?? '').where('active', '=', 1).executeTakeFirst();
@@ -179,24 +180,29 @@ export async function urgeAppeal(p: Platform, actor: Actor, id: number, note: st
   });
 }
 
-/** 答复: the lead department replies; the clock completes; merged duplicates get the same reply. */
+/**
+ * 答复: the lead department replies. With the centre's review on (`appeals.reply_review`, the
+ * default) the reply waits for the centre (待中心审核, service/review.ts); otherwise the citizen
+ * sees it at once, the clock completes and merged duplicates get the same reply.
+ */
 export async function replyAppeal(p: Platform, actor: Actor, id: number, input: { reply: string; resolved: boolean }): Promise<void> {
   const text = (input.reply ?? '').trim();
   if (!text) throw validationError({ reply: 'err.field.required' });
   if (text.length > 5000) throw validationError({ reply: 'appeals.err.content_long' });
   await ensureCalendar(p.db);
+  const { replyReview } = await getSettings(p.db);
   await p.tx(async (t) => {
     const a = await loadFor(p, t, actor, id);
     requireLead(actor, a);
     if (a.status !== 'dispatched') throw conflict('appeals.err.state', undefined, { status: a.status });
     const now = new Date().toISOString();
-    const targets = [a.id, ...(await t.selectFrom('appeals').select('id').where('merged_into', '=', a.id).execute()).map((r) => r.id)];
-    for (const tid of targets) {
-      await completeClock(p, t, 'appeal', tid, undefined, actorName(actor));
-      await touch(t, tid, { status: tid === a.id ? 'replied' : 'merged', reply: text, resolved: input.resolved ? 1 : 0, replied_at: now });
-      await event(t, tid, actorName(actor), 'reply', text, true, a.department_id, now);
+    if (replyReview) {
+      await holdForReview(p, t, actorName(actor), a, text, !!input.resolved, now);
+      await p.audit(t, { actor: actorName(actor), action: 'appeal.reply', entity: 'appeal', entityId: id, details: { resolved: !!input.resolved, review: true } });
+      return;
     }
-    await p.audit(t, { actor: actorName(actor), action: 'appeal.reply', entity: 'appeal', entityId: id, details: { resolved: !!input.resolved, merged: targets.length - 1 } });
+    const merged = await giveReply(p, t, actorName(actor), a, text, !!input.resolved, now);
+    await p.audit(t, { actor: actorName(actor), action: 'appeal.reply', entity: 'appeal', entityId: id, details: { resolved: !!input.resolved, merged } });
   });
 }
 
@@ -237,7 +243,7 @@ export async function mergeAppeal(p: Platform, actor: Actor, id: number, intoTra
     const main = await t.selectFrom('appeals').selectAll().where('tracking_no', '=', (intoTrackingNo ?? '').trim()).executeTakeFirst();
     if (!main) throw validationError({ into: 'appeals.err.unknown_appeal' });
     if (main.id === a.id) throw validationError({ into: 'appeals.err.merge_self' });
-    if (!OPEN_STATUSES.includes(a.status as AppealStatus) || a.status === 'replied') throw conflict('appeals.err.state', undefined, { status: a.status });
+    if (!OPEN_STATUSES.includes(a.status as AppealStatus) || a.status === 'replied' || a.status === 'reply_review') throw conflict('appeals.err.state', undefined, { status: a.status });
     if (main.status === 'merged' || main.status === 'closed') throw validationError({ into: 'appeals.err.merge_target' });
     await stopClock(p, t, 'appeal', id, `并单至 ${main.tracking_no}`, undefined, actorName(actor));
     await touch(t, id, { status: 'merged', merged_into: main.id, department_id: main.department_id, due_date: main.due_date });
