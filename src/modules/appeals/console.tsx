@@ -11,6 +11,7 @@ import { getSettings, isCentre, saveSettings } from './service.js';
 import { submitAppeal, type IntakeInput } from './service/intake.js';
 import { fmtTime, staffView, statusLabel } from './views.js';
 import { AppealDetail } from './console/detail.js';
+import { roleLines, RoleSummary } from './console/roles.js';
 import { addRule, listCategories, listRules, setRuleActive } from './service/dispatch.js';
 import { staffList } from './service/queries.js';
 import { runAction, STAFF_ACTIONS } from './service/actions.js';
@@ -44,6 +45,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
     return reply.html(
       <AdminLayout c={c} title={c.t('appeals.console')}>
         <h1>{c.t('appeals.console')}</h1>
+        <RoleSummary c={c} lines={await roleLines(p, c)} />
         <p class="appeal-links">
           {c.can('appeal.intake') && <a class="button primary" href="/admin/appeals/intake">{c.t('appeals.intake')}</a>}
           {(await isCentre(p.db, req.user, 'appeal.approve')) && <a class="button" href="/admin/appeals/catalogue">{c.t('appeals.catalogue')}</a>}
@@ -238,6 +240,9 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
           <Csrf c={c} />
           <Field label={c.t('appeals.settings.reopen_limit')} name="reopenLimit" type="number" value={settings.reopenLimit} error={fields?.reopenLimit} />
           <Field label={c.t('appeals.settings.reopen_days')} name="reopenDays" type="number" value={settings.reopenDays} error={fields?.reopenDays} />
+          <label class="check">
+            <input type="checkbox" name="replyReview" value="1" checked={settings.replyReview} /> {c.t('appeals.settings.reply_review')}
+          </label>
           <button type="submit">{c.t('common.save')}</button>
         </form>
       </AdminLayout>,
@@ -265,7 +270,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
   app.post('/admin/appeals/settings', { config: { permission: 'appeal.approve' } }, async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, string>;
     try {
-      await saveSettings(p, req.user!, { reopenLimit: Number(b.reopenLimit), reopenDays: Number(b.reopenDays) });
+      await saveSettings(p, req.user!, { reopenLimit: Number(b.reopenLimit), reopenDays: Number(b.reopenDays), replyReview: b.replyReview === '1' });
       return reply.redirect('/admin/appeals/catalogue', 303);
     } catch (err) {
       const f = tr(req, err);

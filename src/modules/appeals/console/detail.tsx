@@ -20,6 +20,8 @@ export function AppealDetail({ c, v, depts, fields, done }: { c: PageCtx; v: Sta
   const a = v.appeal;
   const id = a.id;
   const clock = v.clock;
+  // Departments where nobody answers appeals are marked in the dispatch lists.
+  const leads = depts.map((d) => (v.noHandler.includes(d.value) ? { ...d, label: `${d.label}（${c.t('appeals.no_handler_tag')}）` } : d));
   return (
     <div class="appeal-detail">
       <h1>
@@ -61,6 +63,25 @@ export function AppealDetail({ c, v, depts, fields, done }: { c: PageCtx; v: Sta
           <p class="appeal-text appeal-reply">{a.reply}</p>
         </>
       )}
+      {a.reply_draft !== null && (
+        <section class="appeal-draft" aria-labelledby="draft-h">
+          <h2 id="draft-h">{c.t(a.status === 'reply_review' ? 'appeals.draft_review' : 'appeals.draft_returned')}</h2>
+          {v.returned && <Notice kind="warning">{c.t('appeals.returned_opinion', { note: v.returned })}</Notice>}
+          <p class="appeal-text">{a.reply_draft}</p>
+          <p class="hint">
+            {fmtTime(a.reply_draft_at)} · {c.t(a.reply_draft_resolved ? 'appeals.resolved' : 'appeals.unresolved')}
+          </p>
+        </section>
+      )}
+      {v.why.length > 0 && (
+        <Notice kind="info">
+          <ul class="appeal-why">
+            {v.why.map((w) => (
+              <li>{c.t(w.key, w.params)}</li>
+            ))}
+          </ul>
+        </Notice>
+      )}
       {a.rating && (
         <p>
           {c.t('appeals.rating')}：{c.t(ratingLabel(a.rating))} {a.rating_comment}
@@ -94,17 +115,32 @@ export function AppealDetail({ c, v, depts, fields, done }: { c: PageCtx; v: Sta
       <div class="appeal-actions">
         {v.can.dispatch && (
           <ActionForm c={c} id={id} action="dispatch" title={c.t('appeals.do.dispatch')}>
-            <Select label={c.t('appeals.department')} name="department" value={v.suggestions[0]?.department} options={depts} required />
+            <Select label={c.t('appeals.department')} name="department" value={v.suggestions[0]?.department} options={leads} required />
             <Select label={c.t('appeals.do.assisting')} name="assisting" multiple options={depts} selected={[]} />
             <Field label={c.t('appeals.do.note')} name="note" maxLength={2000} />
           </ActionForm>
         )}
         {v.can.reply && (
           <ActionForm c={c} id={id} action="reply" title={c.t('appeals.do.reply')}>
-            <Field label={c.t('appeals.reply')} name="reply" multiline rows={6} required maxLength={5000} error={fields?.reply} />
+            <Field label={c.t('appeals.reply')} name="reply" multiline rows={6} required maxLength={5000} value={a.reply_draft ?? undefined} error={fields?.reply} />
             <label class="check">
               <input type="checkbox" name="resolved" value="1" checked /> {c.t('appeals.do.resolved')}
             </label>
+          </ActionForm>
+        )}
+        {v.can.reviewReply && (
+          <ActionForm c={c} id={id} action="reply-review" title={c.t('appeals.do.reply_review')}>
+            <p class="hint">{c.t('appeals.do.reply_review_intro')}</p>
+            <fieldset>
+              <legend>{c.t('appeals.do.reply_review')}</legend>
+              <label class="check">
+                <input type="radio" name="approve" value="true" checked /> {c.t('appeals.action.reply_approve')}
+              </label>
+              <label class="check">
+                <input type="radio" name="approve" value="false" /> {c.t('appeals.action.reply_return')}
+              </label>
+            </fieldset>
+            <Field label={c.t('appeals.do.opinion')} name="note" multiline rows={3} maxLength={2000} error={fields?.note} />
           </ActionForm>
         )}
         {v.can.requestExtension && (
@@ -134,7 +170,7 @@ export function AppealDetail({ c, v, depts, fields, done }: { c: PageCtx; v: Sta
         )}
         {v.can.redispatch && (
           <ActionForm c={c} id={id} action="redispatch" title={c.t('appeals.do.redispatch')}>
-            <Select label={c.t('appeals.department')} name="department" value={v.suggestions[0]?.department} options={depts} required />
+            <Select label={c.t('appeals.department')} name="department" value={v.suggestions[0]?.department} options={leads} required />
             <Field label={c.t('appeals.do.reason')} name="reason" required maxLength={1000} />
           </ActionForm>
         )}

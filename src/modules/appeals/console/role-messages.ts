@@ -1,0 +1,38 @@
+// Who does what in the appeals centre, and why a step is not offered (zh-CN first, en second; the
+// same keys). Spread into the module's messages (messages.ts).
+export const roleMessages = {
+  'zh-CN': {
+    'appeals.role.title': '您在诉求办理中的职责',
+    'appeals.role.intake': '电话受理：登记来电人的诉求，并告知受理编号和查询码。',
+    'appeals.role.dispatch': '派单：把诉求派给承办部门，处理改派、退单和并单，办结并回访。',
+    'appeals.role.review': '审核：审核部门答复（待中心审核）、延期申请和诉求公开，维护派单目录。',
+    'appeals.role.answer': '答复：办理派给{depts}的诉求，答复诉求人，需要时申请延期或退单。',
+    'appeals.role.read': '查看：查看本部门承办或协办的诉求。',
+    'appeals.role.urge': '督办：督促承办部门加快办理。',
+    'appeals.role.no_dispatch': '派单需要诉求中心派单员，您的账号不能派单。可以派单的有：{who}。',
+    'appeals.why.dispatch': '这件诉求待派单。派单需要诉求中心派单员：{who}。',
+    'appeals.why.no_handler': '承办部门“{dept}”还没有能答复诉求的人员，这件诉求无法答复。请改派，或请管理员为该部门开通诉求承办人账号。',
+    'appeals.why.reply': '答复由承办部门“{dept}”的诉求承办人办理：{who}。',
+    'appeals.why.own_reply': '这份答复是您写的，须由诉求中心的其他审核人审核：{who}。',
+    'appeals.why.review': '部门已答复，须经诉求中心审核后才发给诉求人。审核人：{who}。',
+    'appeals.why.close': '已答复，诉求人评价后即办结；办结和回访也可由诉求中心办理：{who}。',
+    'appeals.no_handler_tag': '无诉求承办人',
+  },
+  en: {
+    'appeals.role.title': 'Your part in handling appeals',
+    'appeals.role.intake': "Phone intake: register callers' appeals and tell them the tracking number and query code.",
+    'appeals.role.dispatch': 'Dispatch: send appeals to the handling department; re-dispatch, returns and merges; close with a call-back.',
+    'appeals.role.review': "Review: review departments' replies (awaiting centre review), extension requests and publication; keep the dispatch catalogue.",
+    'appeals.role.answer': 'Answer: handle the appeals dispatched to {depts}, reply to the citizen, ask for an extension or a return when needed.',
+    'appeals.role.read': "Read: see the appeals your departments lead or assist.",
+    'appeals.role.urge': 'Urge: press the handling department to act.',
+    'appeals.role.no_dispatch': "Dispatching needs the centre's dispatchers; your account cannot dispatch. They are: {who}.",
+    'appeals.why.dispatch': "This appeal awaits dispatch. Dispatching needs the centre's dispatchers: {who}.",
+    'appeals.why.no_handler': 'Nobody in the handling department “{dept}” can answer appeals, so this appeal cannot be answered. Re-dispatch it, or ask an administrator to open an appeals handler account for that department.',
+    'appeals.why.reply': 'The reply is written by the appeals handlers of “{dept}”: {who}.',
+    'appeals.why.own_reply': 'You wrote this reply; another reviewer of the centre must review it: {who}.',
+    'appeals.why.review': 'The department has replied; the centre reviews the reply before the citizen sees it. Reviewers: {who}.',
+    'appeals.why.close': "Replied: the citizen's rating closes the appeal; the centre may also close it and record a call-back: {who}.",
+    'appeals.no_handler_tag': 'no appeals handler',
+  },
+};
