@@ -136,6 +136,20 @@ describe('the centre reviews a reply before the citizen sees it (default on)', (
   });
 });
 
+describe('a returned reply', () => {
+  it("stays with its department: re-dispatched elsewhere, the new department starts without it", async () => {
+    const a = await submitted();
+    await act('sqzx-editor', a.id, 'dispatch', { department: 'jyj' });
+    await act('jyj-handler', a.id, 'reply', { reply: '教育局的答复草稿。', resolved: false });
+    await act('sqzx-approver', a.id, 'reply-review', { approve: false, note: '不属教育局职责，将改派。' });
+    expect((await env.api('GET', `/api/v1/staff/appeals/${a.id}`, { as: 'jyj-handler' })).json().replyDraft).toMatchObject({ text: '教育局的答复草稿。', returnOpinion: '不属教育局职责，将改派。' });
+    expect((await act('sqzx-editor', a.id, 'redispatch', { department: 'mzj', reason: '属民政局职责' })).statusCode).toBe(204);
+    const mzj = (await env.api('GET', `/api/v1/staff/appeals/${a.id}`, { as: 'mzj-handler' })).json();
+    expect(mzj.replyDraft).toBeNull();
+    expect(mzj.can.reply).toBe(true);
+  });
+});
+
 describe('the setting', () => {
   it('centre approvers switch the review off on the catalogue page: replies then reach the citizen at once', async () => {
     const s = await login(env.app, 'sqzx-approver');

@@ -77,7 +77,8 @@ export async function redispatchAppeal(p: Platform, actor: Actor, id: number, in
     await t.updateTable('appeal_requests').set({ status: 'rejected', decided_by: actorName(actor), decided_at: new Date().toISOString(), decision_note: 'redispatched' }).where('appeal_id', '=', id).where('status', '=', 'pending').execute();
     await t.deleteFrom('appeal_assists').where('appeal_id', '=', id).where('department_id', '=', d.id).execute();
     const clock = await startAppealClock(p, t, { ...a, department_id: d.id }, actorName(actor), d.id);
-    await touch(t, id, { status: 'dispatched', department_id: d.id, due_date: clock?.due ?? null });
+    // A reply the centre returned to the old department is not the new one's.
+    await touch(t, id, { status: 'dispatched', department_id: d.id, due_date: clock?.due ?? null, reply_draft: null, reply_draft_resolved: null, reply_draft_at: null });
     await event(t, id, actorName(actor), 'redispatch', `${d.name}：${input.reason.trim()}`, true, d.id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.redispatch', entity: 'appeal', entityId: id, details: { from: a.department_id, to: d.code, reason: input.reason.trim() } });
   });
@@ -109,7 +110,7 @@ export async function reviewReturn(p: Platform, actor: Actor, id: number, approv
     if (approve) {
       await stopClock(p, t, 'appeal', id, `退单：${note?.trim() || ''}`, undefined, actorName(actor));
       await t.deleteFrom('appeal_assists').where('appeal_id', '=', id).execute();
-      await touch(t, id, { status: 'received', department_id: null, due_date: null });
+      await touch(t, id, { status: 'received', department_id: null, due_date: null, reply_draft: null, reply_draft_resolved: null, reply_draft_at: null });
     } else await touch(t, id, { status: 'dispatched' });
     await event(t, id, actorName(actor), approve ? 'return_approve' : 'return_reject', note?.trim() ?? '', false, a.department_id);
     await p.audit(t, { actor: actorName(actor), action: approve ? 'appeal.return_approve' : 'appeal.return_reject', entity: 'appeal', entityId: id, details: { note } });
