@@ -143,7 +143,7 @@ describe.each(WIDTHS)('a citizen appeal in Chromium ($name)', ({ width, height, 
     await expect(citizen.locator('.appeal-status').textContent()).resolves.toBe('已办结');
     await expect(citizen.locator('.appeal-history').textContent()).resolves.toContain('非常满意');
     await checked(citizen, width);
-  }, 240_000); // five people, about twenty pages, each checked by axe-core
+  }, 600_000); // five people, about twenty pages, each checked by axe-core
 });
 
 describe('the public board and statistics', () => {
