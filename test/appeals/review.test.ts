@@ -65,6 +65,9 @@ describe('the centre reviews a reply before the citizen sees it (default on)', (
     expect(dept).toContain('须经诉求中心审核后才发给诉求人');
     expect(dept).toContain('诉求中心答复审核员（sqzx-approver）');
     expect(dept).not.toContain('a-reply-review');
+    // The history names people, not accounts' codes.
+    expect(dept).toContain('答复送中心审核 · 生态环境分局诉求承办人');
+    expect(dept).not.toContain('user:');
     expect(await page('sqzx-approver', `/admin/appeals/${a.id}`)).toContain('a-reply-review');
 
     // Returning needs an opinion (400 naming the field, nothing changed) …

@@ -81,6 +81,9 @@ export async function staffView(p: Platform, user: Principal, id: number) {
   const draftBy = a.status === 'reply_review' ? history.filter((h) => h.action === 'reply_submit').at(-1)?.actor ?? null : null;
   const reviewReply = approver && a.status === 'reply_review' && draftBy !== `user:${user.username}`;
   const team = await whoDoesWhat(p.db, a.department_id);
+  // People are shown by name, not as `user:<name>`.
+  const usernames = [...new Set([...history.map((h) => h.actor), ...requests.map((r) => r.requested_by)].filter((x) => x.startsWith('user:')).map((x) => x.slice(5)))];
+  const people = new Map(usernames.length ? (await p.db.selectFrom('users').select(['username', 'display_name']).where('username', 'in', usernames).execute()).map((u) => [`user:${u.username}`, u.display_name]) : []);
   return {
     appeal: shown,
     media: JSON.parse(a.media || '[]') as string[],
@@ -94,6 +97,7 @@ export async function staffView(p: Platform, user: Principal, id: number) {
     similar,
     masked,
     returned: await returnOpinion(p.db, a),
+    people,
     why: whyNot(a, { centre, approver, lead, reviewReply, ownDraft: approver && a.status === 'reply_review' && !reviewReply }, team),
     noHandler: centre && ['received', 'dispatched', 'return_requested'].includes(a.status) ? team.noHandler : [],
     can: {
@@ -164,6 +168,15 @@ export function tr(req: FastifyRequest, fields: Record<string, string>, params?:
 
 export function statusLabel(c: PageCtx, s: string): string {
   return c.t(`appeals.status.${s}`);
+}
+
+/** Who did a step, in words: a staff member's name, 诉求人, 系统… (never `user:<name>`). */
+export function actorLabel(c: PageCtx, actor: string, people: Map<string, string>): string {
+  if (people.has(actor)) return people.get(actor)!;
+  if (actor === 'citizen') return c.t('appeals.actor.citizen');
+  if (actor.startsWith('open311:')) return 'Open311';
+  if (actor.startsWith('user:')) return actor.slice(5);
+  return c.t('appeals.actor.system');
 }
 
 export function fmtTime(iso: string | null): string {

@@ -3,7 +3,7 @@
 import { Csrf, Dl, ErrorSummary, Field, Notice, Select, type PageCtx } from '../../../platform/render/index.js';
 import { maskPhone } from '../../../platform/privacy/index.js';
 import { ratingLabel } from '../../../platform/ratings.js';
-import { fmtTime, statusLabel, type StaffView } from '../views.js';
+import { actorLabel, fmtTime, statusLabel, type StaffView } from '../views.js';
 
 function ActionForm({ c, id, action, title, children, primary }: { c: PageCtx; id: number; action: string; title: string; children?: any; primary?: string }) {
   return (
@@ -227,7 +227,7 @@ export function AppealDetail({ c, v, depts, fields, done }: { c: PageCtx; v: Sta
           <ul>
             {v.requests.map((r) => (
               <li>
-                {c.t(`appeals.request.${r.kind}`)} · {c.t(`appeals.request.${r.status}`)} · {r.requested_by} · {r.workdays ?? ''} {r.reason}
+                {c.t(`appeals.request.${r.kind}`)} · {c.t(`appeals.request.${r.status}`)} · {actorLabel(c, r.requested_by, v.people)} · {r.workdays ?? ''} {r.reason}
               </li>
             ))}
           </ul>
@@ -237,7 +237,7 @@ export function AppealDetail({ c, v, depts, fields, done }: { c: PageCtx; v: Sta
       <ol class="appeal-history">
         {v.history.map((h) => (
           <li>
-            <time>{fmtTime(h.at)}</time> {c.t(`appeals.action.${h.action}`)} · {h.actor}
+            <time>{fmtTime(h.at)}</time> {c.t(`appeals.action.${h.action}`)} · {actorLabel(c, h.actor, v.people)}
             {h.note ? `：${h.action === 'rate' ? c.t(ratingLabel(h.note)) : h.note}` : ''}
           </li>
         ))}

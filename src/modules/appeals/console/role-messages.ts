@@ -17,6 +17,8 @@ export const roleMessages = {
     'appeals.why.review': '部门已答复，须经诉求中心审核后才发给诉求人。审核人：{who}。',
     'appeals.why.close': '已答复，诉求人评价后即办结；办结和回访也可由诉求中心办理：{who}。',
     'appeals.no_handler_tag': '无诉求承办人',
+    'appeals.actor.citizen': '诉求人',
+    'appeals.actor.system': '系统',
   },
   en: {
     'appeals.role.title': 'Your part in handling appeals',
@@ -34,5 +36,7 @@ export const roleMessages = {
     'appeals.why.review': 'The department has replied; the centre reviews the reply before the citizen sees it. Reviewers: {who}.',
     'appeals.why.close': "Replied: the citizen's rating closes the appeal; the centre may also close it and record a call-back: {who}.",
     'appeals.no_handler_tag': 'no appeals handler',
+    'appeals.actor.citizen': 'Citizen',
+    'appeals.actor.system': 'System',
   },
 };
