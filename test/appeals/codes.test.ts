@@ -226,6 +226,7 @@ describe('Open311 shows nothing that is not public', () => {
     const act = (as: string, action: string, body: Record<string, unknown>) => env.api('POST', `/api/v1/staff/appeals/${id}/${action}`, { as, body });
     expect((await act('sqzx-editor', 'dispatch', { department: 'fgj' })).statusCode).toBe(204);
     expect((await act('fgj-editor', 'reply', { reply: '请关注官网通知。', resolved: true })).statusCode).toBe(204);
+    expect((await act('sqzx-approver', 'reply-review', { approve: true })).statusCode).toBe(204);
     const draft = (await env.api('GET', `/api/v1/staff/appeals/${id}`, { as: 'sqzx-editor' })).json().masked;
     expect((await act('sqzx-editor', 'release', draft)).statusCode).toBe(204);
     const listed = async () => (await env.app.inject({ method: 'GET', url: '/open311/v2/requests.json' })).json().map((r: any) => r.service_request_id);
@@ -262,6 +263,7 @@ describe('the query code stays out of URLs and logs', () => {
     const id = (await env.p.db.selectFrom('appeals').select('id').where('tracking_no', '=', no).executeTakeFirstOrThrow()).id;
     expect((await env.api('POST', `/api/v1/staff/appeals/${id}/dispatch`, { as: 'sqzx-editor', body: { department: 'fgj' } })).statusCode).toBe(204);
     expect((await env.api('POST', `/api/v1/staff/appeals/${id}/reply`, { as: 'fgj-editor', body: { reply: '已处理。', resolved: true } })).statusCode).toBe(204);
+    expect((await env.api('POST', `/api/v1/staff/appeals/${id}/reply-review`, { as: 'sqzx-approver', body: { approve: true } })).statusCode).toBe(204);
     const f = await publicForm(env.app, '/appeals/track');
     const headers = { 'x-forwarded-for': ip(), cookie: f.cookie, 'content-type': 'application/x-www-form-urlencoded' };
     const shown = await env.app.inject({ method: 'POST', url: '/appeals/track', headers, payload: form({ _csrf: f.csrf, no, code }) });

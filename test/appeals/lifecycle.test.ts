@@ -21,6 +21,12 @@ async function act(as: string, id: number, action: string, body: Record<string, 
   return env.api('POST', `/api/v1/staff/appeals/${id}/${action}`, { as, body });
 }
 
+/** The department replies and the centre approves the reply (its review is on: the default, test/appeals/review.test.ts). */
+async function answer(as: string, id: number, body: Record<string, unknown>) {
+  expect((await act(as, id, 'reply', body)).statusCode).toBe(204);
+  expect((await act('sqzx-approver', id, 'reply-review', { approve: true })).statusCode).toBe(204);
+}
+
 describe('door 1: the public web form', () => {
   it('a citizen submits with a photo, follows with the query code, the department replies, the citizen rates, the centre publishes the masked text', async () => {
     const { res, no, code } = await submitWeb(env.app, {}, [{ name: 'photos', filename: 'street.png', type: 'image/png', data: PNG }]);
@@ -63,8 +69,12 @@ describe('door 1: the public web form', () => {
     // …and nobody outside that department got it.
     const others = await env.p.db.selectFrom('notifications').innerJoin('user_roles', 'user_roles.user_id', 'notifications.user_id').innerJoin('departments', 'departments.id', 'user_roles.department_id').select('departments.code').where('notifications.kind', '=', 'urge').execute();
     expect(new Set(others.map((o) => o.code))).toEqual(new Set(['sthj']));
-    // The department replies.
+    // The department replies; the reply waits for the centre's review (the citizen cannot see or rate it yet) …
     expect((await act(sthjEditor, id, 'reply', { reply: '经查，工地已停止夜间施工，联系人张建国已知悉。', resolved: true })).statusCode).toBe(204);
+    view = await env.api('GET', `/api/v1/appeals/${no}?code=${code}`);
+    expect(view.json()).toMatchObject({ status: 'reply_review', reply: null, canRate: false });
+    // … until a centre reviewer approves it.
+    expect((await act('sqzx-approver', id, 'reply-review', { approve: true })).statusCode).toBe(204);
     view = await env.api('GET', `/api/v1/appeals/${no}?code=${code}`);
     expect(view.json().status).toBe('replied');
     expect(view.json().canRate).toBe(true);
@@ -234,7 +244,7 @@ describe('door 2: the operator console (phone intake)', () => {
     expect((await act('sqzx-editor', row.id, 'dispatch', { department: 'mzj' })).statusCode).toBe(204);
     expect((await act('sqzx-editor', row.id, 'redispatch', { department: 'jd-xs', reason: '属地街道办理' })).statusCode).toBe(204);
     const xs = await makeDeptEditor('jd-xs');
-    expect((await act(xs, row.id, 'reply', { reply: '社区已上门慰问并安排志愿者定期探访。', resolved: true })).statusCode).toBe(204);
+    await answer(xs, row.id, { reply: '社区已上门慰问并安排志愿者定期探访。', resolved: true });
     expect((await act('sqzx-editor', row.id, 'close', { callback: '已回访，来电人满意。' })).statusCode).toBe(204);
     st = (await env.api('GET', `/api/v1/staff/appeals/${row.id}`, { as: 'sqzx-editor' })).json();
     expect(st.status).toBe('closed');
@@ -269,7 +279,7 @@ describe('door 3: Open311', () => {
     await act('sqzx-editor', id, 'dispatch', { department: 'zjj' });
     expect((await act('sqzx-editor', dupId, 'merge', { into: no })).statusCode).toBe(204);
     const zjj = await makeDeptEditor('zjj');
-    await act(zjj, id, 'reply', { reply: '路灯已修复。', resolved: true });
+    await answer(zjj, id, { reply: '路灯已修复。', resolved: true });
     const mine = await env.app.inject({ method: 'GET', url: `/open311/v2/requests/${dup.json()[0].service_request_id}.json?api_key=${key}` });
     expect(mine.json()[0].status).toBe('closed');
     expect(mine.json()[0].status_notes).toBe('路灯已修复。');
@@ -306,7 +316,7 @@ describe('reopening by an unsatisfied citizen (limited)', () => {
     const { trackingNo: no, queryCode: code } = s.json();
     const id = await idOf(no);
     await act('sqzx-editor', id, 'dispatch', { department: 'fgj' });
-    await act('fgj-editor', id, 'reply', { reply: '请关注官网通知。', resolved: false });
+    await answer('fgj-editor', id, { reply: '请关注官网通知。', resolved: false });
     await env.api('POST', `/api/v1/appeals/${no}/rating`, { body: { code, rating: 'very-dissatisfied' } });
     let v = (await env.api('GET', `/api/v1/appeals/${no}?code=${code}`)).json();
     expect(v.canReopen).toBe(true);
@@ -314,7 +324,7 @@ describe('reopening by an unsatisfied citizen (limited)', () => {
     v = (await env.api('GET', `/api/v1/appeals/${no}?code=${code}`)).json();
     expect(v.status).toBe('dispatched');
     expect(v.rating).toBeNull();
-    await act('fgj-editor', id, 'reply', { reply: '申报条件与流程详见附件说明。', resolved: true });
+    await answer('fgj-editor', id, { reply: '申报条件与流程详见附件说明。', resolved: true });
     await env.api('POST', `/api/v1/appeals/${no}/rating`, { body: { code, rating: 'dissatisfied' } });
     v = (await env.api('GET', `/api/v1/appeals/${no}?code=${code}`)).json();
     expect(v.canReopen).toBe(false);

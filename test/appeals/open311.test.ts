@@ -181,9 +181,10 @@ describe('map points', () => {
     expect(posted.statusCode).toBe(201);
     const no = posted.json()[0].service_request_id;
     const id = (await env.p.db.selectFrom('appeals').select('id').where('tracking_no', '=', no).executeTakeFirstOrThrow()).id;
-    // Published the usual way: dispatch, reply, release of the masked text.
+    // Published the usual way: dispatch, reply, the centre's review, release of the masked text.
     expect((await env.api('POST', `/api/v1/staff/appeals/${id}/dispatch`, { as: 'sqzx-editor', body: { department: 'fgj' } })).statusCode).toBe(204);
     expect((await env.api('POST', `/api/v1/staff/appeals/${id}/reply`, { as: 'fgj-editor', body: { reply: '已安排补装井盖。', resolved: true } })).statusCode).toBe(204);
+    expect((await env.api('POST', `/api/v1/staff/appeals/${id}/reply-review`, { as: 'sqzx-approver', body: { approve: true } })).statusCode).toBe(204);
     const draft = (await env.api('GET', `/api/v1/staff/appeals/${id}`, { as: 'sqzx-editor' })).json().masked;
     expect((await env.api('POST', `/api/v1/staff/appeals/${id}/release`, { as: 'sqzx-editor', body: { title: draft.title, content: draft.content, reply: draft.reply } })).statusCode).toBe(204);
 

@@ -245,6 +245,7 @@ async function publishWith(files: { filename: string; type: string; data: Buffer
   const { createUser } = await import('../../src/modules/org/service.js');
   await createUser(env.p, 'cli', { username: editor, password: 'Appeals-Test-2026!x', department: 'sthj', roles: ['editor'] });
   await act(editor, 'reply', { reply: '已处理。', resolved: true });
+  await act('sqzx-approver', 'reply-review', { approve: true });
   await act('sqzx-editor', 'release', { title: '幸福路工地夜间施工', content: '夜间施工噪音扰民。', reply: '已处理。' });
   return { no: no!, media: JSON.parse(row.media) };
 }

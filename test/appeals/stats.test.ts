@@ -8,6 +8,7 @@ import { rateAppeal } from '../../src/modules/appeals/service/citizen.js';
 import { releaseAppeal } from '../../src/modules/appeals/service/release.js';
 import { stats, board } from '../../src/modules/appeals/service/queries.js';
 import { APPEAL } from './util.js';
+import { saveSettings } from '../../src/modules/appeals/service.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -16,6 +17,8 @@ beforeAll(async () => {
   await env.p.db.deleteFrom('appeal_events').execute();
   await env.p.db.deleteFrom('appeal_assists').execute();
   await env.p.db.deleteFrom('appeals').execute();
+  // Replies reach the citizen at once here (the centre's review is test/appeals/review.test.ts's).
+  await saveSettings(env.p, 'system', { reopenLimit: 1, reopenDays: 15, replyReview: false });
 });
 afterAll(async () => env?.close());
 

@@ -307,6 +307,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, submitLimit:
         assisting: v.assists.map((x) => x.code),
         due: a.due_date,
         reply: a.reply,
+        replyDraft: a.reply_draft === null ? null : { text: a.reply_draft, resolved: a.reply_draft_resolved === 1, at: a.reply_draft_at, returnOpinion: v.returned },
         rating: a.rating,
         urgeCount: a.urge_count,
         publishState: a.publish_state,

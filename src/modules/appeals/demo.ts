@@ -8,6 +8,7 @@ import { publishApprovedMany, defaultMeta, type ApprovedItem } from '../../platf
 import { maskText } from '../../platform/privacy/index.js';
 import { createHash } from 'node:crypto';
 import { trackingNoFor } from './service.js';
+import { holdForReview } from './service/review.js';
 import { TYPE_RULES, type AppealType } from './schema.js';
 import type { Rating } from '../../platform/ratings.js';
 
@@ -258,6 +259,13 @@ export async function loadDemoAppeals(p: Platform, count = 320): Promise<void> {
       await t.updateTable('appeals').set({ publish_state: 'published', pub_item_id: ids[i], published_at: toPublish[i].item.publishedAt.toISOString() }).where('id', '=', x.id).execute();
     }
     await t.updateTable('appeals').set({ publish_state: 'pending' }).where('consent', '=', 1).where('publish_state', '=', 'none').where('status', 'in', ['replied', 'closed']).execute();
+    await demoReplyReviews(p, t);
     await p.audit(t, { actor: 'demo', action: 'appeal.demo', entity: 'appeal', entityId: 0, details: { count, published: ids.length } });
   });
+}
+
+/** The department has replied to the newest few appeals in hand; the replies wait for the centre's review (待中心审核). */
+async function demoReplyReviews(p: Platform, t: Db, n = 4): Promise<void> {
+  const rows = await t.selectFrom('appeals').selectAll().where('status', '=', 'dispatched').where('type', '!=', 'praise').orderBy('id', 'desc').limit(n).execute();
+  for (const a of rows) await holdForReview(p, t, 'demo', a, a.type === 'consult' ? REPLIES[1] : a.type === 'suggest' ? REPLIES[3] : REPLIES[2], true, new Date().toISOString());
 }

@@ -11,6 +11,7 @@ import { appealsApi } from './api.js';
 import { publicPages } from './public.js';
 import { BoardList } from './public/board.js';
 import { consolePages } from './console.js';
+import { roleLines, RoleSummary } from './console/roles.js';
 import { open311Routes, createApiKey } from './api/open311.js';
 import { cleanAppealPhotos } from './service/media.js';
 import { loadDemoAppeals } from './demo.js';
@@ -21,17 +22,26 @@ registerAppealType();
 
 async function dashboard(p: Platform, c: PageCtx) {
   if (!c.user || !c.can('appeal.read')) return null;
-  const [received, dispatched, overdue] = await Promise.all([
+  const [received, dispatched, overdue, review, lines] = await Promise.all([
     staffList(p.db, c.user, { status: 'received', page: 1, pageSize: 1 }),
     staffList(p.db, c.user, { status: 'dispatched', page: 1, pageSize: 1 }),
     staffList(p.db, c.user, { overdue: true, page: 1, pageSize: 1 }),
+    staffList(p.db, c.user, { status: 'reply_review', page: 1, pageSize: 1 }),
+    roleLines(p, c),
   ]);
   return (
     <section class="panel appeals-panel" aria-labelledby="panel-appeals">
       <h2 id="panel-appeals">{c.t('appeals.dashboard')}</h2>
       <p>
         <a href="/admin/appeals?status=open">{c.t('appeals.dashboard_line', { received: received.total, dispatched: dispatched.total, overdue: overdue.total })}</a>
+        {review.total > 0 && (
+          <>
+            {' · '}
+            <a href="/admin/appeals?status=reply_review">{c.t('appeals.dashboard_review', { n: review.total })}</a>
+          </>
+        )}
       </p>
+      <RoleSummary c={c} lines={lines} sub />
     </section>
   );
 }

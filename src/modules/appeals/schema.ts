@@ -14,10 +14,13 @@ export const TYPE_RULES: Record<AppealType, string | null> = {
   praise: null,
 };
 
-/** received 待派单 → dispatched 办理中 (⇄ return_requested 退单待审) → replied 已答复 → closed 已办结; merged 已并单. */
-export const APPEAL_STATUSES = ['received', 'dispatched', 'return_requested', 'replied', 'closed', 'merged'] as const;
+/**
+ * received 待派单 → dispatched 办理中 (⇄ return_requested 退单待审) → [reply_review 待中心审核, when the
+ * centre reviews replies] → replied 已答复 → closed 已办结; merged 已并单.
+ */
+export const APPEAL_STATUSES = ['received', 'dispatched', 'return_requested', 'reply_review', 'replied', 'closed', 'merged'] as const;
 export type AppealStatus = (typeof APPEAL_STATUSES)[number];
-export const OPEN_STATUSES: AppealStatus[] = ['received', 'dispatched', 'return_requested', 'replied'];
+export const OPEN_STATUSES: AppealStatus[] = ['received', 'dispatched', 'return_requested', 'reply_review', 'replied'];
 
 export const CHANNELS = ['web', 'phone', 'open311', 'api'] as const;
 
@@ -44,9 +47,14 @@ export interface AppealTable {
   department_id: number | null;
   merged_into: number | null;
   due_date: string | null;
+  /** The reply the citizen sees (given at once, or once the centre approved it). */
   reply: string | null;
   resolved: number | null;
   replied_at: string | null;
+  /** The department's reply awaiting (or returned from) the centre's review; never shown to the citizen. */
+  reply_draft: string | null;
+  reply_draft_resolved: number | null;
+  reply_draft_at: string | null;
   closed_at: string | null;
   callback_note: string | null;
   callback_at: string | null;
@@ -328,6 +336,15 @@ export const appealMigrations: GkMigration[] = [
         .addColumn('last_ms', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('appeal_code_failures_last').on('appeal_code_failures').column('last_ms').execute();
+    },
+  },
+  {
+    // The centre's review of department replies (待中心审核): the reply waits here until approved.
+    name: '4003-appeal-reply-review',
+    async up(db) {
+      await db.schema.alterTable('appeals').addColumn('reply_draft', 'text').execute();
+      await db.schema.alterTable('appeals').addColumn('reply_draft_resolved', 'integer').execute();
+      await db.schema.alterTable('appeals').addColumn('reply_draft_at', 'text').execute();
     },
   },
 ];

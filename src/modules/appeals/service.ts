@@ -30,35 +30,41 @@ export interface AppealSettings {
   reopenLimit: number;
   /** Within how many days after the rating. */
   reopenDays: number;
+  /** The centre reviews a department's reply before the citizen sees it (待中心审核). Default on. */
+  replyReview: boolean;
 }
 
-export const DEFAULT_SETTINGS: AppealSettings = { centre: 'sqzx', reopenLimit: 1, reopenDays: 15 };
+export const DEFAULT_SETTINGS: AppealSettings = { centre: 'sqzx', reopenLimit: 1, reopenDays: 15, replyReview: true };
 
 let settingsCache: { at: number; s: AppealSettings; centreId: number | null } | null = null;
 
 export async function getSettings(db: Db): Promise<AppealSettings & { centreId: number | null }> {
   if (settingsCache && Date.now() - settingsCache.at < 5000) return { ...settingsCache.s, centreId: settingsCache.centreId };
-  const m = await getStoredSettings(db, ['appeals.centre', 'appeals.reopen_limit', 'appeals.reopen_days']);
+  const m = await getStoredSettings(db, ['appeals.centre', 'appeals.reopen_limit', 'appeals.reopen_days', 'appeals.reply_review']);
   const int = (v: string | undefined, d: number) => (v !== undefined && /^\d{1,3}$/.test(v) ? Number(v) : d);
   const s: AppealSettings = {
     centre: m.get('appeals.centre') ?? DEFAULT_SETTINGS.centre,
     reopenLimit: int(m.get('appeals.reopen_limit'), DEFAULT_SETTINGS.reopenLimit),
     reopenDays: int(m.get('appeals.reopen_days'), DEFAULT_SETTINGS.reopenDays),
+    replyReview: m.has('appeals.reply_review') ? m.get('appeals.reply_review') !== '0' : DEFAULT_SETTINGS.replyReview,
   };
   const c = await db.selectFrom('departments').select('id').where('code', '=', s.centre).executeTakeFirst();
   settingsCache = { at: Date.now(), s, centreId: c?.id ?? null };
   return { ...s, centreId: c?.id ?? null };
 }
 
-export async function saveSettings(p: Platform, actor: Actor, input: { reopenLimit: number; reopenDays: number }): Promise<void> {
+/** Saves the centre's settings; `replyReview` left out keeps the stored value. */
+export async function saveSettings(p: Platform, actor: Actor, input: { reopenLimit: number; reopenDays: number; replyReview?: boolean }): Promise<void> {
   if (typeof actor !== 'string' && !(await isCentre(p.db, actor, 'appeal.approve'))) throw forbidden();
   const fields: Record<string, string> = {};
   if (!Number.isInteger(input.reopenLimit) || input.reopenLimit < 0 || input.reopenLimit > 10) fields.reopenLimit = 'appeals.err.setting';
   if (!Number.isInteger(input.reopenDays) || input.reopenDays < 1 || input.reopenDays > 365) fields.reopenDays = 'appeals.err.setting';
+  if (input.replyReview !== undefined && typeof input.replyReview !== 'boolean') fields.replyReview = 'appeals.err.setting';
   if (Object.keys(fields).length) throw validationError(fields);
   await p.tx(async (t) => {
     await putSetting(t, 'appeals.reopen_limit', String(input.reopenLimit));
     await putSetting(t, 'appeals.reopen_days', String(input.reopenDays));
+    if (input.replyReview !== undefined) await putSetting(t, 'appeals.reply_review', input.replyReview ? '1' : '0');
     await p.audit(t, { actor: actorName(actor), action: 'appeal.settings', entity: 'settings', entityId: 'appeals', details: input });
   });
   settingsCache = null;

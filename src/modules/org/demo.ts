@@ -48,6 +48,9 @@ export const DEMO_DEPARTMENTS: D[] = [
   { code: 'jd-gy', name: '工业园街道办事处', short: '工业园街道', kind: 'subdistrict', phone: '0411-12345203', address: '示范新区园区一路5号' },
 ];
 
+/** The departments the appeals dispatch catalogue and rules name (a test keeps the two in step). */
+export const APPEAL_HANDLER_DEPARTMENTS = ['dzb', 'fgj', 'scjg', 'scjg-zljd', 'xzsp', 'whly', 'yjgl', 'zjj', 'jyj', 'wjj', 'rsj', 'mzj', 'sthj', 'jtj', 'zrzy', 'sfj', 'jd-hb', 'jd-xs', 'jd-gy'];
+
 /** username, display name, department, roles (role@dept, '+' = including sub-departments). */
 export const DEMO_USERS: [string, string, string, string[]][] = [
   ['admin', '系统管理员', 'dzb', ['admin']],
@@ -65,6 +68,11 @@ export const DEMO_USERS: [string, string, string, string[]][] = [
   ['scjg-approver', '市场监管局签发人', 'scjg', ['approver']],
   ['operator', '12345话务员', 'sqzx', ['operator']],
   ['sqzx-editor', '诉求中心派单员', 'sqzx', ['editor', 'approver']],
+  ['sqzx-approver', '诉求中心答复审核员', 'sqzx', ['approver']],
+  // One appeals handler (诉求承办人: answers the appeals dispatched to the department) for every
+  // department the appeals dispatch catalogue and rules name (appeals/demo.ts), so that every
+  // correctly dispatched appeal can be answered.
+  ...APPEAL_HANDLER_DEPARTMENTS.map((code): [string, string, string, string[]] => [`${code}-handler`, `${DEMO_DEPARTMENTS.find((d) => d.code === code)!.short}诉求承办人`, code, ['editor']]),
 ];
 
 export async function loadDemoOrg(p: Platform): Promise<void> {

@@ -1,7 +1,7 @@
 // Open311 GeoReport v2 under /open311/v2/: discovery, services, service definitions, requests
 // (POST with api_key; GET list and one), in .json and .xml, with errors in the specification's
 // format ([{code, description}] / <errors><error>…</error></errors>).
-// Our states map to Open311's two: received, dispatched, return_requested, replied → open;
+// Our states map to Open311's two: received, dispatched, return_requested, reply_review, replied → open;
 // closed, merged → closed (see docs/architecture.md).
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,6 +24,7 @@ export const OPEN311_STATE: Record<string, 'open' | 'closed'> = {
   received: 'open',
   dispatched: 'open',
   return_requested: 'open',
+  reply_review: 'open',
   replied: 'open',
   closed: 'closed',
   merged: 'closed',

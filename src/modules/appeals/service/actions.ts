@@ -4,8 +4,9 @@ import type { Principal } from '../../../platform/auth/policy.js';
 import { notFound } from '../../../platform/errors.js';
 import { addAssist, addNote, closeAppeal, dispatchAppeal, mergeAppeal, recordCallback, redispatchAppeal, replyAppeal, requestExtension, requestReturn, reviewExtension, reviewReturn, urgeAppeal } from './workflow.js';
 import { declineRelease, releaseAppeal, withdrawRelease } from './release.js';
+import { reviewReply } from './review.js';
 
-export const STAFF_ACTIONS = ['dispatch', 'redispatch', 'assist', 'return', 'return-review', 'extension', 'extension-review', 'urge', 'reply', 'close', 'callback', 'merge', 'release', 'decline', 'unpublish', 'note'] as const;
+export const STAFF_ACTIONS = ['dispatch', 'redispatch', 'assist', 'return', 'return-review', 'extension', 'extension-review', 'urge', 'reply', 'reply-review', 'close', 'callback', 'merge', 'release', 'decline', 'unpublish', 'note'] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 export interface ActionBody {
@@ -45,6 +46,8 @@ export async function runAction(p: Platform, user: Principal, id: number, action
       return urgeAppeal(p, user, id, b.note ?? '');
     case 'reply':
       return replyAppeal(p, user, id, { reply: b.reply ?? '', resolved: yes(b.resolved) });
+    case 'reply-review':
+      return reviewReply(p, user, id, yes(b.approve), b.note ?? '');
     case 'close':
       return closeAppeal(p, user, id, b.callback);
     case 'callback':

@@ -8,10 +8,11 @@ import { holders } from '../../../platform/auth/identity.js';
 import { enqueueMail } from '../../../platform/mail/index.js';
 import { postNotices } from '../../../platform/messaging/inbox.js';
 import { conflict, forbidden, validationError } from '../../../platform/errors.js';
-import { completeClock, extendClock, stopClock, clocksFor } from '../../../platform/deadlines/index.js';
+import { extendClock, stopClock, clocksFor } from '../../../platform/deadlines/index.js';
 import { ensureCalendar } from '../../../platform/calendar/index.js';
 import { TYPE_RULES, OPEN_STATUSES, type AppealType, type AppealStatus } from '../schema.js';
-import { actorName, event, isCentre, loadFor, requireCentre, requireLead, startAppealClock, touch, type Actor } from '../service.js';
+import { actorName, event, getSettings, isCentre, loadFor, requireCentre, requireLead, startAppealClock, touch, type Actor } from '../service.js';
+import { giveReply, holdForReview } from './review.js';
 
 async function deptByCode(t: Db, code: string) {
   const d = await t.selectFrom('departments').select(['id', 'code', 'name']).where('code', '=', code ?? '').where('active', '=', 1).executeTakeFirst();
@@ -76,7 +77,8 @@ export async function redispatchAppeal(p: Platform, actor: Actor, id: number, in
     await t.updateTable('appeal_requests').set({ status: 'rejected', decided_by: actorName(actor), decided_at: new Date().toISOString(), decision_note: 'redispatched' }).where('appeal_id', '=', id).where('status', '=', 'pending').execute();
     await t.deleteFrom('appeal_assists').where('appeal_id', '=', id).where('department_id', '=', d.id).execute();
     const clock = await startAppealClock(p, t, { ...a, department_id: d.id }, actorName(actor), d.id);
-    await touch(t, id, { status: 'dispatched', department_id: d.id, due_date: clock?.due ?? null });
+    // A reply the centre returned to the old department is not the new one's.
+    await touch(t, id, { status: 'dispatched', department_id: d.id, due_date: clock?.due ?? null, reply_draft: null, reply_draft_resolved: null, reply_draft_at: null });
     await event(t, id, actorName(actor), 'redispatch', `${d.name}：${input.reason.trim()}`, true, d.id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.redispatch', entity: 'appeal', entityId: id, details: { from: a.department_id, to: d.code, reason: input.reason.trim() } });
   });
@@ -108,7 +110,7 @@ export async function reviewReturn(p: Platform, actor: Actor, id: number, approv
     if (approve) {
       await stopClock(p, t, 'appeal', id, `退单：${note?.trim() || ''}`, undefined, actorName(actor));
       await t.deleteFrom('appeal_assists').where('appeal_id', '=', id).execute();
-      await touch(t, id, { status: 'received', department_id: null, due_date: null });
+      await touch(t, id, { status: 'received', department_id: null, due_date: null, reply_draft: null, reply_draft_resolved: null, reply_draft_at: null });
     } else await touch(t, id, { status: 'dispatched' });
     await event(t, id, actorName(actor), approve ? 'return_approve' : 'return_reject', note?.trim() ?? '', false, a.department_id);
     await p.audit(t, { actor: actorName(actor), action: approve ? 'appeal.return_approve' : 'appeal.return_reject', entity: 'appeal', entityId: id, details: { note } });
@@ -179,24 +181,29 @@ export async function urgeAppeal(p: Platform, actor: Actor, id: number, note: st
   });
 }
 
-/** 答复: the lead department replies; the clock completes; merged duplicates get the same reply. */
+/**
+ * 答复: the lead department replies. With the centre's review on (`appeals.reply_review`, the
+ * default) the reply waits for the centre (待中心审核, service/review.ts); otherwise the citizen
+ * sees it at once, the clock completes and merged duplicates get the same reply.
+ */
 export async function replyAppeal(p: Platform, actor: Actor, id: number, input: { reply: string; resolved: boolean }): Promise<void> {
   const text = (input.reply ?? '').trim();
   if (!text) throw validationError({ reply: 'err.field.required' });
   if (text.length > 5000) throw validationError({ reply: 'appeals.err.content_long' });
   await ensureCalendar(p.db);
+  const { replyReview } = await getSettings(p.db);
   await p.tx(async (t) => {
     const a = await loadFor(p, t, actor, id);
     requireLead(actor, a);
     if (a.status !== 'dispatched') throw conflict('appeals.err.state', undefined, { status: a.status });
     const now = new Date().toISOString();
-    const targets = [a.id, ...(await t.selectFrom('appeals').select('id').where('merged_into', '=', a.id).execute()).map((r) => r.id)];
-    for (const tid of targets) {
-      await completeClock(p, t, 'appeal', tid, undefined, actorName(actor));
-      await touch(t, tid, { status: tid === a.id ? 'replied' : 'merged', reply: text, resolved: input.resolved ? 1 : 0, replied_at: now });
-      await event(t, tid, actorName(actor), 'reply', text, true, a.department_id, now);
+    if (replyReview) {
+      await holdForReview(p, t, actorName(actor), a, text, !!input.resolved, now);
+      await p.audit(t, { actor: actorName(actor), action: 'appeal.reply', entity: 'appeal', entityId: id, details: { resolved: !!input.resolved, review: true } });
+      return;
     }
-    await p.audit(t, { actor: actorName(actor), action: 'appeal.reply', entity: 'appeal', entityId: id, details: { resolved: !!input.resolved, merged: targets.length - 1 } });
+    const merged = await giveReply(p, t, actorName(actor), a, text, !!input.resolved, now);
+    await p.audit(t, { actor: actorName(actor), action: 'appeal.reply', entity: 'appeal', entityId: id, details: { resolved: !!input.resolved, merged } });
   });
 }
 
@@ -237,7 +244,7 @@ export async function mergeAppeal(p: Platform, actor: Actor, id: number, intoTra
     const main = await t.selectFrom('appeals').selectAll().where('tracking_no', '=', (intoTrackingNo ?? '').trim()).executeTakeFirst();
     if (!main) throw validationError({ into: 'appeals.err.unknown_appeal' });
     if (main.id === a.id) throw validationError({ into: 'appeals.err.merge_self' });
-    if (!OPEN_STATUSES.includes(a.status as AppealStatus) || a.status === 'replied') throw conflict('appeals.err.state', undefined, { status: a.status });
+    if (!OPEN_STATUSES.includes(a.status as AppealStatus) || a.status === 'replied' || a.status === 'reply_review') throw conflict('appeals.err.state', undefined, { status: a.status });
     if (main.status === 'merged' || main.status === 'closed') throw validationError({ into: 'appeals.err.merge_target' });
     await stopClock(p, t, 'appeal', id, `并单至 ${main.tracking_no}`, undefined, actorName(actor));
     await touch(t, id, { status: 'merged', merged_into: main.id, department_id: main.department_id, due_date: main.due_date });
