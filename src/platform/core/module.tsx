@@ -6,7 +6,7 @@ import type { Platform } from '../platform.js';
 import { platformMigrations } from './migrations.js';
 import { rateLimitMigrations } from '../http/limit.js';
 import { authRoutes } from '../auth/routes.js';
-import { AdminLayout, Empty, Field, Notice, Pager, PublicLayout, Csrf, Dl } from '../render/index.js';
+import { AdminLayout, Empty, Field, Notice, Pager, PublicLayout, Csrf, Dl, TableWrap } from '../render/index.js';
 import { verifyAudit } from '../audit/index.js';
 import { notFound } from '../errors.js';
 
@@ -93,6 +93,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
         {rows.length === 0 ? (
           <Empty>{c.t('audit.none')}</Empty>
         ) : (
+          <TableWrap label={c.t('audit.title')}>
           <table class="audit">
             <thead>
               <tr>
@@ -127,6 +128,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
               ))}
             </tbody>
           </table>
+          </TableWrap>
         )}
         <Pager c={c} page={page} pageSize={pageSize} total={total} href={href} />
         <form method="post" action="/admin/audit/verify">
@@ -171,6 +173,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
         {rows.length === 0 ? (
           <Empty>{c.t('jobs.none')}</Empty>
         ) : (
+          <TableWrap label={c.t('jobs.title')}>
           <table>
             <thead>
               <tr>
@@ -206,6 +209,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
               ))}
             </tbody>
           </table>
+          </TableWrap>
         )}
         <Pager c={c} page={page} pageSize={50} total={total} href={(n) => `/admin/jobs?status=${status}&page=${n}`} />
       </AdminLayout>,
