@@ -23,6 +23,8 @@ describe('citizen appeal in Chromium', () => {
     await page.fill('#f-contactPhone', '13955556666');
     await page.check('input[name=consent]');
     await Promise.all([page.waitForLoadState('load'), page.click('.appeal-form button.primary')]);
+    // 请核对您填写的信息, then 确认提交.
+    await Promise.all([page.waitForLoadState('load'), page.click('.appeal-confirm button.primary')]);
     await page.waitForSelector('.tracking-no');
     const no = (await page.textContent('.tracking-no'))!.trim();
     const code = (await page.textContent('.query-code'))!.trim();

@@ -9,14 +9,15 @@ import { seriousViolations, signIn, startBrowserEnv, type BrowserEnv } from './b
 
 let env: BrowserEnv;
 beforeAll(async () => {
-  env = await startBrowserEnv();
+  // Map tiles from an address that answers nothing: the map works, its pictures stay blank.
+  env = await startBrowserEnv({ env: { GONGKAI_MAP_TILE_URL: 'http://127.0.0.1:9/{z}/{x}/{y}.png', GONGKAI_MAP_CENTER: '38.91,121.61,15' } });
 }, 120000);
 afterAll(async () => env?.close());
 
 const PHONE = { width: 375, height: 800 };
 
-async function phonePage(opts: { large?: boolean } = {}): Promise<Page> {
-  const ctx = await env.browser.newContext({ locale: 'zh-CN', bypassCSP: true, viewport: PHONE });
+async function phonePage(opts: { large?: boolean; noJs?: boolean; geolocation?: { latitude: number; longitude: number } } = {}): Promise<Page> {
+  const ctx = await env.browser.newContext({ locale: 'zh-CN', bypassCSP: true, viewport: PHONE, javaScriptEnabled: !opts.noJs, ...(opts.geolocation ? { geolocation: opts.geolocation, permissions: ['geolocation'] } : {}) });
   if (opts.large) await ctx.addCookies([{ name: 'gk_large', value: '1', url: env.base }]);
   return ctx.newPage();
 }
@@ -175,5 +176,69 @@ describe('大字版 type ramp', () => {
       expect(l.scrollWidth, url).toBeLessThanOrEqual(PHONE.width);
       expect(l.crushed, url).toEqual([]);
     }
+  }, 120_000);
+});
+
+describe('the appeal form on a phone', () => {
+  const fill = async (page: Page, title: string) => {
+    await page.check('input[name=type][value=help]');
+    await page.selectOption('#f-category', 'noise');
+    await page.fill('#f-title', title);
+    await page.fill('#f-content', '海滨路与和平路交叉口的路灯一周都不亮，晚上过马路很危险。');
+    await page.fill('#f-address', '示范新区海滨路与和平路交叉口');
+    await page.fill('#f-contactName', '李梅');
+    await page.fill('#f-contactPhone', '13966667777');
+    await page.check('input[name=consent]');
+  };
+  const submit = (page: Page, sel: string) => Promise.all([page.waitForLoadState('load'), page.click(sel)]);
+
+  it('without JavaScript: address only → 请核对您填写的信息 → 修改 keeps every value → 确认提交 creates one appeal', async () => {
+    const page = await phonePage({ noJs: true });
+    await page.goto(`${env.base}/appeals/new`);
+    expect((await layout(page)).scrollWidth).toBeLessThanOrEqual(PHONE.width);
+    // No coordinates to type; the type group says it is required.
+    await expect(page.locator('input[name=lat]').getAttribute('type')).resolves.toBe('hidden');
+    await expect(page.getByRole('radiogroup', { name: /诉求类型/ }).getAttribute('aria-required')).resolves.toBe('true');
+    const title = '手机：海滨路路灯不亮';
+    await fill(page, title);
+    await submit(page, '.appeal-form button.primary');
+    await expect(page.locator('h1').textContent()).resolves.toBe('请核对您填写的信息');
+    await expect(page.locator('dl.meta').textContent()).resolves.toContain('示范新区海滨路与和平路交叉口');
+    expect((await layout(page)).scrollWidth).toBeLessThanOrEqual(PHONE.width);
+    await submit(page, '.appeal-confirm button:has-text("修改")');
+    await expect(page.locator('#f-title').inputValue()).resolves.toBe(title);
+    await expect(page.locator('input[name=type][value=help]').isChecked()).resolves.toBe(true);
+    await expect(page.locator('#f-address').inputValue()).resolves.toBe('示范新区海滨路与和平路交叉口');
+    await page.fill('#f-title', `${title}（已修改）`);
+    await submit(page, '.appeal-form button.primary');
+    await expect(page.locator('dl.meta').textContent()).resolves.toContain('（已修改）');
+    await submit(page, '.appeal-confirm button.primary');
+    const no = (await page.textContent('.tracking-no'))!.trim();
+    expect(no).toMatch(/^SQ\d{15}$/);
+    const rows = await env.p.db.selectFrom('appeals').select(['tracking_no', 'lat']).where('title', '=', `${title}（已修改）`).execute();
+    expect(rows).toEqual([{ tracking_no: no, lat: null }]);
+  }, 180_000);
+
+  it('with JavaScript: "use my location" and the map mark the place', async () => {
+    const page = await phonePage({ geolocation: { latitude: 38.9123, longitude: 121.6012 } });
+    await page.goto(`${env.base}/appeals/new`);
+    await page.getByRole('button', { name: '使用我的位置' }).click();
+    await expect(page.locator('.point-status').textContent()).resolves.toMatch(/已标注位置：纬度38\.912300，经度121\.601200/);
+    // A click on the map moves the point; the map fits the phone.
+    const map = page.getByRole('application');
+    await map.click({ position: { x: 40, y: 40 } });
+    const lat = Number(await page.locator('#f-lat').inputValue());
+    expect(lat).toBeGreaterThan(38.9123);
+    expect((await layout(page)).scrollWidth).toBeLessThanOrEqual(PHONE.width);
+    expect(await seriousViolations(page)).toEqual([]);
+    await fill(page, '手机：地图标注的路灯');
+    await submit(page, '.appeal-form button.primary');
+    await expect(page.locator('dl.meta').textContent()).resolves.toContain(`纬度${lat.toFixed(6)}`);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect((await layout(page)).scrollWidth).toBeLessThanOrEqual(PHONE.width);
+    // 确认提交 pressed twice quickly: the second press is held back, one appeal is created.
+    await Promise.all([page.waitForLoadState('load'), page.locator('.appeal-confirm button.primary').dblclick()]);
+    await page.waitForSelector('.tracking-no');
+    expect(await env.p.db.selectFrom('appeals').select('id').where('title', '=', '手机：地图标注的路灯').execute()).toHaveLength(1);
   }, 120_000);
 });
