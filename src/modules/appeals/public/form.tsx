@@ -31,6 +31,8 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
   const similar = opts.similar && (values.title || values.content) ? await similarAppeals(p.db, { title: values.title ?? '', content: values.content ?? '', lat: values.lat ? Number(values.lat) : null, lng: values.lng ? Number(values.lng) : null, category: values.category, published: true }) : null;
   // The map point has no text fields of its own: its errors are shown on the location part.
   const f = { ...(opts.fields ?? {}) };
+  const badLat = !!f.lat;
+  const badLng = !!f.lng;
   if (f.lat || f.lng) {
     f.point = c.t('appeals.err.point_invalid');
     delete f.lat;
@@ -128,8 +130,8 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
               data-zoom-out={map ? c.t('appeals.map_out') : undefined}
             >
               {f.point && <p class="field-error">{f.point}</p>}
-              <input type="hidden" name="lat" id="f-lat" value={values.lat ?? ''} />
-              <input type="hidden" name="lng" id="f-lng" value={values.lng ?? ''} />
+              <input type="hidden" name="lat" id="f-lat" value={values.lat ?? ''} aria-invalid={badLat ? 'true' : undefined} />
+              <input type="hidden" name="lng" id="f-lng" value={values.lng ?? ''} aria-invalid={badLng ? 'true' : undefined} />
               <p class="point-status" role="status">
                 {hasPoint ? c.t('appeals.point_set', { lat: values.lat!, lng: values.lng! }) : ''}
               </p>
