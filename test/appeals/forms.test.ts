@@ -45,7 +45,7 @@ describe('the form', () => {
     const group = /<fieldset id="f-type"[^>]*>[\s\S]*?<\/legend>/.exec(page.body)![0];
     expect(group).toContain('role="radiogroup"');
     expect(group).toContain('aria-required="true"');
-    expect(group).toMatch(/诉求类型<span class="req" aria-hidden="true"> \*<\/span><span class="visually-hidden">（必填）<\/span>/);
+    expect(group).toMatch(/诉求类型<span class="req" aria-hidden="true"> \*<\/span><span class="req-note">（必填）<\/span>/);
   });
 
   it('the verification hint agrees with the required mobile number', async () => {

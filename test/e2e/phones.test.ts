@@ -230,7 +230,7 @@ describe('the appeal form on a phone', () => {
     const lat = Number(await page.locator('#f-lat').inputValue());
     expect(lat).toBeGreaterThan(38.9123);
     expect((await layout(page)).scrollWidth).toBeLessThanOrEqual(PHONE.width);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]); // the form, with its map
     await fill(page, '手机：地图标注的路灯');
     await submit(page, '.appeal-form button.primary');
     await expect(page.locator('dl.meta').textContent()).resolves.toContain(`纬度${lat.toFixed(6)}`);

@@ -124,6 +124,8 @@
     map.draw();
   }
 
+  function hideTile() { this.style.visibility = 'hidden'; }
+
   map = {
     center: function (la, ln) { var p = toPx(la, ln); cx = p[0]; cy = p[1]; },
     draw: function () {
@@ -136,6 +138,7 @@
           var img = document.createElement('img');
           img.alt = '';
           img.draggable = false;
+          img.addEventListener('error', hideTile);
           img.src = tiles.replace('{z}', zoom).replace('{x}', ((tx % n) + n) % n).replace('{y}', ty);
           img.style.left = Math.round(tx * T - left) + 'px';
           img.style.top = Math.round(ty * T - top) + 'px';

@@ -80,7 +80,8 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
           <fieldset id="f-type" role="radiogroup" aria-required="true" aria-invalid={f.type ? 'true' : undefined} aria-describedby={f.type ? 'f-type-err' : undefined} class={f.type ? 'has-error' : undefined}>
             <legend>
               {c.t('appeals.type')}
-              {req1}
+              <span class="req" aria-hidden="true"> *</span>
+              <span class="req-note">{c.t('appeals.required')}</span>
             </legend>
             {f.type && <p class="field-error" id="f-type-err">{f.type}</p>}
             <div class="appeal-types">
