@@ -102,7 +102,8 @@ export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // The appeal form's map tiles (GONGKAI_MAP_TILE_URL), when configured.
+        imgSrc: ["'self'", 'data:', ...(config.map ? [config.map.origin] : [])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],

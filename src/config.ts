@@ -48,6 +48,9 @@ export const SETTINGS: Setting[] = [
   // Read by their modules at request time:
   { env: 'GONGKAI_APPEALS_RATE_LIMIT', default: '20', doc: 'Citizen appeal submissions per client address per minute' },
   { env: 'GONGKAI_APPEALS_LOOKUP_LIMIT', default: '60', doc: 'Query-code checks (appeal look-up page and API, rating, reopening — all together) per client address per minute, counted in the database for every process and instance' },
+  { env: 'GONGKAI_MAP_TILE_URL', default: '', doc: 'Map tiles for the appeal form\'s optional location map: an http(s) URL with {z}, {x} and {y} (e.g. https://tiles.example.cn/{z}/{x}/{y}.png; the host is added to the pages\' img-src); unset = no map (the address, and "use my location" where the browser offers it)' },
+  { env: 'GONGKAI_MAP_CENTER', default: '', doc: 'Where the appeal map starts: lat,lng[,zoom] (zoom 1–19, default 14); required with GONGKAI_MAP_TILE_URL' },
+  { env: 'GONGKAI_MAP_ATTRIBUTION', default: '', doc: 'The tile provider\'s attribution shown under the appeal map (as its terms require)' },
   { env: 'GONGKAI_LISTS_RATE_LIMIT', default: '20', doc: 'Public ratings and policy subscriptions per client address per minute (counted in the database)' },
   { env: 'GONGKAI_BENCH', default: '0', doc: '1 = add the constant /bench/constant route used as the benchmarks\' baseline' },
 ];
@@ -88,6 +91,8 @@ export interface Config {
   appealsLookupLimit: number;
   /** Public ratings and policy subscriptions per client address per minute. */
   listsRateLimit: number;
+  /** The appeal form's location map (GONGKAI_MAP_*), or null when no tile URL is configured. */
+  map: MapConfig | null;
   /** Adds the benchmarks' constant baseline route. */
   bench: boolean;
   /** The vulnerability-report contact as a URI (mailto:, https:, tel:), or null. */
@@ -105,6 +110,37 @@ export interface Secrets {
 }
 
 export class ConfigError extends Error {}
+
+export interface MapConfig {
+  /** Tile URL template with {z}, {x}, {y}. */
+  tileUrl: string;
+  /** The tiles' origin, allowed in the pages' img-src. */
+  origin: string;
+  attribution: string;
+  center: { lat: number; lng: number; zoom: number };
+}
+
+/** GONGKAI_MAP_TILE_URL, GONGKAI_MAP_CENTER and GONGKAI_MAP_ATTRIBUTION: null without a tile URL. */
+function mapConfig(env: NodeJS.ProcessEnv): MapConfig | null {
+  const tileUrl = str(env, 'GONGKAI_MAP_TILE_URL').trim();
+  if (!tileUrl) return null;
+  let origin: string;
+  try {
+    const u = new URL(tileUrl.replace(/\{[xyz]\}/g, '0'));
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
+    origin = u.origin;
+  } catch {
+    throw new ConfigError(`GONGKAI_MAP_TILE_URL must be an http(s) URL, got "${tileUrl}"`);
+  }
+  if (!['{z}', '{x}', '{y}'].every((k) => tileUrl.includes(k))) throw new ConfigError(`GONGKAI_MAP_TILE_URL must contain {z}, {x} and {y}, got "${tileUrl}"`);
+  const raw = str(env, 'GONGKAI_MAP_CENTER').trim();
+  const m = /^(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)(?:\s*,\s*(\d{1,2}))?$/.exec(raw);
+  const center = m ? { lat: Number(m[1]), lng: Number(m[2]), zoom: m[3] ? Number(m[3]) : 14 } : null;
+  if (!center || Math.abs(center.lat) > 85 || Math.abs(center.lng) > 180 || center.zoom < 1 || center.zoom > 19) {
+    throw new ConfigError(`GONGKAI_MAP_CENTER must be lat,lng[,zoom] (zoom 1–19) when GONGKAI_MAP_TILE_URL is set, got "${raw}"`);
+  }
+  return { tileUrl, origin, attribution: str(env, 'GONGKAI_MAP_ATTRIBUTION').trim(), center };
+}
 
 /** GONGKAI_SECURITY_CONTACT as the URI security.txt needs: a bare address becomes mailto:. */
 function securityContact(raw: string): string | null {
@@ -212,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     appealsRateLimit: int(env, 'GONGKAI_APPEALS_RATE_LIMIT', 1, 1_000_000_000),
     appealsLookupLimit: int(env, 'GONGKAI_APPEALS_LOOKUP_LIMIT', 1, 1_000_000_000),
     listsRateLimit: int(env, 'GONGKAI_LISTS_RATE_LIMIT', 1, 1_000_000_000),
+    map: mapConfig(env),
     bench: flag(env, 'GONGKAI_BENCH'),
     securityContact: securityContact(str(env, 'GONGKAI_SECURITY_CONTACT')),
     smtpUrl: str(env, 'GONGKAI_SMTP_URL') || null,

@@ -1,6 +1,6 @@
 // Helpers for the appeals tests: public forms with their CSRF cookie, multipart bodies, images.
 import type { FastifyInstance } from 'fastify';
-import { csrfFrom } from '../helpers.js';
+import { csrfFrom, form } from '../helpers.js';
 
 export async function publicForm(app: FastifyInstance, url = '/appeals/new'): Promise<{ cookie: string; csrf: string }> {
   const page = await app.inject({ method: 'GET', url });
@@ -35,10 +35,32 @@ export const APPEAL = {
   contactPhone: '13812345678',
 };
 
-export async function submitWeb(app: FastifyInstance, fields: Record<string, string> = {}, files: Parameters<typeof multipart>[1] = [], headers: Record<string, string> = {}) {
+/** The hidden fields of the page's "check your answers" form (请核对您填写的信息), decoded. */
+export function hiddenFields(html: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const form = /<form[^>]*class="appeal-confirm"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+  const decode = (v: string) => v.replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) out[m[1]] = decode(m[2]);
+  return out;
+}
+
+/** The form posted (step 1: the answers are checked, a check page comes back). */
+export async function postForm(app: FastifyInstance, fields: Record<string, string> = {}, files: Parameters<typeof multipart>[1] = [], headers: Record<string, string> = {}) {
   const f = await publicForm(app);
   const mp = multipart({ ...APPEAL, consent: '1', ...fields }, files);
   const res = await app.inject({ method: 'POST', url: `/appeals/new?_csrf=${encodeURIComponent(f.csrf)}`, headers: { cookie: f.cookie, 'content-type': mp.contentType, ...headers }, payload: mp.body });
+  return { res, cookie: f.cookie, hidden: hiddenFields(res.body) };
+}
+
+/** 确认提交 on a check page (step 2): its hidden fields posted back, as the browser does. */
+export async function confirm(app: FastifyInstance, cookie: string, hidden: Record<string, string>, headers: Record<string, string> = {}, url = '/appeals/new/confirm') {
+  return app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: form(hidden) });
+}
+
+/** The whole public form: the answers, then 确认提交 on the check page (when the answers pass). */
+export async function submitWeb(app: FastifyInstance, fields: Record<string, string> = {}, files: Parameters<typeof multipart>[1] = [], headers: Record<string, string> = {}) {
+  const step1 = await postForm(app, fields, files, headers);
+  const res = step1.res.statusCode === 200 && step1.hidden.ticket ? await confirm(app, step1.cookie, step1.hidden, headers) : step1.res;
   const no = /class="tracking-no">(SQ\d+)</.exec(res.body)?.[1] ?? null;
   const code = /class="query-code">(\d{10})</.exec(res.body)?.[1] ?? null;
   return { res, no, code };

@@ -59,6 +59,8 @@ describe.each(WIDTHS)('a citizen appeal in Chromium ($name)', ({ width, height, 
     await citizen.fill('#f-contactPhone', '13955556666');
     await citizen.check('input[name=consent]');
     await submit(citizen, '.appeal-form button.primary');
+    // 请核对您填写的信息, then 确认提交.
+    await submit(citizen, '.appeal-confirm button.primary');
     await citizen.waitForSelector('.tracking-no');
     const no = (await citizen.textContent('.tracking-no'))!.trim();
     const code = (await citizen.textContent('.query-code'))!.trim();

@@ -1,10 +1,12 @@
 // UI text of the appeals centre, Chinese first; both catalogues carry the same keys. Who does
 // what (console/role-messages.ts) is spread in.
 import { roleMessages } from './console/role-messages.js';
+import { formText } from './public/form-text.js';
 
 export const appealMessages = {
   'zh-CN': {
     ...roleMessages['zh-CN'],
+    ...formText['zh-CN'],
     'audit.noun.appeal': '诉求',
     'audit.noun.appeal_category': '诉求分类',
     'audit.noun.appeal_rule': '派单规则',
@@ -37,9 +39,6 @@ export const appealMessages = {
     'appeals.content': '诉求内容',
     'appeals.content_hint': '请写明时间、地点、事情经过和您的诉求，5至5000字。',
     'appeals.address': '事发地址',
-    'appeals.lat': '纬度（可选）',
-    'appeals.lng': '经度（可选）',
-    'appeals.point_hint': '可填写地图坐标，便于定位。',
     'appeals.locate': '使用我的位置',
     'appeals.photos': '照片（可选，最多6张，每张不超过{mb}MB，JPG/PNG/GIF/WebP）',
     'appeals.contact': '联系方式',
@@ -48,7 +47,7 @@ export const appealMessages = {
     'appeals.contact_phone': '手机号码',
     'appeals.contact_email': '电子邮箱（可选）',
     'appeals.verify_code': '验证码（可选）',
-    'appeals.verify_hint': '点击“发送验证码”，验证手机号码（未填写手机号码时验证电子邮箱）。',
+    'appeals.verify_hint': '可选。点击“发送验证码”，验证码以短信发到上面填写的手机号码，10分钟内有效；验证过的号码便于工作人员回访。',
     'appeals.verify_send': '发送验证码',
     'appeals.verify_sent': '验证码已发送，10分钟内有效。',
     'appeals.consent': '同意在隐去个人信息后公开本诉求及答复',
@@ -299,6 +298,7 @@ export const appealMessages = {
   },
   en: {
     ...roleMessages.en,
+    ...formText.en,
     'audit.noun.appeal': 'appeal',
     'audit.noun.appeal_category': 'appeal category',
     'audit.noun.appeal_rule': 'dispatch rule',
@@ -331,9 +331,6 @@ export const appealMessages = {
     'appeals.content': 'Your appeal',
     'appeals.content_hint': 'When, where, what happened and what you ask for; 5 to 5000 characters.',
     'appeals.address': 'Address',
-    'appeals.lat': 'Latitude (optional)',
-    'appeals.lng': 'Longitude (optional)',
-    'appeals.point_hint': 'A map point helps us find the place.',
     'appeals.locate': 'Use my location',
     'appeals.photos': 'Photos (optional, up to 6, at most {mb} MB each, JPG/PNG/GIF/WebP)',
     'appeals.contact': 'Contact',
@@ -342,7 +339,7 @@ export const appealMessages = {
     'appeals.contact_phone': 'Mobile number',
     'appeals.contact_email': 'E-mail (optional)',
     'appeals.verify_code': 'Verification code (optional)',
-    'appeals.verify_hint': 'Press “Send code” to verify your mobile number (or your e-mail when no mobile is given).',
+    'appeals.verify_hint': 'Optional. Press “Send code” to get a code by SMS on the mobile number above (valid 10 minutes); a verified number helps staff call you back.',
     'appeals.verify_send': 'Send code',
     'appeals.verify_sent': 'The code was sent; it is valid for 10 minutes.',
     'appeals.consent': 'I agree that this appeal and its reply are published without my personal data',

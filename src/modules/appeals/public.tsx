@@ -5,7 +5,7 @@
 // published appeals, their photos and statistics public/board.tsx.
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
-import { PublicLayout } from '../../platform/render/index.js';
+import { PublicLayout, TableWrap } from '../../platform/render/index.js';
 import { validationError } from '../../platform/errors.js';
 import type { Limiter } from '../../platform/http/limit.js';
 import { board } from './service/queries.js';
@@ -33,6 +33,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, submitLimit
             <li><a class="button" href="/appeals/stats">{c.t('appeals.stats_link')}</a></li>
           </ul>
           <h2>{c.t('appeals.limits')}</h2>
+          <TableWrap label={c.t('appeals.limits')}>
           <table class="appeal-limits">
             <thead>
               <tr>
@@ -49,6 +50,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, submitLimit
               ))}
             </tbody>
           </table>
+          </TableWrap>
           <h2>{c.t('appeals.home')}</h2>
           <BoardList c={c} items={recent.items} />
         </div>

@@ -2,7 +2,7 @@
 // catalogue (view; admins save a new version) and the warning thresholds.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
-import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Select, ConfirmForm, FileInput } from '../../platform/render/index.js';
+import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Select, ConfirmForm, FileInput, TableWrap } from '../../platform/render/index.js';
 import { HttpError, notFound } from '../../platform/errors.js';
 import { ensureCalendar, yearSchedule } from '../../platform/calendar/index.js';
 import { toIcs, type ImportFormat } from '../../platform/calendar/import.js';
@@ -49,6 +49,7 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
             <a class="button primary" href="/admin/calendar/import">{c.t('calendar.import')}</a>
           </p>
         )}
+        <TableWrap label={c.t('calendar.admin_title')}>
         <table>
           <caption class="visually-hidden">{c.t('calendar.years')}</caption>
           <thead>
@@ -74,6 +75,7 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
             ))}
           </tbody>
         </table>
+        </TableWrap>
         <p>
           <a href="/admin/deadline-rules">{c.t('deadlines.rules_title')}</a>
         </p>
@@ -105,6 +107,7 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
         {days.length === 0 ? (
           <Empty>{c.t('calendar.none')}</Empty>
         ) : (
+          <TableWrap label={c.t('calendar.days_list')}>
           <table class="cal-days">
             <caption>{c.t('calendar.days_list')}</caption>
             <thead>
@@ -130,6 +133,7 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
               ))}
             </tbody>
           </table>
+          </TableWrap>
         )}
         {edit && (
           <form method="post" action={`/admin/calendar/${year}/days`} class="stack narrow">

@@ -1,7 +1,7 @@
 // Public pages: the calendar with a time-limit calculator, the rule catalogue, a clock's page.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
-import { Empty, Field, Notice, PublicLayout, Select, type PageCtx } from '../../platform/render/index.js';
+import { Empty, Field, Notice, PublicLayout, Select, TableWrap, type PageCtx } from '../../platform/render/index.js';
 import { HttpError } from '../../platform/errors.js';
 import { ensureCalendar, plusDays, todayShanghai, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
 import { listRules } from '../../platform/deadlines/index.js';
@@ -26,6 +26,7 @@ function DaysTable({ c, year }: { c: PageCtx; year: number }) {
     } else groups.push({ from: d.date, to: d.date, kind: d.kind, name: d.name, n: 1 });
   }
   return (
+    <TableWrap label={c.t('calendar.days_list')}>
     <table class="cal-days">
       <caption>{c.t('calendar.days_list')}</caption>
       <thead>
@@ -53,6 +54,7 @@ function DaysTable({ c, year }: { c: PageCtx; year: number }) {
         ))}
       </tbody>
     </table>
+    </TableWrap>
   );
 }
 

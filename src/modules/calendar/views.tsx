@@ -2,7 +2,7 @@
 // as month grids, the rule table, and a clock's page (public, and for staff with its actions).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
-import { AdminLayout, Csrf, ErrorSummary, Notice, PublicLayout, Select, type PageCtx } from '../../platform/render/index.js';
+import { AdminLayout, Csrf, ErrorSummary, Notice, PublicLayout, Select, TableWrap, type PageCtx } from '../../platform/render/index.js';
 import { daysInMonth, isWorkday, todayShanghai, type SkippedDay } from '../../platform/calendar/index.js';
 import { getClock, getRule, type ClockView, type RuleView } from '../../platform/deadlines/index.js';
 import { Dl } from '../../platform/render/index.js';
@@ -34,6 +34,7 @@ export function Explanation({ c, counted, skipped }: { c: PageCtx; counted: stri
         </section>
         <section>
           <h3>{c.t('calendar.skipped', { n: skipped.length })}</h3>
+          <TableWrap label={c.t('calendar.skipped', { n: skipped.length })}>
           <table>
             <thead>
               <tr>
@@ -52,6 +53,7 @@ export function Explanation({ c, counted, skipped }: { c: PageCtx; counted: stri
               ))}
             </tbody>
           </table>
+          </TableWrap>
         </section>
       </div>
     </details>
@@ -259,6 +261,7 @@ export function YearGrid({ c, year }: { c: PageCtx; year: number }) {
 
 export function RulesTable({ c, rules, admin, showVersion }: { c: PageCtx; rules: RuleView[]; admin: boolean; showVersion?: boolean }) {
   return (
+    <TableWrap label={c.t('deadlines.rules_title')}>
     <table class="rules">
       <thead>
         <tr>
@@ -289,5 +292,6 @@ export function RulesTable({ c, rules, admin, showVersion }: { c: PageCtx; rules
         ))}
       </tbody>
     </table>
+    </TableWrap>
   );
 }

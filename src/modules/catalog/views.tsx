@@ -2,7 +2,7 @@
 // with its metadata block, item lists, dates and validity labels.
 import type { FastifyRequest } from 'fastify';
 import type { PageCtx } from '../../platform/render/index.js';
-import { Empty, Notice } from '../../platform/render/index.js';
+import { Empty, Notice, TableWrap } from '../../platform/render/index.js';
 import { itemType } from '../../platform/publication/registry.js';
 import { attachmentName, humanSize } from '../../platform/files/index.js';
 import type { ListItem, PublicItem } from './service/queries.js';
@@ -36,6 +36,7 @@ export function MetaBlock({ c, pi }: { c: PageCtx; pi: PublicItem }) {
   const x = pi.item;
   const m = pi.version.meta;
   return (
+    <TableWrap label={c.t('catalog.metadata')}>
     <table class="doc-metadata">
       <caption class="visually-hidden">{c.t('catalog.metadata')}</caption>
       <tbody>
@@ -89,6 +90,7 @@ export function MetaBlock({ c, pi }: { c: PageCtx; pi: PublicItem }) {
         )}
       </tbody>
     </table>
+    </TableWrap>
   );
 }
 
@@ -149,6 +151,7 @@ export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; previ
         <section class="doc-versions" aria-labelledby="ver-h">
           <h2 id="ver-h">{c.t('catalog.versions')}</h2>
           <p class="hint">{c.t('catalog.versions_hint')}</p>
+          <TableWrap label={c.t('catalog.versions')}>
           <table>
             <thead>
               <tr>
@@ -173,6 +176,7 @@ export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; previ
               ))}
             </tbody>
           </table>
+          </TableWrap>
           <p>
             <a href={`/catalog/items/${x.id}/print`}>{c.t('catalog.print')}</a>
           </p>

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { Platform } from '../../platform/platform.js';
 import { HttpError } from '../../platform/errors.js';
-import type { PageCtx } from '../../platform/render/index.js';
+import { TableWrap, type PageCtx } from '../../platform/render/index.js';
 import type { Changes, ListItem, ListType } from './service/engine.js';
 
 export function localizeFields(req: FastifyRequest, err: unknown): Record<string, string> | null {
@@ -73,7 +73,7 @@ export function ChangeTables({ c, lt, changes, list }: { c: PageCtx; lt: ListTyp
         <h2 id="diff-changed">{c.t('lists.changed')}（{changes.changed.length}）</h2>
         {changes.changed.length === 0 && <p>{c.t('lists.none')}</p>}
         {changes.changed.map((ch) => (
-          <div class="table-wrap diff-changed">
+          <TableWrap label={ch.key} class="diff-changed">
             <table class="data">
               <caption>
                 <a href={itemHref(lt.type, ch.key, list)}>{ch.key}</a>
@@ -99,7 +99,7 @@ export function ChangeTables({ c, lt, changes, list }: { c: PageCtx; lt: ListTyp
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         ))}
       </section>
     </div>

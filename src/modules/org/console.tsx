@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
-import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, Select, ConfirmForm, grantLabel, type PageCtx } from '../../platform/render/index.js';
+import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, Select, ConfirmForm, grantLabel, TableWrap, type PageCtx } from '../../platform/render/index.js';
 import { ROLES, can, declaredActions, isGlobalRole, mayManageUser, roleAllows, scopeOf, type ActionDecl } from '../../platform/auth/policy.js';
 import { departmentTree } from '../../platform/auth/identity.js';
 import { HttpError, notFound } from '../../platform/errors.js';
@@ -89,6 +89,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
         {res.items.length === 0 ? (
           <Empty>{c.t('users.none')}</Empty>
         ) : (
+          <TableWrap label={c.t('users.title')}>
           <table>
             <caption class="visually-hidden">{c.t('users.title')}</caption>
             <thead>
@@ -117,6 +118,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
               ))}
             </tbody>
           </table>
+          </TableWrap>
         )}
         <Pager c={c} page={page} pageSize={30} total={res.total} href={qs} />
       </AdminLayout>,
@@ -210,6 +212,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
         {manage ? (
           <form method="post" action={`/admin/users/${u.username}/roles`} class="stack">
             <Csrf c={c} />
+            <TableWrap label={c.t('users.roles')}>
             <table>
               <thead>
                 <tr>
@@ -245,6 +248,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
                 ))}
               </tbody>
             </table>
+            </TableWrap>
             <input type="hidden" name="count" value={String(u.roles.length + 1)} />
             <button type="submit" class="primary">{c.t('common.save')}</button>
           </form>
@@ -341,7 +345,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
       <AdminLayout c={c} title={c.t('roles.title')}>
         <h1>{c.t('roles.title')}</h1>
         <p>{c.t('roles.intro')}</p>
-        <div class="table-scroll">
+        <TableWrap label={c.t('roles.title')}>
           <table>
             <caption class="visually-hidden">{c.t('roles.title')}</caption>
             <thead>
@@ -365,7 +369,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       </AdminLayout>,
     );
   });
@@ -384,6 +388,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
         {depts.length === 0 ? (
           <Empty>{c.t('depts.none')}</Empty>
         ) : (
+          <TableWrap label={c.t('depts.title')}>
           <table>
             <thead>
               <tr>
@@ -410,6 +415,7 @@ export async function orgPages(app: FastifyInstance, p: Platform): Promise<void>
               ))}
             </tbody>
           </table>
+          </TableWrap>
         )}
       </AdminLayout>,
     );

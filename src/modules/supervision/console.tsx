@@ -4,7 +4,7 @@ import { csvCell } from '../../platform/files/csv.js';
 import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
 import type { Platform } from '../../platform/platform.js';
-import { AdminLayout, Csrf, Empty, Notice, Pager, Select, type PageCtx } from '../../platform/render/index.js';
+import { AdminLayout, Csrf, Empty, Notice, Pager, Select, TableWrap, type PageCtx } from '../../platform/render/index.js';
 import { notFound } from '../../platform/errors.js';
 import { getThresholds, listRules } from '../../platform/deadlines/index.js';
 import { StatusBadge, DueDate } from '../calendar/views.js';
@@ -41,7 +41,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
         </p>
         <section aria-labelledby="by-dept">
           <h2 id="by-dept">{c.t('supervision.by_department')}</h2>
-          <div class="table-scroll">
+          <TableWrap label={c.t('supervision.by_department')}>
             <table class="supervision-counts">
               <thead>
                 <tr>
@@ -73,7 +73,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
                 </tr>
               </tfoot>
             </table>
-          </div>
+          </TableWrap>
         </section>
         <section aria-labelledby="attention">
           <h2 id="attention">{c.t('supervision.attention', { n: list.total })}</h2>
@@ -84,7 +84,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
           {list.items.length === 0 ? (
             <Empty>{c.t('supervision.none')}</Empty>
           ) : (
-            <div class="table-scroll">
+            <TableWrap label={c.t('supervision.attention', { n: list.total })}>
               <table class="supervision-list">
                 <thead>
                   <tr>
@@ -113,7 +113,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
           <Pager c={c} page={page} pageSize={50} total={list.total} href={qs} />
         </section>
@@ -122,6 +122,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
           {tr.length === 0 ? (
             <Empty>{c.t('supervision.no_trend')}</Empty>
           ) : (
+            <TableWrap label={c.t('supervision.trend')}>
             <table class="trend">
               <thead>
                 <tr>
@@ -152,6 +153,7 @@ export async function supervisionPages(app: FastifyInstance, p: Platform): Promi
                 })}
               </tbody>
             </table>
+            </TableWrap>
           )}
         </section>
       </AdminLayout>,

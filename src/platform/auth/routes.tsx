@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../platform.js';
-import { AdminLayout, Csrf, ErrorSummary, Field, Notice, ConfirmForm, type PageCtx } from '../render/index.js';
+import { AdminLayout, Csrf, ErrorSummary, Field, Notice, ConfirmForm, TableWrap, type PageCtx } from '../render/index.js';
 import { clearLoginFailures, createApiToken, createSession, normalizeUsername, recordLoginFailure, throttledFor } from './identity.js';
 import { verifyDummy, verifyPassword } from './passwords.js';
 import { checkTotp, newTotpSecret, totpFor } from './totp.js';
@@ -322,6 +322,7 @@ async function accountPage(p: Platform, req: FastifyRequest, reply: FastifyReply
       </section>
       <section>
         <h2>{c.t('account.sessions')}</h2>
+        <TableWrap label={c.t('account.sessions')}>
         <table>
           <thead>
             <tr>
@@ -354,6 +355,7 @@ async function accountPage(p: Platform, req: FastifyRequest, reply: FastifyReply
             ))}
           </tbody>
         </table>
+        </TableWrap>
         {sessions.length > 1 && (
           <form method="post" action="/admin/account/sessions/revoke">
             <Csrf c={c} />
@@ -369,6 +371,7 @@ async function accountPage(p: Platform, req: FastifyRequest, reply: FastifyReply
             {c.t('account.token_once')} <code class="secret">{opts.newToken}</code>
           </Notice>
         )}
+        <TableWrap label={c.t('account.tokens')}>
         <table>
           <thead>
             <tr>
@@ -399,6 +402,7 @@ async function accountPage(p: Platform, req: FastifyRequest, reply: FastifyReply
             ))}
           </tbody>
         </table>
+        </TableWrap>
         <form method="post" action="/admin/account/tokens" class="stack narrow">
           <Csrf c={c} />
           <Field label={c.t('account.token_name')} name="name" required maxLength={100} error={f.tokenName} />

@@ -8,7 +8,7 @@ import { rateLimitMigrations } from '../http/limit.js';
 import { authRoutes } from '../auth/routes.js';
 import { listRules } from '../deadlines/index.js';
 import { actionLabel, actorLabel, actorUsernames, AuditDetails, entityLabel } from './audit-view.js';
-import { AdminLayout, Empty, Field, Notice, Pager, PublicLayout, Csrf, Dl, grantLabel } from '../render/index.js';
+import { AdminLayout, Empty, Field, Notice, Pager, PublicLayout, Csrf, Dl, grantLabel, TableWrap } from '../render/index.js';
 import { verifyAudit } from '../audit/index.js';
 import { notFound } from '../errors.js';
 import { shanghaiDateTime, shanghaiDayEnd, shanghaiDayStart } from '../dates.js';
@@ -101,6 +101,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
         {rows.length === 0 ? (
           <Empty>{c.t('audit.none')}</Empty>
         ) : (
+          <TableWrap label={c.t('audit.title')}>
           <table class="audit">
             <thead>
               <tr>
@@ -133,6 +134,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
               ))}
             </tbody>
           </table>
+          </TableWrap>
         )}
         <Pager c={c} page={page} pageSize={pageSize} total={total} href={href} />
         <form method="post" action="/admin/audit/verify">
@@ -177,6 +179,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
         {rows.length === 0 ? (
           <Empty>{c.t('jobs.none')}</Empty>
         ) : (
+          <TableWrap label={c.t('jobs.title')}>
           <table>
             <thead>
               <tr>
@@ -212,6 +215,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
               ))}
             </tbody>
           </table>
+          </TableWrap>
         )}
         <Pager c={c} page={page} pageSize={50} total={total} href={(n) => `/admin/jobs?status=${status}&page=${n}`} />
       </AdminLayout>,

@@ -205,3 +205,16 @@ export function FileInput(p: { c: PageCtx; id: string; name: string; accept?: st
     </span>
   );
 }
+
+/**
+ * A table's own scroll box: on a narrow screen a wide table scrolls sideways inside it, so neither
+ * the page overflows nor the cells are crushed (site.css keeps cells at least 4 characters wide).
+ * Named and focusable, so keyboard users can scroll it too (WCAG 2.1.1; axe scrollable-region-focusable).
+ */
+export function TableWrap({ label, class: cls, children }: { label: string; class?: string; children: ComponentChildren }) {
+  return (
+    <div class={cls ? `table-wrap ${cls}` : 'table-wrap'} role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}

@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import type { PageCtx } from './context.js';
 
+// 大字版 is set on <html> too: the root font size scales the whole rem type ramp (site.css).
 function bodyClass(c: PageCtx, extra: string): string {
   return [extra, c.prefs.large && 'a11y-large', c.prefs.contrast && 'a11y-contrast', c.prefs.spacing && 'a11y-spacing'].filter(Boolean).join(' ');
 }
@@ -83,7 +84,7 @@ export function PublicLayout(props: {
 }) {
   const { c } = props;
   return (
-    <html lang={c.locale}>
+    <html lang={c.locale} class={c.prefs.large ? 'a11y-large' : undefined}>
       <Head c={c} title={props.title} description={props.description} feeds={props.feeds} />
       <body class={bodyClass(c, 'portal')}>
         <a class="skip" href="#main">{c.t('a11y.skip')}</a>
@@ -138,7 +139,7 @@ export function PublicLayout(props: {
 export function AdminLayout(props: { c: PageCtx; title: string; children: ComponentChildren }) {
   const { c } = props;
   return (
-    <html lang={c.locale}>
+    <html lang={c.locale} class={c.prefs.large ? 'a11y-large' : undefined}>
       <Head c={c} title={`${props.title} · ${c.t('admin.console')}`} noindex />
       <body class={bodyClass(c, 'console')}>
         <a class="skip" href="#main">{c.t('a11y.skip')}</a>

@@ -1,7 +1,7 @@
 // The public board of published (masked) appeals, a published appeal, its photos, and statistics.
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { PublicLayout, Dl, Empty, Field, Pager, Select, type PageCtx } from '../../../platform/render/index.js';
+import { PublicLayout, Dl, Empty, Field, Pager, Select, TableWrap, type PageCtx } from '../../../platform/render/index.js';
 import { notFound } from '../../../platform/errors.js';
 import { readStored, fileInfo } from '../../../platform/files/index.js';
 import { listDepartments } from '../../org/service.js';
@@ -129,24 +129,25 @@ export function boardPages(app: FastifyInstance, p: Platform): void {
           </ul>
           <p class="hint">{c.t('appeals.stats.definitions')}</p>
           <h2>{c.t('appeals.stats.hot')}</h2>
-          <StatTable c={c} head={[c.t('appeals.category'), c.t('appeals.stats.count'), c.t('appeals.stats.previous')]} rows={s.hotTopics.map((h) => [cats.get(h.category) ?? h.category, h.n, h.previous])} />
+          <StatTable c={c} label={c.t('appeals.stats.hot')} head={[c.t('appeals.category'), c.t('appeals.stats.count'), c.t('appeals.stats.previous')]} rows={s.hotTopics.map((h) => [cats.get(h.category) ?? h.category, h.n, h.previous])} />
           <h2>{c.t('appeals.stats.by_type')}</h2>
-          <StatTable c={c} head={[c.t('appeals.type'), c.t('appeals.stats.count')]} rows={s.byType.map((r) => [c.t(`appeals.type.${r.key}`), r.n])} />
+          <StatTable c={c} label={c.t('appeals.stats.by_type')} head={[c.t('appeals.type'), c.t('appeals.stats.count')]} rows={s.byType.map((r) => [c.t(`appeals.type.${r.key}`), r.n])} />
           <h2>{c.t('appeals.stats.by_category')}</h2>
-          <StatTable c={c} head={[c.t('appeals.category'), c.t('appeals.stats.count')]} rows={s.byCategory.map((r) => [cats.get(r.key) ?? r.key, r.n])} />
+          <StatTable c={c} label={c.t('appeals.stats.by_category')} head={[c.t('appeals.category'), c.t('appeals.stats.count')]} rows={s.byCategory.map((r) => [cats.get(r.key) ?? r.key, r.n])} />
           <h2>{c.t('appeals.stats.by_department')}</h2>
-          <StatTable c={c} head={[c.t('appeals.department'), c.t('appeals.stats.count'), c.t('appeals.stats.replied'), c.t('appeals.stats.overdue')]} rows={s.byDepartment.map((r) => [r.name, r.n, r.replied, r.overdue])} />
+          <StatTable c={c} label={c.t('appeals.stats.by_department')} head={[c.t('appeals.department'), c.t('appeals.stats.count'), c.t('appeals.stats.replied'), c.t('appeals.stats.overdue')]} rows={s.byDepartment.map((r) => [r.name, r.n, r.replied, r.overdue])} />
           <h2>{c.t('appeals.stats.ratings')}</h2>
-          <StatTable c={c} head={[c.t('appeals.rating'), c.t('appeals.stats.count')]} rows={s.ratings.map((r) => [c.t(ratingLabel(r.key)), r.n])} />
+          <StatTable c={c} label={c.t('appeals.stats.ratings')} head={[c.t('appeals.rating'), c.t('appeals.stats.count')]} rows={s.ratings.map((r) => [c.t(ratingLabel(r.key)), r.n])} />
         </div>
       </PublicLayout>,
     );
   });
 }
 
-function StatTable({ head, rows }: { c: PageCtx; head: string[]; rows: (string | number)[][] }) {
+function StatTable({ label, head, rows }: { c: PageCtx; label: string; head: string[]; rows: (string | number)[][] }) {
   if (!rows.length) return <p class="empty">—</p>;
   return (
+    <TableWrap label={label}>
     <table class="appeal-stats">
       <thead>
         <tr>{head.map((h) => <th scope="col">{h}</th>)}</tr>
@@ -157,6 +158,7 @@ function StatTable({ head, rows }: { c: PageCtx; head: string[]; rows: (string |
         ))}
       </tbody>
     </table>
+    </TableWrap>
   );
 }
 

@@ -1,18 +1,19 @@
-// The appeal form: photos (cleaned of their metadata before they are stored), similar published
-// appeals before submitting, and the verification code for the citizen's phone or e-mail.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// The appeal form's routes. The citizen fills in the form (POST /appeals/new: checked, photos
+// cleaned of their metadata and stored), checks the answers on 请核对您填写的信息, then either goes
+// back with 修改 (POST /appeals/new/edit, every value and photo kept) or presses 确认提交
+// (POST /appeals/new/confirm), which creates the appeal — once: the check page carries a signed
+// one-time ticket. Also the verification code for the citizen's phone. The pages are form.tsx.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { PublicLayout, Dl, ErrorSummary, Field, Notice } from '../../../platform/render/index.js';
 import { HttpError } from '../../../platform/errors.js';
 import { storeFile, cleanImage } from '../../../platform/files/index.js';
-import { requestVerification, submitAppeal, checkIntake, type IntakeInput } from '../service/intake.js';
-import { fmtTime, tr } from '../views.js';
-import { listCategories, similarAppeals } from '../service/dispatch.js';
-import { APPEAL_TYPES } from '../schema.js';
-import type { Limiter } from '../../../platform/http/limit.js';
+import { spendBudget, type Limiter } from '../../../platform/http/limit.js';
+import { requestVerification, submitAppeal, checkIntake, type IntakeInput, type Submitted } from '../service/intake.js';
+import { tr } from '../views.js';
+import { FORM_FIELDS, MAX_PHOTOS, PHOTO_LIMIT, checkPage, duplicatePage, formPage, submittedPage, type FormValues, type KeptPhotos } from './form.js';
 
-export const PHOTO_LIMIT = 5 * 1024 * 1024;
-export const MAX_PHOTOS = 6;
+export { PHOTO_LIMIT, MAX_PHOTOS };
 
 /** Image type by magic bytes (the file name is not trusted). */
 export function imageType(buf: Buffer): 'jpg' | 'png' | 'gif' | 'webp' | null {
@@ -22,207 +23,191 @@ export function imageType(buf: Buffer): 'jpg' | 'png' | 'gif' | 'webp' | null {
   if (buf.length >= 12 && buf.subarray(0, 4).toString('latin1') === 'RIFF' && buf.subarray(8, 12).toString('latin1') === 'WEBP') return 'webp';
   return null;
 }
-type FormValues = Record<string, string>;
 
-async function formPage(p: Platform, req: FastifyRequest, reply: FastifyReply, values: FormValues, opts: { fields?: Record<string, string>; notice?: string; similar?: boolean; status?: number } = {}) {
-  const c = req.ctx(reply);
-  const cats = await listCategories(p.db);
-  const similar = opts.similar && (values.title || values.content) ? await similarAppeals(p.db, { title: values.title ?? '', content: values.content ?? '', lat: values.lat ? Number(values.lat) : null, lng: values.lng ? Number(values.lng) : null, category: values.category, published: true }) : null;
-  const f = opts.fields ?? {};
-  const groups = [...new Set(cats.map((x) => x.group_name))];
-  return reply.html(
-    <PublicLayout c={c} title={c.t('appeals.new')}>
-      <div class="appeals">
-        <h1>{c.t('appeals.new')}</h1>
-        <p>{c.t('appeals.intro')}</p>
-        <ErrorSummary c={c} fields={opts.fields} />
-        {opts.notice && <Notice kind="success">{opts.notice}</Notice>}
-        {similar && (
-          <section class="appeal-similar" aria-labelledby="similar-h">
-            <h2 id="similar-h">{c.t('appeals.similar_title')}</h2>
-            {similar.length ? (
-              <>
-                <p>{c.t('appeals.similar_hint')}</p>
-                <ul>
-                  {similar.map((s) => (
-                    <li>
-                      {s.pubItemId ? <a href={`/appeals/published/${s.pubItemId}`}>{s.title}</a> : s.title} <span class="muted">{fmtTime(s.createdAt).slice(0, 10)}</span>
-                    </li>
-                  ))}
-                </ul>
-              </>
-            ) : (
-              <p>{c.t('appeals.similar_none')}</p>
-            )}
-          </section>
-        )}
-        <form method="post" action={`/appeals/new?_csrf=${encodeURIComponent(c.csrf())}`} enctype="multipart/form-data" class="stack appeal-form">
-          <fieldset>
-            <legend>{c.t('appeals.type')}</legend>
-            {f.type && <p class="field-error">{f.type}</p>}
-            <div class="appeal-types">
-              {APPEAL_TYPES.map((t) => (
-                <label class="check">
-                  <input type="radio" name="type" value={t} checked={values.type === t} required /> {c.t(`appeals.type.${t}`)}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-          <div class={`field${f.category ? ' has-error' : ''}`}>
-            <label for="f-category">
-              {c.t('appeals.category')}
-              <span class="req" aria-hidden="true"> *</span>
-            </label>
-            {f.category && <p class="field-error" id="f-category-err">{f.category}</p>}
-            <select id="f-category" name="category" required aria-invalid={f.category ? 'true' : undefined}>
-              <option value="">—</option>
-              {groups.map((g) => (
-                <optgroup label={g || '—'}>
-                  {cats.filter((x) => x.group_name === g).map((x) => (
-                    <option value={x.code} selected={values.category === x.code}>{x.name}</option>
-                  ))}
-                </optgroup>
-              ))}
-            </select>
-          </div>
-          <Field label={c.t('appeals.field.title')} name="title" value={values.title} required maxLength={100} error={f.title} />
-          <Field label={c.t('appeals.content')} name="content" value={values.content} required multiline rows={8} maxLength={5000} hint={c.t('appeals.content_hint')} error={f.content} />
-          <Field label={c.t('appeals.address')} name="address" value={values.address} maxLength={200} error={f.address} autocomplete="street-address" />
-          <div class="appeal-point" data-locate={c.t('appeals.locate')}>
-            <Field label={c.t('appeals.lat')} name="lat" value={values.lat} inputMode="decimal" hint={c.t('appeals.point_hint')} error={f.lat} />
-            <Field label={c.t('appeals.lng')} name="lng" value={values.lng} inputMode="decimal" error={f.lng} />
-          </div>
-          <div class={`field${f.photos ? ' has-error' : ''}`}>
-            <label for="f-photos">{c.t('appeals.photos', { mb: PHOTO_LIMIT / 1024 / 1024 })}</label>
-            {f.photos && <p class="field-error" id="f-photos-err">{f.photos}</p>}
-            <input id="f-photos" type="file" name="photos" multiple accept="image/jpeg,image/png,image/gif,image/webp" aria-invalid={f.photos ? 'true' : undefined} />
-          </div>
-          <fieldset>
-            <legend>{c.t('appeals.contact')}</legend>
-            <p class="hint">{c.t('appeals.contact_hint')}</p>
-            <Field label={c.t('appeals.contact_name')} name="contactName" value={values.contactName} maxLength={50} autocomplete="name" error={f.contactName} />
-            <Field label={c.t('appeals.contact_phone')} name="contactPhone" value={values.contactPhone} required type="tel" inputMode="numeric" maxLength={20} autocomplete="tel" error={f.contactPhone} />
-            <Field label={c.t('appeals.contact_email')} name="contactEmail" value={values.contactEmail} type="email" maxLength={200} autocomplete="email" error={f.contactEmail} />
-            <Field label={c.t('appeals.verify_code')} name="verifyCode" value={values.verifyCode} inputMode="numeric" maxLength={6} hint={c.t('appeals.verify_hint')} error={f.verifyCode} autocomplete="one-time-code" />
-            <button type="submit" formaction={`/appeals/verify?_csrf=${encodeURIComponent(c.csrf())}`} formenctype="application/x-www-form-urlencoded" formnovalidate class="secondary">
-              {c.t('appeals.verify_send')}
-            </button>
-          </fieldset>
-          <label class="check">
-            <input type="checkbox" name="consent" value="1" checked={values.consent === '1'} aria-describedby="consent-hint" /> {c.t('appeals.consent')}
-          </label>
-          <p class="hint" id="consent-hint">{c.t('appeals.consent_hint')}</p>
-          <div class="actions">
-            <button type="submit" formaction="/appeals/new" formmethod="get" formnovalidate name="check" value="1" class="secondary">
-              {c.t('appeals.check_similar')}
-            </button>
-            <button type="submit" class="primary">{c.t('appeals.submit')}</button>
-          </div>
-        </form>
-        <script src="/static/appeals-form.js" defer></script>
-      </div>
-    </PublicLayout>,
-    opts.status,
-  );
+/** How long a check page may be confirmed; after it the answers are shown again with a new ticket. */
+export const TICKET_MS = 2 * 3600_000;
+/** The window in which a spent ticket is remembered (the platform limiter's table): longer than a ticket lives. */
+const SPENT_WINDOW_MS = 24 * 3600_000;
+
+/** What the check page's ticket carries, signed: a one-time id, the stored photos' hashes, when it was issued. */
+interface Ticket {
+  n: string;
+  m: string[];
+  t: number;
 }
+
+/** Signed (HMAC with the cookie secret) so that nobody can attach stored files that are not theirs. */
+function seal(app: FastifyInstance, data: object): string {
+  return app.signCookie(Buffer.from(JSON.stringify(data)).toString('base64url'));
+}
+function unseal(app: FastifyInstance, token: unknown): Record<string, unknown> | null {
+  if (typeof token !== 'string' || token.length > 2000) return null;
+  const r = app.unsignCookie(token);
+  if (!r.valid || !r.value) return null;
+  try {
+    const v = JSON.parse(Buffer.from(r.value, 'base64url').toString('utf8'));
+    return v && typeof v === 'object' ? v : null;
+  } catch {
+    return null;
+  }
+}
+const hashesOf = (v: unknown): string[] | null => (Array.isArray(v) && v.length <= MAX_PHOTOS && v.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)) ? (v as string[]) : null);
+
+function readTicket(app: FastifyInstance, token: unknown): Ticket | null {
+  const v = unseal(app, token);
+  const m = hashesOf(v?.m);
+  return v && typeof v.n === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(v.n) && m && typeof v.t === 'number' ? { n: v.n, m, t: v.t } : null;
+}
+const newTicket = (app: FastifyInstance, m: string[]) => seal(app, { n: randomBytes(16).toString('base64url'), m, t: Date.now() } satisfies Ticket);
+const keptPhotos = (app: FastifyInstance, m: string[]): KeptPhotos | null => (m.length ? { n: m.length, token: seal(app, { m }) } : null);
+const keptFrom = (app: FastifyInstance, token: unknown): string[] => hashesOf(unseal(app, token)?.m) ?? [];
+
+/** The form's text fields out of a body (form or multipart fields), each cut to a sane length. */
+function pick(raw: Record<string, unknown>): FormValues {
+  const values: FormValues = {};
+  for (const k of FORM_FIELDS) if (raw[k] !== undefined && raw[k] !== null) values[k] = String(raw[k]).slice(0, 6000);
+  return values;
+}
+
+function toInput(values: FormValues, media: string[]): IntakeInput {
+  const num = (s?: string) => (s && s.trim() ? Number(s) : null);
+  return {
+    type: values.type ?? '',
+    category: values.category ?? '',
+    title: values.title ?? '',
+    content: values.content ?? '',
+    address: values.address,
+    lat: num(values.lat),
+    lng: num(values.lng),
+    contactName: values.contactName,
+    contactPhone: values.contactPhone,
+    contactEmail: values.contactEmail,
+    consent: values.consent === '1',
+    channel: 'web',
+    verifyCode: /^\d{6}$/.test(values.verifyCode ?? '') ? values.verifyCode : undefined,
+    media,
+  };
+}
+
+/** Every check of the answers, the verification code's form included: field → message. */
+async function check(p: Platform, req: FastifyRequest, values: FormValues, media: string[]): Promise<Record<string, string>> {
+  const fields: Record<string, string> = tr(req, await checkIntake(p.db, toInput(values, media)));
+  if (values.verifyCode && !/^\d{6}$/.test(values.verifyCode)) fields.verifyCode = req.t('appeals.err.verify_code');
+  return fields;
+}
+
+/** The body of the form: text fields, new photos (checked by size and magic bytes) and their errors. */
+async function readForm(req: FastifyRequest): Promise<{ raw: Record<string, string>; photos: { buf: Buffer; ext: NonNullable<ReturnType<typeof imageType>> }[]; fields: Record<string, string> }> {
+  const raw: Record<string, string> = {};
+  const photos: { buf: Buffer; ext: NonNullable<ReturnType<typeof imageType>> }[] = [];
+  const fields: Record<string, string> = {};
+  if (!req.isMultipart()) {
+    for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>)) raw[k] = String(v ?? '').slice(0, 6000);
+    return { raw, photos, fields };
+  }
+  try {
+    for await (const part of req.parts({ limits: { fileSize: PHOTO_LIMIT + 1, files: MAX_PHOTOS + 1 } })) {
+      if (part.type === 'file') {
+        const buf = await part.toBuffer();
+        if (!buf.length && !part.filename) continue;
+        if ((part as any).file?.truncated || buf.length > PHOTO_LIMIT) fields.photos = req.t('appeals.err.photo_size', { mb: PHOTO_LIMIT / 1024 / 1024 });
+        else {
+          const ext = imageType(buf);
+          if (!ext) fields.photos = req.t('appeals.err.photo_type');
+          else photos.push({ buf, ext });
+        }
+      } else if (typeof part.value === 'string') raw[part.fieldname] = part.value.slice(0, 6000);
+    }
+  } catch (err: any) {
+    if (err?.code === 'FST_FILES_LIMIT') fields.photos = req.t('appeals.err.too_many_photos');
+    else if (err?.code === 'FST_REQ_FILE_TOO_LARGE') fields.photos = req.t('appeals.err.photo_size', { mb: PHOTO_LIMIT / 1024 / 1024 });
+    // A field refused on its way in (control characters): shown next to that field.
+    else if (err instanceof HttpError && err.fields) for (const [k, v] of Object.entries(err.fields)) fields[k] = req.t(v);
+    // A broken or truncated upload is the sender's problem: say so, never a 5xx.
+    else fields.photos = req.t('appeals.err.upload');
+  }
+  if (photos.length > MAX_PHOTOS) fields.photos = req.t('appeals.err.too_many_photos');
+  return { raw, photos, fields };
+}
+
 export function intakePages(app: FastifyInstance, p: Platform, submitLimit: Limiter): void {
+  // 确认提交 in flight or just done in this process, by ticket: a double click gets the same answer.
+  const recent = new Map<string, Promise<Submitted | null>>();
+
   app.get<{ Querystring: Record<string, string> }>('/appeals/new', { config: { permission: 'public' } }, async (req, reply) => {
     const q = req.query ?? {};
-    const values: FormValues = {};
-    for (const k of ['type', 'category', 'title', 'content', 'address', 'lat', 'lng', 'contactName', 'contactPhone', 'contactEmail', 'consent']) if (typeof q[k] === 'string') values[k] = q[k].slice(0, 5000);
+    const values = pick(Object.fromEntries(Object.entries(q).filter(([k, v]) => k !== 'verifyCode' && typeof v === 'string')));
     return formPage(p, req, reply, values, { similar: q.check === '1' });
   });
 
+  // The form → its checks → 请核对您填写的信息 (nothing is created yet).
   app.post('/appeals/new', { config: { permission: 'public' }, onRequest: submitLimit }, async (req, reply) => {
-    const values: FormValues = {};
-    const photos: { buf: Buffer; ext: NonNullable<ReturnType<typeof imageType>> }[] = [];
-    const fields: Record<string, string> = {};
-    if (!req.isMultipart()) {
-      Object.assign(values, Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v ?? '')])));
-    } else {
-      try {
-        for await (const part of req.parts({ limits: { fileSize: PHOTO_LIMIT + 1, files: MAX_PHOTOS + 1 } })) {
-          if (part.type === 'file') {
-            const buf = await part.toBuffer();
-            if (!buf.length && !part.filename) continue;
-            if ((part as any).file?.truncated || buf.length > PHOTO_LIMIT) fields.photos = req.t('appeals.err.photo_size', { mb: PHOTO_LIMIT / 1024 / 1024 });
-            else {
-              const ext = imageType(buf);
-              if (!ext) fields.photos = req.t('appeals.err.photo_type');
-              else photos.push({ buf, ext });
-            }
-          } else if (typeof part.value === 'string') values[part.fieldname] = part.value.slice(0, 6000);
-        }
-      } catch (err: any) {
-        if (err?.code === 'FST_FILES_LIMIT') fields.photos = req.t('appeals.err.too_many_photos');
-        else if (err?.code === 'FST_REQ_FILE_TOO_LARGE') fields.photos = req.t('appeals.err.photo_size', { mb: PHOTO_LIMIT / 1024 / 1024 });
-        // A field refused on its way in (control characters): shown next to that field.
-        else if (err instanceof HttpError && err.fields) for (const [k, v] of Object.entries(err.fields)) fields[k] = req.t(v);
-        // A broken or truncated upload is the sender's problem: say so, never a 5xx.
-        else fields.photos = req.t('appeals.err.upload');
-      }
-    }
-    if (photos.length > MAX_PHOTOS) fields.photos = req.t('appeals.err.too_many_photos');
-    const num = (s?: string) => (s && s.trim() ? Number(s) : null);
-    const input: IntakeInput = {
-      type: values.type ?? '',
-      category: values.category ?? '',
-      title: values.title ?? '',
-      content: values.content ?? '',
-      address: values.address,
-      lat: num(values.lat),
-      lng: num(values.lng),
-      contactName: values.contactName,
-      contactPhone: values.contactPhone,
-      contactEmail: values.contactEmail,
-      consent: values.consent === '1',
-      channel: 'web',
-      verifyCode: /^\d{6}$/.test(values.verifyCode ?? '') ? values.verifyCode : undefined,
-    };
-    if (values.verifyCode && !input.verifyCode) fields.verifyCode = req.t('appeals.err.verify_code');
-    Object.assign(fields, tr(req, await checkIntake(p.db, input)), fields);
-    if (Object.keys(fields).length) return formPage(p, req, reply, values, { fields, status: 400 });
+    const { raw, photos, fields } = await readForm(req);
+    const values = pick(raw);
+    if (raw.clearPoint === '1') values.lat = values.lng = '';
+    // Photos from an earlier step stay unless new ones are chosen or the citizen drops them.
+    const kept = photos.length || raw.dropPhotos === '1' ? [] : keptFrom(app, raw.photosKept);
+    Object.assign(fields, await check(p, req, values, kept), fields);
+    if (Object.keys(fields).length) return formPage(p, req, reply, values, { fields, kept: keptPhotos(app, kept), status: 400 });
+    // Every photo is decoded and encoded again without its metadata (EXIF GPS, device, time; XMP;
+    // comments) before any is stored: what is kept and served is only the picture, upright.
+    let media = kept;
     try {
-      // Every photo is decoded and encoded again without its metadata (EXIF GPS, device, time; XMP;
-      // comments) before any is stored: what is kept and served is only the picture, upright.
       const clean: { buf: Buffer; ext: string }[] = [];
       for (const ph of photos) clean.push({ buf: await cleanImage(ph.buf, ph.ext, 'photos'), ext: ph.ext });
-      const media: string[] = [];
+      if (clean.length) media = [];
       for (const ph of clean) media.push((await storeFile(p, ph.buf, `photo.${ph.ext}`, 'photos')).hash);
-      const s = await submitAppeal(p, 'citizen', { ...input, media });
-      const c = req.ctx(reply);
-      reply.header('cache-control', 'no-store');
-      return reply.html(
-        <PublicLayout c={c} title={c.t('appeals.submitted')}>
-          <div class="appeals">
-            <h1>{c.t('appeals.submitted')}</h1>
-            <Notice kind="success">{c.t('appeals.submitted_intro')}</Notice>
-            <Dl
-              rows={[
-                [c.t('appeals.tracking_no'), <strong class="tracking-no">{s.trackingNo}</strong>],
-                [c.t('appeals.query_code'), <strong class="query-code">{s.queryCode}</strong>],
-              ]}
-            />
-            <p>
-              <a class="button primary" href={`/appeals/track?no=${s.trackingNo}`}>{c.t('appeals.track_link')}</a>
-            </p>
-          </div>
-        </PublicLayout>,
-        201,
-      );
     } catch (err) {
-      if (err instanceof HttpError && err.fields) return formPage(p, req, reply, values, { fields: tr(req, err.fields, err.params), status: 400 });
+      if (err instanceof HttpError && err.fields) return formPage(p, req, reply, values, { fields: tr(req, err.fields, err.params), kept: keptPhotos(app, kept), status: 400 });
+      throw err;
+    }
+    return checkPage(p, req, reply, values, newTicket(app, media), media.length);
+  });
+
+  // 修改: back to the form with every answer (and the photos) kept.
+  app.post('/appeals/new/edit', { config: { permission: 'public' } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const t = readTicket(app, body.ticket);
+    return formPage(p, req, reply, pick(body), { kept: keptPhotos(app, t?.m ?? []) });
+  });
+
+  // 确认提交: checked again, then created once per ticket.
+  app.post('/appeals/new/confirm', { config: { permission: 'public' }, onRequest: submitLimit }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = pick(body);
+    const t = readTicket(app, body.ticket);
+    if (!t) return formPage(p, req, reply, values, { error: req.t('appeals.ticket_invalid'), status: 400 });
+    const fields = await check(p, req, values, t.m);
+    if (Object.keys(fields).length) return formPage(p, req, reply, values, { fields, kept: keptPhotos(app, t.m), status: 400 });
+    if (!(Date.now() - t.t >= 0 && Date.now() - t.t < TICKET_MS)) return checkPage(p, req, reply, values, newTicket(app, t.m), t.m.length, { notice: req.t('appeals.check_expired') });
+    let run = recent.get(t.n);
+    if (!run) {
+      // The ticket is spent in the platform limiter's table (a budget of one), so a second
+      // 确认提交 — a double click, the back button, another process — creates nothing.
+      run = (async () => ((await spendBudget(p.db, 'appeal-confirm', t.n, 1, SPENT_WINDOW_MS)) ? null : submitAppeal(p, 'citizen', toInput(values, t.m))))();
+      recent.set(t.n, run);
+      const forget = () => setTimeout(() => recent.delete(t.n), 60_000).unref();
+      run.then(forget, () => recent.delete(t.n));
+    }
+    try {
+      const s = await run;
+      return s ? submittedPage(req, reply, s) : duplicatePage(req, reply);
+    } catch (err) {
+      // A wrong verification code (checked only now): the form again; the next check page has a new ticket.
+      if (err instanceof HttpError && err.fields) return formPage(p, req, reply, values, { fields: tr(req, err.fields, err.params), kept: keptPhotos(app, t.m), status: 400 });
       throw err;
     }
   });
 
   app.post('/appeals/verify', { config: { permission: 'public' }, onRequest: submitLimit }, async (req, reply) => {
-    const values = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k]) => k !== '_csrf').map(([k, v]) => [k, String(v ?? '').slice(0, 5000)]));
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = pick(body);
+    const kept = keptPhotos(app, keptFrom(app, body.photosKept));
     try {
       await requestVerification(p, { phone: values.contactPhone, email: values.contactEmail });
-      return formPage(p, req, reply, values, { notice: req.t('appeals.verify_sent') });
+      return formPage(p, req, reply, values, { notice: req.t('appeals.verify_sent'), kept });
     } catch (err) {
-      if (err instanceof HttpError && (err.fields || err.status === 409)) return formPage(p, req, reply, values, { fields: err.fields ? tr(req, err.fields) : { contactPhone: req.t(err.message) }, status: err.status });
+      if (err instanceof HttpError && (err.fields || err.status === 409)) return formPage(p, req, reply, values, { fields: err.fields ? tr(req, err.fields) : { contactPhone: req.t(err.message) }, status: err.status, kept });
       throw err;
     }
   });

@@ -3,7 +3,7 @@
 // diff and attachments.
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { AdminLayout, PublicLayout, Csrf, Notice, Empty, Pager, Dl, type PageCtx, FileInput } from '../../../platform/render/index.js';
+import { AdminLayout, PublicLayout, Csrf, Notice, Empty, Pager, Dl, FileInput, TableWrap, type PageCtx } from '../../../platform/render/index.js';
 import { HttpError, notFound, forbidden } from '../../../platform/errors.js';
 import { can, scopeOf, type Principal } from '../../../platform/auth/policy.js';
 import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, reviewHistory, STAGES, ACTIONS, multiStageDepartments, type Action } from '../../../platform/publication/index.js';
@@ -83,6 +83,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
         {rows.length === 0 ? (
           <Empty>{c.t('catalog.none')}</Empty>
         ) : (
+          <TableWrap label={c.t('catalog.console')}>
           <table>
             <thead>
               <tr>
@@ -110,6 +111,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
               ))}
             </tbody>
           </table>
+          </TableWrap>
         )}
         <Pager c={c} page={page} pageSize={30} total={total} href={(n) => `/admin/catalog?tab=${tab}&page=${n}`} />
       </AdminLayout>,
@@ -253,6 +255,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
         <section aria-labelledby="ver-h">
           <h2 id="ver-h">{c.t('catalog.versions')}</h2>
           <form method="get" action={`/admin/catalog/${item.id}/diff`} class="inline">
+            <TableWrap label={c.t('catalog.versions')}>
             <table>
               <thead>
                 <tr>
@@ -285,6 +288,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
                 ))}
               </tbody>
             </table>
+            </TableWrap>
             <button type="submit">{c.t('catalog.diff')}</button>
           </form>
         </section>

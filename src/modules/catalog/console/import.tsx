@@ -1,7 +1,7 @@
 // Bulk import of documents (CSV/XLSX, dry run first).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { AdminLayout, Csrf, Notice, type PageCtx, FileInput } from '../../../platform/render/index.js';
+import { AdminLayout, Csrf, Notice, FileInput, TableWrap, type PageCtx } from '../../../platform/render/index.js';
 import { HttpError } from '../../../platform/errors.js';
 import { readUpload } from '../api.js';
 import { importCatalog, IMPORT_COLUMNS, type ImportReport } from '../service/importer.js';
@@ -20,6 +20,7 @@ export async function importConsole(app: FastifyInstance, p: Platform): Promise<
           {report.errors.length ? (
             <>
               <Notice kind="error">{c.t('catalog.import_failed', { rows: report.rows, errors: report.errors.length })}</Notice>
+              <TableWrap label={c.t('catalog.import_report')}>
               <table class="import-errors">
                 <thead>
                   <tr>
@@ -38,6 +39,7 @@ export async function importConsole(app: FastifyInstance, p: Platform): Promise<
                   ))}
                 </tbody>
               </table>
+              </TableWrap>
             </>
           ) : report.dryRun ? (
             <Notice kind="success">{c.t('catalog.import_dry_ok', { rows: report.rows })}</Notice>

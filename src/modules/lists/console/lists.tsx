@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { can, scopeOf } from '../../../platform/auth/policy.js';
 import { HttpError, notFound } from '../../../platform/errors.js';
-import { AdminLayout, Csrf, ErrorSummary, Field, Notice, Select, type PageCtx, FileInput } from '../../../platform/render/index.js';
+import { AdminLayout, Csrf, ErrorSummary, Field, Notice, Select, FileInput, TableWrap, type PageCtx } from '../../../platform/render/index.js';
 import { listType, listTypes, type ListItem } from '../service/engine.js';
 import { approveEdition, draftEdition, ensureList, getEdition, getList, getLists, importEdition, listEditions, rejectEdition, requireType, type EditionView, type ImportReport, type ListView } from '../service.js';
 import { ChangeTables, localizeFields, str } from '../views.js';
@@ -16,7 +16,7 @@ function ReportView({ c, report }: { c: PageCtx; report: ImportReport }) {
       {report.problems.length ? (
         <>
           <Notice kind="error">{c.t('lists.import_failed', { n: report.problems.length })}</Notice>
-          <div class="table-wrap">
+          <TableWrap label={c.t('lists.import_report')}>
             <table class="data">
               <thead>
                 <tr>
@@ -35,7 +35,7 @@ function ReportView({ c, report }: { c: PageCtx; report: ImportReport }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         </>
       ) : (
         <Notice kind="success">

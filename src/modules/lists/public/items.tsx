@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { HttpError, notFound } from '../../../platform/errors.js';
-import { Csrf, ErrorSummary, Field, Notice, PublicLayout, type PageCtx } from '../../../platform/render/index.js';
+import { Csrf, ErrorSummary, Field, Notice, PublicLayout, TableWrap, type PageCtx } from '../../../platform/render/index.js';
 import { intFrom } from '../../../platform/text.js';
 import type { ListItem, ListType } from '../service/engine.js';
 import { getList, itemHistory, requireType, type HistoryEntry } from '../service.js';
@@ -17,7 +17,7 @@ import { todayShanghai } from '../../../platform/calendar/index.js';
 
 function HistoryTable({ c, history, lt }: { c: PageCtx; history: HistoryEntry[]; lt: ListType }) {
   return (
-    <div class="table-wrap">
+    <TableWrap label={c.t('lists.history')}>
       <table class="data history">
         <caption>{c.t('lists.history')}</caption>
         <thead>
@@ -47,7 +47,7 @@ function HistoryTable({ c, history, lt }: { c: PageCtx; history: HistoryEntry[];
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

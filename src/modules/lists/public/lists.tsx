@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { notFound } from '../../../platform/errors.js';
-import { Empty, Field, Pager, PublicLayout, Select, type PageCtx } from '../../../platform/render/index.js';
+import { Empty, Field, Pager, PublicLayout, Select, TableWrap, type PageCtx } from '../../../platform/render/index.js';
 import { fileInfo, readStored } from '../../../platform/files/index.js';
 import { intFrom } from '../../../platform/text.js';
 import { listType, listTypes, type ListItem, type ListType } from '../service/engine.js';
@@ -101,7 +101,7 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
         {res.items.length === 0 ? (
           <Empty>{c.t('lists.no_items')}</Empty>
         ) : (
-          <div class="table-wrap">
+          <TableWrap label={c.t(lt.label)}>
             <table class="data list-table">
               <thead>
                 <tr>
@@ -122,7 +122,7 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
         <Pager c={c} page={page} pageSize={PAGE} total={res.total} href={href} />
       </PublicLayout>,
@@ -165,7 +165,7 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
             {eds.length === 0 ? (
               <Empty>{c.t('lists.not_published')}</Empty>
             ) : (
-              <div class="table-wrap">
+              <TableWrap label={c.t('lists.editions')}>
                 <table class="data editions">
                   <thead>
                     <tr>
@@ -201,7 +201,7 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             )}
           </>
         )}

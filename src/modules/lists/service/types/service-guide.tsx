@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { registerListType, type ListItem } from '../engine.js';
 import { addWorkdays, todayShanghai } from '../../../../platform/calendar/index.js';
+import { TableWrap } from '../../../../platform/render/index.js';
 import { Code, DeptCode, Lines, Text, checkDepartment, trimAll } from './common.js';
 
 const FileRef = Type.Object({ hash: Type.String({ pattern: '^[0-9a-f]{64}$' }), name: Text(200) }, { additionalProperties: false });
@@ -118,7 +119,7 @@ registerListType({
           ))}
         </ul>
         <h3>{c.t('lists.f.materials')}</h3>
-        <div class="table-wrap">
+        <TableWrap label={c.t('lists.f.materials')}>
           <table class="data">
             <thead>
               <tr>
@@ -146,7 +147,7 @@ registerListType({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
         <h3>{c.t('lists.f.steps')}</h3>
         <ol class="flow">
           {(i.steps as string[]).map((s) => (
