@@ -3,7 +3,7 @@
 // optional and hidden), marks its required radio group, and asks the citizen to check the answers
 // (请核对您填写的信息) before 确认提交 creates the appeal — once.
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
-import { makeEnv, form, type TestEnv } from '../helpers.js';
+import { makeEnv, form, csrfFrom, type TestEnv } from '../helpers.js';
 import { loadConfig } from '../../src/config.js';
 import { APPEAL, PNG, confirm, postForm, publicForm } from './util.js';
 
@@ -16,14 +16,24 @@ afterAll(async () => env?.close());
 const count = async () => Number((await env.p.db.selectFrom('appeals').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 const byTitle = (title: string) => env.p.db.selectFrom('appeals').selectAll().where('title', '=', title).execute();
 
-it('verify button posts with the token in the URL; the similar check leaks no token', async () => {
+it('the verification and "has this been reported" buttons post with the token in the body; no URL carries it or what the citizen typed', async () => {
   const page = await env.app.inject({ method: 'GET', url: '/appeals/new' });
-  const action = /formaction="(\/appeals\/verify\?_csrf=[^"]+)"/.exec(page.body)![1].replace(/&amp;/g, '&');
+  expect(page.body).toMatch(/formaction="\/appeals\/verify"/);
+  expect(page.body).toMatch(/formaction="\/appeals\/new\/similar"/);
+  expect(page.body).not.toMatch(/formmethod="get"/);
+  expect(page.body).not.toMatch(/_csrf=/);
+  const csrf = csrfFrom(page.body);
   const cookie = `gk_csrf=${page.cookies.find((c) => c.name === 'gk_csrf')!.value}`;
-  const r = await env.app.inject({ method: 'POST', url: action, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ contactPhone: '13911112222', title: 't' }) });
+  const headers = { cookie, 'content-type': 'application/x-www-form-urlencoded' };
+  const r = await env.app.inject({ method: 'POST', url: '/appeals/verify', headers, payload: form({ _csrf: csrf, contactPhone: '13911112222', title: 't' }) });
   expect(r.statusCode).toBe(200);
   expect(r.body).toContain('验证码已发送');
-  expect(page.body).not.toMatch(/type="hidden" name="_csrf"/);
+  const similar = await env.app.inject({ method: 'POST', url: '/appeals/new/similar', headers, payload: form({ _csrf: csrf, title: '路灯不亮', content: '幸福路路灯不亮', contactPhone: '13911112222' }) });
+  expect(similar.statusCode).toBe(200);
+  expect(similar.body).toContain('id="similar-h"');
+  expect(similar.body).toContain('value="13911112222"'); // what was typed stays in the form
+  const noToken = await env.app.inject({ method: 'POST', url: '/appeals/new/similar', headers, payload: form({ title: '路灯不亮' }) });
+  expect(noToken.statusCode).toBe(403);
 });
 
 describe('the form', () => {

@@ -191,10 +191,10 @@ export function grantLabel(c: PageCtx, g: { role: string; departmentName?: strin
  * ("Choose Files" in an English browser): /static/file-input.js hides the native control and shows
  * a labelled button and the chosen names. Without JavaScript the native control stays.
  */
-export function FileInput(p: { c: PageCtx; id: string; name: string; accept?: string; multiple?: boolean; required?: boolean; invalid?: boolean }) {
+export function FileInput(p: { c: PageCtx; id: string; name: string; accept?: string; multiple?: boolean; required?: boolean; invalid?: boolean; describedBy?: string }) {
   return (
     <span class="file-pick" data-none={p.c.t('file.none')} data-many={p.c.t('file.many')}>
-      <input id={p.id} type="file" name={p.name} accept={p.accept} multiple={p.multiple} required={p.required} aria-invalid={p.invalid ? 'true' : undefined} />
+      <input id={p.id} type="file" name={p.name} accept={p.accept} multiple={p.multiple} required={p.required} aria-invalid={p.invalid ? 'true' : undefined} aria-describedby={p.describedBy} />
       <label for={p.id} class="button file-button" hidden>
         {p.c.t(p.multiple ? 'file.choose_many' : 'file.choose')}
       </label>

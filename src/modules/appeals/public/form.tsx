@@ -4,7 +4,7 @@
 // the page after submitting. The routes are in intake.tsx.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { PublicLayout, Csrf, Dl, ErrorSummary, Field, Notice } from '../../../platform/render/index.js';
+import { PublicLayout, Csrf, Dl, ErrorSummary, Field, Notice, FileInput } from '../../../platform/render/index.js';
 import { fmtTime } from '../views.js';
 import { listCategories, similarAppeals } from '../service/dispatch.js';
 import { APPEAL_TYPES } from '../schema.js';
@@ -23,7 +23,6 @@ export interface KeptPhotos {
   token: string;
 }
 
-const csrfQuery = (c: { csrf(): string }) => `_csrf=${encodeURIComponent(c.csrf())}`;
 
 export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyReply, values: FormValues, opts: { fields?: Record<string, string>; notice?: string; error?: string; similar?: boolean; status?: number; kept?: KeptPhotos | null } = {}) {
   const c = req.ctx(reply);
@@ -75,7 +74,8 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
             )}
           </section>
         )}
-        <form method="post" action={`/appeals/new?${csrfQuery(c)}`} enctype="multipart/form-data" class="stack appeal-form">
+        <form method="post" action="/appeals/new" enctype="multipart/form-data" class="stack appeal-form">
+          <Csrf c={c} />
           <p class="hint">{c.t('appeals.required_note')}</p>
           <fieldset id="f-type" role="radiogroup" aria-required="true" aria-invalid={f.type ? 'true' : undefined} aria-describedby={f.type ? 'f-type-err' : undefined} class={f.type ? 'has-error' : undefined}>
             <legend>
@@ -155,7 +155,7 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
                 </label>
               </>
             )}
-            <input id="f-photos" type="file" name="photos" multiple accept="image/jpeg,image/png,image/gif,image/webp" aria-invalid={f.photos ? 'true' : undefined} aria-describedby={f.photos ? 'f-photos-err' : undefined} />
+            <FileInput c={c} id="f-photos" name="photos" multiple accept="image/jpeg,image/png,image/gif,image/webp" invalid={!!f.photos} describedBy={f.photos ? 'f-photos-err' : undefined} />
           </div>
           <fieldset>
             <legend>{c.t('appeals.contact')}</legend>
@@ -164,7 +164,7 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
             <Field label={c.t('appeals.contact_phone')} name="contactPhone" value={values.contactPhone} required type="tel" inputMode="numeric" maxLength={20} autocomplete="tel" error={f.contactPhone} />
             <Field label={c.t('appeals.contact_email')} name="contactEmail" value={values.contactEmail} type="email" maxLength={200} autocomplete="email" error={f.contactEmail} />
             <Field label={c.t('appeals.verify_code')} name="verifyCode" value={values.verifyCode} inputMode="numeric" maxLength={6} hint={c.t('appeals.verify_hint')} error={f.verifyCode} autocomplete="one-time-code" />
-            <button type="submit" formaction={`/appeals/verify?${csrfQuery(c)}`} formenctype="application/x-www-form-urlencoded" formnovalidate class="secondary">
+            <button type="submit" formaction="/appeals/verify" formenctype="application/x-www-form-urlencoded" formnovalidate class="secondary">
               {c.t('appeals.verify_send')}
             </button>
           </fieldset>
@@ -173,7 +173,7 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
           </label>
           <p class="hint" id="consent-hint">{c.t('appeals.consent_hint')}</p>
           <div class="actions">
-            <button type="submit" formaction="/appeals/new" formmethod="get" formnovalidate name="check" value="1" class="secondary">
+            <button type="submit" formaction="/appeals/new/similar" formenctype="application/x-www-form-urlencoded" formnovalidate class="secondary">
               {c.t('appeals.check_similar')}
             </button>
             <button type="submit" class="primary">{c.t('appeals.next')}</button>

@@ -140,8 +140,15 @@ export function intakePages(app: FastifyInstance, p: Platform, submitLimit: Limi
     return formPage(p, req, reply, values, { similar: q.check === '1' });
   });
 
+  // "Has this been reported?" posts what was typed (the token, the phone number) instead of putting it in a URL.
+  app.post<{ Body: Record<string, unknown> }>('/appeals/new/similar', { config: { permission: 'public' } }, async (req, reply) => {
+    const body = req.body && typeof req.body === 'object' ? req.body : {};
+    const values = pick(Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== 'verifyCode' && k !== '_csrf' && typeof v === 'string')) as Record<string, string>);
+    return formPage(p, req, reply, values, { similar: true });
+  });
+
   // The form → its checks → 请核对您填写的信息 (nothing is created yet).
-  app.post('/appeals/new', { config: { permission: 'public' }, onRequest: submitLimit }, async (req, reply) => {
+  app.post('/appeals/new', { config: { permission: 'public', csrf: 'multipart' }, onRequest: submitLimit }, async (req, reply) => {
     const { raw, photos, fields } = await readForm(req);
     const values = pick(raw);
     if (raw.clearPoint === '1') values.lat = values.lng = '';
