@@ -5,6 +5,8 @@ import type { Platform } from '../../platform/platform.js';
 import { validationError } from '../../platform/errors.js';
 import { MAX_QUERY, type SearchQuery } from '../../platform/search/index.js';
 import { searchIndex } from './service.js';
+import { sectionOf, shownIndexNo } from './views.js';
+import { SECTIONS } from '../../platform/publication/registry.js';
 import { ErrorSchema } from '../../platform/http/schemas.js';
 
 export const SearchParams = Type.Object(
@@ -36,7 +38,8 @@ const SearchOut = Type.Object({
     Type.Object({
       id: Type.Integer(),
       type: Type.String(),
-      indexNo: Type.String(),
+      section: Type.Union([Type.String({ enum: Object.keys(SECTIONS) }), Type.Null()], { description: "The type's public section: catalog (政府信息公开目录) or interaction (互动交流)" }),
+      indexNo: Type.String({ description: '索引号; empty outside the catalog section' }),
       title: Type.String(),
       titleHtml: Type.String({ description: 'Escaped HTML, matches in <mark>' }),
       snippet: Type.String({ description: 'Escaped HTML passage around the first match, matches in <mark>' }),
@@ -75,7 +78,10 @@ export async function searchApi(app: FastifyInstance, p: Platform): Promise<void
         response: { 200: SearchOut, 400: ErrorSchema },
       },
     },
-    async (req) => searchIndex(p).search(toQuery(req.query)),
+    async (req) => {
+      const r = await searchIndex(p).search(toQuery(req.query));
+      return { ...r, items: r.items.map((h) => ({ ...h, section: sectionOf(h.type), indexNo: shownIndexNo(h.type, h.indexNo) })) };
+    },
   );
 
   app.get<{ Querystring: { q?: string } }>(
