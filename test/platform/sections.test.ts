@@ -171,6 +171,10 @@ describe('search labels results by section and type', () => {
     expect(facet).toContain('市民诉求答复');
     expect(facet).toContain('政府文件');
     expect(facet).not.toMatch(/>\s*(appeal|document|list-edition)\s*</);
+    const api = (await env.api('GET', '/api/v1/search')).json();
+    expect(api.facets.type).toContainEqual(expect.objectContaining({ value: 'appeal', label: '市民诉求答复' }));
+    const en = (await env.api('GET', '/api/v1/search', { headers: { 'accept-language': 'en' } })).json();
+    expect(en.facets.type).toContainEqual(expect.objectContaining({ value: 'list-edition', label: 'List' }));
   });
 });
 

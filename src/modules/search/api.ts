@@ -5,7 +5,8 @@ import type { Platform } from '../../platform/platform.js';
 import { validationError } from '../../platform/errors.js';
 import { MAX_QUERY, type SearchQuery } from '../../platform/search/index.js';
 import { searchIndex } from './service.js';
-import { sectionOf, shownIndexNo } from './views.js';
+import { sectionOf, shownIndexNo, typeLabel } from './views.js';
+import { translator } from '../../platform/i18n/index.js';
 import { SECTIONS } from '../../platform/publication/registry.js';
 import { ErrorSchema } from '../../platform/http/schemas.js';
 
@@ -80,7 +81,13 @@ export async function searchApi(app: FastifyInstance, p: Platform): Promise<void
     },
     async (req) => {
       const r = await searchIndex(p).search(toQuery(req.query));
-      return { ...r, items: r.items.map((h) => ({ ...h, section: sectionOf(h.type), indexNo: shownIndexNo(h.type, h.indexNo) })) };
+      const tr = translator(req.locale);
+      return {
+        ...r,
+        items: r.items.map((h) => ({ ...h, section: sectionOf(h.type), indexNo: shownIndexNo(h.type, h.indexNo) })),
+        // Types by the name their module declares (the index keeps the code as the label).
+        facets: { ...r.facets, type: r.facets.type.map((v) => ({ ...v, label: typeLabel(tr, v.value) })) },
+      };
     },
   );
 

@@ -47,7 +47,7 @@ function href(params: SearchParamsT, change: Partial<Record<string, string | num
 }
 
 function facetLabel(c: PageCtx, f: FacetName, value: string, label: string): string {
-  if (f === 'type') return typeLabel(c, value);
+  if (f === 'type') return typeLabel(c.t, value);
   if (f === 'validity') {
     const key = `search.${f}.${value}`;
     const t = c.t(key);
@@ -151,7 +151,7 @@ export function SearchPage({ c, params, result, error }: { c: PageCtx; params: S
                       <a href={h.url} dangerouslySetInnerHTML={{ __html: h.titleHtml }} />
                     </h3>
                     <p class="meta">
-                      <span class="kind">{kindLabel(c, h.type)}</span> · <span>{h.departmentName}</span> · <time dateTime={h.publishedAt}>{h.publishedAt.slice(0, 10)}</time>
+                      <span class="kind">{kindLabel(c.t, h.type)}</span> · <span>{h.departmentName}</span> · <time dateTime={h.publishedAt}>{h.publishedAt.slice(0, 10)}</time>
                       {h.validity !== 'valid' && <> · <span class="validity">{facetLabel(c, 'validity', h.validity, h.validity)}</span></>}
                       {shownIndexNo(h.type, h.indexNo) && <> · <span class="index-no">{h.indexNo}</span></>}
                     </p>

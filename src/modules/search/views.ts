@@ -1,18 +1,18 @@
 // How a search hit says what it is: its type's public name and section, as the module that
 // publishes it declares them (ADR 0008), and its 索引号 only where its section numbers items.
-import type { PageCtx } from '../../platform/render/index.js';
+import type { Translate } from '../../platform/i18n/index.js';
 import { findItemType, SECTIONS, type Section } from '../../platform/publication/registry.js';
 
 /** The public name of an item type (never the code). */
-export function typeLabel(c: PageCtx, type: string): string {
+export function typeLabel(tr: Translate, type: string): string {
   const t = findItemType(type);
-  return c.t(t ? t.label : 'publication.type.other');
+  return tr(t ? t.label : 'publication.type.other');
 }
 
 /** "互动交流 · 市民诉求答复", "政府信息公开 · 政府文件". */
-export function kindLabel(c: PageCtx, type: string): string {
+export function kindLabel(tr: Translate, type: string): string {
   const t = findItemType(type);
-  return t ? `${c.t(SECTIONS[t.section].label)} · ${c.t(t.label)}` : c.t('publication.type.other');
+  return t ? `${tr(SECTIONS[t.section].label)} · ${tr(t.label)}` : tr('publication.type.other');
 }
 
 /** The type's section, or null for a type no mounted module registers. */
