@@ -13,6 +13,9 @@ export interface NoticeData {
 
 registerItemType<NoticeData>({
   type: NOTICE,
+  // 通知公告 are 政府信息: the disclosure catalog lists them, with 索引号.
+  section: 'catalog',
+  label: 'notices.item_type',
   schema: Type.Object({ body: Type.String(), displayDays: Type.Integer() }),
   category: 'a20-01',
   prepare: (d) => {

@@ -7,6 +7,7 @@ export const noticeMessages = {
     'notices.closes_on': '公示至 {date}',
     'notices.err.days': '公示期须为 5 至 90 日。',
     'notices.display_days': '公示天数',
+    'notices.item_type': '通知公告',
   },
   en: {
     'nav.notices': 'Notices',
@@ -15,5 +16,6 @@ export const noticeMessages = {
     'notices.closes_on': 'on display until {date}',
     'notices.err.days': 'The display period must be 5 to 90 days.',
     'notices.display_days': 'Days on display',
+    'notices.item_type': 'Notice',
   },
 };

@@ -49,7 +49,8 @@ export async function postNotice(p: Platform, actor: Actor, input: NoticeInput):
     await t.insertInto('example_notices').values({ pub_item_id: item.id, department_id: input.departmentId, closes_on: clock.due, created_at: new Date().toISOString() }).execute();
     await p.audit(t, { actor: actorName(actor), action: 'notice.post', entity: 'pub_item', entityId: item.id, details: { displayDays: input.displayDays } });
     if (input.notify) await enqueueMail(p, t, { to: input.notify, subject: `已发布：${title}`, text: `索引号 ${item.indexNo}，公示至 ${clock.due}。` }, `notice:${item.id}`);
-    return { id: item.id, indexNo: item.indexNo, closesOn: clock.due };
+    // A catalog type: the spine always gives its items a 索引号 (null only in sections without one).
+    return { id: item.id, indexNo: item.indexNo!, closesOn: clock.due };
   });
   bumpGeneration(); // this process's public cache; other processes follow within a second
   return out;

@@ -107,7 +107,7 @@ describe('door 1: the public web form', () => {
     expect(page.body).not.toContain('张建国');
     const pubItem = await env.p.db.selectFrom('pub_items').select(['type', 'public', 'index_no']).where('id', '=', Number(item.url.split('/').pop())).executeTakeFirstOrThrow();
     expect(pubItem).toMatchObject({ type: 'appeal', public: 1 });
-    expect(pubItem.index_no).toBeTruthy();
+    expect(pubItem.index_no).toBeNull(); // 互动交流, not the disclosure catalog: no 索引号 (ADR 0008)
     // The published photo is served; an unpublished one is not.
     const media = JSON.parse((await env.p.db.selectFrom('appeals').select('media').where('id', '=', id).executeTakeFirstOrThrow()).media)[0];
     expect((await env.app.inject({ method: 'GET', url: `/appeals/media/${media}` })).statusCode).toBe(200);

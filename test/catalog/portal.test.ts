@@ -179,7 +179,7 @@ describe('open API and open data', () => {
     const { publishApprovedMany, defaultMeta } = await import('../../src/platform/publication/index.js');
     const { Type } = await import('@sinclair/typebox');
     const { h } = await import('preact');
-    registerItemType<{ text: string }>({ type: 'test-notice', schema: Type.Object({ text: Type.String() }), category: 'a20-15', searchText: (d) => d.text, render: (d) => h('p', null, d.text), url: (id) => `/test-notices/${id}` });
+    registerItemType<{ text: string }>({ type: 'test-notice', section: 'catalog', label: 'catalog.item_type', schema: Type.Object({ text: Type.String() }), category: 'a20-15', searchText: (d) => d.text, render: (d) => h('p', null, d.text), url: (id) => `/test-notices/${id}` });
     const dept = await env.p.db.selectFrom('departments').select('id').where('code', '=', 'fgj').executeTakeFirstOrThrow();
     const [id] = await env.p.tx((t) => publishApprovedMany(env.p, t, 'cli', [{ type: 'test-notice', departmentId: dept.id, meta: defaultMeta({ title: '其他类型测试公示', topic: '0301', genre: '公告', writtenAt: '2026-02-01' }), data: { text: '公示正文' }, publishedAt: new Date() }]));
     const { bumpGeneration } = await import('../../src/platform/publication/cache.js');

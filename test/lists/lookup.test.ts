@@ -95,7 +95,7 @@ describe('search integration', () => {
     expect(r.statusCode).toBe(200);
     const body = JSON.parse(r.body);
     const hits = (body.results ?? body.items ?? body.hits ?? []) as any[];
-    expect(hits.some((h) => String(h.url ?? '').startsWith('/lists/published/'))).toBe(true);
+    expect(hits.some((h) => String(h.url ?? '').startsWith('/catalog/items/') && h.type === 'list-edition')).toBe(true);
     // And list items themselves are filtered with q on the list API.
     const items = JSON.parse((await env.api('GET', `/api/v1/lists/market-access/items?q=${encodeURIComponent('烟草')}`)).body);
     expect(items.items.map((i: any) => i.key)).toEqual(['206001']);

@@ -44,6 +44,11 @@ describe('the example module (docs/extending.md)', () => {
     expect((await env.app.inject({ url: `/catalog/items/${id}` })).headers.location).toBe(`/notices/${id}`);
     const s = (await env.app.inject({ url: `/api/v1/search?q=${encodeURIComponent('交通管制')}` })).json();
     expect(JSON.stringify(s)).toContain(indexNo);
+    // Its type declares the catalog section (ADR 0008): the catalog lists it with its 索引号, search
+    // names its section and type, the sitemap gives its own page.
+    expect((await env.app.inject({ url: '/api/v1/documents?pageSize=5' })).json().items).toContainEqual(expect.objectContaining({ id, indexNo, type: 'notice', url: `/notices/${id}` }));
+    expect((await env.app.inject({ url: `/search?q=${encodeURIComponent('交通管制')}` })).body).toContain('政府信息公开 · 通知公告');
+    expect((await env.app.inject({ url: '/sitemap-items-1.xml' })).body).toContain(`/notices/${id}</loc>`);
   });
 
   it('checks the declared action against the target department and names bad fields', async () => {

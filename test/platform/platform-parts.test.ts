@@ -19,6 +19,8 @@ import { postNotices } from '../../src/platform/messaging/inbox.js';
 
 registerItemType<{ text: string }>({
   type: 'bare-notice',
+  section: 'catalog',
+  label: 'publication.type.other',
   schema: Type.Object({ text: Type.String() }),
   category: 'a20-01',
   searchText: (d) => d.text,

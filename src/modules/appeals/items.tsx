@@ -30,8 +30,10 @@ export function registerAppealType(): void {
   registered = true;
   registerItemType<AppealItemData>({
     type: 'appeal',
+    // 互动交流, not the disclosure catalog: no 索引号, no Art. 20 category (ADR 0008).
+    section: 'interaction',
+    label: 'appeals.item_type',
     schema: AppealItem,
-    category: 'a20-15',
     searchText: (d, meta) => [meta.title, d.content, d.reply].join('\n'),
     render: (d, c) => (
       <div class="appeal-item">

@@ -11,7 +11,7 @@ import { createDraft, updateDraft, transition, staffItem, ACTIONS, type Action }
 import { DISCLOSURES, type ItemMeta } from '../../platform/publication/registry.js';
 import { currentNames, LEGACY_DISCLOSURES, type MetaInput } from '../../platform/publication/meta.js';
 import { attachmentName, safeFileName, storeFile } from '../../platform/files/index.js';
-import { departments, getPublic, listPublic, type Filters, type ListItem, type PublicItem } from './service/queries.js';
+import { departments, getPublic, inCatalog, listPublic, type Filters, type ListItem, type PublicItem } from './service/queries.js';
 import { AttachmentSchema, DOCUMENT, htmlToText, type DocumentData } from './items.js';
 import { CATEGORIES, GENRES, INTERPRETATION_FORMS } from '../../platform/taxonomy/index.js';
 
@@ -194,7 +194,8 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
     async (req, reply) =>
       cachedPublic(p.db, req, reply, cacheKey(req), async () => {
         const pi = await getPublic(p.db, req.params.id);
-        if (!pi || pi.status !== 'public') throw notFound();
+        // Catalog items only: appeals and other sections' items are not documents of the catalog.
+        if (!pi || pi.status !== 'public' || !inCatalog(pi.item.type)) throw notFound();
         return { body: JSON.stringify(detailJson(pi)), type: 'application/json; charset=utf-8' };
       }),
   );
@@ -213,7 +214,8 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
     async (req, reply) =>
       cachedPublic(p.db, req, reply, cacheKey(req), async () => {
         const pi = await getPublic(p.db, req.params.id);
-        if (!pi || pi.status !== 'public') throw notFound();
+        // Catalog items only: appeals and other sections' items are not documents of the catalog.
+        if (!pi || pi.status !== 'public' || !inCatalog(pi.item.type)) throw notFound();
         const items = pi.versions.map((v) => ({ ...v, canonicalUrl: `/catalog/items/${pi.item.id}/versions/${v.version}.json` }));
         return { body: JSON.stringify({ total: items.length, items }), type: 'application/json; charset=utf-8' };
       }),

@@ -93,6 +93,8 @@ export const DOCUMENT = 'document';
 export function registerDocumentType(): void {
   registerItemType<DocumentData>({
     type: DOCUMENT,
+    section: 'catalog',
+    label: 'catalog.item_type',
     schema: DocumentData,
     category: 'a20-01',
     async prepare(data, meta) {

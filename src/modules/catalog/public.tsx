@@ -11,7 +11,8 @@ import { getSetting } from '../../platform/settings/index.js';
 import { contentDisposition, fileInfo, safeFileName, storedPath } from '../../platform/files/index.js';
 import { validateForm } from '../../platform/http/validation.js';
 import { createReadStream } from 'node:fs';
-import { departments, getPublic, listPublic, type PublicItem, type Filters } from './service/queries.js';
+import { catalogTypes, departments, getPublic, inCatalog, listPublic, urlOf, type PublicItem, type Filters } from './service/queries.js';
+import { itemTypes } from '../../platform/publication/registry.js';
 import { ListQuery, filtersOf } from './api.js';
 import { CATALOG_SECTIONS, CatalogTabs, fmtDate, ItemBody, ItemList, movedTo, validityLabel } from './views.js';
 import { onlineRequests, RequestText } from './public/portal.js';
@@ -173,9 +174,15 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       const c = req.ctx(reply);
       const pi = await getPublic(p.db, idParam(req.params.id));
       if (!pi) throw notFound();
+      const own = pi.item.url !== `/catalog/items/${pi.item.id}`;
+      // Items of other sections (互动交流: appeals) are no catalog entries: their own page, or none.
+      if (!inCatalog(pi.item.type)) {
+        if (!own) throw notFound();
+        return { status: 302, type: HTML, body: '', location: pi.item.url };
+      }
       if (pi.status === 'withdrawn') return { status: 410, type: HTML, body: renderHtml(<WithdrawnPage c={c} pi={pi} />) };
-      // Items of other modules' types live on their own pages.
-      if (pi.item.url !== `/catalog/items/${pi.item.id}`) return { status: 302, type: HTML, body: '', location: pi.item.url };
+      // Catalog items of other modules' types with a page of their own live there.
+      if (own) return { status: 302, type: HTML, body: '', location: pi.item.url };
       const base = p.config.publicUrl ?? '';
       return {
         type: HTML,
@@ -196,7 +203,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
     cachedPublic(p.db, req, reply, pageKey(req), async () => {
       const c = req.ctx(reply);
       const pi = await getPublic(p.db, idParam(req.params.id));
-      if (!pi || pi.status !== 'public') throw notFound();
+      if (!pi || pi.status !== 'public' || !inCatalog(pi.item.type)) throw notFound();
       return {
         type: HTML,
         body: renderHtml(
@@ -265,7 +272,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       const d = (await departments(p.db)).find((x) => x.code === req.params.code && x.active);
       if (!d) throw notFound();
       const text = (await getSetting(p.db, disclosureGuideKey(d.id))) ?? '';
-      const counts = await p.db.selectFrom('pub_items').select(['category', (eb) => eb.fn.countAll<number>().as('n')]).where('public', '=', 1).where('department_id', '=', d.id).groupBy('category').execute();
+      const counts = await p.db.selectFrom('pub_items').select(['category', (eb) => eb.fn.countAll<number>().as('n')]).where('public', '=', 1).where('type', 'in', catalogTypes()).where('department_id', '=', d.id).groupBy('category').execute();
       return {
         type: HTML,
         body: renderHtml(
@@ -320,7 +327,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
   app.get('/catalog/statutory', { config: { permission: 'public' } }, async (req, reply) =>
     cachedPublic(p.db, req, reply, pageKey(req), async () => {
       const c = req.ctx(reply);
-      const counts = new Map((await p.db.selectFrom('pub_items').select(['category', (eb) => eb.fn.countAll<number>().as('n')]).where('public', '=', 1).groupBy('category').execute()).map((r) => [r.category, Number(r.n)]));
+      const counts = new Map((await p.db.selectFrom('pub_items').select(['category', (eb) => eb.fn.countAll<number>().as('n')]).where('public', '=', 1).where('type', 'in', catalogTypes()).groupBy('category').execute()).map((r) => [r.category, Number(r.n)]));
       return {
         type: HTML,
         body: renderHtml(
@@ -349,12 +356,15 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
     }),
   );
 
-  // sitemap.xml: an index of page sitemaps (≤ 40,000 URLs each).
+  // sitemap.xml: an index of page sitemaps (≤ 40,000 URLs each). The items' sitemaps list every
+  // public item of a registered type, of every section, at its type's own page (the canonical URL,
+  // never one that answers a redirect).
   const PER = 40000;
+  const registered = () => itemTypes().map((t) => t.type);
   app.get('/sitemap.xml', { config: { permission: 'public' } }, async (req, reply) =>
     cachedPublic(p.db, req, reply, 'sitemap', async () => {
       const base = (p.config.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/$/, '');
-      const n = Number((await p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('public', '=', 1).executeTakeFirst())?.n ?? 0);
+      const n = Number((await p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('public', '=', 1).where('type', 'in', registered()).executeTakeFirst())?.n ?? 0);
       const parts = [`<sitemap><loc>${base}/sitemap-pages.xml</loc></sitemap>`];
       for (let i = 0; i * PER < n; i++) parts.push(`<sitemap><loc>${base}/sitemap-items-${i + 1}.xml</loc></sitemap>`);
       return { type: 'application/xml; charset=utf-8', body: `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${parts.join('')}</sitemapindex>\n` };
@@ -371,9 +381,9 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       }
       const m = /^items-(\d{1,4})\.xml$/.exec(req.params.part);
       if (!m) throw notFound();
-      const rows = await p.db.selectFrom('pub_items').select(['id', 'published_at']).where('public', '=', 1).orderBy('id').limit(PER).offset((Number(m[1]) - 1) * PER).execute();
+      const rows = await p.db.selectFrom('pub_items').select(['id', 'type', 'published_at']).where('public', '=', 1).where('type', 'in', registered()).orderBy('id').limit(PER).offset((Number(m[1]) - 1) * PER).execute();
       if (!rows.length) throw notFound();
-      return { type: 'application/xml; charset=utf-8', body: urlset(rows.map((r) => ({ loc: `${base}/catalog/items/${r.id}`, lastmod: fmtDate(r.published_at) }))) };
+      return { type: 'application/xml; charset=utf-8', body: urlset(rows.map((r) => ({ loc: `${base}${urlOf(r.type, r.id)}`, lastmod: fmtDate(r.published_at) }))) };
     }),
   );
   void sql;

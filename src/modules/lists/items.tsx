@@ -25,6 +25,9 @@ const CATEGORY: Record<string, string> = { power: 'a20-02', 'service-guide': 'a2
 
 registerItemType<ListEditionData>({
   type: LIST_EDITION,
+  // 法定主动公开内容 (Art. 20: 权力清单, 办事指南, 负面清单): catalog items with 索引号.
+  section: 'catalog',
+  label: 'lists.item_type',
   schema: Type.Object({ listId: Type.Integer(), listType: Type.String(), edition: Type.Integer() }, { additionalProperties: true }),
   category: 'a20-02',
   searchText(d) {
@@ -50,7 +53,8 @@ registerItemType<ListEditionData>({
       </div>
     );
   },
-  url: (id) => `/lists/published/${id}`,
+  // The edition's catalog entry (索引号, metadata, hashed versions; its body links to the list).
+  url: (id) => `/catalog/items/${id}`,
   links: (d) => (d.previous ? [{ to: d.previous, kind: 'related' }] : []),
 });
 

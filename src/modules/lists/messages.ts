@@ -108,6 +108,7 @@ const M: [string, string, string][] = [
   ['lists.published_at', '发布日期', 'Published'],
   ['lists.docNo', '批准文号', 'Approving document'],
   ['lists.indexNo', '索引号', 'Index number'],
+  ['lists.item_type', '清单', 'List'],
   ['lists.reason', '调整理由', 'Reason'],
   ['lists.changes', '调整内容', 'Changes'],
   ['lists.view_diff', '查看对比', 'Compare'],

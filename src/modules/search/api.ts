@@ -5,6 +5,9 @@ import type { Platform } from '../../platform/platform.js';
 import { validationError } from '../../platform/errors.js';
 import { MAX_QUERY, type SearchQuery } from '../../platform/search/index.js';
 import { searchIndex } from './service.js';
+import { sectionOf, shownIndexNo, typeLabel } from './views.js';
+import { translator } from '../../platform/i18n/index.js';
+import { SECTIONS } from '../../platform/publication/registry.js';
 import { ErrorSchema } from '../../platform/http/schemas.js';
 
 export const SearchParams = Type.Object(
@@ -36,7 +39,8 @@ const SearchOut = Type.Object({
     Type.Object({
       id: Type.Integer(),
       type: Type.String(),
-      indexNo: Type.String(),
+      section: Type.Union([Type.String({ enum: Object.keys(SECTIONS) }), Type.Null()], { description: "The type's public section: catalog (政府信息公开目录) or interaction (互动交流)" }),
+      indexNo: Type.String({ description: '索引号; empty outside the catalog section' }),
       title: Type.String(),
       titleHtml: Type.String({ description: 'Escaped HTML, matches in <mark>' }),
       snippet: Type.String({ description: 'Escaped HTML passage around the first match, matches in <mark>' }),
@@ -75,7 +79,16 @@ export async function searchApi(app: FastifyInstance, p: Platform): Promise<void
         response: { 200: SearchOut, 400: ErrorSchema },
       },
     },
-    async (req) => searchIndex(p).search(toQuery(req.query)),
+    async (req) => {
+      const r = await searchIndex(p).search(toQuery(req.query));
+      const tr = translator(req.locale);
+      return {
+        ...r,
+        items: r.items.map((h) => ({ ...h, section: sectionOf(h.type), indexNo: shownIndexNo(h.type, h.indexNo) })),
+        // Types by the name their module declares (the index keeps the code as the label).
+        facets: { ...r.facets, type: r.facets.type.map((v) => ({ ...v, label: typeLabel(tr, v.value) })) },
+      };
+    },
   );
 
   app.get<{ Querystring: { q?: string } }>(

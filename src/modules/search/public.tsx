@@ -5,6 +5,7 @@ import type { Platform } from '../../platform/platform.js';
 import { PublicLayout, Empty, Pager, type PageCtx } from '../../platform/render/index.js';
 import { HttpError } from '../../platform/errors.js';
 import { FACETS, type FacetName, type SearchResult } from '../../platform/search/index.js';
+import { kindLabel, shownIndexNo, typeLabel } from './views.js';
 import { toQuery, type SearchParamsT } from './api.js';
 import { searchIndex } from './service.js';
 import { shanghaiDate } from '../../platform/dates.js';
@@ -47,7 +48,8 @@ function href(params: SearchParamsT, change: Partial<Record<string, string | num
 }
 
 function facetLabel(c: PageCtx, f: FacetName, value: string, label: string): string {
-  if (f === 'type' || f === 'validity') {
+  if (f === 'type') return typeLabel(c.t, value);
+  if (f === 'validity') {
     const key = `search.${f}.${value}`;
     const t = c.t(key);
     return t === key ? label : t;
@@ -150,9 +152,9 @@ export function SearchPage({ c, params, result, error }: { c: PageCtx; params: S
                       <a href={h.url} dangerouslySetInnerHTML={{ __html: h.titleHtml }} />
                     </h3>
                     <p class="meta">
-                      <span>{h.departmentName}</span> · <time dateTime={h.publishedAt}>{shanghaiDate(h.publishedAt)}</time> · <span>{facetLabel(c, 'type', h.type, h.type)}</span>
+                      <span class="kind">{kindLabel(c.t, h.type)}</span> · <span>{h.departmentName}</span> · <time dateTime={h.publishedAt}>{shanghaiDate(h.publishedAt)}</time>
                       {h.validity !== 'valid' && <> · <span class="validity">{facetLabel(c, 'validity', h.validity, h.validity)}</span></>}
-                      {h.indexNo && <> · <span class="index-no">{h.indexNo}</span></>}
+                      {shownIndexNo(h.type, h.indexNo) && <> · <span class="index-no">{h.indexNo}</span></>}
                     </p>
                     {h.snippet && <p class="snippet" dangerouslySetInnerHTML={{ __html: h.snippet }} />}
                   </li>

@@ -2,7 +2,7 @@
 import type { Platform } from '../platform.js';
 import type { JobHandler } from '../jobs/index.js';
 import { setIndexableSource, type IndexableItem } from './indexable.js';
-import { itemType, registerChannel, channelJob, type DeliveryPayload } from './registry.js';
+import { findItemType, registerChannel, channelJob, SECTIONS, type DeliveryPayload } from './registry.js';
 import { runScheduled, runValidity, SCHEDULED_JOB, VALIDITY_JOB } from './service.js';
 import { readMeta, today } from './meta.js';
 import { bumpGeneration } from './cache.js';
@@ -74,15 +74,18 @@ export function registerIndexableSource(): void {
         .select(['pub_items.id', 'pub_items.type', 'pub_items.index_no', 'pub_items.title', 'pub_items.public', 'pub_items.published_version', 'pub_items.topic', 'pub_items.genre', 'pub_items.validity', 'pub_items.first_published_at', 'departments.code', 'departments.name'])
         .where('pub_items.id', '=', id)
         .executeTakeFirst();
-      if (!item || !item.public || !item.published_version || !item.index_no) return null;
+      // A type no mounted module registers has no public page: not searchable.
+      const type = item ? findItemType(item.type) : null;
+      if (!item || !type || !item.public || !item.published_version) return null;
       const v = await db.selectFrom('pub_versions').select(['meta', 'data']).where('item_id', '=', id).where('version', '=', item.published_version).executeTakeFirstOrThrow();
-      const type = itemType(item.type);
       const meta = readMeta(v.meta);
       const text = String(await type.searchText(JSON.parse(v.data), meta, db));
       const out: IndexableItem = {
         id: item.id,
         type: item.type,
-        indexNo: item.index_no,
+        // Only sections that number their items show a 索引号 (an appeal released before ADR 0008 keeps
+        // an old one in its row, never shown).
+        indexNo: SECTIONS[type.section].indexNo ? item.index_no : null,
         title: item.title,
         text,
         department: item.code,

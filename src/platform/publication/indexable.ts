@@ -11,7 +11,8 @@ export interface IndexableItem {
   id: number;
   /** Item type registered with the spine: 'document', 'interpretation', 'appeal', 'list-edition', … */
   type: string;
-  indexNo: string;
+  /** 索引号; null for items of a section without one (互动交流: ADR 0008). */
+  indexNo: string | null;
   title: string;
   /** Plain text of the published version's body and its attachments (no markup). */
   text: string;

@@ -22,6 +22,9 @@ export const publicationMessages = {
     'err.pub.no_right_signing': '您没有签发的权限。',
     'err.pub.no_right_withdraw': '您没有撤回、废止或宣布失效的权限。',
     'err.pub.already': '该信息已经是“{validity}”状态。',
+    'publication.section.catalog': '政府信息公开',
+    'publication.section.interaction': '互动交流',
+    'publication.type.other': '其他信息',
   } as Record<string, string>,
   en: {
     'err.pub.bad_transition': 'Cannot "{action}" an item in status "{status}".',
@@ -40,6 +43,9 @@ export const publicationMessages = {
     'err.pub.no_right_signing': 'You may not sign off.',
     'err.pub.no_right_withdraw': 'You may not withdraw, repeal or expire items.',
     'err.pub.already': 'The item is already "{validity}".',
+    'publication.section.catalog': 'Government information',
+    'publication.section.interaction': 'Public interaction',
+    'publication.type.other': 'Other information',
   } as Record<string, string>,
 };
 

@@ -162,7 +162,8 @@ export async function listVersions(db: Db, itemId: number): Promise<VersionView[
 }
 
 /** The item for a staff user who may read its department's content, else 404. */
-/** The canonical text of a published version: what its SM3 hash covers (see docs/architecture.md). */
-export function canonicalOf(input: { id: number; type: string; indexNo: string; department: { code: string; name: string }; version: number; publishedAt: string; changeNote: string; meta: ItemMeta; data: unknown }): string {
+/** The canonical text of a published version: what its SM3 hash covers (see docs/architecture.md).
+ *  `indexNo` is null for items of a section without 索引号 (ADR 0008). */
+export function canonicalOf(input: { id: number; type: string; indexNo: string | null; department: { code: string; name: string }; version: number; publishedAt: string; changeNote: string; meta: ItemMeta; data: unknown }): string {
   return canonicalJson({ format: CANONICAL_FORMAT, ...input });
 }

@@ -14,7 +14,7 @@ import { validationError, type HttpError } from '../errors.js';
 import { sm3 } from '../hash.js';
 import { getGovernment } from '../render/context.js';
 import { SEARCH_SYNC_JOB } from './indexable.js';
-import { itemType, deliveryChannels, channelJob, type ItemMeta, type ItemLink, type PublicationEvent, type DeliveryPayload } from './registry.js';
+import { itemType, carriesIndexNo, deliveryChannels, channelJob, type ItemMeta, type ItemLink, type ItemType, type PublicationEvent, type DeliveryPayload } from './registry.js';
 import { startClock, completeClock } from '../deadlines/index.js';
 import { ensureCalendar } from '../calendar/index.js';
 import { actorName, type Actor } from '../auth/actor.js';
@@ -77,14 +77,15 @@ export async function enqueueEffects(p: Platform, t: Db, effects: Effect[], opts
   await t.updateTable('pub_state').set((eb) => ({ generation: eb('generation', '+', 1) })).where('id', '=', 1).execute();
 }
 
-/** The listing columns of pub_items, copied from the metadata of the published version. */
-function listingColumns(m: ItemMeta, defaultCategory: string) {
+/** The listing columns of pub_items, copied from the metadata of the published version. Only
+ *  catalog items count under an Art. 20 category (ADR 0008). */
+function listingColumns(m: ItemMeta, type: ItemType) {
   return {
     title: m.title,
     doc_no: m.docNo,
     topic: m.topic,
     genre: m.genre,
-    category: m.category ?? defaultCategory,
+    category: type.section === 'catalog' ? (m.category ?? type.category ?? null) : null,
     written_at: m.writtenAt,
     effective_at: m.effectiveAt,
     expires_at: m.expiresAt,
@@ -108,7 +109,9 @@ export async function publishVersion(p: Platform, t: Db, actor: Actor, id: numbe
   const v = (await getVersion(t, id, version))!;
   const now = at.toISOString();
   const dept = await t.selectFrom('departments').select(['code', 'name']).where('id', '=', item.department_id).executeTakeFirstOrThrow();
-  const indexNo = item.index_no ?? (await allocateIndexNo(t, item.department_id, shanghaiYear(at)));
+  // 索引号 only in a section that numbers its items (the catalog); an item of another section that
+  // got one before ADR 0008 keeps it in its column and old versions, but new versions carry none.
+  const indexNo = carriesIndexNo(item.type) ? (item.index_no ?? (await allocateIndexNo(t, item.department_id, shanghaiYear(at)))) : null;
   const canonical = canonicalOf({ id, type: item.type, indexNo, department: dept, version, publishedAt: now, changeNote: v.changeNote, meta: v.meta, data: v.data });
   const hash = sm3(canonical);
   await t.updateTable('pub_versions').set({ state: 'superseded', updated_at: now }).where('item_id', '=', id).where('state', '=', 'published').execute();
@@ -118,11 +121,11 @@ export async function publishVersion(p: Platform, t: Db, actor: Actor, id: numbe
   await t
     .updateTable('pub_items')
     .set({
-      index_no: indexNo,
+      ...(indexNo ? { index_no: indexNo } : {}),
       status: 'published',
       public: 1,
       published_version: version,
-      ...listingColumns(m, type.category),
+      ...listingColumns(m, type),
       validity: validityOf(m, item.validity),
       year: Number((m.writtenAt ?? now).slice(0, 4)),
       first_published_at: item.first_published_at ?? now,
@@ -167,10 +170,11 @@ export interface PublishOptions extends EffectOptions {
 }
 
 /** Publishes one item its module approved itself, in the caller's transaction. */
-export async function publishApproved(p: Platform, t: Db, actor: Actor, item: ApprovedItem, opts: PublishOptions = {}): Promise<{ id: number; indexNo: string; version: number }> {
+/** `indexNo` is null for a type whose section gives none (ADR 0008). */
+export async function publishApproved(p: Platform, t: Db, actor: Actor, item: ApprovedItem, opts: PublishOptions = {}): Promise<{ id: number; indexNo: string | null; version: number }> {
   const [id] = await publishApprovedMany(p, t, actor, [item], opts);
   const row = await t.selectFrom('pub_items').select(['index_no', 'published_version']).where('id', '=', id).executeTakeFirstOrThrow();
-  return { id, indexNo: row.index_no!, version: row.published_version! };
+  return { id, indexNo: row.index_no, version: row.published_version! };
 }
 
 /** The bulk form of publishApproved (demo data, imports): the same checks and effects, with one
@@ -196,7 +200,7 @@ export async function publishApprovedMany(p: Platform, t: Db, actor: Actor, item
       }
       versions.push({ meta, data, changeNote: cleanNote(v.changeNote), publishedAt: v.publishedAt });
     }
-    plan.push({ it, versions, prefix: '', year: shanghaiYear(versions[0].publishedAt), indexNo: '' });
+    plan.push({ it, versions, numbered: carriesIndexNo(it.type), prefix: '', year: shanghaiYear(versions[0].publishedAt), indexNo: null as string | null });
   }
   const depts = new Map((await t.selectFrom('departments').select(['id', 'code', 'name', 'org_code']).execute()).map((d) => [d.id, d]));
   for (const [i, it] of items.entries()) if (!depts.has(it.departmentId)) throw validationError({ [items.length > 1 ? `items[${i}].departmentId` : 'departmentId']: 'err.field.invalid' });
@@ -205,9 +209,10 @@ export async function publishApprovedMany(p: Platform, t: Db, actor: Actor, item
   if (!gov) gov = (await t.selectFrom('government').select('org_code').orderBy('id').executeTakeFirst())?.org_code ?? '000000000';
   for (const x of plan) x.prefix = (mode === 'department' && depts.get(x.it.departmentId)?.org_code) || gov;
   const nowS = nowD.toISOString();
-  // 索引号: one counter step per (prefix, year) group, numbers handed out in input order.
+  // 索引号 (catalog items only): one counter step per (prefix, year) group, numbers handed out in input order.
   const groups = new Map<string, typeof plan>();
   for (const x of plan) {
+    if (!x.numbered) continue;
     const k = `${x.prefix}|${x.year}`;
     if (!groups.has(k)) groups.set(k, []);
     groups.get(k)!.push(x);
@@ -236,7 +241,7 @@ export async function publishApprovedMany(p: Platform, t: Db, actor: Actor, item
         public: 1,
         published_version: versions.length,
         latest_version: versions.length,
-        ...listingColumns(m, type.category),
+        ...listingColumns(m, type),
         validity: it.validity ?? validityOf(m, 'valid'),
         year: Number((m.writtenAt ?? first.publishedAt.toISOString()).slice(0, 4)),
         formed_at: m.formedAt,
@@ -251,11 +256,16 @@ export async function publishApprovedMany(p: Platform, t: Db, actor: Actor, item
         updated_at: nowS,
       };
     });
-    const inserted = await t.insertInto('pub_items').values(rows).returning(['id', 'index_no']).execute();
+    // Numbered rows in one insert, told apart by their 索引号 (RETURNING gives no order); rows
+    // without one (other sections) one by one.
+    const numbered = rows.filter((r) => r.index_no !== null);
+    const inserted = numbered.length ? await t.insertInto('pub_items').values(numbered).returning(['id', 'index_no']).execute() : [];
     const byNo = new Map(inserted.map((r) => [r.index_no, r.id]));
+    const partIds: number[] = [];
+    for (const r of rows) partIds.push(r.index_no !== null ? byNo.get(r.index_no)! : (await t.insertInto('pub_items').values(r).returning('id').executeTakeFirstOrThrow()).id);
     const vrows: any[] = [];
     part.forEach(({ it, versions, indexNo }, i) => {
-      const id = byNo.get(indexNo)!;
+      const id = partIds[i];
       ids[c + i] = id;
       const dept = depts.get(it.departmentId)!;
       versions.forEach((v, vi) => {

@@ -45,13 +45,32 @@ export interface ItemLink {
   kind: 'related' | 'interprets';
 }
 
+/**
+ * The public sections (栏目) of the portal an item type's items belong to (ADR 0008). `catalog`
+ * is the 政府信息公开目录: its items get a 索引号 and make up the catalog's lists, its "latest"
+ * list on the home page, its feeds and the open-data exports. `interaction` is 互动交流 (citizen
+ * appeals and their replies…): published, hashed, searchable, but no 索引号 and never in the
+ * catalog. A new section is a new entry here with its zh/en label (messages.ts).
+ */
+export const SECTIONS = {
+  catalog: { indexNo: true, label: 'publication.section.catalog' },
+  interaction: { indexNo: false, label: 'publication.section.interaction' },
+} as const satisfies Record<string, { indexNo: boolean; label: string }>;
+export type Section = keyof typeof SECTIONS;
+
 export interface ItemType<D = any> {
   /** Type name, e.g. 'document', 'penalty', 'list-edition'. */
   type: string;
+  /** The public section its items belong to: 'catalog' (政府信息公开目录, with 索引号) or
+   *  'interaction' (互动交流, no 索引号). See SECTIONS. */
+  section: Section;
+  /** Message key of the type's name as the public reads it (search results), e.g. 'appeals.item_type'. */
+  label: string;
   /** TypeBox schema of the type's payload. */
   schema: TSchema;
-  /** Art. 20 category used when the item names none. */
-  category: string;
+  /** Art. 20 category used when the item names none (required in the catalog section; other
+   *  sections' items count under no Art. 20 category). */
+  category?: string;
   /** Normalises the payload and checks the metadata (e.g. sanitises HTML). Returns field errors (message keys). */
   prepare?(data: D, meta: ItemMeta): { data: D; fields: Record<string, string> } | Promise<{ data: D; fields: Record<string, string> }>;
   /** Plain text of the payload for search (attachments' text included). */
@@ -67,7 +86,25 @@ export interface ItemType<D = any> {
 const types = new Map<string, ItemType>();
 
 export function registerItemType<D>(t: ItemType<D>): void {
+  if (!Object.hasOwn(SECTIONS, t.section)) throw new Error(`item type ${t.type}: unknown section ${String(t.section)} (one of ${Object.keys(SECTIONS).join(', ')})`);
+  if (!t.label) throw new Error(`item type ${t.type}: a label (message key) is required`);
+  if (t.section === 'catalog' && !t.category) throw new Error(`item type ${t.type}: a catalog type needs a default Art. 20 category`);
   types.set(t.type, t as ItemType);
+}
+
+/** The registered type, or null (e.g. items left by a module that is no longer mounted). */
+export function findItemType(type: string): ItemType | null {
+  return types.get(type) ?? null;
+}
+
+/** Whether items of this type carry a 索引号 (their section numbers its items). */
+export function carriesIndexNo(type: string): boolean {
+  return SECTIONS[itemType(type).section].indexNo;
+}
+
+/** The registered types of a section (e.g. the catalog's), by name. */
+export function typesOf(section: Section): string[] {
+  return [...types.values()].filter((t) => t.section === section).map((t) => t.type);
 }
 
 export function itemType(type: string): ItemType {

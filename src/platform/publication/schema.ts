@@ -320,4 +320,12 @@ export const publicationMigrations: GkMigration[] = [
       await copyReviewsFromAudit(db);
     },
   },
+  {
+    name: '2008-publication-type-index',
+    async up(db) {
+      // The catalog lists and counts the public items of its section's types (ADR 0008):
+      // `public = 1 and type in (…)` reads this index alone.
+      await db.schema.createIndex('pub_items_public_type').on('pub_items').columns(['public', 'type', 'first_published_at', 'id']).ifNotExists().execute();
+    },
+  },
 ];

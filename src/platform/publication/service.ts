@@ -69,7 +69,7 @@ export async function createDraft(p: Platform, actor: Actor, input: DraftInput):
         doc_no: meta.docNo,
         topic: meta.topic,
         genre: meta.genre,
-        category: meta.category ?? itemType(input.type).category,
+        category: meta.category ?? itemType(input.type).category ?? null,
         written_at: meta.writtenAt,
         effective_at: meta.effectiveAt,
         expires_at: meta.expiresAt,

@@ -49,7 +49,6 @@ export function boardPages(app: FastifyInstance, p: Platform): void {
     if (!Number.isInteger(id) || id < 1 || id > 2147483647) throw notFound();
     const a = await p.db.selectFrom('appeals').selectAll().where('pub_item_id', '=', id).where((eb) => isPublicAppeal(eb)).executeTakeFirst();
     if (!a) throw notFound();
-    const item = await p.db.selectFrom('pub_items').select(['index_no', 'public']).where('id', '=', id).executeTakeFirstOrThrow();
     const text = (await publishedTexts(p.db, [id])).get(id)!;
     const c = req.ctx(reply);
     const cat = await p.db.selectFrom('appeal_categories').select('name').where('code', '=', a.category).executeTakeFirst();
@@ -62,7 +61,6 @@ export function boardPages(app: FastifyInstance, p: Platform): void {
           <h1>{text.title}</h1>
           <Dl
             rows={[
-              ['索引号', item.index_no ?? ''],
               [c.t('appeals.type'), c.t(`appeals.type.${a.type}`)],
               [c.t('appeals.category'), cat?.name ?? a.category],
               [c.t('appeals.department'), dept?.name ?? '—'],

@@ -9,7 +9,7 @@ import { cachedPublic } from '../../../platform/publication/cache.js';
 import { getSettings } from '../../../platform/settings/index.js';
 import { registeredRoutes } from '../../../platform/http/auth.js';
 import { intFrom } from '../../../platform/text.js';
-import { departments, toListItem, type ListItem } from '../service/queries.js';
+import { catalogTypes, departments, toListItem, type ListItem } from '../service/queries.js';
 import { CatalogTabs, fmtDate, TextBlocks } from '../views.js';
 import { disclosureRulesKey, GOVERNMENT_GUIDE_KEY } from '../schema.js';
 import { CATEGORIES } from '../../../platform/taxonomy/index.js';
@@ -97,7 +97,7 @@ export async function portalPages(app: FastifyInstance, p: Platform): Promise<vo
       const c = req.ctx(reply);
       const depts = (await departments(p.db)).filter((d) => d.active);
       const text = (await getSettings(p.db, [GOVERNMENT_GUIDE_KEY])).get(GOVERNMENT_GUIDE_KEY) ?? '';
-      const counts = new Map((await p.db.selectFrom('pub_items').select(['category', (eb) => eb.fn.countAll<number>().as('n')]).where('public', '=', 1).groupBy('category').execute()).map((r) => [r.category, Number(r.n)]));
+      const counts = new Map((await p.db.selectFrom('pub_items').select(['category', (eb) => eb.fn.countAll<number>().as('n')]).where('public', '=', 1).where('type', 'in', catalogTypes()).groupBy('category').execute()).map((r) => [r.category, Number(r.n)]));
       const online = onlineRequests();
       return {
         type: HTML,

@@ -1,8 +1,10 @@
 // Reading the public catalog: filtered lists with page or cursor, one item with its
-// published version, versions, links. Only public items (published, not withdrawn).
+// published version, versions, links. Only public items (published, not withdrawn) of the types
+// in the catalog section (政府信息公开目录, ADR 0008): other sections' items (互动交流: appeals)
+// are published through the spine too but are not catalog entries.
 import type { Db } from '../../../platform/db/index.js';
 import { versionView, type VersionView } from '../../../platform/publication/index.js';
-import { itemTypes } from '../../../platform/publication/registry.js';
+import { findItemType, typesOf } from '../../../platform/publication/registry.js';
 import { TOPIC_BY_CODE, topicPath } from '../../../platform/taxonomy/index.js';
 import type { DocumentData } from '../items.js';
 import '../../../platform/publication/schema.js';
@@ -73,9 +75,16 @@ export interface ListItem {
 export const itemUrl = (id: number) => `/catalog/items/${id}`;
 /** The public URL of an item: its type's page (other modules publish through the spine too). */
 export function urlOf(type: string, id: number): string {
-  const t = itemTypes().find((x) => x.type === type);
+  const t = findItemType(type);
   return t ? t.url(id) : itemUrl(id);
 }
+
+/** The types whose items the catalog lists (never empty, so that `in` stays valid SQL). */
+export function catalogTypes(): string[] {
+  const types = typesOf('catalog');
+  return types.length ? types : [''];
+}
+export const inCatalog = (type: string) => findItemType(type)?.section === 'catalog';
 
 function encodeCursor(publishedAt: string, id: number): string {
   return Buffer.from(`${publishedAt}|${id}`).toString('base64url');
@@ -88,7 +97,7 @@ function decodeCursor(c: string): { at: string; id: number } | null {
 
 export async function listPublic(db: Db, f: Filters, opts: { page?: number; pageSize: number; cursor?: string; count?: boolean }): Promise<{ total: number; items: ListItem[]; nextCursor?: string; badCursor?: boolean }> {
   const depts = await departments(db);
-  let q = db.selectFrom('pub_items as i').where('i.public', '=', 1);
+  let q = db.selectFrom('pub_items as i').where('i.public', '=', 1).where('i.type', 'in', catalogTypes());
   if (f.department) {
     const d = depts.find((x) => x.code === f.department);
     q = q.where('i.department_id', '=', d ? d.id : -1);
@@ -139,7 +148,7 @@ export function toListItem(r: any, d: { code: string; name: string } | undefined
   return {
     id: r.id,
     type: r.type,
-    indexNo: r.index_no,
+    indexNo: r.index_no ?? '',
     title: r.title,
     docNo: r.doc_no,
     department: d?.code ?? '',
@@ -177,13 +186,15 @@ export interface PublicItem {
   coPublishers: { code: string; name: string }[];
 }
 
-/** An item as the public may see it: by id or 索引号. Null when never published; status 'withdrawn' when withdrawn. */
+/** An item as the public may see it: by id, or by 索引号 (catalog items only). Null when never
+ *  published or of a type no mounted module registers; status 'withdrawn' when withdrawn. Items of
+ *  other sections are returned too (the catalog's item page sends them to their own page). */
 export async function getPublic(db: Db, idOrIndex: string | number): Promise<PublicItem | null> {
   let q = db.selectFrom('pub_items').selectAll();
   if (typeof idOrIndex === 'number' || /^\d{1,9}$/.test(idOrIndex)) q = q.where('id', '=', Number(idOrIndex));
-  else q = q.where('index_no', '=', String(idOrIndex));
+  else q = q.where('index_no', '=', String(idOrIndex)).where('type', 'in', catalogTypes());
   const r = await q.executeTakeFirst();
-  if (!r || !r.published_version || !r.index_no) return null;
+  if (!r || !r.published_version || !findItemType(r.type)) return null;
   const depts = await departments(db);
   const byId = new Map(depts.map((d) => [d.id, d]));
   const vrows = await db.selectFrom('pub_versions').selectAll().where('item_id', '=', r.id).where('published_at', 'is not', null).orderBy('version').execute();

@@ -245,7 +245,8 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
     const id = Number(req.params.id);
     const e = Number.isSafeInteger(id) && id > 0 ? await p.db.selectFrom('list_editions').innerJoin('lists', 'lists.id', 'list_editions.list_id').select(['lists.id', 'lists.type']).where('list_editions.pub_item_id', '=', id).executeTakeFirst() : null;
     if (!e) throw notFound();
-    return reply.redirect(`/lists/${e.type}/lists/${e.id}`, 301);
+    // The editions' earlier address: their page is now their catalog entry (ADR 0008).
+    return reply.redirect(`/catalog/items/${id}`, 301);
   });
 
   app.get<{ Params: { hash: string } }>('/lists/files/:hash', { config: { permission: 'public' } }, async (req, reply) => {
