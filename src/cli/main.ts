@@ -92,7 +92,8 @@ export async function main(argv: string[]): Promise<number> {
           await serveCluster(config); // src/cluster.ts: primary and workers
           return -1;
         }
-        // At a terminal: a banner and readable warnings instead of JSON lines (unless a level is set).
+        // At a terminal: a banner and readable warnings instead of JSON lines, unless a log level
+        // was asked for explicitly — whether GONGKAI_LOG_LEVEL is set at all is not a setting.
         const tty = process.stdout.isTTY === true && !process.env.GONGKAI_LOG_LEVEL;
         const running = await startServer(tty ? { ...config, logLevel: 'warn' } : config, tty ? { logStream: readableLog() } : {});
         running.app.log.info(`gongkai serving ${config.publicUrl} (${running.p.dialect})`);

@@ -1,5 +1,6 @@
 // Small view components shared by every module: form fields with inline errors, pagination,
 // empty states, notices and confirmation forms for destructive acts.
+import { isGlobalRole } from '../auth/policy.js';
 import type { ComponentChildren } from 'preact';
 import type { PageCtx } from './context.js';
 
@@ -182,7 +183,7 @@ export function Dl({ rows }: { rows: [string, ComponentChildren][] }) {
 /** A role grant for people: "编辑（党政办公室）", "部门管理员（党政办公室，含下级部门）"; global roles name no department. */
 export function grantLabel(c: PageCtx, g: { role: string; departmentName?: string; includeChildren?: boolean }): string {
   const role = c.t(`role.${g.role}`);
-  if (g.role === 'admin' || g.role === 'supervisor' || !g.departmentName) return role;
+  if (isGlobalRole(g.role) || !g.departmentName) return role;
   return c.t(g.includeChildren ? 'users.grant_children' : 'users.grant', { role, department: g.departmentName });
 }
 
