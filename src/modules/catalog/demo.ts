@@ -42,13 +42,13 @@ type DemoItem = ApprovedItem & { meta: ItemMeta; publishedAt: Date; attachment?:
  * One synthetic document (deterministic for a given random source): a department, one of the kinds
  * it publishes, a subject and a date. With `seen`, titles already used are drawn again.
  */
-function synth(r: () => number, serials: Map<string, number>, o: GenOpts, yearFrom: number, yearTo: number, seen: Set<string> | null): DemoItem {
+function synth(r: () => number, serials: Map<string, number>, o: GenOpts, yearFrom: number, yearTo: number, seen: Set<string> | null, force?: { code: string; kind: Kind }): DemoItem {
   const nowYear = o.today.getUTCFullYear();
   let pickd: { d: { code: string; name: string }; v: DeptVocab; kind: Kind; subject: [string, string, string]; year: number; written: Date; drafted: Drafted; title: string } | null = null;
   for (let attempt = 0; attempt < 8 && (!pickd || seen?.has(pickd.title)); attempt++) {
-    const d = pickWith(r, o.depts);
+    const d = (force && o.depts.find((x) => x.code === force.code)) || pickWith(r, o.depts);
     const v = VOCAB[d.code] ?? VOCAB.dzb;
-    const kind = weighted(r, kindsOf(v));
+    const kind = force?.kind ?? weighted(r, kindsOf(v));
     const subject = pickWith(r, v.subjects);
     const year = yearFrom + Math.floor(r() * (yearTo - yearFrom + 1));
     // Annual reports come out in the first weeks of the year; the rest any time up to ~two weeks ago.
@@ -124,7 +124,11 @@ export async function loadDemoCatalog(p: Platform): Promise<void> {
 
   const seen = new Set<string>();
   const items: DemoItem[] = [];
-  for (let i = 0; i < 300; i++) items.push(synth(r, serials, o, nowYear - 6, nowYear, seen));
+  // Each department's own kinds once (so every department shows what it typically publishes), then
+  // the rest drawn by weight.
+  for (const d of o.depts) for (const kind of Object.keys(VOCAB[d.code]?.kinds ?? {}) as Kind[]) items.push(synth(r, serials, o, nowYear - 6, nowYear, seen, { code: d.code, kind }));
+  while (items.length < 300) items.push(synth(r, serials, o, nowYear - 6, nowYear, seen));
+  items.sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime());
   // Attachments where the kind has them, some changes (a second version), some 废止.
   items.forEach((it, i) => {
     const d = it.data as DocumentData;

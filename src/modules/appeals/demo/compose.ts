@@ -101,7 +101,7 @@ export function composeReply(r: () => number, a: ComposedAppeal, dept: { name: s
   const [, , t, , answer] = a.problem;
   const phone = dept.phone || '12345';
   if (a.type === 'consult') {
-    return `您好！关于您咨询的${t}问题，${dept.name}答复如下：${answer ?? '请携带有效身份证件到政务服务中心相应窗口咨询办理，也可通过网上办事大厅提交申请。'}如有疑问，请拨打${phone}咨询。`;
+    return `您好！关于您咨询的“${a.title}”，${dept.name}答复如下：${answer ?? '请携带有效身份证件到政务服务中心相应窗口咨询办理，也可通过网上办事大厅提交申请。'}如有疑问，请拨打${phone}咨询。`;
   }
   if (a.type === 'suggest') {
     const act = fitting(r, a.texts.actions, a.problem);

@@ -28,7 +28,7 @@ const how = (c: DocContext) => pickWith(c.r, HOW).replace('{dept}', c.dept).repl
 
 function taskSections(c: DocContext, min: number, max: number): string[] {
   const tasks = sampleWith(c.r, c.v.tasks, intWith(c.r, min, Math.min(max, c.v.tasks.length)));
-  return tasks.map((t, i) => `（${num(i)}）${t}。${how(c)}。${c.r() < 0.4 ? how(c) + '。' : ''}`);
+  return tasks.map((t, i) => `（${num(i)}）${t}。${how(c)}。${c.r() < 0.5 ? how(c) + '。' : ''}${c.r() < 0.3 ? how(c) + '。' : ''}`);
 }
 
 const MEASURES = ['加强组织领导。各单位主要负责同志是第一责任人，要亲自部署、亲自过问，确保各项任务落到实处。', '强化督促检查。新区党政办公室会同有关部门适时开展督查，对工作推进不力的单位予以通报。', '加强宣传引导。通过政府网站、政务新媒体等渠道及时发布工作进展，营造良好氛围。', '强化要素保障。财政部门要统筹安排工作经费，保障各项任务顺利实施。', '严格考核问责。将工作落实情况纳入年度绩效考核，对履职不力的依规依纪追责。'];
@@ -72,6 +72,15 @@ export function articles(c: DocContext, word: string): string {
     `公民、法人或者其他组织对${c.subject}工作有意见建议的，可以通过12345热线或者新区政府门户网站反映。`,
     `违反本${word}规定的，由有关部门依照${law}等法律法规予以处理；构成犯罪的，依法追究刑事责任。`,
     `工作人员在${c.subject}工作中滥用职权、玩忽职守、徇私舞弊的，依法依规给予处分。`,
+    ...sampleWith(c.r, [
+      `${c.dept}应当建立${c.subject}工作档案，对办理过程和结果全程记录，档案保存期限不少于十年。`,
+      `${c.dept}应当依法公开${c.subject}的依据、条件、程序、时限和办理结果，涉及国家秘密、商业秘密和个人隐私的除外。`,
+      `${c.dept}应当会同有关部门建立${c.subject}信用管理制度，对守信主体实行容缺受理等激励措施，对严重失信主体依法实施约束。`,
+      `${c.dept}应当采取“双随机、一公开”方式，对${c.subject}有关活动进行监督检查，检查结果记入相关主体信用记录。`,
+      `各街道办事处应当明确专门人员，协助做好辖区内${c.subject}的宣传、摸排和信息报送工作。`,
+      `${c.subject}所需经费列入部门预算，专款专用，接受财政、审计部门的监督。`,
+      `对在${c.subject}工作中成绩突出的单位和个人，按照国家有关规定给予表彰奖励。`,
+    ], intWith(c.r, 0, 5)),
     `本${word}由${c.dept}负责解释。`,
     `本${word}自${c.year}年${intWith(c.r, 1, 12)}月1日起施行，有效期5年。`,
   ];
@@ -178,7 +187,7 @@ export function budget(c: DocContext, y: number, final: boolean): string {
 }
 
 export function plan(c: DocContext): string {
-  const tasks = taskSections(c, 3, 6);
+  const tasks = taskSections(c, 3, 6).map((t) => `${t}${how(c)}。${how(c)}。`);
   return [
     `${c.subject}是新区经济社会发展的重要组成部分。为明确规划期内${c.subject}的发展思路、目标和任务，依据${c.v.laws.join('、')}和《示范新区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》，编制本规划。`,
     '第一章 发展基础',
@@ -187,8 +196,10 @@ export function plan(c: DocContext): string {
     `到规划期末，${c.subject}主要指标达到全省先进水平，${intWith(c.r, 3, 8)}项约束性指标全部完成。`,
     '第三章 主要任务',
     ...tasks,
-    '第四章 保障措施',
-    ...measures(c, intWith(c.r, 2, 4)),
+    ...(c.v.projects ? ['第四章 重大项目', ...sampleWith(c.r, c.v.projects, intWith(c.r, 2, c.v.projects.length)).map((p, i) => `${i + 1}. ${p}：规划期内完成投资${money(c.r, 1, 40)}亿元。`)] : []),
+    `${c.v.projects ? '第五章' : '第四章'} 保障措施`,
+    ...measures(c, intWith(c.r, 2, 5)),
+    `${c.v.projects ? '第六章' : '第五章'} 规划实施\n本规划由${c.dept}会同有关部门组织实施，${c.year + 2}年开展中期评估，评估结果向社会公开。`,
   ].join('\n');
 }
 
