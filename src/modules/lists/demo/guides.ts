@@ -59,6 +59,9 @@ const FEES: Record<string, { item: string; amount: string; basis: string }[]> = 
   婚姻登记: [],
 };
 
+/** Powers exercised inside the administration, with nobody outside to apply: no guide. */
+const INTERNAL = /合法性审核|属性的审查确认|办结的审核确认|国有资产处置|统计调查项目/;
+
 /**
  * The guides per department: hand-written ones first, then one per suitable item of `powers`,
  * numbered after the department's hand-written guides. Deterministic (its own seed).
@@ -74,7 +77,7 @@ export function demoServiceGuides(powers: Record<string, ListItem[]>, department
     const window = { address: street ? `示范新区${name}便民服务中心一楼` : `示范新区政务服务中心${intWith(r, 1, 3)}楼${name}窗口`, hours: HOURS, phone: `0411-12345${String(intWith(r, 200, 999))}` };
     for (const p of items) {
       const d = BY_TYPE[p.powerType as string];
-      if (!d || handPowers.has(p.code as string)) continue;
+      if (!d || handPowers.has(p.code as string) || INTERNAL.test(p.name as string)) continue;
       const n = p.name as string;
       const [lo, hi] = d.statutory;
       const statutoryDays = intWith(r, lo, hi);
