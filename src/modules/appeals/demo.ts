@@ -11,6 +11,9 @@ import { trackingNoFor } from './service.js';
 import { holdForReview } from './service/review.js';
 import { TYPE_RULES, type AppealType } from './schema.js';
 import type { Rating } from '../../platform/ratings.js';
+import { pickWith, seededRandom } from '../../platform/random.js';
+import { composeAppeal, composeReply } from './demo/compose.js';
+import { ROADS } from './demo/texts.js';
 
 /** code, group, name, English name, department, keywords */
 export const DEMO_CATEGORIES: [string, string, string, string, string, string][] = [
@@ -54,53 +57,8 @@ export const DEMO_RULES: [string, string, string, number][] = [
   ['category', 'garbage', 'jd-xs', 1],
 ];
 
-const PLACES = ['海滨路', '新胜大街', '园区一路', '政务大道', '幸福路', '滨海东路', '学府街', '工业园二路', '春晖巷', '长江路'];
-const COMMUNITIES = ['海滨花园', '新胜家园', '阳光小区', '学府名苑', '园区公寓', '滨海佳苑', '春晖里'];
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
 const GIVEN = ['建国', '秀英', '伟', '芳', '敏', '静', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明'];
-
-const TEMPLATES: Record<string, [string, string][]> = {
-  'road-damage': [['{place}路面坑洼严重', '{place}{n}号附近路面有多处坑洼，雨天积水，电动车经过容易摔倒，请尽快修补。']],
-  'street-light': [['{community}门口路灯不亮', '{community}门口{place}的路灯已经坏了两周，晚上很黑，老人出行不便，希望尽快维修。']],
-  'illegal-building': [['{community}楼顶私搭乱建', '{community}{b}号楼顶层住户在楼顶加盖房屋，存在安全隐患，影响其他住户，请查处。']],
-  garbage: [['{community}垃圾长期无人清运', '{community}东门垃圾桶满溢，已经三天没有清运，气味很大，夏天蚊蝇多。']],
-  property: [['{community}电梯经常故障', '我是{name}，住{community}{b}号楼，电梯本月已停运三次，物业拖延维修，家中老人上下楼困难，电话{mobile}。']],
-  housing: [['新房外墙开裂漏水', '{community}{b}栋2单元{room}室，交房不到一年外墙开裂，下雨屋内漏水，开发商一直推诿。']],
-  noise: [['{place}夜间施工噪音扰民', '{place}工地每天晚上11点后仍在施工，噪音很大，严重影响居民休息，请查处。']],
-  pollution: [['{place}附近工厂排放黑烟', '{place}附近一家工厂经常在夜间排放黑烟，气味刺鼻，周边居民开窗都不敢。']],
-  'food-safety': [['{place}一餐馆卫生条件差', '{place}{n}号的一家餐馆后厨卫生很差，我昨天就餐后腹泻，消费金额128元，请监管部门检查。']],
-  consumer: [['健身房预付卡无法退款', '我在{place}一家健身房办了3000元的预付卡，现在健身房关门，无法联系商家退款，联系电话{mobile}。']],
-  'product-quality': [['购买的电热水壶质量问题', '2025年3月12日在{place}商店购买的电热水壶，使用一周即漏电，怀疑是伪劣产品。']],
-  wages: [['工地拖欠农民工工资', '我们在工业园某工地干活，老板拖欠{n}名工人工资共计8万元，已经三个月没有发，请帮助讨薪。']],
-  'social-insurance': [['咨询灵活就业人员社保缴费', '请问灵活就业人员如何在本区缴纳养老保险和医保，每年缴费基数是多少？']],
-  school: [['咨询小学入学学位', '孩子今年满6周岁，户口在{community}，请问对口哪所小学，需要准备哪些材料？']],
-  medical: [['社区卫生服务中心排队时间长', '{place}社区卫生服务中心上午只有一个医生看诊，排队两个小时，建议增加人手。']],
-  elderly: [['建议增设社区老年食堂', '{community}老年人很多，建议在社区增设老年食堂，解决老人吃饭难问题。']],
-  traffic: [['建议增加公交线路', '{community}到政务大道没有直达公交，上班通勤不便，建议增开一条线路。'], ['{place}路口红绿灯时间太短', '{place}与长江路路口行人绿灯只有15秒，老人过马路来不及，建议延长。']],
-  taxi: [['网约车绕路多收费', '2025年5月8日晚乘坐网约车，车牌辽B·D12345，司机故意绕路，多收费45元。']],
-  safety: [['{community}楼道堆放杂物', '{community}{b}号楼楼道堆满杂物和电动车，消防通道堵塞，存在火灾隐患。']],
-  'business-service': [['营业执照办理咨询', '请问个体工商户营业执照能否全程网上办理，需要多少个工作日？']],
-  policy: [['咨询小微企业补贴政策', '我公司是小微企业，请问今年有哪些扶持补贴政策，如何申报？']],
-  tourism: [['景区门票价格不明示', '滨海景区售票处没有明码标价，节假日临时涨价，游客意见很大。']],
-  legal: [['咨询法律援助申请条件', '我因工伤与单位发生纠纷，请问申请法律援助需要什么条件？']],
-  other: [['感谢工作人员热心服务', '上周在政务服务大厅办理业务，工作人员耐心细致，特此表扬！']],
-};
-
-const REPLIES = [
-  '经核查，您反映的问题属实。我单位已于3个工作日内安排人员现场处置，目前问题已解决。感谢您对我们工作的监督。',
-  '您好，您咨询的事项答复如下：请携带身份证件到政务服务中心相应窗口办理，也可通过网上办事大厅提交申请，办理时限为5个工作日。',
-  '经现场核查，已责令相关单位限期整改，并将持续跟踪整改情况。如仍有问题，请再次反映。',
-  '您的建议很有价值，我单位已纳入下一阶段工作计划统筹研究，感谢您的关注与支持。',
-  '经调查，该问题涉及历史遗留因素，我单位已协调相关方面，正在制定解决方案，预计下月底前完成。',
-];
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 export async function loadDemoCatalogue(p: Platform, t: Db): Promise<void> {
   const depts = new Map((await t.selectFrom('departments').select(['id', 'code']).execute()).map((d) => [d.code, d.id]));
@@ -118,36 +76,20 @@ export async function loadDemoAppeals(p: Platform, count = 320): Promise<void> {
   await ensureCalendar(p.db);
   await p.tx(async (t) => {
     await loadDemoCatalogue(p, t);
-    const depts = new Map((await t.selectFrom('departments').select(['id', 'code', 'name']).execute()).map((d) => [d.code, d]));
-    const r = rng(12345);
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+    const depts = new Map((await t.selectFrom('departments').select(['id', 'code', 'name', 'phone']).execute()).map((d) => [d.code, d]));
+    const r = seededRandom(12345);
+    const pick = <T,>(xs: readonly T[]) => pickWith(r, xs);
+    const seen = new Set<string>();
     const channels = ['web', 'web', 'phone', 'phone', 'open311'];
     const ratings: Rating[] = ['very-satisfied', 'satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-satisfied', 'very-dissatisfied'];
     const nowMs = Date.now();
     const toPublish: { id: number; item: ApprovedItem & { publishedAt: Date } }[] = [];
     for (let i = 0; i < count; i++) {
-      const [code, , , , deptCode] = pick(DEMO_CATEGORIES);
-      const tpl = pick(TEMPLATES[code] ?? TEMPLATES.other);
+      const [code, , categoryName, , deptCode] = pick(DEMO_CATEGORIES);
       const name = pick(SURNAMES.split('')) + pick(GIVEN);
       const mobile = `13${Math.floor(r() * 9) + 1}${String(Math.floor(r() * 1e8)).padStart(8, '0')}`;
-      const place = pick(PLACES);
-      const community = pick(COMMUNITIES);
-      const num = String(2 + Math.floor(r() * 80));
-      const bld = String(1 + Math.floor(r() * 20));
-      const room = String(100 * (1 + Math.floor(r() * 18)) + 1 + Math.floor(r() * 4));
-      const fill = (s: string) =>
-        s
-          .replace(/\{place\}/g, place)
-          .replace(/\{community\}/g, community)
-          .replace(/\{n\}/g, num)
-          .replace(/\{b\}/g, bld)
-          .replace(/\{room\}/g, room)
-          .replace(/\{name\}/g, name)
-          .replace(/\{mobile\}/g, mobile);
-      const text = tpl.join('');
-      const type: AppealType = /感谢|表扬/.test(text) ? 'praise' : /请问|咨询/.test(text) ? 'consult' : /建议/.test(text) ? 'suggest' : /查处|举报|违章|私搭|排放/.test(text) ? pick(['report', 'complaint'] as const) : /帮助|讨薪|困难/.test(text) ? 'help' : pick(['complaint', 'complaint', 'help'] as const);
-      const title = fill(tpl[0]);
-      const content = fill(tpl[1]);
+      const composed = composeAppeal(r, code, categoryName, { name, mobile }, seen);
+      const { type, title, content } = composed;
       // Older appeals first, so ids and dates rise together (the board lists newest first).
       const ageDays = Math.max(0, Math.floor(((count - i) / count) * 200 + (r() - 0.5) * 2));
       const created = new Date(nowMs - ageDays * 86_400_000 - Math.floor(r() * 86_400_000));
@@ -158,7 +100,7 @@ export async function loadDemoAppeals(p: Platform, count = 320): Promise<void> {
       const dept = depts.get(deptCode) ?? depts.get('dzb')!;
       const replied = status === 'replied' || status === 'closed' ? new Date(created.getTime() + (1 + Math.floor(r() * 12)) * 86_400_000) : null;
       const repliedAt = replied && replied.getTime() < nowMs ? replied.toISOString() : replied ? new Date(nowMs - 3600_000).toISOString() : null;
-      const reply = repliedAt ? (type === 'consult' ? REPLIES[1] : type === 'suggest' ? REPLIES[3] : type === 'praise' ? '感谢您的肯定，我们将继续努力提供优质服务。' : pick([REPLIES[0], REPLIES[2], REPLIES[4]])) : null;
+      const reply = repliedAt ? composeReply(r, composed, dept) : null;
       const rating = status === 'closed' && r() < 0.8 ? pick(ratings) : null;
       const consent = r() < 0.6 ? 1 : 0;
       const row = await t
@@ -170,7 +112,7 @@ export async function loadDemoAppeals(p: Platform, count = 320): Promise<void> {
           category: code,
           title,
           content,
-          address: `示范新区${pick(PLACES)}${1 + Math.floor(r() * 200)}号`,
+          address: `示范新区${composed.where && ROADS.includes(composed.where) ? composed.where : pick(ROADS)}${1 + Math.floor(r() * 200)}号`,
           lat: 38.9 + r() * 0.1,
           lng: 121.5 + r() * 0.15,
           area: null,
@@ -267,5 +209,15 @@ export async function loadDemoAppeals(p: Platform, count = 320): Promise<void> {
 /** The department has replied to the newest few appeals in hand; the replies wait for the centre's review (待中心审核). */
 async function demoReplyReviews(p: Platform, t: Db, n = 4): Promise<void> {
   const rows = await t.selectFrom('appeals').selectAll().where('status', '=', 'dispatched').where('type', '!=', 'praise').orderBy('id', 'desc').limit(n).execute();
-  for (const a of rows) await holdForReview(p, t, 'demo', a, a.type === 'consult' ? REPLIES[1] : a.type === 'suggest' ? REPLIES[3] : REPLIES[2], true, new Date().toISOString());
+  const names = new Map((await t.selectFrom('departments').select(['id', 'name']).execute()).map((d) => [d.id, d.name]));
+  for (const a of rows) {
+    const dept = (a.department_id != null && names.get(a.department_id)) || '承办单位';
+    const reply =
+      a.type === 'consult'
+        ? `您好！关于您咨询的“${a.title}”，${dept}答复如下：请携带有效身份证件到政务服务中心相应窗口咨询办理，也可通过网上办事大厅提交申请。`
+        : a.type === 'suggest'
+          ? `您好！感谢您就“${a.title}”提出的建议。${dept}已认真研究，将在下一步工作中统筹考虑，并适时公开进展。`
+          : `您好！关于您反映的“${a.title}”，${dept}已安排工作人员到现场核实，正在按规定处理，处理结果将及时向您反馈。`;
+    await holdForReview(p, t, 'demo', a, reply, true, new Date().toISOString());
+  }
 }

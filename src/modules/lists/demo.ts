@@ -1,11 +1,14 @@
-// Demo lists: 权责清单 of eight departments (市场监管局's with one adjustment), service guides,
+// Demo lists: 权责清单 of every department (市场监管局's with one adjustment), service guides,
 // the two negative lists (representative subsets), tagged economic policies and a few ratings.
 import type { Platform } from '../../platform/platform.js';
 import { publishApprovedMany, defaultMeta, transition } from '../../platform/publication/index.js';
 import { DOCUMENT } from '../catalog/items.js';
 import { draftEdition, ensureList, publishEdition } from './service.js';
-import { POLICIES, POWER_LISTS, SCJG_ADJUSTMENT, SERVICE_GUIDES, scjgAdjusted } from './demo/data.js';
+import { SCJG_ADJUSTMENT, SERVICE_GUIDES, scjgAdjusted } from './demo/data.js';
 import { FOREIGN_INVESTMENT, MARKET_ACCESS } from './demo/negative.js';
+import { demoPowerLists } from './demo/powers/index.js';
+import { demoServiceGuides } from './demo/guides.js';
+import { demoPolicies } from './demo/policies.js';
 import { setTags } from './service/policies.js';
 import { rate } from './service/ratings.js';
 import { storeFile } from '../../platform/files/index.js';
@@ -54,7 +57,9 @@ export async function loadDemoLists(p: Platform): Promise<void> {
       const e = await draftEdition(p, 'demo', listId, { items, reason, docNo }, t);
       return { listId, pubId: await publishEdition(p, t, 'demo', e.id, at) };
     };
-    for (const [dept, items] of Object.entries(POWER_LISTS)) {
+    const names = new Map([...depts.values()].map((d) => [d.code, d.name]));
+    const powers = demoPowerLists(names);
+    for (const [dept, items] of Object.entries(powers)) {
       const d = depts.get(dept);
       if (!d) continue;
       const first = await publish('power', dept, `${d.name}权责清单`, items, '区级权责清单首次公布', '示范新区编〔2025〕2号', FIRST);
@@ -64,14 +69,14 @@ export async function loadDemoLists(p: Platform): Promise<void> {
         expire = first.pubId;
       }
     }
-    for (const [dept, items] of Object.entries(SERVICE_GUIDES)) {
+    for (const [dept, items] of Object.entries(demoServiceGuides(powers, names))) {
       const d = depts.get(dept);
       if (d) await publish('service-guide', dept, `${d.name}办事指南`, items, '政务服务事项办事指南公布', '示范新区审批发〔2025〕4号', FIRST);
     }
     await publish('market-access', 'fgj', '市场准入负面清单（2025年版）（代表性节选）', MARKET_ACCESS, '转发国家发展改革委、商务部、市场监管总局《市场准入负面清单（2025年版）》，演示数据为代表性节选。', '发改体改规〔2025〕466号', new Date('2025-04-30T02:00:00Z'));
     await publish('foreign-investment', 'fgj', '外商投资准入特别管理措施（负面清单）（2024年版）（代表性节选）', FOREIGN_INVESTMENT, '转发国家发展改革委、商务部令第23号，演示数据为代表性节选。', '国家发展改革委 商务部令第23号', new Date('2024-09-08T02:00:00Z'));
     // Economic policies: catalog documents, then tagged below.
-    const docs = POLICIES.filter((x) => depts.has(x.department));
+    const docs = demoPolicies(names).filter((x) => depts.has(x.department));
     const ids = await publishApprovedMany(
       p,
       t,
@@ -79,9 +84,9 @@ export async function loadDemoLists(p: Platform): Promise<void> {
       docs.map((x) => ({
         type: DOCUMENT,
         departmentId: depts.get(x.department)!.id,
-        meta: defaultMeta({ title: x.title, docNo: x.docNo, genre: '办法', topic: '0302', category: 'a20-03', summary: x.summary, keywords: ['惠企政策'], writtenAt: '2026-01-10', formedAt: '2026-01-10' }),
+        meta: defaultMeta({ title: x.title, docNo: x.docNo, genre: x.genre, topic: '0302', category: 'a20-03', summary: x.summary, keywords: ['惠企政策', depts.get(x.department)!.name], writtenAt: x.writtenAt, formedAt: x.writtenAt }),
         data: { body: x.body, attachments: [], related: [] },
-        publishedAt: new Date('2026-01-12T02:00:00Z'),
+        publishedAt: new Date(Date.parse(`${x.writtenAt}T02:00:00Z`) + 2 * 86_400_000),
       })),
       { audit: 'summary', deliver: false },
     );
