@@ -19,8 +19,9 @@ describe('政策解读', () => {
     const r = await get('/catalog/interpretations');
     expect(r.statusCode).toBe(200);
     expect(r.body).toContain('<h1>政策解读</h1>');
-    // The demo's own 解读 for its 最低生活保障 policy, in questions and answers.
-    expect(r.body).toMatch(/问答：《[^》]*最低生活保障[^》]*》政策解读/);
+    // 解读 in their several forms: text, questions and answers, 图解.
+    expect(r.body).toMatch(/问答：《[^》]+》政策解读/);
+    expect(r.body).toMatch(/图解：《[^》]+》政策解读/);
     const items = r.body.split('<li>').slice(1).filter((li) => li.includes('doc-title'));
     expect(items.length).toBe(20); // a full first page
     for (const li of items) expect(li, li.slice(0, 200)).toContain('解读：<a href="/catalog/items/');
