@@ -39,9 +39,16 @@ export function banner(config: Pick<Config, 'publicUrl' | 'dataDir' | 'databaseU
     `  数据目录 Data    ${config.dataDir}`,
   ];
   if (demo) {
-    const width = Math.max(...demo.users.map((u) => u.username.length));
+    // The departments' appeal handlers (<department>-handler) on a few lines of their own.
+    const handlers = demo.users.filter((u) => u.username.endsWith('-handler'));
+    const others = demo.users.filter((u) => !u.username.endsWith('-handler'));
+    const width = Math.max(...others.map((u) => u.username.length));
     lines.push('', `  演示账号 Demo accounts（密码 password: ${demo.password}）`);
-    for (const u of demo.users) lines.push(`    ${u.username.padEnd(width)}  ${u.name}`);
+    for (const u of others) lines.push(`    ${u.username.padEnd(width)}  ${u.name}`);
+    if (handlers.length) {
+      lines.push('    各部门诉求承办人 Appeal handlers of the departments:');
+      for (let i = 0; i < handlers.length; i += 6) lines.push(`      ${handlers.slice(i, i + 6).map((u) => u.username).join('  ')}`);
+    }
     lines.push('', '  重置演示数据 Reset the demo: 停止后删除数据目录再启动 stop, delete the data directory, start again');
   }
   lines.push('  停止 Stop: Ctrl+C', '');
