@@ -4,7 +4,7 @@
 import { shanghaiDateTime } from '../../../platform/dates.js';
 import type { ComponentChildren } from 'preact';
 import type { PageCtx } from '../../../platform/render/index.js';
-import { Csrf, Notice } from '../../../platform/render/index.js';
+import { TableWrap, Csrf, Notice } from '../../../platform/render/index.js';
 import { itemType, OPINION_MAX, type ItemRow, type ReviewStep, type VersionView } from '../../../platform/publication/index.js';
 import { attachmentName, humanSize } from '../../../platform/files/index.js';
 import { topicPath } from '../../../platform/taxonomy/index.js';
@@ -84,7 +84,7 @@ export function Changes({ c, before, after, depts, headingId, heading }: { c: Pa
       <h2 id={headingId}>{heading}</h2>
       {d.fields.length === 0 && !d.bodyChanged && <p>{c.t('catalog.diff_same')}</p>}
       {d.fields.length > 0 && (
-        <div class="table-wrap">
+        <TableWrap label={c.t('catalog.diff_fields')}>
           <table>
             <caption>{c.t('catalog.diff_fields')}</caption>
             <thead>
@@ -104,7 +104,7 @@ export function Changes({ c, before, after, depts, headingId, heading }: { c: Pa
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {d.bodyChanged && <h3>{c.t('catalog.diff_body')}</h3>}
       {d.body === null ? (
@@ -221,7 +221,7 @@ export function ReviewHistory({ c, steps }: { c: PageCtx; steps: ReviewStep[] })
       {steps.length === 0 ? (
         <p>{c.t('catalog.history_none')}</p>
       ) : (
-        <div class="table-wrap">
+        <TableWrap label={c.t('catalog.approvals')}>
           <table>
             <thead>
               <tr>
@@ -249,7 +249,7 @@ export function ReviewHistory({ c, steps }: { c: PageCtx; steps: ReviewStep[] })
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );
