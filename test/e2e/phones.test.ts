@@ -141,7 +141,7 @@ describe('tables at 375 px', () => {
       '/admin/supervision',
       '/admin/account',
     ];
-    for (const url of pages) await checkPage(page, url, { axe: url === '/admin/roles' || url === '/admin/supervision' });
+    for (const url of pages) await checkPage(page, url, { axe: url === '/admin/roles' || url === '/admin/supervision' || url.startsWith('/admin/appeals') });
   }, 300_000);
 });
 

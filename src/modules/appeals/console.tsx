@@ -2,7 +2,7 @@
 // the dispatch catalogue and rules, reopening settings, Open311 API keys.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
-import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, Select } from '../../platform/render/index.js';
+import { TableWrap, AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, Select } from '../../platform/render/index.js';
 import { can } from '../../platform/auth/policy.js';
 import { HttpError, notFound, forbidden } from '../../platform/errors.js';
 import { fileInfo, readStored } from '../../platform/files/index.js';
@@ -67,6 +67,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
         {r.items.length === 0 ? (
           <Empty>{c.t('appeals.none')}</Empty>
         ) : (
+          <TableWrap label={c.t('nav.appeals_admin')}>
           <table class="appeal-list">
             <caption class="visually-hidden">{c.t('appeals.console')}</caption>
             <thead>
@@ -99,6 +100,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
               ))}
             </tbody>
           </table>
+          </TableWrap>
         )}
         <Pager c={c} page={page} pageSize={30} total={r.total} href={href} />
       </AdminLayout>,
@@ -176,6 +178,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
           {c.t('appeals.catalogue_intro')} <a href="/admin/deadline-rules">{c.t('nav.deadline_rules')}</a>
         </p>
         <ErrorSummary c={c} fields={fields} />
+        <TableWrap label={c.t('appeals.catalogue')}>
         <table>
           <caption>{c.t('appeals.category')}</caption>
           <thead>
@@ -199,7 +202,9 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
             ))}
           </tbody>
         </table>
+        </TableWrap>
         <h2>{c.t('appeals.rules')}</h2>
+        <TableWrap label={c.t('appeals.rules')}>
         <table>
           <thead>
             <tr>
@@ -227,6 +232,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
             ))}
           </tbody>
         </table>
+        </TableWrap>
         <form method="post" action="/admin/appeals/rules" class="filters">
           <Csrf c={c} />
           <Select label={c.t('appeals.rule.kind')} name="kind" options={['keyword', 'area', 'category'].map((k) => ({ value: k, label: c.t(`appeals.rule.kind.${k}`) }))} />
@@ -298,6 +304,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
           <Field label={c.t('appeals.key_name')} name="name" required maxLength={100} />
           <button type="submit" class="primary">{c.t('appeals.key_create')}</button>
         </form>
+        <TableWrap label={c.t('appeals.keys')}>
         <table>
           <thead>
             <tr>
@@ -331,6 +338,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
             ))}
           </tbody>
         </table>
+        </TableWrap>
       </AdminLayout>,
     );
   };
