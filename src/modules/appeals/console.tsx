@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
 import { TableWrap, AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Pager, Select } from '../../platform/render/index.js';
 import { can } from '../../platform/auth/policy.js';
-import { HttpError, notFound, forbidden } from '../../platform/errors.js';
+import { HttpError, notFound, forbidden, validationError } from '../../platform/errors.js';
 import { fileInfo, readStored } from '../../platform/files/index.js';
 import { listDepartments } from '../org/service.js';
 import { getSettings, isCentre, saveSettings } from './service.js';
@@ -385,6 +385,9 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
     const b = { ...((req.body ?? {}) as Record<string, any>) };
     delete b._csrf;
     try {
+      // One value per field (a field sent twice is refused, naming it), except the list of assisting departments.
+      const twice = Object.keys(b).find((k) => k !== 'assisting' && typeof b[k] !== 'string');
+      if (twice) throw validationError({ [twice]: 'err.field.invalid' });
       await runAction(p, req.user!, id, req.params.action, b);
       return reply.redirect(`/admin/appeals/${id}?done=1`, 303);
     } catch (err) {

@@ -348,6 +348,10 @@ const M: [string, string, string][] = [
   ['err.lists.too_many_aliases', '常用叫法不得超过40个', 'At most 40 everyday names'],
   ['err.lists.alias_too_long', '每个常用叫法不超过20个字', 'Each name at most 20 characters'],
   ['err.lists.alias_chars', '常用叫法含有不允许的字符', 'A name contains characters that are not allowed'],
+  ['err.lists.alias_taken', '“{alias}”已是 {code} {name} 的常用叫法，一个叫法只能对应一个行业', '"{alias}" already leads to {code} {name}; one everyday word leads to one industry'],
+  ['audit.noun.industry', '行业分类', 'industry'],
+  ['audit.verb.aliases', '修改常用叫法', 'everyday names changed'],
+  ['audit.entity.industry', '行业分类', 'industry'],
   ['err.lists.industry_rights', '只有负面清单牵头部门的工作人员可以修改行业常用叫法', 'Only staff of the department keeping the negative lists may change industry names'],
 ];
 

@@ -41,6 +41,9 @@ export async function saveGovernment(p: Platform, actor: Actor, input: Governmen
   authorize(actor, 'government.edit');
   const fields: Record<string, string> = {};
   if (!input.name.trim()) fields.name = 'err.field.required';
+  // The name heads every page's <title> and footer: a government's name, not a document.
+  for (const [k, max] of [['name', 100], ['shortName', 50], ['address', 200], ['phone', 50]] as const) if ((input[k] ?? '').length > max) fields[k] = 'err.field.too_long';
+  if (input.phone && !/^[0-9+\-() 、，,转]{3,50}$/.test(input.phone.trim())) fields.phone ??= 'err.field.invalid';
   if (!/^[0-9A-Z]{9}$|^[0-9A-Z]{18}$/.test(input.orgCode)) fields.orgCode = 'err.org_code';
   const site = { siteCode: (input.siteCode ?? '').trim(), icp: (input.icp ?? '').trim(), psb: (input.psb ?? '').trim() };
   if (site.siteCode && !SITE_CODE.test(site.siteCode)) fields.siteCode = 'err.site_code';

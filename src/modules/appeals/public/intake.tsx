@@ -132,7 +132,9 @@ async function readForm(req: FastifyRequest): Promise<{ raw: Record<string, stri
 
 export function intakePages(app: FastifyInstance, p: Platform, submitLimit: Limiter): void {
   // 确认提交 in flight or just done in this process, by ticket: a double click gets the same answer.
-  const recent = new Map<string, Promise<Submitted | null>>();
+  // Only the browser that spent the ticket (its CSRF cookie) gets the answer again: the query code
+  // is shown to nobody else holding the same ticket.
+  const recent = new Map<string, { run: Promise<Submitted | null>; browser: string }>();
 
   app.get<{ Querystring: Record<string, string> }>('/appeals/new', { config: { permission: 'public' } }, async (req, reply) => {
     const q = req.query ?? {};
@@ -187,12 +189,15 @@ export function intakePages(app: FastifyInstance, p: Platform, submitLimit: Limi
     const fields = await check(p, req, values, t.m);
     if (Object.keys(fields).length) return formPage(p, req, reply, values, { fields, kept: keptPhotos(app, t.m), status: 400 });
     if (!(Date.now() - t.t >= 0 && Date.now() - t.t < TICKET_MS)) return checkPage(p, req, reply, values, newTicket(app, t.m), t.m.length, { notice: req.t('appeals.check_expired') });
-    let run = recent.get(t.n);
+    const browser = String((req.cookies as Record<string, string | undefined>)?.gk_csrf ?? '');
+    const seen = recent.get(t.n);
+    if (seen && seen.browser !== browser) return duplicatePage(req, reply);
+    let run = seen?.run;
     if (!run) {
       // The ticket is spent in the platform limiter's table (a budget of one), so a second
       // 确认提交 — a double click, the back button, another process — creates nothing.
       run = (async () => ((await spendBudget(p.db, 'appeal-confirm', t.n, 1, SPENT_WINDOW_MS)) ? null : submitAppeal(p, 'citizen', toInput(values, t.m))))();
-      recent.set(t.n, run);
+      recent.set(t.n, { run, browser });
       const forget = () => setTimeout(() => recent.delete(t.n), 60_000).unref();
       run.then(forget, () => recent.delete(t.n));
     }

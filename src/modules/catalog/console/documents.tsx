@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { AdminLayout, PublicLayout, Csrf, Notice, Empty, Pager, Dl, FileInput, TableWrap, type PageCtx } from '../../../platform/render/index.js';
 import { HttpError, notFound, forbidden } from '../../../platform/errors.js';
+import { hasMessage } from '../../../platform/i18n/index.js';
 import { can, scopeOf, type Principal } from '../../../platform/auth/policy.js';
 import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, reviewHistory, STAGES, ACTIONS, multiStageDepartments, type Action } from '../../../platform/publication/index.js';
 import { storeFile, safeFileName, contentDisposition, fileInfo, storedPath } from '../../../platform/files/index.js';
@@ -167,8 +168,9 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
       <AdminLayout c={c} title={item.title}>
         <h1>{item.title}</h1>
         {req.query.saved && <Notice kind="success">{c.t('catalog.saved')}</Notice>}
-        {req.query.done && <Notice kind="success">{c.t(`catalog.done.${req.query.done}`)}</Notice>}
-        {req.query.error && <Notice kind="error">{c.t(req.query.error)}</Notice>}
+        {/* Only our own messages: a link cannot put its text in the console's alert boxes. */}
+        {req.query.done && hasMessage(`catalog.done.${req.query.done}`) && <Notice kind="success">{c.t(`catalog.done.${req.query.done}`)}</Notice>}
+        {req.query.error && /^[\w.-]+$/.test(req.query.error) && hasMessage(req.query.error) && <Notice kind="error">{c.t(req.query.error)}</Notice>}
         <Dl
           rows={[
             [c.t('catalog.department'), dep?.name ?? ''],

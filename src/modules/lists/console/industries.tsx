@@ -94,8 +94,14 @@ export async function industryConsole(app: FastifyInstance, p: Platform): Promis
   app.get<{ Params: { code: string }; Querystring: { done?: string } }>('/admin/lists/industries/:code', { config: { permission: 'industry.edit' } }, async (req, reply) => editPage(req, reply, str(req.params.code).slice(0, 5), { done: !!req.query.done }));
 
   app.post<{ Params: { code: string }; Body: Record<string, unknown> }>('/admin/lists/industries/:code', { config: { permission: 'industry.edit' } }, async (req, reply) => {
-    const code = str(req.params.code).slice(0, 5).toUpperCase();
-    const text = str((req.body ?? {}).aliases).slice(0, 5000);
+    const raw = str(req.params.code);
+    // No silent change of target or content: a longer code is not cut to another industry's, and
+    // a form whose aliases are not one text (sent twice, or missing) changes nothing.
+    if (raw.length > 5) throw notFound();
+    const code = raw.toUpperCase();
+    const given = (req.body ?? {}).aliases;
+    if (typeof given !== 'string') return editPage(req, reply, code, { value: '', fields: { aliases: req.t('err.field.invalid') } }, 400);
+    const text = given.slice(0, 5000);
     try {
       await setAliases(p, req.user!, code, splitAliases(text));
     } catch (err) {

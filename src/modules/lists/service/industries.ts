@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../platform/db/index.js';
 import type { Platform } from '../../../platform/platform.js';
 import { can, scopeOf, type Principal } from '../../../platform/auth/policy.js';
-import { forbidden, notFound, validationError } from '../../../platform/errors.js';
+import { badRequest, forbidden, notFound, validationError } from '../../../platform/errors.js';
 import { getSetting, putSetting } from '../../../platform/settings/index.js';
 import { normalize } from '../../../platform/search/normalize.js';
 import { runs, segmenter } from '../../../platform/search/analysis.js';
@@ -194,6 +194,13 @@ export async function setAliases(p: Platform, actor: Principal, code: string, in
   if (!(await mayEditAliases(p.db, actor))) throw forbidden('err.lists.industry_rights');
   const { aliases, fields } = checkAliases(input);
   if (Object.keys(fields).length) throw validationError(fields);
+  // One everyday word leads to one industry: a word another industry already has as an alias is
+  // refused, naming that industry.
+  for (const { row: other } of table.entries) {
+    if (other.code === row.code) continue;
+    const taken = aliases.find((a) => other.aliases.includes(a));
+    if (taken) throw badRequest('err.validation', { aliases: 'err.lists.alias_taken' }, { alias: taken, code: other.code, name: other.name });
+  }
   const who = `user:${actor.username}`;
   await p.tx(async (t) => {
     const cur = await t.selectFrom('industries').select('aliases').where('code', '=', row.code).executeTakeFirstOrThrow();
