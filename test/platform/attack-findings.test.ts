@@ -76,4 +76,11 @@ describe('attack findings', () => {
     const home = await env.app.inject({ method: 'GET', url: '/' });
     expect(home.body).not.toContain('示示示示示');
   });
+
+  it('the industry picker\'s link to policy matching opens the form filled in, not an error about the size', async () => {
+    const r = await env.app.inject({ method: 'GET', url: '/policies/match?industry=H6291' });
+    expect(r.statusCode).toBe(200);
+    expect(r.body).not.toContain('不是允许的取值');
+    expect(r.body).toMatch(/name="industry"[^>]*value="H6291"/);
+  });
 });

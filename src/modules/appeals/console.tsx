@@ -20,9 +20,11 @@ import { APPEAL_STATUSES, APPEAL_TYPES } from './schema.js';
 
 function tr(req: FastifyRequest, err: unknown): Record<string, string> | null {
   if (!(err instanceof HttpError) || err.status >= 500) return null;
-  if (err.fields) return Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, req.t(v, err.params)]));
+  // A state named in a message is shown by its label (办理中), not its code.
+  const params = err.params && typeof err.params.status === 'string' ? { ...err.params, status: req.t(`appeals.status.${err.params.status}`) } : err.params;
+  if (err.fields) return Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, req.t(v, params)]));
   if (err.status === 404) return null;
-  return { _: req.t(err.message, err.params) };
+  return { _: req.t(err.message, params) };
 }
 
 async function deptOptions(p: Platform) {

@@ -2,6 +2,7 @@
 // same keys). Spread into the module's messages (messages.ts).
 export const roleMessages = {
   'zh-CN': {
+    'appeals.err.opinion_long': '审核意见不能超过2000字。',
     'appeals.role.title': '您在诉求办理中的职责',
     'appeals.role.intake': '电话受理：登记来电人的诉求，并告知受理编号和查询码。',
     'appeals.role.dispatch': '派单：把诉求派给承办部门，处理改派、退单和并单，办结并回访。',
@@ -21,6 +22,7 @@ export const roleMessages = {
     'appeals.actor.system': '系统',
   },
   en: {
+    'appeals.err.opinion_long': 'The opinion is limited to 2000 characters.',
     'appeals.role.title': 'Your part in handling appeals',
     'appeals.role.intake': "Phone intake: register callers' appeals and tell them the tracking number and query code.",
     'appeals.role.dispatch': 'Dispatch: send appeals to the handling department; re-dispatch, returns and merges; close with a call-back.',

@@ -60,7 +60,7 @@ export async function reviewReply(p: Platform, actor: Actor, id: number, approve
   await requireCentre(p.db, actor, 'appeal.approve');
   const opinion = (note ?? '').trim();
   if (!approve && !opinion) throw validationError({ note: 'appeals.err.return_opinion' });
-  if (opinion.length > 2000) throw validationError({ note: 'appeals.err.content_long' });
+  if (opinion.length > 2000) throw validationError({ note: 'appeals.err.opinion_long' });
   await ensureCalendar(p.db);
   await p.tx(async (t) => {
     const a = await loadFor(p, t, actor, id);

@@ -113,6 +113,8 @@ export async function policyPages(app: FastifyInstance, p: Platform, writeLimit:
   app.get<{ Querystring: Record<string, unknown> }>('/policies/match', { config: { permission: 'public' } }, async (req, reply) => {
     if (!req.query.industry && !req.query.size) return matchPage(req, reply, null, null, undefined);
     const pr = profileFrom(req.query);
+    // From the industry picker (only the industry chosen): the form, filled in, asks for the rest.
+    if (!req.query.size) return matchPage(req, reply, pr, null, undefined);
     try {
       const resolved = await resolveIndustry(p.db, pr.industry);
       return matchPage(req, reply, pr, await matchPolicies(p.db, { ...pr, industry: resolved.industry.code }), undefined, undefined, 200, resolved);
