@@ -8,9 +8,8 @@ import { PublicLayout, Pager, Dl, Notice, renderHtml, type PageCtx } from '../..
 import { notFound } from '../../platform/errors.js';
 import { cachedPublic } from '../../platform/publication/cache.js';
 import { getSetting } from '../../platform/settings/index.js';
-import { contentDisposition, fileInfo, safeFileName, storedPath } from '../../platform/files/index.js';
+import { fileInfo, sendStoredFile } from '../../platform/files/index.js';
 import { validateForm } from '../../platform/http/validation.js';
-import { createReadStream } from 'node:fs';
 import { catalogTypes, departments, getPublic, inCatalog, listPublic, urlOf, type PublicItem, type Filters } from './service/queries.js';
 import { itemTypes } from '../../platform/publication/registry.js';
 import { ListQuery, filtersOf } from './api.js';
@@ -250,13 +249,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
     const att = pi?.status === 'public' ? pi.data.attachments.find((a) => a.hash === req.params.hash) : undefined;
     const info = att ? await fileInfo(p.db, att.hash) : null;
     if (!att || !info) throw notFound();
-    return reply
-      .header('content-type', info.mime)
-      .header('content-length', info.size)
-      .header('content-disposition', contentDisposition(safeFileName(att.name, info.ext)))
-      .header('cache-control', 'public, max-age=86400, immutable')
-      .header('x-content-type-options', 'nosniff')
-      .send(createReadStream(storedPath(p.config.dataDir, info.hash)));
+    return sendStoredFile(reply, p.config.dataDir, att.name, info, 'public, max-age=86400, immutable');
   });
 
   // 政府信息公开指南 (disclosure guide, Art. 12): the government's own and the list of departments'

@@ -3,7 +3,8 @@
 // accepted; text is extracted from PDF, DOCX and XLSX for search, in a worker thread within the
 // GONGKAI_EXTRACT_* limits (extract.ts, pool.ts). Any module may reuse it for attachments. Images
 // from citizens go through cleanImage (image.ts) first: no EXIF/GPS, XMP or comments are stored.
-import { mkdirSync, existsSync, writeFileSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, existsSync, writeFileSync, readFileSync, renameSync, createReadStream } from 'node:fs';
+import type { FastifyReply } from 'fastify';
 import { join } from 'node:path';
 import type { Platform } from '../platform.js';
 import type { Db } from '../db/index.js';
@@ -222,4 +223,15 @@ export function humanSize(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Sends a stored file as a download under its given name (no sniffing); `cacheControl` says who may keep it. */
+export function sendStoredFile(reply: FastifyReply, dataDir: string, name: string, info: StoredFile, cacheControl: string) {
+  return reply
+    .header('content-type', info.mime)
+    .header('content-length', info.size)
+    .header('content-disposition', contentDisposition(safeFileName(name, info.ext)))
+    .header('cache-control', cacheControl)
+    .header('x-content-type-options', 'nosniff')
+    .send(createReadStream(storedPath(dataDir, info.hash)));
 }

@@ -8,8 +8,7 @@ import { HttpError, notFound, forbidden } from '../../../platform/errors.js';
 import { hasMessage } from '../../../platform/i18n/index.js';
 import { can, scopeOf, type Principal } from '../../../platform/auth/policy.js';
 import { createDraft, updateDraft, transition, staffItem, getVersion, listVersions, reviewHistory, STAGES, ACTIONS, multiStageDepartments, type Action } from '../../../platform/publication/index.js';
-import { storeFile, safeFileName, contentDisposition, fileInfo, storedPath } from '../../../platform/files/index.js';
-import { createReadStream } from 'node:fs';
+import { storeFile, safeFileName, fileInfo, sendStoredFile } from '../../../platform/files/index.js';
 import { departments } from '../service/queries.js';
 import { ItemBody, fmtDate } from '../views.js';
 import { DOCUMENT } from '../items.js';
@@ -357,13 +356,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
     const att = (await listVersions(p.db, item.id)).flatMap((x) => (x.data?.attachments ?? []) as { hash: string; name: string }[]).find((a) => a.hash === req.params.hash);
     const info = att ? await fileInfo(p.db, att.hash) : null;
     if (!att || !info) throw notFound();
-    return reply
-      .header('content-type', info.mime)
-      .header('content-length', info.size)
-      .header('content-disposition', contentDisposition(safeFileName(att.name, info.ext)))
-      .header('cache-control', 'private, no-store')
-      .header('x-content-type-options', 'nosniff')
-      .send(createReadStream(storedPath(p.config.dataDir, info.hash)));
+    return sendStoredFile(reply, p.config.dataDir, att.name, info, 'private, no-store');
   });
 
   app.get<{ Params: { id: string }; Querystring: { v?: string } }>('/admin/catalog/:id/preview', { config: { permission: 'content.read' } }, async (req, reply) => {
