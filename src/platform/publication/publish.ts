@@ -130,6 +130,7 @@ export async function publishVersion(p: Platform, t: Db, actor: Actor, id: numbe
       year: Number((m.writtenAt ?? now).slice(0, 4)),
       first_published_at: item.first_published_at ?? now,
       published_at: now,
+      changed_at: now,
       withdrawn_at: null,
       withdraw_reason: null,
       updated_at: now,
@@ -251,6 +252,7 @@ export async function publishApprovedMany(p: Platform, t: Db, actor: Actor, item
         withdraw_reason: null,
         validity_changed_at: it.validity && it.validity !== 'valid' ? last.publishedAt.toISOString() : null,
         validity_reason: it.validity === 'repealed' ? '已被新文件替代' : null,
+        changed_at: last.publishedAt.toISOString(),
         created_by: actorId(actor),
         created_at: first.publishedAt.toISOString(),
         updated_at: nowS,
@@ -316,7 +318,7 @@ export async function withdrawApproved(p: Platform, t: Db, actor: Actor, id: num
   if (!item || !item.public) return false;
   const nowS = new Date().toISOString();
   const status = item.latest_version === item.published_version ? 'withdrawn' : item.status;
-  await t.updateTable('pub_items').set({ public: 0, status, withdrawn_at: nowS, withdraw_reason: reason, updated_at: nowS }).where('id', '=', id).execute();
+  await t.updateTable('pub_items').set({ public: 0, status, withdrawn_at: nowS, withdraw_reason: reason, changed_at: nowS, updated_at: nowS }).where('id', '=', id).execute();
   await p.audit(t, { actor: actorName(actor), action: 'publication.withdraw', entity: 'pub_item', entityId: id, details: { version: item.published_version, ...details, reason, indexNo: item.index_no } });
   await enqueueEffects(p, t, [{ id, type: item.type, version: item.published_version, event: 'withdrawn' }]);
   return true;
@@ -332,7 +334,7 @@ export async function endApproved(p: Platform, t: Db, actor: Actor, id: number, 
   const item = await t.selectFrom('pub_items').select(['type', 'public', 'validity', 'published_version', 'index_no']).where('id', '=', id).executeTakeFirst();
   if (!item || !item.public || item.validity === 'repealed' || item.validity === validity) return false;
   const nowS = new Date().toISOString();
-  await t.updateTable('pub_items').set({ validity, validity_changed_at: nowS, validity_reason: reason, updated_at: nowS }).where('id', '=', id).execute();
+  await t.updateTable('pub_items').set({ validity, validity_changed_at: nowS, validity_reason: reason, changed_at: nowS, updated_at: nowS }).where('id', '=', id).execute();
   await p.audit(t, { actor: actorName(actor), action: validity === 'repealed' ? 'publication.repeal' : 'publication.expire', entity: 'pub_item', entityId: id, details: { version: item.published_version, ...details, reason, indexNo: item.index_no } });
   await enqueueEffects(p, t, [{ id, type: item.type, version: item.published_version, event: validity }]);
   return true;

@@ -37,6 +37,8 @@ export interface PubItemTable {
   withdraw_reason: string | null;
   validity_changed_at: string | null;
   validity_reason: string | null;
+  /** The last public change: publication of a version, 废止/失效, 撤回 (feeds sort by it); null before the first publication. */
+  changed_at: string | null;
   created_by: number | null;
   created_at: string;
   updated_at: string;
@@ -159,6 +161,19 @@ export async function copyReviewsFromAudit(db: Kysely<any>): Promise<void> {
     }
     if (values.length) await db.insertInto('pub_reviews').values(values).execute();
   }
+}
+
+/** Sets pub_items.changed_at to the latest of published_at, validity_changed_at and withdrawn_at
+ *  (ISO texts compare as moments). Migration 2009 runs it once on the items published before. */
+export async function backfillChangedAt(db: Kysely<any>): Promise<void> {
+  await db.updateTable('pub_items').set((eb) => ({ changed_at: eb.ref('published_at') })).where('published_at', 'is not', null).execute();
+  for (const col of ['validity_changed_at', 'withdrawn_at'] as const)
+    await db
+      .updateTable('pub_items')
+      .set((eb) => ({ changed_at: eb.ref(col) }))
+      .where(col, 'is not', null)
+      .where((eb) => eb.or([eb('changed_at', 'is', null), eb('changed_at', '<', eb.ref(col))]))
+      .execute();
 }
 
 export const publicationMigrations: GkMigration[] = [
@@ -326,6 +341,19 @@ export const publicationMigrations: GkMigration[] = [
       // The catalog lists and counts the public items of its section's types (ADR 0008):
       // `public = 1 and type in (…)` reads this index alone.
       await db.schema.createIndex('pub_items_public_type').on('pub_items').columns(['public', 'type', 'first_published_at', 'id']).ifNotExists().execute();
+    },
+  },
+  {
+    name: '2009-publication-changed-at',
+    async up(db) {
+      // The moment of an item's last public change — a version published (a correction is a new
+      // version), 废止/失效, 撤回 — that feeds sort by. Drafts and edits in review do not count.
+      // Existing rows: the latest of the three dates (ISO texts compare as moments).
+      await db.schema.alterTable('pub_items').addColumn('changed_at', 'text').execute();
+      await backfillChangedAt(db);
+      // The whole feed walks the first index newest first; a department's feed the second.
+      await db.schema.createIndex('pub_items_changed').on('pub_items').columns(['changed_at', 'id']).execute();
+      await db.schema.createIndex('pub_items_dept_changed').on('pub_items').columns(['department_id', 'changed_at', 'id']).execute();
     },
   },
 ];

@@ -84,6 +84,7 @@ export async function createDraft(p: Platform, actor: Actor, input: DraftInput):
         withdraw_reason: null,
         validity_changed_at: null,
         validity_reason: null,
+        changed_at: null,
         created_by: actorId(actor),
         created_at: now,
         updated_at: now,

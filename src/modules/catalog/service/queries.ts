@@ -2,7 +2,9 @@
 // published version, versions, links. Only public items (published, not withdrawn) of the types
 // in the catalog section (政府信息公开目录, ADR 0008): other sections' items (互动交流: appeals)
 // are published through the spine too but are not catalog entries.
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Db } from '../../../platform/db/index.js';
+import type { Database } from '../../../platform/db/schema.js';
 import { versionView, type VersionView } from '../../../platform/publication/index.js';
 import { findItemType, typesOf } from '../../../platform/publication/registry.js';
 import { TOPIC_BY_CODE, topicPath } from '../../../platform/taxonomy/index.js';
@@ -95,14 +97,23 @@ function decodeCursor(c: string): { at: string; id: number } | null {
   return m ? { at: m[1], id: Number(m[2]) } : null;
 }
 
+/** The department, topic and words filters of the lists and the feeds. */
+function narrowed(f: Pick<Filters, 'department' | 'topic' | 'q'>, depts: Dept[]) {
+  return (eb: ExpressionBuilder<Database & { i: Database['pub_items'] }, 'i'>) => {
+    const c: Expression<SqlBool>[] = [];
+    if (f.department) {
+      const d = depts.find((x) => x.code === f.department);
+      c.push(eb('i.department_id', '=', d ? d.id : -1));
+    }
+    if (f.topic) c.push(f.topic.length === 2 ? eb('i.topic', 'like', `${f.topic}%`) : eb('i.topic', '=', f.topic));
+    if (f.q) for (const w of f.q.trim().split(/\s+/).slice(0, 5)) c.push(eb('i.search_text', 'like', `%${w.replace(/[%_\\]/g, '')}%`));
+    return eb.and(c);
+  };
+}
+
 export async function listPublic(db: Db, f: Filters, opts: { page?: number; pageSize: number; cursor?: string; count?: boolean }): Promise<{ total: number; items: ListItem[]; nextCursor?: string; badCursor?: boolean }> {
   const depts = await departments(db);
-  let q = db.selectFrom('pub_items as i').where('i.public', '=', 1).where('i.type', 'in', catalogTypes());
-  if (f.department) {
-    const d = depts.find((x) => x.code === f.department);
-    q = q.where('i.department_id', '=', d ? d.id : -1);
-  }
-  if (f.topic) q = f.topic.length === 2 ? q.where('i.topic', 'like', `${f.topic}%`) : q.where('i.topic', '=', f.topic);
+  let q = db.selectFrom('pub_items as i').where('i.public', '=', 1).where('i.type', 'in', catalogTypes()).where(narrowed(f, depts));
   if (f.genre) q = q.where('i.genre', '=', f.genre);
   if (f.year) q = q.where('i.year', '=', f.year);
   if (f.validity) q = q.where('i.validity', '=', f.validity);
@@ -110,7 +121,6 @@ export async function listPublic(db: Db, f: Filters, opts: { page?: number; page
   // Dates are Beijing days: a day starts at 16:00 UTC the day before.
   if (f.publishedFrom) q = q.where('i.first_published_at', '>=', shanghaiDayStart(f.publishedFrom));
   if (f.publishedTo) q = q.where('i.first_published_at', '<', shanghaiDayEnd(f.publishedTo));
-  if (f.q) for (const w of f.q.trim().split(/\s+/).slice(0, 5)) q = q.where('i.search_text', 'like', `%${w.replace(/[%_\\]/g, '')}%`);
   const total = opts.count === false ? -1 : Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
   let lq = q;
   if (opts.cursor) {
@@ -142,6 +152,63 @@ export async function listPublic(db: Db, f: Filters, opts: { page?: number; page
   const items = rows.slice(0, opts.pageSize).map((r) => toListItem(r, byId.get(r.department_id)));
   const last = items[items.length - 1];
   return { total, items, ...(more && last ? { nextCursor: encodeCursor(last.publishedAt, last.id) } : {}) };
+}
+
+/** What an item's last public change was (feeds). */
+export type FeedChange = 'published' | 'corrected' | 'repealed' | 'expired';
+
+/** A public item in a feed, with its last change. */
+export interface FeedEntry {
+  kind: 'item';
+  item: ListItem;
+  change: FeedChange;
+  /** When the last change happened (the feed's sort key and the entry's updated date). */
+  changedAt: string;
+  /** 变更说明 of the published version (public on the item page's version table). */
+  changeNote: string;
+  /** When it was declared 废止 / 失效 (the reason is not public: the item page shows none). */
+  validityChangedAt: string | null;
+}
+
+/** A withdrawn (撤回) item: only what its public page still shows — 索引号 and the date. */
+export interface FeedWithdrawal {
+  kind: 'withdrawn';
+  id: number;
+  url: string;
+  indexNo: string;
+  withdrawnAt: string;
+  changedAt: string;
+}
+
+/**
+ * The catalog items of a feed, newest last change first: public items and withdrawn ones (so
+ * that a subscriber learns of the withdrawal). A search (`q`) lists no withdrawn item: matching
+ * words against it would reveal its withdrawn title and summary.
+ */
+export async function listFeed(db: Db, f: Pick<Filters, 'department' | 'topic' | 'q'>, limit: number): Promise<(FeedEntry | FeedWithdrawal)[]> {
+  const depts = await departments(db);
+  let q = db
+    .selectFrom('pub_items as i')
+    .leftJoin('pub_versions as v', (j) => j.onRef('v.item_id', '=', 'i.id').onRef('v.version', '=', 'i.published_version'))
+    .where('i.changed_at', 'is not', null)
+    .where('i.type', 'in', catalogTypes());
+  q = f.q ? q.where('i.public', '=', 1) : q.where((eb) => eb.or([eb('i.public', '=', 1), eb('i.withdrawn_at', 'is not', null)]));
+  q = q.where(narrowed(f, depts));
+  const rows = await q
+    .select(['i.id', 'i.type', 'i.public', 'i.index_no', 'i.title', 'i.doc_no', 'i.department_id', 'i.topic', 'i.genre', 'i.category', 'i.written_at', 'i.first_published_at', 'i.published_at', 'i.effective_at', 'i.expires_at', 'i.validity', 'i.published_version', 'i.summary', 'i.withdrawn_at', 'i.validity_changed_at', 'i.changed_at', 'v.hash', 'v.change_note'])
+    .orderBy('i.changed_at', 'desc')
+    .orderBy('i.id', 'desc')
+    .limit(limit)
+    .execute();
+  const byId = new Map(depts.map((d) => [d.id, d]));
+  return rows.map((r): FeedEntry | FeedWithdrawal => {
+    const changedAt = r.changed_at!;
+    // Nothing but these four fields leaves this function for a withdrawn item.
+    if (!r.public) return { kind: 'withdrawn', id: r.id, url: urlOf(r.type, r.id), indexNo: r.index_no ?? '', withdrawnAt: r.withdrawn_at!, changedAt };
+    const validityChange = r.validity !== 'valid' && r.validity_changed_at && r.validity_changed_at >= (r.published_at ?? '');
+    const change: FeedChange = validityChange ? (r.validity as 'repealed' | 'expired') : (r.published_version ?? 1) > 1 ? 'corrected' : 'published';
+    return { kind: 'item', item: toListItem(r, byId.get(r.department_id)), change, changedAt, changeNote: r.change_note ?? '', validityChangedAt: r.validity !== 'valid' ? r.validity_changed_at : null };
+  });
 }
 
 export function toListItem(r: any, d: { code: string; name: string } | undefined): ListItem {
