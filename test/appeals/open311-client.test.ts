@@ -177,7 +177,7 @@ describe.each(['json', 'xml'] as const)('the npm open311 client in %s', (fmt) =>
     const due = (await env.api('GET', `/api/v1/calendar/due?start=${received}&workdays=10`)).json().due;
     expect(r.expected_datetime).toEqual(new Date(`${due}T23:59:59+08:00`));
     const other = await call((cb) => client(fmt).serviceRequest(full, cb));
-    expect(other.data[0]).toMatchObject({ description: null, address: '海滨路**号', lat: null, long: null });
+    expect(other.data[0]).toMatchObject({ description: null, address: '海滨路', lat: null, long: null });
     expect(JSON.stringify(other.data)).not.toContain('13812345678');
   });
 

@@ -176,11 +176,17 @@ function maskedDescription(a: Appeal): string {
   return maskText(text, { names: a.contact_name ? [a.contact_name] : [] }).text;
 }
 
+/** The address of a request whose text is not public: the masked address up to its first masked
+ *  part — the road or the estate, not the house (幸福路**号 → 幸福路, 学府小区*栋 → 学府小区). */
+function coarseAddress(masked: string): string | null {
+  return masked.split('*')[0].replace(/[\s,，、;；:：(（-]+$/u, '') || null;
+}
+
 /**
  * One request as Open311 shows it. `access`: 'own' = asked with the api_key that submitted it (all
  * fields, the exact point); 'published' = released for publication (the published text, the grid
  * point); 'status' = anyone else: the status fields only (no description, no reply, no media), the
- * masked address and the grid point.
+ * coarse address and the grid point.
  */
 async function requestView(p: Platform, a: Appeal, names: Map<string, string>, depts: Map<number, string>, rules: Rules, access: 'own' | 'published' | 'status', pub: { content: string; reply: string } | undefined) {
   const point = a.lat === null || a.lng === null ? null : access === 'own' ? { lat: Number(a.lat), lng: Number(a.lng) } : publicPoint(Number(a.lat), Number(a.lng));
@@ -200,7 +206,7 @@ async function requestView(p: Platform, a: Appeal, names: Map<string, string>, d
     requested_datetime: w3c(a.created_at),
     updated_datetime: w3c(a.updated_at),
     expected_datetime: await expectedDatetime(rules, a),
-    address: a.address ? masked(a.address) : null,
+    address: a.address ? (access === 'status' ? coarseAddress(masked(a.address)) : masked(a.address)) : null,
     address_id: null,
     zipcode: null,
     lat: point?.lat ?? null,
