@@ -10,7 +10,7 @@ import { distance } from '../../src/modules/appeals/service/dispatch.js';
 let env: TestEnv;
 let key: string;
 beforeAll(async () => {
-  env = await makeEnv();
+  env = await makeEnv({ env: { GONGKAI_APPEALS_RATE_LIMIT: '1000' } });
   key = (await createApiKey(env.p, 'test', 'spec-client')).key;
 });
 afterAll(async () => env?.close());
@@ -101,13 +101,19 @@ describe('requests', () => {
     expect(r.statusCode).toBe(200);
     const [req] = r.json();
     expect(Object.keys(req)).toEqual(REQUEST_FIELDS);
-    expect(req).toMatchObject({ service_request_id: id, status: 'open', service_code: 'road-damage', service_name: '道路破损', lat: 38.9123, long: 121.6234, media_url: 'https://example.com/photo.jpg', agency_responsible: null, expected_datetime: null });
+    expect(req).toMatchObject({ service_request_id: id, status: 'open', status_notes: '已受理，待派单', service_code: 'road-damage', service_name: '道路破损', lat: 38.9123, long: 121.6234, media_url: 'https://example.com/photo.jpg', agency_responsible: null });
     expect(req.description).not.toContain('张建国');
     expect(req.description).not.toContain('13812345678');
     expect(req.description).toContain('138****5678');
+    // The title (the description's first sentence) is not put before the description a second time.
+    expect(req.description).toBe('幸福路路面坑洼严重。我叫张**，电话138****5678。');
     expect(req.address).toBe('幸福路**号');
     expect(req.requested_datetime).toMatch(W3C);
     expect(req.updated_datetime).toMatch(W3C);
+    // From submission: the type's time limit (投诉, 15 working days) from the day it was received.
+    const received = new Date(Date.parse(req.requested_datetime) + 8 * 3600_000).toISOString().slice(0, 10);
+    const due15 = (await get(`/api/v1/calendar/due?start=${received}&workdays=15`)).json().due;
+    expect(req.expected_datetime).toBe(`${due15}T23:59:59+08:00`);
     // After dispatch: expected_datetime from the deadline engine, agency_responsible.
     const appeal = await env.p.db.selectFrom('appeals').select('id').where('tracking_no', '=', id).executeTakeFirstOrThrow();
     await env.api('POST', `/api/v1/staff/appeals/${appeal.id}/dispatch`, { as: 'sqzx-editor', body: { department: 'zjj' } });
@@ -133,15 +139,26 @@ describe('requests', () => {
     expect(await mine('start_date=2030-01-01T00:00:00Z')).toEqual([]);
     expect(await mine(`start_date=${encodeURIComponent(new Date(Date.now() - 3600_000).toISOString())}&end_date=${encodeURIComponent(new Date(Date.now() + 3600_000).toISOString())}`)).toHaveLength(2);
     expect(await mine(`service_request_id=${id},SQ000000000000000`)).toEqual([id]);
-    // Without the key: only published appeals (the demo's), never these.
-    const pub = (await get('/open311/v2/requests.json')).json();
+    // Without the key: every request with its status fields; the text only of published ones.
+    const all = (await get('/open311/v2/requests.json')).json();
+    const mineAnon = all.find((x: any) => x.service_request_id === id);
+    expect(Object.keys(mineAnon)).toEqual(REQUEST_FIELDS);
+    expect(mineAnon).toMatchObject({ status: 'open', service_code: 'road-damage', service_name: '道路破损', agency_responsible: '住房和城乡建设局', description: null, media_url: null, address: '幸福路', lat: 38.913, long: 121.623 });
+    expect(mineAnon.status_notes).toBe('办理中');
+    expect(mineAnon.expected_datetime).toMatch(W3C);
+    const one = (await get(`/open311/v2/requests/${id}.json`)).json()[0];
+    expect(one).toEqual(mineAnon);
+    expect(JSON.stringify(all)).not.toContain('13812345678');
+    expect(JSON.stringify(all)).not.toContain('幸福路路面坑洼严重');
+    const rows = await env.p.db.selectFrom('appeals').select(['tracking_no', 'content_masked', 'reply_masked']).where('publish_state', '=', 'published').execute();
+    const pub = all.filter((x: any) => rows.some((r) => r.tracking_no === x.service_request_id));
     expect(pub.length).toBeGreaterThan(0);
-    expect(pub.map((x: any) => x.service_request_id)).not.toContain(id);
-    const rows = await env.p.db.selectFrom('appeals').select(['tracking_no', 'content_masked', 'content']).where('publish_state', '=', 'published').execute();
     for (const r of pub) {
       const row = rows.find((x) => x.tracking_no === r.service_request_id)!;
       expect(r.description).toBe(row.content_masked);
+      if (row.reply_masked) expect(r.status_notes).toBe(row.reply_masked);
     }
+    for (const r of all.filter((x: any) => !pub.includes(x) && x.service_request_id !== id && x.service_request_id !== id2)) expect([r.description, r.media_url]).toEqual([null, null]);
   });
 
   it('errors use the specification’s format in JSON and XML', async () => {
@@ -165,6 +182,95 @@ describe('requests', () => {
     const r = await env.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ api_key: out.trim(), service_code: 'noise', address_string: '海滨路', 'attribute[appeal_type]': 'complaint', description: '夜间施工噪音' }) });
     expect(r.statusCode).toBe(201);
   }, 60_000);
+});
+
+describe('generic clients (only the standard fields) and error messages', () => {
+  const post = (fmt: 'json' | 'xml', data: Record<string, string>) =>
+    env.app.inject({ method: 'POST', url: `/open311/v2/requests.${fmt}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ api_key: key, ...data }) });
+  const mine = async (no: string) => (await get(`/open311/v2/requests/${no}.json?api_key=${key}`)).json()[0];
+
+  it('as FixMyStreet sends it (no attribute[appeal_type]): 求助 with its 10 working days from submission; a title line is not doubled', async () => {
+    // FixMyStreet's description: title, blank line, detail, blank line, the report's URL.
+    const description = '路灯不亮\n\n学府街路灯一到晚上就不亮，已有两周。\n\nhttps://fixmystreet.example/report/42\n';
+    const r = await post('json', { service_code: 'street-light', lat: '38.915531', long: '121.613402', description, first_name: 'Jane', last_name: 'Smith', email: 'jane@example.com' });
+    expect(r.statusCode).toBe(201);
+    const no = r.json()[0].service_request_id;
+    const row = await env.p.db.selectFrom('appeals').select(['type', 'title', 'content', 'contact_name', 'consent']).where('tracking_no', '=', no).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ type: 'help', title: '路灯不亮', contact_name: 'Jane Smith', consent: 0 });
+    expect(r.json()[0].service_notice).toContain('10个工作日');
+    const got = await mine(no);
+    expect(got.description).toBe(description.trim());
+    const received = new Date(Date.parse(got.requested_datetime) + 8 * 3600_000).toISOString().slice(0, 10);
+    expect(got.expected_datetime).toBe(`${(await get(`/api/v1/calendar/due?start=${received}&workdays=10`)).json().due}T23:59:59+08:00`);
+    // A title that is not how the text begins stays in front of it.
+    const titled = await post('json', { service_code: 'street-light', address_string: '学府街', 'attribute[title]': '学府街夜间无照明', description: '路灯一到晚上就不亮。' });
+    expect((await mine(titled.json()[0].service_request_id)).description).toBe('学府街夜间无照明\n路灯一到晚上就不亮。');
+  });
+
+  it('description is optional when attribute[title] carries the text', async () => {
+    const r = await post('xml', { service_code: 'noise', address_string: '海滨路', 'attribute[appeal_type]': 'complaint', 'attribute[title]': '海滨路工地夜间施工噪音' });
+    expect(r.statusCode).toBe(201);
+    const no = /<service_request_id>(SQ\d{15})</.exec(r.body)![1];
+    expect((await mine(no)).description).toBe('海滨路工地夜间施工噪音');
+    const none = await post('json', { service_code: 'noise', address_string: '海滨路' });
+    expect(none.statusCode).toBe(400);
+    expect(none.json()[0].description).toMatch(/^description is required/);
+  });
+
+  it('without its text public, a request shows its address up to the first masked part: the road or the estate, not the house', async () => {
+    for (const [address, coarse, own] of [
+      ['学府小区3栋2单元501室', '学府小区', '学府小区*栋*单元***室'],
+      ['幸福路一百二十三号', '幸福路', '幸福路*****号'],
+      ['海滨路', '海滨路', '海滨路'],
+    ]) {
+      const r = await post('json', { service_code: 'noise', address_string: address, description: '夜间施工噪音扰民' });
+      const no = r.json()[0].service_request_id;
+      expect((await get(`/open311/v2/requests/${no}.json`)).json()[0].address, address).toBe(coarse);
+      expect((await mine(no)).address, address).toBe(own);
+    }
+  });
+
+  it('error messages name the specification’s fields', async () => {
+    const message = async (data: Record<string, string>, status = 400) => {
+      const r = await post('json', { service_code: 'noise', address_string: '海滨路', description: '夜间施工噪音扰民', ...data });
+      expect(r.statusCode, JSON.stringify(data)).toBe(status);
+      return r.json()[0].description as string;
+    };
+    expect(await message({ lat: '38.9' })).toBe('long: Give both a valid latitude and longitude.');
+    expect(await message({ lat: 'north', long: '121.6' })).toBe('lat: Give both a valid latitude and longitude.');
+    expect(await message({ lat: '38.9', long: '999' })).toBe('long: Give both a valid latitude and longitude.');
+    expect(await message({ description: '太吵' })).toBe('description: Write at least 5 characters.');
+    expect(await message({ email: 'not-an-address' })).toBe('email: The e-mail address is not valid.');
+    expect(await message({ phone: '12' })).toMatch(/^phone: /);
+    expect(await message({ 'attribute[title]': 'x'.repeat(101) })).toBe('attribute[title]: The title is limited to 100 characters.');
+    expect(await message({ 'attribute[appeal_type]': 'rant' })).toBe('attribute[appeal_type] must be one of consult, help, complaint, report, suggest, praise');
+    expect(await message({ service_code: 'no-such' }, 404)).toMatch(/^service_code not found/);
+    expect(await message({ media_url: 'ftp://example.com/a.jpg' })).toBe('media_url must be an http(s) URL');
+    const noKey = await env.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ service_code: 'noise' }) });
+    expect(noKey.json()).toEqual([{ code: 403, description: 'api_key is required' }]);
+  });
+
+  it('tokens and unknown routes under /open311 answer in Open311’s error format, by the format extension', async () => {
+    const tj = await get('/open311/v2/tokens/123456.json');
+    expect(tj.statusCode).toBe(404);
+    expect(tj.headers['content-type']).toContain('application/json');
+    expect(tj.json()).toEqual([{ code: 404, description: expect.stringMatching(/^token not found/) }]);
+    const tx = await get('/open311/v2/tokens/123456.xml');
+    expect(tx.statusCode).toBe(404);
+    expect(tx.headers['content-type']).toContain('text/xml');
+    expect(tx.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<errors><error><code>404<\/code><description>token not found[^<]*<\/description><\/error><\/errors>$/);
+    for (const url of ['/open311/v2/nothing.json', '/open311/v3/services.json', '/open311', '/open311/v2/services.yaml?api_key=o311_secret']) {
+      const r = await get(url);
+      expect(r.statusCode, url).toBe(404);
+      expect(r.json(), url).toEqual([{ code: 404, description: expect.stringContaining('not an Open311 GeoReport v2 resource') }]);
+      expect(r.body).not.toContain('o311_secret');
+    }
+    const x = await get('/open311/v2/nothing.xml');
+    expect(x.body).toContain('<errors><error><code>404</code><description>Not found: GET /open311/v2/nothing.xml');
+    const wrongMethod = await env.app.inject({ method: 'DELETE', url: '/open311/v2/services.xml' });
+    expect(wrongMethod.statusCode).toBe(404);
+    expect(wrongMethod.body).toContain('<errors><error><code>404</code>');
+  });
 });
 
 describe('map points', () => {

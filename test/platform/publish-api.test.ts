@@ -86,7 +86,9 @@ describe('publication events reach every channel exactly once', () => {
     expect((await env.app.inject({ url: `/appeals/published/${item}` })).statusCode).toBe(404);
     expect((await env.app.inject({ url: '/appeals/board' })).body).not.toContain(`/appeals/published/${item}"`);
     expect((await env.app.inject({ url: '/' })).body).not.toContain(`/appeals/published/${item}"`);
-    expect((await env.app.inject({ url: `/open311/v2/requests/${a.tracking_no}.json` })).statusCode).toBe(404);
+    // Open311 keeps its status fields only.
+    const o311 = (await env.app.inject({ url: `/open311/v2/requests/${a.tracking_no}.json` })).json()[0];
+    expect(o311).toMatchObject({ service_request_id: a.tracking_no, description: null, media_url: null });
     const board = (await env.app.inject({ url: '/api/v1/appeals/board?pageSize=100' })).json();
     expect(JSON.stringify(board)).not.toContain(`/appeals/published/${item}"`);
   });

@@ -1,6 +1,10 @@
 // Open311 GeoReport v2 under /open311/v2/: discovery, services, service definitions, requests
 // (POST with api_key; GET list and one), in .json and .xml, with errors in the specification's
-// format ([{code, description}] / <errors><error>…</error></errors>).
+// format ([{code, description}] / <errors><error>…</error></errors>) — unknown routes under
+// /open311 and `tokens` (never issued: requests get their id at once) included.
+// Who sees what (GET): every request's status fields to anyone; its text (description,
+// status_notes, media_url) only once released for publication; the key that submitted it all of it
+// with the exact point.
 // Our states map to Open311's two: received, dispatched, return_requested, reply_review, replied → open;
 // closed, merged → closed (see docs/architecture.md).
 import { createHash, randomBytes } from 'node:crypto';
@@ -18,7 +22,9 @@ import { submitAppeal } from '../service/intake.js';
 import { listCategories } from '../service/dispatch.js';
 import { isPublicAppeal, publishedTexts } from '../service/queries.js';
 import { APPEAL_TYPES, TYPE_RULES, type Appeal, type AppealType } from '../schema.js';
-import { getRule } from '../../../platform/deadlines/index.js';
+import { computeDue, getRule, nowShanghai, type RuleView } from '../../../platform/deadlines/index.js';
+import { ensureCalendar, todayShanghai } from '../../../platform/calendar/index.js';
+import { shanghaiDate } from '../../../platform/dates.js';
 
 export const OPEN311_STATE: Record<string, 'open' | 'closed'> = {
   received: 'open',
@@ -97,6 +103,11 @@ function send(reply: FastifyReply, fmt: Fmt, root: string, body: unknown, status
   return reply.send(JSON.stringify(body));
 }
 
+/** The format a URL asks for by its extension: xml for `….xml`, else json. */
+function formatOf(url: string): Fmt {
+  return url.split('?')[0].endsWith('.xml') ? 'xml' : 'json';
+}
+
 function sendError(reply: FastifyReply, fmt: Fmt, status: number, description: string): FastifyReply {
   return send(reply, fmt, 'errors', [{ code: status, description }], status);
 }
@@ -115,11 +126,35 @@ function parseW3c(s: unknown): string | null | 'bad' {
   return Number.isNaN(ms) ? 'bad' : new Date(ms).toISOString();
 }
 
-async function serviceNotice(db: Db, type: string): Promise<string> {
-  const rule = TYPE_RULES[type as AppealType];
-  if (!rule) return '表扬类诉求不设办理时限';
-  const r = await getRule(db, rule);
+/** The deadline rules of appeal types, read once per answer (a list may hold 1,000 requests). */
+type Rules = (type: string) => Promise<RuleView | null>;
+function rulesFor(db: Db): Rules {
+  const memo = new Map<string, Promise<RuleView | null>>();
+  return (type) => {
+    const code = TYPE_RULES[type as AppealType];
+    if (!code) return Promise.resolve(null);
+    if (!memo.has(code)) memo.set(code, getRule(db, code));
+    return memo.get(code)!;
+  };
+}
+
+async function serviceNotice(rules: Rules, type: string): Promise<string> {
+  if (!TYPE_RULES[type as AppealType]) return '表扬类诉求不设办理时限';
+  const r = await rules(type);
   return r ? `${r.nameZh}：${r.amount}个工作日内答复` : '';
+}
+
+/**
+ * expected_datetime: the due date of the appeal's clock once dispatched; before that, the type's
+ * time limit counted by the deadline engine from the day it was received (what dispatching on that
+ * day gives). 表扬 has no limit: null. Call `ensureCalendar` first.
+ */
+async function expectedDatetime(rules: Rules, a: Appeal): Promise<string | null> {
+  if (a.due_date) return `${a.due_date}T23:59:59+08:00`;
+  const rule = await rules(a.type);
+  if (!rule) return null;
+  const due = computeDue(rule, shanghaiDate(a.created_at), 0, [], todayShanghai(), false, nowShanghai(new Date(a.created_at)));
+  return due.dueAt ? `${due.dueAt}:00+08:00` : `${due.due}T23:59:59+08:00`;
 }
 
 function mediaUrl(p: Platform, a: Appeal, publicView: boolean): string | null {
@@ -132,34 +167,89 @@ function mediaUrl(p: Platform, a: Appeal, publicView: boolean): string | null {
   return `${base}/appeals/media/${first}`;
 }
 
-/** One request as Open311 shows it. `own` = asked with the api_key that submitted it: only then the exact map point. */
-async function requestView(p: Platform, a: Appeal, names: Map<string, string>, depts: Map<number, string>, own: boolean, pub: { content: string; reply: string } | undefined) {
-  // Public text: the spine's published version, when the appeal's item is public.
-  const published = pub !== undefined;
-  const point = a.lat === null || a.lng === null ? null : own ? { lat: Number(a.lat), lng: Number(a.lng) } : publicPoint(Number(a.lat), Number(a.lng));
-  const description = published ? pub.content : maskText(`${a.title}\n${a.content}`, { names: a.contact_name ? [a.contact_name] : [] }).text;
-  const reply = a.reply ? (published ? pub.reply : maskText(a.reply, { names: a.contact_name ? [a.contact_name] : [] }).text) : null;
-  const statusNotes =
-    reply ?? (a.status === 'merged' ? '已与同类诉求合并办理' : a.status === 'received' ? '已受理，待派单' : a.status === 'return_requested' ? '办理中（重新派单审核）' : '办理中');
+/** The request's text as submitted, masked: the title only when it is not already how the text begins
+ *  (a title taken from the description's first sentence is not repeated). */
+function maskedDescription(a: Appeal): string {
+  const title = a.title.trim();
+  const content = a.content.trim();
+  const text = !title || content.startsWith(title) ? content : `${title}\n${content}`;
+  return maskText(text, { names: a.contact_name ? [a.contact_name] : [] }).text;
+}
+
+/** The address of a request whose text is not public: the masked address up to its first masked
+ *  part — the road or the estate, not the house (幸福路**号 → 幸福路, 学府小区*栋 → 学府小区). */
+function coarseAddress(masked: string): string | null {
+  return masked.split('*')[0].replace(/[\s,，、;；:：(（-]+$/u, '') || null;
+}
+
+/**
+ * One request as Open311 shows it. `access`: 'own' = asked with the api_key that submitted it (all
+ * fields, the exact point); 'published' = released for publication (the published text, the grid
+ * point); 'status' = anyone else: the status fields only (no description, no reply, no media), the
+ * coarse address and the grid point.
+ */
+async function requestView(p: Platform, a: Appeal, names: Map<string, string>, depts: Map<number, string>, rules: Rules, access: 'own' | 'published' | 'status', pub: { content: string; reply: string } | undefined) {
+  const point = a.lat === null || a.lng === null ? null : access === 'own' ? { lat: Number(a.lat), lng: Number(a.lng) } : publicPoint(Number(a.lat), Number(a.lng));
+  const masked = (s: string) => maskText(s, { names: a.contact_name ? [a.contact_name] : [] }).text;
+  // The published version (reviewed by the centre) when there is one; the masked submission for its own client.
+  const description = pub ? pub.content : access === 'own' ? maskedDescription(a) : null;
+  const reply = pub ? pub.reply || null : access === 'own' && a.reply ? masked(a.reply) : null;
   return {
     service_request_id: a.tracking_no,
     status: OPEN311_STATE[a.status] ?? 'open',
-    status_notes: statusNotes,
+    status_notes: reply ?? translate('zh-CN', `appeals.status.${a.status}`),
     service_name: names.get(a.category) ?? a.category,
     service_code: a.category,
     description,
     agency_responsible: a.department_id ? depts.get(a.department_id) ?? null : null,
-    service_notice: await serviceNotice(p.db, a.type),
+    service_notice: await serviceNotice(rules, a.type),
     requested_datetime: w3c(a.created_at),
     updated_datetime: w3c(a.updated_at),
-    expected_datetime: a.due_date ? `${a.due_date}T23:59:59+08:00` : null,
-    address: a.address ? maskText(a.address, { names: a.contact_name ? [a.contact_name] : [] }).text : null,
+    expected_datetime: await expectedDatetime(rules, a),
+    address: a.address ? (access === 'status' ? coarseAddress(masked(a.address)) : masked(a.address)) : null,
     address_id: null,
     zipcode: null,
     lat: point?.lat ?? null,
     long: point?.lng ?? null,
-    media_url: mediaUrl(p, a, published),
+    media_url: access === 'status' ? null : mediaUrl(p, a, access === 'published'),
   };
+}
+
+// ---- submissions from generic clients ---------------------------------------------------------
+
+/**
+ * Defaults for a service's custom attributes a client does not send. Every service's definition
+ * asks for `appeal_type` (required); generic clients — FixMyStreet, the npm `open311` client — send
+ * only the standard fields, and what they send is a problem to fix: 求助 (help, 10 working days).
+ * `title` defaults to the description's first sentence, `consent` to no (never published).
+ */
+export const OPEN311_DEFAULTS = { appeal_type: 'help' as AppealType, consent: 'no' } as const;
+
+/** Our intake's field names as the specification calls them, for error messages. */
+const SPEC_FIELDS: Record<string, string> = {
+  type: 'attribute[appeal_type]',
+  category: 'service_code',
+  title: 'attribute[title]',
+  content: 'description',
+  address: 'address_string',
+  contactName: 'first_name/last_name',
+  contactPhone: 'phone',
+  contactEmail: 'email',
+  lat: 'lat',
+  lng: 'long',
+  media: 'media_url',
+};
+
+function specFieldErrors(fields: Record<string, string>): string {
+  return Object.entries(fields)
+    .map(([k, v]) => `${SPEC_FIELDS[k] ?? k}: ${translate('en', v)}`)
+    .join(' ');
+}
+
+/** A `lat`/`long` value: null when absent, NaN (refused by the intake's check, naming the field) when not a number. */
+function degrees(s: string | undefined): number | null {
+  if (s === undefined || s === '') return null;
+  return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(s) ? Number(s) : Number.NaN;
 }
 
 // ---- routes -----------------------------------------------------------------------------------
@@ -167,7 +257,7 @@ async function requestView(p: Platform, a: Appeal, names: Map<string, string>, d
 export async function open311Routes(app: FastifyInstance, p: Platform, submitLimit: Limiter): Promise<void> {
   await app.register(async (o) => {
     o.setErrorHandler((err: any, req, reply) => {
-      const fmt: Fmt = req.url.split('?')[0].endsWith('.xml') ? 'xml' : 'json';
+      const fmt = formatOf(req.url);
       const status = err instanceof HttpError ? err.status : typeof err.statusCode === 'number' && err.statusCode < 500 ? err.statusCode : 500;
       if (status >= 500) req.log.error({ err }, 'open311 error');
       let description = status >= 500 ? 'Internal error' : err instanceof HttpError ? translate('en', err.message, err.params) : err.message;
@@ -208,18 +298,18 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
               code: 'appeal_type',
               datatype: 'singlevaluelist',
               required: true,
-              datatype_description: null,
+              datatype_description: `缺省为 ${OPEN311_DEFAULTS.appeal_type}（求助）(default when not sent: ${OPEN311_DEFAULTS.appeal_type})`,
               order: 1,
               description: '诉求类型 (type of appeal)',
               values: APPEAL_TYPES.map((t) => ({ key: t, name: translate('zh-CN', `appeals.type.${t}`) })),
             },
-            { variable: true, code: 'title', datatype: 'string', required: false, datatype_description: '不超过100字；缺省时取描述的开头', order: 2, description: '标题 (title)', values: [] },
+            { variable: true, code: 'title', datatype: 'string', required: false, datatype_description: '不超过100字；缺省时取描述的第一句；未填描述时即为诉求内容 (at most 100 characters; default: the first sentence of the description; without a description it is the text)', order: 2, description: '标题 (title)', values: [] },
             {
               variable: true,
               code: 'consent',
               datatype: 'singlevaluelist',
               required: false,
-              datatype_description: null,
+              datatype_description: '缺省为 no (default: no)',
               order: 3,
               description: '是否同意在脱敏后公开 (agrees to anonymised publication)',
               values: [
@@ -234,43 +324,56 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
       o.post(`/open311/v2/requests.${fmt}`, { config: { permission: 'public', csrf: false }, onRequest: submitLimit }, async (req, reply) => {
         const b = (req.body ?? {}) as Record<string, unknown>;
         const key = await keyFor(p.db, b.api_key);
-        if (!key) return sendError(reply, fmt, 403, 'Invalid api_key');
-        const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : undefined);
-        const attr = (k: string) => str(`attribute[${k}]`) ?? (typeof b.attribute === 'object' && b.attribute ? String((b.attribute as Record<string, unknown>)[k] ?? '') || undefined : undefined);
+        if (!key) return sendError(reply, fmt, 403, b.api_key === undefined || b.api_key === '' ? 'api_key is required' : 'Invalid api_key');
+        const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim() : undefined);
+        const attr = (k: string) => str(`attribute[${k}]`) ?? (typeof b.attribute === 'object' && b.attribute ? String((b.attribute as Record<string, unknown>)[k] ?? '').trim() || undefined : undefined);
         const serviceCode = str('service_code');
         if (!serviceCode) return sendError(reply, fmt, 400, 'service_code is required');
         const cat = (await listCategories(p.db)).find((c) => c.code === serviceCode);
-        if (!cat) return sendError(reply, fmt, 404, 'Service not found');
-        const lat = str('lat');
-        const lng = str('long');
+        if (!cat) return sendError(reply, fmt, 404, `service_code not found: ${serviceCode.slice(0, 50)} (GET services lists them)`);
+        const lat = degrees(str('lat'));
+        const lng = degrees(str('long'));
         const address = str('address_string') ?? '';
-        if ((!lat || !lng) && !address && !str('address_id')) return sendError(reply, fmt, 400, 'A location is required: lat and long, or address_string, or address_id');
-        const type = attr('appeal_type');
-        if (!type) return sendError(reply, fmt, 400, 'attribute[appeal_type] is required');
-        const description = (str('description') ?? '').trim();
-        const title = (attr('title') ?? description.split(/[\n。！？!?]/)[0]).trim().slice(0, 100);
-        const name = [str('last_name'), str('first_name')].filter(Boolean).join('');
-        const media = str('media_url');
-        if (media && (!/^https?:\/\/\S+$/.test(media) || media.length > 500)) return sendError(reply, fmt, 400, 'media_url must be an http(s) URL');
+        if ((lat === null || lng === null) && !address && !str('address_id')) return sendError(reply, fmt, 400, 'A location is required: lat and long, or address_string, or address_id');
+        // Generic clients (FixMyStreet, the npm open311 client) send only the standard fields: a
+        // missing appeal_type is 求助 and the text may come in attribute[title] alone (see OPEN311_DEFAULTS).
+        const type = attr('appeal_type') || OPEN311_DEFAULTS.appeal_type;
+        if (!(APPEAL_TYPES as readonly string[]).includes(type)) return sendError(reply, fmt, 400, `attribute[appeal_type] must be one of ${APPEAL_TYPES.join(', ')}`);
+        const titleAttr = attr('title');
+        const content = str('description') || titleAttr || '';
+        if (!content) return sendError(reply, fmt, 400, 'description is required (or attribute[title], which is then the text)');
+        const title = titleAttr || (content.split(/[\n。！？!?]/)[0].trim() || content).slice(0, 100);
+        const first = str('first_name') ?? '';
+        const last = str('last_name') ?? '';
+        const name = /[A-Za-z]/.test(first + last) ? [first, last].filter(Boolean).join(' ') : last + first;
+        const media = (Array.isArray(b.media_url) ? b.media_url : [b.media_url]).filter((m): m is string => typeof m === 'string' && m.trim() !== '').map((m) => m.trim());
+        if (media.some((m) => !/^https?:\/\/\S+$/.test(m) || m.length > 500)) return sendError(reply, fmt, 400, 'media_url must be an http(s) URL');
         const actor: Actor = `open311:${key.name}`;
-        const s = await submitAppeal(p, actor, {
-          type,
-          category: serviceCode,
-          title,
-          content: description,
-          address,
-          lat: lat ? Number(lat) : null,
-          lng: lng ? Number(lng) : null,
-          contactName: name,
-          contactPhone: str('phone'),
-          contactEmail: str('email'),
-          consent: attr('consent') === 'yes',
-          channel: 'open311',
-          media: media ? [media] : [],
-          apiKeyId: key.id,
-        });
+        let s;
+        try {
+          s = await submitAppeal(p, actor, {
+            type,
+            category: serviceCode,
+            title,
+            content,
+            address,
+            lat,
+            lng,
+            contactName: name,
+            contactPhone: str('phone'),
+            contactEmail: str('email'),
+            consent: attr('consent') === 'yes',
+            channel: 'open311',
+            media,
+            apiKeyId: key.id,
+          });
+        } catch (err) {
+          // The intake's checks, told in the specification's field names.
+          if (err instanceof HttpError && err.fields) return sendError(reply, fmt, err.status, specFieldErrors(err.fields));
+          throw err;
+        }
         await p.db.updateTable('open311_keys').set({ last_used_at: new Date().toISOString() }).where('id', '=', key.id).execute();
-        return send(reply, fmt, 'service_requests', [{ service_request_id: s.trackingNo, service_notice: `${await serviceNotice(p.db, type)}；查询码 ${s.queryCode}`, account_id: null }], 201);
+        return send(reply, fmt, 'service_requests', [{ service_request_id: s.trackingNo, service_notice: `${await serviceNotice(rulesFor(p.db), type)}；查询码 ${s.queryCode}`, account_id: null }], 201);
       });
 
       const listHandler = async (req: FastifyRequest, reply: FastifyReply, one?: string) => {
@@ -278,12 +381,8 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
         const q = Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) && k !== 'api_key' ? v.join(',') : v]));
         const key = q.api_key !== undefined ? await keyFor(p.db, q.api_key) : null;
         if (q.api_key !== undefined && !key) return sendError(reply, fmt, 403, 'Invalid api_key');
+        // Every request is listed with its status fields (requestView decides what else shows).
         let sel = p.db.selectFrom('appeals').selectAll();
-        // Public: released appeals whose spine item is still public (an item withdrawn through the
-        // spine is gone here too). A request that is not public answers exactly like one that does
-        // not exist (the same 404 for GET requests/{id}), so ids cannot be probed.
-        const isPublic = isPublicAppeal;
-        sel = key ? sel.where((eb) => eb.or([isPublic(eb), eb('api_key_id', '=', key.id)])) : sel.where((eb) => isPublic(eb));
         const ids = one !== undefined ? [one] : typeof q.service_request_id === 'string' && q.service_request_id ? q.service_request_id.split(',').map((s) => s.trim()).filter(Boolean) : null;
         if (ids) {
           if (ids.length > 100) return sendError(reply, fmt, 400, 'Too many service_request_id values (at most 100)');
@@ -305,18 +404,37 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
           }
         }
         const rows = await sel.orderBy('id', 'desc').limit(1000).execute();
-        if (one !== undefined && rows.length === 0) return sendError(reply, fmt, 404, 'Service request not found');
+        if (one !== undefined && rows.length === 0) return sendError(reply, fmt, 404, 'service_request_id not found');
         const names = new Map((await listCategories(p.db, true)).map((c) => [c.code, c.name]));
         const deptIds = [...new Set(rows.map((r) => r.department_id).filter((x): x is number => x !== null))];
         const depts = new Map(deptIds.length ? (await p.db.selectFrom('departments').select(['id', 'name']).where('id', 'in', deptIds).execute()).map((d) => [d.id, d.name]) : []);
+        // Published: released, and its spine item still public (withdrawn through the spine, its text is gone here too).
+        const published = new Set(rows.length ? (await p.db.selectFrom('appeals').select('id').where('id', 'in', rows.map((r) => r.id)).where((eb) => isPublicAppeal(eb)).execute()).map((r) => r.id) : []);
+        const texts = await publishedTexts(p.db, rows.filter((r) => published.has(r.id)).map((r) => r.pub_item_id!));
+        const rules = rulesFor(p.db);
+        await ensureCalendar(p.db);
         const out = [];
-        const live = await p.db.selectFrom('pub_items').select('id').where('public', '=', 1).where('id', 'in', [0, ...rows.map((r) => r.pub_item_id ?? 0)]).execute();
-        const texts = await publishedTexts(p.db, live.map((x) => x.id));
-        for (const r of rows) out.push(await requestView(p, r, names, depts, key !== null && r.api_key_id === key.id, r.pub_item_id ? texts.get(r.pub_item_id) : undefined));
+        for (const r of rows) {
+          const pub = published.has(r.id) ? texts.get(r.pub_item_id!) : undefined;
+          out.push(await requestView(p, r, names, depts, rules, key !== null && r.api_key_id === key.id ? 'own' : pub ? 'published' : 'status', pub));
+        }
         return send(reply, fmt, 'service_requests', out);
       };
       o.get(`/open311/v2/requests.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => listHandler(req, reply));
       o.get<{ Params: { id: string } }>(`/open311/v2/requests/:id.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => listHandler(req, reply, req.params.id));
+      // A token stands for a request not yet created; every POST here creates the request at once
+      // and answers its service_request_id, so no token exists.
+      o.get(`/open311/v2/tokens/:token.${fmt}`, { config: { permission: 'public' } }, async (_req, reply) => sendError(reply, fmt, 404, 'token not found: this endpoint gives each request its service_request_id when it is submitted and issues no tokens'));
     }
   });
+  // Anything else under /open311 answers in Open311's error format too (JSON unless the path ends in .xml).
+  await app.register(
+    async (o) => {
+      o.setNotFoundHandler((req, reply) => {
+        const path = req.url.split('?')[0];
+        return sendError(reply, formatOf(req.url), 404, `Not found: ${req.method} ${path.slice(0, 200)} is not an Open311 GeoReport v2 resource (see /open311/v2/discovery.json)`);
+      });
+    },
+    { prefix: '/open311' },
+  );
 }
