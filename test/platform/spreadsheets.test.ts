@@ -120,6 +120,18 @@ describe('XLSX from each program reads to the same table', () => {
     expect(t.rows).toEqual([TABLE[0], TABLE[1], TABLE[2].map((c) => (c === '0.3' ? '0.30' : c)), ['2027-01-01']]);
   });
 
+  it('inflates only the parts exceljs needs, within the byte budget, before exceljs sees them', async () => {
+    const parts = unzipSync(fixture('openpyxl.xlsx'));
+    const limits = { maxBytes: 1024 * 1024, maxEntries: 100 };
+    // A 5 MB picture (deflated to a few KB) is no part of the table: left packed, the sheet still reads.
+    const picture = zipSync({ ...parts, 'xl/media/image1.png': new Uint8Array(5 * 1024 * 1024) });
+    expect((await xlsxTable(picture, limits)).rows).toEqual(TABLE);
+    // A sheet that inflates beyond the budget is refused by the reader, not parsed.
+    const sheet = strFromU8(parts['xl/worksheets/sheet1.xml']).replace('<sheetData>', `<sheetData>${' '.repeat(2 * 1024 * 1024)}`);
+    await expect(xlsxTable(zipSync({ ...parts, 'xl/worksheets/sheet1.xml': strToU8(sheet) }), limits)).rejects.toMatchObject({ reason: 'size' });
+    await expect(xlsxTable(picture, { ...limits, maxEntries: 5 })).rejects.toMatchObject({ reason: 'entries' });
+  });
+
   it('reads dates the same in every process time zone (exceljs hands out UTC dates)', async () => {
     const before = process.env.TZ;
     const seen = new Set<string>();
@@ -262,6 +274,16 @@ describe('a GB18030 CSV through the console imports', () => {
     expect(run.statusCode, run.body.slice(0, 3000)).toBe(200);
     const found = (await env.api('GET', `/api/v1/documents?q=${encodeURIComponent('元旦放假安排')}`)).json();
     expect(found.items[0]).toMatchObject({ title: '2027年元旦放假安排的通知', writtenAt: '2026-12-31' });
+  });
+
+  it('exports stay UTF-8 with a BOM (what Excel needs to read Chinese) and read back through the same reader', async () => {
+    const res = await env.api('GET', '/api/v1/documents/export.csv');
+    expect(res.statusCode).toBe(200);
+    const d = decodeText(res.rawPayload);
+    expect(d.encoding).toBe('UTF-8 (BOM)');
+    const t = readCsv(d.text);
+    expect(t.rows[0]).toContain('title');
+    expect(t.rows.map((r) => r[t.rows[0].indexOf('title')])).toContain('关于做好2027年元旦春节期间安全生产工作的通知');
   });
 
   it('lists: the console report says GB18030; the draft edition holds the Chinese names; the API reports the encoding', async () => {
