@@ -23,7 +23,7 @@ export const SETTINGS: Setting[] = [
   { env: 'GONGKAI_TRUST_PROXY', default: '0', doc: '1 = trust X-Forwarded-* from the reverse proxy (client IP for throttling)' },
   { env: 'GONGKAI_BODY_LIMIT', default: '1048576', doc: 'Maximum request body in bytes for JSON and forms' },
   { env: 'GONGKAI_UPLOAD_LIMIT', default: '20971520', doc: 'Maximum size of one uploaded file in bytes' },
-  { env: 'GONGKAI_EXTRACT_MAX_MB', default: '50', doc: 'Most MB the parts read from a DOCX/XLSX upload or import (the document, the sheet and its strings), or a PDF\'s compressed streams (images aside), may inflate to; beyond it the file is refused (422)' },
+  { env: 'GONGKAI_EXTRACT_MAX_MB', default: '50', doc: 'Most MB the parts read from a DOCX/XLSX upload or import (the document; the workbook, its sheets, strings and styles), or a PDF\'s compressed streams (images aside), may inflate to; beyond it the file is refused (422)' },
   { env: 'GONGKAI_EXTRACT_MAX_ENTRIES', default: '2000', doc: 'Most entries a DOCX/XLSX (zip) upload or import may hold; beyond it the file is refused (422)' },
   { env: 'GONGKAI_EXTRACT_TIMEOUT_MS', default: '10000', doc: 'Time limit of reading one upload or import (PDF, DOCX, XLSX) in its worker thread; beyond it the worker is stopped and the file refused (422)' },
   { env: 'GONGKAI_EXTRACT_WORKERS', default: '1', doc: 'Text-extraction worker threads per process (further uploads wait their turn)' },

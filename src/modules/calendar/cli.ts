@@ -7,6 +7,7 @@ import { loadCalendar } from '../../platform/calendar/store.js';
 import { isWorkday, yearSchedule } from '../../platform/calendar/index.js';
 import { t } from '../../platform/i18n/index.js';
 import { importCalendar } from './service.js';
+import { decodeText, type DecodedText } from '../../platform/files/encoding.js';
 
 export const calendarCli: Record<string, CliCommand> = {
   'calendar import': {
@@ -19,14 +20,15 @@ export const calendarCli: Record<string, CliCommand> = {
         process.stderr.write('usage: gongkai calendar import FILE [--dry-run] [--format json|csv|ics]\n');
         return 2;
       }
-      let text: string;
+      let read: DecodedText;
       try {
-        text = readFileSync(file, 'utf8');
+        read = decodeText(readFileSync(file));
       } catch (err) {
         process.stderr.write(`cannot read ${file}: ${(err as Error).message}\n`);
         return 2;
       }
-      const r = await importCalendar(p, `cli:${userInfo().username}`, text, { filename: basename(file), format, dryRun: args.includes('--dry-run'), source: `cli: ${basename(file)}` });
+      const r = await importCalendar(p, `cli:${userInfo().username}`, read.text, { filename: basename(file), format, dryRun: args.includes('--dry-run'), source: `cli: ${basename(file)}`, encoding: read.encoding });
+      process.stdout.write(`${t('en', 'file.read_encoding', { encoding: read.encoding })}\n`);
       const line = (x: { line?: number; key: string; params?: Record<string, string | number> }) => `  ${x.line !== undefined ? `line ${x.line}: ` : ''}${t('en', x.key, x.params)}\n`;
       for (const e of r.report.errors) process.stderr.write('error' + line(e));
       for (const w of r.report.warnings) process.stderr.write('warning' + line(w));

@@ -6,6 +6,7 @@ import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Select, ConfirmF
 import { HttpError, notFound } from '../../platform/errors.js';
 import { ensureCalendar, yearSchedule } from '../../platform/calendar/index.js';
 import { toIcs, type ImportFormat } from '../../platform/calendar/import.js';
+import { decodeText, type TextEncodingName } from '../../platform/files/encoding.js';
 import { getRule, getThresholds, listRules, ruleVersions, saveRule, setThresholds, type RuleView } from '../../platform/deadlines/index.js';
 import { actorName } from '../org/service.js';
 import { clockAction, deleteDay, importCalendar, listYears, setDay, setPublished, yearDays, type ClockAction, type ImportResult } from './service.js';
@@ -206,6 +207,7 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
         {r && (
           <section class="report" aria-labelledby="report-h">
             <h2 id="report-h">{c.t('calendar.report')}</h2>
+            {r.encoding && <p class="import-source">{c.t('file.read_encoding', { encoding: r.encoding })}</p>}
             {r.errors.length > 0 ? (
               <Notice kind="error">{c.t('calendar.err.has_errors')}</Notice>
             ) : result!.saved ? (
@@ -248,13 +250,14 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
   app.get('/admin/calendar/import', { config: { permission: 'calendar.edit' } }, async (req, reply) => importPage(req, reply, null, {}));
 
   app.post('/admin/calendar/import', { config: { permission: 'calendar.edit', csrf: 'multipart' } }, async (req, reply) => {
-    const values: { text?: string; format?: string; dryRun?: boolean; filename?: string } = {};
+    const values: { text?: string; format?: string; dryRun?: boolean; filename?: string; encoding?: TextEncodingName } = {};
     if (req.isMultipart()) {
       for await (const part of req.parts()) {
         if (part.type === 'file') {
           const buf = await part.toBuffer();
           if (buf.length) {
-            values.text = buf.toString('utf8');
+            // UTF-8 with or without a BOM, or GB18030 as Chinese Excel and WPS save CSV.
+            ({ text: values.text, encoding: values.encoding } = decodeText(buf));
             values.filename = part.filename;
           }
         } else if (part.fieldname === 'text' && !values.text) values.text = String(part.value ?? '');
@@ -266,7 +269,7 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
       Object.assign(values, { text: b.text, format: b.format, dryRun: b.dryRun === '1' });
     }
     const format = ['json', 'csv', 'ics'].includes(values.format ?? '') ? (values.format as ImportFormat) : undefined;
-    const result = await importCalendar(p, actorName(req.user!), values.text ?? '', { format, filename: values.filename, dryRun: values.dryRun });
+    const result = await importCalendar(p, actorName(req.user!), values.text ?? '', { format, filename: values.filename, dryRun: values.dryRun, encoding: values.encoding });
     return importPage(req, reply, result, { ...values, text: values.text?.slice(0, 100_000) }, result.report.errors.length ? 400 : 200);
   });
 

@@ -8,6 +8,7 @@ import { isValidDate, type CalendarDay, type DayKind } from '../../platform/cale
 import { loadCalendar } from '../../platform/calendar/store.js';
 import { parseCalendar, type ImportFormat, type ParsedCalendar } from '../../platform/calendar/import.js';
 import type { Db } from '../../platform/db/index.js';
+import type { TextEncodingName } from '../../platform/files/encoding.js';
 
 import { RECOMPUTE_JOB } from '../../platform/deadlines/part.js';
 export { RECOMPUTE_JOB };
@@ -44,9 +45,10 @@ export interface ImportResult {
 }
 
 /** Parses, validates and (unless dryRun or the file has errors) saves: each year in the file replaces that year. */
-export async function importCalendar(p: Platform, actor: string, text: string, opts: { format?: ImportFormat; filename?: string; dryRun?: boolean; source?: string } = {}): Promise<ImportResult> {
+export async function importCalendar(p: Platform, actor: string, text: string, opts: { format?: ImportFormat; filename?: string; dryRun?: boolean; source?: string; encoding?: TextEncodingName } = {}): Promise<ImportResult> {
   if (text.length > 2_000_000) throw badRequest('calendar.err.empty');
   const report = parseCalendar(text, opts.format, opts.filename);
+  if (opts.encoding) report.encoding = opts.encoding;
   if (opts.dryRun || report.errors.length || report.years.length === 0) return { report, saved: false };
   await p.tx(async (t) => {
     for (const y of report.years) {

@@ -38,7 +38,7 @@ const ChangesOut = Type.Object({
   removed: Type.Array(Type.Object({ key: Type.String(), item: Any })),
   changed: Type.Array(Type.Object({ key: Type.String(), fields: Type.Array(Type.Object({ field: Type.String(), from: Any, to: Any })) })),
 });
-const ReportOut = Type.Object({ rows: Type.Integer(), dryRun: Type.Boolean(), problems: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), problem: Type.String(), message: Type.String() })), changes: Type.Union([Type.Object({ added: Type.Integer(), removed: Type.Integer(), changed: Type.Integer() }), Type.Null()]), editionId: Type.Union([Type.Integer(), Type.Null()]) });
+const ReportOut = Type.Object({ rows: Type.Integer(), format: Type.Union([Type.String({ enum: ['csv', 'xlsx'] }), Type.Null()], { description: 'What was read' }), encoding: Type.Union([Type.String(), Type.Null()], { description: "The text encoding a CSV was read in ('UTF-8', 'UTF-8 (BOM)', 'UTF-16', 'GB18030'); null for XLSX" }), dryRun: Type.Boolean(), problems: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), problem: Type.String(), message: Type.String() })), changes: Type.Union([Type.Object({ added: Type.Integer(), removed: Type.Integer(), changed: Type.Integer() }), Type.Null()]), editionId: Type.Union([Type.Integer(), Type.Null()]) });
 const TypeParam = Type.Object({ type: Type.String({ maxLength: 40 }) });
 const ProfileSchema = Type.Object(
   {

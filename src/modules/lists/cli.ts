@@ -2,7 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { CliCommand } from '../../platform/module.js';
-import { t } from '../../platform/i18n/index.js';
+import { t, translator } from '../../platform/i18n/index.js';
+import { tableSource } from '../../platform/files/table.js';
 import { HttpError } from '../../platform/errors.js';
 import { toCsv, toXlsx } from './service/engine.js';
 import { approveEdition, exportRows, getEdition, getList, getLists, importEdition, listEditions, requireType } from './service.js';
@@ -61,6 +62,7 @@ export const listsCli: Record<string, CliCommand> = {
       }
       try {
         const r = await importEdition(p, 'cli', list.id, { buf, name: basename(file) }, { reason, docNo, dryRun: args.includes('--dry-run') });
+        if (r.format) process.stdout.write(`${tableSource(translator('en'), { format: r.format, encoding: r.encoding })}\n`);
         for (const x of r.problems) process.stderr.write(`row ${x.row}, ${x.field}: ${t('en', x.problem)}\n`);
         if (r.problems.length) return 1;
         process.stdout.write(`${r.rows} rows valid: ${r.changes?.added} added, ${r.changes?.removed} removed, ${r.changes?.changed} changed\n`);

@@ -285,8 +285,6 @@ const M: [string, string, string][] = [
   ['err.lists.missing_column', '缺少必需的列', 'Missing column'],
   ['err.lists.empty_file', '文件为空', 'The file is empty'],
   ['err.lists.no_rows', '没有数据行', 'No data rows'],
-  ['err.lists.bad_xlsx', '无法读取该 XLSX 文件', 'Cannot read this XLSX file'],
-  ['err.lists.file_type', '只接受 CSV 或 XLSX 文件', 'Only CSV or XLSX files'],
   ['err.lists.category_code', '类别与事项编码不符（禁止准入类编码以1开头）', 'Category does not match the code (prohibitions start with 1)'],
   ['err.lists.category_measure', '类别与措施不符（以“禁止”开头的为禁止类）', 'Category does not match the measure'],
   ['err.lists.promised_exceeds', '承诺时限不得超过法定时限', 'The promised time limit may not exceed the statutory one'],

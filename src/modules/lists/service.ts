@@ -3,13 +3,13 @@
 // the publication spine as a 'list-edition' item (索引号, immutable version, hash, audit, search,
 // feeds) in the same transaction that makes it current here.
 import { parseCsv } from '../../platform/files/csv.js';
+import { readTable, type TableFormat } from '../../platform/files/table.js';
+import type { TextEncodingName } from '../../platform/files/encoding.js';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
 import { can, type Principal } from '../../platform/auth/policy.js';
-import { badRequest, conflict, forbidden, HttpError, notFound, validationError } from '../../platform/errors.js';
-import type { Config } from '../../config.js';
-import { readSpreadsheet } from '../../platform/files/index.js';
+import { badRequest, conflict, forbidden, notFound, validationError } from '../../platform/errors.js';
 import { publishApproved, defaultMeta, endApproved } from '../../platform/publication/index.js';
 import { bumpGeneration } from '../../platform/publication/cache.js';
 import { INT_MAX } from '../../platform/text.js';
@@ -302,14 +302,17 @@ export async function rejectEdition(p: Platform, actor: Actor, editionId: number
 
 export interface ImportReport {
   rows: number;
+  /** What was read: CSV (with the encoding it was read in) or XLSX; null when nothing could be read. */
+  format: TableFormat | null;
+  encoding: TextEncodingName | null;
   problems: RowProblem[];
   dryRun: boolean;
   changes: { added: number; removed: number; changed: number } | null;
   editionId: number | null;
 }
 
-/** Parses a CSV or XLSX table into items; every problem is reported with its row and field. */
-export function parseTable(lt: ListType, table: string[][], ctx: CheckContext): { items: ListItem[]; problems: RowProblem[] } {
+/** Parses a CSV or XLSX table into items; every problem is reported with its row and field (`lines`: each row's line in the file, when known). */
+export function parseTable(lt: ListType, table: string[][], ctx: CheckContext, rowNumbers?: number[]): { items: ListItem[]; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   if (table.length === 0) return { items: [], problems: [{ row: 1, field: '-', problem: 'err.lists.empty_file' }] };
   const header = table[0].map((h) => h.trim());
@@ -319,7 +322,7 @@ export function parseTable(lt: ListType, table: string[][], ctx: CheckContext): 
   const items: ListItem[] = [];
   const seen = new Map<string, number>();
   table.slice(1).forEach((cells, i) => {
-    const row = i + 2;
+    const row = rowNumbers?.[i + 1] ?? i + 2;
     const r = rowToItem(lt, header, cells, row, ctx);
     problems.push(...r.problems);
     const key = (cells[header.indexOf(lt.key)] ?? '').trim();
@@ -333,31 +336,19 @@ export function parseTable(lt: ListType, table: string[][], ctx: CheckContext): 
   return { items, problems };
 }
 
-/** The rows of an import file; an XLSX is read in a worker thread within the GONGKAI_EXTRACT_* limits (422 on `field`). */
-export async function readTable(config: Config, buf: Buffer, name: string, field = 'file'): Promise<string[][]> {
-  if (/\.xlsx$/i.test(name)) {
-    try {
-      return await readSpreadsheet(config, buf, field);
-    } catch (err) {
-      if (err instanceof HttpError) throw err;
-      throw badRequest('err.lists.bad_xlsx');
-    }
-  }
-  if (!/\.csv$/i.test(name)) throw badRequest('err.lists.file_type');
-  return parseCsv(buf.toString('utf8'));
-}
-
 /** All-or-nothing: either every row is valid and one draft edition is created, or nothing is. */
 export async function importEdition(p: Platform, actor: Actor, listId: number, file: { buf: Buffer; name: string; field?: string }, opts: { reason: string; docNo: string; dryRun?: boolean }): Promise<ImportReport> {
   const list = await getList(p.db, listId);
   if (!list) throw notFound();
   if (!allow(actor, 'list.edit', list.departmentId)) throw forbidden('err.lists.not_your_list');
   const lt = requireType(list.type);
-  const table = await readTable(p.config, file.buf, file.name, file.field);
-  const { items, problems } = parseTable(lt, table, await checkContext(p.db, list));
+  // A CSV in its detected encoding (GB18030 from Chinese Excel and WPS), an XLSX in a worker thread within the GONGKAI_EXTRACT_* limits (422 on `field`).
+  const read = await readTable(p.config, file.buf, file.name, { field: file.field });
+  const table = read.rows;
+  const { items, problems } = parseTable(lt, table, await checkContext(p.db, list), read.rowNumbers);
   const f = checkAdjustment(opts);
   for (const [field, problem] of Object.entries(f)) problems.unshift({ row: 0, field, problem });
-  const report: ImportReport = { rows: Math.max(0, table.length - 1), problems, dryRun: !!opts.dryRun, changes: null, editionId: null };
+  const report: ImportReport = { rows: Math.max(0, table.length - 1), format: read.format, encoding: read.encoding, problems, dryRun: !!opts.dryRun, changes: null, editionId: null };
   if (problems.length) return report;
   const cur = await currentSnapshot(p.db, listId);
   const ch = diffSnapshots(lt.key, cur.items, sortSnapshot(lt.key, items));

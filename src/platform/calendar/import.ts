@@ -2,6 +2,8 @@
 // Pure: the console page and `gongkai calendar import` show the report and then save.
 import { dayIndex, weekday, type CalendarDay } from './index.js';
 import { cleanLine } from '../text.js';
+import { CsvSyntaxError, readCsv, type CsvTable } from '../files/csv.js';
+import type { TextEncodingName } from '../files/encoding.js';
 
 export type ImportFormat = 'json' | 'csv' | 'ics';
 
@@ -18,6 +20,8 @@ export interface ParsedCalendar {
   years: { year: number; published: boolean; days: CalendarDay[] }[];
   errors: ImportProblem[];
   warnings: ImportProblem[];
+  /** The encoding an uploaded file was read in (files/encoding.ts), shown in the report; absent for typed text. */
+  encoding?: TextEncodingName;
 }
 
 export function detectFormat(text: string, filename = ''): ImportFormat {
@@ -35,24 +39,6 @@ function kindOf(raw: string): 'holiday' | 'workday' | null {
   if (WORKDAY_WORDS.test(s)) return 'workday';
   if (HOLIDAY_WORDS.test(s)) return 'holiday';
   return null;
-}
-
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (q) {
-      if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (ch === '"') q = false;
-      else cur += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',' || ch === '\t') out.push(cur), (cur = '');
-    else cur += ch;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
 }
 
 interface Raw {
@@ -90,14 +76,21 @@ function parseJson(text: string, errors: ImportProblem[]): { raws: Raw[]; declar
   return { raws, declared };
 }
 
-function parseCsv(text: string): Raw[] {
+function parseCsv(text: string, errors: ImportProblem[]): Raw[] {
+  let t: CsvTable;
+  try {
+    // The platform's one CSV reader: comma or tab separated, quoted cells, '#' comment lines.
+    t = readCsv(text, { comments: true });
+  } catch (err) {
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    errors.push({ line: err.line, key: 'err.file.csv_quote', params: { line: err.line } });
+    return [];
+  }
   const raws: Raw[] = [];
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  lines.forEach((line, idx) => {
-    if (!line.trim() || line.trim().startsWith('#')) return;
-    const cols = splitCsvLine(line);
-    if (idx === 0 && /^date$|^日期$/i.test(cols[0])) return; // header
-    raws.push({ line: idx + 1, date: cols[0] ?? '', kind: cols[1] ?? '', name: cols[2] ?? '' });
+  t.rows.forEach((cells, i) => {
+    const cols = cells.map((c) => c.trim());
+    if (i === 0 && /^date$|^日期$/i.test(cols[0])) return; // header
+    raws.push({ line: t.rowNumbers[i], date: cols[0] ?? '', kind: cols[1] ?? '', name: cols[2] ?? '' });
   });
   return raws;
 }
@@ -165,7 +158,7 @@ export function parseCalendar(text: string, format?: ImportFormat, filename?: st
   let raws: Raw[] = [];
   let declared = new Map<number, boolean>();
   if (fmt === 'json') ({ raws, declared } = parseJson(text, errors));
-  else if (fmt === 'csv') raws = parseCsv(text);
+  else if (fmt === 'csv') raws = parseCsv(text, errors);
   else raws = parseIcs(text, errors);
 
   const byDate = new Map<string, CalendarDay>();

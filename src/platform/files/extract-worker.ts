@@ -2,7 +2,7 @@
 // result, or with why it failed. The pool terminates it when a job passes the time limit, and its
 // heap is limited (resourceLimits), so a hostile file costs this thread, never the server's.
 import { parentPort } from 'node:worker_threads';
-import { ExtractRefused, runExtractJob, type ExtractJob, type ExtractLimits } from './extract.js';
+import { ExtractRefused, runExtractJob, type ExtractJob, type ExtractLimits, type ExtractResult } from './extract.js';
 
 export interface ExtractRequest {
   id: number;
@@ -11,7 +11,7 @@ export interface ExtractRequest {
   limits: ExtractLimits;
 }
 
-export type ExtractReply = { ready: true } | { id: number; ok: true; result: string | string[][] } | { id: number; ok: false; refused: 'size' | 'entries' | null; message: string };
+export type ExtractReply = { ready: true } | { id: number; ok: true; result: ExtractResult } | { id: number; ok: false; refused: 'size' | 'entries' | null; message: string };
 
 const port = parentPort!;
 port.on('message', async (m: ExtractRequest) => {

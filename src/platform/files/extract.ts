@@ -1,10 +1,12 @@
 // Text out of uploaded files, within limits. DOCX and XLSX are zip archives: a small archive can
 // declare or hold gigabytes ("zip bomb"), so the central directory is read without trusting it
 // (at most `maxEntries` entries), only the parts needed are inflated (word/document.xml; the
-// shared strings and the first sheet), and inflation stops as soon as their running total passes
-// `maxBytes`. This module has no platform imports: extract-worker.ts runs it off the event loop
+// workbook, shared strings, styles and sheets), and inflation stops as soon as their running total
+// passes `maxBytes`; spreadsheets are then read with exceljs. This module has no platform imports: extract-worker.ts runs it off the event loop
 // (pool.ts adds the time and memory limits); tests and tools may call it directly.
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { zipSync } from 'fflate';
 
 export interface ExtractLimits {
   /** Uncompressed bytes of all the parts inflated for one file. */
@@ -134,37 +136,137 @@ export async function docxText(buf: Uint8Array, limits: ExtractLimits = DEFAULT_
   return xml ? xmlText(xml.toString('utf8'), /<\/w:p>/g) : '';
 }
 
-/** Rows of the first sheet of an XLSX as text cells (shared strings and inline strings resolved). */
-export async function xlsxRows(buf: Uint8Array, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<string[][]> {
+/** The rows of a sheet that hold anything, and the sheet row number of each (1-based, as the program shows it). */
+export interface SheetTable {
+  rows: string[][];
+  rowNumbers: number[];
+}
+
+/** The parts of a workbook exceljs reads cells from; media, drawings, themes, comments, sheet relations (hyperlinks) are left out. */
+const SHEET_PARTS = /^(xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels|xl\/sharedStrings\.xml|xl\/styles\.xml|xl\/worksheets\/sheet\d+\.xml)$/;
+
+/**
+ * The first visible worksheet of an XLSX as text cells, read with exceljs. exceljs inflates every
+ * part of a package without a limit, so it is given a package rebuilt here, stored uncompressed,
+ * of only the parts it needs, each inflated within the `maxBytes` budget (entries counted, declared
+ * sizes checked first, actual output bounded). Cells are strings as a person sees them:
+ * shared, inline and rich text as text (entities resolved by the XML parser); a number in a date
+ * style as YYYY-MM-DD, or YYYY-MM-DD HH:mm[:ss] when it has a time of day, HH:mm[:ss] for a time
+ * alone (a spreadsheet's date has no time zone: its wall-clock time is taken as Beijing time);
+ * other numbers as their format shows them (its decimals and percent sign, no thousands
+ * separators or currency) or, in General, to 15 significant digits; a formula as its cached
+ * result ('' when the program that wrote it did not calculate it, e.g. openpyxl); booleans as
+ * TRUE/FALSE; errors as written (#N/A). A merged range gives its value to every cell it covers,
+ * so a department merged down a column reaches each row. Empty cells at the end of a row (which
+ * programs write or leave out as they please) and rows with nothing in them are left out.
+ */
+export async function xlsxTable(buf: Uint8Array, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<SheetTable> {
   const entries = zipOf(buf, limits);
-  const sheetName = entries
-    .map((e) => e.name)
-    .filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n))
-    .sort()[0];
-  if (!sheetName) return [];
-  const files = readEntries(buf, entries, ['xl/sharedStrings.xml', sheetName], limits.maxBytes);
-  const shared: string[] = [];
-  const ss = files.get('xl/sharedStrings.xml');
-  if (ss) for (const m of ss.toString('utf8').matchAll(/<si>([\s\S]*?)<\/si>/g)) shared.push(xmlText(m[1], /$^/g));
-  const rows: string[][] = [];
-  for (const r of files.get(sheetName)!.toString('utf8').matchAll(/<row[^>]*>([\s\S]*?)<\/row>/g)) {
-    const row: string[] = [];
-    for (const c of r[1].matchAll(/<c ([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
-      const attrs = c[1];
-      const ref = /r="([A-Z]+)\d+"/.exec(attrs)?.[1] ?? '';
-      let col = 0;
-      for (const ch of ref) col = col * 26 + (ch.charCodeAt(0) - 64);
-      const type = /t="(\w+)"/.exec(attrs)?.[1];
-      const inner = c[2] ?? '';
-      let v = '';
-      if (type === 's') v = shared[Number(/<v>([^<]*)<\/v>/.exec(inner)?.[1])] ?? '';
-      else if (type === 'inlineStr') v = xmlText(inner, /$^/g);
-      else v = xmlText(/<v>([^<]*)<\/v>/.exec(inner)?.[1] ?? '', /$^/g);
-      row[(col || row.length + 1) - 1] = v;
+  const wanted = entries.filter((e) => SHEET_PARTS.test(e.name.replace(/^\//, '')));
+  const parts = readEntries(buf, entries, [...new Set(wanted.map((e) => e.name))], limits.maxBytes);
+  const pkg: Record<string, Uint8Array> = {};
+  for (const [name, bytes] of parts) pkg[name.replace(/^\//, '')] ??= bytes;
+  if (!pkg['xl/workbook.xml']) throw new Error('xlsx: no workbook');
+  const { Workbook } = await exceljs();
+  const wb = new Workbook();
+  await wb.xlsx.load(Buffer.from(zipSync(pkg, { level: 0 })) as any);
+  const ws = wb.worksheets.find((w) => w.state !== 'hidden' && w.state !== 'veryHidden') ?? wb.worksheets[0];
+  const out: SheetTable = { rows: [], rowNumbers: [] };
+  if (!ws) return out;
+  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: string[] = [];
+    for (let c = 1; c <= row.cellCount; c++) {
+      const cell = row.getCell(c);
+      const src = cell.type === ValueType.Merge ? cell.master : cell;
+      cells.push(cellText(src.value, src.numFmt));
     }
-    rows.push(Array.from(row, (x) => x ?? ''));
+    while (cells.length && cells[cells.length - 1] === '') cells.pop();
+    if (!cells.some((x) => x.trim() !== '')) return;
+    out.rows.push(cells);
+    out.rowNumbers.push(rowNumber);
+  });
+  return out;
+}
+
+/** The rows of the first visible worksheet of an XLSX (see xlsxTable). */
+export async function xlsxRows(buf: Uint8Array, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<string[][]> {
+  return (await xlsxTable(buf, limits)).rows;
+}
+
+// exceljs's ValueType numbers (doc/enums.js), so this module loads exceljs only when a sheet is read.
+const ValueType = { Merge: 1 } as const;
+
+let loaded: Promise<typeof import('exceljs')> | null = null;
+
+/**
+ * exceljs, once per thread. Its table of built-in number formats gives the East Asian date
+ * formats (ids 27–36, 50–58, which Chinese Excel and WPS write without defining them) per locale
+ * only, so exceljs would read such a date as a plain number: the zh-CN format is made the one.
+ */
+function exceljs(): Promise<typeof import('exceljs')> {
+  loaded ??= import('exceljs').then((m) => {
+    const formats = createRequire(import.meta.url)('exceljs/lib/xlsx/defaultnumformats.js') as Record<string, { f?: string; 'zh-cn'?: string }>;
+    for (const v of Object.values(formats)) if (!v.f && v['zh-cn']) v.f = v['zh-cn'];
+    return ((m as any).default ?? m) as typeof import('exceljs');
+  });
+  return loaded;
+}
+
+/** A format code without its literal text, colours, conditions and escaped characters (its first section). */
+function formatCode(fmt: string | undefined): string {
+  return (fmt ?? '').split(';')[0].replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
+}
+
+/** A number to 15 significant digits, as Excel's General format shows it (no float noise: 0.1+0.2 is 0.3). */
+function general(v: number): string {
+  return String(Number(v.toPrecision(15)));
+}
+
+/** A number with `n` decimals, rounded half away from zero on its 15 significant digits (1.005 → 1.01). */
+function fixed(v: number, n: number): string {
+  const r = Math.round(Number((Math.abs(v) * 10 ** n).toPrecision(15))) / 10 ** n;
+  return (v < 0 && r !== 0 ? '-' : '') + r.toFixed(n);
+}
+
+function shownNumber(v: number, fmt: string | undefined): string {
+  if (!Number.isFinite(v)) return '';
+  const code = formatCode(fmt);
+  if (!/[0#?]/.test(code) || /[eE][+-]|\//.test(code)) return general(v);
+  const decimals = /\.([0#?]+)/.exec(code)?.[1] ?? '';
+  const min = decimals.replace(/[#?]/g, '').length;
+  const percent = code.includes('%');
+  let s = fixed(percent ? v * 100 : v, decimals.length);
+  if (decimals.length > min) s = s.replace(new RegExp(`0{1,${decimals.length - min}}$`), '').replace(/\.$/, '');
+  return percent ? `${s}%` : s;
+}
+
+/** A date cell (exceljs's Date carries the wall-clock time in its UTC fields, whatever the process's TZ). */
+function shownDate(d: Date, fmt: string | undefined): string {
+  const t = Math.round(d.getTime() / 1000) * 1000;
+  if (!Number.isFinite(t)) return '';
+  const iso = new Date(t).toISOString();
+  const day = iso.slice(0, 10);
+  const time = iso.slice(11, 19).replace(/:00$/, '');
+  const code = formatCode(fmt);
+  // A time of day alone: a serial below 1 in a format without a year, month or day.
+  if ((day === '1899-12-30' || day === '1904-01-01') && !/[yd]/i.test(code)) return time;
+  return time === '00:00' ? day : `${day} ${time}`;
+}
+
+function cellText(v: unknown, fmt: string | undefined): string {
+  if (v == null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return shownNumber(v, fmt);
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (v instanceof Date) return shownDate(v, fmt);
+  if (typeof v === 'object') {
+    const o = v as { richText?: { text?: string }[]; text?: unknown; result?: unknown; formula?: string; sharedFormula?: string; error?: string };
+    if (Array.isArray(o.richText)) return o.richText.map((r) => r.text ?? '').join('');
+    if ('formula' in o || 'sharedFormula' in o) return cellText(o.result, fmt);
+    if ('text' in o) return cellText(o.text, fmt);
+    if (typeof o.error === 'string') return o.error;
   }
-  return rows;
+  return '';
 }
 
 /**
@@ -214,12 +316,15 @@ export async function pdfText(buf: Uint8Array): Promise<string> {
 
 export type ExtractJob = { kind: 'text'; ext: string } | { kind: 'rows' };
 
+/** The search text of a file, or the table of a spreadsheet. */
+export type ExtractResult = string | SheetTable;
+
 /**
  * One job: the search text of a stored file (at most TEXT_LIMIT characters), or the rows of an
  * XLSX to import. Throws ExtractRefused when a limit is passed; any other error means a damaged file.
  */
-export async function runExtractJob(job: ExtractJob, buf: Uint8Array, limits: ExtractLimits): Promise<string | string[][]> {
-  if (job.kind === 'rows') return xlsxRows(buf, limits);
+export async function runExtractJob(job: ExtractJob, buf: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
+  if (job.kind === 'rows') return xlsxTable(buf, limits);
   let text = '';
   if (job.ext === 'pdf') {
     checkPdfStreams(buf, limits.maxBytes);

@@ -13,10 +13,10 @@ import { sm3 } from '../hash.js';
 import { badRequest, HttpError } from '../errors.js';
 import { cleanText } from '../text.js';
 import '../publication/schema.js';
-import { DEFAULT_EXTRACT_LIMITS, ExtractRefused, TEXT_LIMIT, ooxmlKind, zipEntries } from './extract.js';
+import { DEFAULT_EXTRACT_LIMITS, ExtractRefused, TEXT_LIMIT, ooxmlKind, zipEntries, type SheetTable } from './extract.js';
 import { ExtractFailed, runOffThread, type ExtractSettings } from './pool.js';
 
-export { docxText, xlsxRows, pdfText } from './extract.js';
+export { docxText, xlsxRows, xlsxTable, pdfText, type SheetTable } from './extract.js';
 export { ExtractFailed } from './pool.js';
 export { cleanImage, imageMetadata, IMAGE_MAX_PIXELS, type ImageExt } from './image.js';
 
@@ -153,14 +153,14 @@ export async function extractText(config: Config, buf: Buffer, ext: string, fiel
 }
 
 /**
- * Rows of the first sheet of an XLSX to import, read in a worker thread within the limits: a 422
- * on `field` when a limit is passed; ExtractFailed('damaged') when the file cannot be read.
+ * The first sheet of an XLSX to import, read in a worker thread within the limits: a 422 on
+ * `field` when a limit is passed; ExtractFailed('damaged') when the file cannot be read.
  */
-export async function readSpreadsheet(config: Config, buf: Buffer, field = 'file'): Promise<string[][]> {
+export async function readSpreadsheet(config: Config, buf: Buffer, field = 'file'): Promise<SheetTable> {
   try {
+    const t = (await runOffThread({ kind: 'rows' }, buf, extractSettings(config))) as SheetTable;
     // Cells without control characters (tab and line breaks kept) or bidi overrides (platform/text.ts).
-    const rows = (await runOffThread({ kind: 'rows' }, buf, extractSettings(config))) as string[][];
-    return rows.map((r) => Array.from(r, (x) => cleanText(x ?? '')));
+    return { rows: t.rows.map((r) => Array.from(r, (x) => cleanText(x ?? ''))), rowNumbers: t.rowNumbers };
   } catch (err) {
     throw limitOf(config, err, field) ?? err;
   }

@@ -4,7 +4,7 @@
 // after a minute idle; it never keeps the process alive on its own.
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads.js';
-import type { ExtractJob, ExtractLimits } from './extract.js';
+import type { ExtractJob, ExtractLimits, ExtractResult } from './extract.js';
 import type { ExtractReply, ExtractRequest } from './extract-worker.js';
 
 export interface ExtractSettings extends ExtractLimits {
@@ -27,7 +27,7 @@ interface Pending {
   job: ExtractJob;
   buf: Uint8Array;
   settings: ExtractSettings;
-  resolve(v: string | string[][]): void;
+  resolve(v: ExtractResult): void;
   reject(err: Error): void;
 }
 
@@ -121,7 +121,7 @@ class Pool {
     readonly heapMb: number,
   ) {}
 
-  run(job: ExtractJob, buf: Uint8Array, settings: ExtractSettings): Promise<string | string[][]> {
+  run(job: ExtractJob, buf: Uint8Array, settings: ExtractSettings): Promise<ExtractResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ job, buf, settings, resolve, reject });
       this.pump();
@@ -154,7 +154,7 @@ class Pool {
 const pools = new Map<string, Pool>();
 
 /** Runs one extraction job in a worker thread within the settings' limits. */
-export function runOffThread(job: ExtractJob, buf: Uint8Array, settings: ExtractSettings): Promise<string | string[][]> {
+export function runOffThread(job: ExtractJob, buf: Uint8Array, settings: ExtractSettings): Promise<ExtractResult> {
   const key = `${settings.workers}/${settings.heapMb}`;
   let pool = pools.get(key);
   if (!pool) pools.set(key, (pool = new Pool(settings.workers, settings.heapMb)));

@@ -5,6 +5,7 @@ import { AdminLayout, Csrf, Notice, FileInput, TableWrap, type PageCtx } from '.
 import { HttpError } from '../../../platform/errors.js';
 import { readUpload } from '../api.js';
 import { importCatalog, IMPORT_COLUMNS, type ImportReport } from '../service/importer.js';
+import { tableSource } from '../../../platform/files/table.js';
 
 export async function importConsole(app: FastifyInstance, p: Platform): Promise<void> {
   const importPage = (c: PageCtx, report?: ImportReport) => (
@@ -17,6 +18,7 @@ export async function importConsole(app: FastifyInstance, p: Platform): Promise<
       {report && (
         <section aria-labelledby="rep-h">
           <h2 id="rep-h">{c.t('catalog.import_report')}</h2>
+          {report.source && <p class="import-source">{tableSource(c.t, report.source)}</p>}
           {report.errors.length ? (
             <>
               <Notice kind="error">{c.t('catalog.import_failed', { rows: report.rows, errors: report.errors.length })}</Notice>

@@ -4,8 +4,9 @@ import type { Platform } from '../../../platform/platform.js';
 import { can, type Principal } from '../../../platform/auth/policy.js';
 import { publishApprovedMany, defaultMeta, type ApprovedItem } from '../../../platform/publication/index.js';
 import { itemType } from '../../../platform/publication/registry.js';
-import { ExtractFailed, readSpreadsheet } from '../../../platform/files/index.js';
-import { parseCsv } from '../../../platform/files/csv.js';
+import { readTable, type Table, type TableFormat } from '../../../platform/files/table.js';
+import type { TextEncodingName } from '../../../platform/files/encoding.js';
+import { HttpError } from '../../../platform/errors.js';
 import { t as translate, type Locale } from '../../../platform/i18n/index.js';
 import { bumpGeneration } from '../../../platform/publication/cache.js';
 import { DOCUMENT, textToHtml } from '../items.js';
@@ -20,21 +21,24 @@ export interface ImportReport {
   errors: { row: number; field: string; message: string }[];
   imported: number;
   dryRun: boolean;
+  /** What was read: the format, and the encoding a CSV was read in (shown in the report). */
+  source: { format: TableFormat; encoding: TextEncodingName | null } | null;
 }
 
 export async function importCatalog(p: Platform, actor: Principal, file: { buf: Buffer; name: string }, dryRun: boolean, locale: Locale): Promise<ImportReport> {
-  const isXlsx = /\.xlsx$/i.test(file.name);
-  const report: ImportReport = { rows: 0, errors: [], imported: 0, dryRun };
+  const report: ImportReport = { rows: 0, errors: [], imported: 0, dryRun, source: null };
   const err = (row: number, field: string, key: string) => report.errors.push({ row, field, message: translate(locale, key) });
-  let table: string[][];
+  let read: Table;
   try {
-    // An XLSX is read in a worker thread within the GONGKAI_EXTRACT_* limits (a 422 beyond them).
-    table = isXlsx ? await readSpreadsheet(p.config, file.buf) : parseCsv(file.buf.toString('utf8'));
+    // A CSV in its detected encoding; an XLSX in a worker thread within the GONGKAI_EXTRACT_* limits (a 422 beyond them).
+    read = await readTable(p.config, file.buf, file.name);
   } catch (e) {
-    if (!(e instanceof ExtractFailed)) throw e;
-    err(1, 'file', 'err.import.unreadable');
+    if (!(e instanceof HttpError) || e.status !== 400) throw e;
+    report.errors.push({ row: Number(e.params?.line ?? 1), field: 'file', message: translate(locale, e.message, e.params) });
     return report;
   }
+  report.source = { format: read.format, encoding: read.encoding };
+  const table = read.rows;
   if (table.length < 2) {
     err(1, '_', 'err.import.empty');
     return report;
@@ -46,7 +50,7 @@ export async function importCatalog(p: Platform, actor: Principal, file: { buf: 
   const items: ApprovedItem[] = [];
   const type = itemType(DOCUMENT);
   for (let i = 1; i < table.length; i++) {
-    const rowNo = i + 1;
+    const rowNo = read.rowNumbers[i];
     const r: Record<string, string> = {};
     head.forEach((h, k) => (r[h] = (table[i][k] ?? '').trim()));
     report.rows++;

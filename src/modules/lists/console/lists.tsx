@@ -8,11 +8,13 @@ import { AdminLayout, Csrf, ErrorSummary, Field, Notice, Select, FileInput, Tabl
 import { listType, listTypes, type ListItem } from '../service/engine.js';
 import { approveEdition, draftEdition, ensureList, getEdition, getList, getLists, importEdition, listEditions, rejectEdition, requireType, type EditionView, type ImportReport, type ListView } from '../service.js';
 import { ChangeTables, localizeFields, str } from '../views.js';
+import { tableSource } from '../../../platform/files/table.js';
 
 function ReportView({ c, report }: { c: PageCtx; report: ImportReport }) {
   return (
     <section aria-labelledby="import-report" class="import-report">
       <h2 id="import-report">{c.t('lists.import_report')}</h2>
+      {report.format && <p class="import-source">{tableSource(c.t, { format: report.format, encoding: report.encoding })}</p>}
       {report.problems.length ? (
         <>
           <Notice kind="error">{c.t('lists.import_failed', { n: report.problems.length })}</Notice>
@@ -191,14 +193,14 @@ export async function listConsole(app: FastifyInstance, p: Platform): Promise<vo
         else if (part.fieldname === 'dryRun') v.dryRun = part.value === '1';
       }
     }
-    if (!v.file) return consolePage(req, reply, { listId: list.id, report: { rows: 0, problems: [{ row: 0, field: 'file', problem: 'err.lists.empty_file' }], dryRun: v.dryRun, changes: null, editionId: null } }, 400);
+    if (!v.file) return consolePage(req, reply, { listId: list.id, report: { rows: 0, format: null, encoding: null, problems: [{ row: 0, field: 'file', problem: 'err.lists.empty_file' }], dryRun: v.dryRun, changes: null, editionId: null } }, 400);
     try {
       const report = await importEdition(p, req.user!, list.id, v.file, { reason: v.reason, docNo: v.docNo, dryRun: v.dryRun });
       return consolePage(req, reply, { listId: list.id, report }, report.problems.length ? 400 : 200);
     } catch (err) {
       if (err instanceof HttpError && err.status < 500 && err.status !== 404) {
         const problems = err.fields ? Object.entries(err.fields).map(([field, problem]) => ({ row: 0, field, problem: req.t(problem, err.params) })) : [{ row: 0, field: '-', problem: req.t(err.message, err.params) }];
-        return consolePage(req, reply, { listId: list.id, report: { rows: 0, problems, dryRun: v.dryRun, changes: null, editionId: null } }, err.status);
+        return consolePage(req, reply, { listId: list.id, report: { rows: 0, format: null, encoding: null, problems, dryRun: v.dryRun, changes: null, editionId: null } }, err.status);
       }
       throw err;
     }
