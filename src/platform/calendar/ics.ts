@@ -204,6 +204,7 @@ export function readIcs(text: string, errors: ImportProblem[], warnings: ImportP
   const days: IcsDay[] = [];
   const declared: number[] = [];
   let jcal: any;
+  text = text.replace(/^\uFEFF/, '');
   try {
     jcal = ICAL.parse(text);
   } catch (err) {
