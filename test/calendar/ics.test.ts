@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ICAL from 'ical.js';
+import iconv from 'iconv-lite';
 import ical, { ICalEventClass, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
 import { getDayDetail, getHolidaysInRange, getWorkdaysInRange } from 'chinese-days';
 import { parseCalendar, parseCalendarGuarded, toIcs, type ParsedCalendar } from '../../src/platform/calendar/import.js';
@@ -440,6 +441,18 @@ describe('the chinese-days package', () => {
     expect(all.errors).toEqual([]);
     expect(all.years.length).toBe(3);
     for (const y of all.years) expect(y.days.map((d) => `${d.date} ${d.kind}`)).toEqual(truth(y.year));
+  });
+});
+
+describe('durations and encodings', () => {
+  it('a DURATION covers its days (an 8-hour one its start day); a GB18030 file is read as such and says so', () => {
+    const text = file(['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'DTSTART;VALUE=DATE:20270501', 'DURATION:P5D', 'SUMMARY:劳动节', 'END:VEVENT', 'BEGIN:VEVENT', 'DTSTART;TZID=Asia/Shanghai:20270508T000000', 'DURATION:PT8H', 'SUMMARY:劳动节调休上班', 'END:VEVENT', 'END:VCALENDAR']);
+    const utf8 = parseCalendar(Buffer.from(text));
+    expect(understood(utf8)).toEqual(['2027-05-01 holiday 劳动节', '2027-05-02 holiday 劳动节', '2027-05-03 holiday 劳动节', '2027-05-04 holiday 劳动节', '2027-05-05 holiday 劳动节', '2027-05-08 workday 劳动节调休上班']);
+    expect(utf8.warnings).toEqual([]);
+    const gb = parseCalendar(iconv.encode(text, 'gb18030'));
+    expect(gb.encoding).toBe('GB18030');
+    expect(understood(gb)).toEqual(understood(utf8));
   });
 });
 
