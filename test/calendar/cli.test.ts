@@ -35,6 +35,9 @@ describe('gongkai calendar', { timeout: 120_000 }, () => {
     const r2 = gk(['calendar', 'import', ics]);
     expect(r2.code).toBe(0);
     expect(r2.out).toContain('2030: 1 holidays');
+    // Every day understood, where it came from, and how the file was decoded.
+    expect(r2.out).toContain('read as ics, UTF-8');
+    expect(r2.out).toContain('2030-01-01  二  holiday  元旦  (line 2: 元旦)');
     expect(gk(['calendar', 'show', '2030']).out).toContain('2030-01-01  holiday');
     expect(gk(['calendar', 'show', 'nope']).code).toBe(2);
   }, 240_000);

@@ -273,7 +273,13 @@ describe('importing and editing the calendar', () => {
     const body = [`--${boundary}`, 'Content-Disposition: form-data; name="_csrf"', '', csrf, `--${boundary}`, 'Content-Disposition: form-data; name="format"', '', 'csv', `--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="2029.csv"', 'Content-Type: text/csv', '', 'date,kind,name\n2029-01-01,休,元旦\n', `--${boundary}--`, ''].join('\r\n');
     const up = await env.app.inject({ method: 'POST', url: '/admin/calendar/import', headers: { cookie: a.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body });
     expect(up.statusCode).toBe(200);
-    expect(up.body).toContain('已导入');
+    // A preview first: the day understood, nothing saved until confirmed.
+    expect(up.body).toContain('尚未保存');
+    expect(up.body).toMatch(/<td>2029-01-01<\/td>\s*<td>一<\/td>\s*<td>放假<\/td>\s*<td>元旦<\/td>/);
+    expect((await env.app.inject('/api/v1/calendar/2029')).json().days).toEqual([]);
+    const value = (name: string) => (new RegExp(`name="${name}" value="([^"]*)"`).exec(up.body)?.[1] ?? '').replace(/&amp;/g, '&');
+    const confirm = await env.app.inject({ method: 'POST', url: '/admin/calendar/import/confirm', headers: { cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfFrom(up.body), payload: value('payload'), format: value('format'), filename: value('filename'), pasted: value('pasted'), digest: value('digest') }) });
+    expect(confirm.statusCode).toBe(303);
     expect((await env.app.inject('/api/v1/calendar/2029')).json()).toMatchObject({ published: true, days: [{ date: '2029-01-01', kind: 'holiday', name: '元旦' }] });
     const yp = await env.app.inject({ url: '/admin/calendar/2029', headers: { cookie: a.cookie } });
     const add = await env.app.inject({ method: 'POST', url: '/admin/calendar/2029/days', headers: { cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfFrom(yp.body), date: '2029-01-02', kind: 'holiday', name: '元旦' }) });

@@ -45,4 +45,25 @@ describe('calendar and supervision in the browser', () => {
     await page.goto(`${env.base}/admin/inbox`);
     expect(await seriousViolations(page)).toEqual([]);
   });
+
+  it('importing a calendar shows the days understood, with no serious violations, and saves only on confirmation', async () => {
+    const page = await env.page();
+    await signIn(page, env.base, 'admin');
+    await page.goto(`${env.base}/admin/calendar/import`);
+    expect(await seriousViolations(page)).toEqual([]);
+    // Google Calendar's way of writing a holiday: UTC, the evening before in Greenwich.
+    const ics = ['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'DTSTART:20361231T160000Z', 'DTEND:20370101T160000Z', 'UID:e2e@google.com', 'SUMMARY:元旦\\; 放假', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    await page.setInputFiles('#f-file', { name: '2037.ics', mimeType: 'text/calendar', buffer: Buffer.from(ics) });
+    await Promise.all([page.waitForURL(/\/admin\/calendar\/import$/), page.click('form[enctype] button[type=submit]')]);
+    await page.waitForSelector('.report');
+    const report = await page.textContent('.report');
+    expect(report).toContain('编码：UTF-8');
+    expect(report).toContain('按2037-01-01导入');
+    expect(await page.textContent('table.preview tbody')).toContain('2037-01-01');
+    expect(await seriousViolations(page)).toEqual([]);
+    expect((await env.app.inject('/api/v1/calendar/2037')).json().days).toEqual([]);
+    await Promise.all([page.waitForURL(/\/admin\/calendar\?imported=2037$/), page.click('button:has-text("确认并保存")')]);
+    expect(await page.textContent('main')).toContain('已导入：2037');
+    expect((await env.app.inject('/api/v1/calendar/2037')).json().days).toEqual([{ date: '2037-01-01', kind: 'holiday', name: '元旦; 放假' }]);
+  });
 });

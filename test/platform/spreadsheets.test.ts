@@ -227,13 +227,18 @@ async function upload(user: string, page: string, action: string, name: string, 
 describe('a GB18030 CSV through the console imports', () => {
   it('calendar: the preview says GB18030 and shows the days; saved, the names are Chinese', async () => {
     const csv = iconv.encode(csvText([['日期', '类型', '名称'], ['2031-01-01', '休', '元旦'], ['2031-01-02', '休', '元旦'], ['2031-01-04', '班', '元旦调休']]), 'gb18030');
-    const dry = await upload('admin', '/admin/calendar/import', '/admin/calendar/import', '2031.csv', csv, { dryRun: '1' });
+    // Step 1: the preview (nothing saved) says how the file was read.
+    const dry = await upload('admin', '/admin/calendar/import', '/admin/calendar/import', '2031.csv', csv, {});
     expect(dry.statusCode, dry.body.slice(0, 3000)).toBe(200);
-    expect(dry.body).toContain('文件按 GB18030 编码读取。');
-    expect(dry.body).toContain('2031');
+    expect(dry.body).toContain('格式：CSV；编码：GB18030');
+    expect(dry.body).toContain('元旦调休');
     expect(await env.p.db.selectFrom('calendar_days').select('name').where('year', '=', 2031).execute()).toEqual([]);
-    const run = await upload('admin', '/admin/calendar/import', '/admin/calendar/import', '2031.csv', csv, {});
-    expect(run.statusCode).toBe(200);
+    // Step 2: confirm what was previewed.
+    const hidden = (name: string) => (new RegExp(`name="${name}" value="([^"]*)"`).exec(dry.body)?.[1] ?? '').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const { cookie } = await login(env.app, 'admin');
+    const fields = { _csrf: csrfFrom((await env.app.inject({ url: '/admin/calendar/import', headers: { cookie } })).body), payload: hidden('payload'), format: '', filename: '2031.csv', pasted: '', digest: hidden('digest') };
+    const run = await env.app.inject({ method: 'POST', url: '/admin/calendar/import/confirm', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+    expect(run.statusCode, run.body.slice(0, 2000)).toBe(303);
     const days = await env.p.db.selectFrom('calendar_days').select(['date', 'kind', 'name']).where('year', '=', 2031).orderBy('date').execute();
     expect(days).toEqual([
       { date: '2031-01-01', kind: 'holiday', name: '元旦' },

@@ -6,7 +6,8 @@ import { ErrorSchema } from '../../platform/http/schemas.js';
 import type { Platform } from '../../platform/platform.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
-import { addMonths, addNaturalDays, addWorkdays, dayIndex, ensureCalendar, isWorkday, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
+import { addMonths, addNaturalDays, addWorkdays, dayIndex, ensureCalendar, isWorkday, weekday, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
+import type { ImportedDay } from '../../platform/calendar/import.js';
 import { getClock, listRules, ruleVersions, saveRule, type RuleInput } from '../../platform/deadlines/index.js';
 import { clockAction, importCalendar, type ClockAction } from './service.js';
 import { actorName } from '../org/service.js';
@@ -130,20 +131,28 @@ export async function calendarApi(app: FastifyInstance, p: Platform): Promise<vo
     },
   );
 
-  app.post<{ Body: { text: string; format?: 'json' | 'csv' | 'ics'; dryRun?: boolean; filename?: string } }>(
+  app.post<{ Body: { text: string; format?: 'json' | 'csv' | 'ics'; dryRun?: boolean; filename?: string }; Querystring: { dryRun?: string } }>(
     '/api/v1/calendar/import',
     {
       config: { permission: 'calendar.edit' },
       schema: {
         tags: ['staff'],
-        summary: 'Import holiday schedules (JSON, CSV or iCalendar text); each year in the file replaces that year. Returns the validation report.',
+        summary: 'Import holiday schedules (JSON, CSV or iCalendar text); each year in the file replaces that year. Returns the validation report with every day understood; dryRun: true (or ?dryRun=1) previews without saving.',
         security: [{ bearer: [] }],
+        querystring: Type.Object({ dryRun: Type.Optional(Type.String({ enum: ['1', 'true', '0', 'false'] })) }, { additionalProperties: false }),
         body: Type.Object({ text: Type.String({ maxLength: 2_000_000 }), format: Type.Optional(Type.String({ enum: ['json', 'csv', 'ics'] })), dryRun: Type.Optional(Type.Boolean()), filename: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
         response: {
           200: Type.Object({
             saved: Type.Boolean(),
             format: Type.String(),
-            years: Type.Array(Type.Object({ year: Type.Integer(), published: Type.Boolean(), days: Type.Integer() })),
+            years: Type.Array(
+              Type.Object({
+                year: Type.Integer(),
+                published: Type.Boolean(),
+                days: Type.Integer(),
+                entries: Type.Array(Type.Object({ date: Type.String({ format: 'date' }), weekday: Type.Integer({ minimum: 0, maximum: 6, description: '0 = Sunday' }), kind: Type.String({ enum: ['holiday', 'workday'] }), name: Type.String(), line: Type.Optional(Type.Integer()), source: Type.Optional(Type.String()), recurring: Type.Optional(Type.Boolean()) }), { description: 'Every day understood, with the line (CSV row, iCalendar BEGIN:VEVENT) and event it came from' }),
+              }),
+            ),
             errors: Type.Array(Type.Object({ line: Type.Optional(Type.Integer()), date: Type.Optional(Type.String()), key: Type.String(), message: Type.String() })),
             warnings: Type.Array(Type.Object({ line: Type.Optional(Type.Integer()), date: Type.Optional(Type.String()), key: Type.String(), message: Type.String() })),
           }),
@@ -154,9 +163,11 @@ export async function calendarApi(app: FastifyInstance, p: Platform): Promise<vo
       },
     },
     async (req) => {
-      const r = await importCalendar(p, actorName(req.user!), req.body.text, { format: req.body.format, dryRun: req.body.dryRun, filename: req.body.filename });
+      const dryRun = req.body.dryRun === true || req.query.dryRun === '1' || req.query.dryRun === 'true';
+      const r = await importCalendar(p, actorName(req.user!), req.body.text, { format: req.body.format, dryRun, filename: req.body.filename });
       const msg = (x: { key: string; params?: Record<string, string | number>; line?: number; date?: string }) => ({ ...(x.line !== undefined ? { line: x.line } : {}), ...(x.date !== undefined ? { date: x.date } : {}), key: x.key, message: req.t(x.key, x.params) });
-      return { saved: r.saved, format: r.report.format, years: r.report.years.map((y) => ({ year: y.year, published: y.published, days: y.days.length })), errors: r.report.errors.map(msg), warnings: r.report.warnings.map(msg) };
+      const entry = (d: ImportedDay) => ({ date: d.date, weekday: weekday(d.date), kind: d.kind, name: d.name, ...(d.line !== undefined ? { line: d.line } : {}), ...(d.source !== undefined ? { source: d.source } : {}), ...(d.recurring ? { recurring: true } : {}) });
+      return { saved: r.saved, format: r.report.format, years: r.report.years.map((y) => ({ year: y.year, published: y.published, days: y.days.length, entries: y.days.map(entry) })), errors: r.report.errors.map(msg), warnings: r.report.warnings.map(msg) };
     },
   );
 

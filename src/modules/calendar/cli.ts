@@ -4,10 +4,11 @@ import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import type { CliCommand } from '../../platform/module.js';
 import { loadCalendar } from '../../platform/calendar/store.js';
-import { isWorkday, yearSchedule } from '../../platform/calendar/index.js';
+import { isWorkday, weekday, yearSchedule } from '../../platform/calendar/index.js';
+
+const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 import { t } from '../../platform/i18n/index.js';
-import { importCalendar } from './service.js';
-import { decodeText, type DecodedText } from '../../platform/files/encoding.js';
+import { IMPORT_MAX, importCalendar } from './service.js';
 
 export const calendarCli: Record<string, CliCommand> = {
   'calendar import': {
@@ -20,19 +21,27 @@ export const calendarCli: Record<string, CliCommand> = {
         process.stderr.write('usage: gongkai calendar import FILE [--dry-run] [--format json|csv|ics]\n');
         return 2;
       }
-      let read: DecodedText;
+      let bytes: Buffer;
       try {
-        read = decodeText(readFileSync(file));
+        bytes = readFileSync(file);
       } catch (err) {
         process.stderr.write(`cannot read ${file}: ${(err as Error).message}\n`);
         return 2;
       }
-      const r = await importCalendar(p, `cli:${userInfo().username}`, read.text, { filename: basename(file), format, dryRun: args.includes('--dry-run'), source: `cli: ${basename(file)}`, encoding: read.encoding });
-      process.stdout.write(`${t('en', 'file.read_encoding', { encoding: read.encoding })}\n`);
+      if (bytes.length > IMPORT_MAX) {
+        process.stderr.write(`error  ${t('en', 'calendar.err.too_large', { max: IMPORT_MAX })}\n`);
+        return 1;
+      }
+      const r = await importCalendar(p, `cli:${userInfo().username}`, bytes, { filename: basename(file), format, dryRun: args.includes('--dry-run'), source: `cli: ${basename(file)}` });
       const line = (x: { line?: number; key: string; params?: Record<string, string | number> }) => `  ${x.line !== undefined ? `line ${x.line}: ` : ''}${t('en', x.key, x.params)}\n`;
       for (const e of r.report.errors) process.stderr.write('error' + line(e));
       for (const w of r.report.warnings) process.stderr.write('warning' + line(w));
-      for (const y of r.report.years) process.stdout.write(`${y.year}: ${y.days.filter((d) => d.kind === 'holiday').length} holidays, ${y.days.filter((d) => d.kind === 'workday').length} make-up working days${y.published ? '' : ' (unpublished)'}\n`);
+      process.stdout.write(`read as ${r.report.format}, ${r.report.encoding ?? 'text'}\n`);
+      for (const y of r.report.years) {
+        process.stdout.write(`${y.year}: ${y.days.filter((d) => d.kind === 'holiday').length} holidays, ${y.days.filter((d) => d.kind === 'workday').length} make-up working days${y.published ? '' : ' (unpublished)'}\n`);
+        // Every day understood, as the console's preview shows it.
+        for (const d of y.days) process.stdout.write(`  ${d.date}  ${WEEKDAYS[weekday(d.date)]}  ${d.kind === 'holiday' ? 'holiday' : 'workday'}  ${d.name}${d.line !== undefined ? `  (line ${d.line}${d.source ? `: ${d.source}` : ''}${d.recurring ? ', recurring' : ''})` : ''}\n`);
+      }
       if (r.report.errors.length) return 1;
       process.stdout.write(r.saved ? 'imported\n' : 'valid (dry run, nothing saved)\n');
       return 0;
@@ -49,7 +58,7 @@ export const calendarCli: Record<string, CliCommand> = {
       await loadCalendar(p.db);
       const s = yearSchedule(y);
       process.stdout.write(`${y} ${s.published ? 'published' : 'NOT published (weekends only, provisional)'}\n`);
-      for (const d of s.days) process.stdout.write(`${d.date}  ${d.kind === 'holiday' ? 'holiday' : 'workday'}  ${['日', '一', '二', '三', '四', '五', '六'][new Date(d.date + 'T00:00:00Z').getUTCDay()]}  ${d.name}${isWorkday(d.date).workday !== (d.kind === 'workday') ? '  (draft)' : ''}\n`);
+      for (const d of s.days) process.stdout.write(`${d.date}  ${d.kind === 'holiday' ? 'holiday' : 'workday'}  ${WEEKDAYS[weekday(d.date)]}  ${d.name}${isWorkday(d.date).workday !== (d.kind === 'workday') ? '  (draft)' : ''}\n`);
       return 0;
     },
   },

@@ -4,12 +4,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
 import { AdminLayout, Csrf, Empty, ErrorSummary, Field, Notice, Select, ConfirmForm, FileInput, TableWrap } from '../../platform/render/index.js';
 import { HttpError, notFound } from '../../platform/errors.js';
-import { ensureCalendar, yearSchedule } from '../../platform/calendar/index.js';
-import { toIcs, type ImportFormat } from '../../platform/calendar/import.js';
-import { decodeText, type TextEncodingName } from '../../platform/files/encoding.js';
+import { ensureCalendar, weekday, yearSchedule, type CalendarDay } from '../../platform/calendar/index.js';
+import type { ComponentChildren } from 'preact';
+import type { PageCtx } from '../../platform/render/index.js';
+import { reportDigest, toIcs, type ImportFormat } from '../../platform/calendar/import.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { getRule, getThresholds, listRules, ruleVersions, saveRule, setThresholds, type RuleView } from '../../platform/deadlines/index.js';
 import { actorName } from '../org/service.js';
-import { clockAction, deleteDay, importCalendar, listYears, setDay, setPublished, yearDays, type ClockAction, type ImportResult } from './service.js';
+import { clockAction, deleteDay, IMPORT_MAX, importCalendar, listYears, setDay, setPublished, yearDays, type ClockAction, type ImportResult } from './service.js';
 import { clockPage, RulesTable, YearGrid } from './views.js';
 import { shanghaiDate } from '../../platform/dates.js';
 
@@ -19,6 +21,19 @@ function fieldsOf(req: FastifyRequest, err: unknown): Record<string, string> | n
     return { _: req.t(err.message, err.params) };
   }
   return null;
+}
+
+/** A day of a year's list (and of the import preview, with its weekday): date, kind, name, then the caller's cells. */
+function DayRow({ c, d, weekday: showWeekday, children }: { c: PageCtx; d: CalendarDay; weekday?: boolean; children?: ComponentChildren }) {
+  return (
+    <tr class={`kind-${d.kind}`}>
+      <td>{d.date}</td>
+      {showWeekday && <td>{c.t('calendar.weekdays').split(',')[weekday(d.date)]}</td>}
+      <td>{d.kind === 'holiday' ? c.t('calendar.holiday') : c.t('calendar.workday')}</td>
+      <td>{d.name}</td>
+      {children}
+    </tr>
+  );
 }
 
 export async function calendarConsole(app: FastifyInstance, p: Platform): Promise<void> {
@@ -38,13 +53,15 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
   });
 
   // ---- console: calendar ----
-  app.get<{ Querystring: { done?: string } }>('/admin/calendar', { config: { permission: 'calendar.read' } }, async (req, reply) => {
+  app.get<{ Querystring: { done?: string; imported?: string } }>('/admin/calendar', { config: { permission: 'calendar.read' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const years = await listYears(p.db);
+    const imported = /^\d{4}(,\d{4}){0,50}$/.test(req.query.imported ?? '') ? req.query.imported!.split(',').join('、') : '';
     return reply.html(
       <AdminLayout c={c} title={c.t('calendar.admin_title')}>
         <h1>{c.t('calendar.admin_title')}</h1>
         {req.query.done && <Notice kind="success">{c.t('calendar.saved')}</Notice>}
+        {imported && <Notice kind="success">{c.t('calendar.report_saved', { years: imported })}</Notice>}
         {c.can('calendar.edit') && (
           <p>
             <a class="button primary" href="/admin/calendar/import">{c.t('calendar.import')}</a>
@@ -121,16 +138,13 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
             </thead>
             <tbody>
               {days.map((d) => (
-                <tr class={`kind-${d.kind}`}>
-                  <td>{d.date}</td>
-                  <td>{d.kind === 'holiday' ? c.t('calendar.holiday') : c.t('calendar.workday')}</td>
-                  <td>{d.name}</td>
+                <DayRow c={c} d={d}>
                   {edit && (
                     <td>
                       <ConfirmForm c={c} action={`/admin/calendar/${year}/days/${d.date}/delete`} label={c.t('calendar.delete')} confirm={c.t('calendar.delete_confirm')} />
                     </td>
                   )}
-                </tr>
+                </DayRow>
               ))}
             </tbody>
           </table>
@@ -161,7 +175,9 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
   app.get<{ Params: { year: string } }>('/admin/calendar/:year/ics', { config: { permission: 'calendar.read' } }, async (req, reply) => {
     if (!/^\d{4}$/.test(req.params.year)) throw notFound();
     const y = Number(req.params.year);
-    return reply.header('content-type', 'text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="calendar-${y}.ics"`).send(toIcs(y, await yearDays(p.db, y)));
+    const c = req.ctx(reply);
+    const ics = toIcs(y, await yearDays(p.db, y), { baseUrl: p.config.publicUrl, siteCode: c.gov.siteCode || c.site.code, name: c.t('calendar.title', { year: y }) });
+    return reply.header('content-type', 'text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="calendar-${y}.ics"`).send(ics);
   });
 
   app.post<{ Params: { year: string }; Body: Record<string, string> }>('/admin/calendar/:year/days', { config: { permission: 'calendar.edit' } }, async (req, reply) => {
@@ -191,29 +207,43 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
     return reply.redirect(`/admin/calendar/${req.params.year}?done=1`);
   });
 
-  const importPage = (req: FastifyRequest, reply: FastifyReply, result: ImportResult | null, values: { text?: string; format?: string; dryRun?: boolean }, status = 200) => {
+  // Import: the file is read and every day understood is shown (preview); nothing is saved until
+  // the staff member confirms. The confirmation carries the file (gzip, base64) and a digest of the
+  // preview: it saves only when the file still gives exactly what was shown.
+  type Pending = { payload: string; format: string; filename: string; pasted: boolean };
+  const importPage = async (req: FastifyRequest, reply: FastifyReply, result: ImportResult | null, values: { text?: string; format?: string }, pending?: Pending, status = 200) => {
     const c = req.ctx(reply);
     const r = result?.report;
+    const current = new Map((await listYears(p.db)).map((y) => [y.year, y.days]));
     const item = (x: { line?: number; date?: string; key: string; params?: Record<string, string | number> }) => (
       <li>
-        {x.line !== undefined && `${c.t('calendar.line', { line: x.line })}: `}
+        {x.line !== undefined && `${c.t('calendar.line', { line: x.line })}${c.t('common.colon')}`}
         {c.t(x.key, x.params)}
       </li>
     );
+    const days = r ? r.years.flatMap((y) => y.days) : [];
+    const canSave = !!r && r.errors.length === 0 && r.years.length > 0 && !!pending;
     return reply.html(
       <AdminLayout c={c} title={c.t('calendar.import')}>
         <h1>{c.t('calendar.import')}</h1>
         <p>{c.t('calendar.import_intro')}</p>
         {r && (
           <section class="report" aria-labelledby="report-h">
-            <h2 id="report-h">{c.t('calendar.report')}</h2>
-            {r.encoding && <p class="import-source">{c.t('file.read_encoding', { encoding: r.encoding })}</p>}
+            <h2 id="report-h">{r.errors.length ? c.t('calendar.report') : c.t('calendar.preview')}</h2>
             {r.errors.length > 0 ? (
               <Notice kind="error">{c.t('calendar.err.has_errors')}</Notice>
-            ) : result!.saved ? (
-              <Notice kind="success">{c.t('calendar.report_saved', { years: r.years.map((y) => y.year).join('、') })}</Notice>
+            ) : result!.changed ? (
+              <Notice kind="warning">{c.t('calendar.changed')}</Notice>
             ) : (
-              <Notice kind="info">{c.t('calendar.report_ok', { years: r.years.map((y) => y.year).join('、'), days: r.years.reduce((n, y) => n + y.days.length, 0) })}</Notice>
+              <Notice kind="info">{c.t('calendar.preview_intro')}</Notice>
+            )}
+            <p class="read-as">{r.encoding ? c.t('calendar.read_as', { format: r.format.toUpperCase(), encoding: r.encoding }) : c.t('calendar.read_as_text', { format: r.format.toUpperCase() })}</p>
+            {r.years.length > 0 && (
+              <ul class="years">
+                {r.years.map((y) => (
+                  <li>{c.t('calendar.replaces', { year: y.year, holidays: y.days.filter((d) => d.kind === 'holiday').length, workdays: y.days.filter((d) => d.kind === 'workday').length, current: current.get(y.year) ?? 0 })}</li>
+                ))}
+              </ul>
             )}
             {r.errors.length > 0 && (
               <>
@@ -227,6 +257,40 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
                 <ul class="warnings">{r.warnings.slice(0, 200).map(item)}</ul>
               </>
             )}
+            {days.length > 0 && (
+              <TableWrap label={c.t('calendar.preview')}>
+                <table class="cal-days preview">
+                  <caption>{c.t('calendar.report_ok', { years: r.years.map((y) => y.year).join('、'), days: days.length })}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{c.t('calendar.date')}</th>
+                      <th scope="col">{c.t('calendar.weekday')}</th>
+                      <th scope="col">{c.t('calendar.kind')}</th>
+                      <th scope="col">{c.t('calendar.name')}</th>
+                      <th scope="col">{c.t('calendar.source')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {days.map((d) => (
+                      <DayRow c={c} d={d} weekday>
+                        <td>{[d.line !== undefined ? c.t('calendar.line', { line: d.line }) : '', d.source ? `“${d.source}”` : '', d.recurring ? c.t('calendar.recurring') : ''].filter(Boolean).join(' · ')}</td>
+                      </DayRow>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
+            )}
+            {canSave && (
+              <form method="post" action="/admin/calendar/import/confirm" class="stack">
+                <Csrf c={c} />
+                <input type="hidden" name="payload" value={pending!.payload} />
+                <input type="hidden" name="format" value={pending!.format} />
+                <input type="hidden" name="filename" value={pending!.filename} />
+                <input type="hidden" name="pasted" value={pending!.pasted ? '1' : ''} />
+                <input type="hidden" name="digest" value={reportDigest(r!)} />
+                <button type="submit" class="primary">{c.t('calendar.confirm_save')}</button>
+              </form>
+            )}
           </section>
         )}
         <form method="post" action="/admin/calendar/import" enctype="multipart/form-data" class="stack">
@@ -237,40 +301,60 @@ export async function calendarConsole(app: FastifyInstance, p: Platform): Promis
             <label for="f-file">{c.t('calendar.import_file')}</label>
             <FileInput c={c} id="f-file" name="file" accept=".json,.csv,.ics,.txt,text/calendar,text/csv,application/json" />
           </div>
-          <label class="check">
-            <input type="checkbox" name="dryRun" value="1" checked={values.dryRun} /> {c.t('calendar.dry_run')}
-          </label>
-          <button type="submit" class="primary">{c.t('calendar.import_submit')}</button>
+          <button type="submit" class={r ? '' : 'primary'}>{c.t('calendar.preview_submit')}</button>
         </form>
       </AdminLayout>,
       status,
     );
   };
 
+  const formatOf = (v: string | undefined) => (['json', 'csv', 'ics'].includes(v ?? '') ? (v as ImportFormat) : undefined);
+  const pack = (bytes: Uint8Array) => gzipSync(bytes).toString('base64');
+
   app.get('/admin/calendar/import', { config: { permission: 'calendar.edit' } }, async (req, reply) => importPage(req, reply, null, {}));
 
+  // Step 1: read the file and show what was understood. Nothing is saved.
   app.post('/admin/calendar/import', { config: { permission: 'calendar.edit', csrf: 'multipart' } }, async (req, reply) => {
-    const values: { text?: string; format?: string; dryRun?: boolean; filename?: string; encoding?: TextEncodingName } = {};
+    const values: { text?: string; format?: string; file?: Buffer; filename?: string } = {};
     if (req.isMultipart()) {
       for await (const part of req.parts()) {
         if (part.type === 'file') {
           const buf = await part.toBuffer();
           if (buf.length) {
-            // UTF-8 with or without a BOM, or GB18030 as Chinese Excel and WPS save CSV.
-            ({ text: values.text, encoding: values.encoding } = decodeText(buf));
+            values.file = buf;
             values.filename = part.filename;
           }
-        } else if (part.fieldname === 'text' && !values.text) values.text = String(part.value ?? '');
+        } else if (part.fieldname === 'text') values.text = String(part.value ?? '');
         else if (part.fieldname === 'format') values.format = String(part.value ?? '');
-        else if (part.fieldname === 'dryRun') values.dryRun = part.value === '1';
       }
     } else {
       const b = (req.body ?? {}) as Record<string, string>;
-      Object.assign(values, { text: b.text, format: b.format, dryRun: b.dryRun === '1' });
+      Object.assign(values, { text: b.text, format: b.format });
     }
-    const format = ['json', 'csv', 'ics'].includes(values.format ?? '') ? (values.format as ImportFormat) : undefined;
-    const result = await importCalendar(p, actorName(req.user!), values.text ?? '', { format, filename: values.filename, dryRun: values.dryRun, encoding: values.encoding });
-    return importPage(req, reply, result, { ...values, text: values.text?.slice(0, 100_000) }, result.report.errors.length ? 400 : 200);
+    const format = formatOf(values.format);
+    const input: string | Buffer = values.file ?? values.text ?? '';
+    const result = await importCalendar(p, actorName(req.user!), input, { format, filename: values.filename, dryRun: true });
+    const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+    const pending = { payload: pack(bytes), format: format ?? '', filename: (values.filename ?? '').slice(0, 200), pasted: typeof input === 'string' };
+    return importPage(req, reply, result, { text: values.file ? undefined : values.text?.slice(0, 100_000), format: values.format }, pending, result.report.errors.length ? 400 : 200);
+  });
+
+  // Step 2: save what was previewed (the same file, giving the same days).
+  app.post<{ Body: Record<string, string> }>('/admin/calendar/import/confirm', { config: { permission: 'calendar.edit' } }, async (req, reply) => {
+    const b = req.body ?? {};
+    let bytes: Buffer;
+    try {
+      bytes = gunzipSync(Buffer.from(String(b.payload ?? ''), 'base64'), { maxOutputLength: IMPORT_MAX + 1 });
+    } catch {
+      return importPage(req, reply, null, {}, undefined, 400);
+    }
+    const format = formatOf(b.format);
+    const filename = String(b.filename ?? '').slice(0, 200) || undefined;
+    const input = b.pasted === '1' ? bytes.toString('utf8') : bytes;
+    const result = await importCalendar(p, actorName(req.user!), input, { format, filename, expect: String(b.digest ?? '') });
+    if (result.saved) return reply.redirect(`/admin/calendar?imported=${result.report.years.map((y) => y.year).join(',')}`, 303);
+    const pending = { payload: pack(bytes), format: format ?? '', filename: filename ?? '', pasted: b.pasted === '1' };
+    return importPage(req, reply, result, { format: b.format }, pending, result.report.errors.length ? 400 : 409);
   });
 
   // ---- console: rules ----

@@ -6,9 +6,8 @@ import { can, type Principal } from '../../platform/auth/policy.js';
 import { extendClock, getRule, pauseClock, resumeClock, type PauseKind } from '../../platform/deadlines/index.js';
 import { isValidDate, type CalendarDay, type DayKind } from '../../platform/calendar/index.js';
 import { loadCalendar } from '../../platform/calendar/store.js';
-import { parseCalendar, type ImportFormat, type ParsedCalendar } from '../../platform/calendar/import.js';
+import { parseCalendarGuarded, reportDigest, type ImportFormat, type ParsedCalendar } from '../../platform/calendar/import.js';
 import type { Db } from '../../platform/db/index.js';
-import type { TextEncodingName } from '../../platform/files/encoding.js';
 
 import { RECOMPUTE_JOB } from '../../platform/deadlines/part.js';
 export { RECOMPUTE_JOB };
@@ -42,14 +41,23 @@ async function upsertYear(t: Db, year: number, published: boolean, source: strin
 export interface ImportResult {
   report: ParsedCalendar;
   saved: boolean;
+  /** The confirmed file no longer gives what was previewed (nothing saved). */
+  changed?: boolean;
 }
 
-/** Parses, validates and (unless dryRun or the file has errors) saves: each year in the file replaces that year. */
-export async function importCalendar(p: Platform, actor: string, text: string, opts: { format?: ImportFormat; filename?: string; dryRun?: boolean; source?: string; encoding?: TextEncodingName } = {}): Promise<ImportResult> {
-  if (text.length > 2_000_000) throw badRequest('calendar.err.empty');
-  const report = parseCalendar(text, opts.format, opts.filename);
-  if (opts.encoding) report.encoding = opts.encoding;
+/** The largest calendar file read (characters of text, or bytes of a file). */
+export const IMPORT_MAX = 2_000_000;
+
+/**
+ * Parses, validates and (unless dryRun, the file has errors, or `expect` is given and the file
+ * no longer gives what was previewed) saves: each year in the file replaces that year. A file's
+ * bytes are decoded by decodeText and the report names the encoding.
+ */
+export async function importCalendar(p: Platform, actor: string, input: string | Uint8Array, opts: { format?: ImportFormat; filename?: string; dryRun?: boolean; source?: string; expect?: string } = {}): Promise<ImportResult> {
+  if (input.length > IMPORT_MAX) throw badRequest('err.validation', { file: 'calendar.err.too_large' }, { max: IMPORT_MAX });
+  const report = await parseCalendarGuarded(input, opts.format, opts.filename);
   if (opts.dryRun || report.errors.length || report.years.length === 0) return { report, saved: false };
+  if (opts.expect !== undefined && opts.expect !== reportDigest(report)) return { report, saved: false, changed: true };
   await p.tx(async (t) => {
     for (const y of report.years) {
       await t.deleteFrom('calendar_days').where('year', '=', y.year).execute();
@@ -57,7 +65,7 @@ export async function importCalendar(p: Platform, actor: string, text: string, o
       if (y.days.length) await t.insertInto('calendar_days').values(y.days.map((d) => ({ date: d.date, year: y.year, kind: d.kind, name: d.name, updated_at: now }))).execute();
       await upsertYear(t, y.year, y.published, opts.source ?? `import (${report.format})`, actor);
     }
-    await p.audit(t, { actor, action: 'calendar.import', entity: 'calendar', entityId: report.years.map((y) => y.year).join(','), details: { format: report.format, filename: opts.filename ?? null, years: report.years.map((y) => ({ year: y.year, published: y.published, days: y.days.length })), warnings: report.warnings.length } });
+    await p.audit(t, { actor, action: 'calendar.import', entity: 'calendar', entityId: report.years.map((y) => y.year).join(','), details: { format: report.format, encoding: report.encoding ?? null, filename: opts.filename ?? null, years: report.years.map((y) => ({ year: y.year, published: y.published, days: y.days.length })), warnings: report.warnings.length } });
     await afterChange(p, t, report.years.map((y) => y.year));
   });
   await loadCalendar(p.db);

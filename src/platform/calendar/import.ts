@@ -1,9 +1,18 @@
 // Parsing calendar files (JSON, CSV, iCalendar) into year schedules, with a validation report.
-// Pure: the console page and `gongkai calendar import` show the report and then save.
+// Pure: the console page and `gongkai calendar import` show the report (every day understood)
+// and save only when asked. iCalendar is read and written in ics.ts.
+import { createHash } from 'node:crypto';
 import { dayIndex, weekday, type CalendarDay } from './index.js';
 import { cleanLine } from '../text.js';
+import { decodeText, type TextEncodingName } from '../files/encoding.js';
 import { CsvSyntaxError, readCsv, type CsvTable } from '../files/csv.js';
-import type { TextEncodingName } from '../files/encoding.js';
+import { readIcs } from './ics.js';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads.js';
+import type { ImportReply, ImportRequest } from './import-worker.js';
+import { kindOf } from './kinds.js';
+
+export { toIcs, type IcsExportOptions } from './ics.js';
 
 export type ImportFormat = 'json' | 'csv' | 'ics';
 
@@ -15,13 +24,23 @@ export interface ImportProblem {
   params?: Record<string, string | number>;
 }
 
+/** A day as understood from the file, with where it came from (for the preview). */
+export interface ImportedDay extends CalendarDay {
+  /** The line of the CSV row or of the iCalendar event's BEGIN:VEVENT. */
+  line?: number;
+  /** The iCalendar event's SUMMARY as written. */
+  source?: string;
+  /** Expanded from a recurring event (RRULE/RDATE). */
+  recurring?: boolean;
+}
+
 export interface ParsedCalendar {
   format: ImportFormat;
-  years: { year: number; published: boolean; days: CalendarDay[] }[];
+  /** How the bytes were decoded (absent when text was given). */
+  encoding?: TextEncodingName;
+  years: { year: number; published: boolean; days: ImportedDay[] }[];
   errors: ImportProblem[];
   warnings: ImportProblem[];
-  /** The encoding an uploaded file was read in (files/encoding.ts), shown in the report; absent for typed text. */
-  encoding?: TextEncodingName;
 }
 
 export function detectFormat(text: string, filename = ''): ImportFormat {
@@ -31,21 +50,13 @@ export function detectFormat(text: string, filename = ''): ImportFormat {
   return 'csv';
 }
 
-const WORKDAY_WORDS = /^(workday|work|makeup|make-up|makeup-day|makeupday|班|补班|上班|调休上班|工作日)$/i;
-const HOLIDAY_WORDS = /^(holiday|off|rest|休|放假|休息|节假日|假日)$/i;
-
-function kindOf(raw: string): 'holiday' | 'workday' | null {
-  const s = raw.trim();
-  if (WORKDAY_WORDS.test(s)) return 'workday';
-  if (HOLIDAY_WORDS.test(s)) return 'holiday';
-  return null;
-}
-
 interface Raw {
   line?: number;
   date: string;
   kind: string;
   name: string;
+  source?: string;
+  recurring?: boolean;
 }
 
 function parseJson(text: string, errors: ImportProblem[]): { raws: Raw[]; declared: Map<number, boolean> } {
@@ -95,63 +106,16 @@ function parseCsv(text: string, errors: ImportProblem[]): Raw[] {
   return raws;
 }
 
-function icsDate(v: string): string | null {
-  const m = /^(\d{4})(\d{2})(\d{2})/.exec(v.trim());
-  return m ? `${m[1]}-${m[2]}-${m[3]}` : null;
-}
-
-function parseIcs(text: string, errors: ImportProblem[]): Raw[] {
-  const raws: Raw[] = [];
-  // Unfold continuation lines (RFC 5545 §3.1).
-  const lines = text.replace(/\r?\n[ \t]/g, '').split(/\r?\n/);
-  let ev: Record<string, string> | null = null;
-  let startLine = 0;
-  lines.forEach((line, idx) => {
-    if (/^BEGIN:VEVENT/i.test(line)) {
-      ev = {};
-      startLine = idx + 1;
-      return;
-    }
-    if (/^END:VEVENT/i.test(line) && ev) {
-      const e: Record<string, string> = ev;
-      ev = null;
-      const from = icsDate(e.DTSTART ?? '');
-      if (!from) {
-        errors.push({ line: startLine, key: 'calendar.err.ics_event' });
-        return;
-      }
-      const summary = (e.SUMMARY ?? '').replace(/\\,/g, ',').replace(/\\n/gi, ' ').trim();
-      let kind = e['X-GONGKAI-KIND'] ?? e.CATEGORIES ?? '';
-      if (!kindOf(kind)) kind = /补班|上班|调休上班|班$|workday|make-?up/i.test(summary) ? 'workday' : 'holiday';
-      const name = summary.replace(/[（(](休|班|补班)[)）]$/, '').trim();
-      const toExcl = icsDate(e.DTEND ?? '');
-      const a = dayIndex(from);
-      const b = toExcl ? dayIndex(toExcl) : null;
-      if (a === null) {
-        raws.push({ line: startLine, date: from, kind, name });
-        return;
-      }
-      const end = b !== null && b > a ? b : a + 1;
-      if (end - a > 60) {
-        errors.push({ line: startLine, date: from, key: 'calendar.err.ics_long' });
-        return;
-      }
-      for (let i = a; i < end; i++) {
-        const d = new Date(Date.UTC(1900, 0, 1) + i * 86400000).toISOString().slice(0, 10);
-        raws.push({ line: startLine, date: d, kind, name });
-      }
-      return;
-    }
-    if (ev) {
-      const m = /^([A-Z-]+)(;[^:]*)?:(.*)$/i.exec(line);
-      if (m) (ev as Record<string, string>)[m[1].toUpperCase()] = m[3];
-    }
-  });
-  return raws;
-}
-
-/** Parses a calendar file. Each year mentioned is replaced as a whole when saved. */
-export function parseCalendar(text: string, format?: ImportFormat, filename?: string): ParsedCalendar {
+/**
+ * Parses a calendar file (bytes are decoded by decodeText: UTF-8 with or without BOM, UTF-16,
+ * else GB18030, and the report names the encoding). Each year mentioned is replaced as a whole
+ * when saved.
+ */
+export function parseCalendar(input: string | Uint8Array, format?: ImportFormat, filename?: string): ParsedCalendar {
+  let text: string;
+  let encoding: TextEncodingName | undefined;
+  if (typeof input === 'string') text = input;
+  else ({ text, encoding } = decodeText(input));
   const fmt = format ?? detectFormat(text, filename);
   const errors: ImportProblem[] = [];
   const warnings: ImportProblem[] = [];
@@ -159,9 +123,13 @@ export function parseCalendar(text: string, format?: ImportFormat, filename?: st
   let declared = new Map<number, boolean>();
   if (fmt === 'json') ({ raws, declared } = parseJson(text, errors));
   else if (fmt === 'csv') raws = parseCsv(text, errors);
-  else raws = parseIcs(text, errors);
+  else {
+    const ics = readIcs(text, errors, warnings);
+    raws = ics.days;
+    for (const y of ics.declared) declared.set(y, true);
+  }
 
-  const byDate = new Map<string, CalendarDay>();
+  const byDate = new Map<string, ImportedDay>();
   for (const r of raws) {
     const i = dayIndex(r.date);
     if (i === null) {
@@ -182,9 +150,9 @@ export function parseCalendar(text: string, format?: ImportFormat, filename?: st
     const wd = weekday(r.date);
     const weekend = wd === 0 || wd === 6;
     if (kind === 'workday' && !weekend) warnings.push({ line: r.line, date: r.date, key: 'calendar.warn.makeup_weekday', params: { date: r.date } });
-    byDate.set(r.date, { date: r.date, kind, name });
+    byDate.set(r.date, { date: r.date, kind, name, ...(r.line !== undefined ? { line: r.line } : {}), ...(r.source !== undefined ? { source: r.source } : {}), ...(r.recurring ? { recurring: true } : {}) });
   }
-  const years = new Map<number, CalendarDay[]>();
+  const years = new Map<number, ImportedDay[]>();
   for (const y of declared.keys()) years.set(y, []);
   for (const d of byDate.values()) {
     const y = Number(d.date.slice(0, 4));
@@ -202,16 +170,84 @@ export function parseCalendar(text: string, format?: ImportFormat, filename?: st
       if (!days.some((d) => d.kind === 'holiday')) warnings.push({ key: 'calendar.warn.no_holidays', params: { year } });
       return { year, published: declared.get(year) ?? true, days };
     });
-  return { format: fmt, years: out, errors, warnings };
+  return { format: fmt, ...(encoding ? { encoding } : {}), years: out, errors, warnings };
 }
 
-/** The calendar of one year as iCalendar text (for export and round trips). */
-export function toIcs(year: number, days: CalendarDay[]): string {
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//gongkai//calendar//ZH', `X-WR-CALNAME:${year}`];
-  for (const d of days) {
-    const ymd = d.date.replace(/-/g, '');
-    lines.push('BEGIN:VEVENT', `UID:${ymd}-${d.kind}@gongkai`, `DTSTART;VALUE=DATE:${ymd}`, `SUMMARY:${d.name}`, `X-GONGKAI-KIND:${d.kind}`, 'END:VEVENT');
+/** A fingerprint of what a report would save: the console's confirmation saves only what was previewed. */
+export function reportDigest(r: ParsedCalendar): string {
+  const what = r.years.map((y) => [y.year, y.published, y.days.map((d) => [d.date, d.kind, d.name])]);
+  return createHash('sha256').update(JSON.stringify(what)).digest('hex').slice(0, 32);
+}
+
+/** How long a file with recurrences may take to expand (counted once its thread is ready). */
+export const RECURRENCE_TIMEOUT_MS = 10_000;
+const IDLE_MS = 60_000;
+
+/** One ready thread kept for the next file for a minute; it never keeps the process alive. */
+let idle: { worker: Worker; timer: NodeJS.Timeout } | null = null;
+
+function readyWorker(): Promise<Worker> {
+  if (idle) {
+    const { worker, timer } = idle;
+    idle = null;
+    clearTimeout(timer);
+    worker.ref();
+    return Promise.resolve(worker);
   }
-  lines.push('END:VCALENDAR');
-  return lines.join('\r\n') + '\r\n';
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(import.meta.url, 'import-worker', { resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    const fail = (err: Error) => reject(err);
+    worker.once('error', fail);
+    worker.once('message', (m: ImportReply) => {
+      worker.off('error', fail);
+      if ('ready' in m) resolve(worker);
+      else reject(new Error('calendar import worker: unexpected message'));
+    });
+  });
+}
+
+function release(worker: Worker): void {
+  if (idle) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  idle = { worker, timer: setTimeout(() => { if (idle?.worker === worker) idle = null; void worker.terminate(); }, IDLE_MS).unref() };
+}
+
+/**
+ * parseCalendar, bounded in time: an iCalendar file with recurrences (RRULE/RDATE) is parsed in a
+ * worker thread that is terminated after `timeoutMs`, with an error in the report; other files
+ * are parsed here.
+ */
+export async function parseCalendarGuarded(input: string | Uint8Array, format?: ImportFormat, filename?: string, timeoutMs = RECURRENCE_TIMEOUT_MS): Promise<ParsedCalendar> {
+  const text = typeof input === 'string' ? input : decodeText(input).text;
+  const ics = (format ?? detectFormat(text, filename)) === 'ics';
+  // Unfolded first: a folded line may split the property's name.
+  if (!ics || !/^(RRULE|RDATE)[;:]/im.test(text.replace(/\r?\n[ \t]/g, ''))) return parseCalendar(input, format, filename);
+  const worker = await readyWorker();
+  const timedOut = (): ParsedCalendar => ({ format: 'ics', ...(typeof input === 'string' ? {} : { encoding: decodeText(input).encoding }), years: [], errors: [{ key: 'calendar.err.ics_timeout', params: { seconds: Math.ceil(timeoutMs / 1000) } }], warnings: [] });
+  return new Promise<ParsedCalendar>((resolve, reject) => {
+    const finish = (keep: boolean, fn: () => void) => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (keep) release(worker);
+      else void worker.terminate();
+      fn();
+    };
+    const onMessage = (m: ImportReply) => {
+      if ('ready' in m) return;
+      if (m.ok) finish(true, () => resolve(m.report));
+      else finish(true, () => reject(new Error(m.message)));
+    };
+    const onError = (err: Error & { code?: string }) => finish(false, () => (err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? resolve(timedOut()) : reject(err)));
+    const onExit = () => finish(false, () => reject(new Error('calendar import worker exited')));
+    const timer = setTimeout(() => finish(false, () => resolve(timedOut())), timeoutMs);
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ input, format, filename } satisfies ImportRequest);
+  });
 }

@@ -388,7 +388,6 @@ export const en: Record<string, string> = {
   'err.file.table_type': 'Upload a CSV or XLSX file.',
   'file.read_csv': 'Read as CSV in the {encoding} encoding.',
   'file.read_xlsx': 'Read as XLSX (its first sheet).',
-  'file.read_encoding': 'The file was read as {encoding}.',
   'err.not_found': 'The page or data you asked for does not exist.',
   'err.too_large': 'The request is too large.',
   'err.media_type': 'This content type is not supported.',

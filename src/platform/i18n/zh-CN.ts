@@ -388,7 +388,6 @@ export const zhCN: Record<string, string> = {
   'err.file.table_type': '请上传 CSV 或 XLSX 文件。',
   'file.read_csv': '按 CSV 读取，文字编码 {encoding}。',
   'file.read_xlsx': '按 XLSX 读取第一个工作表。',
-  'file.read_encoding': '文件按 {encoding} 编码读取。',
   'err.not_found': '您访问的页面或数据不存在。',
   'err.too_large': '提交的内容过大。',
   'err.media_type': '不支持该内容类型。',
