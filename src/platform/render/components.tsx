@@ -4,6 +4,18 @@ import { isGlobalRole } from '../auth/policy.js';
 import type { ComponentChildren } from 'preact';
 import type { PageCtx } from './context.js';
 
+/**
+ * The language of Chinese content (titles, bodies, department names: what staff wrote) shown on a
+ * page in another language, for its element's lang attribute: 'zh-CN' there, nothing on a Chinese
+ * page. Screen readers then read it with a Chinese voice, browsers pick Chinese fonts (WCAG 3.1.2).
+ */
+export const zhLang = (c: Pick<PageCtx, 'locale'>): 'zh-CN' | undefined => (c.locale === 'zh-CN' ? undefined : 'zh-CN');
+
+/** Chinese text inline: in a span marked lang="zh-CN" on a page in another language, as it is on a Chinese page. */
+export function Zh({ c, children }: { c: Pick<PageCtx, 'locale'>; children: ComponentChildren }) {
+  return c.locale === 'zh-CN' ? <>{children}</> : <span lang="zh-CN">{children}</span>;
+}
+
 export function Csrf({ c }: { c: PageCtx }) {
   return <input type="hidden" name="_csrf" value={c.csrf()} />;
 }

@@ -48,7 +48,7 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
   );
   reply.header('cache-control', 'no-store');
   return reply.html(
-    <PublicLayout c={c} title={c.t('appeals.new')}>
+    <PublicLayout c={c} title={c.t('appeals.new')} description={c.t('appeals.meta.form', { name: c.gov.name })} canonical="/appeals/new">
       <div class="appeals">
         <h1>{c.t('appeals.new')}</h1>
         <p>{c.t('appeals.intro')}</p>
@@ -113,7 +113,11 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
           <Field label={c.t('appeals.content')} name="content" value={values.content} required multiline rows={8} maxLength={5000} hint={c.t('appeals.content_hint')} error={f.content} />
           <fieldset class="appeal-where">
             <legend>{c.t('appeals.where')}</legend>
-            <Field label={c.t('appeals.address')} name="address" value={values.address} maxLength={200} hint={c.t('appeals.address_hint')} error={f.address} autocomplete="street-address" />
+            {/* 事发地址: where the problem is, mostly not the citizen's own address, so no token of
+                theirs (WCAG 1.3.5 concerns information about the user; a browser filling in their
+                home address would report the problem there). A one-line field may never take
+                street-address, the token of a multi-line address (HTML autofill, control group). */}
+            <Field label={c.t('appeals.address')} name="address" value={values.address} maxLength={200} hint={c.t('appeals.address_hint')} error={f.address} autocomplete="off" />
             {/* The map point: hidden values, set by "use my location" or the map (appeals-form.js). */}
             <div
               class={`appeal-point${f.point ? ' has-error' : ''}`}

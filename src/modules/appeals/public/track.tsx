@@ -26,7 +26,7 @@ function trackPage(req: FastifyRequest, reply: FastifyReply, no: string, error?:
   const c = req.ctx(reply);
   reply.header('cache-control', 'no-store');
   return reply.html(
-    <PublicLayout c={c} title={c.t('appeals.track')}>
+    <PublicLayout c={c} title={c.t('appeals.track')} description={c.t('appeals.meta.track', { name: c.gov.name })}>
       <div class="appeals">
         <h1>{c.t('appeals.track')}</h1>
         <p>{c.t('appeals.track_intro')}</p>
