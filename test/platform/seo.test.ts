@@ -253,6 +253,12 @@ describe('robots.txt and the meta description', () => {
     bumpGeneration();
     const item = await env.p.db.selectFrom('pub_items').innerJoin('departments', 'departments.id', 'pub_items.department_id').select(['pub_items.title', 'pub_items.genre', 'departments.name']).where('pub_items.id', '=', b.id).executeTakeFirstOrThrow();
     expect(head((await get(`/catalog/items/${b.id}`)).body).description).toMatch(new RegExp(`^${item.name}发布的${item.genre ?? '文件'}《`));
+    // The printable copies send search engines to the pages themselves.
+    expect(head((await get(`/catalog/items/${a.id}/print`)).body)).toEqual({ canonical: `${env.config.publicUrl}/catalog/items/${a.id}`, description: tricky });
+    const guide = await env.p.db.selectFrom('list_items').innerJoin('lists', 'lists.id', 'list_items.list_id').innerJoin('list_editions', 'list_editions.id', 'list_items.edition_id').select(['list_items.item_key', 'list_items.list_id']).where('list_items.type', '=', 'service-guide').whereRef('list_editions.number', '=', 'lists.current_edition').executeTakeFirstOrThrow();
+    const key = encodeURIComponent(guide.item_key);
+    expect(head((await get(`/lists/service-guide/items/${key}/print`)).body).canonical).toBe(`${env.config.publicUrl}/lists/service-guide/items/${key}?list=${guide.list_id}`);
+    expect(head((await get(`/lists/service-guide/items/${key}`)).body).canonical).toBe(`${env.config.publicUrl}/lists/service-guide/items/${key}?list=${guide.list_id}`);
     // Error pages name no canonical URL.
     expect(head((await get('/catalog/items/99999999')).body).canonical).toBeNull();
   });
@@ -334,8 +340,8 @@ describe('the item metadata and the forms, as assistive technology reads them', 
     });
     const doc = await env.p.db.selectFrom('pub_items').select('id').where('type', '=', 'document').where('public', '=', 1).orderBy('id').executeTakeFirstOrThrow();
     const appeal = await env.p.db.selectFrom('pub_items').select('id').where('type', '=', 'appeal').where('public', '=', 1).executeTakeFirstOrThrow();
-    const guide = await env.p.db.selectFrom('list_items').select(['item_key', 'list_id']).where('type', '=', 'service-guide').executeTakeFirstOrThrow();
-    const pages = ['/', '/catalog', `/catalog/items/${doc.id}`, `/catalog/items/${doc.id}/print`, `/search?q=${encodeURIComponent('公开')}`, '/appeals', '/appeals/new', '/appeals/board', `/appeals/published/${appeal.id}`, '/appeals/stats', '/appeals/track', '/lists', '/lists/power', '/lists/power/lists/1', `/lists/service-guide/items/${encodeURIComponent(guide.item_key)}?list=${guide.list_id}`, '/negative-lists/lookup', '/policies/match', '/lists/industries', '/calendar', '/deadline-rules', '/contact', '/sitemap', '/catalog/disclosure-guide', '/catalog/disclosure-guide/fgj', '/catalog/statutory', '/catalog/interpretations', '/catalog/disclosure-rules'];
+    const guide = await env.p.db.selectFrom('list_items').innerJoin('lists', 'lists.id', 'list_items.list_id').innerJoin('list_editions', 'list_editions.id', 'list_items.edition_id').select(['list_items.item_key', 'list_items.list_id']).where('list_items.type', '=', 'service-guide').whereRef('list_editions.number', '=', 'lists.current_edition').executeTakeFirstOrThrow();
+    const pages = ['/', '/catalog', `/catalog/items/${doc.id}`, `/catalog/items/${doc.id}/print`, `/search?q=${encodeURIComponent('公开')}`, '/appeals', '/appeals/new', '/appeals/board', `/appeals/published/${appeal.id}`, '/appeals/stats', '/appeals/track', '/lists', '/lists/power', '/lists/power/lists/1', `/lists/service-guide/items/${encodeURIComponent(guide.item_key)}?list=${guide.list_id}`, `/lists/service-guide/items/${encodeURIComponent(guide.item_key)}/print`, '/negative-lists/lookup', '/policies/match', '/lists/industries', '/calendar', '/deadline-rules', '/contact', '/sitemap', '/catalog/disclosure-guide', '/catalog/disclosure-guide/fgj', '/catalog/statutory', '/catalog/interpretations', '/catalog/disclosure-rules'];
     const found: string[] = [];
     for (const lang of [undefined, 'en'] as const) {
       for (const u of pages) {
