@@ -15,6 +15,7 @@ import { bumpGeneration, endApproved, reviseApproved, withdrawApproved } from '.
 import { installSitemap, listSource, SITEMAP_MAX_URLS, type SitemapSource } from '../../src/platform/sitemap.js';
 import { shanghaiW3c } from '../../src/platform/dates.js';
 import { todayShanghai } from '../../src/platform/calendar/index.js';
+import { langOfText } from '../../src/platform/render/index.js';
 import type { Platform } from '../../src/platform/platform.js';
 import type { GongkaiModule } from '../../src/platform/module.js';
 
@@ -283,6 +284,9 @@ describe('Chinese content in the English interface', () => {
     expect((await get(`/appeals/published/${appeal.id}`, 'en')).body).toMatch(/<h1 lang="zh-CN">/);
     const power = (await get('/lists/power/lists/1', 'en')).body;
     expect(power).toMatch(/<h1><span lang="zh-CN">[^<]+<\/span><\/h1>/);
+    // What a citizen wrote is marked by what it is: mostly Han characters, or not.
+    const en1 = { locale: 'en' as const };
+    expect([langOfText(en1, '路灯不亮'), langOfText(en1, 'The street light on 幸福路 is out'), langOfText(en1, ''), langOfText({ locale: 'zh-CN' }, '路灯不亮')]).toEqual(['zh-CN', undefined, undefined, undefined]);
     // On the Chinese page the whole document is Chinese: no element says so again.
     const zh = (await get(`/catalog/items/${doc.id}`)).body;
     expect(zh.match(/lang="zh-CN"/g)).toEqual(['lang="zh-CN"']);

@@ -1,7 +1,7 @@
 // Public pages: the calendar with a time-limit calculator, the rule catalogue, a clock's page.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
-import { Empty, Field, Notice, PublicLayout, Select, TableWrap, type PageCtx } from '../../platform/render/index.js';
+import { Empty, Field, Notice, PublicLayout, Select, TableWrap, zhLang, type PageCtx } from '../../platform/render/index.js';
 import { HttpError } from '../../platform/errors.js';
 import { ensureCalendar, plusDays, todayShanghai, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
 import { listRules } from '../../platform/deadlines/index.js';
@@ -42,7 +42,7 @@ function DaysTable({ c, year }: { c: PageCtx; year: number }) {
       <tbody>
         {groups.map((g) => (
           <tr class={`kind-${g.kind}`}>
-            <td>{g.name}</td>
+            <td lang={zhLang(c)}>{g.name}</td>
             <td>{g.kind === 'holiday' ? c.t('calendar.holiday') : c.t('calendar.workday')}</td>
             <td>
               <time dateTime={g.from}>{g.from}</time>

@@ -4,7 +4,7 @@
 // the page after submitting. The routes are in intake.tsx.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { PublicLayout, Csrf, Dl, ErrorSummary, Field, Notice, FileInput } from '../../../platform/render/index.js';
+import { PublicLayout, Csrf, Dl, ErrorSummary, Field, Notice, FileInput, zhLang } from '../../../platform/render/index.js';
 import { fmtTime } from '../views.js';
 import { listCategories, similarAppeals } from '../service/dispatch.js';
 import { APPEAL_TYPES } from '../schema.js';
@@ -101,7 +101,7 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
             <select id="f-category" name="category" required aria-invalid={f.category ? 'true' : undefined} aria-describedby={f.category ? 'f-category-err' : undefined}>
               <option value="">—</option>
               {groups.map((g) => (
-                <optgroup label={g || '—'}>
+                <optgroup label={g || '—'} lang={zhLang(c)}>
                   {cats.filter((x) => x.group_name === g).map((x) => (
                     <option value={x.code} selected={values.category === x.code}>{x.name}</option>
                   ))}
