@@ -21,6 +21,7 @@ import { installAuth } from './platform/http/auth.js';
 import { installInputChecks } from './platform/http/input.js';
 import { installMetrics } from './platform/http/metrics.js';
 import { installSystemRoutes } from './platform/http/system.js';
+import { installSitemap } from './platform/sitemap.js';
 import { accessLogOptions } from './platform/http/logging.js';
 import { renderHtml, pageCtx, type PageCtx, type SiteChrome } from './platform/render/index.js';
 import type { NavItem } from './platform/module.js';
@@ -133,6 +134,7 @@ export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?
     footerLinks: sortNav(p.modules.flatMap((m) => m.nav?.footer ?? [])),
     searchPath: p.modules.find((m) => m.searchPath)?.searchPath ?? null,
     site: config.site,
+    publicUrl: config.publicUrl,
   };
   app.decorateRequest('ctx', function (this: FastifyRequest, reply: FastifyReply) {
     return pageCtx(this, reply, chrome);
@@ -156,6 +158,7 @@ export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?
   const favicon = readFileSync(join(findWebRoot(), 'static', 'favicon.ico'));
   app.get('/favicon.ico', { config: { permission: 'public' }, schema: { hide: true } as any }, async (_req, reply) => reply.header('content-type', 'image/x-icon').header('cache-control', 'public, max-age=86400').send(favicon));
   installSystemRoutes(app, p);
+  installSitemap(app, p);
 
   for (const m of p.modules) {
     if (m.routes) await app.register(async (scope) => m.routes!(scope, p), { name: m.name } as any);

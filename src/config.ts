@@ -18,7 +18,7 @@ export const SETTINGS: Setting[] = [
   { env: 'GONGKAI_DATA_DIR', default: './data', doc: 'Data directory: SQLite file (and the search index\'s two shard files beside it), attachments, generated secrets, outgoing-message sink' },
   { env: 'DATABASE_URL', default: '', doc: 'PostgreSQL URL (postgres://user@host:5432/db); unset = embedded SQLite in the data directory' },
   { env: 'GONGKAI_DEMO', default: '0', doc: '1 = load the demo district into an empty database and accept demo logins (`npm start` sets it)' },
-  { env: 'GONGKAI_PUBLIC_URL', default: '', doc: 'Public base URL used in feeds, sitemaps and e-mails (default http://HOST:PORT)' },
+  { env: 'GONGKAI_PUBLIC_URL', default: '', doc: 'Public base URL used in feeds, sitemaps, canonical links and e-mails (default http://HOST:PORT)' },
   { env: 'GONGKAI_SECURE_COOKIES', default: '0', doc: '1 = mark cookies Secure (set when served behind TLS)' },
   { env: 'GONGKAI_TRUST_PROXY', default: '0', doc: '1 = trust X-Forwarded-* from the reverse proxy (client IP for throttling)' },
   { env: 'GONGKAI_BODY_LIMIT', default: '1048576', doc: 'Maximum request body in bytes for JSON and forms' },

@@ -5,7 +5,9 @@ import { noticeMigrations } from './schema.js';
 import { noticeMessages } from './messages.js';
 import { noticesApi } from './api.js';
 import { noticesPublic } from './public.js';
-import './items.js';
+import { NOTICE } from './items.js';
+import { listSource } from '../../src/platform/sitemap.js';
+import { lastListChange } from '../../src/platform/publication/index.js';
 
 export const noticesModule: GongkaiModule = {
   name: 'notices',
@@ -19,4 +21,7 @@ export const noticesModule: GongkaiModule = {
     await noticesApi(app, p);
     await noticesPublic(app, p);
   },
+  // Its pages in the XML sitemap (/sitemap-notices-1.xml). The notices themselves are spine items:
+  // the spine lists them at the type's url, in its catalog-items sitemap.
+  sitemap: (p) => [listSource('notices', async () => [{ path: '/notices', lastmod: await lastListChange(p.db, [NOTICE]) }])],
 };

@@ -13,7 +13,7 @@ export async function noticesPublic(app: FastifyInstance, p: Platform): Promise<
     const c = req.ctx(reply);
     const rows = await publicNotices(p);
     return reply.html(
-      <PublicLayout c={c} title={c.t('notices.title')}>
+      <PublicLayout c={c} title={c.t('notices.title')} description={c.t('notices.description', { name: c.gov.name })}>
         <h1>{c.t('notices.title')}</h1>
         {rows.length === 0 ? (
           <Empty>{c.t('notices.empty')}</Empty>
@@ -38,7 +38,7 @@ export async function noticesPublic(app: FastifyInstance, p: Platform): Promise<
     const v = (await getVersion(p.db, id, item.published_version))!;
     const c = req.ctx(reply);
     return reply.html(
-      <PublicLayout c={c} title={item.title}>
+      <PublicLayout c={c} title={item.title} description={(v.data as NoticeData).body}>
         <h1>{item.title}</h1>
         <Dl rows={[['索引号', item.index_no ?? ''], [c.t('notices.display_days'), String((v.data as NoticeData).displayDays)]]} />
         <p class="notice-body">{(v.data as NoticeData).body}</p>

@@ -45,3 +45,11 @@ export function shanghaiDayEnd(date: string): string {
   const t = Date.parse(`${date}T00:00:00+08:00`);
   return Number.isNaN(t) ? `${date}T99` : new Date(t + 86400_000).toISOString();
 }
+
+/** A stored moment as a W3C date-time in Beijing time (2026-05-10T09:30:00+08:00): sitemaps' lastmod. */
+export function shanghaiW3c(s: string | null | undefined): string {
+  if (!s) return '';
+  const d = instant(s);
+  if (!d) return /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : '';
+  return `${new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+}

@@ -6,6 +6,7 @@ import type { GkMigration } from './db/migrate.js';
 import type { JobHandler } from './jobs/index.js';
 import type { Platform } from './platform.js';
 import type { ActionDecl } from './auth/policy.js';
+import type { SitemapSource } from './sitemap.js';
 
 export interface NavItem {
   /** Message key of the label. */
@@ -41,6 +42,9 @@ export interface GongkaiModule {
   cli?: Record<string, CliCommand>;
   /** A section of the public home page (in module order); null = nothing to show. */
   home?: (p: Platform, c: PageCtx) => Promise<VNode | null>;
+  /** The module's public pages for the XML sitemap (/sitemap.xml, platform/sitemap.ts): each
+   *  source becomes one or more child sitemaps. Give every page's canonical address. */
+  sitemap?: (p: Platform) => SitemapSource[];
   /** A panel of the staff dashboard for this user; null = nothing to show. */
   dashboard?: (p: Platform, c: PageCtx) => Promise<VNode | null>;
   /** Started with the server (timers such as daily digests); returns a stop function. With

@@ -134,7 +134,7 @@ describe('联系我们, 网站地图, robots.txt, favicon', () => {
     const home = await get('/');
     expect(home.body).toContain('<a href="/sitemap">网站地图</a>');
     expect(home.body).toContain('<a href="/contact">联系我们</a>');
-    const xml = (await get('/sitemap-pages.xml')).body;
+    const xml = (await get('/sitemap-catalog-pages-1.xml')).body;
     for (const path of ['/catalog/interpretations', '/catalog/disclosure-rules', '/contact', '/sitemap']) expect(xml).toContain(`${path}</loc>`);
   });
 

@@ -201,7 +201,7 @@ describe('open API and open data', () => {
   });
 
   it('answers odd input with 4xx, never 5xx', async () => {
-    for (const url of ['/api/v1/documents/%25', '/api/v1/documents/%E4%B8', '/api/v1/documents/abc/versions', '/api/v1/documents?topic=1', '/api/v1/documents?page=0', `/api/v1/documents?q=${'x'.repeat(200)}`, '/api/v1/documents?publishedFrom=2020-13-45', '/catalog/items/1/versions/x', '/catalog/items/1/versions/999.json', '/catalog/items/1/files/zz', '/catalog/feed.atom?department=%00', '/catalog/disclosure-guide/nope', '/sitemap-items-999.xml', '/sitemap-foo.xml', '/api/v1/documents/export.xml', `/catalog?q=${'%'.repeat(50)}&page=99999`]) {
+    for (const url of ['/api/v1/documents/%25', '/api/v1/documents/%E4%B8', '/api/v1/documents/abc/versions', '/api/v1/documents?topic=1', '/api/v1/documents?page=0', `/api/v1/documents?q=${'x'.repeat(200)}`, '/api/v1/documents?publishedFrom=2020-13-45', '/catalog/items/1/versions/x', '/catalog/items/1/versions/999.json', '/catalog/items/1/files/zz', '/catalog/feed.atom?department=%00', '/catalog/disclosure-guide/nope', '/sitemap-catalog-items-999.xml', '/sitemap-foo.xml', '/api/v1/documents/export.xml', `/catalog?q=${'%'.repeat(50)}&page=99999`]) {
       const r = await env.api('GET', url);
       expect(r.statusCode, url).toBeLessThan(500);
     }
@@ -210,8 +210,8 @@ describe('open API and open data', () => {
   it('serves sitemap.xml', async () => {
     const s = await env.api('GET', '/sitemap.xml');
     expect(s.body).toContain('<sitemapindex');
-    const items = await env.api('GET', '/sitemap-items-1.xml');
+    const items = await env.api('GET', '/sitemap-catalog-items-1.xml');
     expect(items.body).toContain('/catalog/items/');
-    expect((await env.api('GET', '/sitemap-pages.xml')).body).toContain('/catalog/disclosure-guide/fgj');
+    expect((await env.api('GET', '/sitemap-catalog-pages-1.xml')).body).toContain('/catalog/disclosure-guide/fgj');
   });
 });

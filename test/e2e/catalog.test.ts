@@ -176,6 +176,49 @@ describe('publishing a document in the browser', () => {
     }
   }, 120_000);
 
+  it('an item page: its metadata is a definition list, one entry a row on a phone, two on a desktop and on paper; axe finds nothing, in Chinese or English', async () => {
+    const doc = await env.p.db.selectFrom('pub_items').select('id').where('type', '=', 'document').where('public', '=', 1).where('expires_at', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
+    /** Each entry's box, and whether a term and its value sit side by side. */
+    const entries = (page: Page) =>
+      page.locator('.doc-metadata > div').evaluateAll((els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          const dt = e.querySelector('dt')!.getBoundingClientRect();
+          const dd = e.querySelector('dd')!;
+          return { x: Math.round(r.x), y: Math.round(r.y), beside: Math.round(dt.y) === Math.round(dd.getBoundingClientRect().y), clipped: dd.scrollWidth > dd.clientWidth + 1 };
+        }),
+      );
+    for (const locale of ['zh-CN', 'en']) {
+      const page = await env.page({ locale });
+      await page.setViewportSize({ width: 375, height: 800 });
+      await page.goto(`${env.base}/catalog/items/${doc.id}`);
+      expect(await page.locator('.doc-metadata th').count()).toBe(0);
+      expect(await seriousViolations(page), `${locale} at 375 px`).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), locale).toBeLessThanOrEqual(1);
+      const phone = await entries(page);
+      expect(phone.length).toBeGreaterThanOrEqual(10);
+      expect(new Set(phone.map((e) => e.x)).size, 'one entry a row').toBe(1);
+      expect(phone.every((e) => e.beside && !e.clipped)).toBe(true);
+      if (locale === 'en') {
+        expect(await page.getAttribute('html', 'lang')).toBe('en');
+        expect(await page.getAttribute('#doc-title', 'lang')).toBe('zh-CN');
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+      expect(await seriousViolations(page), `${locale} on a desktop`).toEqual([]);
+      const wide = await entries(page);
+      expect(wide[0].y).toBe(wide[1].y);
+      expect(wide[1].x).toBeGreaterThan(wide[0].x);
+      // On paper (A4 at 96 dpi): two entries a row, the site's header gone.
+      await page.setViewportSize({ width: 794, height: 1123 });
+      await page.emulateMedia({ media: 'print' });
+      const paper = await entries(page);
+      expect(paper[0].y).toBe(paper[1].y);
+      expect(paper.every((e) => e.beside && !e.clipped)).toBe(true);
+      expect(await page.locator('.site-header').isVisible()).toBe(false);
+      await page.context().close();
+    }
+  }, 120_000);
+
   it('portal and console pages have no serious accessibility violations and work on a phone', async () => {
     const page = await env.page();
     await page.setViewportSize({ width: 375, height: 800 });

@@ -48,7 +48,11 @@ describe('the example module (docs/extending.md)', () => {
     // names its section and type, the sitemap gives its own page.
     expect((await env.app.inject({ url: '/api/v1/documents?pageSize=5' })).json().items).toContainEqual(expect.objectContaining({ id, indexNo, type: 'notice', url: `/notices/${id}` }));
     expect((await env.app.inject({ url: `/search?q=${encodeURIComponent('交通管制')}` })).body).toContain('政府信息公开 · 通知公告');
-    expect((await env.app.inject({ url: '/sitemap-items-1.xml' })).body).toContain(`/notices/${id}</loc>`);
+    expect((await env.app.inject({ url: '/sitemap-catalog-items-1.xml' })).body).toContain(`/notices/${id}</loc>`);
+    // Its own pages come in through its module object's sitemap source, and name their canonical URL.
+    expect((await env.app.inject({ url: '/sitemap.xml' })).body).toContain('/sitemap-notices-1.xml</loc>');
+    expect((await env.app.inject({ url: '/sitemap-notices-1.xml' })).body).toMatch(/\/notices<\/loc><lastmod>\d{4}-\d{2}-\d{2}T[\d:]+\+08:00<\/lastmod>/);
+    expect((await env.app.inject({ url: `/notices/${id}` })).body).toContain(`<link rel="canonical" href="${env.config.publicUrl}/notices/${id}"/>`);
   });
 
   it('checks the declared action against the target department and names bad fields', async () => {

@@ -181,7 +181,7 @@ describe('search labels results by section and type', () => {
 describe('the sitemap', () => {
   it("lists every public item once, at its own page, and each sampled URL answers 200 (no redirect)", async () => {
     const index = (await env.api('GET', '/sitemap.xml')).body;
-    const parts = [...index.matchAll(/<loc>[^<]*(\/sitemap-items-\d+\.xml)<\/loc>/g)].map((m) => m[1]);
+    const parts = [...index.matchAll(/<loc>[^<]*(\/sitemap-(?:catalog|interaction)-items-\d+\.xml)<\/loc>/g)].map((m) => m[1]);
     const locs: string[] = [];
     for (const part of parts) locs.push(...[...(await env.api('GET', part)).body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]).pathname));
     const n = Number((await env.p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('public', '=', 1).executeTakeFirstOrThrow()).n);

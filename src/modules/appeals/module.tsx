@@ -8,7 +8,7 @@ import { clientLimit } from '../../platform/http/limit.js';
 import { appealMigrations } from './schema.js';
 import { appealMessages } from './messages.js';
 import { appealsApi } from './api.js';
-import { publicPages } from './public.js';
+import { publicPages, appealsSitemap } from './public.js';
 import { BoardList } from './public/board.js';
 import { consolePages } from './console.js';
 import { roleLines, RoleSummary } from './console/roles.js';
@@ -78,6 +78,7 @@ export const appealsModule: GongkaiModule = {
     await open311Routes(app, p, submitLimit);
   },
   demo: (p) => loadDemoAppeals(p),
+  sitemap: appealsSitemap,
   async home(p, c) {
     const r = await board(p.db, { page: 1, pageSize: 3 });
     if (!r.items.length) return null;

@@ -14,6 +14,8 @@ import { getRule } from '../../platform/deadlines/index.js';
 import { intakePages } from './public/intake.js';
 import { trackPages } from './public/track.js';
 import { boardPages, BoardList } from './public/board.js';
+import { lastListChange } from '../../platform/publication/index.js';
+import { listSource, type SitemapSource } from '../../platform/sitemap.js';
 
 export async function publicPages(app: FastifyInstance, p: Platform, submitLimit: Limiter, codeLimit: Limiter): Promise<void> {
   app.get('/appeals', { config: { permission: 'public' } }, async (req, reply) => {
@@ -22,7 +24,7 @@ export async function publicPages(app: FastifyInstance, p: Platform, submitLimit
     // The time limits come from the deadline engine's rule catalogue (editable, versioned).
     const limits = await Promise.all(APPEAL_TYPES.map(async (t) => ({ type: t, rule: TYPE_RULES[t] ? await getRule(p.db, TYPE_RULES[t]!) : null })));
     return reply.html(
-      <PublicLayout c={c} title={c.t('appeals.title')}>
+      <PublicLayout c={c} title={c.t('appeals.title')} description={c.t('appeals.meta.landing', { name: c.gov.name })}>
         <div class="appeals">
           <h1>{c.t('appeals.title')}</h1>
           <p>{c.t('appeals.intro')}</p>
@@ -61,6 +63,16 @@ export async function publicPages(app: FastifyInstance, p: Platform, submitLimit
   intakePages(app, p, submitLimit);
   trackPages(app, p, submitLimit, codeLimit);
   boardPages(app, p);
+}
+
+/** The centre's pages for the XML sitemap; its published appeals are the spine's (interaction-items). */
+export function appealsSitemap(p: Platform): SitemapSource[] {
+  return [
+    listSource('appeals', async () => {
+      const changed = await lastListChange(p.db, ['appeal']);
+      return [{ path: '/appeals', lastmod: changed }, { path: '/appeals/new' }, { path: '/appeals/board', lastmod: changed }, { path: '/appeals/stats' }];
+    }),
+  ];
 }
 
 export { validationError };

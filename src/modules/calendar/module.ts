@@ -4,7 +4,7 @@
 import type { GongkaiModule } from '../../platform/module.js';
 import { calendarMessages } from './messages.js';
 import { calendarApi } from './api.js';
-import { calendarPublic } from './public.js';
+import { calendarPublic, calendarSitemap } from './public.js';
 import { calendarConsole } from './console.js';
 import { calendarCli } from './cli.js';
 
@@ -18,6 +18,7 @@ export const calendarModule: GongkaiModule = {
     { action: 'clock.manage', zh: '暂停、恢复和延长本部门的时限（须写明理由）', en: "Pause, resume and extend one's departments' clocks (with a reason)", roles: ['supervisor', 'dept-admin', 'approver'] },
   ],
   messages: calendarMessages,
+  sitemap: calendarSitemap,
   nav: {
     public: [{ label: 'nav.calendar', href: '/calendar', order: 90 }],
     admin: [

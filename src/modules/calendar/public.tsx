@@ -1,12 +1,15 @@
 // Public pages: the calendar with a time-limit calculator, the rule catalogue, a clock's page.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
-import { Empty, Field, Notice, PublicLayout, Select, TableWrap, type PageCtx } from '../../platform/render/index.js';
+import { Empty, Field, Notice, PublicLayout, Select, TableWrap, zhLang, type PageCtx } from '../../platform/render/index.js';
 import { HttpError } from '../../platform/errors.js';
 import { ensureCalendar, plusDays, todayShanghai, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
 import { listRules } from '../../platform/deadlines/index.js';
 import { computeDueQuery, dueQuery } from './api.js';
 import { clockPage, DueDate, Explanation, RulesTable, YearGrid } from './views.js';
+import { listSource, type SitemapSource } from '../../platform/sitemap.js';
+import '../../platform/calendar/store.js';
+import '../../platform/deadlines/schema.js';
 
 function yearOf(raw: string | undefined): number {
   const y = Number(raw);
@@ -39,7 +42,7 @@ function DaysTable({ c, year }: { c: PageCtx; year: number }) {
       <tbody>
         {groups.map((g) => (
           <tr class={`kind-${g.kind}`}>
-            <td>{g.name}</td>
+            <td lang={zhLang(c)}>{g.name}</td>
             <td>{g.kind === 'holiday' ? c.t('calendar.holiday') : c.t('calendar.workday')}</td>
             <td>
               <time dateTime={g.from}>{g.from}</time>
@@ -93,6 +96,27 @@ function runCalc(req: FastifyRequest, q: Record<string, string>): { result: DueR
   }
 }
 
+/** A year's calendar page: /calendar for this year, /calendar?year=Y for the others (the canonical
+ *  address, without the calculator's parameters). */
+const calendarPath = (year: number) => (year === Number(todayShanghai().slice(0, 4)) ? '/calendar' : `/calendar?year=${year}`);
+
+/** The calendar's pages for the XML sitemap: each published year (when it was last changed) and the rules. */
+export function calendarSitemap(p: Platform): SitemapSource[] {
+  return [
+    listSource('calendar', async () => {
+      const years = await p.db.selectFrom('calendar_years').select(['year', 'updated_at']).where('published', '=', 1).orderBy('year').execute();
+      const thisYear = Number(todayShanghai().slice(0, 4));
+      // A rule's change is a new version (a row of its own): the newest row is the last change.
+      const rules = await p.db.selectFrom('deadline_rules').select((eb) => eb.fn.max('created_at').as('m')).executeTakeFirst();
+      return [
+        { path: '/calendar', lastmod: years.find((y) => y.year === thisYear)?.updated_at ?? null },
+        ...years.filter((y) => y.year !== thisYear).map((y) => ({ path: calendarPath(y.year), lastmod: y.updated_at })),
+        { path: '/deadline-rules', lastmod: (rules?.m as string | null) ?? null },
+      ];
+    }),
+  ];
+}
+
 export async function calendarPublic(app: FastifyInstance, p: Platform): Promise<void> {
   // ---- public ----
   app.get<{ Querystring: Record<string, string> }>('/calendar', { config: { permission: 'public' } }, async (req, reply) => {
@@ -103,7 +127,7 @@ export async function calendarPublic(app: FastifyInstance, p: Platform): Promise
     const q = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v).slice(0, 20)]));
     const { result, error } = runCalc(req, q);
     return reply.header('cache-control', 'public, max-age=60').html(
-      <PublicLayout c={c} title={c.t('calendar.title', { year })}>
+      <PublicLayout c={c} title={c.t('calendar.title', { year })} description={`${c.t('calendar.title', { year })}：${c.t('calendar.intro')}`} canonical={calendarPath(year)}>
         <h1>{c.t('calendar.title', { year })}</h1>
         <p class="lead">{c.t('calendar.intro')}</p>
         <Notice kind={s.published ? 'info' : 'warning'}>{s.published ? c.t('calendar.published') : c.t('calendar.unpublished')}</Notice>
@@ -122,7 +146,7 @@ export async function calendarPublic(app: FastifyInstance, p: Platform): Promise
     const c = req.ctx(reply);
     const rules = await listRules(p.db);
     return reply.html(
-      <PublicLayout c={c} title={c.t('deadlines.rules_title')}>
+      <PublicLayout c={c} title={c.t('deadlines.rules_title')} description={c.t('deadlines.rules_intro')}>
         <h1>{c.t('deadlines.rules_title')}</h1>
         <p>{c.t('deadlines.rules_intro')}</p>
         <RulesTable c={c} rules={rules} admin={false} />

@@ -5,6 +5,7 @@ import { registerItemType, type ItemMeta } from '../../platform/publication/regi
 import { TOPIC_BY_CODE, GENRES, CATEGORIES, INTERPRETATION_FORMS } from '../../platform/taxonomy/index.js';
 import '../../platform/publication/schema.js';
 import { attachmentName } from '../../platform/files/index.js';
+import { zhLang } from '../../platform/render/components.js';
 
 export const AttachmentSchema = Type.Object(
   { hash: Type.String({ pattern: '^[0-9a-f]{64}$' }), name: Type.String({ minLength: 1, maxLength: 200 }), size: Type.Integer({ minimum: 0 }), mime: Type.String({ maxLength: 120 }) },
@@ -127,12 +128,13 @@ export function registerDocumentType(): void {
       return h(
         'div',
         { class: 'doc-body' },
-        h('div', { class: 'doc-content', dangerouslySetInnerHTML: { __html: data.body } }),
+        // What staff wrote is Chinese, whatever the page's language (lang on an English page).
+        h('div', { class: 'doc-content', lang: zhLang(c), dangerouslySetInnerHTML: { __html: data.body } }),
         data.interpretation?.videoUrl ? h('p', { class: 'doc-video' }, h('a', { href: data.interpretation.videoUrl, rel: 'noopener noreferrer' }, c.t('catalog.video'))) : null,
         qa.length
           ? h(
               'dl',
-              { class: 'doc-qa' },
+              { class: 'doc-qa', lang: zhLang(c) },
               qa.flatMap((x) => [h('dt', null, x.q), h('dd', null, x.a)]),
             )
           : null,

@@ -89,7 +89,7 @@ const zh: Record<string, string> = {
   'catalog.withdrawn_notice': '索引号为 {indexNo} 的信息已于 {date} 撤回，不再公开其内容。',
   'catalog.dept_catalog': '查看{name}的公开目录',
   'catalog.latest': '最新公开信息',
-  'catalog.more': '更多信息',
+  'catalog.more': '全部公开信息',
   'catalog.console': '信息发布',
   'catalog.new': '新建信息',
   'catalog.import': '批量导入',
@@ -192,6 +192,19 @@ const zh: Record<string, string> = {
   'portal.sitemap': '网站地图',
   'portal.contact': '联系我们',
   'portal.contact_departments': '各部门联系方式',
+  // Meta descriptions (search results' snippets) of the public pages.
+  'catalog.meta.list': '{name}政府信息公开目录：按部门、主题、体裁、年份、公开类别和效力查找主动公开的政府信息，可订阅更新。',
+  'catalog.meta.item': '{department}发布的{genre}《{title}》，{date}公开。',
+  'catalog.meta.statutory': '{name}依《政府信息公开条例》第二十条、第二十一条主动公开的政府信息，按法定类别和主题分类。',
+  'catalog.meta.interpretations': '{name}重要政策文件的解读：文字、图解、视频和问答，每篇解读都链接到所解读的政策文件。',
+  'catalog.meta.guide': '{name}政府信息公开指南：公开机构及联系方式、主动公开的信息类别、依申请公开的方式，以及各部门的公开指南。',
+  'catalog.meta.guide_dept': '{dept}政府信息公开指南：办公地址、时间和联系方式，主动公开的信息类别，依申请公开的方式。',
+  'catalog.meta.rules': '{name}政府信息公开制度：主动公开、依申请公开、保密审查和监督考核的工作规定。',
+  'catalog.meta.contact': '{name}及各部门的地址、电话、办公时间和电子邮箱。',
+  'catalog.meta.sitemap': '{name}网站地图：各栏目及其页面、各部门政府信息公开指南和网站服务。',
+  'catalog.meta.withdrawn': '此信息已撤回。',
+  'catalog.meta.document': '文件',
+  'catalog.versions_table': '各版本的发布日期、修改说明和 SM3 哈希值',
 };
 
 const en: Record<string, string> = {
@@ -278,7 +291,7 @@ const en: Record<string, string> = {
   'catalog.withdrawn_notice': 'The item with index number {indexNo} was withdrawn on {date}; its content is no longer public.',
   'catalog.dept_catalog': 'Catalog of {name}',
   'catalog.latest': 'Latest information',
-  'catalog.more': 'More',
+  'catalog.more': 'All published information',
   'catalog.console': 'Publishing',
   'catalog.new': 'New item',
   'catalog.import': 'Bulk import',
@@ -381,6 +394,19 @@ const en: Record<string, string> = {
   'portal.sitemap': 'Site map',
   'portal.contact': 'Contact us',
   'portal.contact_departments': 'Departments',
+  // Meta descriptions (search results' snippets) of the public pages.
+  'catalog.meta.list': 'Catalog of the government information {name} discloses proactively: by department, topic, genre, year, category and validity, with feeds.',
+  'catalog.meta.item': '{genre} “{title}” by {department}, published {date}.',
+  'catalog.meta.statutory': 'The information {name} discloses proactively under Articles 20 and 21 of the Regulations on Open Government Information, by category and topic.',
+  'catalog.meta.interpretations': 'Interpretations of the main policies of {name}: text, graphics, video and questions and answers, each linked to the policy it interprets.',
+  'catalog.meta.guide': 'Disclosure guide of {name}: who discloses and how to reach them, what is disclosed proactively, how to request information, and each department’s guide.',
+  'catalog.meta.guide_dept': 'Disclosure guide of {dept}: address, office hours and contacts, what it discloses proactively, and how to request information.',
+  'catalog.meta.rules': 'The disclosure rules of {name}: proactive disclosure, requests, secrecy review, oversight and assessment.',
+  'catalog.meta.contact': 'Addresses, telephone numbers, office hours and e-mail of {name} and each of its departments.',
+  'catalog.meta.sitemap': 'Site map of {name}: every section with its pages, the departments’ disclosure guides and the site’s services.',
+  'catalog.meta.withdrawn': 'This information has been withdrawn.',
+  'catalog.meta.document': 'Document',
+  'catalog.versions_table': 'Each version’s date, change note and SM3 hash',
 };
 
 for (const [k, v] of Object.entries(STATUS_ZH)) {

@@ -4,7 +4,7 @@ import type { GongkaiModule } from '../../platform/module.js';
 import { registerDocumentType } from './items.js';
 import { catalogMessages } from './messages.js';
 import { catalogApi } from './api.js';
-import { catalogPublic, catalogHome } from './public.js';
+import { catalogPublic, catalogHome, catalogSitemap } from './public.js';
 import { catalogFeeds } from './public/feeds.js';
 import { portalPages } from './public/portal.js';
 import { portalConsole } from './console/portal.js';
@@ -52,6 +52,7 @@ export const catalogModule: GongkaiModule = {
     await (await import('./demo/interpretations.js')).loadDemoInterpretations(p);
   },
   home: catalogHome,
+  sitemap: catalogSitemap,
   dashboard: catalogDashboard,
   cli: catalogCli,
 };

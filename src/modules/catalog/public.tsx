@@ -4,20 +4,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import type { Platform } from '../../platform/platform.js';
-import { PublicLayout, Pager, Dl, Notice, renderHtml, type PageCtx } from '../../platform/render/index.js';
+import { PublicLayout, Pager, Dl, Notice, renderHtml, metaDescription, Zh, zhLang, type PageCtx } from '../../platform/render/index.js';
 import { notFound } from '../../platform/errors.js';
 import { cachedPublic } from '../../platform/publication/cache.js';
 import { getSetting } from '../../platform/settings/index.js';
 import { fileInfo, sendStoredFile } from '../../platform/files/index.js';
 import { validateForm } from '../../platform/http/validation.js';
-import { catalogTypes, departments, getPublic, inCatalog, listPublic, urlOf, type PublicItem, type Filters } from './service/queries.js';
-import { itemTypes } from '../../platform/publication/registry.js';
+import { catalogTypes, departments, getPublic, inCatalog, listPublic, type PublicItem, type Filters } from './service/queries.js';
+import { lastListChange } from '../../platform/publication/index.js';
+import { listSource, type SitemapSource } from '../../platform/sitemap.js';
 import { ListQuery, filtersOf } from './api.js';
 import { CATALOG_SECTIONS, CatalogTabs, fmtDate, ItemBody, ItemList, movedTo, validityLabel } from './views.js';
 import { onlineRequests, RequestText } from './public/portal.js';
 import { CATEGORIES, GENRES, TOP_TOPICS, TOPICS, topicPath } from '../../platform/taxonomy/index.js';
 import { disclosureGuideKey } from './schema.js';
-import { sql } from 'kysely';
 import { shanghaiYear } from '../../platform/dates.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -46,21 +46,21 @@ function CatalogNav({ c, f, depts }: { c: PageCtx; f: Filters; depts: { code: st
         <label for="f-department">{c.t('catalog.department')}</label>
         <select id="f-department" name="department">
           <option value="">{c.t('catalog.all')}</option>
-          {depts.map((d) => <option value={d.code} selected={f.department === d.code}>{d.name}</option>)}
+          {depts.map((d) => <option value={d.code} selected={f.department === d.code} lang={zhLang(c)}>{d.name}</option>)}
         </select>
       </div>
       <div class="field">
         <label for="f-topic">{c.t('catalog.topic')}</label>
         <select id="f-topic" name="topic">
           <option value="">{c.t('catalog.all')}</option>
-          {TOPICS.map((t) => <option value={t.code} selected={f.topic === t.code}>{t.parent ? `— ${t.name}` : t.name}</option>)}
+          {TOPICS.map((t) => <option value={t.code} selected={f.topic === t.code} lang={zhLang(c)}>{t.parent ? `— ${t.name}` : t.name}</option>)}
         </select>
       </div>
       <div class="field">
         <label for="f-genre">{c.t('catalog.genre')}</label>
         <select id="f-genre" name="genre">
           <option value="">{c.t('catalog.all')}</option>
-          {GENRES.map((g) => <option value={g} selected={f.genre === g}>{g}</option>)}
+          {GENRES.map((g) => <option value={g} selected={f.genre === g} lang={zhLang(c)}>{g}</option>)}
         </select>
       </div>
       <div class="field">
@@ -114,9 +114,15 @@ function jsonLd(pi: PublicItem, base: string): string {
 }
 
 
+/** An item page's meta description: its summary (内容概述), else what it is, who published it and when. */
+export function itemDescription(c: PageCtx, pi: PublicItem): string {
+  const x = pi.item;
+  return pi.version.meta.summary || c.t('catalog.meta.item', { department: x.departmentName, genre: x.genre || c.t('catalog.meta.document'), title: x.title, date: fmtDate(x.publishedAt) });
+}
+
 function WithdrawnPage({ c, pi }: { c: PageCtx; pi: PublicItem }) {
   return (
-    <PublicLayout c={c} title={c.t('catalog.withdrawn_title')}>
+    <PublicLayout c={c} title={c.t('catalog.withdrawn_title')} description={c.t('catalog.meta.withdrawn')} canonical={null}>
       <h1>{c.t('catalog.withdrawn_title')}</h1>
       <Notice kind="warning">{c.t('catalog.withdrawn_notice', { date: fmtDate(pi.withdrawnAt), indexNo: pi.item.indexNo })}</Notice>
       <p>
@@ -147,7 +153,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       return {
         type: HTML,
         body: renderHtml(
-          <PublicLayout c={c} title={c.t('catalog.title_list')} feeds={feedLinks(c, f, c.t('catalog.feed_title'))}>
+          <PublicLayout c={c} title={c.t('catalog.title_list')} description={c.t('catalog.meta.list', { name: c.gov.name })} feeds={feedLinks(c, f, c.t('catalog.feed_title'))}>
             <h1>{c.t('catalog.title_list')}</h1>
             <CatalogTabs c={c} current="/catalog" />
             {!v.ok && <Notice kind="error">{c.t('err.validation')}</Notice>}
@@ -186,9 +192,9 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       return {
         type: HTML,
         body: renderHtml(
-          <PublicLayout c={c} title={pi.item.title} description={pi.version.meta.summary || undefined} feeds={feedLinks(c, { department: pi.item.department }, c.t('catalog.feed_dept', { name: pi.item.departmentName }))}>
+          <PublicLayout c={c} title={pi.item.title} description={itemDescription(c, pi)} canonical={pi.item.url} feeds={feedLinks(c, { department: pi.item.department }, c.t('catalog.feed_dept', { name: pi.item.departmentName }))}>
             <nav class="breadcrumb" aria-label={c.t('catalog.breadcrumb')}>
-              <a href="/catalog">{c.t('catalog.title_list')}</a> › <a href={`/catalog?department=${pi.item.department}`}>{pi.item.departmentName}</a>
+              <a href="/catalog">{c.t('catalog.title_list')}</a> › <a href={`/catalog?department=${pi.item.department}`} lang={zhLang(c)}>{pi.item.departmentName}</a>
             </nav>
             <ItemBody c={c} pi={pi} />
             <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd(pi, base) }} />
@@ -211,11 +217,14 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
               <meta charset="utf-8" />
               <meta name="viewport" content="width=device-width, initial-scale=1" />
               <title>{pi.item.title}</title>
+              <meta name="description" content={metaDescription(itemDescription(c, pi))} />
+              {/* The printable copy of the item page: search engines are sent to the page itself. */}
+              <link rel="canonical" href={`${c.base}${pi.item.url}`} />
               <link rel="stylesheet" href="/static/site.css" />
             </head>
             <body class="print-view">
               <main id="main">
-                <p class="print-gov">{c.gov.name}</p>
+                <p class="print-gov" lang={zhLang(c)}>{c.gov.name}</p>
                 <ItemBody c={c} pi={pi} preview />
                 <p class="print-foot">
                   {c.t('catalog.hash')} (v{pi.item.version}, SM3): <code>{pi.item.hash}</code>
@@ -269,17 +278,17 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       return {
         type: HTML,
         body: renderHtml(
-          <PublicLayout c={c} title={`${d.name} ${c.t('catalog.disclosure_guide')}`} feeds={feedLinks(c, { department: d.code }, c.t('catalog.feed_dept', { name: d.name }))}>
+          <PublicLayout c={c} title={`${d.name} ${c.t('catalog.disclosure_guide')}`} description={c.t('catalog.meta.guide_dept', { dept: d.name })} feeds={feedLinks(c, { department: d.code }, c.t('catalog.feed_dept', { name: d.name }))}>
             <h1>
-              {d.name} {c.t('catalog.disclosure_guide')}
+              <Zh c={c}>{d.name}</Zh> {c.t('catalog.disclosure_guide')}
             </h1>
             <section aria-labelledby="g1">
               <h2 id="g1">{c.t('catalog.disclosure_guide.contact')}</h2>
               <Dl
                 rows={[
-                  [c.t('catalog.disclosure_guide.office'), `${d.name}`],
-                  [c.t('footer.address'), d.address],
-                  [c.t('catalog.disclosure_guide.hours'), d.officeHours],
+                  [c.t('catalog.disclosure_guide.office'), <Zh c={c}>{d.name}</Zh>],
+                  [c.t('footer.address'), <Zh c={c}>{d.address}</Zh>],
+                  [c.t('catalog.disclosure_guide.hours'), <Zh c={c}>{d.officeHours}</Zh>],
                   [c.t('footer.phone'), d.phone],
                   [c.t('catalog.disclosure_guide.fax'), d.fax || '—'],
                   [c.t('catalog.disclosure_guide.email'), d.email],
@@ -304,7 +313,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
             {text && (
               <section aria-labelledby="g4" class="disclosure-guide-text">
                 <h2 id="g4">{c.t('catalog.disclosure_guide.more')}</h2>
-                {text.split(/\n+/).map((para) => <p>{para}</p>)}
+                {text.split(/\n+/).map((para) => <p lang={zhLang(c)}>{para}</p>)}
               </section>
             )}
             <p>
@@ -324,7 +333,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       return {
         type: HTML,
         body: renderHtml(
-          <PublicLayout c={c} title={c.t('catalog.statutory')}>
+          <PublicLayout c={c} title={c.t('catalog.statutory')} description={c.t('catalog.meta.statutory', { name: c.gov.name })}>
             <h1>{c.t('catalog.statutory')}</h1>
             <CatalogTabs c={c} current="/catalog/statutory" />
             <p>{c.t('catalog.statutory_intro')}</p>
@@ -339,7 +348,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
             <ul class="tiles">
               {TOP_TOPICS.map((t) => (
                 <li>
-                  <a href={`/catalog?topic=${t.code}`}>{t.name}</a>
+                  <a href={`/catalog?topic=${t.code}`} lang={zhLang(c)}>{t.name}</a>
                 </li>
               ))}
             </ul>
@@ -349,42 +358,22 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
     }),
   );
 
-  // sitemap.xml: an index of page sitemaps (≤ 40,000 URLs each). The items' sitemaps list every
-  // public item of a registered type, of every section, at its type's own page (the canonical URL,
-  // never one that answers a redirect).
-  const PER = 40000;
-  const registered = () => itemTypes().map((t) => t.type);
-  app.get('/sitemap.xml', { config: { permission: 'public' } }, async (req, reply) =>
-    cachedPublic(p.db, req, reply, 'sitemap', async () => {
-      const base = (p.config.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/$/, '');
-      const n = Number((await p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('public', '=', 1).where('type', 'in', registered()).executeTakeFirst())?.n ?? 0);
-      const parts = [`<sitemap><loc>${base}/sitemap-pages.xml</loc></sitemap>`];
-      for (let i = 0; i * PER < n; i++) parts.push(`<sitemap><loc>${base}/sitemap-items-${i + 1}.xml</loc></sitemap>`);
-      return { type: 'application/xml; charset=utf-8', body: `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${parts.join('')}</sitemapindex>\n` };
-    }),
-  );
-  app.get<{ Params: { part: string } }>('/sitemap-:part', { config: { permission: 'public' } }, async (req, reply) =>
-    cachedPublic(p.db, req, reply, `sitemap-${req.params.part}`, async () => {
-      const base = (p.config.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/$/, '');
-      const urls: string[] = [];
-      if (req.params.part === 'pages.xml') {
-        urls.push(`${base}/`, ...CATALOG_SECTIONS.map((x) => `${base}${x.href}`), `${base}/contact`, `${base}/sitemap`);
-        for (const d of await departments(p.db)) if (d.active) urls.push(`${base}/catalog/disclosure-guide/${d.code}`);
-        return { type: 'application/xml; charset=utf-8', body: urlset(urls.map((u) => ({ loc: u }))) };
-      }
-      const m = /^items-(\d{1,4})\.xml$/.exec(req.params.part);
-      if (!m) throw notFound();
-      const rows = await p.db.selectFrom('pub_items').select(['id', 'type', 'published_at']).where('public', '=', 1).where('type', 'in', registered()).orderBy('id').limit(PER).offset((Number(m[1]) - 1) * PER).execute();
-      if (!rows.length) throw notFound();
-      return { type: 'application/xml; charset=utf-8', body: urlset(rows.map((r) => ({ loc: `${base}${urlOf(r.type, r.id)}`, lastmod: fmtDate(r.published_at) }))) };
-    }),
-  );
-  void sql;
 }
 
-function urlset(urls: { loc: string; lastmod?: string }[]): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.map((u) => `<url><loc>${esc(u.loc)}</loc>${u.lastmod ? `<lastmod>${u.lastmod}</lastmod>` : ''}</url>`).join('')}</urlset>\n`;
+/** The catalog's pages for the XML sitemap (platform/sitemap.ts); its items are the spine's. */
+export function catalogSitemap(p: Platform): SitemapSource[] {
+  return [
+    listSource('catalog-pages', async () => {
+      const changed = await lastListChange(p.db, catalogTypes());
+      const depts = (await departments(p.db)).filter((d) => d.active);
+      return [
+        ...CATALOG_SECTIONS.map((x) => ({ path: x.href, lastmod: x.href === '/catalog' || x.href === '/catalog/statutory' ? changed : null })),
+        { path: '/contact' },
+        { path: '/sitemap' },
+        ...depts.map((d) => ({ path: `/catalog/disclosure-guide/${d.code}` })),
+      ];
+    }),
+  ];
 }
 
 /** The home page section: the latest items. */

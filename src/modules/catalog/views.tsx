@@ -2,7 +2,8 @@
 // with its metadata block, item lists, dates and validity labels.
 import type { FastifyRequest } from 'fastify';
 import type { PageCtx } from '../../platform/render/index.js';
-import { Empty, Notice, TableWrap } from '../../platform/render/index.js';
+import type { ComponentChildren } from 'preact';
+import { Empty, Notice, TableWrap, zhLang } from '../../platform/render/index.js';
 import { itemType } from '../../platform/publication/registry.js';
 import { attachmentName, humanSize } from '../../platform/files/index.js';
 import type { ListItem, PublicItem } from './service/queries.js';
@@ -19,10 +20,10 @@ export function ItemList({ c, items }: { c: PageCtx; items: ListItem[] }) {
     <ul class="doc-list">
       {items.map((x) => (
         <li>
-          <a href={x.url} class="doc-title">{x.title}</a>
+          <a href={x.url} class="doc-title" lang={zhLang(c)}>{x.title}</a>
           <span class="doc-meta">
-            {x.docNo && <span>{x.docNo}</span>}
-            <span>{x.departmentName}</span>
+            {x.docNo && <span lang={zhLang(c)}>{x.docNo}</span>}
+            <span lang={zhLang(c)}>{x.departmentName}</span>
             <time datetime={fmtDate(x.publishedAt)}>{fmtDate(x.publishedAt)}</time>
             {x.validity !== 'valid' && <span class={`validity ${x.validity}`}>{validityLabel(c, x.validity)}</span>}
           </span>
@@ -32,65 +33,39 @@ export function ItemList({ c, items }: { c: PageCtx; items: ListItem[] }) {
   );
 }
 
+/**
+ * The item's catalog metadata (索引号, 发布机构, 文号…) as a definition list: one term and its
+ * value per entry, two entries a row on a wide screen, one on a phone, two on paper (site.css).
+ * Values staff wrote are marked Chinese on a page in another language.
+ */
 export function MetaBlock({ c, pi }: { c: PageCtx; pi: PublicItem }) {
   const x = pi.item;
   const m = pi.version.meta;
+  const zh = zhLang(c);
+  const entry = (term: string, value: ComponentChildren, o: { wide?: boolean; chinese?: boolean } = {}) => (
+    <div class={o.wide ? 'wide' : undefined}>
+      <dt>{term}</dt>
+      <dd lang={o.chinese ? zh : undefined}>{value}</dd>
+    </div>
+  );
   return (
-    <TableWrap label={c.t('catalog.metadata')}>
-    <table class="doc-metadata">
-      <caption class="visually-hidden">{c.t('catalog.metadata')}</caption>
-      <tbody>
-        <tr>
-          <th scope="row">{c.t('catalog.indexNo')}</th>
-          <td>{x.indexNo}</td>
-          <th scope="row">{c.t('catalog.topic')}</th>
-          <td>{topicPath(x.topic)}</td>
-        </tr>
-        <tr>
-          <th scope="row">{c.t('catalog.publisher')}</th>
-          <td>{[x.departmentName, ...pi.coPublishers.map((d) => d.name)].join('、')}</td>
-          <th scope="row">{c.t('catalog.genre')}</th>
-          <td>{x.genre}</td>
-        </tr>
-        <tr>
-          <th scope="row">{c.t('catalog.docNo')}</th>
-          <td>{x.docNo}</td>
-          <th scope="row">{c.t('catalog.validity')}</th>
-          <td>{validityLabel(c, x.validity)}</td>
-        </tr>
-        <tr>
-          <th scope="row">{c.t('catalog.writtenAt')}</th>
-          <td>{fmtDate(x.writtenAt)}</td>
-          <th scope="row">{c.t('catalog.publishedAt')}</th>
-          <td>{fmtDate(x.publishedAt)}</td>
-        </tr>
-        <tr>
-          <th scope="row">{c.t('catalog.title')}</th>
-          <td colSpan={3}>{x.title}</td>
-        </tr>
-        {m.summary && (
-          <tr>
-            <th scope="row">{c.t('catalog.summary')}</th>
-            <td colSpan={3}>{m.summary}</td>
-          </tr>
-        )}
-        {m.keywords.length > 0 && (
-          <tr>
-            <th scope="row">{c.t('catalog.keywords')}</th>
-            <td colSpan={3}>{m.keywords.join('；')}</td>
-          </tr>
-        )}
-        {(m.effectiveAt || m.expiresAt) && (
-          <tr>
-            <th scope="row">{c.t('catalog.effectiveAt')}</th>
-            <td>{fmtDate(m.effectiveAt)}</td>
-            <th scope="row">{c.t('catalog.expiresAt')}</th>
-            <td>{fmtDate(m.expiresAt)}</td>
-          </tr>
-        )}
-      </tbody>
-    </table>
-    </TableWrap>
+    <section class="doc-meta" aria-label={c.t('catalog.metadata')}>
+      <dl class="doc-metadata">
+        {entry(c.t('catalog.indexNo'), x.indexNo)}
+        {entry(c.t('catalog.topic'), topicPath(x.topic), { chinese: true })}
+        {entry(c.t('catalog.publisher'), [x.departmentName, ...pi.coPublishers.map((d) => d.name)].join('、'), { chinese: true })}
+        {entry(c.t('catalog.genre'), x.genre, { chinese: true })}
+        {entry(c.t('catalog.docNo'), x.docNo, { chinese: true })}
+        {entry(c.t('catalog.validity'), validityLabel(c, x.validity))}
+        {entry(c.t('catalog.writtenAt'), fmtDate(x.writtenAt))}
+        {entry(c.t('catalog.publishedAt'), fmtDate(x.publishedAt))}
+        {entry(c.t('catalog.title'), x.title, { wide: true, chinese: true })}
+        {m.summary && entry(c.t('catalog.summary'), m.summary, { wide: true, chinese: true })}
+        {m.keywords.length > 0 && entry(c.t('catalog.keywords'), m.keywords.join('；'), { wide: true, chinese: true })}
+        {(m.effectiveAt || m.expiresAt) && entry(c.t('catalog.effectiveAt'), fmtDate(m.effectiveAt))}
+        {(m.effectiveAt || m.expiresAt) && entry(c.t('catalog.expiresAt'), fmtDate(m.expiresAt))}
+      </dl>
+    </section>
   );
 }
 
@@ -101,8 +76,8 @@ export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; previ
   return (
     <article class="doc" aria-labelledby="doc-title">
       <MetaBlock c={c} pi={pi} />
-      <h1 id="doc-title" class="doc-heading">{x.title}</h1>
-      {x.docNo && <p class="doc-no">{x.docNo}</p>}
+      <h1 id="doc-title" class="doc-heading" lang={zhLang(c)}>{x.title}</h1>
+      {x.docNo && <p class="doc-no" lang={zhLang(c)}>{x.docNo}</p>}
       {x.validity !== 'valid' && (
         <Notice kind="warning">
           {c.t(`catalog.validity_notice.${x.validity}`, { date: fmtDate(pi.validityChangedAt ?? pi.version.meta.expiresAt) })}
@@ -116,14 +91,14 @@ export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; previ
             .filter((a) => a.mime.startsWith('image/'))
             .map((a) => (
               <figure class="doc-figure">
-                <img src={`/catalog/items/${x.id}/files/${a.hash}`} alt={attachmentName(a).replace(/\.[a-z0-9]+$/i, '')} loading="lazy" />
-                <figcaption>{attachmentName(a)}</figcaption>
+                <img src={`/catalog/items/${x.id}/files/${a.hash}`} alt={attachmentName(a).replace(/\.[a-z0-9]+$/i, '')} loading="lazy" lang={zhLang(c)} />
+                <figcaption lang={zhLang(c)}>{attachmentName(a)}</figcaption>
               </figure>
             ))}
           <ul>
             {pi.data.attachments.map((a) => (
               <li>
-                <a href={`/catalog/items/${x.id}/files/${a.hash}`} download={attachmentName(a)}>{attachmentName(a)}</a> <span class="size">（{humanSize(a.size)}）</span>
+                <a href={`/catalog/items/${x.id}/files/${a.hash}`} download={attachmentName(a)} lang={zhLang(c)}>{attachmentName(a)}</a> <span class="size">（{humanSize(a.size)}）</span>
               </li>
             ))}
           </ul>
@@ -151,7 +126,7 @@ export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; previ
         <section class="doc-versions" aria-labelledby="ver-h">
           <h2 id="ver-h">{c.t('catalog.versions')}</h2>
           <p class="hint">{c.t('catalog.versions_hint')}</p>
-          <TableWrap label={c.t('catalog.versions')}>
+          <TableWrap label={c.t('catalog.versions_table')}>
           <table>
             <thead>
               <tr>
@@ -168,7 +143,7 @@ export function ItemBody({ c, pi, preview }: { c: PageCtx; pi: PublicItem; previ
                     <a href={`/catalog/items/${x.id}/versions/${v.version}.json`}>v{v.version}</a>
                   </td>
                   <td>{fmtDate(v.publishedAt)}</td>
-                  <td>{v.changeNote || (v.version === 1 ? c.t('catalog.first_version') : '')}</td>
+                  <td lang={v.changeNote ? zhLang(c) : undefined}>{v.changeNote || (v.version === 1 ? c.t('catalog.first_version') : '')}</td>
                   <td>
                     <code class="hash">{v.hash}</code>
                   </td>

@@ -351,6 +351,10 @@ const M: [string, string, string][] = [
   ['audit.verb.aliases', '修改常用叫法', 'everyday names changed'],
   ['audit.entity.industry', '行业分类', 'industry'],
   ['err.lists.industry_rights', '只有负面清单牵头部门的工作人员可以修改行业常用叫法', 'Only staff of the department keeping the negative lists may change industry names'],
+  // Meta descriptions of the public pages (search results' snippets).
+  ['lists.meta.type', '{name}公开的{type}：按关键词、部门和类别查找事项，查看每个事项的内容和调整历史。', 'The {type} of {name}: find items by keyword, department and category, with each item’s content and history.'],
+  ['lists.meta.list', '{title}（{dept}）：历次版本及其批准文号和调整理由，每次调整新增、取消和变更的事项，可下载 CSV、XLSX。', '{title} ({dept}): its editions with the approving document and reason, the items each adjustment added, removed and changed; CSV and XLSX downloads.'],
+  ['lists.meta.item', '{list}中的{type}事项“{name}”：事项内容、依据和历次调整。', '“{name}”, an item of {list} ({type}): its content, legal basis and history.'],
 ];
 
 export const messages = {

@@ -19,6 +19,7 @@ import { loadDemoLists } from './demo.js';
 import { messages } from './messages.js';
 import './items.js';
 import { homeSection } from './public/home.js';
+import { listsSitemap } from './public/sitemap.js';
 import { listsCli } from './cli.js';
 import './service/types/index.js';
 
@@ -52,6 +53,7 @@ export const listsModule: GongkaiModule = {
     await industryConsole(app, p);
   },
   demo: loadDemoLists,
+  sitemap: listsSitemap,
   dashboard: listsDashboard,
   cli: listsCli,
   async home(_p, c) {

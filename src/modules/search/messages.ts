@@ -1,6 +1,8 @@
 // Messages of the search page (zh-CN and en).
 const zh: Record<string, string> = {
   'search.title': '站内搜索',
+  'search.meta': '搜索{name}网站公开的政府信息、政策解读、清单和互动交流内容，可按部门、主题、体裁、年份和效力筛选。',
+  'search.meta_for': '“{q}”在{name}网站的搜索结果：公开的政府信息、政策解读、清单和互动交流内容。',
   'search.titleFor': '搜索：{q}',
   'search.resultsFor': '“{q}”的搜索结果：共 {total} 条',
   'search.resultsForApprox': '“{q}”的搜索结果：约 {total} 条',
@@ -30,6 +32,8 @@ const zh: Record<string, string> = {
 
 const en: Record<string, string> = {
   'search.title': 'Search',
+  'search.meta': 'Search the government information, policy interpretations, lists and citizen interaction published on the website of {name}, by department, topic, genre, year and validity.',
+  'search.meta_for': 'Search results for “{q}” on the website of {name}: government information, policy interpretations, lists and citizen interaction.',
   'search.titleFor': 'Search: {q}',
   'search.resultsFor': 'Results for “{q}”: {total}',
   'search.resultsForApprox': 'Results for “{q}”: about {total}',

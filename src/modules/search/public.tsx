@@ -2,7 +2,7 @@
 // state with suggestions.
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
-import { PublicLayout, Empty, Pager, type PageCtx } from '../../platform/render/index.js';
+import { PublicLayout, Empty, Pager, zhLang, type PageCtx } from '../../platform/render/index.js';
 import { HttpError } from '../../platform/errors.js';
 import { FACETS, type FacetName, type SearchResult } from '../../platform/search/index.js';
 import { kindLabel, shownIndexNo, typeLabel } from './views.js';
@@ -68,7 +68,7 @@ function Facets({ c, params, result }: { c: PageCtx; params: SearchParamsT; resu
         return (
           <section class="facet">
             <h2 id={`facet-${f}`}>{c.t(`search.facet.${f}`)}</h2>
-            <ul aria-labelledby={`facet-${f}`}>
+            <ul>
               {selected && (
                 <li>
                   <a href={href(params, { [f]: undefined, page: undefined })} class="facet-clear">
@@ -78,7 +78,7 @@ function Facets({ c, params, result }: { c: PageCtx; params: SearchParamsT; resu
               )}
               {values.slice(0, 12).map((v) => (
                 <li>
-                  <a href={href(params, { [f]: v.value, page: undefined })} aria-current={selected === v.value ? 'true' : undefined}>
+                  <a href={href(params, { [f]: v.value, page: undefined })} aria-current={selected === v.value ? 'true' : undefined} lang={f === 'department' || f === 'topic' || f === 'genre' ? zhLang(c) : undefined}>
                     {facetLabel(c, f, v.value, v.label)} <span class="count">({v.count})</span>
                   </a>
                 </li>
@@ -94,7 +94,7 @@ function Facets({ c, params, result }: { c: PageCtx; params: SearchParamsT; resu
 export function SearchPage({ c, params, result, error }: { c: PageCtx; params: SearchParamsT; result: SearchResult | null; error?: string }) {
   const title = params.q ? c.t('search.titleFor', { q: params.q }) : c.t('search.title');
   return (
-    <PublicLayout c={c} title={title}>
+    <PublicLayout c={c} title={title} description={params.q ? c.t('search.meta_for', { q: params.q.slice(0, 40), name: c.gov.name }) : c.t('search.meta', { name: c.gov.name })} canonical={href(params, {})}>
       <h1>{c.t('search.title')}</h1>
       <form class="search-form" role="search" method="get" action="/search">
         <label for="search-q">{c.t('search.label')}</label>
@@ -149,14 +149,14 @@ export function SearchPage({ c, params, result, error }: { c: PageCtx; params: S
                 {result.items.map((h) => (
                   <li class="search-hit">
                     <h3>
-                      <a href={h.url} dangerouslySetInnerHTML={{ __html: h.titleHtml }} />
+                      <a href={h.url} lang={zhLang(c)} dangerouslySetInnerHTML={{ __html: h.titleHtml }} />
                     </h3>
                     <p class="meta">
-                      <span class="kind">{kindLabel(c.t, h.type)}</span> · <span>{h.departmentName}</span> · <time dateTime={h.publishedAt}>{shanghaiDate(h.publishedAt)}</time>
+                      <span class="kind">{kindLabel(c.t, h.type)}</span> · <span lang={zhLang(c)}>{h.departmentName}</span> · <time dateTime={h.publishedAt}>{shanghaiDate(h.publishedAt)}</time>
                       {h.validity !== 'valid' && <> · <span class="validity">{facetLabel(c, 'validity', h.validity, h.validity)}</span></>}
                       {shownIndexNo(h.type, h.indexNo) && <> · <span class="index-no">{h.indexNo}</span></>}
                     </p>
-                    {h.snippet && <p class="snippet" dangerouslySetInnerHTML={{ __html: h.snippet }} />}
+                    {h.snippet && <p class="snippet" lang={zhLang(c)} dangerouslySetInnerHTML={{ __html: h.snippet }} />}
                   </li>
                 ))}
               </ol>

@@ -12,6 +12,7 @@ import { AdminLayout, Empty, Field, Notice, Pager, PublicLayout, Csrf, Dl, grant
 import { verifyAudit } from '../audit/index.js';
 import { notFound } from '../errors.js';
 import { shanghaiDateTime, shanghaiDayEnd, shanghaiDayStart } from '../dates.js';
+import { listSource } from '../sitemap.js';
 
 async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
   await authRoutes(app, p);
@@ -21,7 +22,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
     const sections = [];
     for (const m of p.modules) if (m.home) sections.push(await m.home(p, c));
     return reply.header('cache-control', 'public, max-age=5').html(
-      <PublicLayout c={c} title="">
+      <PublicLayout c={c} title="" description={c.t('home.description', { name: c.gov.name })}>
         <section class="hero">
           <h1>{c.gov.name}</h1>
           <p class="lead">{c.t('home.lead')}</p>
@@ -256,5 +257,6 @@ export const platformModule: GongkaiModule = {
     ],
   },
   routes: coreRoutes,
+  sitemap: () => [listSource('portal', () => [{ path: '/' }])],
 };
 

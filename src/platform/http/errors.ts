@@ -87,7 +87,7 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, payload: Pay
   const c = req.ctx(reply);
   const Layout = req.url.startsWith('/admin') ? AdminLayout : PublicLayout;
   return reply.html(
-    (h as any)(Layout as any, { c, title: payload.message } as any, [
+    (h as any)(Layout as any, { c, title: payload.message, canonical: null } as any, [
       h('h1', null, payload.message),
       payload.fields ? h('ul', { class: 'field-errors' }, Object.entries(payload.fields).map(([k, v]) => h('li', null, `${k}: ${v}`))) : null,
       h('p', null, h('a', { href: req.url.startsWith('/admin') ? '/admin' : '/' }, c.t('err.back_home'))),

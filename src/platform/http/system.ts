@@ -5,7 +5,7 @@ import type client from 'prom-client';
 import { ping } from '../db/index.js';
 import type { Platform } from '../platform.js';
 import { forbidden, notFound } from '../errors.js';
-import { cookieOptions, registeredRoutes } from './auth.js';
+import { cookieOptions } from './auth.js';
 import { DB_RETRY_AFTER_S } from './errors.js';
 
 export const lifecycle = { ready: true };
@@ -61,11 +61,12 @@ export function installSystemRoutes(app: FastifyInstance, p: Platform): void {
     return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'public, max-age=86400').send(body);
   });
 
-  // robots.txt: the portal is open to crawlers; the console, the API, the forms that carry a
-  // person's data and the cookie switches (endless URL variants) are not. Points to the sitemap.
+  // robots.txt: the portal is open to crawlers; the console, the API, the cookie switches
+  // (endless URL variants) and the appeal look-up (a person's own appeal) are not. The appeal
+  // form is: it is how people find where to turn (the empty form carries nobody's data; what
+  // they send is a POST). Points to the sitemap (platform/sitemap.ts).
   app.get('/robots.txt', { config: { permission: 'public' }, schema: { hide: true } as any }, async (_req, reply) => {
-    const lines = ['User-agent: *', 'Allow: /', 'Disallow: /admin', 'Disallow: /api/', 'Disallow: /lang/', 'Disallow: /prefs', 'Disallow: /appeals/track', 'Disallow: /appeals/new'];
-    if (registeredRoutes.some((r) => r.method === 'GET' && r.url === '/sitemap.xml')) lines.push('', `Sitemap: ${p.config.publicUrl}/sitemap.xml`);
+    const lines = ['User-agent: *', 'Allow: /', 'Disallow: /admin', 'Disallow: /api/', 'Disallow: /lang/', 'Disallow: /prefs', 'Disallow: /appeals/track', '', `Sitemap: ${p.config.publicUrl}/sitemap.xml`];
     return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(lines.join('\n') + '\n');
   });
 

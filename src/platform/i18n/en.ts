@@ -24,6 +24,8 @@ export const en: Record<string, string> = {
   'footer.links': 'Site services',
   'footer.staff': 'Staff sign-in',
   'home.lead': 'Let power run in the sunlight — government information, services and citizen interaction',
+  'site.description': 'Official website of {name}: government information, public services and citizen interaction.',
+  'home.description': 'Home of the official website of {name}: the latest government information, every section of the site, and site search.',
   'home.sections': 'Sections',
   'admin.console': 'Openness console',
   'admin.dashboard': 'Dashboard',

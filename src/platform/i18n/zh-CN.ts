@@ -24,6 +24,8 @@ export const zhCN: Record<string, string> = {
   'footer.links': '网站服务',
   'footer.staff': '工作人员登录',
   'home.lead': '让权力在阳光下运行 —— 政府信息公开、政务服务与政民互动平台',
+  'site.description': '{name}官方网站：政府信息公开、政务服务和政民互动。',
+  'home.description': '{name}官方网站首页：最新公开的政府信息，各栏目的入口，站内搜索。',
   'home.sections': '栏目导航',
   'admin.console': '政务公开管理平台',
   'admin.dashboard': '工作台',

@@ -13,6 +13,7 @@ export * from './meta.js';
 export * from './numbering.js';
 export * from './publish.js';
 export * from './service.js';
+export { lastChange, lastListChange } from './sitemap.js';
 export { publicationMigrations } from './schema.js';
 export { cachedPublic, currentGeneration, bumpGeneration } from './cache.js';
 

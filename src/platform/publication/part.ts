@@ -4,6 +4,7 @@
 import type { GongkaiModule } from '../module.js';
 import { publicationMigrations, publicationJobs, registerIndexableSource, validityTimer } from './index.js';
 import { publicationMessages } from './messages.js';
+import { itemSitemaps } from './sitemap.js';
 import '../taxonomy/index.js'; // the vocabularies (topics, genres, Art. 20 categories) and the search facets' labels
 
 registerIndexableSource();
@@ -24,4 +25,5 @@ export const publicationPart: GongkaiModule = {
   messages: publicationMessages,
   jobs: (p) => publicationJobs(p),
   background: (p) => validityTimer(p),
+  sitemap: (p) => itemSitemaps(p),
 };

@@ -4,6 +4,29 @@ import { isGlobalRole } from '../auth/policy.js';
 import type { ComponentChildren } from 'preact';
 import type { PageCtx } from './context.js';
 
+/**
+ * The language of Chinese content (titles, bodies, department names: what staff wrote) shown on a
+ * page in another language, for its element's lang attribute: 'zh-CN' there, nothing on a Chinese
+ * page. Screen readers then read it with a Chinese voice, browsers pick Chinese fonts (WCAG 3.1.2).
+ */
+export const zhLang = (c: Pick<PageCtx, 'locale'>): 'zh-CN' | undefined => (c.locale === 'zh-CN' ? undefined : 'zh-CN');
+
+/**
+ * The language of text a citizen wrote (an appeal's title and content): Chinese when it is mostly
+ * Han characters, on a page in another language; otherwise nothing (the page's language).
+ */
+export function langOfText(c: Pick<PageCtx, 'locale'>, text: string | null | undefined): 'zh-CN' | undefined {
+  if (c.locale === 'zh-CN' || !text) return undefined;
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
+  return han > 0 && han >= latin ? 'zh-CN' : undefined;
+}
+
+/** Chinese text inline: in a span marked lang="zh-CN" on a page in another language, as it is on a Chinese page. */
+export function Zh({ c, children }: { c: Pick<PageCtx, 'locale'>; children: ComponentChildren }) {
+  return c.locale === 'zh-CN' ? <>{children}</> : <span lang="zh-CN">{children}</span>;
+}
+
 export function Csrf({ c }: { c: PageCtx }) {
   return <input type="hidden" name="_csrf" value={c.csrf()} />;
 }

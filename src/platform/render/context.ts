@@ -28,6 +28,11 @@ export interface PageCtx {
   path: string;
   /** Current URL (path + query) for "back" links. */
   url: string;
+  /** The public base URL (GONGKAI_PUBLIC_URL, no trailing slash): canonical links, sitemaps. */
+  base: string;
+  /** This page's canonical path (the path and its non-empty query parameters) for a GET, else
+   *  null. A page whose address has variants (a list kept in the query) passes its own. */
+  canonical: string | null;
   gov: Government;
   site: { icp: string; psb: string; code: string };
   publicNav: NavItem[];
@@ -53,6 +58,17 @@ export interface SiteChrome {
   footerLinks: NavItem[];
   searchPath: string | null;
   site: { icp: string; psb: string; code: string };
+  publicUrl: string;
+}
+
+/** A path with its query, dropping empty parameters (?q=&page=2 → ?page=2). */
+export function canonicalPath(url: string): string {
+  const i = url.indexOf('?');
+  if (i < 0) return url;
+  const q = new URLSearchParams(url.slice(i + 1));
+  const kept = new URLSearchParams([...q].filter(([, v]) => v !== ''));
+  const s = kept.toString();
+  return s ? `${url.slice(0, i)}?${s}` : url.slice(0, i);
 }
 
 export function pageCtx(req: FastifyRequest, reply: FastifyReply, chrome: SiteChrome): PageCtx {
@@ -66,6 +82,8 @@ export function pageCtx(req: FastifyRequest, reply: FastifyReply, chrome: SiteCh
     prefs: req.prefs,
     path: url.split('?')[0],
     url,
+    base: chrome.publicUrl,
+    canonical: req.method === 'GET' ? canonicalPath(url) : null,
     gov: government,
     site: chrome.site,
     publicNav: chrome.publicNav,

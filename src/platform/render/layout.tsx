@@ -1,20 +1,28 @@
 // Page layouts: the public portal and the staff console. Server-rendered; no inline scripts.
 import type { ComponentChildren } from 'preact';
 import type { PageCtx } from './context.js';
+import { Zh, zhLang } from './components.js';
 
 // 大字版 is set on <html> too: the root font size scales the whole rem type ramp (site.css).
 function bodyClass(c: PageCtx, extra: string): string {
   return [extra, c.prefs.large && 'a11y-large', c.prefs.contrast && 'a11y-contrast', c.prefs.spacing && 'a11y-spacing'].filter(Boolean).join(' ');
 }
 
-function Head({ c, title, description, feeds, noindex }: { c: PageCtx; title: string; description?: string; feeds?: { href: string; type: string; title: string }[]; noindex?: boolean }) {
+/** The meta description as search results show it: one line of at most 150 characters. */
+export function metaDescription(text: string): string {
+  const s = text.replace(/\s+/g, ' ').trim();
+  return s.length > 150 ? `${s.slice(0, 149)}…` : s;
+}
+
+function Head({ c, title, description, canonical, feeds, noindex }: { c: PageCtx; title: string; description?: string; canonical?: string | null; feeds?: { href: string; type: string; title: string }[]; noindex?: boolean }) {
   return (
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{title ? `${title} - ${c.gov.name}` : c.gov.name}</title>
-      {description && <meta name="description" content={description} />}
+      {description && <meta name="description" content={metaDescription(description)} />}
       {noindex && <meta name="robots" content="noindex" />}
+      {canonical && <link rel="canonical" href={`${c.base}${canonical}`} />}
       <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
       <link rel="stylesheet" href="/static/site.css" />
       {(feeds ?? []).map((f) => (
@@ -74,25 +82,34 @@ function SiteIdentification({ c }: { c: PageCtx }) {
   );
 }
 
+/**
+ * A public page. `description` is its meta description (the item's summary, the page's purpose;
+ * default: the site's, from the government's name). `canonical` is its canonical path (default:
+ * this GET's path and non-empty query; null for none, e.g. an error page) — the address the XML
+ * sitemap gives for it.
+ */
 export function PublicLayout(props: {
   c: PageCtx;
   title: string;
   description?: string;
+  canonical?: string | null;
+  noindex?: boolean;
   feeds?: { href: string; type: string; title: string }[];
   children: ComponentChildren;
   head?: ComponentChildren;
 }) {
   const { c } = props;
+  const canonical = props.canonical === undefined ? c.canonical : props.canonical;
   return (
     <html lang={c.locale} class={c.prefs.large ? 'a11y-large' : undefined}>
-      <Head c={c} title={props.title} description={props.description} feeds={props.feeds} />
+      <Head c={c} title={props.title} description={props.description || c.t('site.description', { name: c.gov.name })} canonical={props.noindex ? null : canonical} noindex={props.noindex} feeds={props.feeds} />
       <body class={bodyClass(c, 'portal')}>
         <a class="skip" href="#main">{c.t('a11y.skip')}</a>
         <header class="site-header">
           <div class="wrap header-row">
             <a class="brand" href="/">
               <span class="brand-emblem" aria-hidden="true">公</span>
-              <span>{c.gov.name}</span>
+              <span lang={zhLang(c)}>{c.gov.name}</span>
             </a>
             <A11yTools c={c} />
           </div>
@@ -118,8 +135,8 @@ export function PublicLayout(props: {
         <footer class="site-footer">
           <div class="wrap">
             <p>
-              {c.t('footer.sponsor')}：{c.gov.name}
-              {c.gov.address && <> · {c.t('footer.address')}：{c.gov.address}</>}
+              {c.t('footer.sponsor')}：<Zh c={c}>{c.gov.name}</Zh>
+              {c.gov.address && <> · {c.t('footer.address')}：<Zh c={c}>{c.gov.address}</Zh></>}
               {c.gov.phone && <> · {c.t('footer.phone')}：{c.gov.phone}</>}
             </p>
             <SiteIdentification c={c} />

@@ -1,7 +1,7 @@
 // The public board of published (masked) appeals, a published appeal, its photos, and statistics.
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { PublicLayout, Dl, Empty, Field, Pager, Select, TableWrap, type PageCtx } from '../../../platform/render/index.js';
+import { PublicLayout, Dl, Empty, Field, Pager, Select, TableWrap, Zh, langOfText, zhLang, type PageCtx } from '../../../platform/render/index.js';
 import { notFound } from '../../../platform/errors.js';
 import { readStored, fileInfo } from '../../../platform/files/index.js';
 import { listDepartments } from '../../org/service.js';
@@ -25,7 +25,7 @@ export function boardPages(app: FastifyInstance, p: Platform): void {
     const href = (n: number) => `/appeals/board?${new URLSearchParams({ type, category, department, month, page: String(n) })}`;
     reply.header('cache-control', 'public, max-age=30');
     return reply.html(
-      <PublicLayout c={c} title={c.t('appeals.board')}>
+      <PublicLayout c={c} title={c.t('appeals.board')} description={c.t('appeals.meta.board', { name: c.gov.name })}>
         <div class="appeals">
           <h1>{c.t('appeals.board')}</h1>
           <p>{c.t('appeals.board_intro')}</p>
@@ -55,15 +55,15 @@ export function boardPages(app: FastifyInstance, p: Platform): void {
     const dept = a.department_id ? await p.db.selectFrom('departments').select('name').where('id', '=', a.department_id).executeTakeFirst() : null;
     const media = (JSON.parse(a.media || '[]') as string[]).filter((h) => /^[0-9a-f]{64}$/.test(h));
     return reply.html(
-      <PublicLayout c={c} title={text.title}>
+      <PublicLayout c={c} title={text.title} description={text.content || text.title} canonical={`/appeals/published/${id}`}>
         <div class="appeals">
           <p class="muted">{c.t('appeals.published_item')}</p>
-          <h1>{text.title}</h1>
+          <h1 lang={langOfText(c, text.title)}>{text.title}</h1>
           <Dl
             rows={[
               [c.t('appeals.type'), c.t(`appeals.type.${a.type}`)],
-              [c.t('appeals.category'), cat?.name ?? a.category],
-              [c.t('appeals.department'), dept?.name ?? '—'],
+              [c.t('appeals.category'), <Zh c={c}>{cat?.name ?? a.category}</Zh>],
+              [c.t('appeals.department'), dept ? <Zh c={c}>{dept.name}</Zh> : '—'],
               [c.t('appeals.received_at'), fmtTime(a.created_at)],
               [c.t('appeals.replied_at'), fmtTime(a.replied_at)],
               [c.t('appeals.status'), statusLabel(c, a.status)],
@@ -71,9 +71,9 @@ export function boardPages(app: FastifyInstance, p: Platform): void {
             ]}
           />
           <h2>{c.t('appeals.content')}</h2>
-          <p class="appeal-text">{text.content}</p>
+          <p class="appeal-text" lang={langOfText(c, text.content)}>{text.content}</p>
           <h2>{c.t('appeals.reply')}</h2>
-          <p class="appeal-text appeal-reply">{text.reply}</p>
+          <p class="appeal-text appeal-reply" lang={zhLang(c)}>{text.reply}</p>
           {media.length > 0 && (
             <section>
               <h2>{c.t('appeals.media')}</h2>
@@ -109,7 +109,7 @@ export function boardPages(app: FastifyInstance, p: Platform): void {
     const pct = (x: number | null) => (x === null ? '—' : `${x}%`);
     reply.header('cache-control', 'public, max-age=60');
     return reply.html(
-      <PublicLayout c={c} title={c.t('appeals.stats')}>
+      <PublicLayout c={c} title={c.t('appeals.stats')} description={c.t('appeals.meta.stats', { name: c.gov.name })}>
         <div class="appeals">
           <h1>{c.t('appeals.stats')}</h1>
           <form method="get" class="filters">
@@ -127,13 +127,13 @@ export function boardPages(app: FastifyInstance, p: Platform): void {
           </ul>
           <p class="hint">{c.t('appeals.stats.definitions')}</p>
           <h2>{c.t('appeals.stats.hot')}</h2>
-          <StatTable c={c} label={c.t('appeals.stats.hot')} head={[c.t('appeals.category'), c.t('appeals.stats.count'), c.t('appeals.stats.previous')]} rows={s.hotTopics.map((h) => [cats.get(h.category) ?? h.category, h.n, h.previous])} />
+          <StatTable c={c} label={c.t('appeals.stats.hot')} head={[c.t('appeals.category'), c.t('appeals.stats.count'), c.t('appeals.stats.previous')]} rows={s.hotTopics.map((h) => [cats.get(h.category) ?? h.category, h.n, h.previous])} chinese />
           <h2>{c.t('appeals.stats.by_type')}</h2>
           <StatTable c={c} label={c.t('appeals.stats.by_type')} head={[c.t('appeals.type'), c.t('appeals.stats.count')]} rows={s.byType.map((r) => [c.t(`appeals.type.${r.key}`), r.n])} />
           <h2>{c.t('appeals.stats.by_category')}</h2>
-          <StatTable c={c} label={c.t('appeals.stats.by_category')} head={[c.t('appeals.category'), c.t('appeals.stats.count')]} rows={s.byCategory.map((r) => [cats.get(r.key) ?? r.key, r.n])} />
+          <StatTable c={c} label={c.t('appeals.stats.by_category')} head={[c.t('appeals.category'), c.t('appeals.stats.count')]} rows={s.byCategory.map((r) => [cats.get(r.key) ?? r.key, r.n])} chinese />
           <h2>{c.t('appeals.stats.by_department')}</h2>
-          <StatTable c={c} label={c.t('appeals.stats.by_department')} head={[c.t('appeals.department'), c.t('appeals.stats.count'), c.t('appeals.stats.replied'), c.t('appeals.stats.overdue')]} rows={s.byDepartment.map((r) => [r.name, r.n, r.replied, r.overdue])} />
+          <StatTable c={c} label={c.t('appeals.stats.by_department')} head={[c.t('appeals.department'), c.t('appeals.stats.count'), c.t('appeals.stats.replied'), c.t('appeals.stats.overdue')]} rows={s.byDepartment.map((r) => [r.name, r.n, r.replied, r.overdue])} chinese />
           <h2>{c.t('appeals.stats.ratings')}</h2>
           <StatTable c={c} label={c.t('appeals.stats.ratings')} head={[c.t('appeals.rating'), c.t('appeals.stats.count')]} rows={s.ratings.map((r) => [c.t(ratingLabel(r.key)), r.n])} />
         </div>
@@ -142,7 +142,8 @@ export function boardPages(app: FastifyInstance, p: Platform): void {
   });
 }
 
-function StatTable({ label, head, rows }: { c: PageCtx; label: string; head: string[]; rows: (string | number)[][] }) {
+/** `chinese`: the first column names categories or departments (staff's Chinese text). */
+function StatTable({ c, label, head, rows, chinese }: { c: PageCtx; label: string; head: string[]; rows: (string | number)[][]; chinese?: boolean }) {
   if (!rows.length) return <p class="empty">—</p>;
   return (
     <TableWrap label={label}>
@@ -152,7 +153,7 @@ function StatTable({ label, head, rows }: { c: PageCtx; label: string; head: str
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr>{r.map((x, i) => (i === 0 ? <th scope="row">{x}</th> : <td>{x}</td>))}</tr>
+          <tr>{r.map((x, i) => (i === 0 ? <th scope="row" lang={chinese ? zhLang(c) : undefined}>{x}</th> : <td>{x}</td>))}</tr>
         ))}
       </tbody>
     </table>
@@ -167,16 +168,16 @@ export function BoardList({ c, items }: { c: PageCtx; items: Awaited<ReturnType<
       {items.map((i) => (
         <li>
           <h3>
-            <a href={`/appeals/published/${i.pub_item_id}`}>{i.title_masked}</a>
+            <a href={`/appeals/published/${i.pub_item_id}`} lang={langOfText(c, i.title_masked)}>{i.title_masked}</a>
           </h3>
           <p class="muted">
-            {c.t(`appeals.type.${i.type}`)} · {i.department_name} · {fmtTime(i.created_at).slice(0, 10)}
+            {c.t(`appeals.type.${i.type}`)} · <Zh c={c}>{i.department_name}</Zh> · {fmtTime(i.created_at).slice(0, 10)}
             {i.rating && ` · ${c.t(ratingLabel(i.rating))}`}
           </p>
-          <p>{(i.content_masked ?? '').slice(0, 120)}</p>
+          <p lang={langOfText(c, i.content_masked)}>{(i.content_masked ?? '').slice(0, 120)}</p>
           {i.reply_masked && (
             <p class="appeal-reply">
-              {c.t('appeals.reply')}：{i.reply_masked.slice(0, 120)}
+              {c.t('appeals.reply')}：<Zh c={c}>{i.reply_masked.slice(0, 120)}</Zh>
             </p>
           )}
         </li>

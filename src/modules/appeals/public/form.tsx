@@ -4,7 +4,7 @@
 // the page after submitting. The routes are in intake.tsx.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { PublicLayout, Csrf, Dl, ErrorSummary, Field, Notice, FileInput } from '../../../platform/render/index.js';
+import { PublicLayout, Csrf, Dl, ErrorSummary, Field, Notice, FileInput, zhLang } from '../../../platform/render/index.js';
 import { fmtTime } from '../views.js';
 import { listCategories, similarAppeals } from '../service/dispatch.js';
 import { APPEAL_TYPES } from '../schema.js';
@@ -48,7 +48,7 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
   );
   reply.header('cache-control', 'no-store');
   return reply.html(
-    <PublicLayout c={c} title={c.t('appeals.new')}>
+    <PublicLayout c={c} title={c.t('appeals.new')} description={c.t('appeals.meta.form', { name: c.gov.name })} canonical="/appeals/new">
       <div class="appeals">
         <h1>{c.t('appeals.new')}</h1>
         <p>{c.t('appeals.intro')}</p>
@@ -101,7 +101,7 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
             <select id="f-category" name="category" required aria-invalid={f.category ? 'true' : undefined} aria-describedby={f.category ? 'f-category-err' : undefined}>
               <option value="">—</option>
               {groups.map((g) => (
-                <optgroup label={g || '—'}>
+                <optgroup label={g || '—'} lang={zhLang(c)}>
                   {cats.filter((x) => x.group_name === g).map((x) => (
                     <option value={x.code} selected={values.category === x.code}>{x.name}</option>
                   ))}
@@ -113,7 +113,11 @@ export async function formPage(p: Platform, req: FastifyRequest, reply: FastifyR
           <Field label={c.t('appeals.content')} name="content" value={values.content} required multiline rows={8} maxLength={5000} hint={c.t('appeals.content_hint')} error={f.content} />
           <fieldset class="appeal-where">
             <legend>{c.t('appeals.where')}</legend>
-            <Field label={c.t('appeals.address')} name="address" value={values.address} maxLength={200} hint={c.t('appeals.address_hint')} error={f.address} autocomplete="street-address" />
+            {/* 事发地址: where the problem is, mostly not the citizen's own address, so no token of
+                theirs (WCAG 1.3.5 concerns information about the user; a browser filling in their
+                home address would report the problem there). A one-line field may never take
+                street-address, the token of a multi-line address (HTML autofill, control group). */}
+            <Field label={c.t('appeals.address')} name="address" value={values.address} maxLength={200} hint={c.t('appeals.address_hint')} error={f.address} autocomplete="off" />
             {/* The map point: hidden values, set by "use my location" or the map (appeals-form.js). */}
             <div
               class={`appeal-point${f.point ? ' has-error' : ''}`}

@@ -2,7 +2,7 @@
 // rating and reopening.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { PublicLayout, Csrf, Dl, ErrorSummary, Field, Notice, type PageCtx } from '../../../platform/render/index.js';
+import { PublicLayout, Csrf, Dl, ErrorSummary, Field, Notice, Zh, langOfText, type PageCtx } from '../../../platform/render/index.js';
 import { HttpError } from '../../../platform/errors.js';
 import { normalizeQueryCode } from '../service.js';
 import { findWithCode, rateAppeal, reopenAppeal } from '../service/citizen.js';
@@ -26,7 +26,7 @@ function trackPage(req: FastifyRequest, reply: FastifyReply, no: string, error?:
   const c = req.ctx(reply);
   reply.header('cache-control', 'no-store');
   return reply.html(
-    <PublicLayout c={c} title={c.t('appeals.track')}>
+    <PublicLayout c={c} title={c.t('appeals.track')} description={c.t('appeals.meta.track', { name: c.gov.name })}>
       <div class="appeals">
         <h1>{c.t('appeals.track')}</h1>
         <p>{c.t('appeals.track_intro')}</p>
@@ -50,19 +50,19 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
         rows={[
           [c.t('appeals.status'), <strong class={`appeal-status s-${v.status}`}>{statusLabel(c, v.status)}</strong>],
           [c.t('appeals.type'), c.t(`appeals.type.${v.type}`)],
-          [c.t('appeals.category'), v.categoryName],
-          [c.t('appeals.field.title'), v.title],
+          [c.t('appeals.category'), <Zh c={c}>{v.categoryName}</Zh>],
+          [c.t('appeals.field.title'), <span lang={langOfText(c, v.title)}>{v.title}</span>],
           [c.t('appeals.received_at'), fmtTime(v.createdAt)],
-          [c.t('appeals.department'), v.department ?? '—'],
+          [c.t('appeals.department'), v.department ? <Zh c={c}>{v.department}</Zh> : '—'],
           [c.t('appeals.due'), v.due ?? '—'],
         ]}
       />
       <h2>{c.t('appeals.content')}</h2>
-      <p class="appeal-text">{v.content}</p>
+      <p class="appeal-text" lang={langOfText(c, v.content)}>{v.content}</p>
       {v.reply && (
         <section aria-labelledby="reply-h">
           <h2 id="reply-h">{c.t('appeals.reply')}</h2>
-          <p class="appeal-text appeal-reply">{v.reply}</p>
+          <p class="appeal-text appeal-reply" lang={langOfText(c, v.reply)}>{v.reply}</p>
           <p class="muted">
             {fmtTime(v.repliedAt)} {v.resolved === null ? '' : v.resolved ? c.t('appeals.resolved') : c.t('appeals.unresolved')}
           </p>

@@ -366,7 +366,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
     if (!v) throw notFound();
     const pi = await asPublic(p, item, v);
     return reply.header('x-robots-tag', 'noindex').html(
-      <PublicLayout c={c} title={`${c.t('catalog.preview')}：${v.meta.title}`}>
+      <PublicLayout c={c} title={`${c.t('catalog.preview')}：${v.meta.title}`} noindex>
         <Notice kind="info">
           {c.t('catalog.preview_notice', { version: v.version })} <a href={`/admin/catalog/${item.id}`}>{c.t('catalog.back')}</a>
         </Notice>

@@ -4,7 +4,7 @@
 // like the catalog's pages; the texts staff edit (console/portal.tsx) bump it.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { PublicLayout, Pager, Dl, Empty, renderHtml, type PageCtx } from '../../../platform/render/index.js';
+import { PublicLayout, Pager, Dl, Empty, renderHtml, Zh, zhLang, type PageCtx } from '../../../platform/render/index.js';
 import { cachedPublic } from '../../../platform/publication/cache.js';
 import { getSettings } from '../../../platform/settings/index.js';
 import { registeredRoutes } from '../../../platform/http/auth.js';
@@ -51,15 +51,15 @@ function InterpretationList({ c, items }: { c: PageCtx; items: { item: ListItem;
     <ul class="doc-list interpretation-list">
       {items.map(({ item: x, policies }) => (
         <li>
-          <a href={x.url} class="doc-title">{x.title}</a>
+          <a href={x.url} class="doc-title" lang={zhLang(c)}>{x.title}</a>
           <span class="doc-meta">
-            <span>{x.departmentName}</span>
+            <span lang={zhLang(c)}>{x.departmentName}</span>
             <time datetime={fmtDate(x.publishedAt)}>{fmtDate(x.publishedAt)}</time>
           </span>
           {policies.map((pol) => (
             <span class="interprets">
               {c.t('catalog.interprets_policy')}
-              <a href={pol.url}>{pol.title}</a>
+              <a href={pol.url} lang={zhLang(c)}>{pol.title}</a>
             </span>
           ))}
         </li>
@@ -79,7 +79,7 @@ export async function portalPages(app: FastifyInstance, p: Platform): Promise<vo
       return {
         type: HTML,
         body: renderHtml(
-          <PublicLayout c={c} title={c.t('catalog.interpretations')}>
+          <PublicLayout c={c} title={c.t('catalog.interpretations')} description={c.t('catalog.meta.interpretations', { name: c.gov.name })}>
             <h1>{c.t('catalog.interpretations')}</h1>
             <CatalogTabs c={c} current="/catalog/interpretations" />
             <p>{c.t('catalog.interpretations_intro')}</p>
@@ -102,9 +102,9 @@ export async function portalPages(app: FastifyInstance, p: Platform): Promise<vo
       return {
         type: HTML,
         body: renderHtml(
-          <PublicLayout c={c} title={c.t('catalog.disclosure_guide')}>
+          <PublicLayout c={c} title={c.t('catalog.disclosure_guide')} description={c.t('catalog.meta.guide', { name: c.gov.name })}>
             <h1>
-              {c.gov.name} {c.t('catalog.disclosure_guide')}
+              <Zh c={c}>{c.gov.name}</Zh> {c.t('catalog.disclosure_guide')}
             </h1>
             <CatalogTabs c={c} current="/catalog/disclosure-guide" />
             <p>{c.t('catalog.disclosure_guide.gov_intro', { name: c.gov.name })}</p>
@@ -112,8 +112,8 @@ export async function portalPages(app: FastifyInstance, p: Platform): Promise<vo
               <h2 id="g1">{c.t('catalog.disclosure_guide.contact')}</h2>
               <Dl
                 rows={[
-                  [c.t('catalog.disclosure_guide.office'), c.gov.name],
-                  [c.t('footer.address'), c.gov.address || '—'],
+                  [c.t('catalog.disclosure_guide.office'), <Zh c={c}>{c.gov.name}</Zh>],
+                  [c.t('footer.address'), c.gov.address ? <Zh c={c}>{c.gov.address}</Zh> : '—'],
                   [c.t('footer.phone'), c.gov.phone || '—'],
                 ]}
               />
@@ -136,7 +136,9 @@ export async function portalPages(app: FastifyInstance, p: Platform): Promise<vo
             {text && (
               <section aria-labelledby="g4" class="disclosure-guide-text">
                 <h2 id="g4">{c.t('catalog.disclosure_guide.more')}</h2>
-                <TextBlocks text={text} />
+                <div lang={zhLang(c)}>
+                  <TextBlocks text={text} />
+                </div>
               </section>
             )}
             <section aria-labelledby="g5">
@@ -144,7 +146,7 @@ export async function portalPages(app: FastifyInstance, p: Platform): Promise<vo
               <ul class="tiles">
                 {depts.map((d) => (
                   <li>
-                    <a href={`/catalog/disclosure-guide/${d.code}`}>{d.name}</a>
+                    <a href={`/catalog/disclosure-guide/${d.code}`} lang={zhLang(c)}>{d.name}</a>
                   </li>
                 ))}
               </ul>
@@ -162,16 +164,18 @@ export async function portalPages(app: FastifyInstance, p: Platform): Promise<vo
   app.get('/catalog/disclosure-rules', { config: { permission: 'public' } }, async (req, reply) =>
     cachedPublic(p.db, req, reply, key(req), async () => {
       const c = req.ctx(reply);
-      const text = (await getSettings(p.db, [disclosureRulesKey])).get(disclosureRulesKey) || c.t('catalog.disclosure_rules.default');
+      const own = (await getSettings(p.db, [disclosureRulesKey])).get(disclosureRulesKey);
+      const custom = !!own;
+      const text = own || c.t('catalog.disclosure_rules.default');
       return {
         type: HTML,
         body: renderHtml(
-          <PublicLayout c={c} title={c.t('catalog.disclosure_rules')}>
+          <PublicLayout c={c} title={c.t('catalog.disclosure_rules')} description={c.t('catalog.meta.rules', { name: c.gov.name })}>
             <h1>
-              {c.gov.name} {c.t('catalog.disclosure_rules')}
+              <Zh c={c}>{c.gov.name}</Zh> {c.t('catalog.disclosure_rules')}
             </h1>
             <CatalogTabs c={c} current="/catalog/disclosure-rules" />
-            <div class="disclosure-rules">
+            <div class="disclosure-rules" lang={custom ? zhLang(c) : undefined}>
               <TextBlocks text={text} />
             </div>
           </PublicLayout>,
@@ -188,13 +192,13 @@ export async function portalPages(app: FastifyInstance, p: Platform): Promise<vo
       return {
         type: HTML,
         body: renderHtml(
-          <PublicLayout c={c} title={c.t('portal.contact')}>
+          <PublicLayout c={c} title={c.t('portal.contact')} description={c.t('catalog.meta.contact', { name: c.gov.name })}>
             <h1>{c.t('portal.contact')}</h1>
             <section aria-labelledby="c-gov">
-              <h2 id="c-gov">{c.gov.name}</h2>
+              <h2 id="c-gov" lang={zhLang(c)}>{c.gov.name}</h2>
               <Dl
                 rows={[
-                  [c.t('footer.address'), c.gov.address || '—'],
+                  [c.t('footer.address'), c.gov.address ? <Zh c={c}>{c.gov.address}</Zh> : '—'],
                   [c.t('footer.phone'), c.gov.phone || '—'],
                 ]}
               />
@@ -204,12 +208,12 @@ export async function portalPages(app: FastifyInstance, p: Platform): Promise<vo
               <ul class="contact-list">
                 {depts.map((d) => (
                   <li>
-                    <h3>{d.name}</h3>
+                    <h3 lang={zhLang(c)}>{d.name}</h3>
                     <Dl
                       rows={[
                         [c.t('footer.phone'), d.phone || '—'],
-                        [c.t('footer.address'), d.address || '—'],
-                        [c.t('catalog.disclosure_guide.hours'), d.officeHours || '—'],
+                        [c.t('footer.address'), d.address ? <Zh c={c}>{d.address}</Zh> : '—'],
+                        [c.t('catalog.disclosure_guide.hours'), d.officeHours ? <Zh c={c}>{d.officeHours}</Zh> : '—'],
                         ...(d.fax ? [[c.t('catalog.disclosure_guide.fax'), d.fax] as [string, string]] : []),
                         [c.t('catalog.disclosure_guide.email'), d.email ? <a href={`mailto:${d.email}`}>{d.email}</a> : '—'],
                       ]}
@@ -232,7 +236,7 @@ export async function portalPages(app: FastifyInstance, p: Platform): Promise<vo
       return {
         type: HTML,
         body: renderHtml(
-          <PublicLayout c={c} title={c.t('portal.sitemap')}>
+          <PublicLayout c={c} title={c.t('portal.sitemap')} description={c.t('catalog.meta.sitemap', { name: c.gov.name })}>
             <h1>{c.t('portal.sitemap')}</h1>
             <ul class="site-map">
               <li>
@@ -250,7 +254,7 @@ export async function portalPages(app: FastifyInstance, p: Platform): Promise<vo
                             <ul>
                               {depts.map((d) => (
                                 <li>
-                                  <a href={`/catalog/disclosure-guide/${d.code}`}>{d.name}</a>
+                                  <a href={`/catalog/disclosure-guide/${d.code}`} lang={zhLang(c)}>{d.name}</a>
                                 </li>
                               ))}
                             </ul>

@@ -40,7 +40,7 @@ export async function industryPages(app: FastifyInstance, p: Platform): Promise<
     const items = q.trim() ? pick(table, q, null, 60) : pick(table, '', current?.code ?? null, 200);
     const here = current ? table.view(current) : null;
     return reply.html(
-      <PublicLayout c={c} title={here ? `${here.code} ${here.name}` : c.t('lists.industry.title')}>
+      <PublicLayout c={c} title={here ? `${here.code} ${here.name}` : c.t('lists.industry.title')} description={c.t('lists.industry.intro')}>
         <nav class="breadcrumb" aria-label={c.t('lists.breadcrumb')}>
           <a href="/lists">{c.t('lists.title')}</a> › <a href="/lists/industries">{c.t('lists.industry.title')}</a>
           {here?.path.map((x) => (

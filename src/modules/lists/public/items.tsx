@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { HttpError, notFound } from '../../../platform/errors.js';
-import { Csrf, ErrorSummary, Field, Notice, PublicLayout, TableWrap, type PageCtx } from '../../../platform/render/index.js';
+import { Csrf, ErrorSummary, Field, Notice, PublicLayout, TableWrap, metaDescription, zhLang, type PageCtx } from '../../../platform/render/index.js';
 import { intFrom } from '../../../platform/text.js';
 import type { ListItem, ListType } from '../service/engine.js';
 import { getList, itemHistory, requireType, type HistoryEntry } from '../service.js';
@@ -11,7 +11,7 @@ import { currentItems } from '../service/lookup.js';
 import type { Limiter } from '../../../platform/http/limit.js';
 import { RATINGS, ratingLabel } from '../../../platform/ratings.js';
 import { rate, ratingSummary } from '../service/ratings.js';
-import { deptNames, fieldLabel, fmt, localizeFields, str } from '../views.js';
+import { deptNames, fieldLabel, fmt, itemHref, localizeFields, str } from '../views.js';
 import { shanghaiDate } from '../../../platform/dates.js';
 import { todayShanghai } from '../../../platform/calendar/index.js';
 
@@ -94,11 +94,11 @@ export async function itemPages(app: FastifyInstance, p: Platform, writeLimit: L
     const summary = guide ? await ratingSummary(p.db, req.params.key) : null;
     const v = form?.values ?? {};
     return reply.html(
-      <PublicLayout c={c} title={title.slice(0, 60)}>
+      <PublicLayout c={c} title={title.slice(0, 60)} description={c.t('lists.meta.item', { name: title.slice(0, 60), type: c.t(lt.label), list: list.title })} canonical={itemHref(lt.type, req.params.key, list.id)}>
         <nav class="breadcrumb" aria-label={c.t('lists.breadcrumb')}>
-          <a href="/lists">{c.t('lists.title')}</a> › <a href={`/lists/${lt.type}`}>{c.t(lt.label)}</a> › <a href={`/lists/${lt.type}/lists/${list.id}`}>{list.title}</a>
+          <a href="/lists">{c.t('lists.title')}</a> › <a href={`/lists/${lt.type}`}>{c.t(lt.label)}</a> › <a href={`/lists/${lt.type}/lists/${list.id}`} lang={zhLang(c)}>{list.title}</a>
         </nav>
-        <h1>{title}</h1>
+        <h1 lang={zhLang(c)}>{title}</h1>
         {!current && <Notice kind="warning">{c.t('lists.item_removed')}</Notice>}
         {req.query.rated && <Notice kind="success">{c.t(req.query.rated === 'followup' ? 'lists.rated_followup' : 'lists.rated')}</Notice>}
         {guide && (
@@ -155,7 +155,7 @@ export async function itemPages(app: FastifyInstance, p: Platform, writeLimit: L
   });
 
   app.get<{ Params: { key: string } }>('/lists/service-guide/items/:key/print', { config: { permission: 'public' } }, async (req, reply) => {
-    const { lt, item, current } = await findItem('service-guide', req.params.key, undefined);
+    const { lt, list, item, current } = await findItem('service-guide', req.params.key, undefined);
     if (!current) throw notFound();
     const c = req.ctx(reply);
     const names = await deptNames(p);
@@ -166,11 +166,14 @@ export async function itemPages(app: FastifyInstance, p: Platform, writeLimit: L
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${str(item.name)} · ${c.t('lists.type.service-guide')}`}</title>
+          <meta name="description" content={metaDescription(c.t('lists.meta.item', { name: str(item.name).slice(0, 60), type: c.t(lt.label), list: list.title }))} />
+          {/* The printable copy of the guide's page: search engines are sent to the page itself. */}
+          <link rel="canonical" href={`${c.base}${itemHref(lt.type, req.params.key, list.id)}`} />
           <link rel="stylesheet" href="/static/site.css" />
         </head>
         <body class="print-guide">
           <main id="main">
-            <h1>{str(item.name)}</h1>
+            <h1 lang={zhLang(c)}>{str(item.name)}</h1>
             <p class="meta">
               {c.gov.name} · {names.get(str(item.department)) ?? str(item.department)} · {c.t('lists.printed_at', { date: todayShanghai() })}
             </p>

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { notFound } from '../../../platform/errors.js';
-import { Empty, Field, Pager, PublicLayout, Select, TableWrap, type PageCtx } from '../../../platform/render/index.js';
+import { Empty, Field, Pager, PublicLayout, Select, TableWrap, Zh, zhLang, type PageCtx } from '../../../platform/render/index.js';
 import { fileInfo, readStored } from '../../../platform/files/index.js';
 import { intFrom } from '../../../platform/text.js';
 import { listType, listTypes, type ListItem, type ListType } from '../service/engine.js';
@@ -12,6 +12,9 @@ import { ChangeTables, deptNames, fmt, itemHref, Lead } from '../views.js';
 import { shanghaiDate } from '../../../platform/dates.js';
 
 const PAGE = 30;
+
+/** The columns whose cells are labels in the page's language (the rest is the list's Chinese text). */
+const TRANSLATED = new Set(['powerType', 'category', 'visits', 'promisedDays']);
 
 function cell(c: PageCtx, lt: ListType, field: string, item: ListItem): string {
   const v = item[field];
@@ -30,7 +33,7 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
     const c = req.ctx(reply);
     const lists = await getLists(p.db);
     return reply.html(
-      <PublicLayout c={c} title={c.t('lists.title')}>
+      <PublicLayout c={c} title={c.t('lists.title')} description={c.t('lists.intro')}>
         <h1>{c.t('lists.title')}</h1>
         <Lead>{c.t('lists.intro')}</Lead>
         <ul class="tiles">
@@ -54,7 +57,7 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
                 .filter((l) => l.type === lt.type)
                 .map((l) => (
                   <li>
-                    <a href={`/lists/${l.type}/lists/${l.id}`}>{l.title}</a> {l.currentEdition ? <span class="meta">{c.t('lists.edition_of', { n: l.currentEdition })}</span> : <span class="meta">{c.t('lists.not_published')}</span>}
+                    <a href={`/lists/${l.type}/lists/${l.id}`} lang={zhLang(c)}>{l.title}</a> {l.currentEdition ? <span class="meta">{c.t('lists.edition_of', { n: l.currentEdition })}</span> : <span class="meta">{c.t('lists.not_published')}</span>}
                   </li>
                 ))}
             </ul>
@@ -84,7 +87,7 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
     const lists = await getLists(p.db, lt.type);
     const href = (n: number) => `/lists/${lt.type}?${new URLSearchParams({ q, department, ...filterVals, ...(list ? { list: String(list) } : {}), page: String(n) })}`;
     return reply.html(
-      <PublicLayout c={c} title={c.t(lt.label)}>
+      <PublicLayout c={c} title={c.t(lt.label)} description={c.t('lists.meta.type', { type: c.t(lt.label), name: c.gov.name })}>
         <nav class="breadcrumb" aria-label={c.t('lists.breadcrumb')}>
           <a href="/lists">{c.t('lists.title')}</a>
         </nav>
@@ -115,9 +118,9 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
                 {res.items.map((i) => (
                   <tr>
                     {lt.columns.map((col) => (
-                      <td>{col.field === lt.name || (col.field === lt.key && !lt.columns.some((x) => x.field === lt.name)) ? <a href={itemHref(lt.type, i.key, i.list)}>{cell(c, lt, col.field, i.data)}</a> : cell(c, lt, col.field, i.data)}</td>
+                      <td lang={TRANSLATED.has(col.field) ? undefined : zhLang(c)}>{col.field === lt.name || (col.field === lt.key && !lt.columns.some((x) => x.field === lt.name)) ? <a href={itemHref(lt.type, i.key, i.list)}>{cell(c, lt, col.field, i.data)}</a> : cell(c, lt, col.field, i.data)}</td>
                     ))}
-                    {lt.scope === 'department' && <td>{names.get(i.department ?? '') ?? i.department}</td>}
+                    {lt.scope === 'department' && <td lang={zhLang(c)}>{names.get(i.department ?? '') ?? i.department}</td>}
                   </tr>
                 ))}
               </tbody>
@@ -139,17 +142,17 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
     const opts = eds.map((e) => ({ value: e.id, label: `${c.t('lists.edition_of', { n: e.number })} · ${shanghaiDate(e.publishedAt)} · ${e.docNo}` }));
     const base = `/lists/${list.type}/lists/${list.id}`;
     return reply.html(
-      <PublicLayout c={c} title={d ? `${list.title} · ${c.t('lists.diff_title')}` : list.title}>
+      <PublicLayout c={c} title={d ? `${list.title} · ${c.t('lists.diff_title')}` : list.title} description={c.t('lists.meta.list', { title: list.title, dept: list.departmentName })}>
         <nav class="breadcrumb" aria-label={c.t('lists.breadcrumb')}>
           <a href="/lists">{c.t('lists.title')}</a> › <a href={`/lists/${lt.type}`}>{c.t(lt.label)}</a>
           {d && (
             <>
               {' '}
-              › <a href={base}>{list.title}</a>
+              › <a href={base} lang={zhLang(c)}>{list.title}</a>
             </>
           )}
         </nav>
-        <h1>{d ? c.t('lists.diff_heading', { title: list.title, a: d.from.number, b: d.to.number }) : list.title}</h1>
+        <h1>{d ? c.t('lists.diff_heading', { title: list.title, a: d.from.number, b: d.to.number }) : <Zh c={c}>{list.title}</Zh>}</h1>
         {!d && (
           <>
             <p>
@@ -185,9 +188,9 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
                           {e.number === list.currentEdition && <span class="badge">{c.t('lists.current')}</span>}
                         </td>
                         <td>{shanghaiDate(e.publishedAt)}</td>
-                        <td>{e.docNo}</td>
+                        <td lang={zhLang(c)}>{e.docNo}</td>
                         <td>{e.pubItemId ? <a href={`/catalog/items/${e.pubItemId}`}>{e.indexNo}</a> : ''}</td>
-                        <td>{e.reason}</td>
+                        <td lang={zhLang(c)}>{e.reason}</td>
                         <td>
                           {e.number === 1 ? c.t('lists.item_count', { n: e.counts.items }) : c.t('lists.change_summary', e.counts)}
                           {eds[i + 1] && (

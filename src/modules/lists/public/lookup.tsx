@@ -13,7 +13,7 @@ export async function lookupPages(app: FastifyInstance, p: Platform): Promise<vo
     const q = (req.query.q ?? '').slice(0, 100);
     const res = q.trim() ? await lookup(p.db, q) : null;
     return reply.html(
-      <PublicLayout c={c} title={c.t('lists.lookup_title')}>
+      <PublicLayout c={c} title={c.t('lists.lookup_title')} description={c.t('lists.lookup_intro')}>
         <nav class="breadcrumb" aria-label={c.t('lists.breadcrumb')}>
           <a href="/lists">{c.t('lists.title')}</a>
         </nav>

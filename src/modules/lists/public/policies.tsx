@@ -18,7 +18,7 @@ export async function policyPages(app: FastifyInstance, p: Platform, writeLimit:
     const subs = await p.db.selectFrom('departments').select(['code', 'name']).where('kind', '=', 'subdistrict').orderBy('sort').execute();
     const pr = profile ?? { industry: '', size: '', location: '', qualifications: [] };
     return reply.html(
-      <PublicLayout c={c} title={c.t('lists.match_title')}>
+      <PublicLayout c={c} title={c.t('lists.match_title')} description={c.t('lists.match_intro')}>
         <nav class="breadcrumb" aria-label={c.t('lists.breadcrumb')}>
           <a href="/lists">{c.t('lists.title')}</a>
         </nav>

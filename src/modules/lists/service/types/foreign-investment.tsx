@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { registerListType, type ListItem } from '../engine.js';
 import { IndustryCode, Lines, Text, trimAll } from './common.js';
+import { zhLang } from '../../../../platform/render/index.js';
 
 export const ForeignInvestmentItem = Type.Object(
   {
@@ -47,7 +48,7 @@ registerListType({
       <div class="list-item">
         <dl class="meta">
           <dt>{c.t('lists.f.heading')}</dt>
-          <dd>{i.heading as string}</dd>
+          <dd lang={zhLang(c)}>{i.heading as string}</dd>
           <dt>{c.t('lists.f.no')}</dt>
           <dd>{i.no as string}</dd>
           <dt>{c.t('lists.f.category')}</dt>
@@ -55,11 +56,11 @@ registerListType({
             <span class={`badge ${i.category}`}>{c.t(`lists.category.${i.category}`)}</span>
           </dd>
           <dt>{c.t('lists.f.measure')}</dt>
-          <dd class="pre">{i.measure as string}</dd>
+          <dd class="pre" lang={zhLang(c)}>{i.measure as string}</dd>
           {i.authority && (
             <>
               <dt>{c.t('lists.f.authority')}</dt>
-              <dd>{i.authority as string}</dd>
+              <dd lang={zhLang(c)}>{i.authority as string}</dd>
             </>
           )}
         </dl>

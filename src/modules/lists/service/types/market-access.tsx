@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { registerListType, type ListItem } from '../engine.js';
 import { IndustryCode, Lines, Text, trimAll } from './common.js';
 import { industryLabel } from '../industry/table.js';
+import { zhLang } from '../../../../platform/render/index.js';
 
 export const MarketAccessItem = Type.Object(
   {
@@ -57,19 +58,19 @@ registerListType({
             <span class={`badge ${i.category}`}>{c.t(`lists.category.${i.category}`)}</span>
           </dd>
           <dt>{c.t('lists.f.measures')}</dt>
-          <dd class="pre">{i.measures as string}</dd>
+          <dd class="pre" lang={zhLang(c)}>{i.measures as string}</dd>
           <dt>{c.t('lists.f.authority')}</dt>
-          <dd>{i.authority as string}</dd>
+          <dd lang={zhLang(c)}>{i.authority as string}</dd>
           <dt>{c.t('lists.f.localMeasures')}</dt>
-          <dd class="pre">{(i.localMeasures as string) || c.t('lists.none')}</dd>
+          <dd class="pre" lang={i.localMeasures ? zhLang(c) : undefined}>{(i.localMeasures as string) || c.t('lists.none')}</dd>
           <dt>{c.t('lists.f.industries')}</dt>
-          <dd>{(i.industries as string[]).map(industryLabel).join('、') || c.t('lists.none')}</dd>
+          <dd lang={(i.industries as string[]).length ? zhLang(c) : undefined}>{(i.industries as string[]).map(industryLabel).join('、') || c.t('lists.none')}</dd>
           {extra.links.length > 0 && (
             <>
               <dt>{c.t('lists.linked_guides')}</dt>
               <dd>
                 {extra.links.map((l) => (
-                  <a href={l.href}>{l.label} </a>
+                  <a href={l.href} lang={zhLang(c)}>{l.label} </a>
                 ))}
               </dd>
             </>

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { registerListType, type ListItem } from '../engine.js';
 import { Code, DeptCode, Lines, Text, checkDepartment, trimAll } from './common.js';
+import { zhLang } from '../../../../platform/render/index.js';
 
 /** The ten power types and 公共服务事项, in the order of §9. */
 export const POWER_TYPES = ['licensing', 'penalty', 'coercion', 'levy', 'payment', 'inspection', 'confirmation', 'reward', 'adjudication', 'other', 'public-service'] as const;
@@ -66,35 +67,35 @@ registerListType({
           <dt>{c.t('lists.f.powerType')}</dt>
           <dd>{c.t(`lists.powerType.${i.powerType}`)}</dd>
           <dt>{c.t('lists.f.implementer')}</dt>
-          <dd>{i.implementer as string}</dd>
+          <dd lang={zhLang(c)}>{i.implementer as string}</dd>
           <dt>{c.t('lists.f.basis')}</dt>
-          <dd class="pre">{i.basis as string}</dd>
+          <dd class="pre" lang={zhLang(c)}>{i.basis as string}</dd>
           <dt>{c.t('lists.f.supervision')}</dt>
           <dd>
-            {i.supervisionChannel as string}（{c.t('lists.f.phone')}：<a href={`tel:${String(i.supervisionPhone).replace(/[^0-9+]/g, '')}`}>{i.supervisionPhone as string}</a>）
+            <span lang={zhLang(c)}>{i.supervisionChannel as string}</span>（{c.t('lists.f.phone')}：<a href={`tel:${String(i.supervisionPhone).replace(/[^0-9+]/g, '')}`}>{i.supervisionPhone as string}</a>）
           </dd>
         </dl>
         <h3>{c.t('lists.f.process')}</h3>
-        <ol class="flow" aria-label={c.t('lists.f.process')}>
+        <ol class="flow" aria-label={c.t('lists.f.process')} lang={zhLang(c)}>
           {steps.map((s) => (
             <li>{s}</li>
           ))}
         </ol>
         <h3>{c.t('lists.f.duties')}</h3>
-        <ol class="flow duties">
+        <ol class="flow duties" lang={zhLang(c)}>
           {duties.map((s) => (
             <li>{s}</li>
           ))}
         </ol>
         <h3>{c.t('lists.f.accountability')}</h3>
-        <p class="pre">{i.accountability as string}</p>
+        <p class="pre" lang={zhLang(c)}>{i.accountability as string}</p>
         {extra.links.length > 0 && (
           <>
             <h3>{c.t('lists.linked_guides')}</h3>
             <ul>
               {extra.links.map((l) => (
                 <li>
-                  <a href={l.href}>{l.label}</a>
+                  <a href={l.href} lang={zhLang(c)}>{l.label}</a>
                 </li>
               ))}
             </ul>

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { registerListType, type ListItem } from '../engine.js';
 import { addWorkdays, todayShanghai } from '../../../../platform/calendar/index.js';
-import { TableWrap } from '../../../../platform/render/index.js';
+import { TableWrap, zhLang } from '../../../../platform/render/index.js';
 import { Code, DeptCode, Lines, Text, checkDepartment, trimAll } from './common.js';
 
 const FileRef = Type.Object({ hash: Type.String({ pattern: '^[0-9a-f]{64}$' }), name: Text(200) }, { additionalProperties: false });
@@ -107,13 +107,13 @@ registerListType({
             <>
               <dt>{c.t('lists.f.powerCode')}</dt>
               <dd>
-                <a href={l.href}>{l.label}</a>
+                <a href={l.href} lang={zhLang(c)}>{l.label}</a>
               </dd>
             </>
           ))}
         </dl>
         <h3>{c.t('lists.f.conditions')}</h3>
-        <ul>
+        <ul lang={zhLang(c)}>
           {(i.conditions as string[]).map((s) => (
             <li>{s}</li>
           ))}
@@ -133,7 +133,7 @@ registerListType({
             <tbody>
               {materials.map((m) => (
                 <tr>
-                  <td>
+                  <td lang={zhLang(c)}>
                     {m.name}
                     {m.note && <div class="hint">{m.note}</div>}
                   </td>
@@ -149,7 +149,7 @@ registerListType({
           </table>
         </TableWrap>
         <h3>{c.t('lists.f.steps')}</h3>
-        <ol class="flow">
+        <ol class="flow" lang={zhLang(c)}>
           {(i.steps as string[]).map((s) => (
             <li>{s}</li>
           ))}
@@ -161,7 +161,7 @@ registerListType({
           <ul>
             {fees.map((f) => (
               <li>
-                {f.item}：{f.amount}（{c.t('lists.f.basis')}：{f.basis}）
+                <span lang={zhLang(c)}>{f.item}：{f.amount}</span>（{c.t('lists.f.basis')}：<span lang={zhLang(c)}>{f.basis}</span>）
               </li>
             ))}
           </ul>
@@ -170,14 +170,14 @@ registerListType({
         <ul>
           {windows.map((w) => (
             <li>
-              {w.address}；{w.hours}；{c.t('lists.f.phone')}：{w.phone}
+              <span lang={zhLang(c)}>{w.address}；{w.hours}</span>；{c.t('lists.f.phone')}：{w.phone}
             </li>
           ))}
         </ul>
         {faq.length > 0 && (
           <>
             <h3>{c.t('lists.f.faq')}</h3>
-            <dl class="faq">
+            <dl class="faq" lang={zhLang(c)}>
               {faq.map((f) => (
                 <>
                   <dt>{f.q}</dt>
