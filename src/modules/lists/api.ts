@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
 import { notFound } from '../../platform/errors.js';
-import { ErrorSchema } from '../../platform/http/schemas.js';
+import { BinaryBody, ErrorSchema, media, TextBody } from '../../platform/http/schemas.js';
 import { listTypes, toCsv, toXlsx, type ListItem } from './service/engine.js';
 import { importEdition, approveEdition, diffEditions, draftEdition, exportRows, getEdition, getList, getLists, itemHistory, listEditions, queryItems, rejectEdition, requireType } from './service.js';
 import { lookup } from './service/lookup.js';
@@ -164,7 +164,7 @@ export async function listsApi(app: FastifyInstance, p: Platform, writeLimit: Li
 
   app.get<{ Params: { type: string; id: number }; Querystring: { format?: string; edition?: number } }>(
     '/api/v1/lists/:type/lists/:id/export',
-    { config: { permission: 'public' }, schema: { tags: ['lists'], summary: 'A published edition as CSV or XLSX (the import format)', params: Type.Object({ type: Type.String({ maxLength: 40 }), id: Type.Integer({ minimum: 1 }) }), querystring: Type.Object({ format: Type.Optional(Type.String({ enum: ['csv', 'xlsx'] })), edition: Type.Optional(Type.Integer({ minimum: 1 })) }) } },
+    { config: { permission: 'public' }, schema: { tags: ['lists'], summary: 'A published edition as CSV or XLSX (the import format)', params: Type.Object({ type: Type.String({ maxLength: 40 }), id: Type.Integer({ minimum: 1 }) }), querystring: Type.Object({ format: Type.Optional(Type.String({ enum: ['csv', 'xlsx'] })), edition: Type.Optional(Type.Integer({ minimum: 1 })) }), response: { 200: media('The edition in the import format: CSV (UTF-8), or XLSX with format=xlsx; as an attachment', { 'text/csv': TextBody, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': BinaryBody }) } } },
     async (req, reply) => {
       const list = await getList(p.db, req.params.id);
       if (!list || list.type !== req.params.type) throw notFound();

@@ -1,6 +1,7 @@
 // Operational and preference routes: health, readiness, metrics, OpenAPI, language and
 // accessibility switches (plain links setting cookies, so they work without JavaScript).
 import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type client from 'prom-client';
 import { ping } from '../db/index.js';
 import type { Platform } from '../platform.js';
@@ -69,9 +70,21 @@ export function installSystemRoutes(app: FastifyInstance, p: Platform): void {
     return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(lines.join('\n') + '\n');
   });
 
-  app.get('/api/openapi.json', { config: { permission: 'public' } }, async (_req, reply) => {
-    return reply.header('cache-control', 'public, max-age=60').send(app.swagger());
-  });
+  app.get(
+    '/api/openapi.json',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: ['platform'],
+        operationId: 'getOpenapiDocument',
+        summary: 'This document: the OpenAPI 3.1 description of the API, the feeds, the sitemaps and Open311',
+        response: { 200: Type.Object({ openapi: Type.String() }, { additionalProperties: true, 'x-response-description': 'The OpenAPI 3.1 document' }) },
+      },
+    },
+    async (_req, reply) => {
+      return reply.header('cache-control', 'public, max-age=60').send(app.swagger());
+    },
+  );
 
   app.get<{ Params: { locale: string }; Querystring: { back?: string } }>('/lang/:locale', { config: { permission: 'public' } }, async (req, reply) => {
     const locale = req.params.locale === 'en' ? 'en' : 'zh-CN';

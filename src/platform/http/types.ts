@@ -26,6 +26,10 @@ declare module 'fastify' {
      * travels in the URL. The handler must read the parts (req.parts()) before acting.
      */
     csrf?: boolean | 'multipart';
+    /** The route answers conditional GETs with 304 (cachedPublic): the API document declares it. */
+    conditional?: boolean;
+    /** The module that registered the route (set by the platform; the default tag in the API document). */
+    module?: string;
   }
   interface FastifyInstance {
     gk: Platform;
