@@ -263,7 +263,7 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
 
   app.post(
     '/api/v1/files',
-    { config: { permission: 'content.create' }, schema: { tags: ['staff'], summary: 'Upload an attachment (multipart field "file"); PDF, Word, Excel, images', security: [{ bearer: [] }], consumes: ['multipart/form-data'], response: { 201: Type.Object({ hash: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String() }), ...errors } } },
+    { config: { permission: 'content.create' }, schema: { tags: ['staff'], summary: 'Upload an attachment (multipart field "file"); PDF, Word, Excel, images', security: [{ bearer: [] }], consumes: ['multipart/form-data'], response: { 201: Type.Object({ hash: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String() }), ...errors, 422: ErrorSchema } } },
     async (req, reply) => {
       const f = await readUpload(req);
       const stored = await storeFile(p, f.buf, f.name);

@@ -215,6 +215,7 @@ export async function listsApi(app: FastifyInstance, p: Platform, writeLimit: Li
         body: Type.Object({ filename: Type.String({ maxLength: 200 }), content: Type.String({ maxLength: 30_000_000 }), reason: Type.String({ maxLength: 2000 }), docNo: Type.String({ maxLength: 100 }), dryRun: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: {
           ...errors,
+          422: ErrorSchema,
           200: ReportOut,
           400: Type.Object({ error: ErrorSchema.properties.error, report: Type.Optional(ReportOut) }),
         },
@@ -240,7 +241,7 @@ export async function listsApi(app: FastifyInstance, p: Platform, writeLimit: Li
         summary: 'Store a blank form or a sample (PDF, DOC(X), XLS(X), images) for a service guide material; reference the hash in materials[].blankForm / sampleForm',
         security: [{ bearer: [] }],
         body: Type.Object({ filename: Type.String({ minLength: 1, maxLength: 200 }), content: Type.String({ maxLength: 30_000_000 }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ hash: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String(), url: Type.String() }), ...errors },
+        response: { 201: Type.Object({ hash: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String(), url: Type.String() }), ...errors, 422: ErrorSchema },
       },
     },
     async (req, reply) => {

@@ -168,7 +168,19 @@ export function swaggerOptions(p: Platform) {
   };
 }
 
-const REASONS: Record<string, string> = { '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No content', '301': 'Moved permanently', '302': 'Found', '303': 'See other' };
+const REASONS: Record<string, string> = {
+  '200': 'OK',
+  '201': 'Created',
+  '202': 'Accepted',
+  '204': 'No content',
+  '301': 'Moved permanently',
+  '302': 'Found',
+  '303': 'See other',
+  '400': 'Bad request',
+  '403': 'Forbidden',
+  '404': 'Not found',
+  '500': 'Internal error',
+};
 
 /** Adds the platform's responses, the shared components and the tags; checks operationIds. */
 function completeDocument(doc: any, extras: Map<string, Extra>, tagDescriptions: Record<string, string>) {
