@@ -184,7 +184,8 @@ function namesField(r: { body: string; headers: Record<string, any> }, field: st
     try {
       const j = JSON.parse(r.body);
       if (j?.error?.fields) return field in j.error.fields;
-      return JSON.stringify(j).includes(field); // Open311 errors: [{"code":400,"description":"…: field — …"}]
+      if (Array.isArray(j)) return j.some((e) => String(e?.description ?? '').includes(field)); // Open311 errors: [{"code":400,"description":"…: field — …"}]
+      return JSON.stringify(j).includes(field);
     } catch {
       return false;
     }

@@ -83,7 +83,7 @@ describe('the API document', () => {
   it('is a valid OpenAPI 3.1 document for swagger-parser', async () => {
     const api: any = await SwaggerParser.validate(structuredClone(doc));
     expect(api.openapi).toBe('3.1.0');
-    expect(Object.keys(api.paths).length).toBeGreaterThan(55);
+    expect(Object.keys(api.paths).length).toBeGreaterThan(70);
   });
 
   it('names its server, licence and contact', () => {
@@ -107,13 +107,16 @@ describe('the API document', () => {
       expect(route, where).toBeDefined();
       const statuses = Object.keys(op.responses);
       expect(statuses.some((s) => s.startsWith('2')), `${where}: no 2xx`).toBe(true);
-      expect(statuses, where).toContain('400');
+      // A route with its own error format (Open311) declares the whole range.
+      const has = (status: string) => statuses.includes(status) || statuses.includes(`${status[0]}XX`);
+      expect(has('400'), `${where}: no 400`).toBe(true);
+      expect(has('503'), `${where}: no 503`).toBe(true);
       if (route!.permission === 'public') expect(op.security, where).toEqual([]);
       else {
         expect(op.security, where).toEqual([{ bearer: [] }, { session: [] }]);
         expect(statuses, where).toEqual(expect.arrayContaining(['401', '403']));
       }
-      if (path.includes('{') && !path.startsWith('/open311/')) expect(statuses, where).toContain('404');
+      if (path.includes('{')) expect(has('404'), `${where}: no 404`).toBe(true);
     }
     expect(ids.size).toBeGreaterThan(60);
     // The id derived from the method and the path, where a route declares none.
@@ -133,6 +136,54 @@ describe('the API document', () => {
     expect(Object.keys(submit)).toEqual(expect.arrayContaining(['201', '400', '413', '415', '429', '503']));
     // Conditional GETs: 304.
     expect(doc.paths['/api/v1/documents/{id}'].get.responses['304']).toEqual({ $ref: '#/components/responses/NotModified' });
+  });
+});
+
+describe('the endpoints that do not answer JSON', () => {
+  const types = (path: string, status = '200') => Object.keys(doc.paths[path].get.responses[status].content);
+
+  it('are described with their media types', () => {
+    expect(types('/catalog/feed.{fmt}')).toEqual(['application/atom+xml', 'application/rss+xml', 'application/feed+json']);
+    expect(doc.paths['/catalog/feed.{fmt}'].get.parameters.find((x: any) => x.name === 'fmt').schema.enum).toEqual(['atom', 'rss', 'json']);
+    expect(types('/sitemap.xml')).toEqual(['application/xml']);
+    expect(types('/sitemap-{part}')).toEqual(['application/xml']);
+    expect(types('/robots.txt')).toEqual(['text/plain']);
+    expect(types('/catalog/items/{id}/versions/{v}')).toEqual(['application/json']);
+    expect(doc.paths['/catalog/items/{id}/versions/{v}'].get.responses['200'].headers['X-Content-SM3']).toBeDefined();
+    for (const fmt of ['json', 'xml']) {
+      for (const path of [`/open311/v2/discovery.${fmt}`, `/open311/v2/services.${fmt}`, `/open311/v2/services/{code}.${fmt}`, `/open311/v2/requests.${fmt}`, `/open311/v2/requests/{id}.${fmt}`]) {
+        expect(types(path), path).toEqual([fmt === 'json' ? 'application/json' : 'text/xml']);
+        expect(types(path, '4XX'), path).toEqual([fmt === 'json' ? 'application/json' : 'text/xml']);
+      }
+      const post = doc.paths[`/open311/v2/requests.${fmt}`].post;
+      expect(Object.keys(post.requestBody.content)).toEqual(['application/x-www-form-urlencoded', 'application/json']);
+      expect(post.responses['201'].content).toBeDefined();
+    }
+  });
+
+  it('answer what they declare (the response check holds them to it)', async () => {
+    const before = env.responseViolations.length;
+    const item = await env.p.db.selectFrom('pub_items').select(['id', 'published_version']).where('public', '=', 1).orderBy('id').executeTakeFirstOrThrow();
+    const category = await env.p.db.selectFrom('appeal_categories').select('code').orderBy('id').executeTakeFirstOrThrow();
+    const published = await env.p.db.selectFrom('appeals').select('tracking_no').where('publish_state', '=', 'published').orderBy('id').executeTakeFirstOrThrow();
+    const urls = [
+      '/catalog/feed.atom',
+      '/catalog/feed.rss',
+      '/catalog/feed.json?department=dzb',
+      '/sitemap.xml',
+      '/sitemap-pages.xml',
+      '/sitemap-items-1.xml',
+      '/robots.txt',
+      `/catalog/items/${item.id}/versions/${item.published_version}.json`,
+      ...['json', 'xml'].flatMap((f) => [`/open311/v2/discovery.${f}`, `/open311/v2/services.${f}`, `/open311/v2/services/${category.code}.${f}`, `/open311/v2/requests.${f}`, `/open311/v2/requests/${published.tracking_no}.${f}`]),
+    ];
+    for (const url of urls) expect((await env.app.inject(url)).statusCode, url).toBe(200);
+    // Errors and conditional GETs too.
+    expect((await env.app.inject('/catalog/feed.txt')).statusCode).toBe(400);
+    expect((await env.app.inject('/open311/v2/services/none.json')).statusCode).toBe(404);
+    const feed = await env.app.inject('/catalog/feed.atom');
+    expect((await env.app.inject({ url: '/catalog/feed.atom', headers: { 'if-none-match': String(feed.headers.etag) } })).statusCode).toBe(304);
+    expect(env.responseViolations.slice(before)).toEqual([]);
   });
 });
 

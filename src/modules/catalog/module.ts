@@ -33,6 +33,10 @@ export const catalogModule: GongkaiModule = {
     ],
     admin: [{ label: 'nav.catalog_admin', href: '/admin/catalog', permission: 'content.read', order: 10 }],
   },
+  apiTags: {
+    feeds: 'Atom, RSS and JSON Feed of the disclosure catalog, for everything or one department, topic or search; conditional GETs answered with 304.',
+    sitemaps: 'Sitemaps (sitemaps.org) of the public pages and of every public item at its own page.',
+  },
   async routes(app, p) {
     await catalogApi(app, p);
     await catalogPublic(app, p);

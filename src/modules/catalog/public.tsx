@@ -19,6 +19,7 @@ import { CATEGORIES, GENRES, TOP_TOPICS, TOPICS, topicPath } from '../../platfor
 import { disclosureGuideKey } from './schema.js';
 import { sql } from 'kysely';
 import { shanghaiYear } from '../../platform/dates.js';
+import { sitemapDoc, sitemapPartDoc, versionDoc } from './public/api-doc.js';
 
 const HTML = 'text/html; charset=utf-8';
 export const pageKey = (req: FastifyRequest) => `${req.url}|${req.locale}|${req.prefs.large ? 1 : 0}${req.prefs.contrast ? 1 : 0}${req.prefs.spacing ? 1 : 0}`;
@@ -228,7 +229,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
     }),
   );
 
-  app.get<{ Params: { id: string; v: string } }>('/catalog/items/:id/versions/:v', { config: { permission: 'public' } }, async (req, reply) => {
+  app.get<{ Params: { id: string; v: string } }>('/catalog/items/:id/versions/:v', { config: { permission: 'public' }, schema: versionDoc }, async (req, reply) => {
     const m = /^(\d{1,6})\.json$/.exec(req.params.v);
     if (!m) throw notFound();
     const id = idParam(req.params.id);
@@ -354,7 +355,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
   // never one that answers a redirect).
   const PER = 40000;
   const registered = () => itemTypes().map((t) => t.type);
-  app.get('/sitemap.xml', { config: { permission: 'public' } }, async (req, reply) =>
+  app.get('/sitemap.xml', { config: { permission: 'public', conditional: true }, schema: sitemapDoc }, async (req, reply) =>
     cachedPublic(p.db, req, reply, 'sitemap', async () => {
       const base = (p.config.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/$/, '');
       const n = Number((await p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).where('public', '=', 1).where('type', 'in', registered()).executeTakeFirst())?.n ?? 0);
@@ -363,7 +364,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
       return { type: 'application/xml; charset=utf-8', body: `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${parts.join('')}</sitemapindex>\n` };
     }),
   );
-  app.get<{ Params: { part: string } }>('/sitemap-:part', { config: { permission: 'public' } }, async (req, reply) =>
+  app.get<{ Params: { part: string } }>('/sitemap-:part', { config: { permission: 'public', conditional: true }, schema: sitemapPartDoc }, async (req, reply) =>
     cachedPublic(p.db, req, reply, `sitemap-${req.params.part}`, async () => {
       const base = (p.config.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/$/, '');
       const urls: string[] = [];

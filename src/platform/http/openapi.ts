@@ -2,7 +2,8 @@
 // platform's defaults filled in so that a module's route is described completely for free:
 //
 //   - described: every route under /api/, and any other route whose schema has a `summary`
-//     (feeds, sitemaps, Open311, downloads); `schema.hide` leaves a route out;
+//     (feeds, sitemaps, Open311, downloads); `schema.hide` leaves a route out; `schema.doc`
+//     describes parameters and bodies the handler checks itself (not validated by Fastify);
 //   - operationId: declared, or camelCase from the method and the path (`/api/v1` dropped):
 //     GET /api/v1/users/{username} → getUsersByUsername. Unique (the document fails otherwise);
 //   - tags: declared, or the module's name (described by the module's `apiTags`);
@@ -155,8 +156,10 @@ export function swaggerOptions(p: Platform) {
       }
       const html = !url.startsWith('/api/') && !url.startsWith('/open311/');
       extras.set(`${method} ${openapiPath(url)}`, { errors: [...errors], html, conditional: route.config?.conditional === true });
+      const { doc: documented, ...declared } = schema ?? {};
       const out: Record<string, unknown> = {
-        ...schema,
+        ...declared,
+        ...(documented ?? {}),
         operationId: schema?.operationId ?? operationIdOf(method, url),
         tags: schema?.tags ?? [route.config?.module ?? 'platform'],
         security: permission === 'public' ? (schema?.security ?? []) : [{ bearer: [] }, { session: [] }],

@@ -16,6 +16,6 @@ export const BinaryBody = Type.String({ format: 'binary' });
  * `200: media('The catalog as CSV', { 'text/csv': TextBody })`. Only the API document reads the
  * schemas of non-JSON types (a text or binary body is sent as it is).
  */
-export function media(description: string, types: Record<string, TSchema>) {
-  return { description, content: Object.fromEntries(Object.entries(types).map(([type, schema]) => [type, { schema }])) };
+export function media(description: string, types: Record<string, TSchema>, headers?: Record<string, TSchema>) {
+  return { description, content: Object.fromEntries(Object.entries(types).map(([type, schema]) => [type, { schema }])), ...(headers ? { headers } : {}) };
 }

@@ -8,6 +8,7 @@ import type { Platform } from '../platform.js';
 import { forbidden, notFound } from '../errors.js';
 import { cookieOptions, registeredRoutes } from './auth.js';
 import { DB_RETRY_AFTER_S } from './errors.js';
+import { media, TextBody } from './schemas.js';
 
 export const lifecycle = { ready: true };
 
@@ -21,7 +22,8 @@ function isLoopback(ip: string): boolean {
 }
 
 export function installSystemRoutes(app: FastifyInstance, p: Platform): void {
-  app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } as any }, async (_req, reply) => {
+  const Health = Type.Object({ status: Type.String({ enum: ['ok', 'error'] }), database: Type.String({ enum: ['sqlite', 'postgres'] }) });
+  app.get('/healthz', { config: { permission: 'public' }, schema: { tags: ['platform'], summary: 'Health: the database answered a round trip (503 otherwise)', response: { 200: Health, 503: { ...Health, description: 'The database cannot be reached' } } } }, async (_req, reply) => {
     try {
       await ping(p.db);
       return reply.header('cache-control', 'no-store').send({ status: 'ok', database: p.dialect });
@@ -32,7 +34,8 @@ export function installSystemRoutes(app: FastifyInstance, p: Platform): void {
 
   // Not ready while shutting down or while the database cannot be reached (a restart, a
   // failover): the load balancer sends traffic elsewhere until a ping succeeds again.
-  app.get('/readyz', { config: { permission: 'public' } }, async (_req, reply) => {
+  const Ready = (states: string[]) => Type.Object({ status: Type.String({ enum: states }) });
+  app.get('/readyz', { config: { permission: 'public' }, schema: { tags: ['platform'], summary: 'Readiness for traffic: 503 while shutting down or while the database cannot be reached', response: { 200: Ready(['ready']), 503: { ...Ready(['shutting-down', 'database-unavailable']), description: 'Not ready; see Retry-After when the database is away' } } } }, async (_req, reply) => {
     reply.header('cache-control', 'no-store');
     if (!lifecycle.ready) return reply.code(503).send({ status: 'shutting-down' });
     try {
@@ -64,7 +67,7 @@ export function installSystemRoutes(app: FastifyInstance, p: Platform): void {
 
   // robots.txt: the portal is open to crawlers; the console, the API, the forms that carry a
   // person's data and the cookie switches (endless URL variants) are not. Points to the sitemap.
-  app.get('/robots.txt', { config: { permission: 'public' }, schema: { hide: true } as any }, async (_req, reply) => {
+  app.get('/robots.txt', { config: { permission: 'public' }, schema: { tags: ['platform'], summary: 'robots.txt (RFC 9309): what crawlers may visit, and where the sitemap is', response: { 200: media('The rules', { 'text/plain': TextBody }) } } }, async (_req, reply) => {
     const lines = ['User-agent: *', 'Allow: /', 'Disallow: /admin', 'Disallow: /api/', 'Disallow: /lang/', 'Disallow: /prefs', 'Disallow: /appeals/track', 'Disallow: /appeals/new'];
     if (registeredRoutes.some((r) => r.method === 'GET' && r.url === '/sitemap.xml')) lines.push('', `Sitemap: ${p.config.publicUrl}/sitemap.xml`);
     return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(lines.join('\n') + '\n');

@@ -19,6 +19,7 @@ import { listCategories } from '../service/dispatch.js';
 import { isPublicAppeal, publishedTexts } from '../service/queries.js';
 import { APPEAL_TYPES, TYPE_RULES, type Appeal, type AppealType } from '../schema.js';
 import { getRule } from '../../../platform/deadlines/index.js';
+import { open311Doc } from './open311-doc.js';
 
 export const OPEN311_STATE: Record<string, 'open' | 'closed'> = {
   received: 'open',
@@ -177,7 +178,7 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
     });
 
     for (const fmt of ['json', 'xml'] as const) {
-      o.get(`/open311/v2/discovery.${fmt}`, { config: { permission: 'public' } }, async (_req, reply) => {
+      o.get(`/open311/v2/discovery.${fmt}`, { config: { permission: 'public' }, schema: open311Doc.discovery(fmt) }, async (_req, reply) => {
         const base = p.config.publicUrl || `http://${p.config.host}:${p.config.port}`;
         return send(reply, fmt, 'discovery', {
           changeset: '2026-11-27T00:00:00+08:00',
@@ -187,7 +188,7 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
         });
       });
 
-      o.get(`/open311/v2/services.${fmt}`, { config: { permission: 'public' } }, async (_req, reply) => {
+      o.get(`/open311/v2/services.${fmt}`, { config: { permission: 'public' }, schema: open311Doc.services(fmt) }, async (_req, reply) => {
         const cats = await listCategories(p.db);
         return send(
           reply,
@@ -197,7 +198,7 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
         );
       });
 
-      o.get<{ Params: { code: string } }>(`/open311/v2/services/:code.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => {
+      o.get<{ Params: { code: string } }>(`/open311/v2/services/:code.${fmt}`, { config: { permission: 'public' }, schema: open311Doc.service(fmt) }, async (req, reply) => {
         const c = (await listCategories(p.db)).find((x) => x.code === req.params.code);
         if (!c) return sendError(reply, fmt, 404, 'Service not found');
         return send(reply, fmt, 'service_definition', {
@@ -231,7 +232,7 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
         });
       });
 
-      o.post(`/open311/v2/requests.${fmt}`, { config: { permission: 'public', csrf: false }, onRequest: submitLimit }, async (req, reply) => {
+      o.post(`/open311/v2/requests.${fmt}`, { config: { permission: 'public', csrf: false }, onRequest: submitLimit, schema: open311Doc.submit(fmt) }, async (req, reply) => {
         const b = (req.body ?? {}) as Record<string, unknown>;
         const key = await keyFor(p.db, b.api_key);
         if (!key) return sendError(reply, fmt, 403, 'Invalid api_key');
@@ -315,8 +316,8 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
         for (const r of rows) out.push(await requestView(p, r, names, depts, key !== null && r.api_key_id === key.id, r.pub_item_id ? texts.get(r.pub_item_id) : undefined));
         return send(reply, fmt, 'service_requests', out);
       };
-      o.get(`/open311/v2/requests.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => listHandler(req, reply));
-      o.get<{ Params: { id: string } }>(`/open311/v2/requests/:id.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => listHandler(req, reply, req.params.id));
+      o.get(`/open311/v2/requests.${fmt}`, { config: { permission: 'public' }, schema: open311Doc.requests(fmt) }, async (req, reply) => listHandler(req, reply));
+      o.get<{ Params: { id: string } }>(`/open311/v2/requests/:id.${fmt}`, { config: { permission: 'public' }, schema: open311Doc.request(fmt) }, async (req, reply) => listHandler(req, reply, req.params.id));
     }
   });
 }
