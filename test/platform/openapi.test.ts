@@ -18,6 +18,7 @@ import { can } from '../../src/platform/auth/policy.js';
 import { loadPrincipal } from '../../src/platform/auth/identity.js';
 import { MODULES } from '../../src/modules/index.js';
 import type { GongkaiModule } from '../../src/platform/module.js';
+import { noticesModule } from '../../examples/notices/module.js';
 
 /** A module whose answers break its own declarations, one way each: the response check must see it. */
 const probe: GongkaiModule = {
@@ -49,7 +50,8 @@ const probe: GongkaiModule = {
 let env: TestEnv;
 let doc: any;
 beforeAll(async () => {
-  env = await makeEnv({ modules: [...MODULES, probe] });
+  // The example module (docs/extending.md) beside the real ones: a new module is described completely for free.
+  env = await makeEnv({ modules: [...MODULES, noticesModule, probe] });
   const r = await env.app.inject('/api/openapi.json');
   expect(r.statusCode).toBe(200);
   doc = r.json();
@@ -122,6 +124,16 @@ describe('the API document', () => {
     // The id derived from the method and the path, where a route declares none.
     expect(doc.paths['/api/v1/users/{username}/roles'].put.operationId).toBe('putUsersByUsernameRoles');
     expect(operationIdOf('GET', '/api/v1/documents/export.:fmt')).toBe('getDocumentsExportByFmt');
+  });
+
+  it("completes a new module's operations from its declarations", () => {
+    const post = doc.paths['/api/v1/notices'].post;
+    expect(post).toMatchObject({ operationId: 'postNotices', tags: ['notices'], security: [{ bearer: [] }, { session: [] }] });
+    expect(Object.keys(post.responses)).toEqual(['201', '400', '401', '403', '409', '413', '415', '503']);
+    const withdraw = doc.paths['/api/v1/notices/{id}/withdraw'].post;
+    expect(withdraw.operationId).toBe('postNoticesByIdWithdraw');
+    expect(Object.keys(withdraw.responses)).toEqual(['204', '400', '401', '403', '404', '409', '413', '415', '503']);
+    expect(doc.tags).toContainEqual({ name: 'notices', description: expect.stringContaining('通知公告') });
   });
 
   it('answers with the one error body, described once', () => {

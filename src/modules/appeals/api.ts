@@ -18,7 +18,9 @@ import { RATINGS } from '../../platform/ratings.js';
 import { todayShanghai } from '../../platform/calendar/index.js';
 
 
-const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema };
+// The platform declares 400, 401/403 (staff), 403 (CSRF), 404 (path parameters), 409/413/415
+// (bodies), 429 (rate-limited routes) and 503 in the API document; these add what handlers answer.
+const errors = { 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema };
 const TRACKING = Type.String({ pattern: '^SQ\\d{15}$', maxLength: 17 });
 
 export const IntakeBody = Type.Object(
@@ -210,7 +212,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, submitLimit:
         deprecated: true,
         params: Type.Object({ trackingNo: Type.String({ maxLength: 40 }) }),
         querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
-        response: { 200: CitizenOut, ...errors },
+        response: { 200: CitizenOut, 404: ErrorSchema },
       },
     },
     async (req, reply) => {

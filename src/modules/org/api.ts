@@ -113,7 +113,7 @@ export async function orgApi(app: FastifyInstance, p: Platform): Promise<void> {
 
   app.get<{ Params: { username: string } }>(
     '/api/v1/users/:username',
-    { config: { permission: 'user.read' }, schema: { tags: ['staff'], summary: 'One staff user', security: [{ bearer: [] }], params: Type.Object({ username: Type.String({ maxLength: 32 }) }), response: { 200: UserOut, ...errors } } },
+    { config: { permission: 'user.read' }, schema: { tags: ['staff'], summary: 'One staff user', security: [{ bearer: [] }], params: Type.Object({ username: Type.String({ maxLength: 32 }) }), response: { 200: UserOut } } },
     async (req) => {
       const u = await getUser(p.db, req.params.username);
       if (!u) throw notFound();
