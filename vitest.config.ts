@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
+    // makeEnv() checks every answer of a route in the API document against the document.
+    env: { GONGKAI_CHECK_RESPONSES: '1' },
     maxWorkers: 2,
     reporters: ['default'],
   },

@@ -22,6 +22,7 @@ import { installInputChecks } from './platform/http/input.js';
 import { installMetrics } from './platform/http/metrics.js';
 import { installSystemRoutes } from './platform/http/system.js';
 import { installSitemap } from './platform/sitemap.js';
+import { checkResponses, swaggerOptions, type ResponseViolation } from './platform/http/openapi.js';
 import { accessLogOptions } from './platform/http/logging.js';
 import { renderHtml, pageCtx, type PageCtx, type SiteChrome } from './platform/render/index.js';
 import type { NavItem } from './platform/module.js';
@@ -44,7 +45,16 @@ function findWebRoot(): string {
   return join(here, '..', 'web');
 }
 
-export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?: { write(line: string): void }; logLevel?: string } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  p: Platform,
+  opts: {
+    logger?: boolean;
+    logStream?: { write(line: string): void };
+    logLevel?: string;
+    /** Tests: check every answer of a described route against the API document, collecting what does not fit here. */
+    responseViolations?: ResponseViolation[];
+  } = {},
+): Promise<FastifyInstance> {
   const { config } = p;
   const app = Fastify({
     // Secret query parameters (query codes, API keys…) are redacted from the logged URLs.
@@ -116,17 +126,8 @@ export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?
     crossOriginEmbedderPolicy: false,
     hsts: config.secureCookies,
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'gongkai API', version: '1', description: 'Open API of the gongkai open-government platform. Public GET endpoints need no authentication; staff endpoints take `Authorization: Bearer <token>` (create one with `gongkai token create`).' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
-    transform: ({ schema, url }: { schema: any; url: string }) => {
-      const keep = url.startsWith('/api/') && url !== '/api/openapi.json';
-      return { schema: keep ? schema : { ...schema, hide: true }, url };
-    },
-  } as any);
+  // The API document: what routes declare, with the platform's defaults (platform/http/openapi.ts).
+  await app.register(swagger, swaggerOptions(p) as any);
 
   const chrome: SiteChrome = {
     publicNav: sortNav(p.modules.flatMap((m) => m.nav?.public ?? [])),
@@ -149,6 +150,7 @@ export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?
   });
 
   installErrorHandling(app);
+  if (opts.responseViolations) checkResponses(app, opts.responseViolations);
   installMetrics(app, p);
   installAuth(app, p);
   installInputChecks(app);
@@ -161,7 +163,15 @@ export async function buildApp(p: Platform, opts: { logger?: boolean; logStream?
   installSitemap(app, p);
 
   for (const m of p.modules) {
-    if (m.routes) await app.register(async (scope) => m.routes!(scope, p), { name: m.name } as any);
+    if (!m.routes) continue;
+    await app.register(
+      async (scope) => {
+        // The module's name on each of its routes: the default tag of its operations in the API document.
+        scope.addHook('onRoute', (route) => void (route.config = { ...route.config, module: m.name }));
+        await m.routes!(scope, p);
+      },
+      { name: m.name } as any,
+    );
   }
   return app;
 }

@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../src/config.js';
 import { buildApp } from '../src/app.js';
+import type { ResponseViolation } from '../src/platform/http/openapi.js';
 import { openPlatform } from '../src/server.js';
 import type { Platform } from '../src/platform/platform.js';
 import { createApiToken } from '../src/platform/auth/identity.js';
@@ -48,6 +49,8 @@ export interface TestEnv {
   api(method: string, url: string, opts?: { as?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
   /** Runs due jobs until the queue is idle. */
   drain(): Promise<number>;
+  /** Answers that did not fit the API document so far (checked under vitest; close() fails on any). */
+  responseViolations: ResponseViolation[];
   close(): Promise<void>;
 }
 
@@ -73,7 +76,10 @@ export async function makeEnv(opts: { demo?: boolean; modules?: GongkaiModule[];
     { dataDir, databaseUrl, demo, logLevel: 'silent', ...opts.overrides },
   );
   const p = await openPlatform(config, opts.modules ?? MODULES);
-  const app = await buildApp(p, { logger: false });
+  // Under vitest (GONGKAI_CHECK_RESPONSES=1, vitest.config.ts) every answer of a route in the API
+  // document is checked against the document; close() fails the file when one did not fit.
+  const responseViolations: ResponseViolation[] = [];
+  const app = await buildApp(p, { logger: false, responseViolations: process.env.GONGKAI_CHECK_RESPONSES === '1' ? responseViolations : undefined });
   await app.ready();
   const tokens = new Map<string, string>();
   const token = async (username: string) => {
@@ -98,11 +104,16 @@ export async function makeEnv(opts: { demo?: boolean; modules?: GongkaiModule[];
       return app.inject({ method: method as any, url, headers, ...(o.body !== undefined ? { payload: o.body as any } : {}) });
     },
     drain: () => worker.drain(),
+    responseViolations,
     async close() {
       await app.close();
       await p.close();
       if (drop) await drop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (responseViolations.length) {
+        const seen = [...new Set(responseViolations.map((v) => `${v.request}: ${v.problem}`))];
+        throw new Error(`${responseViolations.length} answers do not fit the API document (/api/openapi.json):\n${seen.slice(0, 40).join('\n')}${seen.length > 40 ? `\n… and ${seen.length - 40} more` : ''}`);
+      }
     },
   };
 }

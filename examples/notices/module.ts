@@ -17,6 +17,7 @@ export const noticesModule: GongkaiModule = {
   migrations: noticeMigrations,
   messages: noticeMessages,
   nav: { public: [{ label: 'nav.notices', href: '/notices', order: 80 }] },
+  apiTags: { notices: '通知公告: notices that stay on display for at least their period.' },
   async routes(app, p) {
     await noticesApi(app, p);
     await noticesPublic(app, p);

@@ -36,6 +36,8 @@ export interface GongkaiModule {
   searchPath?: string;
   jobs?: (p: Platform) => Record<string, JobHandler>;
   routes?: (app: FastifyInstance, p: Platform) => Promise<void> | void;
+  /** Descriptions of the API document's tags this module's routes use (a route's default tag is the module's name). */
+  apiTags?: Record<string, string>;
   /** Loads this module's demo data into an empty database (runs in module order). */
   demo?: (p: Platform) => Promise<void>;
   /** Extra `gongkai` sub-commands, keyed by the command word(s), e.g. 'calendar import'. */

@@ -9,6 +9,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from './platform.js';
 import { notFound } from './errors.js';
 import { shanghaiW3c } from './dates.js';
+import { Type } from '@sinclair/typebox';
+import { media, TextBody } from './http/schemas.js';
+
+// How the sitemaps appear in the API document (the part is checked by the handler).
+const sitemapDoc = {
+  tags: ['sitemaps'],
+  summary: 'Sitemap index (sitemaps.org 0.9): one or more child sitemaps per source of public pages',
+  response: { 200: media('A sitemapindex', { 'application/xml': TextBody }) },
+};
+const sitemapPartDoc = {
+  tags: ['sitemaps'],
+  summary: 'One child sitemap of the index: /sitemap-<source>-<n>.xml, at most 50,000 URLs, each a canonical page address with its last change',
+  doc: { params: Type.Object({ part: Type.String({ pattern: '^[a-z0-9-]+-\\d{1,6}\\.xml$', description: '<source>-<n>.xml, e.g. catalog-items-1.xml' }) }) },
+  response: { 200: media('A urlset', { 'application/xml': TextBody }) },
+};
 
 export interface SitemapUrl {
   /** The page's canonical path and query ('/catalog/items/12', '/calendar?year=2025'). */
@@ -85,7 +100,7 @@ export function installSitemap(app: FastifyInstance, p: Platform): void {
 
   // Rendered on each request (crawlers ask rarely): the pages' data changes with publications,
   // but also with calendar imports, department and list edits that bump no cache generation.
-  app.get('/sitemap.xml', { config: { permission: 'public' } }, async (req, reply) => {
+  app.get('/sitemap.xml', { config: { permission: 'public', conditional: true }, schema: sitemapDoc }, async (req, reply) => {
     const parts: string[] = [];
     for (const s of sources) {
       const n = await s.count();
@@ -94,7 +109,7 @@ export function installSitemap(app: FastifyInstance, p: Platform): void {
     return sendXml(req, reply, `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${parts.join('\n')}\n</sitemapindex>\n`);
   });
 
-  app.get<{ Params: { part: string } }>('/sitemap-:part', { config: { permission: 'public' } }, async (req, reply) => {
+  app.get<{ Params: { part: string } }>('/sitemap-:part', { config: { permission: 'public', conditional: true }, schema: sitemapPartDoc }, async (req, reply) => {
     const m = /^([a-z0-9-]+)-(\d{1,6})\.xml$/.exec(req.params.part);
     const source = m ? sources.find((s) => s.name === m[1]) : undefined;
     const n = m ? Number(m[2]) : 0;

@@ -20,6 +20,7 @@ import { sql } from 'kysely';
 import { cliSandbox, makeEnv, type CliSandbox, type TestEnv } from '../helpers.js';
 import { MODULES } from '../../src/modules/index.js';
 import type { GongkaiModule } from '../../src/platform/module.js';
+import { ErrorSchema } from '../../src/platform/http/schemas.js';
 import { freePort } from '../../src/cluster.js';
 import { isDbUnavailable, openDb, type DbHandle } from '../../src/platform/db/index.js';
 import { Jobs } from '../../src/platform/jobs/index.js';
@@ -104,7 +105,8 @@ describe('database unavailable: which errors, and the HTTP answer', () => {
     name: 'db-down-test',
     routes(app) {
       for (const path of ['/api/v1/db-down/:kind', '/db-down/:kind'])
-        app.get<{ Params: { kind: string } }>(path, { config: { permission: 'public' } }, async (req) => {
+        // Declares the 500 it answers on purpose (other errors must stay 500): the response check under test reads it.
+        app.get<{ Params: { kind: string } }>(path, { config: { permission: 'public' }, ...(path.startsWith('/api/') ? { schema: { summary: 'Throws the error named by kind', response: { 500: ErrorSchema } } } : {}) }, async (req) => {
           throw (UNAVAILABLE[req.params.kind] ?? NOT_UNAVAILABLE[req.params.kind])();
         });
     },

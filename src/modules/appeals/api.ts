@@ -2,7 +2,7 @@
 // verification codes, similar published appeals, the board, statistics, the catalogue.
 // Staff: scoped list, intake, one appeal with suggestions, and the actions.
 import type { FastifyInstance } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
 import { notFound } from '../../platform/errors.js';
 import { ErrorSchema } from '../../platform/http/schemas.js';
@@ -18,7 +18,9 @@ import { RATINGS } from '../../platform/ratings.js';
 import { todayShanghai } from '../../platform/calendar/index.js';
 
 
-const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema };
+// The platform declares 400, 401/403 (staff), 403 (CSRF), 404 (path parameters), 409/413/415
+// (bodies), 429 (rate-limited routes) and 503 in the API document; these add what handlers answer.
+const errors = { 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema };
 const TRACKING = Type.String({ pattern: '^SQ\\d{15}$', maxLength: 17 });
 
 export const IntakeBody = Type.Object(
@@ -65,6 +67,101 @@ const CitizenOut = Type.Object({
   consent: Type.Boolean(),
   published: Type.Boolean(),
   history: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), note: Type.String() })),
+});
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Counts = Type.Array(Type.Object({ key: Type.String(), n: Type.Integer() }));
+
+const SimilarOut = Type.Object({ items: Type.Array(Type.Object({ title: Type.String(), score: Type.Number(), distance: Nullable(Type.Number({ description: 'metres to the published (grid) point' })), status: Type.String(), url: Nullable(Type.String()) })) });
+
+const BoardOut = Type.Object({
+  total: Type.Integer(),
+  capped: Type.Boolean({ description: 'true when total stopped counting at its cap' }),
+  items: Type.Array(
+    Type.Object({
+      type: Type.String({ enum: [...APPEAL_TYPES] }),
+      category: Type.String(),
+      title: Nullable(Type.String()),
+      content: Nullable(Type.String()),
+      reply: Nullable(Type.String()),
+      department: Type.String(),
+      departmentName: Type.String(),
+      askedAt: Type.String(),
+      repliedAt: Nullable(Type.String()),
+      rating: Nullable(Type.String()),
+      url: Type.String(),
+    }),
+  ),
+});
+
+const StatsOut = Type.Object({
+  total: Type.Integer(),
+  byType: Counts,
+  byCategory: Counts,
+  byDepartment: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), n: Type.Integer(), replied: Type.Integer(), overdue: Type.Integer() })),
+  responseRate: Nullable(Type.Number({ description: 'per cent' })),
+  resolutionRate: Nullable(Type.Number({ description: 'per cent' })),
+  satisfactionRate: Nullable(Type.Number({ description: 'per cent' })),
+  averageHandlingDays: Nullable(Type.Number()),
+  ratings: Counts,
+  hotTopics: Type.Array(Type.Object({ category: Type.String(), n: Type.Integer(), previous: Type.Integer() })),
+  from: Type.String({ format: 'date' }),
+  to: Type.String({ format: 'date' }),
+});
+
+const CategoriesOut = Type.Object({ items: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), nameEn: Type.String(), group: Type.String(), description: Type.String(), department: Nullable(Type.String()) })) });
+
+const StaffListOut = Type.Object({
+  total: Type.Integer(),
+  items: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      tracking_no: Type.String(),
+      type: Type.String(),
+      category: Type.String(),
+      title: Type.String(),
+      status: Type.String({ enum: [...APPEAL_STATUSES] }),
+      channel: Type.String(),
+      due_date: Nullable(Type.String()),
+      created_at: Type.String(),
+      urge_count: Type.Integer(),
+      rating: Nullable(Type.String()),
+      publish_state: Type.String(),
+      consent: Type.Integer(),
+      department_name: Nullable(Type.String()),
+      department: Nullable(Type.String()),
+    }),
+  ),
+});
+
+const StaffDetailOut = Type.Object({
+  id: Type.Integer(),
+  trackingNo: Type.String(),
+  type: Type.String(),
+  category: Type.String(),
+  title: Type.String(),
+  content: Type.String(),
+  address: Type.String(),
+  lat: Nullable(Type.Number()),
+  lng: Nullable(Type.Number()),
+  status: Type.String({ enum: [...APPEAL_STATUSES] }),
+  channel: Type.String(),
+  department: Nullable(Type.String()),
+  assisting: Type.Array(Type.String()),
+  due: Nullable(Type.String()),
+  reply: Nullable(Type.String()),
+  replyDraft: Nullable(Type.Object({ text: Type.String(), resolved: Type.Boolean(), at: Nullable(Type.String()), returnOpinion: Nullable(Type.String()) })),
+  rating: Nullable(Type.String()),
+  urgeCount: Type.Integer(),
+  publishState: Type.String(),
+  contact: Nullable(Type.Object({ name: Type.String(), phone: Type.String(), email: Type.String(), phoneVerified: Type.Boolean(), emailVerified: Type.Boolean() })),
+  clock: Nullable(Type.Object({ due: Type.String(), status: Type.String(), rule: Type.String(), state: Type.String() })),
+  suggestions: Type.Array(Type.Object({ department: Type.String(), departmentName: Type.String(), score: Type.Number(), reasons: Type.Array(Type.String()) })),
+  similar: Type.Array(Type.Object({ id: Type.Integer(), trackingNo: Type.String(), title: Type.String(), status: Type.String(), createdAt: Type.String(), score: Type.Number(), distance: Nullable(Type.Number()), pubItemId: Nullable(Type.Integer()) })),
+  masked: Nullable(Type.Object({ title: Type.String(), content: Type.String(), reply: Type.String() })),
+  requests: Type.Array(Type.Object({ kind: Type.String(), status: Type.String(), workdays: Nullable(Type.Integer()), reason: Type.String(), requestedBy: Type.String(), decidedBy: Nullable(Type.String()) })),
+  history: Type.Array(Type.Object({ at: Type.String(), actor: Type.String(), action: Type.String(), note: Type.String(), public: Type.Boolean() })),
+  can: Type.Record(Type.String(), Type.Boolean(), { description: 'the actions this caller may take now' }),
 });
 
 /** submitLimit: the per-address budget of each citizen write; codeLimit: the one budget of every route that checks a query code (module.tsx). */
@@ -115,7 +212,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, submitLimit:
         deprecated: true,
         params: Type.Object({ trackingNo: Type.String({ maxLength: 40 }) }),
         querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
-        response: { 200: CitizenOut, ...errors },
+        response: { 200: CitizenOut, 404: ErrorSchema },
       },
     },
     async (req, reply) => {
@@ -189,6 +286,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, submitLimit:
         tags: ['public'],
         summary: 'Published appeals similar to a draft (masked text), to check before submitting',
         querystring: Type.Object({ title: Type.Optional(Type.String({ maxLength: 100 })), content: Type.Optional(Type.String({ maxLength: 2000 })), lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })), lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })), category: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }),
+        response: { 200: SimilarOut },
       },
     },
     async (req) => {
@@ -215,6 +313,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, submitLimit:
           },
           { additionalProperties: false },
         ),
+        response: { 200: BoardOut },
       },
     },
     async (req) => {
@@ -232,7 +331,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, submitLimit:
     '/api/v1/appeals/stats',
     {
       config: { permission: 'public' },
-      schema: { tags: ['public'], summary: 'Statistics: by type, category and department; response, resolution and satisfaction rates; average handling time; hot topics', querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })) }, { additionalProperties: false }) },
+      schema: { tags: ['public'], summary: 'Statistics: by type, category and department; response, resolution and satisfaction rates; average handling time; hot topics', querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })) }, { additionalProperties: false }), response: { 200: StatsOut } },
     },
     async (req, reply) => {
       const to = req.query.to ?? todayShanghai();
@@ -244,7 +343,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, submitLimit:
 
   app.get(
     '/api/v1/appeals/categories',
-    { config: { permission: 'public' }, schema: { tags: ['public'], summary: 'The dispatch catalogue (派单目录): categories with their usual department' } },
+    { config: { permission: 'public' }, schema: { tags: ['public'], summary: 'The dispatch catalogue (派单目录): categories with their usual department', response: { 200: CategoriesOut } } },
     async () => ({ items: (await listCategories(p.db)).map((c) => ({ code: c.code, name: c.name, nameEn: c.name_en, group: c.group_name, description: c.description, department: c.department })) }),
   );
 
@@ -271,6 +370,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, submitLimit:
           },
           { additionalProperties: false },
         ),
+        response: { 200: StaffListOut },
       },
     },
     async (req) => staffList(p.db, req.user!, { ...req.query, status: req.query.status || undefined, type: req.query.type || undefined, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 30 }),
@@ -287,7 +387,7 @@ export async function appealsApi(app: FastifyInstance, p: Platform, submitLimit:
 
   app.get<{ Params: { id: number } }>(
     '/api/v1/staff/appeals/:id',
-    { config: { permission: 'appeal.read' }, schema: { tags: ['staff'], summary: 'One appeal with history, clock, suggestions and similar appeals', security: [{ bearer: [] }], params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) }) } },
+    { config: { permission: 'appeal.read' }, schema: { tags: ['staff'], summary: 'One appeal with history, clock, suggestions and similar appeals', security: [{ bearer: [] }], params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) }), response: { 200: StaffDetailOut } } },
     async (req) => {
       const v = await staffView(p, req.user!, req.params.id);
       const a = v.appeal;

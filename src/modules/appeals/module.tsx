@@ -66,6 +66,7 @@ export const appealsModule: GongkaiModule = {
       { label: 'nav.appeals_intake', href: '/admin/appeals/intake', permission: 'appeal.intake', order: 31 },
     ],
   },
+  apiTags: { open311: 'Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2/, in JSON and XML, with errors in its own format. Submitting needs an api_key (a form or JSON field).' },
   async routes(app, p) {
     // Citizen writes: each route its own budget, counted in the memory of each process (checked
     // on arrival, before a body is read).

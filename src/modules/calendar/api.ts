@@ -1,7 +1,7 @@
 // Public JSON API of the calendar (the contract in issue 3) and of the rule catalogue; the staff
 // import endpoint; a clock's "how was this computed" for public subjects.
 import type { FastifyInstance } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { ErrorSchema } from '../../platform/http/schemas.js';
 import type { Platform } from '../../platform/platform.js';
 import { badRequest, notFound } from '../../platform/errors.js';
@@ -38,6 +38,52 @@ const RuleOut = Type.Object({
   legalBasis: Type.String(),
   note: Type.String(),
   createdAt: Type.String(),
+});
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** A clock as getClock() gives it; the public view leaves out who did what. */
+const clockFields = {
+  id: Type.Integer(),
+  subjectType: Type.String(),
+  subjectId: Type.String(),
+  title: Type.String(),
+  url: Type.String(),
+  publicSubject: Type.Boolean(),
+  departmentId: Nullable(Type.Integer()),
+  rule: Type.String(),
+  ruleVersion: Type.Integer(),
+  ruleName: Type.String(),
+  ruleNameEn: Type.String(),
+  legalBasis: Type.String(),
+  kind: Type.String({ enum: ['limit', 'minimum'] }),
+  unit: Type.String({ enum: ['workdays', 'days', 'months', 'hours'], description: "the unit counted (the clock's own when it has one, else the rule's)" }),
+  amount: Type.Integer({ description: 'the amount counted, extensions included' }),
+  ownLimit: Type.Boolean(),
+  ruleUnit: Type.String({ enum: ['workdays', 'days', 'months', 'hours'] }),
+  ruleAmount: Type.Integer(),
+  start: Type.String({ format: 'date' }),
+  startAt: Nullable(Type.String({ description: 'hour clocks: Asia/Shanghai wall time YYYY-MM-DDTHH:MM' })),
+  due: Type.String({ format: 'date' }),
+  dueAt: Nullable(Type.String()),
+  provisional: Type.Boolean(),
+  state: Type.String({ enum: ['running', 'paused', 'stopped', 'completed'] }),
+  status: Type.String({ enum: ['normal', 'warning', 'due-today', 'overdue', 'seriously-overdue', 'finished', 'completed', 'completed-late', 'stopped'] }),
+  closedOn: Nullable(Type.String()),
+  stopReason: Nullable(Type.String()),
+  explanation: Type.Object({ counted: Type.Array(Type.String()), skipped: Type.Array(Type.Object({ date: Type.String(), reason: Type.String({ enum: ['weekend', 'holiday', 'pause', 'rolled'] }), name: Type.Optional(Type.String()) })) }),
+};
+const PublicClockOut = Type.Object({
+  ...clockFields,
+  pauses: Type.Array(Type.Object({ kind: Type.String(), from: Type.String(), to: Nullable(Type.String()) })),
+  extensions: Type.Array(Type.Object({ workdays: Type.Integer(), reason: Type.String(), at: Type.String() })),
+  history: Type.Array(Type.Object({ at: Type.String(), action: Type.String() })),
+});
+const ClockOut = Type.Object({
+  ...clockFields,
+  responsibleUserId: Nullable(Type.Integer()),
+  pauses: Type.Array(Type.Object({ kind: Type.String(), reason: Type.String(), from: Type.String(), to: Nullable(Type.String()) })),
+  extensions: Type.Array(Type.Object({ workdays: Type.Integer(), reason: Type.String(), approver: Type.String(), at: Type.String() })),
+  history: Type.Array(Type.Object({ at: Type.String(), actor: Type.String(), action: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) })),
 });
 
 function intParam(raw: string | undefined, field: string, max: number): number | undefined {
@@ -228,7 +274,7 @@ export async function calendarApi(app: FastifyInstance, p: Platform): Promise<vo
         tags: ['public'],
         summary: 'A clock of a public subject: rule, legal basis, due date, status and how the due date was computed',
         params: Type.Object({ id: Type.String({ maxLength: 12 }) }),
-        response: { 404: ErrorSchema },
+        response: { 200: PublicClockOut, 404: ErrorSchema },
       },
     },
     async (req) => {
@@ -250,7 +296,7 @@ export async function calendarApi(app: FastifyInstance, p: Platform): Promise<vo
         summary: "A clock with its full history and explanation (the caller's departments; supervisors see all)",
         security: [{ bearer: [] }],
         params: Type.Object({ id: Type.String({ maxLength: 12 }) }),
-        response: { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+        response: { 200: ClockOut, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
       },
     },
     async (req) => {
@@ -278,7 +324,7 @@ export async function calendarApi(app: FastifyInstance, p: Platform): Promise<vo
           params: Type.Object({ id: Type.String({ maxLength: 12 }) }),
           // Checked by clockAction so that a missing reason is a 400 naming `reason`.
           body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 8760 })), kind: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
-          response: { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+          response: { 200: ClockOut, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
         },
       },
       async (req) => {

@@ -3,7 +3,7 @@ import { csvCell } from '../../platform/files/csv.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
-import { ErrorSchema } from '../../platform/http/schemas.js';
+import { ErrorSchema, media, TextBody } from '../../platform/http/schemas.js';
 import { badRequest, notFound, validationError } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
 import { cachedPublic } from '../../platform/publication/cache.js';
@@ -145,7 +145,7 @@ export function detailJson(pi: PublicItem) {
     disclosure: pi.version.meta.disclosure,
     body: pi.data.body ?? '',
     text: htmlToText(pi.data.body),
-    attachments: pi.data.attachments.map((a) => ({ ...a, name: attachmentName(a), url: `/catalog/items/${pi.item.id}/files/${a.hash}` })),
+    attachments: pi.data.attachments.map((a) => ({ name: attachmentName(a), size: a.size, mime: a.mime, hash: a.hash, url: `/catalog/items/${pi.item.id}/files/${a.hash}` })),
     interpretations: pi.interpretations.map(brief),
     interprets: pi.interprets.map(brief),
     related: pi.related.map(brief),
@@ -170,7 +170,7 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
   app.get<{ Querystring: ListQuery }>(
     '/api/v1/documents',
     {
-      config: { permission: 'public' },
+      config: { permission: 'public', conditional: true },
       schema: {
         tags: ['public'],
         summary: 'Published documents of the disclosure catalog (filters; page/pageSize ≤ 100 or cursor)',
@@ -190,7 +190,7 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/documents/:id',
-    { config: { permission: 'public' }, schema: { tags: ['public'], summary: 'One published document, by id or 索引号 (URL-encoded)', params: Type.Object({ id: Type.String({ maxLength: 100 }) }), response: { 200: DetailOut, 404: ErrorSchema } } },
+    { config: { permission: 'public', conditional: true }, schema: { tags: ['public'], summary: 'One published document, by id or 索引号 (URL-encoded)', params: Type.Object({ id: Type.String({ maxLength: 100 }) }), response: { 200: DetailOut, 404: ErrorSchema } } },
     async (req, reply) =>
       cachedPublic(p.db, req, reply, cacheKey(req), async () => {
         const pi = await getPublic(p.db, req.params.id);
@@ -203,7 +203,7 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
   app.get<{ Params: { id: string } }>(
     '/api/v1/documents/:id/versions',
     {
-      config: { permission: 'public' },
+      config: { permission: 'public', conditional: true },
       schema: {
         tags: ['public'],
         summary: 'The published versions of a document with their SM3 hashes',
@@ -263,7 +263,7 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
 
   app.post(
     '/api/v1/files',
-    { config: { permission: 'content.create' }, schema: { tags: ['staff'], summary: 'Upload an attachment (multipart field "file"); PDF, Word, Excel, images', security: [{ bearer: [] }], consumes: ['multipart/form-data'], response: { 201: Type.Object({ hash: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String() }), ...errors } } },
+    { config: { permission: 'content.create' }, schema: { tags: ['staff'], summary: 'Upload an attachment (multipart field "file"); PDF, Word, Excel, images', security: [{ bearer: [] }], consumes: ['multipart/form-data'], response: { 201: Type.Object({ hash: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String() }), ...errors, 422: ErrorSchema } } },
     async (req, reply) => {
       const f = await readUpload(req);
       const stored = await storeFile(p, f.buf, f.name);
@@ -272,7 +272,18 @@ export async function catalogApi(app: FastifyInstance, p: Platform): Promise<voi
   );
 
   // ---- bulk open data -------------------------------------------------------------------
-  app.get<{ Params: { fmt: string } }>('/api/v1/documents/export.:fmt', { config: { permission: 'public' }, schema: { tags: ['public'], summary: 'The whole public catalog as CSV or JSON Lines (field dictionary: docs/open-data.md)', params: Type.Object({ fmt: Type.String({ enum: ['csv', 'jsonl'] }) }) } }, async (req, reply) =>
+  app.get<{ Params: { fmt: string } }>(
+    '/api/v1/documents/export.:fmt',
+    {
+      config: { permission: 'public', conditional: true },
+      schema: {
+        tags: ['public'],
+        summary: 'The whole public catalog as CSV or JSON Lines (field dictionary: docs/open-data.md)',
+        params: Type.Object({ fmt: Type.String({ enum: ['csv', 'jsonl'] }) }),
+        response: { 200: media('export.csv: CSV with a header row (UTF-8 with BOM); export.jsonl: one JSON object per line', { 'text/csv': TextBody, 'application/x-ndjson': TextBody }) },
+      },
+    },
+    async (req, reply) =>
     cachedPublic(p.db, req, reply, `export|${req.params.fmt}`, async () => {
       const all: ListItem[] = [];
       let cursor: string | undefined = '';

@@ -33,6 +33,9 @@ export const catalogModule: GongkaiModule = {
     ],
     admin: [{ label: 'nav.catalog_admin', href: '/admin/catalog', permission: 'content.read', order: 10 }],
   },
+  apiTags: {
+    feeds: 'Atom, RSS and JSON Feed of the disclosure catalog, for everything or one department, topic or search; conditional GETs answered with 304.',
+  },
   async routes(app, p) {
     await catalogApi(app, p);
     await catalogPublic(app, p);

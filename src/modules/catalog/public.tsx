@@ -19,6 +19,7 @@ import { onlineRequests, RequestText } from './public/portal.js';
 import { CATEGORIES, GENRES, TOP_TOPICS, TOPICS, topicPath } from '../../platform/taxonomy/index.js';
 import { disclosureGuideKey } from './schema.js';
 import { shanghaiYear } from '../../platform/dates.js';
+import { versionDoc } from './public/api-doc.js';
 
 const HTML = 'text/html; charset=utf-8';
 export const pageKey = (req: FastifyRequest) => `${req.url}|${req.locale}|${req.prefs.large ? 1 : 0}${req.prefs.contrast ? 1 : 0}${req.prefs.spacing ? 1 : 0}`;
@@ -237,7 +238,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
     }),
   );
 
-  app.get<{ Params: { id: string; v: string } }>('/catalog/items/:id/versions/:v', { config: { permission: 'public' } }, async (req, reply) => {
+  app.get<{ Params: { id: string; v: string } }>('/catalog/items/:id/versions/:v', { config: { permission: 'public' }, schema: versionDoc }, async (req, reply) => {
     const m = /^(\d{1,6})\.json$/.exec(req.params.v);
     if (!m) throw notFound();
     const id = idParam(req.params.id);

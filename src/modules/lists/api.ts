@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../platform/platform.js';
 import { notFound } from '../../platform/errors.js';
-import { ErrorSchema } from '../../platform/http/schemas.js';
+import { BinaryBody, ErrorSchema, media, TextBody } from '../../platform/http/schemas.js';
 import { listTypes, toCsv, toXlsx, type ListItem } from './service/engine.js';
 import { importEdition, approveEdition, diffEditions, draftEdition, exportRows, getEdition, getList, getLists, itemHistory, listEditions, queryItems, rejectEdition, requireType } from './service.js';
 import { lookup } from './service/lookup.js';
@@ -164,7 +164,7 @@ export async function listsApi(app: FastifyInstance, p: Platform, writeLimit: Li
 
   app.get<{ Params: { type: string; id: number }; Querystring: { format?: string; edition?: number } }>(
     '/api/v1/lists/:type/lists/:id/export',
-    { config: { permission: 'public' }, schema: { tags: ['lists'], summary: 'A published edition as CSV or XLSX (the import format)', params: Type.Object({ type: Type.String({ maxLength: 40 }), id: Type.Integer({ minimum: 1 }) }), querystring: Type.Object({ format: Type.Optional(Type.String({ enum: ['csv', 'xlsx'] })), edition: Type.Optional(Type.Integer({ minimum: 1 })) }) } },
+    { config: { permission: 'public' }, schema: { tags: ['lists'], summary: 'A published edition as CSV or XLSX (the import format)', params: Type.Object({ type: Type.String({ maxLength: 40 }), id: Type.Integer({ minimum: 1 }) }), querystring: Type.Object({ format: Type.Optional(Type.String({ enum: ['csv', 'xlsx'] })), edition: Type.Optional(Type.Integer({ minimum: 1 })) }), response: { 200: media('The edition in the import format: CSV (UTF-8), or XLSX with format=xlsx; as an attachment', { 'text/csv': TextBody, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': BinaryBody }) } } },
     async (req, reply) => {
       const list = await getList(p.db, req.params.id);
       if (!list || list.type !== req.params.type) throw notFound();
@@ -215,6 +215,7 @@ export async function listsApi(app: FastifyInstance, p: Platform, writeLimit: Li
         body: Type.Object({ filename: Type.String({ maxLength: 200 }), content: Type.String({ maxLength: 30_000_000 }), reason: Type.String({ maxLength: 2000 }), docNo: Type.String({ maxLength: 100 }), dryRun: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: {
           ...errors,
+          422: ErrorSchema,
           200: ReportOut,
           400: Type.Object({ error: ErrorSchema.properties.error, report: Type.Optional(ReportOut) }),
         },
@@ -240,7 +241,7 @@ export async function listsApi(app: FastifyInstance, p: Platform, writeLimit: Li
         summary: 'Store a blank form or a sample (PDF, DOC(X), XLS(X), images) for a service guide material; reference the hash in materials[].blankForm / sampleForm',
         security: [{ bearer: [] }],
         body: Type.Object({ filename: Type.String({ minLength: 1, maxLength: 200 }), content: Type.String({ maxLength: 30_000_000 }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ hash: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String(), url: Type.String() }), ...errors },
+        response: { 201: Type.Object({ hash: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String(), url: Type.String() }), ...errors, 422: ErrorSchema },
       },
     },
     async (req, reply) => {

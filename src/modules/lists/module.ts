@@ -37,6 +37,7 @@ export const listsModule: GongkaiModule = {
     public: [{ label: 'nav.lists', href: '/lists', order: 40 }],
     admin: [{ label: 'nav.lists_admin', href: '/admin/lists', permission: 'list.read', order: 40 }],
   },
+  apiTags: { lists: '权责清单, 办事指南, the negative lists and policies: lists and their editions, the industry picker, the negative-list lookup, policy matching and ratings of service guides.' },
   async routes(app, p) {
     // Public writes (ratings, subscriptions): one per-address budget, counted in the database.
     const writeLimit = clientLimit(p.db, { bucket: 'lists.write', max: p.config.listsRateLimit, message: 'err.lists.rate_limited' });

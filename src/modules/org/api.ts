@@ -26,6 +26,22 @@ const UserOut = Type.Object({
   createdAt: Type.String(),
 });
 
+const UserListOut = Type.Object({
+  total: Type.Integer(),
+  items: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      username: Type.String(),
+      displayName: Type.String(),
+      active: Type.Boolean(),
+      isDemo: Type.Boolean(),
+      department: Type.String(),
+      departmentName: Type.String(),
+      roles: Type.Array(Type.Object({ role: Type.String(), department: Type.String(), departmentName: Type.String(), includeChildren: Type.Boolean() })),
+    }),
+  ),
+});
+
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 
 export async function orgApi(app: FastifyInstance, p: Platform): Promise<void> {
@@ -89,6 +105,7 @@ export async function orgApi(app: FastifyInstance, p: Platform): Promise<void> {
         summary: 'Staff users the caller may see',
         security: [{ bearer: [] }],
         querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 50 })), department: Type.Optional(Type.String({ maxLength: 32 })), page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }),
+        response: { 200: UserListOut },
       },
     },
     async (req) => listUsers(p, req.user!, { q: req.query.q, department: req.query.department, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }),
@@ -96,7 +113,7 @@ export async function orgApi(app: FastifyInstance, p: Platform): Promise<void> {
 
   app.get<{ Params: { username: string } }>(
     '/api/v1/users/:username',
-    { config: { permission: 'user.read' }, schema: { tags: ['staff'], summary: 'One staff user', security: [{ bearer: [] }], params: Type.Object({ username: Type.String({ maxLength: 32 }) }), response: { 200: UserOut, ...errors } } },
+    { config: { permission: 'user.read' }, schema: { tags: ['staff'], summary: 'One staff user', security: [{ bearer: [] }], params: Type.Object({ username: Type.String({ maxLength: 32 }) }), response: { 200: UserOut } } },
     async (req) => {
       const u = await getUser(p.db, req.params.username);
       if (!u) throw notFound();

@@ -28,6 +28,10 @@ function clientIp(req: FastifyRequest): string {
 }
 export { clientIp };
 
+function bearerOf(req: FastifyRequest): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+}
+
 export function installAuth(app: FastifyInstance, p: Platform): void {
   app.decorateRequest('user', null);
   app.decorateRequest('locale', 'zh-CN');
@@ -56,12 +60,15 @@ export function installAuth(app: FastifyInstance, p: Platform): void {
     req.prefs = { large: cookies.gk_large === '1', contrast: cookies.gk_contrast === '1', spacing: cookies.gk_spacing === '1' };
   });
 
-  app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+  // Who is calling and may they call this route: on the request line and headers alone, before
+  // the body is read, parsed or validated — an anonymous or unauthorised caller gets 401/403 and
+  // learns nothing about the body's rules.
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.url.startsWith('/static/') || req.is404) return;
     const permission = req.routeOptions.config?.permission;
     if (!permission) throw forbidden('err.no_permission_declared');
 
-    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+    const bearer = bearerOf(req);
     if (permission !== 'public') {
       if (bearer) {
         const tok = await lookupApiToken(p.db, bearer);
@@ -91,10 +98,15 @@ export function installAuth(app: FastifyInstance, p: Platform): void {
       }
       if (permission !== 'authenticated' && permission !== 'mfa' && !can(req.user, permission)) throw forbidden();
     }
+  });
 
-    // CSRF: unsafe requests that a browser could forge (cookie-authenticated, or a form post)
-    // must carry the token; Bearer-token API calls and routes with their own keys are exempt.
-    if (!SAFE.has(req.method) && !bearer && req.routeOptions.config?.csrf !== false) {
+  // CSRF: unsafe requests that a browser could forge (cookie-authenticated, or a form post)
+  // must carry the token; Bearer-token API calls and routes with their own keys are exempt. A
+  // form sends the token as a field, so this waits for the parsed body — and still runs before
+  // the body is validated (and before the input checks of http/input.ts, registered after).
+  app.addHook('preValidation', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.url.startsWith('/static/') || req.is404) return;
+    if (!SAFE.has(req.method) && !bearerOf(req) && req.routeOptions.config?.csrf !== false) {
       const ct = String(req.headers['content-type'] ?? '');
       const formLike = ct.startsWith('application/x-www-form-urlencoded') || ct.startsWith('multipart/form-data') || ct.startsWith('text/plain') || ct === '';
       if (formLike || req.cookies?.[SESSION_COOKIE]) {

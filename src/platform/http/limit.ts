@@ -137,11 +137,15 @@ export interface LimitSpec {
 /** Spends one request of the caller's budget; throws 429 with Retry-After when it is spent. Use as a route's onRequest or preHandler hook, or call it. */
 export type Limiter = (req: FastifyRequest, reply?: FastifyReply) => Promise<void>;
 
+const limiters = new WeakSet<object>();
+/** Whether a route hook is a limiter (the API document declares 429 for its routes). */
+export const isLimiter = (hook: unknown): boolean => typeof hook === 'function' && limiters.has(hook);
+
 /** The limiter of one budget. */
 export function clientLimit(db: Db, spec: LimitSpec, windowMs = 60_000): Limiter {
   const memory = spec.store === 'memory' ? new Map<string, MemoryCount>() : null;
   let swept = 0;
-  return async (req, reply) => {
+  const limiter: Limiter = async (req, reply) => {
     const bucket = spec.perRoute ? `${spec.bucket}:${req.method} ${req.routeOptions.url ?? req.url}` : spec.bucket;
     const client = clientKey(clientIp(req));
     let wait: number;
@@ -159,4 +163,6 @@ export function clientLimit(db: Db, spec: LimitSpec, windowMs = 60_000): Limiter
     reply?.header('retry-after', String(wait));
     throw tooMany(spec.message, undefined, wait);
   };
+  limiters.add(limiter);
+  return limiter;
 }

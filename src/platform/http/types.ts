@@ -26,8 +26,20 @@ declare module 'fastify' {
      * travels in the URL. The handler must read the parts (req.parts()) before acting.
      */
     csrf?: boolean | 'multipart';
+    /** The route answers conditional GETs with 304 (cachedPublic): the API document declares it. */
+    conditional?: boolean;
+    /** The module that registered the route (set by the platform; the default tag in the API document). */
+    module?: string;
   }
   interface FastifyInstance {
     gk: Platform;
+  }
+  interface FastifySchema {
+    /**
+     * Parameters and bodies described in the API document but read and checked by the handler
+     * itself (its own errors, its own format): the document shows them, Fastify does not
+     * validate them. For routes whose checks predate their description (Open311, feeds).
+     */
+    doc?: { params?: unknown; querystring?: unknown; body?: unknown };
   }
 }

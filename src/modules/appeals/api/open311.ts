@@ -25,6 +25,7 @@ import { APPEAL_TYPES, TYPE_RULES, type Appeal, type AppealType } from '../schem
 import { computeDue, getRule, nowShanghai, type RuleView } from '../../../platform/deadlines/index.js';
 import { ensureCalendar, todayShanghai } from '../../../platform/calendar/index.js';
 import { shanghaiDate } from '../../../platform/dates.js';
+import { open311Doc } from './open311-doc.js';
 
 export const OPEN311_STATE: Record<string, 'open' | 'closed'> = {
   received: 'open',
@@ -267,7 +268,7 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
     });
 
     for (const fmt of ['json', 'xml'] as const) {
-      o.get(`/open311/v2/discovery.${fmt}`, { config: { permission: 'public' } }, async (_req, reply) => {
+      o.get(`/open311/v2/discovery.${fmt}`, { config: { permission: 'public' }, schema: open311Doc.discovery(fmt) }, async (_req, reply) => {
         const base = p.config.publicUrl || `http://${p.config.host}:${p.config.port}`;
         return send(reply, fmt, 'discovery', {
           changeset: '2026-11-27T00:00:00+08:00',
@@ -277,7 +278,7 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
         });
       });
 
-      o.get(`/open311/v2/services.${fmt}`, { config: { permission: 'public' } }, async (_req, reply) => {
+      o.get(`/open311/v2/services.${fmt}`, { config: { permission: 'public' }, schema: open311Doc.services(fmt) }, async (_req, reply) => {
         const cats = await listCategories(p.db);
         return send(
           reply,
@@ -287,7 +288,7 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
         );
       });
 
-      o.get<{ Params: { code: string } }>(`/open311/v2/services/:code.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => {
+      o.get<{ Params: { code: string } }>(`/open311/v2/services/:code.${fmt}`, { config: { permission: 'public' }, schema: open311Doc.service(fmt) }, async (req, reply) => {
         const c = (await listCategories(p.db)).find((x) => x.code === req.params.code);
         if (!c) return sendError(reply, fmt, 404, 'Service not found');
         return send(reply, fmt, 'service_definition', {
@@ -321,7 +322,7 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
         });
       });
 
-      o.post(`/open311/v2/requests.${fmt}`, { config: { permission: 'public', csrf: false }, onRequest: submitLimit }, async (req, reply) => {
+      o.post(`/open311/v2/requests.${fmt}`, { config: { permission: 'public', csrf: false }, onRequest: submitLimit, schema: open311Doc.submit(fmt) }, async (req, reply) => {
         const b = (req.body ?? {}) as Record<string, unknown>;
         const key = await keyFor(p.db, b.api_key);
         if (!key) return sendError(reply, fmt, 403, b.api_key === undefined || b.api_key === '' ? 'api_key is required' : 'Invalid api_key');
@@ -420,8 +421,8 @@ export async function open311Routes(app: FastifyInstance, p: Platform, submitLim
         }
         return send(reply, fmt, 'service_requests', out);
       };
-      o.get(`/open311/v2/requests.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => listHandler(req, reply));
-      o.get<{ Params: { id: string } }>(`/open311/v2/requests/:id.${fmt}`, { config: { permission: 'public' } }, async (req, reply) => listHandler(req, reply, req.params.id));
+      o.get(`/open311/v2/requests.${fmt}`, { config: { permission: 'public' }, schema: open311Doc.requests(fmt) }, async (req, reply) => listHandler(req, reply));
+      o.get<{ Params: { id: string } }>(`/open311/v2/requests/:id.${fmt}`, { config: { permission: 'public' }, schema: open311Doc.request(fmt) }, async (req, reply) => listHandler(req, reply, req.params.id));
       // A token stands for a request not yet created; every POST here creates the request at once
       // and answers its service_request_id, so no token exists.
       o.get(`/open311/v2/tokens/:token.${fmt}`, { config: { permission: 'public' } }, async (_req, reply) => sendError(reply, fmt, 404, 'token not found: this endpoint gives each request its service_request_id when it is submitted and issues no tokens'));

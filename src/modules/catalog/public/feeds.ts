@@ -23,6 +23,7 @@ import { shanghaiDate } from '../../../platform/dates.js';
 import { departments, listFeed, type Filters, type FeedEntry, type FeedWithdrawal } from '../service/queries.js';
 import { topicPath, TOPIC_BY_CODE } from '../../../platform/taxonomy/index.js';
 import { getGovernment } from '../../../platform/render/context.js';
+import { feedDoc } from './api-doc.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 // XML 1.0 forbids most control characters, U+FFFE/U+FFFF and unpaired surrogates.
@@ -203,7 +204,7 @@ export function jsonFeed(base: string, f: FeedInfo): string {
 const TYPES = { atom: 'application/atom+xml; charset=utf-8', rss: 'application/rss+xml; charset=utf-8', json: 'application/feed+json; charset=utf-8' } as const;
 
 export async function catalogFeeds(app: FastifyInstance, p: Platform): Promise<void> {
-  app.get<{ Params: { fmt: string }; Querystring: Record<string, string> }>('/catalog/feed.:fmt', { config: { permission: 'public' } }, async (req, reply) => {
+  app.get<{ Params: { fmt: string }; Querystring: Record<string, string> }>('/catalog/feed.:fmt', { config: { permission: 'public', conditional: true }, schema: feedDoc }, async (req, reply) => {
     const fmt = req.params.fmt as keyof typeof TYPES;
     if (!(fmt in TYPES)) throw badRequest('err.catalog.feed_format');
     const f: Filters = {};
