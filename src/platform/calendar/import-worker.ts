@@ -1,6 +1,6 @@
 // A calendar file read off the event loop (see parseCalendarGuarded): ical.js can loop forever on
-// some impossible recurrence rules (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30), so a file with
-// recurrences is parsed here, in a thread the caller terminates when it runs too long.
+// some impossible recurrence rules (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) and adds a DURATION month
+// by month, so an iCalendar file is parsed here, in a thread the caller terminates when it runs too long.
 import { parentPort } from 'node:worker_threads';
 import { parseCalendar, type ImportFormat, type ParsedCalendar } from './import.js';
 

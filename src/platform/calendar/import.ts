@@ -179,7 +179,7 @@ export function reportDigest(r: ParsedCalendar): string {
   return createHash('sha256').update(JSON.stringify(what)).digest('hex').slice(0, 32);
 }
 
-/** How long a file with recurrences may take to expand (counted once its thread is ready). */
+/** How long an iCalendar file may take to read and expand (counted once its thread is ready). */
 export const RECURRENCE_TIMEOUT_MS = 10_000;
 const IDLE_MS = 60_000;
 
@@ -216,15 +216,14 @@ function release(worker: Worker): void {
 }
 
 /**
- * parseCalendar, bounded in time: an iCalendar file with recurrences (RRULE/RDATE) is parsed in a
- * worker thread that is terminated after `timeoutMs`, with an error in the report; other files
- * are parsed here.
+ * parseCalendar, bounded in time: an iCalendar file is parsed in a worker thread that is
+ * terminated after `timeoutMs`, with an error in the report; JSON and CSV are parsed here.
  */
 export async function parseCalendarGuarded(input: string | Uint8Array, format?: ImportFormat, filename?: string, timeoutMs = RECURRENCE_TIMEOUT_MS): Promise<ParsedCalendar> {
   const text = typeof input === 'string' ? input : decodeText(input).text;
-  const ics = (format ?? detectFormat(text, filename)) === 'ics';
-  // Unfolded first: a folded line may split the property's name.
-  if (!ics || !/^(RRULE|RDATE)[;:]/im.test(text.replace(/\r?\n[ \t]/g, ''))) return parseCalendar(input, format, filename);
+  // Every iCalendar file, not only those with recurrences: ical.js also works month by month
+  // through a DURATION (P10000000000D is half a minute of it).
+  if ((format ?? detectFormat(text, filename)) !== 'ics') return parseCalendar(input, format, filename);
   const worker = await readyWorker();
   const timedOut = (): ParsedCalendar => ({ format: 'ics', ...(typeof input === 'string' ? {} : { encoding: decodeText(input).encoding }), years: [], errors: [{ key: 'calendar.err.ics_timeout', params: { seconds: Math.ceil(timeoutMs / 1000) } }], warnings: [] });
   return new Promise<ParsedCalendar>((resolve, reject) => {

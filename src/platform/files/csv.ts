@@ -30,7 +30,8 @@ export class CsvSyntaxError extends Error {
 /**
  * Reads CSV text into rows of cells. A BOM is tolerated; line breaks (CRLF, LF, CR) all count as
  * one; blank rows (only empty cells) are dropped; rows may have any number of cells; a quote
- * inside an unquoted cell is kept as written (as Excel reads it). Cells come without control
+ * inside an unquoted cell is kept as written (as Excel reads it); the apostrophe an export puts
+ * before a formula-like text ('=…, '+…, '-…, '@…) is taken off. Cells come without control
  * characters (tab and line feed kept) or bidi overrides (platform/text.ts). The delimiter is a
  * comma, or a tab when the first line has tabs and no comma (a table copied out of a
  * spreadsheet, or Excel's "Unicode text"). Throws CsvSyntaxError for a quote never closed.
@@ -70,7 +71,7 @@ export function readCsv(text: string, opts: CsvOptions = {}): CsvTable {
     // info.lines is the record's last line: its own line breaks and those of the records before
     // lead back to the row a spreadsheet shows it on.
     inside += breaks(record);
-    const row = record.map(cleanText);
+    const row = record.map((c) => cleanText(DEFUSED.test(c) ? c.slice(1) : c));
     if (!row.some((c) => c.trim() !== '')) continue;
     out.rows.push(row);
     out.rowNumbers.push(info.lines - inside);
@@ -83,16 +84,26 @@ export function parseCsv(text: string, opts: CsvOptions = {}): string[][] {
   return readCsv(text, opts).rows;
 }
 
+/** A text a spreadsheet would run as a formula (CSV injection): it gets a leading apostrophe. */
+const FORMULA = /^[=+\-@\t\r]/;
+/** That apostrophe, taken off again when a cell is read (readCsv). */
+const DEFUSED = /^'[=+\-@\t\r]/;
+
 /** One cell of an export meant for people: a text that a spreadsheet would run as a formula
  *  gets a leading apostrophe (CSV injection). */
 export function csvCell(v: unknown): string {
   let s = v == null ? '' : String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (typeof v === 'string' && FORMULA.test(s)) s = `'${s}`;
   return /[",\r\n']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Rows as CSV that reads back unchanged with parseCsv (UTF-8 BOM so spreadsheet programs read Chinese). */
+/** Rows as CSV that reads back unchanged with parseCsv (UTF-8 BOM so spreadsheet programs read
+ *  Chinese); a text a spreadsheet would run as a formula gets a leading apostrophe (a plain number
+ *  such as -5 does not), which readCsv takes off. */
 export function toCsv(rows: string[][]): string {
-  const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const cell = (v: string) => {
+    const s = FORMULA.test(v) && !/^[+-]?\d+(\.\d+)?$/.test(v) ? `'${v}` : v;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
   return '\ufeff' + rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }

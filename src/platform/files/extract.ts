@@ -142,7 +142,7 @@ export interface SheetTable {
   rowNumbers: number[];
 }
 
-/** The parts of a workbook exceljs reads cells from; media, drawings, themes, comments, sheet relations (hyperlinks) are left out. */
+/** The parts of a workbook exceljs reads cells from; media, drawings, themes, comments, sheet relations (hyperlinks, tables) are left out, and so are the sheets' references to them (withoutRelations). */
 const SHEET_PARTS = /^(xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels|xl\/sharedStrings\.xml|xl\/styles\.xml|xl\/worksheets\/sheet\d+\.xml)$/;
 
 /**
@@ -165,7 +165,7 @@ export async function xlsxTable(buf: Uint8Array, limits: ExtractLimits = DEFAULT
   const wanted = entries.filter((e) => SHEET_PARTS.test(e.name.replace(/^\//, '')));
   const parts = readEntries(buf, entries, [...new Set(wanted.map((e) => e.name))], limits.maxBytes);
   const pkg: Record<string, Uint8Array> = {};
-  for (const [name, bytes] of parts) pkg[name.replace(/^\//, '')] ??= bytes;
+  for (const [name, bytes] of parts) pkg[name.replace(/^\//, '')] ??= /^\/?xl\/worksheets\//.test(name) ? withoutRelations(bytes) : bytes;
   if (!pkg['xl/workbook.xml']) throw new Error('xlsx: no workbook');
   const { Workbook } = await exceljs();
   const wb = new Workbook();
@@ -186,6 +186,19 @@ export async function xlsxTable(buf: Uint8Array, limits: ExtractLimits = DEFAULT
     out.rowNumbers.push(rowNumber);
   });
   return out;
+}
+
+/** A sheet's elements that point into its relations (left out of the rebuilt package): exceljs
+ *  fails on a hyperlink, picture or table whose relation it cannot find. They follow the cells. */
+const RELATED = /<(hyperlinks|tableParts|oleObjects|controls)\b[^>]*?(?:\/>|>[\s\S]*?<\/\1>)|<(?:drawing|legacyDrawing|legacyDrawingHF|picture)\b[^>]*?\/>/g;
+
+/** A worksheet's XML without RELATED elements: the cells and their text (a link's shown text) stay. */
+function withoutRelations(xml: Buffer): Buffer {
+  const end = xml.lastIndexOf('</sheetData>');
+  const at = end < 0 ? 0 : end;
+  const tail = xml.subarray(at).toString('utf8');
+  const kept = tail.replace(RELATED, '');
+  return kept.length === tail.length ? xml : Buffer.concat([xml.subarray(0, at), Buffer.from(kept)]);
 }
 
 /** The rows of the first visible worksheet of an XLSX (see xlsxTable). */

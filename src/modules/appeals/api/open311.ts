@@ -77,8 +77,15 @@ async function keyFor(db: Db, key: unknown): Promise<{ id: number; name: string 
 
 type Fmt = 'json' | 'xml';
 
+/** Text for XML 1.0: escaped, without the characters it does not allow (control characters, U+FFFE, U+FFFF, unpaired surrogates). */
 function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
 }
 
 /** Serialises plain values to XML elements in key order; arrays repeat `item` elements. */
@@ -122,7 +129,8 @@ export function w3c(iso: string | null): string | null {
 
 function parseW3c(s: unknown): string | null | 'bad' {
   if (s === undefined || s === '') return null;
-  if (typeof s !== 'string' || s.length > 40) return 'bad';
+  // A four-digit year: JavaScript's extended years (±YYYYYY) reach past what it can count back 90 days from.
+  if (typeof s !== 'string' || s.length > 40 || !/^\d{4}-/.test(s)) return 'bad';
   const ms = Date.parse(s);
   return Number.isNaN(ms) ? 'bad' : new Date(ms).toISOString();
 }
@@ -177,10 +185,15 @@ function maskedDescription(a: Appeal): string {
   return maskText(text, { names: a.contact_name ? [a.contact_name] : [] }).text;
 }
 
-/** The address of a request whose text is not public: the masked address up to its first masked
- *  part — the road or the estate, not the house (幸福路**号 → 幸福路, 学府小区*栋 → 学府小区). */
+/** The first road, street, lane or estate an address names, with what comes before it (the district). */
+const FIRST_PLACE = /^[^*]*?(?:大道|大街|胡同|路|街|巷|道|弄|小区|社区|村)/u;
+
+/** The address of a request whose text is not public: the masked address up to the end of the first
+ *  road or estate it names before any masked part — not the house, nor what the masking found
+ *  nothing in (a landmark, a third party's name, an address in Latin letters): then nothing
+ *  (幸福路**号 → 幸福路, 学府小区*栋 → 学府小区, 幸福路口王建国家门口 → 幸福路, No.18 Xingfu Rd → null). */
 function coarseAddress(masked: string): string | null {
-  return masked.split('*')[0].replace(/[\s,，、;；:：(（-]+$/u, '') || null;
+  return FIRST_PLACE.exec(masked)?.[0] ?? null;
 }
 
 /**

@@ -206,7 +206,7 @@ const TYPES = { atom: 'application/atom+xml; charset=utf-8', rss: 'application/r
 export async function catalogFeeds(app: FastifyInstance, p: Platform): Promise<void> {
   app.get<{ Params: { fmt: string }; Querystring: Record<string, string> }>('/catalog/feed.:fmt', { config: { permission: 'public', conditional: true }, schema: feedDoc }, async (req, reply) => {
     const fmt = req.params.fmt as keyof typeof TYPES;
-    if (!(fmt in TYPES)) throw badRequest('err.catalog.feed_format');
+    if (!Object.hasOwn(TYPES, fmt)) throw badRequest('err.catalog.feed_format');
     const f: Filters = {};
     const q = req.query;
     if (q.department) {
