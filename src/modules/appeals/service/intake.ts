@@ -8,27 +8,12 @@ import { can } from '../../../platform/auth/policy.js';
 import { conflict, forbidden, validationError } from '../../../platform/errors.js';
 import { sendMessage } from '../../../platform/channels/index.js';
 import { APPEAL_TYPES, type AppealStatus } from '../schema.js';
-import { actorName, codeHash, newQueryCode, randomTrackingNo, type Actor } from '../service.js';
+import { actorName, codeHash, newQueryCode, TRACKING_PREFIX, type Actor } from '../service.js';
+import { allocateTrackingNos } from '../../../platform/tracking.js';
 
 /** New tracking numbers for appeals received at `dates`, none already taken (nor twice in the batch). */
-async function allocateTrackingNos(t: Db, dates: string[]): Promise<string[]> {
-  const used = new Set<string>();
-  const fresh = (d: string) => {
-    let n: string;
-    do n = randomTrackingNo(d);
-    while (used.has(n));
-    used.add(n);
-    return n;
-  };
-  const nos = dates.map(fresh);
-  for (let round = 0; round < 10; round++) {
-    const taken = new Set((await t.selectFrom('appeals').select('tracking_no').where('tracking_no', 'in', nos).execute()).map((r) => r.tracking_no));
-    if (!taken.size) return nos;
-    nos.forEach((n, i) => {
-      if (taken.has(n)) nos[i] = fresh(dates[i]);
-    });
-  }
-  throw new Error('no free tracking number after 10 draws');
+function allocateNos(t: Db, dates: string[]): Promise<string[]> {
+  return allocateTrackingNos(TRACKING_PREFIX, dates, async (nos) => new Set((await t.selectFrom('appeals').select('tracking_no').where('tracking_no', 'in', nos).execute()).map((r) => r.tracking_no)));
 }
 
 /** Runs an intake transaction; once more if a concurrent one (PostgreSQL) drew the same tracking number. */
@@ -150,7 +135,7 @@ async function allocateIds(p: Platform, t: Db, n: number): Promise<number[]> {
 
 async function insertAppeals(p: Platform, t: Db, items: Pending[]): Promise<Submitted[]> {
   const ids = await allocateIds(p, t, items.length);
-  const nos = await allocateTrackingNos(t, items.map((it) => it.now));
+  const nos = await allocateNos(t, items.map((it) => it.now));
   const out: Submitted[] = [];
   const rows = items.map((it, i) => {
     const { input, now } = it;
