@@ -17,6 +17,7 @@ import { cleanAppealPhotos } from './service/media.js';
 import { loadDemoAppeals } from './demo.js';
 import { registerAppealType } from './items.js';
 import { board, staffList } from './service/queries.js';
+import { complaintDesk } from './service/intake.js';
 
 registerAppealType();
 
@@ -78,6 +79,8 @@ export const appealsModule: GongkaiModule = {
     await open311Routes(app, p, submitLimit);
   },
   demo: (p) => loadDemoAppeals(p),
+  // Complaints that reached another module (a disclosure request under 条例第三十九条) become appeals.
+  referrals: { complaint: complaintDesk },
   async home(p, c) {
     const r = await board(p.db, { page: 1, pageSize: 3 });
     if (!r.items.length) return null;
