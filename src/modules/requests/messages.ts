@@ -1,5 +1,5 @@
 // Messages of disclosure requests (依申请公开), Chinese and English; the timeline's and the
-// notices' texts are in service/notice-text.ts.
+// notices' texts and the audit log's labels are in service/notice-text.ts.
 import { noticeText } from './service/notice-text.js';
 
 const zh: Record<string, string> = {

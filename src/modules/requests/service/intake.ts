@@ -205,7 +205,7 @@ async function insert(p: Platform, t: Db, actor: Actor, input: RequestInput, cod
   const told = staff && input.channel !== 'online';
   const used = told ? await notifyRequester(p, t, r, 'registered', 'requests.sms.registered', { code }) : [];
   await addEvent(t, row.id, actor, { kind: 'received', on: arrivedOn, public: true, data: { channel: input.channel, receivedOn: given ? arrivedOn : null, ...(told ? noticeData(used) : {}) } });
-  await p.audit(t, { actor: actorName(actor), action: 'request.receive', entity: 'disclosure_request', entityId: row.id, details: { trackingNo, channel: input.channel, department: agency.value, requesterType: input.requesterType, receivedOn: given ? arrivedOn : null } });
+  await p.audit(t, { actor: actorName(actor), action: 'request.receive', entity: 'disclosure_request', entityId: row.id, details: { trackingNo, channel: input.channel, departmentId: agency.departmentId, requesterType: input.requesterType, receivedOn: given ? arrivedOn : null } });
   return { id: row.id, trackingNo, queryCode: code, state: given ? 'handling' : 'awaiting-receipt', receivedOn: given ? arrivedOn : null, due };
 }
 

@@ -10,7 +10,7 @@ import { stopClock } from '../../../platform/deadlines/index.js';
 import { referralDesk } from '../../../platform/referrals.js';
 import { t as translate } from '../../../platform/i18n/index.js';
 import { CLOCK_STATES, CONSULTATION_SUBJECT, SUBJECT } from '../schema.js';
-import { OUTCOME } from './outcomes.js';
+import { OUTCOME, outcomeRow } from './outcomes.js';
 import { actorName, addEvent, loadFor, noticeData, notifyRequester, requireAction, requireState, type Actor } from '../service.js';
 
 export const REFER_JOB = 'requests.refer';
@@ -38,7 +38,7 @@ export async function referComplaint(p: Platform, actor: Actor, id: number, inpu
     await addEvent(t, id, actor, { kind: 'referred', on, note, public: true, data: { desk: desk?.label ?? null, ...(desk ? {} : noticeData(used)) } });
     await addEvent(t, id, actor, { kind: 'closed', on, public: true, data: { outcome: OUTCOME.complaint } });
     if (desk) await p.jobs.enqueue(t, REFER_JOB, { id }, { key: `${REFER_JOB}:${id}` });
-    await p.audit(t, { actor: actorName(actor), action: 'request.refer', entity: 'disclosure_request', entityId: id, details: { outcome: OUTCOME.complaint, desk: desk?.label ?? null, note } });
+    await p.audit(t, { actor: actorName(actor), action: 'request.refer', entity: 'disclosure_request', entityId: id, details: { outcome: outcomeRow(OUTCOME.complaint)!.row, desk: desk ? translate('zh-CN', desk.label) : null, note } });
     return { desk: desk?.label ?? null };
   });
 }
@@ -63,6 +63,6 @@ export async function referJob(p: Platform, payload: { id: number }): Promise<vo
     const deskName = translate('zh-CN', desk.label);
     const used = await notifyRequester(p, t, r, 'referral', 'requests.sms.referred', { desk: deskName, appealNo: receipt.trackingNo, appealCode: receipt.queryCode, url: `${p.config.publicUrl.replace(/\/$/, '')}${receipt.trackUrl}` });
     await addEvent(t, r.id, 'system', { kind: 'referral-received', on: todayShanghai(), public: true, data: { desk: desk.label, trackingNo: receipt.trackingNo, trackUrl: receipt.trackUrl, ...noticeData(used) } });
-    await p.audit(t, { actor: 'system', action: 'request.referral_received', entity: 'disclosure_request', entityId: r.id, details: { desk: desk.label, trackingNo: receipt.trackingNo } });
+    await p.audit(t, { actor: 'system', action: 'request.referral_received', entity: 'disclosure_request', entityId: r.id, details: { desk: deskName, trackingNo: receipt.trackingNo } });
   });
 }

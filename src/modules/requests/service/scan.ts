@@ -3,7 +3,7 @@
 // a consultation still unanswered after its due date ends on it (service/consult.ts).
 import type { Platform } from '../../../platform/platform.js';
 import { ensureCalendar, todayShanghai } from '../../../platform/calendar/index.js';
-import { OUTCOME } from './outcomes.js';
+import { OUTCOME, outcomeRow } from './outcomes.js';
 import { expireConsultations } from './consult.js';
 import { addEvent, noticeData, notifyRequester } from '../service.js';
 
@@ -19,7 +19,7 @@ export async function expireCorrections(p: Platform, today: string): Promise<num
       if (!Number(upd.numUpdatedRows)) return false; // corrected meanwhile
       const used = await notifyRequester(p, t, r, 'abandoned', 'requests.sms.abandoned', { due: r.correction_due ?? '' });
       await addEvent(t, r.id, 'system', { kind: 'closed', on: today, public: true, data: { outcome: OUTCOME.noCorrection, correctionDue: r.correction_due, ...noticeData(used) } });
-      await p.audit(t, { actor: 'system', action: 'request.close', entity: 'disclosure_request', entityId: r.id, details: { outcome: OUTCOME.noCorrection, correctionDue: r.correction_due } });
+      await p.audit(t, { actor: 'system', action: 'request.close', entity: 'disclosure_request', entityId: r.id, details: { outcome: outcomeRow(OUTCOME.noCorrection)!.row, correctionDue: r.correction_due } });
       return true;
     });
     if (closed) n++;
