@@ -6,7 +6,9 @@ import type { Db } from '../../platform/db/index.js';
 import type { PageCtx } from '../../platform/render/index.js';
 import { maskName, maskPhone, maskText } from '../../platform/privacy/index.js';
 import { shanghaiDateTime } from '../../platform/dates.js';
-import { isOrganisation, type DisclosureRequest } from './schema.js';
+import { CORRECTION_RULE, isOrganisation, type DisclosureRequest } from './schema.js';
+import { getRule } from '../../platform/deadlines/index.js';
+import { addWorkdays } from '../../platform/calendar/index.js';
 import { outcomeLabel } from './service/outcomes.js';
 import { isOverdue, loadFor, mayViewIdentity, replyClocks, timeline } from './service.js';
 import { can, type Principal } from '../../platform/auth/policy.js';
@@ -147,7 +149,7 @@ export function Timeline({ c, events, staff, people }: { c: PageCtx; events: Tim
       {events.map((e) => (
         <li class={`ev-${e.kind}${e.public ? '' : ' internal'}`}>
           <time dateTime={e.on}>{e.on}</time> <strong>{c.t(`requests.event_title.${e.kind}`)}</strong>
-          {staff && !e.public && <span class="tag">{c.t('requests.internal')}</span>}
+          {staff && !e.public && <span class="tag">{c.t('requests.internal')}</span>}{' '}
           <span class="ev-text">{eventText(c, e, staff)}</span>
           {staff && e.note && e.kind !== 'extension-approved' && e.kind !== 'extension-asked' && <span class="ev-note">{e.note}</span>}
           {staff && (
@@ -232,6 +234,9 @@ export async function staffView(db: Db, user: Principal, id: number) {
   const handle = can(user, 'request.handle', { departmentId: r.department_id });
   const pending = extensions.find((x) => x.status === 'pending') ?? null;
   const heads = pending ? (await holders(db, 'request.approve-extension', r.department_id)).filter((h) => h.scope !== 'all').map((h) => h.displayName || h.username) : [];
+  // The last day a correction notice may go out (Art. 30: 7 working days after receipt).
+  const correctionRule = r.received_on && !r.correction_asked_on ? await getRule(db, CORRECTION_RULE) : null;
+  const correctionUntil = correctionRule && r.received_on ? addWorkdays(r.received_on, correctionRule.amount).due : null;
   return {
     r,
     agency,
@@ -251,6 +256,7 @@ export async function staffView(db: Db, user: Principal, id: number) {
       approve: !!pending && can(user, 'request.approve-extension', { departmentId: r.department_id }) && pending.asked_by !== `user:${user.username}`,
     },
     pending,
+    correctionUntil,
   };
 }
 export type StaffView = Awaited<ReturnType<typeof staffView>>;

@@ -147,9 +147,10 @@ export function RequestDetail({ c, v, fields, done }: { c: PageCtx; v: StaffView
               <Field label={c.t('requests.confirm_how')} name="how" maxLength={500} hint={c.t('requests.confirm_how_hint')} error={f.how} />
             </Step>
           )}
-          {r.state === 'handling' && !r.correction_asked_on && (
+          {r.state === 'handling' && !r.correction_asked_on && v.correctionUntil && v.correctionUntil < todayShanghai() && <p class="hint">{c.t('requests.correction_closed', { date: v.correctionUntil })}</p>}
+          {r.state === 'handling' && !r.correction_asked_on && v.correctionUntil && v.correctionUntil >= todayShanghai() && (
             <Step c={c} id={id} action="correction" title={c.t('requests.step.correction')}>
-              <p class="hint">{c.t('requests.correction_rule')}</p>
+              <p class="hint">{c.t('requests.correction_rule', { date: v.correctionUntil ?? '' })}</p>
               <Field label={c.t('requests.correction_items')} name="items" multiline rows={4} required maxLength={5000} hint={c.t('requests.correction_items_hint')} error={f.items} />
               <Field label={c.t('requests.correction_due')} name="due" type="date" hint={c.t('requests.correction_due_hint')} error={f.due} />
               <DateField c={c} name="on" label={c.t('requests.sent_on')} error={f.on} />

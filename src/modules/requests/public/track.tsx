@@ -55,7 +55,7 @@ function StatusPage({ c, v }: { c: PageCtx; v: CitizenView }) {
           [c.t('requests.channel'), channelLabel(c, v.channel)],
           [c.t('requests.arrived_on'), v.arrivedOn],
           [c.t('requests.received_on'), v.receivedOn ?? <span class="muted">{c.t('requests.received_awaiting')}</span>],
-          [c.t('requests.requester'), `${v.requesterName}（${typeLabel(c, v.requesterType)}）`],
+          [c.t('requests.requester_name'), `${v.requesterName}（${typeLabel(c, v.requesterType)}）`],
           [c.t('requests.contact_phone'), given(v.contactPhone)],
           [c.t('requests.contact_email'), given(v.contactEmail)],
           [c.t('requests.info_name'), v.infoName],
