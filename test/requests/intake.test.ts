@@ -96,6 +96,31 @@ describe('the online form', () => {
   });
 });
 
+describe('the JSON API', () => {
+  it('submits online with a base64 proof (a missing one named on identityProofs) and looks the request up with the code in the body', async () => {
+    const body = { ...REQUEST };
+    const missing = await env.api('POST', '/api/v1/disclosure-requests', { body });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.fields).toEqual({ identityProofs: '请上传身份证明。' });
+    const bad = await env.api('POST', '/api/v1/disclosure-requests', { body: { ...body, identityProofs: [{ name: 'a.exe', content: Buffer.from('MZ not an image').toString('base64') }] } });
+    expect(bad.json().error.fields).toHaveProperty(['identityProofs.0']);
+    const ok = await env.api('POST', '/api/v1/disclosure-requests', { body: { ...body, identityProofs: [{ name: '身份证.png', content: PNG.toString('base64') }] } });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const s = ok.json();
+    expect(s).toMatchObject({ state: 'awaiting-receipt', receivedOn: null, dueDate: null, statusUrl: `/disclosure-requests/track?no=${s.trackingNo}` });
+    const look = await env.app.inject({ method: 'POST', url: `/api/v1/disclosure-requests/${s.trackingNo}/lookup`, payload: { code: s.queryCode } });
+    expect(look.json()).toMatchObject({ trackingNo: s.trackingNo, state: 'awaiting-receipt', due: null, events: [{ kind: 'received', data: { channel: 'online' } }] });
+    expect((await env.app.inject({ method: 'POST', url: `/api/v1/disclosure-requests/${s.trackingNo}/lookup`, payload: { code: '1234567890' } })).statusCode).toBe(404);
+  });
+
+  it('lists the Table 三 outcomes: six groups, 21 outcomes a request may close with, each with its row', async () => {
+    const r = (await env.app.inject('/api/v1/disclosure-requests/outcomes')).json();
+    expect(r.groups.map((g: any) => g.row)).toEqual(['三（一）', '三（二）', '三（三）', '三（四）', '三（五）', '三（六）']);
+    expect(r.groups.map((g: any) => g.reasons.length)).toEqual([0, 0, 8, 3, 5, 3]);
+    expect(r.groups[4].reasons[0]).toMatchObject({ code: 'not-processed.complaint', row: '三（五）1', zh: '1.信访举报投诉类申请' });
+  });
+});
+
 describe('receipt date by channel (Art. 31)', () => {
   it('in person: that day; registered post: the day signed for — the reply clock runs from it', async () => {
     const today = todayShanghai();
