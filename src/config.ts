@@ -52,6 +52,7 @@ export const SETTINGS: Setting[] = [
   { env: 'GONGKAI_MAP_CENTER', default: '', doc: 'Where the appeal map starts: lat,lng[,zoom] (zoom 1–19, default 14); required with GONGKAI_MAP_TILE_URL' },
   { env: 'GONGKAI_MAP_ATTRIBUTION', default: '', doc: 'The tile provider\'s attribution shown under the appeal map (as its terms require)' },
   { env: 'GONGKAI_LISTS_RATE_LIMIT', default: '20', doc: 'Public ratings and policy subscriptions per client address per minute (counted in the database)' },
+  { env: 'GONGKAI_REQUESTS_RATE_LIMIT', default: '20', doc: 'Disclosure requests submitted online, and query-code checks of the request status page and API, per client address per minute (each its own budget, counted in the database)' },
   { env: 'GONGKAI_BENCH', default: '0', doc: '1 = add the constant /bench/constant route used as the benchmarks\' baseline' },
 ];
 
@@ -91,6 +92,8 @@ export interface Config {
   appealsLookupLimit: number;
   /** Public ratings and policy subscriptions per client address per minute. */
   listsRateLimit: number;
+  /** Disclosure requests submitted online, and their query-code checks, per client address per minute (each). */
+  requestsRateLimit: number;
   /** The appeal form's location map (GONGKAI_MAP_*), or null when no tile URL is configured. */
   map: MapConfig | null;
   /** Adds the benchmarks' constant baseline route. */
@@ -248,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     appealsRateLimit: int(env, 'GONGKAI_APPEALS_RATE_LIMIT', 1, 1_000_000_000),
     appealsLookupLimit: int(env, 'GONGKAI_APPEALS_LOOKUP_LIMIT', 1, 1_000_000_000),
     listsRateLimit: int(env, 'GONGKAI_LISTS_RATE_LIMIT', 1, 1_000_000_000),
+    requestsRateLimit: int(env, 'GONGKAI_REQUESTS_RATE_LIMIT', 1, 1_000_000_000),
     map: mapConfig(env),
     bench: flag(env, 'GONGKAI_BENCH'),
     securityContact: securityContact(str(env, 'GONGKAI_SECURITY_CONTACT')),

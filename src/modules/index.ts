@@ -8,5 +8,6 @@ import { supervisionModule } from './supervision/module.js';
 import { searchModule } from './search/module.js';
 import { listsModule } from './lists/module.js';
 import { appealsModule } from './appeals/module.js';
+import { requestsModule } from './requests/module.js';
 
-export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, searchModule];
+export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, requestsModule, searchModule];

@@ -7,6 +7,7 @@ import type { JobHandler } from './jobs/index.js';
 import type { Platform } from './platform.js';
 import type { ActionDecl } from './auth/policy.js';
 import type { SitemapSource } from './sitemap.js';
+import type { ReferralDesk, ReferralKind } from './referrals.js';
 
 export interface NavItem {
   /** Message key of the label. */
@@ -55,4 +56,6 @@ export interface GongkaiModule {
   /** Like background, but started in every server process: keeping what a process holds in
    *  memory up to date with changes made by other processes. Returns a stop function. */
   everyProcess?: (p: Platform) => () => Promise<void> | void;
+  /** The cases of another module this one takes (转办), by kind (platform/referrals.ts). */
+  referrals?: Partial<Record<ReferralKind, ReferralDesk>>;
 }

@@ -14,7 +14,7 @@ const defaults: Record<string, string> = {};
 
 beforeAll(async () => {
   // Rate limits high enough for the sweep: a 429 would hide what the handler does.
-  env = await makeEnv({ env: { GONGKAI_APPEALS_RATE_LIMIT: '100000', GONGKAI_APPEALS_LOOKUP_LIMIT: '100000', GONGKAI_LISTS_RATE_LIMIT: '100000' } });
+  env = await makeEnv({ env: { GONGKAI_APPEALS_RATE_LIMIT: '100000', GONGKAI_APPEALS_LOOKUP_LIMIT: '100000', GONGKAI_LISTS_RATE_LIMIT: '100000', GONGKAI_REQUESTS_RATE_LIMIT: '100000' } });
   token = await env.token('admin');
   session = await login(env.app, 'admin');
   const db = env.p.db;

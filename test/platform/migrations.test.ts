@@ -19,6 +19,7 @@ const RANGES: Record<string, number> = {
   appeals: 4,
   lists: 5,
   supervision: 6,
+  requests: 7,
 };
 
 /** Shipped before the rule was checked; they keep their names (see above). */

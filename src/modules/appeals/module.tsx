@@ -17,6 +17,7 @@ import { cleanAppealPhotos } from './service/media.js';
 import { loadDemoAppeals } from './demo.js';
 import { registerAppealType } from './items.js';
 import { board, staffList } from './service/queries.js';
+import { complaintDesk } from './service/intake.js';
 
 registerAppealType();
 
@@ -80,6 +81,8 @@ export const appealsModule: GongkaiModule = {
   },
   demo: (p) => loadDemoAppeals(p),
   sitemap: appealsSitemap,
+  // Complaints that reached another module (a disclosure request under 条例第三十九条) become appeals.
+  referrals: { complaint: complaintDesk },
   async home(p, c) {
     const r = await board(p.db, { page: 1, pageSize: 3 });
     if (!r.items.length) return null;

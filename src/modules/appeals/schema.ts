@@ -22,7 +22,7 @@ export const APPEAL_STATUSES = ['received', 'dispatched', 'return_requested', 'r
 export type AppealStatus = (typeof APPEAL_STATUSES)[number];
 export const OPEN_STATUSES: AppealStatus[] = ['received', 'dispatched', 'return_requested', 'reply_review', 'replied'];
 
-export const CHANNELS = ['web', 'phone', 'open311', 'api'] as const;
+export const CHANNELS = ['web', 'phone', 'open311', 'api', 'referral'] as const;
 
 export interface AppealTable {
   id: Generated<number>;

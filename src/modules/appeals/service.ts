@@ -5,7 +5,7 @@
 // and query codes, and the appeal's events; intake (service/intake.ts), the staff workflow
 // (service/workflow.ts), the citizen's follow-up (service/citizen.ts) and release for
 // publication (service/release.ts) build on it. It imports none of them.
-import { createHash, randomInt } from 'node:crypto';
+import { randomTrackingNo as platformTrackingNo, trackingDay } from '../../platform/tracking.js';
 import type { Db } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
 import { can, grantedDepartments, scopeOf, type Principal } from '../../platform/auth/policy.js';
@@ -125,17 +125,15 @@ export function requireLead(actor: Actor, a: { department_id: number | null }, a
   if (a.department_id === null || !departmentScope(actor, action).has(a.department_id)) throw forbidden('appeals.err.lead_only');
 }
 
-// ---- tracking numbers and query codes -----------------------------------------------------------
+// ---- tracking numbers and query codes (platform/tracking.ts) -----------------------------------
 
-/** SQ + the UTC date (yyyymmdd) + 7 digits: random since codes became 10 digits, the id before. */
+export { codeHash, newQueryCode, normalizeQueryCode, QUERY_CODE_DIGITS } from '../../platform/tracking.js';
+
+/** SQ + the Shanghai date (yyyymmdd) + 7 digits: random since codes became 10 digits, the id before. */
 export const TRACKING_NO = /^SQ\d{15}$/;
 /** 10 digits; appeals received before that change have 6 and keep them. */
 export const QUERY_CODE = /^(?:\d{10}|\d{6})$/;
-export const QUERY_CODE_DIGITS = 10;
-
-export function codeHash(trackingNo: string, code: string): string {
-  return createHash('sha256').update(`${trackingNo}\u0000${code}`).digest('hex');
-}
+export const TRACKING_PREFIX = 'SQ';
 
 /** The old sequential form (id in the last 7 digits); the demo still numbers its appeals this way. */
 export function trackingNoFor(id: number, createdAt: string): string {
@@ -144,27 +142,7 @@ export function trackingNoFor(id: number, createdAt: string): string {
 
 /** A new tracking number: the date and 7 random digits, so numbers cannot be counted through. */
 export function randomTrackingNo(createdAt: string): string {
-  return `SQ${trackingDay(createdAt)}${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
-}
-
-/** The day a tracking number carries: the Asia/Shanghai date of submission (not the UTC one). */
-function trackingDay(createdAt: string): string {
-  return todayShanghai(new Date(createdAt)).replace(/-/g, '');
-}
-
-/**
- * 10 random digits. Digits rather than letters: operators read the code out on the phone
- * (电话受理) and callers key it in on a phone keypad; 10^10 with the per-number lock
- * (service/citizen.ts: ≤ about 30 wrong guesses a day once it has been reached) puts guessing
- * out of reach.
- */
-export function newQueryCode(): string {
-  return String(randomInt(0, 10 ** QUERY_CODE_DIGITS)).padStart(QUERY_CODE_DIGITS, '0');
-}
-
-/** What citizens type: spaces and hyphens between digit groups are ignored. */
-export function normalizeQueryCode(code: unknown): string {
-  return typeof code === 'string' ? code.replace(/[\s-]/g, '').slice(0, 20) : '';
+  return platformTrackingNo(TRACKING_PREFIX, createdAt);
 }
 
 // ---- the appeal's events (shared by the parts in service/) -------------------------------------

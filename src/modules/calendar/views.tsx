@@ -9,6 +9,7 @@ import { Dl } from '../../platform/render/index.js';
 import { notFound } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
 import { shanghaiDate } from '../../platform/dates.js';
+import { actorLabel, actorUsernames } from '../../platform/core/audit-view.js';
 
 export function reasonLabel(c: PageCtx, s: SkippedDay): string {
   if (s.reason === 'holiday') return `${c.t('calendar.holiday')}：${s.name ?? ''}`;
@@ -74,7 +75,7 @@ export function DueDate({ c, due, provisional, dueAt }: { c: PageCtx; due: strin
   );
 }
 
-export function ClockSummary({ c, clock, staff }: { c: PageCtx; clock: ClockView; staff: boolean }) {
+export function ClockSummary({ c, clock, staff, people = new Map() }: { c: PageCtx; clock: ClockView; staff: boolean; people?: Map<string, string> }) {
   return (
     <section class="clock" aria-labelledby={`clock-${clock.id}`}>
       <h2 id={`clock-${clock.id}`}>
@@ -127,7 +128,7 @@ export function ClockSummary({ c, clock, staff }: { c: PageCtx; clock: ClockView
           <ol class="history">
             {clock.history.map((h) => (
               <li>
-                <time dateTime={h.at}>{h.at.replace('T', ' ').slice(0, 19)}</time> {c.t(`deadlines.action.${h.action}`)} · {h.actor}
+                <time dateTime={h.at}>{h.at.replace('T', ' ').slice(0, 19)}</time> {c.t(`deadlines.action.${h.action}`)} · {actorLabel(c, h.actor, people)}
                 {typeof h.details.due === 'string' && ` → ${h.details.due}`}
                 {typeof h.details.reason === 'string' && ` — ${h.details.reason}`}
               </li>
@@ -184,6 +185,13 @@ function ClockActions({ c, clock, rule }: { c: PageCtx; clock: ClockView; rule: 
   );
 }
 
+/** Display names of the staff among `actors` (user:<name>), for the clock's history. */
+async function displayNames(p: Platform, actors: string[]): Promise<Map<string, string>> {
+  const usernames = actorUsernames(actors);
+  if (!usernames.length) return new Map();
+  return new Map((await p.db.selectFrom('users').select(['username', 'display_name']).where('username', 'in', usernames).execute()).map((u) => [u.username, u.display_name]));
+}
+
 /** A clock's page: public when its subject is public (/clocks/:id), for staff with the actions (/admin/clocks/:id). */
 export async function clockPage(p: Platform, req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, staff: boolean, errors?: Record<string, string>, status = 200) {
   if (!/^\d{1,9}$/.test(req.params.id)) throw notFound();
@@ -200,7 +208,7 @@ export async function clockPage(p: Platform, req: FastifyRequest<{ Params: { id:
       )}
       {staff && (req.query as { done?: string }).done && <Notice kind="success">{c.t('deadlines.done')}</Notice>}
       <ErrorSummary c={c} fields={errors} />
-      <ClockSummary c={c} clock={clock} staff={staff} />
+      <ClockSummary c={c} clock={clock} staff={staff} people={staff ? await displayNames(p, clock.history.map((h) => h.actor)) : undefined} />
       {staff && <ClockActions c={c} clock={clock} rule={await getRule(p.db, clock.rule, clock.ruleVersion)} />}
     </>
   );

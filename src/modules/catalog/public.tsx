@@ -309,7 +309,7 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
             </section>
             <section aria-labelledby="g3">
               <h2 id="g3">{c.t('catalog.disclosure_guide.request')}</h2>
-              <RequestText c={c} online={onlineRequests()} />
+              <RequestText c={c} online={onlineRequests(app)} />
             </section>
             {text && (
               <section aria-labelledby="g4" class="disclosure-guide-text">

@@ -69,6 +69,9 @@ export const DEMO_USERS: [string, string, string, string[]][] = [
   ['operator', '12345话务员', 'sqzx', ['operator']],
   ['sqzx-editor', '诉求中心派单员', 'sqzx', ['editor', 'approver']],
   ['sqzx-approver', '诉求中心答复审核员', 'sqzx', ['approver']],
+  // 依申请公开: the government's requests are handled by its disclosure office (政务公开办公室).
+  ['gkb-requests', '政务公开办依申请公开承办人', 'gkb', ['editor']],
+  ['gkb-approver', '政务公开办负责人', 'gkb', ['approver']],
   // One appeals handler (诉求承办人: answers the appeals dispatched to the department) for every
   // department the appeals dispatch catalogue and rules name (appeals/demo.ts), so that every
   // correctly dispatched appeal can be answered.

@@ -3,12 +3,12 @@
 // back with 修改 (POST /appeals/new/edit, every value and photo kept) or presses 确认提交
 // (POST /appeals/new/confirm), which creates the appeal — once: the check page carries a signed
 // one-time ticket. Also the verification code for the citizen's phone. The pages are form.tsx.
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { HttpError } from '../../../platform/errors.js';
 import { storeFile, cleanImage } from '../../../platform/files/index.js';
-import { spendBudget, type Limiter } from '../../../platform/http/limit.js';
+import type { Limiter } from '../../../platform/http/limit.js';
+import { browserOf, confirmOnce, keptFiles, keptFrom as keptSealed, newTicket, readTicket as readSealed, ticketFresh } from '../../../platform/http/tickets.js';
 import { requestVerification, submitAppeal, checkIntake, type IntakeInput, type Submitted } from '../service/intake.js';
 import { tr } from '../views.js';
 import { FORM_FIELDS, MAX_PHOTOS, PHOTO_LIMIT, checkPage, duplicatePage, formPage, submittedPage, type FormValues, type KeptPhotos } from './form.js';
@@ -24,43 +24,9 @@ export function imageType(buf: Buffer): 'jpg' | 'png' | 'gif' | 'webp' | null {
   return null;
 }
 
-/** How long a check page may be confirmed; after it the answers are shown again with a new ticket. */
-export const TICKET_MS = 2 * 3600_000;
-/** The window in which a spent ticket is remembered (the platform limiter's table): longer than a ticket lives. */
-const SPENT_WINDOW_MS = 24 * 3600_000;
-
-/** What the check page's ticket carries, signed: a one-time id, the stored photos' hashes, when it was issued. */
-interface Ticket {
-  n: string;
-  m: string[];
-  t: number;
-}
-
-/** Signed (HMAC with the cookie secret) so that nobody can attach stored files that are not theirs. */
-function seal(app: FastifyInstance, data: object): string {
-  return app.signCookie(Buffer.from(JSON.stringify(data)).toString('base64url'));
-}
-function unseal(app: FastifyInstance, token: unknown): Record<string, unknown> | null {
-  if (typeof token !== 'string' || token.length > 2000) return null;
-  const r = app.unsignCookie(token);
-  if (!r.valid || !r.value) return null;
-  try {
-    const v = JSON.parse(Buffer.from(r.value, 'base64url').toString('utf8'));
-    return v && typeof v === 'object' ? v : null;
-  } catch {
-    return null;
-  }
-}
-const hashesOf = (v: unknown): string[] | null => (Array.isArray(v) && v.length <= MAX_PHOTOS && v.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)) ? (v as string[]) : null);
-
-function readTicket(app: FastifyInstance, token: unknown): Ticket | null {
-  const v = unseal(app, token);
-  const m = hashesOf(v?.m);
-  return v && typeof v.n === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(v.n) && m && typeof v.t === 'number' ? { n: v.n, m, t: v.t } : null;
-}
-const newTicket = (app: FastifyInstance, m: string[]) => seal(app, { n: randomBytes(16).toString('base64url'), m, t: Date.now() } satisfies Ticket);
-const keptPhotos = (app: FastifyInstance, m: string[]): KeptPhotos | null => (m.length ? { n: m.length, token: seal(app, { m }) } : null);
-const keptFrom = (app: FastifyInstance, token: unknown): string[] => hashesOf(unseal(app, token)?.m) ?? [];
+const readTicket = (app: FastifyInstance, token: unknown) => readSealed(app, token, MAX_PHOTOS);
+const keptPhotos = (app: FastifyInstance, m: string[]): KeptPhotos | null => keptFiles(app, m);
+const keptFrom = (app: FastifyInstance, token: unknown): string[] => keptSealed(app, token, MAX_PHOTOS);
 
 /** The form's text fields out of a body (form or multipart fields), each cut to a sane length. */
 function pick(raw: Record<string, unknown>): FormValues {
@@ -131,10 +97,8 @@ async function readForm(req: FastifyRequest): Promise<{ raw: Record<string, stri
 }
 
 export function intakePages(app: FastifyInstance, p: Platform, submitLimit: Limiter): void {
-  // 确认提交 in flight or just done in this process, by ticket: a double click gets the same answer.
-  // Only the browser that spent the ticket (its CSRF cookie) gets the answer again: the query code
-  // is shown to nobody else holding the same ticket.
-  const recent = new Map<string, { run: Promise<Submitted | null>; browser: string }>();
+  // 确认提交 creates the appeal once per ticket (platform/http/tickets.ts).
+  const once = confirmOnce<Submitted>(p.db, 'appeal-confirm');
 
   app.get<{ Querystring: Record<string, string> }>('/appeals/new', { config: { permission: 'public' } }, async (req, reply) => {
     const q = req.query ?? {};
@@ -188,21 +152,9 @@ export function intakePages(app: FastifyInstance, p: Platform, submitLimit: Limi
     if (!t) return formPage(p, req, reply, values, { error: req.t('appeals.ticket_invalid'), status: 400 });
     const fields = await check(p, req, values, t.m);
     if (Object.keys(fields).length) return formPage(p, req, reply, values, { fields, kept: keptPhotos(app, t.m), status: 400 });
-    if (!(Date.now() - t.t >= 0 && Date.now() - t.t < TICKET_MS)) return checkPage(p, req, reply, values, newTicket(app, t.m), t.m.length, { notice: req.t('appeals.check_expired') });
-    const browser = String((req.cookies as Record<string, string | undefined>)?.gk_csrf ?? '');
-    const seen = recent.get(t.n);
-    if (seen && seen.browser !== browser) return duplicatePage(req, reply);
-    let run = seen?.run;
-    if (!run) {
-      // The ticket is spent in the platform limiter's table (a budget of one), so a second
-      // 确认提交 — a double click, the back button, another process — creates nothing.
-      run = (async () => ((await spendBudget(p.db, 'appeal-confirm', t.n, 1, SPENT_WINDOW_MS)) ? null : submitAppeal(p, 'citizen', toInput(values, t.m))))();
-      recent.set(t.n, { run, browser });
-      const forget = () => setTimeout(() => recent.delete(t.n), 60_000).unref();
-      run.then(forget, () => recent.delete(t.n));
-    }
+    if (!ticketFresh(t)) return checkPage(p, req, reply, values, newTicket(app, t.m), t.m.length, { notice: req.t('appeals.check_expired') });
     try {
-      const s = await run;
+      const s = await once(t, browserOf(req), () => submitAppeal(p, 'citizen', toInput(values, t.m)));
       return s ? submittedPage(req, reply, s) : duplicatePage(req, reply);
     } catch (err) {
       // A wrong verification code (checked only now): the form again; the next check page has a new ticket.

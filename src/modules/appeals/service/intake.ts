@@ -8,27 +8,13 @@ import { can } from '../../../platform/auth/policy.js';
 import { conflict, forbidden, validationError } from '../../../platform/errors.js';
 import { sendMessage } from '../../../platform/channels/index.js';
 import { APPEAL_TYPES, type AppealStatus } from '../schema.js';
-import { actorName, codeHash, newQueryCode, randomTrackingNo, type Actor } from '../service.js';
+import { actorName, codeHash, newQueryCode, TRACKING_PREFIX, type Actor } from '../service.js';
+import { allocateTrackingNos } from '../../../platform/tracking.js';
+import type { ReferralDesk } from '../../../platform/referrals.js';
 
 /** New tracking numbers for appeals received at `dates`, none already taken (nor twice in the batch). */
-async function allocateTrackingNos(t: Db, dates: string[]): Promise<string[]> {
-  const used = new Set<string>();
-  const fresh = (d: string) => {
-    let n: string;
-    do n = randomTrackingNo(d);
-    while (used.has(n));
-    used.add(n);
-    return n;
-  };
-  const nos = dates.map(fresh);
-  for (let round = 0; round < 10; round++) {
-    const taken = new Set((await t.selectFrom('appeals').select('tracking_no').where('tracking_no', 'in', nos).execute()).map((r) => r.tracking_no));
-    if (!taken.size) return nos;
-    nos.forEach((n, i) => {
-      if (taken.has(n)) nos[i] = fresh(dates[i]);
-    });
-  }
-  throw new Error('no free tracking number after 10 draws');
+function allocateNos(t: Db, dates: string[]): Promise<string[]> {
+  return allocateTrackingNos(TRACKING_PREFIX, dates, async (nos) => new Set((await t.selectFrom('appeals').select('tracking_no').where('tracking_no', 'in', nos).execute()).map((r) => r.tracking_no)));
 }
 
 /** Runs an intake transaction; once more if a concurrent one (PostgreSQL) drew the same tracking number. */
@@ -54,7 +40,8 @@ export interface IntakeInput {
   contactPhone?: string;
   contactEmail?: string;
   consent?: boolean;
-  channel: 'web' | 'phone' | 'open311' | 'api';
+  /** referral: handed over by another module (platform/referrals.ts), e.g. a complaint filed as a disclosure request. */
+  channel: 'web' | 'phone' | 'open311' | 'api' | 'referral';
   media?: string[];
   /** A verification code the citizen received for the phone (or e-mail). */
   verifyCode?: string;
@@ -150,7 +137,7 @@ async function allocateIds(p: Platform, t: Db, n: number): Promise<number[]> {
 
 async function insertAppeals(p: Platform, t: Db, items: Pending[]): Promise<Submitted[]> {
   const ids = await allocateIds(p, t, items.length);
-  const nos = await allocateTrackingNos(t, items.map((it) => it.now));
+  const nos = await allocateNos(t, items.map((it) => it.now));
   const out: Submitted[] = [];
   const rows = items.map((it, i) => {
     const { input, now } = it;
@@ -303,3 +290,32 @@ export async function requestVerification(p: Platform, input: { phone?: string; 
   });
   return { channel };
 }
+
+// ---- referrals (转办) from other modules --------------------------------------------------------
+
+/**
+ * The centre's desk for complaints other modules hand over (platform/referrals.ts): taken as a
+ * complaint (投诉) in the catalogue's 其他 category (or its first active one), to be dispatched as usual.
+ */
+export const complaintDesk: ReferralDesk = {
+  label: 'appeals.referral_desk',
+  async receive(p, r) {
+    const cats = await activeCategories(p.db);
+    const category = cats.has('other') ? 'other' : [...cats][0] ?? '';
+    const title = r.title.trim().slice(0, LIMITS.title);
+    const content = `${r.source}\n${r.content.trim()}`.slice(0, LIMITS.content);
+    const phone = normalizePhone(r.contactPhone);
+    const email = r.contactEmail.trim();
+    const s = await submitAppeal(p, 'system', {
+      type: 'complaint',
+      category,
+      title: title || r.source.slice(0, LIMITS.title),
+      content,
+      contactName: r.contactName.slice(0, LIMITS.name),
+      contactPhone: MOBILE.test(phone) || LANDLINE.test(phone) ? phone : '',
+      contactEmail: EMAIL.test(email) && email.length <= 200 ? email : '',
+      channel: 'referral',
+    });
+    return { trackingNo: s.trackingNo, queryCode: s.queryCode, trackUrl: `/appeals/track?no=${s.trackingNo}` };
+  },
+};

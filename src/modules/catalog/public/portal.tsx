@@ -7,7 +7,6 @@ import type { Platform } from '../../../platform/platform.js';
 import { PublicLayout, Pager, Dl, Empty, renderHtml, Zh, zhLang, type PageCtx } from '../../../platform/render/index.js';
 import { cachedPublic } from '../../../platform/publication/cache.js';
 import { getSettings } from '../../../platform/settings/index.js';
-import { registeredRoutes } from '../../../platform/http/auth.js';
 import { intFrom } from '../../../platform/text.js';
 import { catalogTypes, departments, toListItem, type ListItem } from '../service/queries.js';
 import { CatalogTabs, fmtDate, TextBlocks } from '../views.js';
@@ -24,7 +23,7 @@ const INTERP_COLUMNS = ['i.id', 'i.type', 'i.index_no', 'i.title', 'i.doc_no', '
  * module registers this page); until then the guide names only letter and counter.
  */
 export const REQUEST_FORM_PATH = '/disclosure-requests/new';
-export const onlineRequests = () => registeredRoutes.some((r) => r.method === 'GET' && r.url === REQUEST_FORM_PATH);
+export const onlineRequests = (app: FastifyInstance) => app.hasRoute({ method: 'GET', url: REQUEST_FORM_PATH });
 
 /** One page of public 政策解读 (genre 解读, or linked to a policy as its interpretation), newest first. */
 async function interpretations(p: Platform, page: number, pageSize: number): Promise<{ total: number; items: { item: ListItem; policies: ListItem[] }[] }> {
@@ -98,7 +97,7 @@ export async function portalPages(app: FastifyInstance, p: Platform): Promise<vo
       const depts = (await departments(p.db)).filter((d) => d.active);
       const text = (await getSettings(p.db, [GOVERNMENT_GUIDE_KEY])).get(GOVERNMENT_GUIDE_KEY) ?? '';
       const counts = new Map((await p.db.selectFrom('pub_items').select(['category', (eb) => eb.fn.countAll<number>().as('n')]).where('public', '=', 1).where('type', 'in', catalogTypes()).groupBy('category').execute()).map((r) => [r.category, Number(r.n)]));
-      const online = onlineRequests();
+      const online = onlineRequests(app);
       return {
         type: HTML,
         body: renderHtml(

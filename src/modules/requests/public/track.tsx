@@ -1,0 +1,131 @@
+// The requester's status page: the tracking number and query code (in POST bodies only, never in a
+// URL), then the request as the requester may read it — personal data masked —, why the receipt
+// date is awaited, the correction asked for, the due date with its explanation, the outcome and
+// the public events of the timeline.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Platform } from '../../../platform/platform.js';
+import { PublicLayout, Csrf, Dl, Field, Notice, type PageCtx } from '../../../platform/render/index.js';
+import { HttpError } from '../../../platform/errors.js';
+import type { Limiter } from '../../../platform/http/limit.js';
+import { findWithCode } from '../service/queries.js';
+import { outcomeLabel } from '../service/outcomes.js';
+import { RECEIPT_RULE, type IntakeChannel } from '../schema.js';
+import { channelLabel, citizenView, DueExplanation, stateLabel, Timeline, typeLabel, type CitizenView } from '../views.js';
+
+function TrackForm({ c, no, error }: { c: PageCtx; no?: string; error?: string }) {
+  return (
+    <form method="post" action="/disclosure-requests/track" class="stack narrow">
+      <Csrf c={c} />
+      {error && <Notice kind="error">{error}</Notice>}
+      <Field label={c.t('requests.tracking_no')} name="no" value={no} required maxLength={20} autocomplete="off" />
+      <Field label={c.t('requests.query_code')} name="code" required maxLength={14} inputMode="numeric" autocomplete="off" hint={c.t('requests.query_code_hint')} />
+      <button type="submit" class="primary">{c.t('requests.track_button')}</button>
+    </form>
+  );
+}
+
+export function trackPage(req: FastifyRequest, reply: FastifyReply, no: string, error?: string, status = 200) {
+  const c = req.ctx(reply);
+  reply.header('cache-control', 'no-store');
+  return reply.html(
+    <PublicLayout c={c} title={c.t('requests.track')}>
+      <div class="requests">
+        <h1>{c.t('requests.track')}</h1>
+        <p>{c.t('requests.track_intro')}</p>
+        <TrackForm c={c} no={no} error={error} />
+      </div>
+    </PublicLayout>,
+    status,
+  );
+}
+
+function StatusPage({ c, v }: { c: PageCtx; v: CitizenView }) {
+  const given = (s: string) => s || <span class="muted">{c.t('requests.not_given')}</span>;
+  const referral = v.events.find((e) => e.kind === 'referral-received');
+  return (
+    <div class="requests request-status">
+      <h1>
+        {c.t('requests.tracking_no')} {v.trackingNo}
+      </h1>
+      <Dl
+        rows={[
+          [c.t('requests.agency'), v.agency],
+          [c.t('requests.state'), <strong class={`request-state s-${v.state}`}>{stateLabel(c, v.state)}</strong>],
+          ...(v.overdue ? [[c.t('requests.overdue'), <strong class="overdue">{c.t('requests.overdue_text')}</strong>] as [string, any]] : []),
+          [c.t('requests.channel'), channelLabel(c, v.channel)],
+          [c.t('requests.arrived_on'), v.arrivedOn],
+          [c.t('requests.received_on'), v.receivedOn ?? <span class="muted">{c.t('requests.received_awaiting')}</span>],
+          [c.t('requests.requester_name'), `${v.requesterName}（${typeLabel(c, v.requesterType)}）`],
+          [c.t('requests.contact_phone'), given(v.contactPhone)],
+          [c.t('requests.contact_email'), given(v.contactEmail)],
+          [c.t('requests.info_name'), v.infoName],
+          [c.t('requests.info_doc_no'), given(v.infoDocNo)],
+          [c.t('requests.info_description'), <div class="request-text">{v.infoDescription}</div>],
+          [c.t('requests.form_wanted'), c.t(`requests.form.${v.formWanted}`)],
+          [c.t('requests.channel_wanted'), c.t(`requests.wanted.${v.channelWanted}`)],
+        ]}
+      />
+      {v.state === 'awaiting-receipt' && <Notice kind="info">{c.t(`requests.receipt_rule.${RECEIPT_RULE[v.channel as IntakeChannel] === 'confirmed' ? v.channel : 'given'}`)}</Notice>}
+      {v.correction && (
+        <section aria-labelledby="correction-h">
+          <h2 id="correction-h">{c.t('requests.correction')}</h2>
+          <p>{c.t('requests.correction_intro', { date: v.correction.askedOn, due: v.correction.due ?? '' })}</p>
+          <ol class="correction-items">
+            {v.correction.items.map((x) => (
+              <li>{x}</li>
+            ))}
+          </ol>
+          {v.correction.correctedOn ? <p>{c.t('requests.corrected_on', { date: v.correction.correctedOn })}</p> : v.state === 'awaiting-correction' && <Notice kind="warning">{c.t('requests.correction_how', { due: v.correction.due ?? '' })}</Notice>}
+        </section>
+      )}
+      {v.due && <DueExplanation c={c} d={v.due} />}
+      {v.outcome && (
+        <section aria-labelledby="outcome-h">
+          <h2 id="outcome-h">{c.t('requests.outcome')}</h2>
+          <p>
+            {outcomeLabel(v.outcome, c.locale)} <span class="muted">{v.closedOn}</span>
+          </p>
+          {referral && typeof referral.data.trackUrl === 'string' && referral.data.trackUrl.startsWith('/') && (
+            <p>
+              <a href={referral.data.trackUrl}>{c.t('requests.referral_link', { no: String(referral.data.trackingNo ?? '') })}</a>
+            </p>
+          )}
+        </section>
+      )}
+      <h2>{c.t('requests.timeline')}</h2>
+      <Timeline c={c} events={v.events} staff={false} />
+    </div>
+  );
+}
+
+export function trackPages(app: FastifyInstance, p: Platform, codeLimit: Limiter): void {
+  // The form. A link with ?no= fills the number in; a ?code= is never used (codes stay out of URLs).
+  app.get<{ Querystring: { no?: string } }>('/disclosure-requests/track', { config: { permission: 'public' } }, async (req, reply) => {
+    const no = typeof req.query.no === 'string' ? req.query.no.trim().slice(0, 20) : '';
+    return trackPage(req, reply, no);
+  });
+
+  app.post('/disclosure-requests/track', { config: { permission: 'public' }, preHandler: codeLimit }, async (req, reply) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const no = typeof b.no === 'string' ? b.no.trim().slice(0, 20) : '';
+    const code = typeof b.code === 'string' ? b.code.slice(0, 20) : '';
+    let r;
+    try {
+      r = no && code ? await findWithCode(p.db, no, code) : null;
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 429) {
+        reply.header('retry-after', String(err.retryAfter ?? 60));
+        return trackPage(req, reply, no, req.t(err.message, err.params), 429);
+      }
+      throw err;
+    }
+    if (!r) return trackPage(req, reply, no, req.t('requests.not_found'), 404);
+    const c = req.ctx(reply);
+    reply.header('cache-control', 'no-store');
+    return reply.html(
+      <PublicLayout c={c} title={c.t('requests.track')}>
+        <StatusPage c={c} v={await citizenView(p.db, r)} />
+      </PublicLayout>,
+    );
+  });
+}
