@@ -10,7 +10,6 @@ import { createRequire } from 'node:module';
 import ICAL from 'ical.js';
 import iconv from 'iconv-lite';
 import ical, { ICalEventClass, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
-import { getDayDetail, getHolidaysInRange, getWorkdaysInRange } from 'chinese-days';
 import { parseCalendar, parseCalendarGuarded, toIcs, type ParsedCalendar } from '../../src/platform/calendar/import.js';
 import { MAX_OCCURRENCES_PER_EVENT } from '../../src/platform/calendar/ics.js';
 import { SEED_SCHEDULES } from '../../src/platform/calendar/seed.js';
@@ -349,7 +348,16 @@ describe('Google Calendar (UTC times, all-day dates, escapes, EXDATE, cancelled 
 });
 
 describe('the chinese-days package', () => {
-  const cd = { getDayDetail, getHolidaysInRange, getWorkdaysInRange };
+  // The package's data, read directly: its functions compute with dayjs in the process's time zone
+  // and give days a day early under TZ=America/Los_Angeles (as CI runs). Same shapes as its API:
+  // holidays (statutory, without ordinary weekends), make-up working days, and a day's name.
+  const data = createRequire(import.meta.url)('chinese-days/dist/chinese-days.json') as Record<'holidays' | 'workdays', Record<string, string>>;
+  const inYear = (m: Record<string, string>, from: string) => Object.keys(m).filter((d) => d.startsWith(from.slice(0, 5))).sort();
+  const cd = {
+    getHolidaysInRange: (from: string, _to: string, _weekends: boolean) => inYear(data.holidays, from),
+    getWorkdaysInRange: (from: string, _to: string, _weekends: boolean) => inYear(data.workdays, from),
+    getDayDetail: (d: string) => ({ name: data.holidays[d] ?? data.workdays[d] ?? '' }),
+  };
   /** The package's own answer: statutory holidays and make-up working days (weekend days that are working days). */
   const truth = (year: number) => {
     const holidays = cd.getHolidaysInRange(`${year}-01-01`, `${year}-12-31`, false).map((d) => `${d} holiday`);
@@ -389,9 +397,12 @@ describe('the chinese-days package', () => {
     const add = (dates: string[], holiday: boolean) => {
       for (const e of runs(dates)) {
         const mark = language === 'CN' ? (holiday ? '休' : '班') : holiday ? 'Holiday' : 'Workday';
+        // ical-generator writes an all-day date from the Date's local fields: local midnights, so
+        // the file is the same in any process time zone.
+        const local = (ymd: string, plus = 0) => new Date(Number(ymd.slice(0, 4)), Number(ymd.slice(5, 7)) - 1, Number(ymd.slice(8, 10)) + plus);
         cal.createEvent({
-          start: e.from,
-          end: new Date(Date.parse(e.to) + 86400_000).toISOString().slice(0, 10),
+          start: local(e.from),
+          end: local(e.to, 1),
           allDay: true,
           description: mark,
           status: ICalEventStatus.CONFIRMED,

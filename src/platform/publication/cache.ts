@@ -40,6 +40,15 @@ interface Entry {
 }
 const MAX = 5000;
 const cache = new Map<string, Entry>();
+// Entries are kept per database: a process serves one, but tests run several apps side by side
+// (with different modules mounted) and must never be answered from another's pages.
+const dbIds = new WeakMap<Db, number>();
+let lastDbId = 0;
+function dbId(db: Db): number {
+  let id = dbIds.get(db);
+  if (id === undefined) dbIds.set(db, (id = ++lastDbId));
+  return id;
+}
 
 export interface CachedResponse {
   body: string | Buffer;
@@ -57,6 +66,7 @@ export interface CachedResponse {
  */
 export async function cachedPublic(db: Db, req: FastifyRequest, reply: FastifyReply, key: string, make: () => Promise<CachedResponse>): Promise<FastifyReply> {
   const gen = await currentGeneration(db);
+  key = `${dbId(db)}:${key}`;
   let e = cache.get(key);
   if (!e || e.gen !== gen) {
     const r = await make();
