@@ -12,7 +12,7 @@ import { makeEnv, login, csrfFrom, type TestEnv } from '../helpers.js';
 import { xlsxTable } from '../../src/platform/files/extract.js';
 import { readCsv, toCsv } from '../../src/platform/files/csv.js';
 import { decodeText } from '../../src/platform/files/encoding.js';
-import { readTable } from '../../src/platform/files/table.js';
+import { INLINE_CSV_BYTES, readTable } from '../../src/platform/files/table.js';
 import { columnsOf, itemToRow, listType } from '../../src/modules/lists/service/engine.js';
 import '../../src/modules/lists/service/types/index.js';
 
@@ -197,6 +197,25 @@ describe('CSV in the encodings office programs save', () => {
     expect((await readTable(config, excelXlsx(), 'export.csv')).format).toBe('xlsx');
     await expect(readTable(config, Buffer.from('PK\x03\x04 not a zip'), 'a.xlsx', { field: 'content' })).rejects.toMatchObject({ status: 400, fields: { content: 'err.file.xlsx_unreadable' } });
     await expect(readTable(config, Buffer.from('x'), 'a.pdf')).rejects.toMatchObject({ status: 400, fields: { file: 'err.file.table_type' } });
+  });
+
+  it('a large CSV is parsed in a worker thread: the same table and encoding, the quote error named, stopped at the time limit', async () => {
+    const config = { extractMaxMb: 50, extractMaxEntries: 2000, extractTimeoutMs: 20_000, extractWorkers: 1, extractHeapMb: 256 } as any;
+    // ~400 KB of GB18030 rows (past INLINE_CSV_BYTES): the worker reads what the inline path reads.
+    const many: string[][] = [TABLE[0]];
+    for (let i = 0; many.length < 12_000; i++) many.push([`2027-0${1 + (i % 9)}-1${i % 9}`, i % 2 ? '休' : '班', `第${i}行，含“引号”和，逗号`]);
+    const big = iconv.encode(csvText(many), 'gb18030');
+    expect(big.length).toBeGreaterThan(INLINE_CSV_BYTES);
+    const t = await readTable(config, big, 'big.csv');
+    expect(t).toMatchObject({ format: 'csv', encoding: 'GB18030' });
+    expect(t.rows).toEqual(many);
+    expect(t.rowNumbers.at(-1)).toBe(many.length);
+    const broken = Buffer.concat([big, iconv.encode('2027-12-31,休,"未闭合\r\n', 'gb18030')]);
+    await expect(readTable(config, broken, 'big.csv')).rejects.toMatchObject({ status: 400, params: { line: many.length + 1 }, fields: { file: 'err.file.csv_quote' } });
+    // A parse longer than the time limit is stopped (422 on the field), which a parse on the
+    // server's own thread could not be: 15 MB of rows against a 100 ms limit.
+    const huge = Buffer.from('日期,类型,名称\r\n' + '2027-01-01,休,元旦\r\n'.repeat(700_000));
+    await expect(readTable({ ...config, extractTimeoutMs: 100 }, huge, 'huge.csv', { field: 'content' })).rejects.toMatchObject({ status: 422, fields: { content: 'err.file.timeout' } });
   });
 });
 

@@ -7,6 +7,8 @@
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { zipSync } from 'fflate';
+import { CsvSyntaxError, readCsv } from './csv.js';
+import { decodeText, type TextEncodingName } from './encoding.js';
 
 export interface ExtractLimits {
   /** Uncompressed bytes of all the parts inflated for one file. */
@@ -327,17 +329,30 @@ export async function pdfText(buf: Uint8Array): Promise<string> {
   return String(text).trim();
 }
 
-export type ExtractJob = { kind: 'text'; ext: string } | { kind: 'rows' };
+export type ExtractJob = { kind: 'text'; ext: string } | { kind: 'rows' } | { kind: 'csv'; comments?: boolean };
 
-/** The search text of a file, or the table of a spreadsheet. */
-export type ExtractResult = string | SheetTable;
+/** A CSV read off the main thread: its table and encoding, or the row of an unclosed quote. */
+export type CsvResult = (SheetTable & { encoding: TextEncodingName }) | { quoteLine: number };
+
+/** The search text of a file, the table of a spreadsheet, or a CSV. */
+export type ExtractResult = string | SheetTable | CsvResult;
 
 /**
  * One job: the search text of a stored file (at most TEXT_LIMIT characters), or the rows of an
- * XLSX to import. Throws ExtractRefused when a limit is passed; any other error means a damaged file.
+ * XLSX or a CSV to import. Throws ExtractRefused when a limit is passed; any other error means a damaged file.
  */
 export async function runExtractJob(job: ExtractJob, buf: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
   if (job.kind === 'rows') return xlsxTable(buf, limits);
+  if (job.kind === 'csv') {
+    const { text, encoding } = decodeText(buf);
+    try {
+      const t = readCsv(text, { comments: job.comments });
+      return { rows: t.rows, rowNumbers: t.rowNumbers, encoding };
+    } catch (err) {
+      if (err instanceof CsvSyntaxError) return { quoteLine: err.line };
+      throw err;
+    }
+  }
   let text = '';
   if (job.ext === 'pdf') {
     checkPdfStreams(buf, limits.maxBytes);

@@ -13,7 +13,7 @@ import { sm3 } from '../hash.js';
 import { badRequest, HttpError } from '../errors.js';
 import { cleanText } from '../text.js';
 import '../publication/schema.js';
-import { DEFAULT_EXTRACT_LIMITS, ExtractRefused, TEXT_LIMIT, ooxmlKind, zipEntries, type SheetTable } from './extract.js';
+import { DEFAULT_EXTRACT_LIMITS, ExtractRefused, TEXT_LIMIT, ooxmlKind, zipEntries, type CsvResult, type SheetTable } from './extract.js';
 import { ExtractFailed, runOffThread, type ExtractSettings } from './pool.js';
 
 export { docxText, xlsxRows, xlsxTable, pdfText, type SheetTable } from './extract.js';
@@ -161,6 +161,19 @@ export async function readSpreadsheet(config: Config, buf: Buffer, field = 'file
     const t = (await runOffThread({ kind: 'rows' }, buf, extractSettings(config))) as SheetTable;
     // Cells without control characters (tab and line breaks kept) or bidi overrides (platform/text.ts).
     return { rows: t.rows.map((r) => Array.from(r, (x) => cleanText(x ?? ''))), rowNumbers: t.rowNumbers };
+  } catch (err) {
+    throw limitOf(config, err, field) ?? err;
+  }
+}
+
+/**
+ * A CSV to import, decoded and parsed in a worker thread within the time limit (a 20 MB file can
+ * take many seconds on a busy machine; the server keeps answering meanwhile): 422 on `field`
+ * when the time limit is passed.
+ */
+export async function readCsvOffThread(config: Config, buf: Buffer, comments: boolean, field = 'file'): Promise<CsvResult> {
+  try {
+    return (await runOffThread({ kind: 'csv', comments }, buf, extractSettings(config))) as CsvResult;
   } catch (err) {
     throw limitOf(config, err, field) ?? err;
   }

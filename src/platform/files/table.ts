@@ -8,7 +8,7 @@ import type { Translate } from '../i18n/index.js';
 import { CsvSyntaxError, readCsv, type CsvOptions } from './csv.js';
 import { decodeText, type TextEncodingName } from './encoding.js';
 import { ExtractFailed } from './pool.js';
-import { FILE_TYPES, readSpreadsheet } from './index.js';
+import { FILE_TYPES, readCsvOffThread, readSpreadsheet } from './index.js';
 
 export type TableFormat = 'csv' | 'xlsx';
 
@@ -29,6 +29,9 @@ export function tableFormat(nameOrMime: string): TableFormat | null {
   return null;
 }
 
+/** CSV files larger than this are parsed in a worker thread. */
+export const INLINE_CSV_BYTES = 256 * 1024;
+
 const isZip = (buf: Uint8Array) => buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
 
 /**
@@ -48,6 +51,19 @@ export async function readTable(config: Config, buf: Buffer, nameOrMime: string,
     }
   }
   if (format !== 'csv') throw badRequest('err.file.table_type', { [field]: 'err.file.table_type' });
+  // A small file is read here; a large one in a worker thread within the time limit, so that the
+  // server keeps answering while it is parsed.
+  if (buf.length > INLINE_CSV_BYTES) {
+    let r: Awaited<ReturnType<typeof readCsvOffThread>>;
+    try {
+      r = await readCsvOffThread(config, buf, !!opts.comments, field);
+    } catch (err) {
+      if (err instanceof ExtractFailed) throw badRequest('err.file.table_type', { [field]: 'err.file.table_type' });
+      throw err;
+    }
+    if ('quoteLine' in r) throw badRequest('err.file.csv_quote', { [field]: 'err.file.csv_quote' }, { line: r.quoteLine });
+    return { rows: r.rows, rowNumbers: r.rowNumbers, format, encoding: r.encoding };
+  }
   const { text, encoding } = decodeText(buf);
   try {
     const { rows, rowNumbers } = readCsv(text, opts);
