@@ -4,6 +4,7 @@ import type { GongkaiModule } from '../../platform/module.js';
 import type { Platform } from '../../platform/platform.js';
 import type { PageCtx } from '../../platform/render/context.js';
 import { clientLimit } from '../../platform/http/limit.js';
+import { listSource } from '../../platform/sitemap.js';
 import { todayShanghai } from '../../platform/calendar/index.js';
 import { requestMigrations } from './schema.js';
 import { requestMessages } from './messages.js';
@@ -51,6 +52,9 @@ export const requestsModule: GongkaiModule = {
   ],
   migrations: requestMigrations,
   messages: requestMessages,
+  // The public pages that are the same for everyone (a request's status page is reached with its
+  // query code and is not listed).
+  sitemap: () => [listSource('disclosure-requests', () => [{ path: '/disclosure-requests' }, { path: '/disclosure-requests/new' }])],
   nav: {
     public: [{ label: 'nav.requests', href: '/disclosure-requests', order: 35, pages: [{ label: 'requests.new', href: '/disclosure-requests/new' }, { label: 'requests.track', href: '/disclosure-requests/track' }] }],
     admin: [{ label: 'nav.requests_admin', href: '/admin/disclosure-requests', permission: 'request.read', order: 32 }],
