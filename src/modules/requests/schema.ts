@@ -3,7 +3,7 @@
 import type { Generated, Selectable } from 'kysely';
 import { withId, type GkMigration } from '../../platform/db/migrate.js';
 import { codeFailuresTable } from '../../platform/tracking.js';
-import type { SeedRule } from '../../platform/deadlines/schema.js';
+import { addSeedRule, type SeedRule } from '../../platform/deadlines/schema.js';
 
 /** The annual report's Table 三 columns: 自然人, then 法人或其他组织 in five. */
 export const REQUESTER_TYPES = ['natural-person', 'commercial', 'research', 'public-interest', 'legal-services', 'other-org'] as const;
@@ -264,14 +264,7 @@ export const requestMigrations: GkMigration[] = [
         .execute();
       await db.schema.createIndex('request_consultations_request').on('request_consultations').columns(['request_id', 'answered_on']).execute();
       await codeFailuresTable(db, 'request_code_failures');
-      const r = AGENCY_RULE;
-      const exists = await db.selectFrom('deadline_rules').select('id').where('code', '=', r.code).executeTakeFirst();
-      if (!exists) {
-        await db
-          .insertInto('deadline_rules')
-          .values({ code: r.code, version: 1, name_zh: r.nameZh, name_en: r.nameEn, unit: r.unit, amount: r.amount, kind: 'limit', max_extensions: r.maxExtensions, extension_limit: r.extensionLimit, pausable: 0, legal_basis: r.legalBasis, note: '', created_at: new Date().toISOString(), created_by: 'migration' })
-          .execute();
-      }
+      await addSeedRule(db, AGENCY_RULE);
     },
   },
 ];

@@ -1,6 +1,7 @@
 // Tables of the deadline engine: the versioned rule catalogue, clocks, their pauses,
 // extensions and history.
 import { withId, type GkMigration } from '../db/migrate.js';
+import type { Kysely } from 'kysely';
 
 /** `hours`: Asia/Shanghai wall-clock hours, nights, weekends and holidays included. */
 export type RuleUnit = 'workdays' | 'days' | 'months' | 'hours';
@@ -135,6 +136,17 @@ export const SEED_RULES: SeedRule[] = [
 /** Rules added after the first migration (inserted as version 1 by their migration). */
 export const RATING_FIX_RULE: SeedRule = { code: 'rating.fix', nameZh: '好差评：差评整改', nameEn: 'Service rating: fix after a bad rating', unit: 'workdays', amount: 10, maxExtensions: 0, extensionLimit: 0, pausable: false, legalBasis: '政务服务“好差评”：实名差评100%回访，整改期限5–15个工作日（本地规定；本区10个工作日）' };
 
+/** Adds a rule to the catalogue in a migration (version 1), unless a rule of that code exists:
+ *  how the platform and modules bring the time limits they need. */
+export async function addSeedRule(db: Kysely<any>, r: SeedRule): Promise<void> {
+  const exists = await db.selectFrom('deadline_rules').select('id').where('code', '=', r.code).executeTakeFirst();
+  if (exists) return;
+  await db
+    .insertInto('deadline_rules')
+    .values({ code: r.code, version: 1, name_zh: r.nameZh, name_en: r.nameEn, unit: r.unit, amount: r.amount, kind: 'limit', max_extensions: r.maxExtensions, extension_limit: r.extensionLimit, pausable: r.pausable ? 1 : 0, legal_basis: r.legalBasis, note: '', created_at: new Date().toISOString(), created_by: 'migration' })
+    .execute();
+}
+
 export const deadlineMigrations: GkMigration[] = [
   {
     name: '1002-deadlines',
@@ -246,14 +258,7 @@ export const deadlineMigrations: GkMigration[] = [
       // The comment period always was a minimum ("不少于30日"); its versions and clocks say so now.
       await db.updateTable('deadline_rules').set({ kind: 'minimum' }).where('code', '=', 'consultation.period').execute();
       await db.updateTable('clocks').set({ kind: 'minimum' }).where('rule_code', '=', 'consultation.period').execute();
-      const r = RATING_FIX_RULE;
-      const exists = await db.selectFrom('deadline_rules').select('id').where('code', '=', r.code).executeTakeFirst();
-      if (!exists) {
-        await db
-          .insertInto('deadline_rules')
-          .values({ code: r.code, version: 1, name_zh: r.nameZh, name_en: r.nameEn, unit: r.unit, amount: r.amount, kind: 'limit', max_extensions: r.maxExtensions, extension_limit: r.extensionLimit, pausable: 0, legal_basis: r.legalBasis, note: '', created_at: new Date().toISOString(), created_by: 'migration' })
-          .execute();
-      }
+      await addSeedRule(db, RATING_FIX_RULE);
     },
   },
 ];
