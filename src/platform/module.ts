@@ -8,6 +8,7 @@ import type { Platform } from './platform.js';
 import type { ActionDecl } from './auth/policy.js';
 import type { SitemapSource } from './sitemap.js';
 import type { ReferralDesk, ReferralKind } from './referrals.js';
+import type { AnnualReportSource } from './annual-report.js';
 
 export interface NavItem {
   /** Message key of the label. */
@@ -58,4 +59,6 @@ export interface GongkaiModule {
   everyProcess?: (p: Platform) => () => Promise<void> | void;
   /** The cases of another module this one takes (转办), by kind (platform/referrals.ts). */
   referrals?: Partial<Record<ReferralKind, ReferralDesk>>;
+  /** The figures of the statutory annual report this module holds (platform/annual-report.ts). */
+  annualReport?: AnnualReportSource;
 }

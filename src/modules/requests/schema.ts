@@ -165,6 +165,51 @@ export interface RequestConsultationTable {
   created_at: string;
 }
 
+/**
+ * A processing fee (信息处理费, Art. 42, 国办函〔2020〕109号): `count` — by the request's ordinal
+ * among the requester's requests in its calendar month; `pages` — by the pages provided. Amounts in
+ * 分. `status`: unpaid (the reply clock is paused), paid, lapsed (unpaid by `pay_by`: closed as
+ * 三（六）2), withdrawn (the office dropped the notice).
+ */
+export const FEE_METHODS = ['count', 'pages'] as const;
+export const FEE_STATUSES = ['unpaid', 'paid', 'lapsed', 'withdrawn'] as const;
+export interface RequestFeeTable {
+  id: Generated<number>;
+  request_id: number;
+  method: string;
+  pages: number | null;
+  ordinal: number | null;
+  amount_fen: number;
+  notice_on: string;
+  pay_by: string;
+  paid_on: string | null;
+  status: string;
+  note: string;
+  created_by: string;
+  created_at: string;
+}
+
+/**
+ * 行政复议 and 行政诉讼 about a request (Table 四): `review`, `suit-direct` (未经复议直接起诉),
+ * `suit-after-review` (复议后起诉). `outcome` once decided: maintained 维持, corrected 纠正, other.
+ */
+export const REVIEW_KINDS = ['review', 'suit-direct', 'suit-after-review'] as const;
+export const REVIEW_OUTCOMES = ['maintained', 'corrected', 'other'] as const;
+export interface RequestReviewTable {
+  id: Generated<number>;
+  request_id: number;
+  kind: string;
+  body: string;
+  case_no: string;
+  filed_on: string;
+  outcome: string | null;
+  decided_on: string | null;
+  note: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface RequestCodeFailureTable {
   tracking_no: string;
   failures: number;
@@ -179,6 +224,8 @@ declare module '../../platform/db/schema.js' {
     request_extensions: RequestExtensionTable;
     request_consultations: RequestConsultationTable;
     request_code_failures: RequestCodeFailureTable;
+    request_fees: RequestFeeTable;
+    request_reviews: RequestReviewTable;
   }
 }
 
@@ -265,6 +312,42 @@ export const requestMigrations: GkMigration[] = [
       await db.schema.createIndex('request_consultations_request').on('request_consultations').columns(['request_id', 'answered_on']).execute();
       await codeFailuresTable(db, 'request_code_failures');
       await addSeedRule(db, AGENCY_RULE);
+    },
+  },
+  {
+    name: '7002-request-fees-reviews',
+    async up(db, dialect) {
+      await withId(db.schema.createTable('request_fees'), dialect)
+        .addColumn('request_id', 'integer', (c) => c.notNull().references('disclosure_requests.id'))
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('pages', 'integer')
+        .addColumn('ordinal', 'integer')
+        .addColumn('amount_fen', 'integer', (c) => c.notNull())
+        .addColumn('notice_on', 'text', (c) => c.notNull())
+        .addColumn('pay_by', 'text', (c) => c.notNull())
+        .addColumn('paid_on', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('note', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('request_fees_request').on('request_fees').columns(['request_id', 'status']).execute();
+      await db.schema.createIndex('request_fees_paid').on('request_fees').columns(['paid_on']).execute();
+      await withId(db.schema.createTable('request_reviews'), dialect)
+        .addColumn('request_id', 'integer', (c) => c.notNull().references('disclosure_requests.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('case_no', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('filed_on', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text')
+        .addColumn('decided_on', 'text')
+        .addColumn('note', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('request_reviews_request').on('request_reviews').columns(['request_id', 'id']).execute();
+      await db.schema.createIndex('request_reviews_filed').on('request_reviews').columns(['filed_on']).execute();
     },
   },
 ];
