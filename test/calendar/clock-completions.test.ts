@@ -226,3 +226,18 @@ describe('staff actions on a clock', () => {
     expect(edPage.body).not.toContain(`/admin/clocks/${id}/resume`);
   });
 });
+
+describe('closing on a recorded day', () => {
+  it('a reply delivered on the due date but recorded later is completed on time, on that day; a future day is today', async () => {
+    const s0 = plusDays(todayShanghai(), -60);
+    const r = await start({ ...base, departmentId: deptId, subjectType: 'dated-close', subjectId: 1, rule: 'request.reply', start: s0 });
+    await env.p.tx((t) => completeClock(env.p, t, 'dated-close', 1, undefined, 'system', r.due));
+    const row = await env.p.db.selectFrom('clocks').select(['state', 'status', 'closed_on']).where('id', '=', r.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'completed', status: 'completed', closed_on: r.due });
+    // Without a day (or with one after today) it closes today — late here.
+    const r2 = await start({ ...base, departmentId: deptId, subjectType: 'dated-close', subjectId: 2, rule: 'request.reply', start: s0 });
+    await env.p.tx((t) => completeClock(env.p, t, 'dated-close', 2, undefined, 'system', plusDays(todayShanghai(), 5)));
+    const row2 = await env.p.db.selectFrom('clocks').select(['status', 'closed_on']).where('id', '=', r2.id).executeTakeFirstOrThrow();
+    expect(row2).toEqual({ status: 'completed-late', closed_on: todayShanghai() });
+  });
+});

@@ -195,27 +195,31 @@ async function openClocks(t: Db, subjectType: string, subjectId: string | number
   return q.execute();
 }
 
-async function close(p: Platform, t: Db, clock: NonNullable<ClockRow>, state: 'completed' | 'stopped', reason: string | null, actor: string): Promise<void> {
-  const today = todayShanghai();
+async function close(p: Platform, t: Db, clock: NonNullable<ClockRow>, state: 'completed' | 'stopped', reason: string | null, actor: string, on?: string): Promise<void> {
+  // The closing day: today, or the day staff record it happened (a letter delivered yesterday) —
+  // never before the clock's start nor after today.
+  const now = todayShanghai();
+  const today = on && on <= now ? (on < clock.start_date ? clock.start_date : on) : now;
   // Close an open pause on the closing day, so the final due date stays explainable.
-  await t.updateTable('clock_pauses').set({ to_date: today < clock.start_date ? clock.start_date : today }).where('clock_id', '=', clock.id).where('to_date', 'is', null).execute();
+  for (const open of await t.selectFrom('clock_pauses').select(['id', 'from_date']).where('clock_id', '=', clock.id).where('to_date', 'is', null).execute())
+    await t.updateTable('clock_pauses').set({ to_date: today < open.from_date ? open.from_date : today }).where('id', '=', open.id).execute();
   const r = await recompute(t, clock, today);
-  const late = clock.kind === 'minimum' ? false : r.dueAt ? nowShanghai() > r.dueAt : today > r.due;
+  const late = clock.kind === 'minimum' ? false : r.dueAt && !on ? nowShanghai() > r.dueAt : today > r.due;
   const status: ClockStatus = state === 'stopped' ? 'stopped' : late ? 'completed-late' : 'completed';
   await t.updateTable('clocks').set({ state, status, closed_on: today, stop_reason: reason, updated_at: new Date().toISOString() }).where('id', '=', clock.id).execute();
   await event(p, t, clock.id, actor, state === 'completed' ? 'complete' : 'stop', { on: today, due: r.due, status, ...(reason ? { reason } : {}) });
 }
 
-/** Marks the subject's running clocks (of `rule`, or all) as completed today. No-op when none runs. */
-export async function completeClock(p: Platform, t: Db, subjectType: string, subjectId: string | number, rule?: string, actor = 'system'): Promise<void> {
+/** Marks the subject's running clocks (of `rule`, or all) as completed today, or on `on` (YYYY-MM-DD, not after today). No-op when none runs. */
+export async function completeClock(p: Platform, t: Db, subjectType: string, subjectId: string | number, rule?: string, actor = 'system', on?: string): Promise<void> {
   await ensureCalendar(t);
-  for (const c of await openClocks(t, subjectType, subjectId, rule)) await close(p, t, c, 'completed', null, actor);
+  for (const c of await openClocks(t, subjectType, subjectId, rule)) await close(p, t, c, 'completed', null, actor, on);
 }
 
-/** Stops the subject's running clocks without completion (withdrawn, merged, abandoned…), with a reason. */
-export async function stopClock(p: Platform, t: Db, subjectType: string, subjectId: string | number, reason: string, rule?: string, actor = 'system'): Promise<void> {
+/** Stops the subject's running clocks without completion (withdrawn, merged, abandoned…), with a reason; today or on `on`. */
+export async function stopClock(p: Platform, t: Db, subjectType: string, subjectId: string | number, reason: string, rule?: string, actor = 'system', on?: string): Promise<void> {
   await ensureCalendar(t);
-  for (const c of await openClocks(t, subjectType, subjectId, rule)) await close(p, t, c, 'stopped', reason.slice(0, 500), actor);
+  for (const c of await openClocks(t, subjectType, subjectId, rule)) await close(p, t, c, 'stopped', reason.slice(0, 500), actor, on);
 }
 
 async function clockForChange(t: Db, clockId: number) {
