@@ -124,6 +124,22 @@ describe('extension (延期, Art. 33)', () => {
     expect((await step(env, 'gkb-approver', r.id, 'extension-decision', { approve: true })).statusCode).toBe(404);
     expect((await step(env, 'fgj-approver', r.id, 'extension-decision', { approve: true })).statusCode).toBe(200);
   });
+
+  it('staff record the days the ask and the decision happened; not before receipt, not before the ask, not in the future', async () => {
+    const r = await register(env, 'fgj-editor', { agency: 'fgj', arrivedOn: '2026-09-21' });
+    const early = await step(env, 'fgj-editor', r.id, 'extension', { workdays: 5, reason: '需调档', on: '2026-09-18' });
+    expect(early.statusCode).toBe(400);
+    expect(early.json().error.fields).toHaveProperty('on');
+    expect((await step(env, 'fgj-editor', r.id, 'extension', { workdays: 5, reason: '需调档', on: '2026-10-12' })).statusCode).toBe(200);
+    expect((await step(env, 'fgj-approver', r.id, 'extension-decision', { approve: true, on: '2026-10-09' })).json().error.fields).toHaveProperty('on');
+    expect((await step(env, 'fgj-approver', r.id, 'extension-decision', { approve: true, on: '2099-01-01' })).statusCode).toBe(400);
+    expect((await step(env, 'fgj-approver', r.id, 'extension-decision', { approve: true, on: '2026-10-13' })).statusCode).toBe(200);
+    const events = (await detail(r.id, 'fgj-editor')).events.filter((e: { kind: string }) => e.kind.startsWith('extension'));
+    expect(events.map((e: { kind: string; on: string }) => [e.kind, e.on])).toEqual([
+      ['extension-asked', '2026-10-12'],
+      ['extension-approved', '2026-10-13'],
+    ]);
+  });
 });
 
 describe('consultations (Art. 32, 34) pause the reply clock', () => {

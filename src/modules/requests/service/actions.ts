@@ -22,12 +22,12 @@ export async function runAction(p: Platform, actor: Actor, id: number, action: s
       return recordCorrection(p, actor, id, { on: s(b.on), note: s(b.note) });
     case 'extension': {
       const w = typeof b.workdays === 'string' ? (/^\d{1,4}$/.test(b.workdays) ? Number(b.workdays) : NaN) : b.workdays;
-      await askExtension(p, actor, id, { workdays: w, reason: s(b.reason) });
+      await askExtension(p, actor, id, { workdays: w, reason: s(b.reason), on: s(b.on) });
       return {};
     }
     case 'extension-decision': {
       const approve = typeof b.approve === 'string' ? (b.approve === '1' ? true : b.approve === '0' ? false : undefined) : b.approve;
-      return decideExtension(p, actor, id, { approve, note: s(b.note) });
+      return decideExtension(p, actor, id, { approve, note: s(b.note), on: s(b.on) });
     }
     case 'consult':
       return openConsultation(p, actor, id, { kind: s(b.kind), party: s(b.party), on: s(b.on), note: s(b.note) });
@@ -37,7 +37,7 @@ export async function runAction(p: Platform, actor: Actor, id: number, action: s
       return answerConsultation(p, actor, id, cid, { answer: s(b.answer), on: s(b.on), note: s(b.note) });
     }
     case 'refer':
-      return referComplaint(p, actor, id, { note: s(b.note) });
+      return referComplaint(p, actor, id, { note: s(b.note), on: s(b.on) });
   }
   throw notFound();
 }

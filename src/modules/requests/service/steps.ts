@@ -131,7 +131,7 @@ async function extensionRule(p: Platform, id: number) {
 }
 
 /** The handler asks for the one extension (≤ the rule's limit, 20 working days), with the reason. */
-export async function askExtension(p: Platform, actor: Actor, id: number, input: { workdays?: unknown; reason?: string }): Promise<void> {
+export async function askExtension(p: Platform, actor: Actor, id: number, input: { workdays?: unknown; reason?: string; on?: string }): Promise<void> {
   const r = await loadFor(p.db, actor, id);
   requireAction(actor, 'request.handle', r);
   requireState(r, CLOCK_STATES);
@@ -141,9 +141,10 @@ export async function askExtension(p: Platform, actor: Actor, id: number, input:
   const workdays = input.workdays;
   if (typeof workdays !== 'number' || !Number.isInteger(workdays) || workdays < 1 || workdays > max) throw badRequest('err.validation', { workdays: 'requests.err.extension_days' }, { max });
   const reason = text(input.reason, 'reason', 500);
+  const on = stepDate(input.on, 'on', r.corrected_on ?? r.received_on);
   await p.tx(async (t) => {
     const ext = await t.insertInto('request_extensions').values({ request_id: id, workdays, reason, status: 'pending', asked_by: actorName(actor), asked_at: new Date().toISOString(), decided_by: null, decided_at: null, decision_note: null }).returning(['id']).executeTakeFirstOrThrow();
-    await addEvent(t, id, actor, { kind: 'extension-asked', on: stepDate(undefined, 'on'), note: reason, public: false, data: { workdays, extensionId: ext.id } });
+    await addEvent(t, id, actor, { kind: 'extension-asked', on, note: reason, public: false, data: { workdays, extensionId: ext.id } });
     // The office heads of the department find it in their inbox.
     const heads = (await holders(t, 'request.approve-extension', r.department_id)).filter((h) => h.scope !== 'all');
     await postNotices(t, heads.map((h) => h.id), { kind: 'request-extension', title: translate('zh-CN', 'requests.inbox.extension', { no: r.tracking_no }), body: translate('zh-CN', 'requests.inbox.extension_body', { name: r.info_name, days: workdays, reason }).slice(0, 500), url: `/admin/disclosure-requests/${id}`, dedupeKey: `request-extension:${ext.id}` });
@@ -156,7 +157,7 @@ export async function askExtension(p: Platform, actor: Actor, id: number, input:
  * who asked). Approved: the reply clock is extended and the requester told the reason and the new
  * due date. Refused: a reason is required, and the handler may ask again.
  */
-export async function decideExtension(p: Platform, actor: Actor, id: number, input: { approve?: unknown; note?: string }): Promise<{ due: string | null }> {
+export async function decideExtension(p: Platform, actor: Actor, id: number, input: { approve?: unknown; note?: string; on?: string }): Promise<{ due: string | null }> {
   const r = await loadFor(p.db, actor, id);
   requireAction(actor, 'request.approve-extension', r);
   const ext = await p.db.selectFrom('request_extensions').selectAll().where('request_id', '=', id).where('status', '=', 'pending').orderBy('id', 'desc').executeTakeFirst();
@@ -165,11 +166,12 @@ export async function decideExtension(p: Platform, actor: Actor, id: number, inp
   requireState(r, CLOCK_STATES);
   if (typeof input.approve !== 'boolean') throw badRequest('err.validation', { approve: 'requests.err.choose' });
   const note = text(input.note, 'note', 500, !input.approve);
+  const asked = await p.db.selectFrom('request_events').select('on_date').where('request_id', '=', id).where('kind', '=', 'extension-asked').orderBy('id', 'desc').executeTakeFirst();
+  const on = stepDate(input.on, 'on', asked?.on_date);
   await ensureCalendar(p.db);
   return p.tx(async (t) => {
     const upd = await t.updateTable('request_extensions').set({ status: input.approve ? 'approved' : 'refused', decided_by: actorName(actor), decided_at: new Date().toISOString(), decision_note: note || null }).where('id', '=', ext.id).where('status', '=', 'pending').executeTakeFirst();
     if (!Number(upd.numUpdatedRows)) throw conflict('requests.err.changed');
-    const on = stepDate(undefined, 'on');
     if (!input.approve) {
       await addEvent(t, id, actor, { kind: 'extension-refused', on, note, public: false, data: { workdays: ext.workdays, extensionId: ext.id } });
       await p.audit(t, { actor: actorName(actor), action: 'request.extension_refuse', entity: 'disclosure_request', entityId: id, details: { workdays: ext.workdays, note } });
