@@ -9,10 +9,11 @@ import { HttpError, notFound } from '../../platform/errors.js';
 import { ErrorSchema } from '../../platform/http/schemas.js';
 import type { Limiter } from '../../platform/http/limit.js';
 import { maskName, maskPhone, maskText } from '../../platform/privacy/index.js';
-import { CHANNELS_WANTED, CONSULTATION_ANSWERS, CONSULTATION_KINDS, FORMS_WANTED, ID_KINDS, INTAKE_CHANNELS, isOrganisation, REQUEST_STATES, REQUESTER_TYPES, STAFF_CHANNELS } from './schema.js';
+import { CHANNELS_WANTED, CONSULTATION_ANSWERS, CONSULTATION_KINDS, FORMS_WANTED, ID_KINDS, INTAKE_CHANNELS, isOrganisation, REQUEST_STATES, REQUESTER_TYPES, REVIEW_KINDS, REVIEW_OUTCOMES, STAFF_CHANNELS, type RequestReview } from './schema.js';
 import { MAX_PROOFS, storeProof, submitRequest, type StoredProof } from './service/intake.js';
 import { findWithCode, staffList } from './service/queries.js';
 import { runAction } from './service/actions.js';
+import { addReview, correctReview, decideReview, deleteReview, listReviews, REVIEW_LIMITS } from './service/reviews.js';
 import { OUTCOMES } from './service/outcomes.js';
 import { citizenView, staffView } from './views.js';
 
@@ -130,6 +131,32 @@ const DetailOut = Type.Object({
 });
 
 const ActionOut = Type.Object({ state: e(REQUEST_STATES), receivedOn: Nullable(DATE), dueDate: Nullable(DATE) });
+
+/** 行政复议 and 行政诉讼 of a request (Table 四). */
+const ReviewOut = Type.Object({
+  id: ID,
+  kind: e(REVIEW_KINDS),
+  body: Type.String({ description: '复议机关 or 人民法院' }),
+  caseNo: Type.String(),
+  filedOn: DATE,
+  priorReview: Nullable(Type.Integer({ description: 'a suit-after-review: the decided review it follows' })),
+  outcome: Nullable(Type.String({ enum: [...REVIEW_OUTCOMES], description: 'null: 尚未审结 (pending)' })),
+  decidedOn: Nullable(DATE),
+  note: Type.String(),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+const reviewOut = (v: RequestReview) => ({ id: v.id, kind: v.kind as (typeof REVIEW_KINDS)[number], body: v.body, caseNo: v.case_no, filedOn: v.filed_on, priorReview: v.prior_id, outcome: v.outcome, decidedOn: v.decided_on, note: v.note, createdBy: v.created_by, createdAt: v.created_at, updatedAt: v.updated_at });
+const ReviewFields = {
+  kind: e(REVIEW_KINDS),
+  body: str(REVIEW_LIMITS.body, 1),
+  caseNo: Type.Optional(str(REVIEW_LIMITS.caseNo)),
+  filedOn: DATE,
+  priorReview: Type.Optional(Nullable(ID)),
+  note: Type.Optional(str(REVIEW_LIMITS.note)),
+};
+const ReviewParams = Type.Object({ id: ID, review: ID });
 
 /** The staff steps: path, operationId, summary, body. */
 const STEPS: { action: string; op: string; summary: string; body: TSchema }[] = [
@@ -289,6 +316,56 @@ export async function requestsApi(app: FastifyInstance, p: Platform, submitLimit
     async (req) => {
       await runAction(p, req.user!, req.params.id, 'consultation-answer', { ...req.body, consultation: req.params.consultation });
       return actionOut(req.params.id);
+    },
+  );
+
+  // ---- 行政复议 and 行政诉讼 (Table 四) ----
+  const reviewRoute = { tags: ['staff'], security: [{ bearer: [] }] };
+  app.get<{ Params: { id: number } }>(
+    '/api/v1/staff/disclosure-requests/:id/reviews',
+    { config: { permission: 'request.read' }, schema: { ...reviewRoute, operationId: 'listDisclosureRequestReviews', summary: "The request's administrative reviews and lawsuits (行政复议, 行政诉讼), oldest first; outcome null: pending", params: Type.Object({ id: ID }), response: { 200: Type.Object({ items: Type.Array(ReviewOut) }), ...errors } } },
+    async (req) => ({ items: (await listReviews(p, req.user!, req.params.id)).map(reviewOut) }),
+  );
+  app.post<{ Params: { id: number }; Body: Record<string, unknown> }>(
+    '/api/v1/staff/disclosure-requests/:id/reviews',
+    {
+      config: { permission: 'request.litigation' },
+      schema: { ...reviewRoute, operationId: 'addDisclosureRequestReview', summary: "Record a review or lawsuit about a received request (request.litigation in its department): filed not in the future nor before the request arrived; a suit-after-review names the request's decided review (409 while it is pending)", params: Type.Object({ id: ID }), body: Type.Object(ReviewFields, { additionalProperties: false }), response: { 201: ReviewOut, ...errors } },
+    },
+    async (req, reply) => reply.code(201).send(reviewOut(await addReview(p, req.user!, req.params.id, req.body))),
+  );
+  app.post<{ Params: { id: number; review: number }; Body: Record<string, unknown> }>(
+    '/api/v1/staff/disclosure-requests/:id/reviews/:review/decision',
+    {
+      config: { permission: 'request.litigation' },
+      schema: { ...reviewRoute, operationId: 'decideDisclosureRequestReview', summary: 'Record the outcome of a pending review or lawsuit: maintained 维持, corrected 纠正 or other 其他, decided on or after its filing and not in the future (409 when decided already: correct it instead)', params: ReviewParams, body: Type.Object({ outcome: e(REVIEW_OUTCOMES), decidedOn: DATE }, { additionalProperties: false }), response: { 200: ReviewOut, ...errors } },
+    },
+    async (req) => reviewOut(await decideReview(p, req.user!, req.params.id, req.params.review, req.body)),
+  );
+  app.patch<{ Params: { id: number; review: number }; Body: Record<string, unknown> }>(
+    '/api/v1/staff/disclosure-requests/:id/reviews/:review',
+    {
+      config: { permission: 'request.litigation' },
+      schema: {
+        ...reviewRoute,
+        operationId: 'correctDisclosureRequestReview',
+        summary: 'Correct a mistaken entry: the fields given change (outcome null: pending again), with a reason; the audit keeps the old and new values. The same checks as recording; a review a suit follows stays a decided review',
+        params: ReviewParams,
+        body: Type.Object({ ...Object.fromEntries(Object.entries(ReviewFields).map(([k, s]) => [k, Type.Optional(s)])), outcome: Type.Optional(Nullable(e(REVIEW_OUTCOMES))), decidedOn: Type.Optional(Nullable(DATE)), reason: str(REVIEW_LIMITS.reason, 1) }, { additionalProperties: false }),
+        response: { 200: ReviewOut, ...errors },
+      },
+    },
+    async (req) => reviewOut(await correctReview(p, req.user!, req.params.id, req.params.review, req.body)),
+  );
+  app.delete<{ Params: { id: number; review: number }; Body: { reason: string; confirm: boolean } }>(
+    '/api/v1/staff/disclosure-requests/:id/reviews/:review',
+    {
+      config: { permission: 'request.litigation' },
+      schema: { ...reviewRoute, operationId: 'deleteDisclosureRequestReview', summary: 'Delete an entry made in error: confirm: true and a reason (audited with what was deleted); not a review a suit follows (409)', params: ReviewParams, body: Type.Object({ reason: str(REVIEW_LIMITS.reason, 1), confirm: Type.Boolean() }, { additionalProperties: false }), response: { 204: Type.Null(), ...errors } },
+    },
+    async (req, reply) => {
+      await deleteReview(p, req.user!, req.params.id, req.params.review, req.body);
+      return reply.code(204).send();
     },
   );
 }

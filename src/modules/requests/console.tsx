@@ -15,6 +15,7 @@ import { runAction, STAFF_ACTIONS } from './service/actions.js';
 import { actorName, isOverdue, loadFor, mayViewIdentity } from './service.js';
 import { channelLabel, stateLabel, staffView, tr, typeLabel } from './views.js';
 import { RequestDetail } from './console/detail.js';
+import type { Posted } from './reviews-view.js';
 import { Radios, typeOptions, type FormValues } from './public/form.js';
 import { pick, readForm, toInput } from './public/intake.js';
 
@@ -38,9 +39,10 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
     const channel = (INTAKE_CHANNELS as readonly string[]).includes(q.channel) ? q.channel : '';
     const text = typeof q.q === 'string' ? q.q.slice(0, 50) : '';
     const overdue = q.overdue === '1';
+    const pendingReview = q.pendingReview === '1';
     const page = Math.max(1, Math.min(100000, Number(q.page) || 1));
-    const r = await staffList(p.db, req.user!, { state: state || undefined, channel: channel || undefined, q: text || undefined, overdue, page, pageSize: 30 });
-    const href = (n: number) => `/admin/disclosure-requests?${new URLSearchParams({ state, channel, q: text, overdue: overdue ? '1' : '', page: String(n) })}`;
+    const r = await staffList(p.db, req.user!, { state: state || undefined, channel: channel || undefined, q: text || undefined, overdue, pendingReview, page, pageSize: 30 });
+    const href = (n: number) => `/admin/disclosure-requests?${new URLSearchParams({ state, channel, q: text, overdue: overdue ? '1' : '', pendingReview: pendingReview ? '1' : '', page: String(n) })}`;
     const today = todayShanghai();
     return reply.html(
       <AdminLayout c={c} title={c.t('requests.console')}>
@@ -57,6 +59,9 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
           <Field label={c.t('requests.search')} name="q" value={text} maxLength={50} />
           <label class="check">
             <input type="checkbox" name="overdue" value="1" checked={overdue} /> {c.t('requests.overdue_only')}
+          </label>
+          <label class="check">
+            <input type="checkbox" name="pendingReview" value="1" checked={pendingReview} /> {c.t('requests.review_pending_only')}
           </label>
           <button type="submit">{c.t('common.filter')}</button>
         </form>
@@ -169,7 +174,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
   });
 
   // ---- one request ----
-  const requestPage = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, fields?: Record<string, string>, status?: number) => {
+  const requestPage = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, fields?: Record<string, string>, status?: number, posted?: Posted) => {
     const id = Number(req.params.id);
     if (!Number.isInteger(id) || id < 1 || id > 2147483647) throw notFound();
     const v = await staffView(p.db, req.user!, id);
@@ -180,7 +185,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
         <p>
           <a href="/admin/disclosure-requests">{c.t('requests.back_to_list')}</a>
         </p>
-        <RequestDetail c={c as PageCtx} v={v} fields={fields} done={done} />
+        <RequestDetail c={c as PageCtx} v={v} fields={fields} done={done} posted={posted} />
       </AdminLayout>,
       status,
     );
@@ -210,14 +215,14 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
       const twice = Object.keys(b).find((k) => typeof b[k] !== 'string');
       if (twice) throw new HttpError(400, 'validation', 'err.validation', { [twice]: 'err.field.invalid' });
       if (req.params.action === 'refer' && b.confirm !== 'yes') throw new HttpError(400, 'validation', 'err.validation', { confirm: 'requests.err.confirm_refer' });
-      delete b.confirm;
+      if (req.params.action === 'refer') delete b.confirm;
       await loadFor(p.db, req.user!, id);
       await runAction(p, req.user!, id, req.params.action, b);
       return reply.redirect(`/admin/disclosure-requests/${id}?done=1`, 303);
     } catch (err) {
       if (err instanceof HttpError && err.status === 403) throw err;
       const f = errorFields(req, err);
-      if (f) return requestPage(req, reply, f, (err as HttpError).status);
+      if (f) return requestPage(req, reply, f, (err as HttpError).status, { action: req.params.action, values: Object.fromEntries(Object.entries(b).map(([k, x]) => [k, String(x)])) });
       throw err;
     }
   });

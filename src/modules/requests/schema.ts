@@ -58,6 +58,10 @@ export const EVENT_KINDS = [
   'referred',
   'referral-received',
   'closed',
+  'review-filed',
+  'review-decided',
+  'review-corrected',
+  'review-deleted',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -191,10 +195,13 @@ export interface RequestFeeTable {
 
 /**
  * 行政复议 and 行政诉讼 about a request (Table 四): `review`, `suit-direct` (未经复议直接起诉),
- * `suit-after-review` (复议后起诉). `outcome` once decided: maintained 维持, corrected 纠正, other.
+ * `suit-after-review` (复议后起诉, `prior_id`: the decided review of the same request before it).
+ * `outcome` once decided (on `decided_on`): maintained 维持, corrected 纠正, other; null: 尚未审结.
  */
 export const REVIEW_KINDS = ['review', 'suit-direct', 'suit-after-review'] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
 export const REVIEW_OUTCOMES = ['maintained', 'corrected', 'other'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 export interface RequestReviewTable {
   id: Generated<number>;
   request_id: number;
@@ -204,11 +211,14 @@ export interface RequestReviewTable {
   filed_on: string;
   outcome: string | null;
   decided_on: string | null;
+  /** A suit-after-review: the review it follows (7007). */
+  prior_id: number | null;
   note: string;
   created_by: string;
   created_at: string;
   updated_at: string;
 }
+export type RequestReview = Selectable<RequestReviewTable>;
 
 export interface RequestCodeFailureTable {
   tracking_no: string;
@@ -348,6 +358,13 @@ export const requestMigrations: GkMigration[] = [
         .execute();
       await db.schema.createIndex('request_reviews_request').on('request_reviews').columns(['request_id', 'id']).execute();
       await db.schema.createIndex('request_reviews_filed').on('request_reviews').columns(['filed_on']).execute();
+    },
+  },
+  {
+    // A suit after review names the review it follows (the same request's, decided).
+    name: '7007-request-review-prior',
+    async up(db) {
+      await db.schema.alterTable('request_reviews').addColumn('prior_id', 'integer', (c) => c.references('request_reviews.id')).execute();
     },
   },
 ];

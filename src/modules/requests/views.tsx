@@ -13,6 +13,8 @@ import { outcomeLabel } from './service/outcomes.js';
 import { isOverdue, loadFor, mayViewIdentity, replyClocks, timeline } from './service.js';
 import { can, type Principal } from '../../platform/auth/policy.js';
 import { holders } from '../../platform/auth/identity.js';
+import { reviewEventText } from './reviews-view.js';
+import { LITIGATION, reviewsOf } from './service/reviews.js';
 
 // ---- the due date, explained --------------------------------------------------------------------
 
@@ -119,6 +121,7 @@ const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? St
 export function eventText(c: PageCtx, e: TimelineEntry, staff: boolean): string {
   const d = e.data;
   const p: Record<string, string | number> = { due: str(d.due ?? d.replyDue), date: str(d.receivedOn), n: str(d.workdays), reason: e.note };
+  if (e.kind.startsWith('review-')) return reviewEventText(c, e);
   switch (e.kind) {
     case 'received':
       return c.t(d.receivedOn ? 'requests.event.received_given' : 'requests.event.received', { channel: channelLabel(c, str(d.channel)), date: str(d.receivedOn) });
@@ -221,13 +224,14 @@ export function actorLabel(c: PageCtx, actor: string, people: Map<string, string
 /** One request for a staff member who may see it: the record, the timeline, the clock, the asks, and what they may do. */
 export async function staffView(db: Db, user: Principal, id: number) {
   const r = await loadFor(db, user, id);
-  const [events, due, extensions, consultations, agency, dept] = await Promise.all([
+  const [events, due, extensions, consultations, agency, dept, reviews] = await Promise.all([
     timeline(db, id, false),
     explainDue(db, id),
     db.selectFrom('request_extensions').selectAll().where('request_id', '=', id).orderBy('id').execute(),
     db.selectFrom('request_consultations').selectAll().where('request_id', '=', id).orderBy('id').execute(),
     agencyName(db, r),
     db.selectFrom('departments').select(['name', 'code']).where('id', '=', r.department_id).executeTakeFirstOrThrow(),
+    reviewsOf(db, id),
   ]);
   const usernames = [...new Set([...events.map((e) => e.actor), ...extensions.flatMap((x) => [x.asked_by, x.decided_by ?? ''])].filter((a) => a.startsWith('user:')).map((a) => a.slice(5)))];
   const people = new Map((usernames.length ? await db.selectFrom('users').select(['username', 'display_name']).where('username', 'in', usernames).execute() : []).map((u) => [`user:${u.username}`, u.display_name || u.username]));
@@ -245,6 +249,7 @@ export async function staffView(db: Db, user: Principal, id: number) {
     due,
     extensions,
     consultations,
+    reviews,
     people,
     proofs: JSON.parse(r.id_proofs || '[]') as { hash: string; name: string; mime: string; size: number }[],
     heads,
@@ -254,6 +259,7 @@ export async function staffView(db: Db, user: Principal, id: number) {
       /** Contacts are for those who handle the request; readers elsewhere (supervisors) see them masked. */
       contact: handle,
       approve: !!pending && can(user, 'request.approve-extension', { departmentId: r.department_id }) && pending.asked_by !== `user:${user.username}`,
+      litigation: can(user, LITIGATION, { departmentId: r.department_id }),
     },
     pending,
     correctionUntil,

@@ -58,6 +58,8 @@ export function Notice({ kind, children }: { kind: 'info' | 'success' | 'error' 
 interface FieldProps {
   label: string;
   name: string;
+  /** The element id (default f-<name>); give one when a page has several forms with the field. */
+  id?: string;
   value?: string | number | null;
   error?: string;
   type?: string;
@@ -72,7 +74,7 @@ interface FieldProps {
 }
 
 export function Field(p: FieldProps) {
-  const id = `f-${p.name}`;
+  const id = p.id ?? `f-${p.name}`;
   const describedBy = [p.hint && `${id}-hint`, p.error && `${id}-err`].filter(Boolean).join(' ') || undefined;
   const common = {
     id,
@@ -109,8 +111,8 @@ export function Field(p: FieldProps) {
   );
 }
 
-export function Select(p: { label: string; name: string; value?: string | number | null; options: { value: string | number; label: string }[]; error?: string; required?: boolean; multiple?: boolean; selected?: (string | number)[]; blank?: string }) {
-  const id = `f-${p.name}`;
+export function Select(p: { label: string; name: string; id?: string; value?: string | number | null; options: { value: string | number; label: string }[]; error?: string; required?: boolean; multiple?: boolean; selected?: (string | number)[]; blank?: string }) {
+  const id = p.id ?? `f-${p.name}`;
   const sel = new Set((p.selected ?? (p.value != null ? [p.value] : [])).map(String));
   return (
     <div class={`field${p.error ? ' has-error' : ''}`}>

@@ -9,6 +9,7 @@ import { todayShanghai } from '../../../platform/calendar/index.js';
 import { CONSULTATION_ANSWERS, CONSULTATION_KINDS, isOrganisation } from '../schema.js';
 import { outcomeLabel } from '../service/outcomes.js';
 import { actorLabel, channelLabel, DueExplanation, stateLabel, Timeline, typeLabel, type StaffView } from '../views.js';
+import { ReviewsPanel, type Posted } from '../reviews-view.js';
 
 function Step({ c, id, action, title, children, primary, danger }: { c: PageCtx; id: number; action: string; title: string; children?: any; primary?: string; danger?: boolean }) {
   return (
@@ -25,7 +26,7 @@ function Step({ c, id, action, title, children, primary, danger }: { c: PageCtx;
 
 const DateField = ({ name, label, hint, error }: { c: PageCtx; name: string; label: string; hint?: string; error?: string }) => <Field label={label} name={name} type="date" value={todayShanghai()} hint={hint} error={error} />;
 
-export function RequestDetail({ c, v, fields, done }: { c: PageCtx; v: StaffView; fields?: Record<string, string>; done: boolean }) {
+export function RequestDetail({ c, v, fields, done, posted }: { c: PageCtx; v: StaffView; fields?: Record<string, string>; done: boolean; posted?: Posted }) {
   const r = v.r;
   const id = r.id;
   const f = fields ?? {};
@@ -209,6 +210,7 @@ export function RequestDetail({ c, v, fields, done }: { c: PageCtx; v: StaffView
           </form>
         </section>
       )}
+      <ReviewsPanel c={c} id={id} reviews={v.reviews} received={!!r.received_on} canRecord={v.can.litigation} fields={fields} posted={posted} />
       <h2>{c.t('requests.timeline')}</h2>
       <Timeline c={c} events={v.events} staff people={v.people} />
     </div>

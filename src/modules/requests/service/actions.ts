@@ -5,14 +5,16 @@ import type { Actor } from '../service.js';
 import { askCorrection, askExtension, confirmReceipt, decideExtension, recordCorrection } from './steps.js';
 import { answerConsultation, openConsultation } from './consult.js';
 import { referComplaint } from './referral.js';
+import { isReviewAction, REVIEW_ACTIONS, runReviewAction } from './reviews.js';
 
-export const STAFF_ACTIONS = ['confirm-receipt', 'correction', 'corrected', 'extension', 'extension-decision', 'consult', 'consultation-answer', 'refer'] as const;
+export const STAFF_ACTIONS = ['confirm-receipt', 'correction', 'corrected', 'extension', 'extension-decision', 'consult', 'consultation-answer', 'refer', ...REVIEW_ACTIONS] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 /** Runs a step; the body's fields as the step names them (forms send text, the API typed values). */
 export async function runAction(p: Platform, actor: Actor, id: number, action: string, b: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (isReviewAction(action)) return runReviewAction(p, actor, id, action, b);
   switch (action as StaffAction) {
     case 'confirm-receipt':
       return confirmReceipt(p, actor, id, { on: s(b.on), how: s(b.how) });

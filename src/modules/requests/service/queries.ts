@@ -16,6 +16,8 @@ export interface ListFilter {
   department?: string;
   channel?: string;
   overdue?: boolean;
+  /** Only requests with a 行政复议 or 行政诉讼 not yet decided. */
+  pendingReview?: boolean;
   q?: string;
   page: number;
   pageSize: number;
@@ -32,6 +34,7 @@ export async function staffList(db: Db, user: Principal, f: ListFilter) {
   if (f.department) q = q.where('d.code', '=', f.department);
   if (f.channel) q = q.where('r.channel', '=', f.channel);
   if (f.overdue) q = q.where('r.state', 'in', ['handling', 'consulting']).where('r.due_date', '<', todayShanghai());
+  if (f.pendingReview) q = q.where((eb) => eb.exists(eb.selectFrom('request_reviews as v').select('v.id').whereRef('v.request_id', '=', 'r.id').where('v.outcome', 'is', null)));
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) => eb.or([eb('r.tracking_no', '=', f.q!.toUpperCase()), sql<boolean>`r.info_name like ${like} escape '\\'`, sql<boolean>`r.requester_name like ${like} escape '\\'`]));
@@ -46,13 +49,13 @@ export async function staffList(db: Db, user: Principal, f: ListFilter) {
   return { total, items };
 }
 
-/** Counts for the dashboard panel: awaiting receipt, being handled, overdue, extensions waiting for this approver. */
+/** Counts for the dashboard panel: awaiting receipt, being handled, overdue, extensions waiting for this approver, reviews and suits pending. */
 export async function dashboardCounts(db: Db, user: Principal) {
   const scope = readScope(user);
   const within = (q: any) => (scope === 'all' ? q : q.where('department_id', 'in', scope.size ? [...scope] : [-1]));
   const count = async (fn: (q: any) => any) => Number((await fn(within(db.selectFrom('disclosure_requests'))).select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
   const mine = [...grantedDepartments(user, 'request.approve-extension')];
-  const [awaiting, handling, overdue, approvals] = await Promise.all([
+  const [awaiting, handling, overdue, approvals, reviews] = await Promise.all([
     count((q) => q.where('state', '=', 'awaiting-receipt')),
     count((q) => q.where('state', 'in', ['handling', 'consulting', 'awaiting-correction'])),
     count((q) => q.where('state', 'in', ['handling', 'consulting']).where('due_date', '<', todayShanghai())),
@@ -66,8 +69,14 @@ export async function dashboardCounts(db: Db, user: Principal) {
           .executeTakeFirst()
           .then((r) => Number(r?.n ?? 0))
       : Promise.resolve(0),
+    // Cases (行政复议, 行政诉讼) not yet decided, about the requests the user sees.
+    within(db.selectFrom('request_reviews as v').innerJoin('disclosure_requests', 'disclosure_requests.id', 'v.request_id'))
+      .select((eb: any) => eb.fn.countAll().as('n'))
+      .where('v.outcome', 'is', null)
+      .executeTakeFirst()
+      .then((r: any) => Number(r?.n ?? 0)),
   ]);
-  return { awaiting, handling, overdue, approvals };
+  return { awaiting, handling, overdue, approvals, reviews };
 }
 
 /**
