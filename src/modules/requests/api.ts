@@ -224,22 +224,22 @@ export async function requestsApi(app: FastifyInstance, p: Platform, submitLimit
   app.get('/api/v1/disclosure-requests/outcomes', { config: { permission: 'public' }, schema: { operationId: 'listDisclosureRequestOutcomes', tags: ['public'], summary: "The outcomes of a request: the annual report's Table 三 rows 三（一）…（六） with their numbered reasons, labels and legal basis", response: { 200: OutcomesOut } } }, async () => ({ groups: OUTCOMES }));
 
   // ---- staff ----
-  app.get<{ Querystring: { state?: string; channel?: string; department?: string; q?: string; overdue?: boolean; page?: number; pageSize?: number } }>(
+  app.get<{ Querystring: { state?: string; channel?: string; department?: string; q?: string; overdue?: boolean; pendingReview?: boolean; page?: number; pageSize?: number } }>(
     '/api/v1/staff/disclosure-requests',
     {
       config: { permission: 'request.read' },
       schema: {
         operationId: 'listDisclosureRequests',
         tags: ['staff'],
-        summary: "The requests of the caller's departments, newest first (overdue: the reply clock's due date has passed)",
+        summary: "The requests of the caller's departments, newest first (overdue: the reply clock's due date has passed; pendingReview: with a 行政复议 or 行政诉讼 not yet decided)",
         security: [{ bearer: [] }],
-        querystring: Type.Object({ state: Type.Optional(Type.String({ enum: [...REQUEST_STATES, 'open', ''] })), channel: Type.Optional(Type.String({ enum: [...INTAKE_CHANNELS, ''] })), department: Type.Optional(Type.String({ maxLength: 32 })), q: Type.Optional(Type.String({ maxLength: 50 })), overdue: Type.Optional(Type.Boolean()), page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }),
+        querystring: Type.Object({ state: Type.Optional(Type.String({ enum: [...REQUEST_STATES, 'open', ''] })), channel: Type.Optional(Type.String({ enum: [...INTAKE_CHANNELS, ''] })), department: Type.Optional(Type.String({ maxLength: 32 })), q: Type.Optional(Type.String({ maxLength: 50 })), overdue: Type.Optional(Type.Boolean()), pendingReview: Type.Optional(Type.Boolean()), page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }),
         response: { 200: ListOut, ...errors },
       },
     },
     async (req) => {
       const q = req.query;
-      const r = await staffList(p.db, req.user!, { state: q.state || undefined, channel: q.channel || undefined, department: q.department || undefined, q: q.q || undefined, overdue: q.overdue, page: q.page ?? 1, pageSize: q.pageSize ?? 30 });
+      const r = await staffList(p.db, req.user!, { state: q.state || undefined, channel: q.channel || undefined, department: q.department || undefined, q: q.q || undefined, overdue: q.overdue, pendingReview: q.pendingReview, page: q.page ?? 1, pageSize: q.pageSize ?? 30 });
       return { total: r.total, items: r.items.map((x) => ({ id: x.id, trackingNo: x.tracking_no, infoName: x.info_name, requesterType: x.requester_type, channel: x.channel, state: x.state, department: x.department_name, receivedOn: x.received_on, dueDate: x.due_date, outcome: x.outcome })) };
     },
   );
