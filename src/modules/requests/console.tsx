@@ -15,7 +15,7 @@ import { runAction, STAFF_ACTIONS } from './service/actions.js';
 import { actorName, isOverdue, loadFor, mayViewIdentity } from './service.js';
 import { channelLabel, stateLabel, staffView, tr, typeLabel } from './views.js';
 import { RequestDetail } from './console/detail.js';
-import type { Posted } from './reviews-view.js';
+import type { Posted } from './console/reviews.js';
 import { Radios, typeOptions, type FormValues } from './public/form.js';
 import { pick, readForm, toInput } from './public/intake.js';
 

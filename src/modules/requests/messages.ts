@@ -1,7 +1,7 @@
 // Messages of disclosure requests (依申请公开), Chinese and English; the timeline's and the
 // notices' texts and the audit log's labels are in service/notice-text.ts.
 import { noticeText } from './service/notice-text.js';
-import { reviewText } from './reviews-text.js';
+import { reviewText } from './service/review-text.js';
 
 const zh: Record<string, string> = {
   'nav.requests': '依申请公开',

@@ -13,7 +13,6 @@ import { outcomeLabel } from './service/outcomes.js';
 import { isOverdue, loadFor, mayViewIdentity, replyClocks, timeline } from './service.js';
 import { can, type Principal } from '../../platform/auth/policy.js';
 import { holders } from '../../platform/auth/identity.js';
-import { reviewEventText } from './reviews-view.js';
 import { LITIGATION, reviewsOf } from './service/reviews.js';
 
 // ---- the due date, explained --------------------------------------------------------------------
@@ -99,6 +98,25 @@ export function DueExplanation({ c, d }: { c: PageCtx; d: DueExplained }) {
 export const stateLabel = (c: PageCtx, s: string) => c.t(`requests.state.${s}`);
 export const channelLabel = (c: PageCtx, s: string) => c.t(`requests.channel.${s}`);
 export const typeLabel = (c: PageCtx, s: string) => c.t(`requests.type.${s}`);
+
+export const reviewKindLabel = (c: PageCtx, k: string) => c.t(`requests.review.kind.${k}`);
+export const reviewOutcomeLabel = (c: PageCtx, o: string | null) => c.t(`requests.review.outcome.${o ?? 'pending'}`);
+
+/** A review event of the (staff) timeline in words. */
+export function reviewEventText(c: PageCtx, e: { kind: string; data: Record<string, unknown> }): string {
+  const d = e.data;
+  const p = { kind: reviewKindLabel(c, str(d.kind)), body: str(d.body) };
+  switch (e.kind) {
+    case 'review-filed':
+      return c.t('requests.event.review-filed', { ...p, caseNo: d.caseNo ? c.t('requests.event.review_case_no', { no: str(d.caseNo) }) : '' });
+    case 'review-decided':
+      return c.t('requests.event.review-decided', { ...p, outcome: reviewOutcomeLabel(c, str(d.outcome)) });
+    case 'review-corrected':
+      return c.t('requests.event.review-corrected', { ...p, fields: (Array.isArray(d.changed) ? d.changed : []).map((f) => c.t(`audit.field.${str(f)}`)).join(c.t('requests.list_sep')) });
+    default:
+      return c.t(`requests.event.${e.kind}`, p);
+  }
+}
 
 /** Field errors (message keys) in the request's language. */
 export function tr(req: FastifyRequest, fields: Record<string, string>, params?: Record<string, string | number>): Record<string, string> {

@@ -9,7 +9,7 @@ import { todayShanghai } from '../../../platform/calendar/index.js';
 import { CONSULTATION_ANSWERS, CONSULTATION_KINDS, isOrganisation } from '../schema.js';
 import { outcomeLabel } from '../service/outcomes.js';
 import { actorLabel, channelLabel, DueExplanation, stateLabel, Timeline, typeLabel, type StaffView } from '../views.js';
-import { ReviewsPanel, type Posted } from '../reviews-view.js';
+import { ReviewsPanel, type Posted } from './reviews.js';
 
 function Step({ c, id, action, title, children, primary, danger }: { c: PageCtx; id: number; action: string; title: string; children?: any; primary?: string; danger?: boolean }) {
   return (

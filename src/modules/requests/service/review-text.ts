@@ -1,6 +1,6 @@
-// Texts of 行政复议 and 行政诉讼 records (reviews-view.tsx, service/reviews.ts): the panel, the
+// Texts of 行政复议 and 行政诉讼 records (console/reviews.tsx, service/reviews.ts): the panel, the
 // forms, the timeline, the errors and the audit log's labels; merged into the module's catalogues
-// in messages.ts. Chinese first; both catalogues carry the same keys.
+// in ../messages.ts. Chinese first; both catalogues carry the same keys.
 export const reviewText = {
   'zh-CN': {
     'requests.reviews': '行政复议和行政诉讼',

@@ -1,32 +1,11 @@
-// 行政复议 and 行政诉讼 of a request in the console: labels (never raw codes), the timeline's lines,
-// and the panel of the request's page — the cases, and for request.litigation the forms to record a
-// case, its outcome, to correct an entry and to delete one made in error. (It imports neither
-// views.tsx nor console/: views.tsx uses its timeline lines.)
-import { Csrf, Empty, Field, Select, TableWrap, type PageCtx } from '../../platform/render/index.js';
-import { todayShanghai } from '../../platform/calendar/index.js';
-import { REVIEW_KINDS, REVIEW_OUTCOMES, type RequestReview } from './schema.js';
-import { REVIEW_LIMITS } from './service/reviews.js';
-
-export const reviewKindLabel = (c: PageCtx, k: string) => c.t(`requests.review.kind.${k}`);
-export const reviewOutcomeLabel = (c: PageCtx, o: string | null) => c.t(`requests.review.outcome.${o ?? 'pending'}`);
-
-const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-
-/** A review event of the (staff) timeline in words. */
-export function reviewEventText(c: PageCtx, e: { kind: string; data: Record<string, unknown> }): string {
-  const d = e.data;
-  const p = { kind: reviewKindLabel(c, str(d.kind)), body: str(d.body) };
-  switch (e.kind) {
-    case 'review-filed':
-      return c.t('requests.event.review-filed', { ...p, caseNo: d.caseNo ? c.t('requests.event.review_case_no', { no: str(d.caseNo) }) : '' });
-    case 'review-decided':
-      return c.t('requests.event.review-decided', { ...p, outcome: reviewOutcomeLabel(c, str(d.outcome)) });
-    case 'review-corrected':
-      return c.t('requests.event.review-corrected', { ...p, fields: (Array.isArray(d.changed) ? d.changed : []).map((f) => c.t(`audit.field.${str(f)}`)).join(c.t('requests.list_sep')) });
-    default:
-      return c.t(`requests.event.${e.kind}`, p);
-  }
-}
+// 行政复议 and 行政诉讼 of a request in the console: the panel of the request's page — the cases
+// (labels, never raw codes), and for request.litigation in the request's department the forms to
+// record a case, its outcome, to correct an entry and to delete one made in error.
+import { Csrf, Empty, Field, Select, TableWrap, type PageCtx } from '../../../platform/render/index.js';
+import { todayShanghai } from '../../../platform/calendar/index.js';
+import { REVIEW_KINDS, REVIEW_OUTCOMES, type RequestReview } from '../schema.js';
+import { REVIEW_LIMITS } from '../service/reviews.js';
+import { reviewKindLabel, reviewOutcomeLabel } from '../views.js';
 
 /** The form a console post came from, and what it sent (to show its errors and values there). */
 export interface Posted {
