@@ -5,11 +5,31 @@ import type { Actor } from '../service.js';
 import { askCorrection, askExtension, confirmReceipt, decideExtension, recordCorrection } from './steps.js';
 import { answerConsultation, openConsultation } from './consult.js';
 import { referComplaint } from './referral.js';
+import { decideReply, deliverReply, draftReply, signReply, submitReply, type DraftInput } from './replies.js';
 
-export const STAFF_ACTIONS = ['confirm-receipt', 'correction', 'corrected', 'extension', 'extension-decision', 'consult', 'consultation-answer', 'refer'] as const;
+export const STAFF_ACTIONS = ['confirm-receipt', 'correction', 'corrected', 'extension', 'extension-decision', 'consult', 'consultation-answer', 'refer', 'reply', 'reply-submit', 'reply-decision', 'reply-sign', 'reply-deliver'] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const yesNo = (v: unknown) => (typeof v === 'string' ? (v === '1' ? true : v === '0' ? false : undefined) : v);
+
+/**
+ * The console's reply form, flat: `type`, `fields.<name>`, `withheld.<n>.part|ground|reason` (rows
+ * left empty are dropped), `itemIds` (numbers separated by commas or spaces), `body`,
+ * `regenerate=1`, `remove=<hash>`.
+ */
+export function draftFromForm(b: Record<string, unknown>): DraftInput {
+  const fields: Record<string, unknown> = {};
+  const rows = new Map<number, Record<string, string>>();
+  for (const [k, v] of Object.entries(b)) {
+    if (k.startsWith('fields.')) fields[k.slice(7)] = v;
+    const m = /^withheld\.(\d{1,2})\.(part|ground|reason)$/.exec(k);
+    if (m && typeof v === 'string') rows.set(Number(m[1]), { ...rows.get(Number(m[1])), [m[2]]: v });
+  }
+  const withheld = [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r).filter((r) => Object.values(r).some((v) => v.trim()));
+  const ids = typeof b.itemIds === 'string' ? b.itemIds.split(/[\s,，、]+/).filter(Boolean).map((x) => (/^\d{1,10}$/.test(x) ? Number(x) : NaN)) : b.itemIds;
+  return { type: b.type, fields, withheld, itemIds: ids, body: b.body, regenerate: b.regenerate === '1', remove: typeof b.remove === 'string' ? [b.remove] : undefined };
+}
 
 /** Runs a step; the body's fields as the step names them (forms send text, the API typed values). */
 export async function runAction(p: Platform, actor: Actor, id: number, action: string, b: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -25,10 +45,8 @@ export async function runAction(p: Platform, actor: Actor, id: number, action: s
       await askExtension(p, actor, id, { workdays: w, reason: s(b.reason) });
       return {};
     }
-    case 'extension-decision': {
-      const approve = typeof b.approve === 'string' ? (b.approve === '1' ? true : b.approve === '0' ? false : undefined) : b.approve;
-      return decideExtension(p, actor, id, { approve, note: s(b.note) });
-    }
+    case 'extension-decision':
+      return decideExtension(p, actor, id, { approve: yesNo(b.approve), note: s(b.note) });
     case 'consult':
       return openConsultation(p, actor, id, { kind: s(b.kind), party: s(b.party), on: s(b.on), note: s(b.note) });
     case 'consultation-answer': {
@@ -38,6 +56,16 @@ export async function runAction(p: Platform, actor: Actor, id: number, action: s
     }
     case 'refer':
       return referComplaint(p, actor, id, { note: s(b.note) });
+    case 'reply':
+      return draftReply(p, actor, id, draftFromForm(b));
+    case 'reply-submit':
+      return submitReply(p, actor, id);
+    case 'reply-decision':
+      return decideReply(p, actor, id, { approve: yesNo(b.approve), note: b.note });
+    case 'reply-sign':
+      return signReply(p, actor, id, { letterNo: b.letterNo });
+    case 'reply-deliver':
+      return deliverReply(p, actor, id, { channel: b.channel, on: b.on, ref: b.ref });
   }
   throw notFound();
 }
