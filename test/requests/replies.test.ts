@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeEnv, type TestEnv } from '../helpers.js';
+import { form, login, makeEnv, type TestEnv } from '../helpers.js';
 import { ensureCalendar, todayShanghai } from '../../src/platform/calendar/index.js';
 import { filePath } from '../../src/platform/files/index.js';
 import { sm3 } from '../../src/platform/hash.js';
@@ -250,5 +250,40 @@ describe('signing and delivery', () => {
     expect(page.body).toContain('请知悉');
     expect(page.body).not.toContain('<script>alert');
     expect(page.body).not.toContain('<img src=x');
+  });
+});
+
+describe('the console', () => {
+  it('the reply panel: the type, its fields, the text; sign asks for confirmation; the print view is the letter', async () => {
+    const r = await register(env, 'gkb-requests', { arrivedOn: todayShanghai() });
+    const handler = await login(env.app, 'gkb-requests');
+    const post = (s: { cookie: string; csrf: string }, action: string, body: Record<string, string>) => env.app.inject({ method: 'POST', url: `/admin/disclosure-requests/${r.id}/${action}`, headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: s.csrf, ...body }) });
+    const page = async (s: { cookie: string }) => (await env.app.inject({ url: `/admin/disclosure-requests/${r.id}`, headers: { cookie: s.cookie } })).body;
+    expect(await page(handler)).toContain('部分公开（第三十七条）');
+    expect((await post(handler, 'reply', { type: 'withheld' })).statusCode).toBe(303);
+    let html = await page(handler);
+    expect(html).toContain('name="fields.ground"');
+    expect(html).toContain('name="fields.reason"');
+    expect(html).toContain('name="body"');
+    const bad = await post(handler, 'reply', { type: 'withheld', 'fields.ground': 'withheld.nonsense', 'fields.reason': '' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('请选择不予公开的理由类别。');
+    expect((await post(handler, 'reply', { type: 'withheld', 'fields.ground': 'withheld.internal-affairs', 'fields.reason': '属于人事管理信息', body: '经审查，该信息属于内部事务信息。' })).statusCode).toBe(303);
+    expect((await post(handler, 'reply-submit', {})).statusCode).toBe(303);
+    const head = await login(env.app, 'gkb-approver');
+    expect((await post(head, 'reply-decision', { approve: '1' })).statusCode).toBe(303);
+    html = await page(head);
+    expect(html).toContain('s-reply-sign');
+    const unconfirmed = await post(head, 'reply-sign', {});
+    expect(unconfirmed.statusCode).toBe(400);
+    expect(unconfirmed.body).toContain('请确认签发。');
+    expect((await post(head, 'reply-sign', { confirm: 'yes' })).statusCode).toBe(303);
+    const print = await env.app.inject({ url: `/admin/disclosure-requests/${r.id}/reply/print`, headers: { cookie: head.cookie } });
+    expect(print.body).toContain('经审查，该信息属于内部事务信息。');
+    expect(print.body).toContain('签发人：政务公开办负责人');
+    expect((await getReply(r.id)).outcome).toBe('withheld.internal-affairs');
+    // Another department's staff do not reach it.
+    const other = await login(env.app, 'fgj-editor');
+    expect((await env.app.inject({ url: `/admin/disclosure-requests/${r.id}/reply/print`, headers: { cookie: other.cookie } })).statusCode).toBe(404);
   });
 });

@@ -25,7 +25,7 @@ function Step({ c, id, action, title, children, primary, danger }: { c: PageCtx;
 
 const DateField = ({ name, label, hint, error }: { c: PageCtx; name: string; label: string; hint?: string; error?: string }) => <Field label={label} name={name} type="date" value={todayShanghai()} hint={hint} error={error} />;
 
-export function RequestDetail({ c, v, fields, done }: { c: PageCtx; v: StaffView; fields?: Record<string, string>; done: boolean }) {
+export function RequestDetail({ c, v, fields, done, children }: { c: PageCtx; v: StaffView; fields?: Record<string, string>; done: boolean; children?: any }) {
   const r = v.r;
   const id = r.id;
   const f = fields ?? {};
@@ -209,6 +209,7 @@ export function RequestDetail({ c, v, fields, done }: { c: PageCtx; v: StaffView
           </form>
         </section>
       )}
+      {children}
       <h2>{c.t('requests.timeline')}</h2>
       <Timeline c={c} events={v.events} staff people={v.people} />
     </div>

@@ -32,7 +32,7 @@ function ReplySection({ c, x, url }: { c: PageCtx; x: PublicReply; url: (a: Atta
       <p>
         {c.t('requests.reply_outcome')}：<strong>{outcomeLabel(x.outcome, c.locale)}</strong> <span class="muted">{c.t('requests.reply_delivered', { date: x.deliveredOn, channel: c.t(`requests.wanted.${x.channel}`) })}</span>
       </p>
-      <Letter l={x.letter} headingLevel={2} />
+      <Letter l={x.letter} headingLevel={3} />
       {x.items.length > 0 && (
         <>
           <h3>{c.t('requests.reply_items_public')}</h3>

@@ -28,7 +28,7 @@ export function draftFromForm(b: Record<string, unknown>): DraftInput {
   }
   const withheld = [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r).filter((r) => Object.values(r).some((v) => v.trim()));
   const ids = typeof b.itemIds === 'string' ? b.itemIds.split(/[\s,，、]+/).filter(Boolean).map((x) => (/^\d{1,10}$/.test(x) ? Number(x) : NaN)) : b.itemIds;
-  return { type: b.type, fields, withheld, itemIds: ids, body: b.body, regenerate: b.regenerate === '1', remove: typeof b.remove === 'string' ? [b.remove] : undefined };
+  return { type: b.type, fields, withheld, itemIds: ids ?? [], body: b.body, regenerate: b.regenerate === '1' };
 }
 
 /** Runs a step; the body's fields as the step names them (forms send text, the API typed values). */

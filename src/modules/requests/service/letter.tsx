@@ -18,8 +18,8 @@ export interface LetterData {
   draft?: boolean;
 }
 
-export function Letter({ l, headingLevel = 1 }: { l: LetterData; headingLevel?: 1 | 2 }) {
-  const H = headingLevel === 1 ? 'h1' : 'h2';
+export function Letter({ l, headingLevel = 1 }: { l: LetterData; headingLevel?: 1 | 3 }) {
+  const H = headingLevel === 1 ? 'h1' : 'h3';
   return (
     <article class={`reply-letter${l.draft ? ' draft' : ''}`} lang="zh-CN">
       <H class="letter-title">{LETTER_TITLE}</H>

@@ -229,6 +229,8 @@ export interface DraftInput {
   body?: unknown;
   /** Start the text again from the template (the body given is ignored). */
   regenerate?: boolean;
+  /** Keep the text as it is (the console's file form). */
+  keepBody?: boolean;
 }
 
 /** Creates or updates the draft: the type, its fields, the withheld parts, items, files; the body generated unless given. */
@@ -260,7 +262,7 @@ export async function draftReply(p: Platform, actor: Actor, id: number, input: D
   }
   const given = typeof input.body === 'string' ? input.body.replace(/\r\n/g, '\n').trim() : '';
   if (given.length > MAX_BODY) throw bad('body', 'requests.err.too_long');
-  const body = given && !input.regenerate ? given : await generateBody(p, r, t, { fields, withheld, itemIds, attachments });
+  const body = input.keepBody && old ? old.body : given && !input.regenerate ? given : await generateBody(p, r, t, { fields, withheld, itemIds, attachments });
   const outcome = t.outcome === 'ground' ? (fields.ground ?? 'withheld') : t.outcome;
   const values = { reply_type: t.code, outcome, fields: JSON.stringify(fields), withheld: JSON.stringify(withheld), item_ids: JSON.stringify(itemIds), attachments: JSON.stringify(attachments), body, updated_at: now() };
   return p.tx(async (tx) => {
