@@ -9,13 +9,16 @@ import { HttpError, notFound } from '../../platform/errors.js';
 import { ErrorSchema } from '../../platform/http/schemas.js';
 import type { Limiter } from '../../platform/http/limit.js';
 import { maskName, maskPhone, maskText } from '../../platform/privacy/index.js';
-import { CHANNELS_WANTED, CONSULTATION_ANSWERS, CONSULTATION_KINDS, FORMS_WANTED, ID_KINDS, INTAKE_CHANNELS, isOrganisation, REQUEST_STATES, REQUESTER_TYPES, REVIEW_KINDS, REVIEW_OUTCOMES, STAFF_CHANNELS, type RequestReview } from './schema.js';
+import { CHANNELS_WANTED, CONSULTATION_ANSWERS, CONSULTATION_KINDS, FORMS_WANTED, ID_KINDS, INTAKE_CHANNELS, isOrganisation, REPLY_STATUSES, REQUEST_STATES, REQUESTER_TYPES, REVIEW_KINDS, REVIEW_OUTCOMES, STAFF_CHANNELS, type RequestReview } from './schema.js';
 import { MAX_PROOFS, storeProof, submitRequest, type StoredProof } from './service/intake.js';
 import { findWithCode, staffList } from './service/queries.js';
 import { runAction } from './service/actions.js';
 import { addReview, correctReview, decideReview, deleteReview, listReviews, REVIEW_LIMITS } from './service/reviews.js';
 import { OUTCOMES } from './service/outcomes.js';
 import { citizenView, staffView } from './views.js';
+import { draftReply, loadReply, publicReply, replyItems, MAX_REPLY_ATTACHMENTS, type ReplyView } from './service/replies.js';
+import { REPLY_TYPE_CODES, WITHHOLD_GROUNDS } from './service/reply-types.js';
+import { replyFileUrl } from './public/track.js';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema, 422: ErrorSchema, 429: ErrorSchema };
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
@@ -64,6 +67,18 @@ const Due = Type.Object({
 const Correction = Nullable(Type.Object({ askedOn: DATE, due: Nullable(DATE), items: Type.Array(Type.String()), correctedOn: Nullable(DATE) }));
 const Data = Type.Record(Type.String(), Type.Unknown());
 
+const LetterOut = Type.Object({ letterNo: Type.String(), addressee: Type.String(), receivedOn: Type.String(), infoName: Type.String(), body: Type.String(), agency: Type.String(), date: Type.String(), signer: Type.String() });
+const ItemOut = Type.Object({ id: ID, title: Type.String(), url: Type.String() });
+const PublicReplyOut = Type.Object({
+  type: e(REPLY_TYPE_CODES),
+  outcome: Type.String({ description: "the Table 三 leaf (see listDisclosureRequestOutcomes)" }),
+  deliveredOn: DATE,
+  channel: e(CHANNELS_WANTED),
+  letter: Type.Composite([LetterOut], { description: "the signed letter; a natural person's name masked" }),
+  items: Type.Array(ItemOut),
+  attachments: Type.Array(Type.Object({ name: Type.String(), mime: Type.String(), size: Type.Integer(), url: Type.String({ description: 'a download link valid for two hours' }) })),
+});
+
 const StatusOut = Type.Object({
   trackingNo: Type.String(),
   agency: Type.String(),
@@ -87,6 +102,7 @@ const StatusOut = Type.Object({
   closedOn: Nullable(DATE),
   referralNo: Nullable(Type.String()),
   events: Type.Array(Type.Object({ on: DATE, kind: Type.String(), note: Type.String(), data: Data })),
+  reply: Nullable(PublicReplyOut),
 });
 
 const OutcomeRowOut = Type.Object({ code: Type.String(), row: Type.String(), zh: Type.String(), en: Type.String(), basis: Type.String() });
@@ -130,6 +146,68 @@ const DetailOut = Type.Object({
   can: Type.Object({ handle: Type.Boolean(), identity: Type.Boolean(), approveExtension: Type.Boolean() }),
 });
 
+const Withheld = Type.Object({ part: str(200, 1), ground: e(WITHHOLD_GROUNDS), reason: str(1000, 1) }, { additionalProperties: false });
+const ReplyOut = Type.Object({
+  type: e(REPLY_TYPE_CODES),
+  outcome: Type.String(),
+  status: e(REPLY_STATUSES),
+  fields: Type.Record(Type.String(), Type.String()),
+  withheld: Type.Array(Withheld),
+  items: Type.Array(Type.Composite([ItemOut, Type.Object({ public: Type.Boolean() })])),
+  attachments: Type.Array(Type.Object({ hash: Type.String(), name: Type.String(), mime: Type.String(), size: Type.Integer() })),
+  body: Type.String(),
+  draftedBy: Type.String(),
+  approvedBy: Nullable(Type.String()),
+  approvedAt: Nullable(Type.String()),
+  approvalNote: Nullable(Type.String()),
+  signedBy: Nullable(Type.String()),
+  signerName: Nullable(Type.String()),
+  signedAt: Nullable(Type.String()),
+  letterNo: Nullable(Type.String()),
+  letterHash: Nullable(Type.String({ description: 'SM3 of the stored signed letter (HTML)' })),
+  deliveredOn: Nullable(DATE),
+  deliveryChannel: Nullable(Type.String()),
+  deliveryRef: Nullable(Type.String()),
+});
+const DraftBody = Type.Object(
+  {
+    type: e(REPLY_TYPE_CODES),
+    fields: Type.Optional(Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 2000 }), { description: "the type's fields (see docs/api.md)" })),
+    withheld: Type.Optional(Type.Array(Withheld, { maxItems: 20, description: 'partly-disclosed: the parts withheld with their grounds' })),
+    itemIds: Type.Optional(Type.Array(ID, { maxItems: 20, description: 'public catalog items (pub_items) the letter links' })),
+    attachments: Type.Optional(Type.Array(Type.Object({ name: str(120), content: Type.String({ maxLength: 30_000_000, contentEncoding: 'base64', description: 'the file, base64 (PDF, images, Word, Excel)' }) }, { additionalProperties: false }), { maxItems: MAX_REPLY_ATTACHMENTS, description: 'files added to those attached' })),
+    removeAttachments: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: MAX_REPLY_ATTACHMENTS, description: 'hashes of attached files to drop' })),
+    body: Type.Optional(str(20000)),
+    regenerate: Type.Optional(Type.Boolean({ description: 'generate the text from the template (the body given is ignored); without a body it always is' })),
+  },
+  { additionalProperties: false },
+);
+
+async function replyOut(p: Platform, x: ReplyView) {
+  return {
+    type: x.reply_type,
+    outcome: x.outcome,
+    status: x.status as (typeof REPLY_STATUSES)[number],
+    fields: x.fields,
+    withheld: x.withheld,
+    items: await replyItems(p.db, x.itemIds),
+    attachments: x.attachments,
+    body: x.body,
+    draftedBy: x.drafted_by,
+    approvedBy: x.approved_by,
+    approvedAt: x.approved_at,
+    approvalNote: x.approval_note,
+    signedBy: x.signed_by,
+    signerName: x.signer_name,
+    signedAt: x.signed_at,
+    letterNo: x.letter_no,
+    letterHash: x.letter_hash,
+    deliveredOn: x.delivered_on,
+    deliveryChannel: x.delivery_channel,
+    deliveryRef: x.delivery_ref,
+  };
+}
+
 const ActionOut = Type.Object({ state: e(REQUEST_STATES), receivedOn: Nullable(DATE), dueDate: Nullable(DATE) });
 
 /** 行政复议 and 行政诉讼 of a request (Table 四). */
@@ -167,6 +245,10 @@ const STEPS: { action: string; op: string; summary: string; body: TSchema }[] = 
   { action: 'extension-decision', op: 'decideDisclosureRequestExtension', summary: "The office head's decision (request.approve-extension in the request's department, not the asker); approved: the clock is extended and the requester told", body: Type.Object({ approve: Type.Boolean(), note: Type.Optional(str(500)), on: Type.Optional(DATE) }, { additionalProperties: false }) },
   { action: 'consult', op: 'openDisclosureRequestConsultation', summary: "Ask a third party (Art. 32) or another agency (Art. 34) for its opinion, 15 working days; the reply clock pauses", body: Type.Object({ kind: e(CONSULTATION_KINDS), party: str(100, 1), on: Type.Optional(DATE), note: Type.Optional(str(1000)) }, { additionalProperties: false }) },
   { action: 'refer', op: 'referDisclosureRequestComplaint', summary: 'A complaint filed as a request (Art. 39): closed as 不予处理/信访举报投诉类申请 and handed to the complaint desk when one is mounted', body: Type.Object({ note: Type.Optional(str(1000)), on: Type.Optional(DATE) }, { additionalProperties: false }) },
+  { action: 'reply-submit', op: 'submitDisclosureRequestReply', summary: "Submit the drafted reply to the office head (400 naming a field the reply type needs and lacks)", body: Type.Object({ on: Type.Optional(DATE) }, { additionalProperties: false }) },
+  { action: 'reply-decision', op: 'decideDisclosureRequestReply', summary: "The office head approves the reply or returns it with a note (request.approve-reply in the request's department, never the drafter)", body: Type.Object({ approve: Type.Boolean(), note: Type.Optional(str(1000)), on: Type.Optional(DATE) }, { additionalProperties: false }) },
+  { action: 'reply-sign', op: 'signDisclosureRequestReply', summary: '签发: the office head signs the approved reply; the text is frozen, the letter (告知书) stored and its SM3 hash kept', body: Type.Object({ letterNo: Type.Optional(str(60)), on: Type.Optional(Type.String({ format: 'date', description: 'the day it was signed, when recorded later: the letter is dated so' })) }, { additionalProperties: false }) },
+  { action: 'reply-deliver', op: 'deliverDisclosureRequestReply', summary: 'Deliver the signed letter (default: the channel the requester asked for; post needs the tracking number in ref; pickup: on = the day picked up). Completes the reply clock, state replied, outcome and closing date recorded; 409 for a second reply', body: Type.Object({ channel: Type.Optional(e(CHANNELS_WANTED)), on: Type.Optional(DATE), ref: Type.Optional(str(100)) }, { additionalProperties: false }) },
 ];
 
 /** The form's proof field is `idProof`; the API's is `identityProofs`. */
@@ -216,8 +298,9 @@ export async function requestsApi(app: FastifyInstance, p: Platform, submitLimit
       const r = await findWithCode(p.db, req.params.trackingNo, req.body.code);
       if (!r) throw notFound('requests.not_found');
       reply.header('cache-control', 'no-store');
-      const v = await citizenView(p.db, r);
-      return { ...v, events: v.events.map((x) => ({ on: x.on, kind: x.kind, note: x.note, data: x.data })) };
+      const [v, rep] = await Promise.all([citizenView(p.db, r), publicReply(p.db, r)]);
+      const answer = rep && { ...rep, attachments: rep.attachments.map((a) => ({ name: a.name, mime: a.mime, size: a.size, url: replyFileUrl(app, r.id, a.hash) })) };
+      return { ...v, events: v.events.map((x) => ({ on: x.on, kind: x.kind, note: x.note, data: x.data })), reply: answer };
     },
   );
 
@@ -366,6 +449,28 @@ export async function requestsApi(app: FastifyInstance, p: Platform, submitLimit
     async (req, reply) => {
       await deleteReview(p, req.user!, req.params.id, req.params.review, req.body);
       return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/v1/staff/disclosure-requests/:id/reply',
+    { config: { permission: 'request.read' }, schema: { operationId: 'getDisclosureRequestReply', tags: ['staff'], summary: 'The reply and its letter as drafted, approved, signed, delivered (404 when none is drafted)', security: [{ bearer: [] }], params: Type.Object({ id: ID }), response: { 200: ReplyOut, ...errors } } },
+    async (req) => {
+      await staffView(p.db, req.user!, req.params.id);
+      const x = await loadReply(p.db, req.params.id);
+      if (!x) throw notFound('requests.err.no_reply');
+      return replyOut(p, x);
+    },
+  );
+
+  app.put<{ Params: { id: number }; Body: Record<string, any> }>(
+    '/api/v1/staff/disclosure-requests/:id/reply',
+    { config: { permission: 'request.read' }, bodyLimit: 64 * 1024 * 1024, schema: { operationId: 'draftDisclosureRequestReply', tags: ['staff'], summary: "Create or update the draft reply (request.handle): the type (Art. 36–39), its fields, the parts withheld, linked catalog items, files; the letter's text generated from the type's template unless given. Only while a draft", security: [{ bearer: [] }], params: Type.Object({ id: ID }), body: DraftBody, response: { 200: ReplyOut, ...errors } } },
+    async (req) => {
+      const b = req.body;
+      const files = ((b.attachments ?? []) as { name: string; content: string }[]).map((f, i) => ({ buf: Buffer.from(f.content, 'base64'), name: f.name || `附件${i + 1}` }));
+      await draftReply(p, req.user!, req.params.id, { type: b.type, fields: b.fields ?? {}, withheld: b.withheld ?? [], itemIds: b.itemIds ?? [], files, remove: b.removeAttachments, body: b.body, regenerate: b.regenerate });
+      return replyOut(p, (await loadReply(p.db, req.params.id))!);
     },
   );
 }

@@ -6,7 +6,7 @@ import type { Platform } from '../../platform/platform.js';
 import { AdminLayout, Csrf, Empty, ErrorSummary, Field, FileInput, Notice, Pager, Select, TableWrap, type PageCtx } from '../../platform/render/index.js';
 import { can, type Principal } from '../../platform/auth/policy.js';
 import { HttpError, notFound } from '../../platform/errors.js';
-import { fileInfo, sendStoredFile } from '../../platform/files/index.js';
+import { contentDisposition, fileInfo, sendStoredFile } from '../../platform/files/index.js';
 import { todayShanghai } from '../../platform/calendar/index.js';
 import { CHANNELS_WANTED, FORMS_WANTED, ID_KINDS, INTAKE_CHANNELS, REQUEST_STATES, STAFF_CHANNELS } from './schema.js';
 import { agencies, LIMITS, MAX_PROOFS, PROOF_LIMIT, submitRequest, type Registered } from './service/intake.js';
@@ -16,6 +16,12 @@ import { actorName, isOverdue, loadFor, mayViewIdentity } from './service.js';
 import { channelLabel, stateLabel, staffView, tr, typeLabel } from './views.js';
 import { RequestDetail } from './console/detail.js';
 import type { Posted } from './console/reviews.js';
+import { ReplyPanel, type ReplyPanelData } from './console/reply.js';
+import { draftReply, letterData, loadReply, replyItems } from './service/replies.js';
+import { letterHtml } from './service/letter.js';
+import { holders } from '../../platform/auth/identity.js';
+import { readStored } from '../../platform/files/index.js';
+import { agencyName } from './views.js';
 import { Radios, typeOptions, type FormValues } from './public/form.js';
 import { pick, readForm, toInput } from './public/intake.js';
 
@@ -180,12 +186,22 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
     const v = await staffView(p.db, req.user!, id);
     const c = req.ctx(reply);
     const done = (req.query as Record<string, string>)?.done === '1';
+    const x = await loadReply(p.db, id);
+    const panel: ReplyPanelData = {
+      x,
+      letter: x ? letterData(v.r, x, { agency: v.agency, signer: '' }) : null,
+      items: x ? await replyItems(p.db, x.itemIds) : [],
+      heads: x && (x.status === 'awaiting-approval' || x.status === 'approved') ? (await holders(p.db, 'request.approve-reply', v.r.department_id)).filter((h) => h.scope !== 'all').map((h) => h.displayName || h.username) : [],
+      canApprove: can(req.user, 'request.approve-reply', { departmentId: v.r.department_id }),
+    };
     return reply.html(
       <AdminLayout c={c} title={v.r.tracking_no}>
         <p>
           <a href="/admin/disclosure-requests">{c.t('requests.back_to_list')}</a>
         </p>
-        <RequestDetail c={c as PageCtx} v={v} fields={fields} done={done} posted={posted} />
+        <RequestDetail c={c as PageCtx} v={v} fields={fields} done={done} posted={posted}>
+          <ReplyPanel c={c as PageCtx} v={v} d={panel} f={fields ?? {}} />
+        </RequestDetail>
       </AdminLayout>,
       status,
     );
@@ -215,7 +231,8 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
       const twice = Object.keys(b).find((k) => typeof b[k] !== 'string');
       if (twice) throw new HttpError(400, 'validation', 'err.validation', { [twice]: 'err.field.invalid' });
       if (req.params.action === 'refer' && b.confirm !== 'yes') throw new HttpError(400, 'validation', 'err.validation', { confirm: 'requests.err.confirm_refer' });
-      if (req.params.action === 'refer') delete b.confirm;
+      if (req.params.action === 'reply-sign' && b.confirm !== 'yes') throw new HttpError(400, 'validation', 'err.validation', { confirm: 'requests.err.confirm_sign' });
+      if (req.params.action === 'refer' || req.params.action === 'reply-sign') delete b.confirm;
       await loadFor(p.db, req.user!, id);
       await runAction(p, req.user!, id, req.params.action, b);
       return reply.redirect(`/admin/disclosure-requests/${id}?done=1`, 303);
@@ -225,5 +242,59 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
       if (f) return requestPage(req, reply, f, (err as HttpError).status, { action: req.params.action, values: Object.fromEntries(Object.entries(b).map(([k, x]) => [k, String(x)])) });
       throw err;
     }
+  });
+
+  // ---- the reply: files, the print view, the signed letter ----
+  const withReply = async (req: FastifyRequest<{ Params: { id: string } }>) => {
+    const id = Number(req.params.id);
+    if (!Number.isInteger(id) || id < 1 || id > 2147483647) throw notFound();
+    const r = await loadFor(p.db, req.user!, id);
+    const x = await loadReply(p.db, id);
+    if (!x) throw notFound();
+    return { r, x };
+  };
+
+  app.post<{ Params: { id: string } }>('/admin/disclosure-requests/:id/reply-attachments', { config: { permission: 'request.read', csrf: 'multipart' } }, async (req, reply) => {
+    const id = Number(req.params.id);
+    if (!Number.isInteger(id) || id < 1 || id > 2147483647) throw notFound();
+    const files: { buf: Buffer; name: string }[] = [];
+    const raw: Record<string, string> = {};
+    try {
+      if (req.isMultipart())
+        for await (const part of req.parts({ limits: { fileSize: p.config.uploadLimit, files: 10 } })) {
+          if (part.type === 'file') {
+            const buf = await part.toBuffer();
+            if (buf.length || part.filename) files.push({ buf, name: part.filename ?? '' });
+          } else if (typeof part.value === 'string') raw[part.fieldname] = part.value.slice(0, 200);
+        }
+      else Object.assign(raw, req.body ?? {});
+      await draftReply(p, req.user!, id, { files, remove: raw.remove ? [raw.remove] : undefined, keepBody: true });
+      return reply.redirect(`/admin/disclosure-requests/${id}?done=1#reply-h`, 303);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 403) throw err;
+      const f = errorFields(req, err) ?? (err && typeof err === 'object' && 'code' in err && String((err as { code: unknown }).code).startsWith('FST_') ? { attachments: req.t('requests.err.reply_attachments_many', { max: 10 }) } : null);
+      if (f) return requestPage(req, reply, Object.fromEntries(Object.entries(f).map(([k, v]) => [k.startsWith('attachments') ? 'attachments' : k, v])), (err as HttpError).status ?? 400);
+      throw err;
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/admin/disclosure-requests/:id/reply/print', { config: { permission: 'request.read' } }, async (req, reply) => {
+    const { r, x } = await withReply(req);
+    if (x.letter_hash) return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'private, no-store').send(readStored(p.config.dataDir, x.letter_hash));
+    return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'private, no-store').send(letterHtml(letterData(r, x, { agency: await agencyName(p.db, r) })));
+  });
+
+  app.get<{ Params: { id: string } }>('/admin/disclosure-requests/:id/reply/letter', { config: { permission: 'request.read' } }, async (req, reply) => {
+    const { r, x } = await withReply(req);
+    if (!x.letter_hash) throw notFound();
+    return reply.header('content-type', 'text/html; charset=utf-8').header('content-disposition', contentDisposition(`告知书-${r.tracking_no}.html`)).header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').send(readStored(p.config.dataDir, x.letter_hash));
+  });
+
+  app.get<{ Params: { id: string; n: string } }>('/admin/disclosure-requests/:id/reply/files/:n', { config: { permission: 'request.read' } }, async (req, reply) => {
+    const { x } = await withReply(req);
+    const a = x.attachments[Number(req.params.n)];
+    const info = a ? await fileInfo(p.db, a.hash) : null;
+    if (!a || !info) throw notFound();
+    return sendStoredFile(reply, p.config.dataDir, a.name, info, 'private, no-store');
   });
 }

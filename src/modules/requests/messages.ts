@@ -2,6 +2,7 @@
 // notices' texts and the audit log's labels are in service/notice-text.ts.
 import { noticeText } from './service/notice-text.js';
 import { reviewText } from './service/review-text.js';
+import { replyText } from './service/reply-text.js';
 
 const zh: Record<string, string> = {
   'nav.requests': '依申请公开',
@@ -527,4 +528,4 @@ const en: Record<string, string> = {
   'requests.err.lookup_limited': 'Too many look-ups; try again in a minute.',
 };
 
-export const requestMessages = { 'zh-CN': { ...zh, ...noticeText['zh-CN'], ...reviewText['zh-CN'] }, en: { ...en, ...noticeText.en, ...reviewText.en } };
+export const requestMessages = { 'zh-CN': { ...zh, ...noticeText['zh-CN'], ...reviewText['zh-CN'], ...replyText['zh-CN'] }, en: { ...en, ...noticeText.en, ...reviewText.en, ...replyText.en } };

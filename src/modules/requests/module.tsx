@@ -52,9 +52,10 @@ export const requestsModule: GongkaiModule = {
   permissions: [
     { action: 'request.read', zh: '查看本部门的政府信息公开申请', en: "See the disclosure requests of one's departments", roles: ['dept-admin', 'editor', 'reviewer', 'approver'] },
     { action: 'request.intake', zh: '登记当面、信函、传真、电子邮件提出的政府信息公开申请', en: 'Register disclosure requests received in person, by post, fax or e-mail', roles: ['dept-admin', 'editor'] },
-    { action: 'request.handle', zh: '办理政府信息公开申请：确认收到、补正、征求意见、申请延期、转办', en: 'Handle disclosure requests: confirm receipt, correction, consultations, ask for an extension, refer', roles: ['dept-admin', 'editor'] },
+    { action: 'request.handle', zh: '办理政府信息公开申请：确认收到、补正、征求意见、申请延期、转办、答复', en: 'Handle disclosure requests: confirm receipt, correction, consultations, ask for an extension, refer, reply', roles: ['dept-admin', 'editor'] },
     { action: 'request.approve-extension', zh: '批准延期答复（机关负责人）', en: 'Approve an extension of the reply (office head)', roles: ['approver'] },
     { action: 'request.litigation', zh: '登记行政复议、行政诉讼', en: 'Record administrative reviews and lawsuits about disclosure requests', roles: ['dept-admin', 'editor'] },
+    { action: 'request.approve-reply', zh: '审核签发政府信息公开申请答复（机关负责人）', en: 'Approve and sign replies to disclosure requests (office head)', roles: ['approver'] },
     { action: 'request.identity', zh: '查看申请人身份证明（仅本部门）', en: "See requesters' identity proofs (own department only)", roles: ['dept-admin', 'editor'] },
   ],
   migrations: requestMigrations,

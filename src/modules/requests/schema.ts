@@ -57,6 +57,12 @@ export const EVENT_KINDS = [
   'consultation-expired',
   'referred',
   'referral-received',
+  'reply-drafted',
+  'reply-submitted',
+  'reply-returned',
+  'reply-approved',
+  'reply-signed',
+  'replied',
   'closed',
   'review-filed',
   'review-decided',
@@ -220,6 +226,46 @@ export interface RequestReviewTable {
 }
 export type RequestReview = Selectable<RequestReviewTable>;
 
+/**
+ * The reply (答复) and its letter (告知书): `reply_type` one of service/reply-types.ts, `outcome` the
+ * Table 三 leaf it records. `fields` JSON of the type's fields; `withheld` JSON [{part, ground,
+ * reason}] (Art. 37); `item_ids` JSON of linked catalog items (pub_items.id); `attachments` JSON
+ * [{hash, name, mime, size}]. `body` the letter's text (editable until signed). `status`: draft →
+ * awaiting-approval → approved → signed (签发: text frozen, the letter file stored, `letter_hash`)
+ * → delivered. One reply per request.
+ */
+export const REPLY_STATUSES = ['draft', 'awaiting-approval', 'approved', 'signed', 'delivered'] as const;
+export type ReplyStatus = (typeof REPLY_STATUSES)[number];
+export interface RequestReplyTable {
+  id: Generated<number>;
+  request_id: number;
+  reply_type: string;
+  outcome: string;
+  fields: string;
+  withheld: string;
+  item_ids: string;
+  attachments: string;
+  body: string;
+  status: string;
+  drafted_by: string;
+  approved_by: string | null;
+  approved_at: string | null;
+  approval_note: string | null;
+  signed_by: string | null;
+  /** 签发人 and the agency as printed on the signed letter. */
+  signer_name: string | null;
+  agency_name: string | null;
+  signed_at: string | null;
+  letter_no: string | null;
+  letter_hash: string | null;
+  delivered_on: string | null;
+  delivery_channel: string | null;
+  delivery_ref: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export type RequestReply = Selectable<RequestReplyTable>;
+
 export interface RequestCodeFailureTable {
   tracking_no: string;
   failures: number;
@@ -236,6 +282,7 @@ declare module '../../platform/db/schema.js' {
     request_code_failures: RequestCodeFailureTable;
     request_fees: RequestFeeTable;
     request_reviews: RequestReviewTable;
+    request_replies: RequestReplyTable;
   }
 }
 
@@ -358,6 +405,38 @@ export const requestMigrations: GkMigration[] = [
         .execute();
       await db.schema.createIndex('request_reviews_request').on('request_reviews').columns(['request_id', 'id']).execute();
       await db.schema.createIndex('request_reviews_filed').on('request_reviews').columns(['filed_on']).execute();
+    },
+  },
+  {
+    name: '7003-request-replies',
+    async up(db, dialect) {
+      await withId(db.schema.createTable('request_replies'), dialect)
+        .addColumn('request_id', 'integer', (c) => c.notNull().unique().references('disclosure_requests.id'))
+        .addColumn('reply_type', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('fields', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('withheld', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('item_ids', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('attachments', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('drafted_by', 'text', (c) => c.notNull())
+        .addColumn('approved_by', 'text')
+        .addColumn('approved_at', 'text')
+        .addColumn('approval_note', 'text')
+        .addColumn('signed_by', 'text')
+        .addColumn('signer_name', 'text')
+        .addColumn('agency_name', 'text')
+        .addColumn('signed_at', 'text')
+        .addColumn('letter_no', 'text')
+        .addColumn('letter_hash', 'text')
+        .addColumn('delivered_on', 'text')
+        .addColumn('delivery_channel', 'text')
+        .addColumn('delivery_ref', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('request_replies_status').on('request_replies').columns(['status', 'request_id']).execute();
     },
   },
   {

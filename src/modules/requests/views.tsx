@@ -155,6 +155,8 @@ export function eventText(c: PageCtx, e: TimelineEntry, staff: boolean): string 
       return d.desk ? c.t('requests.event.referred', { desk: c.t(str(d.desk)) }) : c.t('requests.event.referred_none');
     case 'referral-received':
       return c.t('requests.event.referral-received', { desk: c.t(str(d.desk)), no: str(d.trackingNo) });
+    case 'replied':
+      return c.t('requests.event.replied', { outcome: outcomeLabel(str(d.outcome), c.locale) });
     case 'closed':
       return c.t('requests.event.closed', { outcome: outcomeLabel(str(d.outcome), c.locale) });
     case 'receipt-confirmed':

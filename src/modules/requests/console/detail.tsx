@@ -26,7 +26,7 @@ function Step({ c, id, action, title, children, primary, danger }: { c: PageCtx;
 
 const DateField = ({ name, label, hint, error }: { c: PageCtx; name: string; label: string; hint?: string; error?: string }) => <Field label={label} name={name} type="date" value={todayShanghai()} hint={hint} error={error} />;
 
-export function RequestDetail({ c, v, fields, done, posted }: { c: PageCtx; v: StaffView; fields?: Record<string, string>; done: boolean; posted?: Posted }) {
+export function RequestDetail({ c, v, fields, done, posted, children }: { c: PageCtx; v: StaffView; fields?: Record<string, string>; done: boolean; posted?: Posted; children?: any }) {
   const r = v.r;
   const id = r.id;
   const f = fields ?? {};
@@ -210,6 +210,7 @@ export function RequestDetail({ c, v, fields, done, posted }: { c: PageCtx; v: S
           </form>
         </section>
       )}
+      {children}
       <ReviewsPanel c={c} id={id} reviews={v.reviews} received={!!r.received_on} canRecord={v.can.litigation} fields={fields} posted={posted} />
       <h2>{c.t('requests.timeline')}</h2>
       <Timeline c={c} events={v.events} staff people={v.people} />

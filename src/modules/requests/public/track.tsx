@@ -11,6 +11,59 @@ import { findWithCode } from '../service/queries.js';
 import { outcomeLabel } from '../service/outcomes.js';
 import { RECEIPT_RULE, type IntakeChannel } from '../schema.js';
 import { channelLabel, citizenView, DueExplanation, stateLabel, Timeline, typeLabel, type CitizenView } from '../views.js';
+import { loadReply, publicReply, type PublicReply } from '../service/replies.js';
+import { Letter } from '../service/letter.js';
+import { seal, unseal } from '../../../platform/http/tickets.js';
+import { fileInfo, humanSize, sendStoredFile } from '../../../platform/files/index.js';
+import { notFound } from '../../../platform/errors.js';
+
+/** How long a reply file's link works: the page was opened with the query code. */
+const FILE_LINK_MS = 2 * 3600_000;
+
+/** A short-lived signed link to a file of the delivered reply (the query code never in a URL). */
+export const replyFileUrl = (app: FastifyInstance, requestId: number, hash: string): string => `/disclosure-requests/reply-files/${encodeURIComponent(seal(app, { r: requestId, h: hash, t: Date.now() }))}`;
+
+type Attachment = PublicReply['attachments'][number];
+
+function ReplySection({ c, x, url }: { c: PageCtx; x: PublicReply; url: (a: Attachment) => string }) {
+  return (
+    <section class="request-reply" aria-labelledby="reply-h">
+      <h2 id="reply-h">{c.t('requests.reply_letter')}</h2>
+      <p>
+        {c.t('requests.reply_outcome')}：<strong>{outcomeLabel(x.outcome, c.locale)}</strong> <span class="muted">{c.t('requests.reply_delivered', { date: x.deliveredOn, channel: c.t(`requests.wanted.${x.channel}`) })}</span>
+      </p>
+      <Letter l={x.letter} headingLevel={3} />
+      {x.items.length > 0 && (
+        <>
+          <h3>{c.t('requests.reply_items_public')}</h3>
+          <ul class="reply-items">
+            {x.items.map((i) => (
+              <li>
+                <a href={i.url}>{i.title}</a>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {x.attachments.length > 0 && (
+        <>
+          <h3>{c.t('requests.reply_files')}</h3>
+          <ul class="reply-files">
+            {x.attachments.map((a) => (
+              <li>
+                <a href={url(a)} download>
+                  {a.name}
+                </a>{' '}
+                <span class="muted">{humanSize(a.size)}</span>
+              </li>
+            ))}
+          </ul>
+          <p class="hint">{c.t('requests.reply_files_hint')}</p>
+        </>
+      )}
+    </section>
+  );
+}
 
 function TrackForm({ c, no, error }: { c: PageCtx; no?: string; error?: string }) {
   return (
@@ -39,7 +92,7 @@ export function trackPage(req: FastifyRequest, reply: FastifyReply, no: string, 
   );
 }
 
-function StatusPage({ c, v }: { c: PageCtx; v: CitizenView }) {
+function StatusPage({ c, v, reply, url }: { c: PageCtx; v: CitizenView; reply: PublicReply | null; url: (a: Attachment) => string }) {
   const given = (s: string) => s || <span class="muted">{c.t('requests.not_given')}</span>;
   const referral = v.events.find((e) => e.kind === 'referral-received');
   return (
@@ -92,6 +145,7 @@ function StatusPage({ c, v }: { c: PageCtx; v: CitizenView }) {
           )}
         </section>
       )}
+      {reply && <ReplySection c={c} x={reply} url={url} />}
       <h2>{c.t('requests.timeline')}</h2>
       <Timeline c={c} events={v.events} staff={false} />
     </div>
@@ -124,8 +178,21 @@ export function trackPages(app: FastifyInstance, p: Platform, codeLimit: Limiter
     reply.header('cache-control', 'no-store');
     return reply.html(
       <PublicLayout c={c} title={c.t('requests.track')}>
-        <StatusPage c={c} v={await citizenView(p.db, r)} />
+        <StatusPage c={c} v={await citizenView(p.db, r)} reply={await publicReply(p.db, r)} url={(a) => replyFileUrl(app, r.id, a.hash)} />
       </PublicLayout>,
     );
+  });
+
+  // A file of the delivered reply, through the short-lived link the status page gave.
+  app.get<{ Params: { token: string } }>('/disclosure-requests/reply-files/:token', { config: { permission: 'public' } }, async (req, reply) => {
+    const v = unseal(app, req.params.token);
+    const fresh = v && typeof v.t === 'number' && Date.now() - v.t >= 0 && Date.now() - v.t < FILE_LINK_MS;
+    if (!v || typeof v.r !== 'number' || typeof v.h !== 'string') throw notFound();
+    if (!fresh) throw new HttpError(410, 'gone', 'requests.err.reply_file');
+    const x = await loadReply(p.db, v.r);
+    const a = x?.status === 'delivered' ? x.attachments.find((f) => f.hash === v.h) : undefined;
+    const info = a ? await fileInfo(p.db, a.hash) : null;
+    if (!a || !info) throw notFound();
+    return sendStoredFile(reply, p.config.dataDir, a.name, info, 'private, no-store');
   });
 }

@@ -6,11 +6,31 @@ import { askCorrection, askExtension, confirmReceipt, decideExtension, recordCor
 import { answerConsultation, openConsultation } from './consult.js';
 import { referComplaint } from './referral.js';
 import { isReviewAction, REVIEW_ACTIONS, runReviewAction } from './reviews.js';
+import { decideReply, deliverReply, draftReply, signReply, submitReply, type DraftInput } from './replies.js';
 
-export const STAFF_ACTIONS = ['confirm-receipt', 'correction', 'corrected', 'extension', 'extension-decision', 'consult', 'consultation-answer', 'refer', ...REVIEW_ACTIONS] as const;
+export const STAFF_ACTIONS = ['confirm-receipt', 'correction', 'corrected', 'extension', 'extension-decision', 'consult', 'consultation-answer', 'refer', 'reply', 'reply-submit', 'reply-decision', 'reply-sign', 'reply-deliver', ...REVIEW_ACTIONS] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const yesNo = (v: unknown) => (typeof v === 'string' ? (v === '1' ? true : v === '0' ? false : undefined) : v);
+
+/**
+ * The console's reply form, flat: `type`, `fields.<name>`, `withheld.<n>.part|ground|reason` (rows
+ * left empty are dropped), `itemIds` (numbers separated by commas or spaces), `body`,
+ * `regenerate=1`, `remove=<hash>`.
+ */
+export function draftFromForm(b: Record<string, unknown>): DraftInput {
+  const fields: Record<string, unknown> = {};
+  const rows = new Map<number, Record<string, string>>();
+  for (const [k, v] of Object.entries(b)) {
+    if (k.startsWith('fields.')) fields[k.slice(7)] = v;
+    const m = /^withheld\.(\d{1,2})\.(part|ground|reason)$/.exec(k);
+    if (m && typeof v === 'string') rows.set(Number(m[1]), { ...rows.get(Number(m[1])), [m[2]]: v });
+  }
+  const withheld = [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r).filter((r) => Object.values(r).some((v) => v.trim()));
+  const ids = typeof b.itemIds === 'string' ? b.itemIds.split(/[\s,，、]+/).filter(Boolean).map((x) => (/^\d{1,10}$/.test(x) ? Number(x) : NaN)) : b.itemIds;
+  return { type: b.type, fields, withheld, itemIds: ids ?? [], body: b.body, regenerate: b.regenerate === '1' };
+}
 
 /** Runs a step; the body's fields as the step names them (forms send text, the API typed values). */
 export async function runAction(p: Platform, actor: Actor, id: number, action: string, b: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -27,10 +47,8 @@ export async function runAction(p: Platform, actor: Actor, id: number, action: s
       await askExtension(p, actor, id, { workdays: w, reason: s(b.reason), on: s(b.on) });
       return {};
     }
-    case 'extension-decision': {
-      const approve = typeof b.approve === 'string' ? (b.approve === '1' ? true : b.approve === '0' ? false : undefined) : b.approve;
-      return decideExtension(p, actor, id, { approve, note: s(b.note), on: s(b.on) });
-    }
+    case 'extension-decision':
+      return decideExtension(p, actor, id, { approve: yesNo(b.approve), note: s(b.note), on: s(b.on) });
     case 'consult':
       return openConsultation(p, actor, id, { kind: s(b.kind), party: s(b.party), on: s(b.on), note: s(b.note) });
     case 'consultation-answer': {
@@ -40,6 +58,16 @@ export async function runAction(p: Platform, actor: Actor, id: number, action: s
     }
     case 'refer':
       return referComplaint(p, actor, id, { note: s(b.note), on: s(b.on) });
+    case 'reply':
+      return draftReply(p, actor, id, draftFromForm(b));
+    case 'reply-submit':
+      return submitReply(p, actor, id, { on: s(b.on) });
+    case 'reply-decision':
+      return decideReply(p, actor, id, { approve: yesNo(b.approve), note: b.note, on: s(b.on) });
+    case 'reply-sign':
+      return signReply(p, actor, id, { letterNo: b.letterNo, on: s(b.on) });
+    case 'reply-deliver':
+      return deliverReply(p, actor, id, { channel: b.channel, on: b.on, ref: b.ref });
   }
   throw notFound();
 }
