@@ -1,6 +1,7 @@
 // Messages of disclosure requests (依申请公开), Chinese and English; the timeline's and the
 // notices' texts and the audit log's labels are in service/notice-text.ts.
 import { noticeText } from './service/notice-text.js';
+import { feeText } from './service/fee-text.js';
 
 const zh: Record<string, string> = {
   'nav.requests': '依申请公开',
@@ -526,4 +527,4 @@ const en: Record<string, string> = {
   'requests.err.lookup_limited': 'Too many look-ups; try again in a minute.',
 };
 
-export const requestMessages = { 'zh-CN': { ...zh, ...noticeText['zh-CN'] }, en: { ...en, ...noticeText.en } };
+export const requestMessages = { 'zh-CN': { ...zh, ...noticeText['zh-CN'], ...feeText['zh-CN'] }, en: { ...en, ...noticeText.en, ...feeText.en } };

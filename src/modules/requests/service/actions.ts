@@ -5,8 +5,9 @@ import type { Actor } from '../service.js';
 import { askCorrection, askExtension, confirmReceipt, decideExtension, recordCorrection } from './steps.js';
 import { answerConsultation, openConsultation } from './consult.js';
 import { referComplaint } from './referral.js';
+import { noticeFee, recordFeePaid, withdrawFee } from './fees.js';
 
-export const STAFF_ACTIONS = ['confirm-receipt', 'correction', 'corrected', 'extension', 'extension-decision', 'consult', 'consultation-answer', 'refer'] as const;
+export const STAFF_ACTIONS = ['confirm-receipt', 'correction', 'corrected', 'extension', 'extension-decision', 'consult', 'consultation-answer', 'refer', 'fee-notice', 'fee-paid', 'fee-withdraw'] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -38,6 +39,15 @@ export async function runAction(p: Platform, actor: Actor, id: number, action: s
     }
     case 'refer':
       return referComplaint(p, actor, id, { note: s(b.note) });
+    case 'fee-notice': {
+      // Forms send text: an empty pages field is no pages; anything but digits is refused by the step.
+      const pages = typeof b.pages === 'string' ? (b.pages.trim() === '' ? undefined : /^\d{1,9}$/.test(b.pages.trim()) ? Number(b.pages) : NaN) : b.pages;
+      return noticeFee(p, actor, id, { method: b.method, pages, how: s(b.how), on: s(b.on) });
+    }
+    case 'fee-paid':
+      return recordFeePaid(p, actor, id, { on: s(b.on) });
+    case 'fee-withdraw':
+      return withdrawFee(p, actor, id, { reason: s(b.reason), on: s(b.on) });
   }
   throw notFound();
 }
