@@ -66,7 +66,7 @@ const Due = Type.Object({
 const Correction = Nullable(Type.Object({ askedOn: DATE, due: Nullable(DATE), items: Type.Array(Type.String()), correctedOn: Nullable(DATE) }));
 const Data = Type.Record(Type.String(), Type.Unknown());
 const FeeOut = { method: e(FEE_METHODS), amountFen: Type.Integer({ description: 'in 分, computed by the server' }), noticeOn: DATE, payBy: DATE, paidOn: Nullable(DATE), status: e(FEE_STATUSES) };
-const FeeBandOut = Type.Object({ from: Type.Integer(), to: Nullable(Type.Integer()), units: Type.Integer(), unitFen: Type.Integer(), amountFen: Type.Integer() });
+const FeeBandOut = Type.Object({ from: Type.Integer(), to: Type.Integer(), units: Type.Integer(), unitFen: Type.Integer(), amountFen: Type.Integer() });
 
 const StatusOut = Type.Object({
   trackingNo: Type.String(),

@@ -30,10 +30,10 @@ export const FEE_UNPAID = 'other.fee-unpaid';
 
 const YUAN = 100;
 
-/** One band of a fee: items `from`–`to` (null: open-ended) of which `units` fall in it, each at `unitFen`. */
+/** One band of a fee: by count the price band of the request (31–40…); by pages the pages `from`–`to` priced alike. `units` items at `unitFen` each. */
 export interface FeeBand {
   from: number;
-  to: number | null;
+  to: number;
   units: number;
   unitFen: number;
   amountFen: number;
@@ -74,7 +74,7 @@ export function feeByPages(pages: number): FeeComputation {
   for (const b of PAGE_BANDS) {
     const units = Math.min(pages, b.to ?? pages) - b.from + 1;
     if (units <= 0) break;
-    bands.push({ from: b.from, to: b.to, units, unitFen: b.unit * YUAN, amountFen: units * b.unit * YUAN });
+    bands.push({ from: b.from, to: b.from + units - 1, units, unitFen: b.unit * YUAN, amountFen: units * b.unit * YUAN });
   }
   return { method: 'pages', amountFen: bands.reduce((n, b) => n + b.amountFen, 0), bands };
 }
@@ -107,7 +107,7 @@ type Tr = (key: string, params?: Record<string, string | number>) => string;
 /** The breakdown in words, e.g. 第1–30页免费；第31–100页：70页×10元＝700元；… */
 export function breakdownText(t: Tr, method: string, bands: FeeBand[], ordinal?: number | null): string {
   const lines = bands.map((b) => {
-    const range = t(b.to == null ? `requests.fee.range_${method}_open` : `requests.fee.range_${method}`, { from: b.from, to: b.to ?? '' });
+    const range = t(`requests.fee.range_${method}`, { from: b.from, to: b.to });
     if (!b.unitFen) return t('requests.fee.band_free', { range });
     return method === 'count' ? t('requests.fee.band_count', { range, unit: yuan(b.unitFen) }) : t('requests.fee.band_pages', { range, n: b.units, unit: yuan(b.unitFen), amount: yuan(b.amountFen) });
   });
