@@ -211,6 +211,16 @@ describe('the reply clock while a fee waits', () => {
   });
 });
 
+describe('the demo', () => {
+  it('has a fee by pages awaiting payment and one paid, made through the steps', async () => {
+    const rows = await env.p.db.selectFrom('request_fees as f').innerJoin('disclosure_requests as r', 'r.id', 'f.request_id').select(['r.state', 'r.info_name', 'f.status', 'f.amount_fen', 'f.pages']).where('r.info_name', 'in', ['2020—2025年示范新区全部建设工程规划许可证及附图', '2024年全区重点项目投资计划执行情况表']).orderBy('f.id').execute();
+    expect(rows.map((x) => [x.state, x.status, x.pages, x.amount_fen])).toEqual([
+      ['awaiting-fee', 'unpaid', 160, 190000],
+      ['handling', 'paid', 85, 55000],
+    ]);
+  });
+});
+
 describe('odd input and other departments: a 4xx, nothing written', () => {
   it('refuses bad pages, a wrong method, a missing reason and steps in the wrong state', async () => {
     const r = await register(env, 'gkb-requests', { ...person(7), arrivedOn: todayShanghai() });
