@@ -8,7 +8,7 @@ import { badRequest, notFound } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
 import { addMonths, addNaturalDays, addWorkdays, dayIndex, ensureCalendar, isWorkday, weekday, yearSchedule, type DueResult } from '../../platform/calendar/index.js';
 import type { ImportedDay } from '../../platform/calendar/import.js';
-import { getClock, listRules, ruleVersions, saveRule, type RuleInput } from '../../platform/deadlines/index.js';
+import { getClock, listRules, PAUSE_KINDS, ruleVersions, saveRule, type RuleInput } from '../../platform/deadlines/index.js';
 import { clockAction, importCalendar, type ClockAction } from './service.js';
 import { actorName } from '../org/service.js';
 
@@ -316,7 +316,7 @@ export async function calendarApi(app: FastifyInstance, p: Platform): Promise<vo
           tags: ['staff'],
           summary:
             action === 'pause'
-              ? 'Pause a running clock of a pausable rule (kind correction | consultation | other), with a reason'
+              ? `Pause a running clock of a pausable rule (kind ${PAUSE_KINDS.join(' | ')}), with a reason`
               : action === 'resume'
                 ? 'Resume a paused clock, with a reason'
                 : "Extend an open clock within its rule's limits; days in the clock's unit (default: the rule's per-extension limit), with a reason",

@@ -3,7 +3,7 @@
 import type { Platform } from '../../platform/platform.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
 import { can, type Principal } from '../../platform/auth/policy.js';
-import { extendClock, getRule, pauseClock, resumeClock, type PauseKind } from '../../platform/deadlines/index.js';
+import { extendClock, getRule, PAUSE_KINDS, pauseClock, resumeClock, type PauseKind } from '../../platform/deadlines/index.js';
 import { isValidDate, type CalendarDay, type DayKind } from '../../platform/calendar/index.js';
 import { loadCalendar } from '../../platform/calendar/store.js';
 import { parseCalendarGuarded, reportDigest, type ImportFormat, type ParsedCalendar } from '../../platform/calendar/import.js';
@@ -149,7 +149,7 @@ export async function clockAction(p: Platform, user: Principal, id: number, acti
     if (!Number.isInteger(amount) || amount < 1) fields.days = 'deadlines.err.amount';
   }
   const kind = input.kind === undefined || input.kind === '' ? 'other' : input.kind;
-  if (action === 'pause' && !['correction', 'consultation', 'other'].includes(kind as string)) fields.kind = 'deadlines.err.pause_kind';
+  if (action === 'pause' && !(PAUSE_KINDS as readonly string[]).includes(kind as string)) fields.kind = 'deadlines.err.pause_kind';
   if (Object.keys(fields).length) throw badRequest('err.validation', fields);
   if (MANAGED_ELSEWHERE.has(row.subject_type)) throw conflict('deadlines.err.managed_elsewhere');
   const actor = `user:${user.username}`;

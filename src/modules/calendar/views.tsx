@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
 import { AdminLayout, Csrf, ErrorSummary, Notice, PublicLayout, Select, TableWrap, type PageCtx } from '../../platform/render/index.js';
 import { daysInMonth, isWorkday, todayShanghai, type SkippedDay } from '../../platform/calendar/index.js';
-import { getClock, getRule, type ClockView, type RuleView } from '../../platform/deadlines/index.js';
+import { getClock, getRule, PAUSE_KINDS, type ClockView, type RuleView } from '../../platform/deadlines/index.js';
 import { Dl } from '../../platform/render/index.js';
 import { notFound } from '../../platform/errors.js';
 import { can } from '../../platform/auth/policy.js';
@@ -158,7 +158,7 @@ function ClockActions({ c, clock, rule }: { c: PageCtx; clock: ClockView; rule: 
       {canPause && (
         <form method="post" action={`/admin/clocks/${clock.id}/pause`} class="stack">
           <Csrf c={c} />
-          <Select label={c.t('deadlines.pauses')} name="kind" value="other" options={['correction', 'consultation', 'other'].map((k) => ({ value: k, label: c.t(`deadlines.pause.${k}`) }))} />
+          <Select label={c.t('deadlines.pauses')} name="kind" value="other" options={PAUSE_KINDS.map((k) => ({ value: k, label: c.t(`deadlines.pause.${k}`) }))} />
           {reason('pause')}
           <button type="submit">{c.t('deadlines.do_pause')}</button>
         </form>

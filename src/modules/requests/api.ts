@@ -9,7 +9,7 @@ import { HttpError, notFound } from '../../platform/errors.js';
 import { ErrorSchema } from '../../platform/http/schemas.js';
 import type { Limiter } from '../../platform/http/limit.js';
 import { maskName, maskPhone, maskText } from '../../platform/privacy/index.js';
-import { CHANNELS_WANTED, CONSULTATION_ANSWERS, CONSULTATION_KINDS, FORMS_WANTED, ID_KINDS, INTAKE_CHANNELS, isOrganisation, REPLY_STATUSES, REQUEST_STATES, REQUESTER_TYPES, REVIEW_KINDS, REVIEW_OUTCOMES, STAFF_CHANNELS, type RequestReview } from './schema.js';
+import { CHANNELS_WANTED, CONSULTATION_ANSWERS, CONSULTATION_KINDS, FEE_METHODS, FEE_STATUSES, FORMS_WANTED, ID_KINDS, INTAKE_CHANNELS, isOrganisation, REPLY_STATUSES, REQUEST_STATES, REQUESTER_TYPES, REVIEW_KINDS, REVIEW_OUTCOMES, STAFF_CHANNELS, type RequestReview } from './schema.js';
 import { MAX_PROOFS, storeProof, submitRequest, type StoredProof } from './service/intake.js';
 import { findWithCode, staffList } from './service/queries.js';
 import { runAction } from './service/actions.js';
@@ -19,6 +19,9 @@ import { citizenView, staffView } from './views.js';
 import { draftReply, loadReply, publicReply, replyItems, MAX_REPLY_ATTACHMENTS, type ReplyView } from './service/replies.js';
 import { REPLY_TYPE_CODES, WITHHOLD_GROUNDS } from './service/reply-types.js';
 import { replyFileUrl } from './public/track.js';
+import type { FeeMethod } from './service/fees.js';
+
+type FeeStatus = (typeof FEE_STATUSES)[number];
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema, 422: ErrorSchema, 429: ErrorSchema };
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
@@ -66,6 +69,8 @@ const Due = Type.Object({
 });
 const Correction = Nullable(Type.Object({ askedOn: DATE, due: Nullable(DATE), items: Type.Array(Type.String()), correctedOn: Nullable(DATE) }));
 const Data = Type.Record(Type.String(), Type.Unknown());
+const FeeOut = { method: e(FEE_METHODS), amountFen: Type.Integer({ description: 'in 分, computed by the server' }), noticeOn: DATE, payBy: DATE, paidOn: Nullable(DATE), status: e(FEE_STATUSES) };
+const FeeBandOut = Type.Object({ from: Type.Integer(), to: Type.Integer(), units: Type.Integer(), unitFen: Type.Integer(), amountFen: Type.Integer() });
 
 const LetterOut = Type.Object({ letterNo: Type.String(), addressee: Type.String(), receivedOn: Type.String(), infoName: Type.String(), body: Type.String(), agency: Type.String(), date: Type.String(), signer: Type.String() });
 const ItemOut = Type.Object({ id: ID, title: Type.String(), url: Type.String() });
@@ -101,6 +106,7 @@ const StatusOut = Type.Object({
   outcome: Nullable(Type.String()),
   closedOn: Nullable(DATE),
   referralNo: Nullable(Type.String()),
+  fees: Type.Array(Type.Object({ ...FeeOut, how: Type.String({ description: 'how to pay' }) })),
   events: Type.Array(Type.Object({ on: DATE, kind: Type.String(), note: Type.String(), data: Data })),
   reply: Nullable(PublicReplyOut),
 });
@@ -142,6 +148,7 @@ const DetailOut = Type.Object({
   identityProofCount: Type.Integer(),
   consultations: Type.Array(Type.Object({ id: ID, kind: Type.String(), party: Type.String(), askedOn: DATE, dueDate: DATE, answeredOn: Nullable(DATE), answer: Nullable(Type.String()) })),
   extensions: Type.Array(Type.Object({ workdays: Type.Integer(), reason: Type.String(), status: Type.String(), askedBy: Type.String(), decidedBy: Nullable(Type.String()), decisionNote: Nullable(Type.String()) })),
+  fees: Type.Array(Type.Object({ id: ID, ...FeeOut, ordinal: Nullable(Type.Integer()), pages: Nullable(Type.Integer()), bands: Type.Array(FeeBandOut), how: Type.String() })),
   events: Type.Array(Type.Object({ on: DATE, at: Type.String(), kind: Type.String(), actor: Type.String(), note: Type.String(), public: Type.Boolean(), data: Data })),
   can: Type.Object({ handle: Type.Boolean(), identity: Type.Boolean(), approveExtension: Type.Boolean() }),
 });
@@ -244,6 +251,9 @@ const STEPS: { action: string; op: string; summary: string; body: TSchema }[] = 
   { action: 'extension', op: 'askDisclosureRequestExtension', summary: 'Ask for the one extension (延期, Art. 33): at most 20 working days, with the reason (409 for a second)', body: Type.Object({ workdays: Type.Integer({ minimum: 1, maximum: 365 }), reason: str(500, 1), on: Type.Optional(DATE) }, { additionalProperties: false }) },
   { action: 'extension-decision', op: 'decideDisclosureRequestExtension', summary: "The office head's decision (request.approve-extension in the request's department, not the asker); approved: the clock is extended and the requester told", body: Type.Object({ approve: Type.Boolean(), note: Type.Optional(str(500)), on: Type.Optional(DATE) }, { additionalProperties: false }) },
   { action: 'consult', op: 'openDisclosureRequestConsultation', summary: "Ask a third party (Art. 32) or another agency (Art. 34) for its opinion, 15 working days; the reply clock pauses", body: Type.Object({ kind: e(CONSULTATION_KINDS), party: str(100, 1), on: Type.Optional(DATE), note: Type.Optional(str(1000)) }, { additionalProperties: false }) },
+  { action: 'fee-notice', op: 'noticeDisclosureRequestFee', summary: "The fee notice (信息处理费, Art. 42; the request being handled): method `count` (the request's ordinal among the requester's requests received that calendar month) or `pages` (with `pages`); the amount is computed by the server, the pay-by date is the notice day + the setting requests.fee_days (20) working days; the reply clock pauses (kind fee). 409 for a zero fee (本申请不收费) or a second notice", body: Type.Object({ method: e(FEE_METHODS), pages: Type.Optional(Type.Integer()), how: Type.Optional(str(500)), on: Type.Optional(DATE) }, { additionalProperties: false }) },
+  { action: 'fee-paid', op: 'recordDisclosureRequestFeePaid', summary: 'The fee was paid on `on` (not before the notice; after the pay-by date: 409): the reply clock resumes that day and the requester is told the new due date', body: Type.Object({ on: Type.Optional(DATE) }, { additionalProperties: false }) },
+  { action: 'fee-withdraw', op: 'withdrawDisclosureRequestFee', summary: 'The office withdraws the fee notice with the reason: the reply clock resumes on `on`', body: Type.Object({ reason: str(500, 1), on: Type.Optional(DATE) }, { additionalProperties: false }) },
   { action: 'refer', op: 'referDisclosureRequestComplaint', summary: 'A complaint filed as a request (Art. 39): closed as 不予处理/信访举报投诉类申请 and handed to the complaint desk when one is mounted', body: Type.Object({ note: Type.Optional(str(1000)), on: Type.Optional(DATE) }, { additionalProperties: false }) },
   { action: 'reply-submit', op: 'submitDisclosureRequestReply', summary: "Submit the drafted reply to the office head (400 naming a field the reply type needs and lacks)", body: Type.Object({ on: Type.Optional(DATE) }, { additionalProperties: false }) },
   { action: 'reply-decision', op: 'decideDisclosureRequestReply', summary: "The office head approves the reply or returns it with a note (request.approve-reply in the request's department, never the drafter)", body: Type.Object({ approve: Type.Boolean(), note: Type.Optional(str(1000)), on: Type.Optional(DATE) }, { additionalProperties: false }) },
@@ -374,6 +384,7 @@ export async function requestsApi(app: FastifyInstance, p: Platform, submitLimit
         identityProofCount: v.proofs.length,
         consultations: v.consultations.map((x) => ({ id: x.id, kind: x.kind, party: x.party, askedOn: x.asked_on, dueDate: x.due_date, answeredOn: x.answered_on, answer: x.answer })),
         extensions: v.extensions.map((x) => ({ workdays: x.workdays, reason: x.reason, status: x.status, askedBy: x.asked_by, decidedBy: x.decided_by, decisionNote: x.decision_note })),
+        fees: v.fees.map((x) => ({ id: x.id, method: x.method as FeeMethod, amountFen: x.amount_fen, noticeOn: x.notice_on, payBy: x.pay_by, paidOn: x.paid_on, status: x.status as FeeStatus, ordinal: x.ordinal, pages: x.pages, bands: x.bands, how: x.note })),
         events: v.events,
         can: { handle: v.can.handle, identity: v.can.identity, approveExtension: v.can.approve },
       };

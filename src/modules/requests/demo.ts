@@ -17,6 +17,7 @@ import { askCorrection, askExtension, confirmReceipt, decideExtension, recordCor
 import { answerConsultation, openConsultation } from './service/consult.js';
 import { referComplaint, referJob } from './service/referral.js';
 import { scanRequests } from './service/scan.js';
+import { noticeFee, recordFeePaid } from './service/fees.js';
 import { quietly, type Actor } from './service.js';
 
 type Step =
@@ -26,7 +27,9 @@ type Step =
   | { do: 'extension'; workdays: number; reason: string; decide?: boolean }
   | { do: 'consult'; at: number; kind: 'third-party' | 'agency'; party: string }
   | { do: 'answer'; at: number; answer: 'consent' | 'objection' | 'no-opinion' }
-  | { do: 'refer' };
+  | { do: 'refer' }
+  | { do: 'fee'; at: number; pages: number; how: string }
+  | { do: 'paid'; at: number };
 
 interface Spec {
   agency: string;
@@ -88,6 +91,9 @@ const SPECS: Spec[] = [
   { agency: 'scjg', type: 'natural-person', who: 5, info: ['海滨农贸市场计量器具检定记录', '', '申请公开海滨农贸市场2025年电子秤强制检定记录。'], form: 'paper', wanted: 'pickup', channel: 'in-person', ago: 23 },
   // A complaint filed as a request (Art. 39), and an abandoned correction (closed by the scan).
   { agency: 'government', type: 'natural-person', who: 0, info: ['举报幸福路工地夜间施工', '', '幸福路工地每天晚上11点后仍在施工，噪音很大，请依法查处并公开处理结果。'], form: 'electronic', wanted: 'online', channel: 'online', ago: 4, steps: [{ do: 'confirm', at: 1, how: '电话与申请人确认' }, { do: 'refer' }] },
+  // Processing fees by pages (Art. 42): one waiting for payment, one paid.
+  { agency: 'government', type: 'commercial', who: 2, info: ['2020—2025年示范新区全部建设工程规划许可证及附图', '', '申请获取2020年至2025年示范新区核发的全部建设工程规划许可证及其附图的复印件。'], form: 'paper', wanted: 'post', channel: 'registered-post', ago: 8, steps: [{ do: 'fee', at: 3, pages: 160, how: '请持收费通知到政务服务中心综合窗口缴纳，或扫描收费通知所附二维码缴纳' }] },
+  { agency: 'fgj', type: 'research', who: 3, info: ['2024年全区重点项目投资计划执行情况表', '', '申请公开2024年全区重点项目投资计划执行情况的全部月度报表。'], form: 'paper', wanted: 'pickup', channel: 'in-person', ago: 18, steps: [{ do: 'fee', at: 2, pages: 85, how: '到区发展和改革局财务室缴纳' }, { do: 'paid', at: 6 }] },
   { agency: 'zjj', type: 'natural-person', who: 1, info: ['那个规划', '', '想要小区的规划。'], form: 'paper', wanted: 'post', channel: 'registered-post', ago: 30, steps: [{ do: 'correction', at: 2, items: ['请写明小区名称及所需规划的类型（如控制性详细规划、建设工程规划许可）'], dueIn: 10 }] },
 ];
 
@@ -158,7 +164,9 @@ export async function loadDemoRequests(p: Platform): Promise<void> {
         else if (st.do === 'extension') {
           await askExtension(p, handler, reg.id, { workdays: st.workdays, reason: st.reason });
           if (st.decide) await decideExtension(p, await as(HEAD[s.agency]), reg.id, { approve: true });
-        } else if (st.do === 'refer') {
+        } else if (st.do === 'fee') await noticeFee(p, handler, reg.id, { method: 'pages', pages: st.pages, how: st.how, on: day(st.at) });
+        else if (st.do === 'paid') await recordFeePaid(p, handler, reg.id, { on: day(st.at) });
+        else if (st.do === 'refer') {
           const r = await referComplaint(p, handler, reg.id, { note: '属于噪声扰民投诉，转市民诉求服务中心办理。' });
           if (r.desk) await referJob(p, { id: reg.id });
         }

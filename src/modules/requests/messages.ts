@@ -3,6 +3,7 @@
 import { noticeText } from './service/notice-text.js';
 import { reviewText } from './service/review-text.js';
 import { replyText } from './service/reply-text.js';
+import { feeText } from './service/fee-text.js';
 
 const zh: Record<string, string> = {
   'nav.requests': '依申请公开',
@@ -528,4 +529,4 @@ const en: Record<string, string> = {
   'requests.err.lookup_limited': 'Too many look-ups; try again in a minute.',
 };
 
-export const requestMessages = { 'zh-CN': { ...zh, ...noticeText['zh-CN'], ...reviewText['zh-CN'], ...replyText['zh-CN'] }, en: { ...en, ...noticeText.en, ...reviewText.en, ...replyText.en } };
+export const requestMessages = { 'zh-CN': { ...zh, ...noticeText['zh-CN'], ...reviewText['zh-CN'], ...replyText['zh-CN'], ...feeText['zh-CN'] }, en: { ...en, ...noticeText.en, ...reviewText.en, ...replyText.en, ...feeText.en } };

@@ -38,11 +38,17 @@ export const FORMS_WANTED = ['paper', 'electronic', 'disc'] as const;
 export const CHANNELS_WANTED = ['post', 'email', 'fax', 'pickup', 'online'] as const;
 
 /** The state, described (overdue is computed from the reply clock, never stored). */
-export const REQUEST_STATES = ['awaiting-receipt', 'handling', 'awaiting-correction', 'consulting', 'replied', 'closed'] as const;
+export const REQUEST_STATES = ['awaiting-receipt', 'handling', 'awaiting-correction', 'consulting', 'awaiting-fee', 'replied', 'closed'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
-/** States in which the reply clock exists (running or paused). */
-export const CLOCK_STATES: RequestState[] = ['handling', 'consulting'];
-export const OPEN_STATES: RequestState[] = ['awaiting-receipt', 'handling', 'awaiting-correction', 'consulting'];
+/** States in which the reply clock exists (running, or paused by a consultation or an unpaid fee). */
+export const CLOCK_STATES: RequestState[] = ['handling', 'consulting', 'awaiting-fee'];
+/**
+ * States in which the office works on the request (consultations, an Art. 39 referral): not while
+ * a fee notice waits for payment — its pause (kind `fee`) is ended only by payment, withdrawal or
+ * lapse (service/fees.ts).
+ */
+export const WORKING_STATES: RequestState[] = ['handling', 'consulting'];
+export const OPEN_STATES: RequestState[] = ['awaiting-receipt', 'handling', 'awaiting-correction', 'consulting', 'awaiting-fee'];
 
 export const EVENT_KINDS = [
   'received',
@@ -63,6 +69,9 @@ export const EVENT_KINDS = [
   'reply-approved',
   'reply-signed',
   'replied',
+  'fee-notice',
+  'fee-paid',
+  'fee-withdrawn',
   'closed',
   'review-filed',
   'review-decided',

@@ -13,7 +13,7 @@ import { clocksFor, startClock, type ClockView } from '../../platform/deadlines/
 import { isValidDate, todayShanghai } from '../../platform/calendar/index.js';
 import { sendMessage } from '../../platform/channels/index.js';
 import { t as translate } from '../../platform/i18n/index.js';
-import { REPLY_RULE, SUBJECT, type DisclosureRequest } from './schema.js';
+import { REPLY_RULE, SUBJECT, WORKING_STATES, type DisclosureRequest } from './schema.js';
 
 /** Requests also hear from citizens (the online form, the status page). */
 export type Actor = PlatformActor | 'citizen';
@@ -129,6 +129,12 @@ export async function openReplyClock(db: Db, id: number) {
   return db.selectFrom('clocks').selectAll().where('subject_type', '=', SUBJECT).where('subject_id', '=', String(id)).where('rule_code', '=', REPLY_RULE).where('state', 'in', ['running', 'paused']).executeTakeFirst();
 }
 
+/** The first day a new pause of the clock may start: its start, or the end of its last pause (pauses never overlap). */
+export async function pauseFloor(db: Db, clock: { id: number; start_date: string }): Promise<string> {
+  const last = await db.selectFrom('clock_pauses').select('to_date').where('clock_id', '=', clock.id).where('to_date', 'is not', null).orderBy('to_date', 'desc').executeTakeFirst();
+  return last?.to_date && last.to_date > clock.start_date ? last.to_date : clock.start_date;
+}
+
 /** Copies the open reply clock's due date onto the request (lists, the overdue filter). */
 export async function mirrorDue(t: Db, id: number): Promise<string | null> {
   const c = await openReplyClock(t, id);
@@ -142,9 +148,9 @@ export async function replyClocks(db: Db, id: number): Promise<ClockView[]> {
   return (await clocksFor(db, SUBJECT, id)).filter((c) => c.rule === REPLY_RULE);
 }
 
-/** Overdue is computed, never stored: an open reply clock past its due date. */
+/** Overdue is computed, never stored: an open reply clock past its due date (not while a fee waits: the requester holds it up). */
 export function isOverdue(r: Pick<DisclosureRequest, 'due_date' | 'state'>, today = todayShanghai()): boolean {
-  return !!r.due_date && (r.state === 'handling' || r.state === 'consulting') && r.due_date < today;
+  return !!r.due_date && WORKING_STATES.includes(r.state as never) && r.due_date < today;
 }
 
 // ---- notices to the requester ---------------------------------------------------------------------

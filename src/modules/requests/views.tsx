@@ -3,13 +3,14 @@
 // (personal data masked: anyone holding the code sees the page).
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/index.js';
-import type { PageCtx } from '../../platform/render/index.js';
+import { TableWrap, type PageCtx } from '../../platform/render/index.js';
 import { maskName, maskPhone, maskText } from '../../platform/privacy/index.js';
 import { shanghaiDateTime } from '../../platform/dates.js';
 import { CORRECTION_RULE, isOrganisation, type DisclosureRequest } from './schema.js';
 import { getRule } from '../../platform/deadlines/index.js';
 import { addWorkdays } from '../../platform/calendar/index.js';
 import { outcomeLabel } from './service/outcomes.js';
+import { breakdownText, defaultHow, feeDays, feesOf, yuan, type FeeBand } from './service/fees.js';
 import { isOverdue, loadFor, mayViewIdentity, replyClocks, timeline } from './service.js';
 import { can, type Principal } from '../../platform/auth/policy.js';
 import { holders } from '../../platform/auth/identity.js';
@@ -93,6 +94,58 @@ export function DueExplanation({ c, d }: { c: PageCtx; d: DueExplained }) {
   );
 }
 
+// ---- fees ------------------------------------------------------------------------------------------
+
+export interface FeeRow {
+  method: string;
+  amountFen: number;
+  noticeOn: string;
+  payBy: string;
+  paidOn: string | null;
+  status: string;
+  /** Staff only: the basis and the computation. */
+  ordinal?: number | null;
+  pages?: number | null;
+  bands?: FeeBand[];
+}
+
+/** The request's processing fees: amount, pay-by date, status — and for staff the basis and the computation. */
+export function FeeTable({ c, fees, staff }: { c: PageCtx; fees: FeeRow[]; staff: boolean }) {
+  return (
+    <TableWrap label={c.t('requests.fees')}>
+      <table class="request-fees">
+        <thead>
+          <tr>
+            <th scope="col">{c.t('requests.fee.method_label')}</th>
+            {staff && <th scope="col">{c.t('requests.fee.basis')}</th>}
+            {staff && <th scope="col">{c.t('requests.fee.breakdown')}</th>}
+            <th scope="col">{c.t('requests.fee.amount')}</th>
+            <th scope="col">{c.t('requests.fee.notice_on')}</th>
+            <th scope="col">{c.t('requests.fee.pay_by')}</th>
+            <th scope="col">{c.t('requests.fee.status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {fees.map((f) => (
+            <tr class={`fee-${f.status}`}>
+              <td>{c.t(`requests.fee.method.${f.method}`)}</td>
+              {staff && <td>{f.method === 'count' ? c.t('requests.fee.basis_count', { n: f.ordinal ?? '' }) : c.t('requests.fee.basis_pages', { n: f.pages ?? '' })}</td>}
+              {staff && <td>{breakdownText(c.t, f.method, f.bands ?? [])}</td>}
+              <td>{c.t('requests.fee.yuan', { amount: yuan(f.amountFen) })}</td>
+              <td>{f.noticeOn}</td>
+              <td>{f.payBy}</td>
+              <td>
+                {c.t(`requests.fee.status.${f.status}`)}
+                {f.paidOn && `（${c.t('requests.fee.paid_on', { date: f.paidOn })}）`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
 // ---- labels and the timeline ----------------------------------------------------------------------
 
 export const stateLabel = (c: PageCtx, s: string) => c.t(`requests.state.${s}`);
@@ -159,6 +212,11 @@ export function eventText(c: PageCtx, e: TimelineEntry, staff: boolean): string 
       return c.t('requests.event.replied', { outcome: outcomeLabel(str(d.outcome), c.locale) });
     case 'closed':
       return c.t('requests.event.closed', { outcome: outcomeLabel(str(d.outcome), c.locale) });
+    case 'fee-notice':
+      return c.t('requests.event.fee-notice', { amount: yuan(Number(d.amountFen)), method: c.t(`requests.fee.method.${str(d.method)}`), payBy: str(d.payBy) });
+    case 'fee-paid':
+    case 'fee-withdrawn':
+      return c.t(`requests.event.${e.kind}`, { amount: yuan(Number(d.amountFen)), reason: e.note, due: str(d.replyDue) || '—' });
     case 'receipt-confirmed':
       return c.t('requests.event.receipt-confirmed', p) + (staff && d.by ? ` · ${c.t('requests.confirmed_by', { who: str(d.by) })}` : '');
     default:
@@ -174,7 +232,7 @@ export function Timeline({ c, events, staff, people }: { c: PageCtx; events: Tim
           <time dateTime={e.on}>{e.on}</time> <strong>{c.t(`requests.event_title.${e.kind}`)}</strong>
           {staff && !e.public && <span class="tag">{c.t('requests.internal')}</span>}{' '}
           <span class="ev-text">{eventText(c, e, staff)}</span>
-          {staff && e.note && e.kind !== 'extension-approved' && e.kind !== 'extension-asked' && <span class="ev-note">{e.note}</span>}
+          {staff && e.note && e.kind !== 'extension-approved' && e.kind !== 'extension-asked' && e.kind !== 'fee-withdrawn' && <span class="ev-note">{e.note}</span>}
           {staff && (
             <span class="muted ev-meta">
               {shanghaiDateTime(e.at)} · {actorLabel(c, e.actor, people ?? new Map())}
@@ -197,7 +255,7 @@ export async function agencyName(db: Db, r: Pick<DisclosureRequest, 'to_governme
 /** The status page's view: the request with personal data masked, the due date explained, the public events. */
 export async function citizenView(db: Db, r: DisclosureRequest) {
   const names = isOrganisation(r.requester_type) ? [] : [r.requester_name];
-  const [agency, due, events] = await Promise.all([agencyName(db, r), explainDue(db, r.id), timeline(db, r.id, true)]);
+  const [agency, due, events, fees] = await Promise.all([agencyName(db, r), explainDue(db, r.id), timeline(db, r.id, true), feesOf(db, r.id)]);
   return {
     trackingNo: r.tracking_no,
     agency,
@@ -220,7 +278,8 @@ export async function citizenView(db: Db, r: DisclosureRequest) {
     outcome: r.outcome,
     closedOn: r.closed_on,
     referralNo: r.referral_no,
-    events: events.map((e) => ({ on: e.on_date, at: e.at, kind: e.kind, actor: '', note: e.kind === 'extension-approved' ? e.note : '', public: true, data: publicData(e.data) })),
+    fees: fees.map((f) => ({ method: f.method, amountFen: f.amount_fen, noticeOn: f.notice_on, payBy: f.pay_by, paidOn: f.paid_on, status: f.status, how: f.note })),
+    events: events.map((e) => ({ on: e.on_date, at: e.at, kind: e.kind, actor: '', note: e.kind === 'extension-approved' || e.kind === 'fee-withdrawn' ? e.note : '', public: true, data: publicData(e.data) })),
   };
 }
 export type CitizenView = Awaited<ReturnType<typeof citizenView>>;
@@ -244,7 +303,7 @@ export function actorLabel(c: PageCtx, actor: string, people: Map<string, string
 /** One request for a staff member who may see it: the record, the timeline, the clock, the asks, and what they may do. */
 export async function staffView(db: Db, user: Principal, id: number) {
   const r = await loadFor(db, user, id);
-  const [events, due, extensions, consultations, agency, dept, reviews] = await Promise.all([
+  const [events, due, extensions, consultations, agency, dept, reviews, fees] = await Promise.all([
     timeline(db, id, false),
     explainDue(db, id),
     db.selectFrom('request_extensions').selectAll().where('request_id', '=', id).orderBy('id').execute(),
@@ -252,6 +311,7 @@ export async function staffView(db: Db, user: Principal, id: number) {
     agencyName(db, r),
     db.selectFrom('departments').select(['name', 'code']).where('id', '=', r.department_id).executeTakeFirstOrThrow(),
     reviewsOf(db, id),
+    feesOf(db, id),
   ]);
   const usernames = [...new Set([...events.map((e) => e.actor), ...extensions.flatMap((x) => [x.asked_by, x.decided_by ?? ''])].filter((a) => a.startsWith('user:')).map((a) => a.slice(5)))];
   const people = new Map((usernames.length ? await db.selectFrom('users').select(['username', 'display_name']).where('username', 'in', usernames).execute() : []).map((u) => [`user:${u.username}`, u.display_name || u.username]));
@@ -270,6 +330,7 @@ export async function staffView(db: Db, user: Principal, id: number) {
     extensions,
     consultations,
     reviews,
+    fees,
     people,
     proofs: JSON.parse(r.id_proofs || '[]') as { hash: string; name: string; mime: string; size: number }[],
     heads,
@@ -283,6 +344,8 @@ export async function staffView(db: Db, user: Principal, id: number) {
     },
     pending,
     correctionUntil,
+    feeDays: await feeDays(db),
+    feeHow: await defaultHow(db),
   };
 }
 export type StaffView = Awaited<ReturnType<typeof staffView>>;

@@ -27,7 +27,9 @@ export interface ClockInput {
   responsibleUserId?: number | null;
 }
 
-export type PauseKind = 'correction' | 'consultation' | 'other';
+/** Why a clock stands still: a correction, a consultation, an unpaid fee (信息处理费), or another reason. */
+export const PAUSE_KINDS = ['correction', 'consultation', 'fee', 'other'] as const;
+export type PauseKind = (typeof PAUSE_KINDS)[number];
 
 export interface HistoryEntry {
   at: string;
@@ -237,7 +239,7 @@ export async function pauseClock(p: Platform, t: Db, clockId: number, input: { k
   const rule = await getRule(t, c.rule_code, Number(c.rule_version));
   // Hour clocks count every hour (emergencies): nothing stops them.
   if (!rule?.pausable || limitOf(rule, c).unit === 'hours') throw conflict('deadlines.err.not_pausable');
-  if (!['correction', 'consultation', 'other'].includes(input.kind)) throw badRequest('deadlines.err.pause_kind', { kind: 'deadlines.err.pause_kind' });
+  if (!(PAUSE_KINDS as readonly string[]).includes(input.kind)) throw badRequest('deadlines.err.pause_kind', { kind: 'deadlines.err.pause_kind' });
   if (!input.reason?.trim()) throw badRequest('err.validation', { reason: 'err.field.required' });
   const at = checkDate(input.at, 'at');
   if (at < c.start_date) throw badRequest('deadlines.err.before_start', { at: 'deadlines.err.before_start' });

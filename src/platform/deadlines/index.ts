@@ -26,6 +26,7 @@ export {
   getClock,
   recomputeOpenClocks,
   type ClockInput,
+  PAUSE_KINDS,
   type PauseKind,
   type HistoryEntry,
   type ClockView,

@@ -6,9 +6,9 @@ import { Csrf, Dl, ErrorSummary, Field, Notice, Select, TableWrap, type PageCtx 
 import { maskName, maskPhone, maskText } from '../../../platform/privacy/index.js';
 import { humanSize } from '../../../platform/files/index.js';
 import { todayShanghai } from '../../../platform/calendar/index.js';
-import { CONSULTATION_ANSWERS, CONSULTATION_KINDS, isOrganisation } from '../schema.js';
+import { CLOCK_STATES, CONSULTATION_ANSWERS, CONSULTATION_KINDS, FEE_METHODS, isOrganisation, WORKING_STATES, type RequestState } from '../schema.js';
 import { outcomeLabel } from '../service/outcomes.js';
-import { actorLabel, channelLabel, DueExplanation, stateLabel, Timeline, typeLabel, type StaffView } from '../views.js';
+import { actorLabel, channelLabel, DueExplanation, FeeTable, stateLabel, Timeline, typeLabel, type StaffView } from '../views.js';
 import { ReviewsPanel, type Posted } from './reviews.js';
 
 function Step({ c, id, action, title, children, primary, danger }: { c: PageCtx; id: number; action: string; title: string; children?: any; primary?: string; danger?: boolean }) {
@@ -32,7 +32,11 @@ export function RequestDetail({ c, v, fields, done, posted, children }: { c: Pag
   const f = fields ?? {};
   const org = isOrganisation(r.requester_type);
   const contact = (s: string, mask: (x: string) => string) => (s ? (v.can.contact ? s : mask(s)) : '—');
-  const open = r.state === 'handling' || r.state === 'consulting';
+  // The office works on it (consultations, referral); the clock exists (extension, also while a fee waits).
+  const open = WORKING_STATES.includes(r.state as RequestState);
+  const clock = CLOCK_STATES.includes(r.state as RequestState);
+  const feeTaken = v.fees.some((x) => x.status === 'unpaid' || x.status === 'paid');
+  const unpaid = v.fees.find((x) => x.status === 'unpaid');
   const openConsultations = v.consultations.filter((x) => !x.answered_on);
   const extensionUsed = v.extensions.some((x) => x.status === 'approved' || x.status === 'pending');
   return (
@@ -137,6 +141,13 @@ export function RequestDetail({ c, v, fields, done, posted, children }: { c: Pag
           </ul>
         </section>
       )}
+      {v.fees.length > 0 && (
+        <section aria-labelledby="fees-h">
+          <h2 id="fees-h">{c.t('requests.fees')}</h2>
+          <FeeTable c={c} staff fees={v.fees.map((x) => ({ method: x.method, amountFen: x.amount_fen, noticeOn: x.notice_on, payBy: x.pay_by, paidOn: x.paid_on, status: x.status, ordinal: x.ordinal, pages: x.pages, bands: x.bands }))} />
+          {unpaid && <p>{c.t('requests.fee.how')}：{unpaid.note}</p>}
+        </section>
+      )}
       {v.pending && !v.can.approve && <Notice kind="info">{c.t('requests.why.approve', { who: v.heads.join('、') || c.t('requests.nobody') })}</Notice>}
       {v.can.handle && r.state !== 'closed' && r.state !== 'replied' && (
         <section class="request-steps" aria-labelledby="steps-h">
@@ -163,7 +174,7 @@ export function RequestDetail({ c, v, fields, done, posted, children }: { c: Pag
               <Field label={c.t('requests.note')} name="note" multiline rows={2} maxLength={1000} error={f.note} />
             </Step>
           )}
-          {open && !extensionUsed && (
+          {clock && !extensionUsed && (
             <Step c={c} id={id} action="extension" title={c.t('requests.step.extension')}>
               <Field label={c.t('requests.extension_days')} name="workdays" type="number" required hint={c.t('requests.extension_days_hint')} error={f.workdays} />
               <Field label={c.t('requests.reason')} name="reason" multiline rows={2} required maxLength={500} error={f.reason} />
@@ -185,6 +196,27 @@ export function RequestDetail({ c, v, fields, done, posted, children }: { c: Pag
               <Field label={c.t('requests.note')} name="note" multiline rows={2} maxLength={1000} error={f.note} />
             </Step>
           ))}
+          {r.state === 'handling' && !feeTaken && (
+            <Step c={c} id={id} action="fee-notice" title={c.t('requests.step.fee-notice')}>
+              <p class="hint">{c.t('requests.fee.rules', { days: v.feeDays })}</p>
+              <Select label={c.t('requests.fee.method_label')} name="method" required error={f.method} options={FEE_METHODS.map((k) => ({ value: k, label: c.t(`requests.fee.method.${k}`) }))} />
+              <Field label={c.t('requests.fee.pages_label')} name="pages" type="number" hint={c.t('requests.fee.pages_hint')} error={f.pages} />
+              <Field label={c.t('requests.fee.how')} name="how" multiline rows={2} maxLength={500} hint={c.t('requests.fee.how_hint', { how: v.feeHow })} error={f.how} />
+              <DateField c={c} name="on" label={c.t('requests.sent_on')} error={f.on} />
+            </Step>
+          )}
+          {r.state === 'awaiting-fee' && unpaid && (
+            <Step c={c} id={id} action="fee-paid" title={c.t('requests.step.fee-paid')}>
+              <p class="hint">{c.t('requests.fee.paid_hint', { date: unpaid.pay_by })}</p>
+              <DateField c={c} name="on" label={c.t('requests.fee.paid_on_label')} error={f.on} />
+            </Step>
+          )}
+          {r.state === 'awaiting-fee' && unpaid && (
+            <Step c={c} id={id} action="fee-withdraw" title={c.t('requests.step.fee-withdraw')}>
+              <Field label={c.t('requests.reason')} name="reason" multiline rows={2} required maxLength={500} error={f.reason} />
+              <DateField c={c} name="on" label={c.t('requests.fee.withdrawn_on')} error={f.on} />
+            </Step>
+          )}
           {open && (
             <Step c={c} id={id} action="refer" title={c.t('requests.step.refer')} danger>
               <p class="hint">{c.t('requests.refer_hint')}</p>

@@ -10,7 +10,8 @@ import type { Limiter } from '../../../platform/http/limit.js';
 import { findWithCode } from '../service/queries.js';
 import { outcomeLabel } from '../service/outcomes.js';
 import { RECEIPT_RULE, type IntakeChannel } from '../schema.js';
-import { channelLabel, citizenView, DueExplanation, stateLabel, Timeline, typeLabel, type CitizenView } from '../views.js';
+import { channelLabel, citizenView, DueExplanation, FeeTable, stateLabel, Timeline, typeLabel, type CitizenView } from '../views.js';
+import { yuan } from '../service/fees.js';
 import { loadReply, publicReply, type PublicReply } from '../service/replies.js';
 import { Letter } from '../service/letter.js';
 import { seal, unseal } from '../../../platform/http/tickets.js';
@@ -129,6 +130,17 @@ function StatusPage({ c, v, reply, url }: { c: PageCtx; v: CitizenView; reply: P
             ))}
           </ol>
           {v.correction.correctedOn ? <p>{c.t('requests.corrected_on', { date: v.correction.correctedOn })}</p> : v.state === 'awaiting-correction' && <Notice kind="warning">{c.t('requests.correction_how', { due: v.correction.due ?? '' })}</Notice>}
+        </section>
+      )}
+      {v.fees.length > 0 && (
+        <section aria-labelledby="fees-h">
+          <h2 id="fees-h">{c.t('requests.fees')}</h2>
+          <FeeTable c={c} staff={false} fees={v.fees} />
+          {v.fees
+            .filter((f) => f.status === 'unpaid')
+            .map((f) => (
+              <Notice kind="warning">{c.t('requests.fee.unpaid_notice', { amount: yuan(f.amountFen), payBy: f.payBy, how: f.how })}</Notice>
+            ))}
         </section>
       )}
       {v.due && <DueExplanation c={c} d={v.due} />}

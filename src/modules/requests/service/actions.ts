@@ -7,8 +7,9 @@ import { answerConsultation, openConsultation } from './consult.js';
 import { referComplaint } from './referral.js';
 import { isReviewAction, REVIEW_ACTIONS, runReviewAction } from './reviews.js';
 import { decideReply, deliverReply, draftReply, signReply, submitReply, type DraftInput } from './replies.js';
+import { noticeFee, recordFeePaid, withdrawFee } from './fees.js';
 
-export const STAFF_ACTIONS = ['confirm-receipt', 'correction', 'corrected', 'extension', 'extension-decision', 'consult', 'consultation-answer', 'refer', 'reply', 'reply-submit', 'reply-decision', 'reply-sign', 'reply-deliver', ...REVIEW_ACTIONS] as const;
+export const STAFF_ACTIONS = ['confirm-receipt', 'correction', 'corrected', 'extension', 'extension-decision', 'consult', 'consultation-answer', 'refer', 'reply', 'reply-submit', 'reply-decision', 'reply-sign', 'reply-deliver', 'fee-notice', 'fee-paid', 'fee-withdraw', ...REVIEW_ACTIONS] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -68,6 +69,15 @@ export async function runAction(p: Platform, actor: Actor, id: number, action: s
       return signReply(p, actor, id, { letterNo: b.letterNo, on: s(b.on) });
     case 'reply-deliver':
       return deliverReply(p, actor, id, { channel: b.channel, on: b.on, ref: b.ref });
+    case 'fee-notice': {
+      // Forms send text: an empty pages field is no pages; anything but digits is refused by the step.
+      const pages = typeof b.pages === 'string' ? (b.pages.trim() === '' ? undefined : /^\d{1,9}$/.test(b.pages.trim()) ? Number(b.pages) : NaN) : b.pages;
+      return noticeFee(p, actor, id, { method: b.method, pages, how: s(b.how), on: s(b.on) });
+    }
+    case 'fee-paid':
+      return recordFeePaid(p, actor, id, { on: s(b.on) });
+    case 'fee-withdraw':
+      return withdrawFee(p, actor, id, { reason: s(b.reason), on: s(b.on) });
   }
   throw notFound();
 }

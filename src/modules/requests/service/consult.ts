@@ -7,8 +7,8 @@ import type { Platform } from '../../../platform/platform.js';
 import { badRequest, conflict, notFound } from '../../../platform/errors.js';
 import { ensureCalendar } from '../../../platform/calendar/index.js';
 import { completeClock, pauseClock, resumeClock, startClock, stopClock } from '../../../platform/deadlines/index.js';
-import { CLOCK_STATES, CONSULTATION_ANSWERS, CONSULTATION_KINDS, CONSULTATION_RULES, CONSULTATION_SUBJECT, type ConsultationKind, type DisclosureRequest } from '../schema.js';
-import { actorName, addEvent, loadFor, mirrorDue, openReplyClock, requireAction, requireState, stepDate, touch, type Actor } from '../service.js';
+import { WORKING_STATES, CONSULTATION_ANSWERS, CONSULTATION_KINDS, CONSULTATION_RULES, CONSULTATION_SUBJECT, type ConsultationKind, type DisclosureRequest } from '../schema.js';
+import { actorName, addEvent, loadFor, mirrorDue, openReplyClock, pauseFloor, requireAction, requireState, stepDate, touch, type Actor } from '../service.js';
 
 const PAUSE_REASON: Record<ConsultationKind, string> = {
   'third-party': '征求第三方意见，所需时间不计入答复期限（《条例》第三十二条）',
@@ -19,7 +19,7 @@ const PAUSE_REASON: Record<ConsultationKind, string> = {
 export async function openConsultation(p: Platform, actor: Actor, id: number, input: { kind?: string; party?: string; on?: string; note?: string }): Promise<{ consultationId: number; due: string }> {
   const r = await loadFor(p.db, actor, id);
   requireAction(actor, 'request.handle', r);
-  requireState(r, CLOCK_STATES);
+  requireState(r, WORKING_STATES);
   const kind = input.kind as ConsultationKind;
   if (!(CONSULTATION_KINDS as readonly string[]).includes(kind)) throw badRequest('err.validation', { kind: 'requests.err.choose' });
   const party = (input.party ?? '').trim();
@@ -29,8 +29,7 @@ export async function openConsultation(p: Platform, actor: Actor, id: number, in
   const clock = await openReplyClock(p.db, id);
   if (!clock) throw conflict('requests.err.no_clock');
   // Not before the clock's start, nor inside a pause that has already ended (pauses never overlap).
-  const lastPause = await p.db.selectFrom('clock_pauses').select('to_date').where('clock_id', '=', clock.id).where('to_date', 'is not', null).orderBy('to_date', 'desc').executeTakeFirst();
-  const on = stepDate(input.on, 'on', lastPause?.to_date && lastPause.to_date > clock.start_date ? lastPause.to_date : clock.start_date);
+  const on = stepDate(input.on, 'on', await pauseFloor(p.db, clock));
   await ensureCalendar(p.db);
   return p.tx(async (t) => {
     const now = new Date().toISOString();

@@ -9,7 +9,7 @@ import { todayShanghai } from '../../../platform/calendar/index.js';
 import { clearCodeAttempts, codeMatches, countCodeAttempt, normalizeQueryCode } from '../../../platform/tracking.js';
 import { QUERY_CODE, TRACKING_NO } from './intake.js';
 import { readScope } from '../service.js';
-import type { DisclosureRequest } from '../schema.js';
+import { OPEN_STATES, WORKING_STATES, type DisclosureRequest } from '../schema.js';
 
 export interface ListFilter {
   state?: string;
@@ -29,11 +29,11 @@ export async function staffList(db: Db, user: Principal, f: ListFilter) {
   if (scope !== 'all' && !scope.size) return { total: 0, items: [] };
   let q = db.selectFrom('disclosure_requests as r').innerJoin('departments as d', 'd.id', 'r.department_id');
   if (scope !== 'all') q = q.where('r.department_id', 'in', [...scope]);
-  if (f.state === 'open') q = q.where('r.state', 'in', ['awaiting-receipt', 'handling', 'awaiting-correction', 'consulting']);
+  if (f.state === 'open') q = q.where('r.state', 'in', OPEN_STATES);
   else if (f.state) q = q.where('r.state', '=', f.state);
   if (f.department) q = q.where('d.code', '=', f.department);
   if (f.channel) q = q.where('r.channel', '=', f.channel);
-  if (f.overdue) q = q.where('r.state', 'in', ['handling', 'consulting']).where('r.due_date', '<', todayShanghai());
+  if (f.overdue) q = q.where('r.state', 'in', WORKING_STATES).where('r.due_date', '<', todayShanghai());
   if (f.pendingReview) q = q.where((eb) => eb.exists(eb.selectFrom('request_reviews as v').select('v.id').whereRef('v.request_id', '=', 'r.id').where('v.outcome', 'is', null)));
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -57,8 +57,8 @@ export async function dashboardCounts(db: Db, user: Principal) {
   const mine = [...grantedDepartments(user, 'request.approve-extension')];
   const [awaiting, handling, overdue, approvals, reviews] = await Promise.all([
     count((q) => q.where('state', '=', 'awaiting-receipt')),
-    count((q) => q.where('state', 'in', ['handling', 'consulting', 'awaiting-correction'])),
-    count((q) => q.where('state', 'in', ['handling', 'consulting']).where('due_date', '<', todayShanghai())),
+    count((q) => q.where('state', 'in', OPEN_STATES.filter((s) => s !== 'awaiting-receipt'))),
+    count((q) => q.where('state', 'in', WORKING_STATES).where('due_date', '<', todayShanghai())),
     mine.length
       ? db
           .selectFrom('request_extensions as x')

@@ -9,7 +9,7 @@ import { ensureCalendar, todayShanghai } from '../../../platform/calendar/index.
 import { stopClock } from '../../../platform/deadlines/index.js';
 import { referralDesk } from '../../../platform/referrals.js';
 import { t as translate } from '../../../platform/i18n/index.js';
-import { CLOCK_STATES, CONSULTATION_SUBJECT, SUBJECT } from '../schema.js';
+import { WORKING_STATES, CONSULTATION_SUBJECT, SUBJECT } from '../schema.js';
 import { OUTCOME, outcomeRow } from './outcomes.js';
 import { actorName, addEvent, loadFor, noticeData, notifyRequester, requireAction, requireState, stepDate, type Actor } from '../service.js';
 
@@ -19,14 +19,14 @@ export const REFER_JOB = 'requests.refer';
 export async function referComplaint(p: Platform, actor: Actor, id: number, input: { note?: string; on?: string }): Promise<{ desk: string | null }> {
   const r = await loadFor(p.db, actor, id);
   requireAction(actor, 'request.handle', r);
-  requireState(r, CLOCK_STATES, 'requests.err.refer_state');
+  requireState(r, WORKING_STATES, 'requests.err.refer_state');
   const note = (input.note ?? '').trim();
   if (note.length > 1000) throw badRequest('err.validation', { note: 'requests.err.too_long' });
   const desk = referralDesk(p, 'complaint');
   const on = stepDate(input.on, 'on', r.corrected_on ?? r.received_on);
   await ensureCalendar(p.db);
   return p.tx(async (t) => {
-    const upd = await t.updateTable('disclosure_requests').set({ state: 'closed', outcome: OUTCOME.complaint, closed_on: on, due_date: null, updated_at: new Date().toISOString() }).where('id', '=', id).where('state', 'in', CLOCK_STATES).executeTakeFirst();
+    const upd = await t.updateTable('disclosure_requests').set({ state: 'closed', outcome: OUTCOME.complaint, closed_on: on, due_date: null, updated_at: new Date().toISOString() }).where('id', '=', id).where('state', 'in', WORKING_STATES).executeTakeFirst();
     if (!Number(upd.numUpdatedRows)) throw conflict('requests.err.changed');
     const reason = '信访、举报、投诉类申请，不作为政府信息公开申请处理（《条例》第三十九条）';
     await stopClock(p, t, SUBJECT, id, reason, undefined, actorName(actor), on);

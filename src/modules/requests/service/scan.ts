@@ -1,10 +1,12 @@
-// The daily scan (job requests.scan): a request whose correction deadline has passed without the
+// The hourly scan (job requests.scan): a request whose correction deadline has passed without the
 // corrected request is closed as 三（六）1 申请人无正当理由逾期不补正 (Art. 30) and the requester told;
-// a consultation still unanswered after its due date ends on it (service/consult.ts).
+// a consultation still unanswered after its due date ends on it (service/consult.ts); a fee unpaid
+// after its pay-by date lapses and closes its request as 三（六）2 (service/fees.ts).
 import type { Platform } from '../../../platform/platform.js';
 import { ensureCalendar, todayShanghai } from '../../../platform/calendar/index.js';
 import { OUTCOME, outcomeRow } from './outcomes.js';
 import { expireConsultations } from './consult.js';
+import { expireFees } from './fees.js';
 import { addEvent, noticeData, notifyRequester } from '../service.js';
 
 export const SCAN_JOB = 'requests.scan';
@@ -28,9 +30,10 @@ export async function expireCorrections(p: Platform, today: string): Promise<num
 }
 
 /** Everything the scan does for `today` (the job passes the Shanghai date). */
-export async function scanRequests(p: Platform, today = todayShanghai()): Promise<{ corrections: number; consultations: number }> {
+export async function scanRequests(p: Platform, today = todayShanghai()): Promise<{ corrections: number; consultations: number; fees: number }> {
   await ensureCalendar(p.db);
   const corrections = await expireCorrections(p, today);
   const consultations = await expireConsultations(p, today);
-  return { corrections, consultations };
+  const fees = await expireFees(p, today);
+  return { corrections, consultations, fees };
 }
