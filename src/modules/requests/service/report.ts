@@ -29,37 +29,37 @@ const isColumn = (c: string): c is Table3Column => (TABLE3_COLUMNS as readonly s
  */
 export async function requestsTable3(db: Db, scope: ReportScope): Promise<Table3> {
   const { from, to } = yearBounds(scope.year);
-  // 一, 二 and 四 in one pass over the requests received by 31 December and not closed before the year.
-  const sides = await db
+  // One pass over the requests not closed before the year (closed in or after it, or not at
+  // all) and received by its end or closed in it, grouped by column and outcome.
+  const rows = await db
     .selectFrom('disclosure_requests as r')
     .$call(inScope(scope))
-    .where('r.received_on', '<=', to)
     .where((eb) => eb.or([eb('r.closed_on', '>=', from), eb('r.closed_on', 'is', null)]))
+    .where((eb) => eb.or([eb('r.received_on', '<=', to), eb('r.closed_on', '<=', to)]))
     .select((eb) => {
       const open = (cmp: '>=' | '>', day: string) => eb.or([eb('r.closed_on', cmp, day), eb.and([eb('r.closed_on', 'is', null), eb('r.state', 'not in', ENDED)])]);
       const count = (cond: Expression<SqlBool>) => eb.fn.sum<number>(eb.case().when(cond).then(1).else(0).end());
-      return ['r.requester_type', count(eb('r.received_on', '>=', from)).as('received'), count(eb.and([eb('r.received_on', '<', from), open('>=', from)])).as('carried_in'), count(open('>', to)).as('carried_out')];
+      return [
+        'r.requester_type',
+        'r.outcome',
+        count(eb.and([eb('r.received_on', '>=', from), eb('r.received_on', '<=', to)])).as('received'),
+        count(eb.and([eb('r.received_on', '<', from), open('>=', from)])).as('carried_in'),
+        // 三: every request closed in the year, whatever its receipt date says.
+        count(eb('r.closed_on', '<=', to)).as('closed'),
+        count(eb.and([eb('r.received_on', '<=', to), open('>', to)])).as('carried_out'),
+      ];
     })
-    .groupBy('r.requester_type')
-    .execute();
-  // 三: every request closed in the year, whatever its receipt date says.
-  const closed = await db
-    .selectFrom('disclosure_requests as r')
-    .$call(inScope(scope))
-    .where('r.closed_on', '>=', from)
-    .where('r.closed_on', '<=', to)
-    .select((eb) => ['r.requester_type', 'r.outcome', eb.fn.countAll<number>().as('n')])
     .groupBy(['r.requester_type', 'r.outcome'])
     .execute();
   const t: Table3 = { received: emptyColumns(), carriedIn: emptyColumns(), outcomes: Object.fromEntries(OUTCOME_CODES.map((c) => [c, emptyColumns()])), carriedOut: emptyColumns() };
-  for (const r of sides) {
+  for (const r of rows) {
     if (!isColumn(r.requester_type)) continue;
     t.received[r.requester_type] += n(r.received);
     t.carriedIn[r.requester_type] += n(r.carried_in);
     t.carriedOut[r.requester_type] += n(r.carried_out);
+    // No outcome, or one outside the tree: there is no row to print it in, so it is left out and the check shows it.
+    if (r.outcome && t.outcomes[r.outcome]) t.outcomes[r.outcome][r.requester_type] += n(r.closed);
   }
-  // No outcome, or one outside the tree: there is no row to print it in, so it is left out and the check shows it.
-  for (const r of closed) if (isColumn(r.requester_type) && r.outcome && t.outcomes[r.outcome]) t.outcomes[r.outcome][r.requester_type] += n(r.n);
   return t;
 }
 
