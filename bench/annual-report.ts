@@ -41,7 +41,7 @@ function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const rand = rng(20261202);
+let rand = rng(20261202);
 const pick = <T>(xs: readonly T[], weights: readonly number[]): T => {
   let r = rand() * weights.reduce((s, w) => s + w, 0);
   for (let i = 0; i < xs.length; i++) if ((r -= weights[i]) < 0) return xs[i];
@@ -56,6 +56,7 @@ const TYPE_WEIGHTS = [80, 8, 2, 2, 5, 3];
 const OUTCOME_WEIGHTS = OUTCOME_CODES.map((c) => (c === 'disclosed' ? 40 : c === 'partly-disclosed' ? 10 : c === 'unavailable.not-held' ? 15 : c.startsWith('not-processed') ? 2 : 1));
 
 async function seed(p: Platform): Promise<{ busiest: number }> {
+  rand = rng(20261202); // the same government on each database
   await saveGovernment(p, 'cli', DEMO_GOVERNMENT);
   const ids: number[] = [];
   for (const [i, d] of DEMO_DEPARTMENTS.entries()) ids.push((await createDepartment(p, 'cli', { code: d.code, parentCode: d.parent ?? null, name: d.name, shortName: d.short, kind: d.kind, phone: d.phone ?? '', sort: (i + 1) * 10 })).id);
