@@ -15,6 +15,7 @@ import { disclosureGuideConsole } from './console/disclosure-guide.js';
 import { catalogMigrations } from './schema.js';
 import { catalogDashboard } from './console/dashboard.js';
 import { catalogCli } from './cli.js';
+import { catalogReportSource } from './service/report.js';
 
 registerDocumentType();
 
@@ -58,4 +59,6 @@ export const catalogModule: GongkaiModule = {
   sitemap: catalogSitemap,
   dashboard: catalogDashboard,
   cli: catalogCli,
+  // Table 二: 规章 and 行政规范性文件 (category a20-01).
+  annualReport: catalogReportSource,
 };

@@ -15,6 +15,7 @@ import { loadDemoRequests } from './demo.js';
 import { dashboardCounts } from './service/queries.js';
 import { scanRequests, SCAN_JOB } from './service/scan.js';
 import { referJob, REFER_JOB } from './service/referral.js';
+import { requestsReportSource } from './service/report.js';
 
 async function dashboard(p: Platform, c: PageCtx) {
   if (!c.user || !c.can('request.read')) return null;
@@ -96,4 +97,6 @@ export const requestsModule: GongkaiModule = {
   },
   demo: (p) => loadDemoRequests(p),
   dashboard,
+  // Table 三, Table 四 and Table 二's 行政事业性收费 (信息处理费).
+  annualReport: requestsReportSource,
 };
