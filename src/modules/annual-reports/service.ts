@@ -13,7 +13,7 @@ import { getGovernment } from '../../platform/render/context.js';
 import { ensureCalendar, todayShanghai } from '../../platform/calendar/index.js';
 import { completeClock, startClock, stopClock } from '../../platform/deadlines/index.js';
 import { assembleAnnualReport, TABLE2_ROWS, type ReportScope, type Table2Row } from '../../platform/annual-report.js';
-import { bumpGeneration, createDraft, getItemRow, getVersion, reviewHistory, transition, updateDraft, type ItemRow, type VersionView } from '../../platform/publication/index.js';
+import { bumpGeneration, createDraft, publishApproved, getItemRow, getVersion, reviewHistory, transition, updateDraft, type ItemRow, type VersionView } from '../../platform/publication/index.js';
 import { DEPARTMENT_RULE, GOVERNMENT, GOVERNMENT_RULE, SUBJECT, type AnnualReportRow } from './schema.js';
 import { fenOf, freeze, groupTotal, isCountRow, missingRows, NARRATIVE_KEYS, wanYuan, type Figures, type ManualTable2, type Narrative } from './figures.js';
 import { ANNUAL_REPORT, CATEGORY, checkNarrative, GENRE, TOPIC } from './items.js';
@@ -115,7 +115,8 @@ export async function tickClocks(p: Platform, today = todayShanghai()): Promise<
     .execute();
   await ensureCalendar(p.db);
   await p.tx(async (t) => {
-    for (const s of scopes) await ensureClock(p, t, year, s);
+    // A report published before its clock was due to start (imported history) needs none.
+    for (const s of scopes) if (!published.some((r) => r.year === year && r.scope === s.key)) await ensureClock(p, t, year, s);
     for (const r of published) await completeClock(p, t, SUBJECT, `${r.year}:${r.scope}`);
   });
 }
@@ -415,4 +416,29 @@ export async function publishedReports(db: Db) {
     .orderBy('r.scope')
     .orderBy('i.id')
     .execute();
+}
+
+/**
+ * A report published before this system (history, demo data): approved outside it, published
+ * through the spine at its original date without notifying anyone, with its row, in one
+ * transaction. Every Table 二 row no module supplies must be given.
+ */
+export async function importPublished(p: Platform, actor: Actor, input: { year: number; scope: string; manual: ManualTable2; publishedAt: Date }): Promise<{ id: number; itemId: number }> {
+  const year = checkYear(input.year);
+  const s = await scopeOf(p.db, input.scope);
+  if (!s) throw validationError({ scope: 'annual-reports.err.scope' });
+  const data = await payload(p, year, s, null, input.manual);
+  const missing = missingRows(data.figures);
+  if (missing.length) throw validationError(Object.fromEntries(missing.map((r) => [`manual.${r}`, 'annual-reports.err.manual_missing'])));
+  const day = todayShanghai(input.publishedAt);
+  const out = await p.tx(async (t) => {
+    // Historical data: no channel delivery (nobody is told of a report published long ago).
+    const item = await publishApproved(p, t, actor, { type: ANNUAL_REPORT, departmentId: s.departmentId, meta: { title: titleOf(year, s), genre: GENRE, topic: TOPIC, category: CATEGORY, writtenAt: day, formedAt: day, summary: translate('zh-CN', 'annual-reports.summary', { name: s.name, year }), keywords: ['政府信息公开', '年度报告'] }, data, publishedAt: input.publishedAt }, { deliver: false });
+    const now = new Date().toISOString();
+    const row = await t.insertInto('annual_reports').values({ year, scope: s.key, department_id: s.departmentId, pub_item_id: item.id, narrative: JSON.stringify(data.narrative), manual: JSON.stringify(input.manual), created_by: actorName(actor), created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+    await p.audit(t, { actor: actorName(actor), action: 'annual-report.import', entity: 'annual_report', entityId: row.id, details: { year, scope: s.key, itemId: item.id } });
+    return { id: row.id, itemId: item.id };
+  });
+  bumpGeneration();
+  return out;
 }
