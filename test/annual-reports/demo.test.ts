@@ -31,4 +31,20 @@ describe('demo annual reports', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('四、结转下年度继续办理');
   });
+
+  it('shows the console list and a draft to the office, with every id once on each page', async () => {
+    const ids = (html: string) => [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    const list = await env.api('GET', `/admin/annual-reports?year=${year}`, { as: 'gkb-requests' });
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('data-scope="government"');
+    const id = (await env.p.db.selectFrom('annual_reports').select('id').where('year', '=', year).where('scope', '=', 'government').executeTakeFirstOrThrow()).id;
+    const page = await env.api('GET', `/admin/annual-reports/${id}`, { as: 'gkb-requests' });
+    expect(page.statusCode).toBe(200);
+    for (const html of [list.body, page.body, (await env.app.inject({ method: 'GET', url: '/annual-reports' })).body]) {
+      const all = ids(html);
+      expect(all.filter((x, i) => all.indexOf(x) !== i)).toEqual([]);
+    }
+    expect(page.body).toContain('name="narrative.overview"');
+    expect(page.body).toContain('人工填报');
+  });
 });

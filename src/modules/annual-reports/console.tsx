@@ -223,7 +223,10 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
                 <form method="post" action={`/admin/annual-reports/${d.row.id}/steps`} class="reason-form">
                   <Csrf c={c} />
                   <input type="hidden" name="action" value={a} />
-                  <Field label={c.t('annual-reports.opinion')} name="reason" multiline rows={3} maxLength={OPINION_MAX} required={a === 'reject'} />
+                  <div class="field">
+                    <label for={`f-reason-${a}`}>{c.t('annual-reports.opinion')}</label>
+                    <textarea id={`f-reason-${a}`} name="reason" rows={3} maxLength={OPINION_MAX} required={a === 'reject'} />
+                  </div>
                   <button type="submit" class={a === 'reject' ? 'secondary' : undefined}>{a === 'approve' ? c.t(`annual-reports.approve.${stage.state}`) : c.t('annual-reports.reject')}</button>
                 </form>
               ))}
