@@ -9,5 +9,6 @@ import { searchModule } from './search/module.js';
 import { listsModule } from './lists/module.js';
 import { appealsModule } from './appeals/module.js';
 import { requestsModule } from './requests/module.js';
+import { annualReportsModule } from './annual-reports/module.js';
 
-export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, requestsModule, searchModule];
+export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, requestsModule, annualReportsModule, searchModule];

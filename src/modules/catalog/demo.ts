@@ -52,7 +52,7 @@ function synth(r: () => number, serials: Map<string, number>, o: GenOpts, yearFr
     const subject = pickWith(r, v.subjects);
     const year = yearFrom + Math.floor(r() * (yearTo - yearFrom + 1));
     // Annual reports come out in the first weeks of the year; the rest any time up to ~two weeks ago.
-    const maxDay = kind === 'openness' ? 40 : year === nowYear ? Math.max(1, Math.floor((o.today.getTime() - Date.UTC(year, 0, 1)) / 86400000) - 12) : 350;
+    const maxDay = year === nowYear ? Math.max(1, Math.floor((o.today.getTime() - Date.UTC(year, 0, 1)) / 86400000) - 12) : 350;
     const written = new Date(Date.UTC(year, 0, 1) + Math.floor(r() * maxDay) * 86400000);
     const area = d.code.startsWith('jd-') ? d.name.replace(/办事处$/, '') : '示范新区';
     const ctx: DocContext = { r, code: d.code, dept: d.name, org: `示范新区${d.name}`, area, v, subject: subject[0], topic: subject[1], category: subject[2], year, date: written.toISOString().slice(0, 10) };

@@ -143,29 +143,6 @@ export function review(c: DocContext): string {
   ].join('\n');
 }
 
-export function openness(c: DocContext, y: number): string {
-  const r = c.r;
-  const active = intWith(r, 40, 600);
-  const req = intWith(r, 0, 40);
-  const granted = intWith(r, 0, req);
-  const review = intWith(r, 0, 3);
-  return [
-    `本报告根据《中华人民共和国政府信息公开条例》和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》要求编制，报告期为${y}年1月1日至12月31日。`,
-    '一、总体情况',
-    `${y}年，${c.dept}认真贯彻政府信息公开条例，主动公开政府信息${active}条，其中规范性文件${intWith(r, 0, 6)}件，政策解读${intWith(r, 1, 12)}篇。${pickWith(r, ['及时更新机构职能、办事指南等基础信息。', '围绕' + c.subject + '等重点领域加大公开力度。', '依托政府门户网站和政务新媒体扩大公开覆盖面。'])}`,
-    '二、主动公开政府信息情况',
-    `本年制发规范性文件${intWith(r, 0, 6)}件，废止${intWith(r, 0, 3)}件；行政许可${intWith(r, 0, 3000)}件，行政处罚${intWith(r, 0, 400)}件，行政强制${intWith(r, 0, 30)}件；行政事业性收费${money(r, 0, 80)}万元。`,
-    '三、收到和处理政府信息公开申请情况',
-    `本年新收政府信息公开申请${req}件（自然人${intWith(r, 0, req)}件），上年结转${intWith(r, 0, 3)}件。予以公开${granted}件，部分公开${intWith(r, 0, req - granted)}件，不予公开和无法提供的已依法告知理由。`,
-    '四、政府信息公开行政复议、行政诉讼情况',
-    review ? `本年因政府信息公开被申请行政复议${review}件，结果维持${review}件；未发生行政诉讼。` : '本年未发生因政府信息公开引起的行政复议和行政诉讼。',
-    '五、存在的主要问题及改进情况',
-    `${pickWith(r, ['政策解读形式较为单一', '部分栏目更新不够及时', '依申请公开答复的规范性有待提高'])}。下一步，将${pickWith(r, c.v.tasks)}，持续提升公开质量。`,
-    '六、其他需要报告的事项',
-    `本年未收取信息处理费。${c.r() < 0.5 ? '办理人大代表建议和政协委员提案' + intWith(r, 1, 15) + '件，均按时办结并公开答复。' : ''}`,
-  ].join('\n');
-}
-
 export function budget(c: DocContext, y: number, final: boolean): string {
   const r = c.r;
   const total = Number(money(r, 800, 60000));

@@ -65,10 +65,6 @@ export const KINDS: Record<Kind, Builder> = {
   report(c) {
     return { title: `${c.org}${c.year}年工作总结和${c.year + 1}年工作计划`, genre: '报告', body: B.review(c), numbered: false, category: 'a20-15', summary: `${c.dept}${c.year}年工作完成情况、存在问题和${c.year + 1}年工作安排。` };
   },
-  openness(c) {
-    const y = c.year - 1;
-    return { title: `${c.org}${y}年政府信息公开工作年度报告`, genre: '报告', body: B.openness(c, y), numbered: false, topic: '0203', category: 'a20-15', summary: `${c.dept}${y}年主动公开、依申请公开、行政复议和诉讼情况及改进措施。` };
-  },
   budget(c) {
     const final = c.r() < 0.45;
     const y = final ? c.year - 1 : c.year;

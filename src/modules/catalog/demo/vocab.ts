@@ -10,7 +10,6 @@ export type Kind =
   | 'scheme' // 工作方案
   | 'bulletin' // 通报
   | 'report' // 工作总结和计划
-  | 'openness' // 政府信息公开工作年度报告
   | 'budget' // 部门预算 / 决算公开
   | 'plan' // 专项规划
   | 'announce' // 公告
@@ -36,8 +35,9 @@ export interface DeptVocab {
   projects?: string[];
 }
 
-/** Every department publishes these. */
-export const COMMON_KINDS: Partial<Record<Kind, number>> = { issue: 3, notice: 3, norm: 2, scheme: 2, bulletin: 1, report: 1, openness: 1, budget: 1, letter: 1 };
+/** Every department publishes these. (Not the 政府信息公开工作年度报告: the annual-reports module
+ *  publishes the real ones, with their figures.) */
+export const COMMON_KINDS: Partial<Record<Kind, number>> = { issue: 3, notice: 3, norm: 2, scheme: 2, bulletin: 1, report: 1, budget: 1, letter: 1 };
 
 export const VOCAB: Record<string, DeptVocab> = {
   dzb: {
