@@ -11,7 +11,7 @@ import { releaseAppeal } from '../../src/modules/appeals/service/release.js';
 import { sm3 } from '../../src/platform/hash.js';
 
 let env: TestEnv;
-const CATALOG = ['document', 'list-edition'];
+const CATALOG = ['document', 'list-edition', 'annual-report'];
 beforeAll(async () => {
   env = await makeEnv({ demo: true });
   registerIndexableSource(); // another test file in this worker may have set a test source

@@ -93,11 +93,11 @@ describe('the XML sitemap', () => {
 
   it('covers every public section: catalog items and pages, released appeals, lists and their items, the calendar, the portal pages — each URL once', async () => {
     const { urls } = await sitemap();
-    expect([...urls.keys()].sort()).toEqual(['appeals', 'calendar', 'catalog-items', 'catalog-pages', 'disclosure-requests', 'interaction-items', 'lists', 'portal']);
+    expect([...urls.keys()].sort()).toEqual(['annual-reports', 'appeals', 'calendar', 'catalog-items', 'catalog-pages', 'disclosure-requests', 'interaction-items', 'lists', 'portal']);
     const all = [...urls.values()].flat().map((e) => new URL(e.loc));
     const paths = all.map((u) => u.pathname + u.search);
     expect(new Set(paths).size).toBe(paths.length);
-    for (const must of ['/', '/catalog', '/catalog/interpretations', '/catalog/disclosure-guide', '/catalog/disclosure-guide/fgj', '/catalog/statutory', '/catalog/disclosure-rules', '/contact', '/sitemap', '/appeals', '/appeals/new', '/appeals/board', '/appeals/stats', '/lists', '/lists/power', '/lists/service-guide', '/lists/market-access', '/lists/foreign-investment', '/negative-lists/lookup', '/policies/match', '/lists/industries', '/calendar', '/deadline-rules']) {
+    for (const must of ['/', '/catalog', '/catalog/interpretations', '/catalog/disclosure-guide', '/catalog/disclosure-guide/fgj', '/catalog/statutory', '/catalog/disclosure-rules', '/contact', '/sitemap', '/appeals', '/appeals/new', '/appeals/board', '/appeals/stats', '/lists', '/lists/power', '/lists/service-guide', '/lists/market-access', '/lists/foreign-investment', '/negative-lists/lookup', '/policies/match', '/lists/industries', '/calendar', '/deadline-rules', '/annual-reports']) {
       expect(paths, must).toContain(must);
     }
     // Every public item of the spine once, at its type's page: the catalog's and the released appeals.

@@ -8,7 +8,7 @@ import type { Platform } from '../../platform/platform.js';
 import { ErrorSchema } from '../../platform/http/schemas.js';
 import { todayShanghai } from '../../platform/calendar/index.js';
 import { createReport, listReports, reportDetail, saveReport, step, STEPS } from './service.js';
-import { NARRATIVE_KEYS } from './figures.js';
+import { NARRATIVE_KEYS } from './service/figures.js';
 
 const Id = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 const Clock = Type.Union([Type.Object({ status: Type.String(), state: Type.String(), due: Type.String({ description: 'YYYY-MM-DD (the clock ends at 23:59 that day, Asia/Shanghai)' }) }), Type.Null()]);

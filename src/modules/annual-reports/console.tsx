@@ -12,7 +12,7 @@ import { shanghaiDateTime } from '../../platform/dates.js';
 import { OPINION_MAX, STAGES } from '../../platform/publication/index.js';
 import type { Table2Row } from '../../platform/annual-report.js';
 import { createReport, EDIT, FIRST_YEAR, listReports, reportDetail, saveReport, step, STEPS } from './service.js';
-import { isCountRow, NARRATIVE_KEYS, SECTION_HEADINGS, TABLE2_LABEL, wanYuan, type ManualTable2 } from './figures.js';
+import { isCountRow, NARRATIVE_KEYS, SECTION_HEADINGS, TABLE2_LABEL, wanYuan, type ManualTable2 } from './service/figures.js';
 import { ReportBody, Table2, Table3, Table4, type AnnualReportData } from './views.js';
 
 type Fields = Record<string, string>;

@@ -8,7 +8,7 @@ import { todayShanghai } from '../../platform/calendar/index.js';
 import { TABLE2_ROWS } from '../../platform/annual-report.js';
 import { GOVERNMENT } from './schema.js';
 import { createReport, importPublished, liveFigures, saveReport, scopeOf } from './service.js';
-import { isCountRow, type ManualTable2 } from './figures.js';
+import { isCountRow, type ManualTable2 } from './service/figures.js';
 
 const BODIES = [GOVERNMENT, 'dzb', 'fgj', 'scjg'];
 

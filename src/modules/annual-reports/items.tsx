@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import { registerItemType } from '../../platform/publication/registry.js';
 import { cleanText } from '../../platform/text.js';
-import { NARRATIVE_KEYS, NARRATIVE_MAX, SECTION_HEADINGS, type Narrative } from './figures.js';
+import { NARRATIVE_KEYS, NARRATIVE_MAX, SECTION_HEADINGS, type Narrative } from './service/figures.js';
 import { ReportBody, type AnnualReportData } from './views.js';
 
 export const ANNUAL_REPORT = 'annual-report';

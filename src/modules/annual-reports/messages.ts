@@ -1,6 +1,13 @@
 // Every text of the annual reports in Chinese and English. The prefilled sections (prefill.*) and
 // the title are published text: the service always takes them in Chinese.
 const zh: Record<string, string> = {
+  'audit.entity.annual_report': '政府信息公开工作年度报告',
+  'audit.action.annual-report.create': '起草年度报告',
+  'audit.action.annual-report.save': '修改年度报告',
+  'audit.action.annual-report.import': '导入以往年度报告',
+  'audit.field.scope': '报告主体',
+  'audit.field.item': '信息条目编号',
+  'audit.field.revising': '更正已发布的报告',
   'nav.annual_reports': '年度报告',
   'nav.annual_reports_public': '政府信息公开工作年度报告',
   'annual-reports.item_type': '政府信息公开工作年度报告',
@@ -93,6 +100,13 @@ const zh: Record<string, string> = {
 };
 
 const en: Record<string, string> = {
+  'audit.entity.annual_report': 'Annual disclosure report',
+  'audit.action.annual-report.create': 'Drafted an annual report',
+  'audit.action.annual-report.save': 'Edited an annual report',
+  'audit.action.annual-report.import': 'Imported an earlier annual report',
+  'audit.field.scope': 'Whose report',
+  'audit.field.item': 'Item number',
+  'audit.field.revising': 'Correcting the published report',
   'nav.annual_reports': 'Annual reports',
   'nav.annual_reports_public': 'Annual disclosure reports',
   'annual-reports.item_type': 'Annual government information disclosure report',

@@ -11,7 +11,7 @@ import { getItemRow, getVersion } from '../../platform/publication/index.js';
 import { shanghaiDate } from '../../platform/dates.js';
 import { ANNUAL_REPORT } from './items.js';
 import { publishedReports } from './service.js';
-import { reportXlsx } from './xlsx.js';
+import { reportXlsx } from './public/xlsx.js';
 import type { AnnualReportData } from './views.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -23,7 +23,7 @@ import {
   type ComparisonRow,
   type Figures,
   type Narrative,
-} from './figures.js';
+} from './service/figures.js';
 
 /** The payload of an `annual-report` item version. */
 export interface AnnualReportData {

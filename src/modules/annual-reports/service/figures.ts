@@ -2,9 +2,9 @@
 // §2): the official rows and columns of Tables 二, 三 and 四 with their exact wording, the figures
 // frozen into a version (the platform's assembly with staff's Table 二 entries), fees in 万元, the
 // comparison with the previous year, and the narrative's keys.
-import type { AssembledReport, DocumentCounts, Table2Row, Table3Column, Table4Kind, Table4Outcome } from '../../platform/annual-report.js';
-import { TABLE2_ROWS, TABLE3_COLUMNS, TABLE4_KINDS, TABLE4_OUTCOMES } from '../../platform/annual-report.js';
-import { OUTCOMES } from '../../platform/report-outcomes.js';
+import type { AssembledReport, DocumentCounts, Table2Row, Table3Column, Table4Kind, Table4Outcome } from '../../../platform/annual-report.js';
+import { TABLE2_ROWS, TABLE3_COLUMNS, TABLE4_KINDS, TABLE4_OUTCOMES } from '../../../platform/annual-report.js';
+import { OUTCOMES } from '../../../platform/report-outcomes.js';
 
 /** The texts of sections 一 to 六: 一 总体情况; the introductions of 二, 三, 四; 五 问题及改进; 六 其他事项. */
 export const NARRATIVE_KEYS = ['overview', 'proactive', 'requests', 'reviews', 'problems', 'other'] as const;

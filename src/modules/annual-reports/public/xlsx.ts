@@ -1,9 +1,9 @@
 // The report's tables as an XLSX workbook in the official layout: one sheet per table (表二, 表三,
 // 表四) with the merged header cells of the format, figures as numbers (fees in 万元, format
 // 0.0000), and the check row of Table 三 (通过 / 不通过 per column).
-import { TABLE3_COLUMNS, TABLE4_KINDS } from '../../platform/annual-report.js';
-import { CHECK_LABEL, SECTION_HEADINGS, TABLE2_BLOCKS, TABLE3_COLUMN_LABEL, TABLE3_CORNER, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_KIND_LABEL, TABLE4_OUTCOME_LABEL, isCountRow, table3Cell, table4Numbers } from './figures.js';
-import type { AnnualReportData } from './views.js';
+import { TABLE3_COLUMNS, TABLE4_KINDS } from '../../../platform/annual-report.js';
+import { CHECK_LABEL, SECTION_HEADINGS, TABLE2_BLOCKS, TABLE3_COLUMN_LABEL, TABLE3_CORNER, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_KIND_LABEL, TABLE4_OUTCOME_LABEL, isCountRow, table3Cell, table4Numbers } from '../service/figures.js';
+import type { AnnualReportData } from '../views.js';
 
 type Workbook = import('exceljs').Workbook;
 type Worksheet = import('exceljs').Worksheet;
