@@ -52,6 +52,9 @@ describe('the government report', () => {
     expect(d.narrative.requests).toContain('新收政府信息公开申请8件');
     expect(d.narrative.requests).toContain('上年结转1件');
     expect(d.narrative.proactive).toContain('行政事业性收费1.2347万元');
+    // Section 六 says the fees were charged (not the no-fee sentence).
+    expect(d.narrative.other).toContain('收取信息处理费1.2347万元');
+    expect(d.narrative.other).not.toContain('未收取');
     expect(d.figures.table2.licensing).toBeNull();
     expect(await clockOf(YEAR, 'government')).toEqual([expect.objectContaining({ rule_code: 'report.annual-government', state: 'running', due_date: '2026-03-31', due_at: '2026-03-31T23:59', department_id: ids.get('gkb') })]);
     // One report per year and body.

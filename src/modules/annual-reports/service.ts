@@ -178,7 +178,9 @@ export async function prefill(p: Platform, year: number, s: Scope, f: Figures): 
     suits: t4['suit-direct'].total + t4['suit-after-review'].total,
     corrected: t4.review.corrected + t4['suit-direct'].corrected + t4['suit-after-review'].corrected,
   };
-  return Object.fromEntries(NARRATIVE_KEYS.map((k) => [k, translate('zh-CN', `annual-reports.prefill.${k}`, params)])) as Narrative;
+  // Section 六 says whether processing fees were charged (国办函〔2020〕109号 asks the report to).
+  const key = (k: string) => (k === 'other' && fees > 0 ? 'annual-reports.prefill.other_fees' : `annual-reports.prefill.${k}`);
+  return Object.fromEntries(NARRATIVE_KEYS.map((k) => [k, translate('zh-CN', key(k), params)])) as Narrative;
 }
 
 // ---- input ----------------------------------------------------------------------------------------
