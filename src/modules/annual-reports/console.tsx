@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
 import { AdminLayout, Csrf, Dl, Empty, ErrorSummary, Field, Notice, TableWrap, type PageCtx } from '../../platform/render/index.js';
-import { HttpError, notFound } from '../../platform/errors.js';
+import { HttpError, notFound, validationError } from '../../platform/errors.js';
 import { hasMessage } from '../../platform/i18n/index.js';
 import { can } from '../../platform/auth/policy.js';
 import { todayShanghai } from '../../platform/calendar/index.js';
@@ -210,7 +210,8 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
         </section>
         <section aria-labelledby="wf-h" class="workflow">
           <h2 id="wf-h">{c.t('annual-reports.workflow')}</h2>
-          {state === 'draft' && can(u, 'content.submit', { departmentId: d.row.department_id }) && (
+          {state === 'draft' && can(u, 'content.submit', { departmentId: d.row.department_id }) && todayShanghai() < `${d.row.year + 1}-01-01` && <p class="hint">{c.t('annual-reports.err.year_open', { year: d.row.year, next: d.row.year + 1 })}</p>}
+          {state === 'draft' && can(u, 'content.submit', { departmentId: d.row.department_id }) && todayShanghai() >= `${d.row.year + 1}-01-01` && (
             <form method="post" action={`/admin/annual-reports/${d.row.id}/steps`}>
               <Csrf c={c} />
               <input type="hidden" name="action" value="submit" />
@@ -257,8 +258,12 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/admin/annual-reports/:id', { config: { permission: 'annual-report.edit' } }, async (req, reply) => {
     const id = idOf(req.params.id);
-    const values = fromForm(req.body ?? {});
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = fromForm(body);
     try {
+      // One value per field: a field sent twice is refused, naming it (never saved without it).
+      const twice = Object.keys(body).find((k) => typeof body[k] !== 'string');
+      if (twice) throw validationError({ [twice]: 'err.field.invalid' });
       await saveReport(p, req.user!, id, values);
       return reply.redirect(`/admin/annual-reports/${id}?saved=1`, 303);
     } catch (err) {

@@ -97,6 +97,7 @@ const zh: Record<string, string> = {
   'annual-reports.err.change_note': '报告已发布，修改须填写更正说明。',
   'annual-reports.err.in_review': '报告正在审核中（{status}），不能修改；如需修改请先退回。',
   'annual-reports.err.not_draft': '只有草稿可以提交审核（当前：{status}）。',
+  'annual-reports.err.year_open': '{year}年度尚未结束，统计数据仍在变化，{next}年1月1日起方可提交审核。',
   'annual-reports.err.manual_missing': '提交前须填报该项数据。',
 };
 
@@ -196,6 +197,7 @@ const en: Record<string, string> = {
   'annual-reports.err.change_note': 'The report is published: a change needs a correction note.',
   'annual-reports.err.in_review': 'The report is under review ({status}) and cannot be changed; return it first.',
   'annual-reports.err.not_draft': 'Only a draft can be submitted (now: {status}).',
+  'annual-reports.err.year_open': 'The year {year} is not over and its figures still change: the report can be submitted from 1 January {next}.',
   'annual-reports.err.manual_missing': 'Enter this figure before submitting.',
 };
 

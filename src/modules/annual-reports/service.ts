@@ -395,6 +395,8 @@ export async function step(p: Platform, actor: Actor, id: number, action: string
   const l = await loadFor(p, actor, id);
   if (action === 'submit') {
     if (l.latest.state !== 'draft') throw conflict('annual-reports.err.not_draft', undefined, { status: l.latest.state });
+    // A year still running has figures that change: its report is submitted once the year is over.
+    if (todayShanghai() < `${l.row.year + 1}-01-01`) throw conflict('annual-reports.err.year_open', undefined, { year: l.row.year, next: l.row.year + 1 });
     const missing = missingRows((l.latest.data as AnnualReportData).figures);
     if (missing.length) throw validationError(Object.fromEntries(missing.map((r) => [`manual.${r}`, 'annual-reports.err.manual_missing'])));
   }

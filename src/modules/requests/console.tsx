@@ -12,12 +12,12 @@ import { CHANNELS_WANTED, FORMS_WANTED, ID_KINDS, INTAKE_CHANNELS, REQUEST_STATE
 import { agencies, LIMITS, MAX_PROOFS, PROOF_LIMIT, submitRequest, type Registered } from './service/intake.js';
 import { staffList } from './service/queries.js';
 import { runAction, STAFF_ACTIONS } from './service/actions.js';
-import { actorName, isOverdue, loadFor, mayViewIdentity } from './service.js';
+import { actorName, isOverdue, loadFor, mayActAsHead, mayViewIdentity } from './service.js';
 import { channelLabel, stateLabel, staffView, tr, typeLabel } from './views.js';
 import { RequestDetail } from './console/detail.js';
 import type { Posted } from './console/reviews.js';
 import { ReplyPanel, type ReplyPanelData } from './console/reply.js';
-import { draftReply, letterData, loadReply, replyItems } from './service/replies.js';
+import { draftReply, letterData, loadReply, replyItems, wroteReply } from './service/replies.js';
 import { letterHtml } from './service/letter.js';
 import { holders } from '../../platform/auth/identity.js';
 import { readStored } from '../../platform/files/index.js';
@@ -192,7 +192,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
       letter: x ? letterData(v.r, x, { agency: v.agency, signer: '' }) : null,
       items: x ? await replyItems(p.db, x.itemIds) : [],
       heads: x && (x.status === 'awaiting-approval' || x.status === 'approved') ? (await holders(p.db, 'request.approve-reply', v.r.department_id)).filter((h) => h.scope !== 'all').map((h) => h.displayName || h.username) : [],
-      canApprove: can(req.user, 'request.approve-reply', { departmentId: v.r.department_id }),
+      canApprove: mayActAsHead(req.user, 'request.approve-reply', v.r) && !(x && (await wroteReply(p.db, id, x, actorName(req.user!)))),
     };
     return reply.html(
       <AdminLayout c={c} title={v.r.tracking_no}>

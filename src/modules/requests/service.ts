@@ -13,6 +13,7 @@ import { clocksFor, startClock, type ClockView } from '../../platform/deadlines/
 import { isValidDate, todayShanghai } from '../../platform/calendar/index.js';
 import { sendMessage } from '../../platform/channels/index.js';
 import { t as translate } from '../../platform/i18n/index.js';
+import { shanghaiDate } from '../../platform/dates.js';
 import { REPLY_RULE, SUBJECT, WORKING_STATES, type DisclosureRequest } from './schema.js';
 
 /** Requests also hear from citizens (the online form, the status page). */
@@ -52,6 +53,19 @@ export function requireAction(actor: Actor, action: string, r: Pick<DisclosureRe
 }
 
 /**
+ * The office head's steps (approving an extension, approving and signing a reply: 机关负责人) are
+ * taken by a holder of the action **at home** in the request's department — never through an
+ * admin's reach across departments: the letter names the signer as the agency's head. 403 otherwise.
+ */
+export function mayActAsHead(user: Principal | null | undefined, action: string, r: Pick<DisclosureRequest, 'department_id'>): boolean {
+  return grantedDepartments(user, action).has(r.department_id);
+}
+export function requireHead(actor: Actor, action: string, r: Pick<DisclosureRequest, 'department_id'>): void {
+  if (typeof actor === 'string') return;
+  if (!mayActAsHead(actor, action, r)) throw forbidden('requests.err.not_your_step');
+}
+
+/**
  * Identity proofs are for the handling department only: the action held **at home** there (a grant
  * naming the department or a parent with its sub-departments), never through an admin's or a
  * supervisor's reach across departments.
@@ -71,6 +85,16 @@ export async function loadFor(db: Db, actor: Actor, id: number): Promise<Disclos
 /** The step is not open in this state: 409 naming the state (the pages show its label). */
 export function requireState(r: Pick<DisclosureRequest, 'state'>, allowed: readonly string[], message = 'requests.err.state'): void {
   if (!allowed.includes(r.state)) throw conflict(message, undefined, { state: r.state });
+}
+
+/**
+ * The steps that change how the request is handled (a fee notice, a consultation, a correction, a
+ * referral) are closed once the reply is signed: the signed letter cannot change any more. 409
+ * naming the day it was signed. Called in the step's transaction too (a signature meanwhile).
+ */
+export async function requireUnsigned(t: Db, id: number): Promise<void> {
+  const x = await t.selectFrom('request_replies').select(['status', 'signed_at']).where('request_id', '=', id).executeTakeFirst();
+  if (x && (x.status === 'signed' || x.status === 'delivered')) throw conflict('requests.err.reply_signed', undefined, { date: x.signed_at ? shanghaiDate(x.signed_at) : '' });
 }
 
 // ---- the timeline -------------------------------------------------------------------------------

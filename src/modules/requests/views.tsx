@@ -11,7 +11,7 @@ import { getRule } from '../../platform/deadlines/index.js';
 import { addWorkdays } from '../../platform/calendar/index.js';
 import { outcomeLabel } from './service/outcomes.js';
 import { breakdownText, defaultHow, feeDays, feesOf, yuan, type FeeBand } from './service/fees.js';
-import { isOverdue, loadFor, mayViewIdentity, replyClocks, timeline } from './service.js';
+import { isOverdue, loadFor, mayActAsHead, mayViewIdentity, replyClocks, timeline } from './service.js';
 import { can, type Principal } from '../../platform/auth/policy.js';
 import { holders } from '../../platform/auth/identity.js';
 import { LITIGATION, reviewsOf } from './service/reviews.js';
@@ -339,7 +339,7 @@ export async function staffView(db: Db, user: Principal, id: number) {
       identity: mayViewIdentity(user, r),
       /** Contacts are for those who handle the request; readers elsewhere (supervisors) see them masked. */
       contact: handle,
-      approve: !!pending && can(user, 'request.approve-extension', { departmentId: r.department_id }) && pending.asked_by !== `user:${user.username}`,
+      approve: !!pending && mayActAsHead(user, 'request.approve-extension', r) && pending.asked_by !== `user:${user.username}`,
       litigation: can(user, LITIGATION, { departmentId: r.department_id }),
     },
     pending,

@@ -18,6 +18,7 @@ export interface ReplyPanelData {
   items: { id: number; title: string; url: string; public: boolean }[];
   /** The office heads who may approve and sign (for "waits for"). */
   heads: string[];
+  /** An office head at home in the department who did not write the reply. */
   canApprove: boolean;
 }
 

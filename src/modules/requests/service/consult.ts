@@ -8,7 +8,7 @@ import { badRequest, conflict, notFound } from '../../../platform/errors.js';
 import { ensureCalendar } from '../../../platform/calendar/index.js';
 import { completeClock, pauseClock, resumeClock, startClock, stopClock } from '../../../platform/deadlines/index.js';
 import { WORKING_STATES, CONSULTATION_ANSWERS, CONSULTATION_KINDS, CONSULTATION_RULES, CONSULTATION_SUBJECT, type ConsultationKind, type DisclosureRequest } from '../schema.js';
-import { actorName, addEvent, loadFor, mirrorDue, openReplyClock, pauseFloor, requireAction, requireState, stepDate, touch, type Actor } from '../service.js';
+import { actorName, addEvent, loadFor, mirrorDue, openReplyClock, pauseFloor, requireAction, requireState, requireUnsigned, stepDate, touch, type Actor } from '../service.js';
 
 const PAUSE_REASON: Record<ConsultationKind, string> = {
   'third-party': '征求第三方意见，所需时间不计入答复期限（《条例》第三十二条）',
@@ -20,6 +20,7 @@ export async function openConsultation(p: Platform, actor: Actor, id: number, in
   const r = await loadFor(p.db, actor, id);
   requireAction(actor, 'request.handle', r);
   requireState(r, WORKING_STATES);
+  await requireUnsigned(p.db, id);
   const kind = input.kind as ConsultationKind;
   if (!(CONSULTATION_KINDS as readonly string[]).includes(kind)) throw badRequest('err.validation', { kind: 'requests.err.choose' });
   const party = (input.party ?? '').trim();

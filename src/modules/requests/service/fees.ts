@@ -12,7 +12,7 @@ import { pauseClock, resumeClock, stopClock } from '../../../platform/deadlines/
 import { getSetting } from '../../../platform/settings/index.js';
 import { t as translate } from '../../../platform/i18n/index.js';
 import { FEE_METHODS, REPLY_RULE, SUBJECT, type DisclosureRequest } from '../schema.js';
-import { actorName, addEvent, loadFor, mirrorDue, noticeData, notifyRequester, openReplyClock, pauseFloor, requireAction, requireState, stepDate, type Actor } from '../service.js';
+import { actorName, addEvent, loadFor, mirrorDue, noticeData, notifyRequester, openReplyClock, pauseFloor, requireAction, requireState, requireUnsigned, stepDate, type Actor } from '../service.js';
 import { outcomeRow } from './outcomes.js';
 
 export type FeeMethod = (typeof FEE_METHODS)[number];
@@ -158,6 +158,7 @@ export async function noticeFee(p: Platform, actor: Actor, id: number, input: { 
   const r = await loadFor(p.db, actor, id);
   requireAction(actor, 'request.handle', r);
   requireState(r, ['handling']);
+  await requireUnsigned(p.db, id);
   const method = input.method as FeeMethod;
   if (!(FEE_METHODS as readonly string[]).includes(method)) throw badRequest('err.validation', { method: 'requests.err.choose' });
   let comp: FeeComputation;
@@ -186,6 +187,7 @@ export async function noticeFee(p: Platform, actor: Actor, id: number, input: { 
   return p.tx(async (t) => {
     const upd = await t.updateTable('disclosure_requests').set({ state: 'awaiting-fee', updated_at: new Date().toISOString() }).where('id', '=', id).where('state', '=', 'handling').executeTakeFirst();
     if (!Number(upd.numUpdatedRows)) throw conflict('requests.err.changed');
+    await requireUnsigned(t, id);
     const fee = await t
       .insertInto('request_fees')
       .values({ request_id: id, method, pages, ordinal, amount_fen: comp.amountFen, notice_on: on, pay_by: payBy, paid_on: null, status: 'unpaid', note: howText, created_by: actorName(actor), created_at: new Date().toISOString() })

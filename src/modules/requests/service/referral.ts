@@ -11,7 +11,7 @@ import { referralDesk } from '../../../platform/referrals.js';
 import { t as translate } from '../../../platform/i18n/index.js';
 import { WORKING_STATES, CONSULTATION_SUBJECT, SUBJECT } from '../schema.js';
 import { OUTCOME, outcomeRow } from './outcomes.js';
-import { actorName, addEvent, loadFor, noticeData, notifyRequester, requireAction, requireState, stepDate, type Actor } from '../service.js';
+import { actorName, addEvent, loadFor, noticeData, notifyRequester, requireAction, requireState, requireUnsigned, stepDate, type Actor } from '../service.js';
 
 export const REFER_JOB = 'requests.refer';
 
@@ -20,6 +20,7 @@ export async function referComplaint(p: Platform, actor: Actor, id: number, inpu
   const r = await loadFor(p.db, actor, id);
   requireAction(actor, 'request.handle', r);
   requireState(r, WORKING_STATES, 'requests.err.refer_state');
+  await requireUnsigned(p.db, id);
   const note = (input.note ?? '').trim();
   if (note.length > 1000) throw badRequest('err.validation', { note: 'requests.err.too_long' });
   const desk = referralDesk(p, 'complaint');

@@ -18,10 +18,10 @@ import { holders } from '../../../platform/auth/identity.js';
 import { postNotices } from '../../../platform/messaging/inbox.js';
 import { enqueueMail } from '../../../platform/mail/index.js';
 import { shanghaiDate } from '../../../platform/dates.js';
-import { maskName } from '../../../platform/privacy/index.js';
+import { maskName, maskText } from '../../../platform/privacy/index.js';
 import { t as translate } from '../../../platform/i18n/index.js';
 import { CHANNELS_WANTED, CLOCK_STATES, isOrganisation, REPLY_RULE, SUBJECT, type DisclosureRequest, type RequestReply } from '../schema.js';
-import { actorName, addEvent, loadFor, noticeData, notifyRequester, requireAction, requireState, stepDate, type Actor } from '../service.js';
+import { actorName, addEvent, loadFor, noticeData, notifyRequester, requireAction, requireHead, requireState, stepDate, type Actor } from '../service.js';
 import { agencyName } from '../views.js';
 import { replyType, WITHHOLD_GROUNDS, LETTER_TITLE, type LetterInput, type ReplyType } from './reply-types.js';
 import { letterHtml, type LetterData } from './letter.js';
@@ -299,17 +299,28 @@ export async function submitReply(p: Platform, actor: Actor, id: number, input: 
   });
 }
 
-/** Only an office head of the request's department, never the one who drafted it. */
-function requireApprover(actor: Actor, r: DisclosureRequest, x: ReplyView): void {
-  requireAction(actor, 'request.approve-reply', r);
-  if (typeof actor !== 'string' && x.drafted_by === actorName(actor)) throw forbidden('requests.err.own_reply');
+/**
+ * Only an office head at home in the request's department, never one who wrote the reply: its
+ * submitter, nor anyone who saved the draft (the audit keeps every save; one reply per request).
+ */
+async function requireApprover(db: Db, actor: Actor, r: DisclosureRequest, x: ReplyView): Promise<void> {
+  requireHead(actor, 'request.approve-reply', r);
+  if (typeof actor === 'string') return;
+  if (await wroteReply(db, r.id, x, actorName(actor))) throw forbidden('requests.err.own_reply');
+}
+
+/** Did `who` (an actor name) write the request's reply: submit it or save its draft? */
+export async function wroteReply(db: Db, requestId: number, x: Pick<ReplyView, 'drafted_by'>, who: string): Promise<boolean> {
+  if (x.drafted_by === who) return true;
+  const row = await db.selectFrom('audit_events').select('seq').where('entity', '=', 'disclosure_request').where('entity_id', '=', String(requestId)).where('action', 'in', ['request.reply_draft', 'request.reply_submit']).where('actor', '=', who).limit(1).executeTakeFirst();
+  return !!row;
 }
 
 /** The office head approves the reply, or returns it to the handler with a note (required). */
 export async function decideReply(p: Platform, actor: Actor, id: number, input: { approve?: unknown; note?: unknown; on?: unknown }): Promise<{ status: string }> {
   const r = await loadFor(p.db, actor, id);
   const x = await replyFor(p, id, ['awaiting-approval']);
-  requireApprover(actor, r, x);
+  await requireApprover(p.db, actor, r, x);
   if (typeof input.approve !== 'boolean') throw bad('approve', 'requests.err.choose');
   const note = typeof input.note === 'string' ? input.note.trim() : '';
   if (note.length > 1000) throw bad('note', 'requests.err.too_long');
@@ -329,7 +340,8 @@ export async function decideReply(p: Platform, actor: Actor, id: number, input: 
 export async function signReply(p: Platform, actor: Actor, id: number, input: { letterNo?: unknown; on?: unknown }): Promise<{ status: string; letterHash: string }> {
   const r = await loadFor(p.db, actor, id);
   const x = await replyFor(p, id, ['approved']);
-  requireApprover(actor, r, x);
+  await requireApprover(p.db, actor, r, x);
+  requireState(r, ['handling']);
   await requireComplete(p.db, r, x);
   const no = typeof input.letterNo === 'string' ? input.letterNo.trim() : '';
   if (no.length > 60) throw bad('letterNo', 'requests.err.too_long');
@@ -339,6 +351,9 @@ export async function signReply(p: Platform, actor: Actor, id: number, input: { 
   const signed: ReplyView = { ...x, letter_no: no || defaultLetterNo(r), signed_at: signedAt, signer_name: who(actor), agency_name: await agencyName(p.db, r) };
   const hash = keepLetter(p, letterHtml(letterData(r, signed, null)));
   return p.tx(async (tx) => {
+    // The request is still handled (no fee notice, consultation or correction meanwhile).
+    const held = await tx.updateTable('disclosure_requests').set({ updated_at: now() }).where('id', '=', id).where('state', '=', 'handling').executeTakeFirst();
+    if (!Number(held.numUpdatedRows)) throw conflict('requests.err.changed');
     await move(tx, x, 'signed', { signed_by: actorName(actor), signer_name: signed.signer_name, agency_name: signed.agency_name, signed_at: signedAt, letter_no: signed.letter_no, letter_hash: hash });
     await addEvent(tx, id, actor, { kind: 'reply-signed', on: shanghaiDate(signedAt), public: false, data: { letterNo: signed.letter_no, by: who(actor), hash } });
     await p.audit(tx, { actor: actorName(actor), action: 'request.reply_sign', entity: 'disclosure_request', entityId: id, details: { letterNo: signed.letter_no, hash } });
@@ -398,12 +413,19 @@ export async function publicReply(db: Db, r: DisclosureRequest) {
   const person = !isOrganisation(r.requester_type);
   const masked = person ? maskName(r.requester_name) : r.requester_name;
   const letter = letterData(r, x, null);
+  // Anyone holding the code reads the page: the letter's text is masked as the request's own text is
+  // (phone and ID numbers, e-mail addresses, the requester's name — the body quotes the information's name).
+  const names = person && r.requester_name ? [r.requester_name] : [];
+  const mask = (s: string) => {
+    const m = maskText(s, { names }).text;
+    return names.length ? m.split(r.requester_name).join(masked) : m;
+  };
   return {
     type: x.reply_type,
     outcome: x.outcome,
     deliveredOn: x.delivered_on!,
     channel: x.delivery_channel!,
-    letter: { ...letter, addressee: masked, body: person && r.requester_name ? letter.body.split(r.requester_name).join(masked) : letter.body },
+    letter: { ...letter, addressee: masked, infoName: mask(letter.infoName), body: mask(letter.body) },
     items: (await replyItems(db, x.itemIds)).filter((i) => i.public).map(({ id, title, url }) => ({ id, title, url })),
     attachments: x.attachments,
   };

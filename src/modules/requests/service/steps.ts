@@ -9,7 +9,7 @@ import { holders } from '../../../platform/auth/identity.js';
 import { postNotices } from '../../../platform/messaging/inbox.js';
 import { t as translate } from '../../../platform/i18n/index.js';
 import { CLOCK_STATES, CORRECTION_RULE, REPLY_RULE, SUBJECT } from '../schema.js';
-import { actorName, addEvent, loadFor, mirrorDue, noticeData, notifyRequester, openReplyClock, requireAction, requireState, startReplyClock, stepDate, type Actor } from '../service.js';
+import { actorName, addEvent, loadFor, mirrorDue, noticeData, notifyRequester, openReplyClock, requireAction, requireHead, requireState, requireUnsigned, startReplyClock, stepDate, type Actor } from '../service.js';
 
 const who = (actor: Actor) => (typeof actor === 'string' ? actor : actor.displayName || actor.username);
 const text = (v: unknown, field: string, max: number, required = true): string => {
@@ -68,6 +68,7 @@ export async function askCorrection(p: Platform, actor: Actor, id: number, input
   requireAction(actor, 'request.handle', r);
   if (r.correction_asked_on) throw conflict('requests.err.correction_once', undefined, { date: r.correction_asked_on });
   requireState(r, ['handling']);
+  await requireUnsigned(p.db, id);
   const on = stepDate(input.on, 'on', r.received_on);
   const last = await correctionWindow(p, r.received_on!);
   if (on > last) throw conflict('requests.err.correction_late', undefined, { date: last });
@@ -159,7 +160,7 @@ export async function askExtension(p: Platform, actor: Actor, id: number, input:
  */
 export async function decideExtension(p: Platform, actor: Actor, id: number, input: { approve?: unknown; note?: string; on?: string }): Promise<{ due: string | null }> {
   const r = await loadFor(p.db, actor, id);
-  requireAction(actor, 'request.approve-extension', r);
+  requireHead(actor, 'request.approve-extension', r);
   const ext = await p.db.selectFrom('request_extensions').selectAll().where('request_id', '=', id).where('status', '=', 'pending').orderBy('id', 'desc').executeTakeFirst();
   if (!ext) throw conflict('requests.err.no_pending_extension');
   if (typeof actor !== 'string' && ext.asked_by === actorName(actor)) throw forbidden('requests.err.own_extension');
