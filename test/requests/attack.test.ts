@@ -182,7 +182,12 @@ describe('steps while the reply clock is stopped', () => {
     expect((await step(env, 'gkb-requests', r.id, 'correction', { items: ['请写明地址'], on: '2026-09-22' })).statusCode).toBe(200);
     const dec = await step(env, 'gkb-approver', r.id, 'extension-decision', { approve: true });
     expect(dec.statusCode, dec.body).toBe(409);
-    expect((await step(env, 'gkb-requests', r.id, 'consult', { kind: 'third-party', party: '某公司', on: '2026-09-23' })).statusCode).toBe(409);
+    const consult = await step(env, 'gkb-requests', r.id, 'consult', { kind: 'third-party', party: '某公司', on: '2026-09-23' });
+    expect(consult.statusCode).toBe(409);
+    // The state is named in words, in the reader's language — never its code.
+    expect(consult.json().error.message).toBe('申请当前为“待补正”，不能办理这一步。');
+    const en = await env.api('POST', `/api/v1/staff/disclosure-requests/${r.id}/consult`, { as: 'gkb-requests', body: { kind: 'third-party', party: '某公司', on: '2026-09-23' }, headers: { 'accept-language': 'en' } });
+    expect(en.json().error.message).toBe('The request is “Awaiting correction”: this step is not open.');
     const d = (await env.api('GET', `/api/v1/staff/disclosure-requests/${r.id}`, { as: 'gkb-requests' })).json();
     expect(d.state).toBe('awaiting-correction');
     expect(d.dueDate).toBeNull();

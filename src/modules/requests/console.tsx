@@ -1,6 +1,7 @@
 // Console pages of disclosure requests: the work list of the caller's departments, staff entry of
 // requests received in person, by post, fax or e-mail, one request with its steps (console/
 // detail.tsx), and the identity proofs (the handling department only; each view audited).
+import { localParams } from '../../platform/i18n/index.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/platform.js';
 import { AdminLayout, Csrf, Empty, ErrorSummary, Field, FileInput, Notice, Pager, Select, TableWrap, type PageCtx } from '../../platform/render/index.js';
@@ -28,7 +29,7 @@ import { pick, readForm, toInput } from './public/intake.js';
 /** An error as field messages for the page (null: not ours to show — 404s, server errors). */
 function errorFields(req: FastifyRequest, err: unknown): Record<string, string> | null {
   if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) return null;
-  const params = err.params && typeof err.params.state === 'string' ? { ...err.params, state: req.t(`requests.state.${err.params.state}`) } : err.params;
+  const params = localParams(req.locale, err.params);
   if (err.fields) return tr(req, err.fields, params);
   return { _: req.t(err.message, params) };
 }

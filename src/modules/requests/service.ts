@@ -84,7 +84,7 @@ export async function loadFor(db: Db, actor: Actor, id: number): Promise<Disclos
 
 /** The step is not open in this state: 409 naming the state (the pages show its label). */
 export function requireState(r: Pick<DisclosureRequest, 'state'>, allowed: readonly string[], message = 'requests.err.state'): void {
-  if (!allowed.includes(r.state)) throw conflict(message, undefined, { state: r.state });
+  if (!allowed.includes(r.state)) throw conflict(message, undefined, { state: `requests.state.${r.state}` });
 }
 
 /**

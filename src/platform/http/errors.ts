@@ -4,7 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { HttpError } from '../errors.js';
-import { t, DEFAULT_LOCALE, type Locale } from '../i18n/index.js';
+import { t, localParams, DEFAULT_LOCALE, type Locale } from '../i18n/index.js';
 import { fieldErrors } from './validation.js';
 import { isDbUnavailable, isUniqueViolation } from '../db/index.js';
 import { PublicLayout, AdminLayout } from '../render/layout.js';
@@ -29,8 +29,10 @@ interface Payload {
 
 export function toPayload(err: unknown, locale: Locale): Payload {
   if (err instanceof HttpError) {
-    const fields = err.fields ? Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, t(locale, v, err.params)])) : undefined;
-    return { status: err.status, code: err.code, message: t(locale, err.message, err.params), fields, retryAfter: err.retryAfter };
+    // A parameter that is itself a message key (a state's label) is shown in the reader's language.
+    const params = localParams(locale, err.params);
+    const fields = err.fields ? Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, t(locale, v, params)])) : undefined;
+    return { status: err.status, code: err.code, message: t(locale, err.message, params), fields, retryAfter: err.retryAfter };
   }
   const e = err as FastifyError & { validation?: any[]; validationContext?: string };
   if (e.validation) {

@@ -25,6 +25,11 @@ export function t(locale: Locale, key: string, params?: Record<string, string | 
   return s;
 }
 
+/** Parameters of an error or notice that are themselves message keys (a state's label) in `locale`. */
+export function localParams(locale: Locale, params?: Record<string, string | number>): Record<string, string | number> | undefined {
+  return params && Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && v.includes('.') && hasMessage(v) ? t(locale, v) : v]));
+}
+
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 export const translator = (locale: Locale): Translate => (key, params) => t(locale, key, params);
 

@@ -207,7 +207,7 @@ async function replyFor(p: Platform, id: number, statuses: string[]): Promise<Re
   const x = await loadReply(p.db, id);
   if (!x) throw conflict('requests.err.no_reply');
   if (x.status === 'delivered') throw conflict('requests.err.reply_done', undefined, { date: x.delivered_on ?? '' });
-  if (!statuses.includes(x.status)) throw conflict('requests.err.reply_status', undefined, { status: x.status });
+  if (!statuses.includes(x.status)) throw conflict('requests.err.reply_status', undefined, { status: `requests.reply_status.${x.status}` });
   return x;
 }
 
@@ -242,7 +242,7 @@ export async function draftReply(p: Platform, actor: Actor, id: number, input: D
   const old = await loadReply(p.db, id);
   if (old?.status === 'delivered') throw conflict('requests.err.reply_done', undefined, { date: old.delivered_on ?? '' });
   requireState(r, CLOCK_STATES);
-  if (old && old.status !== 'draft') throw conflict('requests.err.reply_status', undefined, { status: old.status });
+  if (old && old.status !== 'draft') throw conflict('requests.err.reply_status', undefined, { status: `requests.reply_status.${old.status}` });
   const t = typeOf(input.type ?? old?.reply_type);
   const draftedOn = stepDate(input.on, 'on', r.corrected_on ?? r.received_on);
   const fields = cleanFields(t, input.fields ?? (old?.reply_type === t.code ? old.fields : {}));
