@@ -90,6 +90,11 @@ const zh: Record<string, string> = {
   'annual-reports.err.in_review': '报告正在审核中（{status}），不能修改；如需修改请先退回。',
   'annual-reports.err.not_draft': '只有草稿可以提交审核（当前：{status}）。',
   'annual-reports.err.manual_missing': '提交前须填报该项数据。',
+  'audit.noun.annual-report': '年度报告',
+  'audit.entity.annual_report': '年度报告',
+  'audit.field.reportOf': '报告机关',
+  'audit.field.itemId': '目录信息编号',
+  'audit.field.revising': '更正已发布的报告',
 };
 
 const en: Record<string, string> = {
@@ -181,6 +186,11 @@ const en: Record<string, string> = {
   'annual-reports.err.in_review': 'The report is under review ({status}) and cannot be changed; return it first.',
   'annual-reports.err.not_draft': 'Only a draft can be submitted (now: {status}).',
   'annual-reports.err.manual_missing': 'Enter this figure before submitting.',
+  'audit.noun.annual-report': 'annual report',
+  'audit.entity.annual_report': 'annual report',
+  'audit.field.reportOf': 'Reporting body',
+  'audit.field.itemId': 'Catalog item',
+  'audit.field.revising': 'Correcting the published report',
 };
 
 export const annualReportMessages = { 'zh-CN': zh, en };
