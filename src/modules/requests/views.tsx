@@ -136,7 +136,7 @@ export function FeeTable({ c, fees, staff }: { c: PageCtx; fees: FeeRow[]; staff
               <td class="nowrap">{f.payBy}</td>
               <td>
                 {c.t(`requests.fee.status.${f.status}`)}
-                {f.paidOn && `（${c.t('requests.fee.paid_on', { date: f.paidOn })}）`}
+                {f.paidOn && c.t('requests.fee.paid_on', { date: f.paidOn })}
               </td>
             </tr>
           ))}
