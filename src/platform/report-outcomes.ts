@@ -13,6 +13,8 @@ export interface OutcomeRow {
   en: string;
   /** The provision the outcome rests on (the reply letters cite it); '' where none is fixed. */
   basis: string;
+  /** The words for one request where the table's row carries a counting note (部分公开, not 部分公开（区分处理的…）). */
+  short?: { zh: string; en: string };
 }
 
 export interface OutcomeGroup extends OutcomeRow {
@@ -25,7 +27,7 @@ const reason = (group: string, n: number, key: string, zh: string, en: string, b
 
 export const OUTCOMES: OutcomeGroup[] = [
   { code: 'disclosed', row: '三（一）', zh: '予以公开', en: 'Disclosed', basis: `${A}第三十六条第（一）、（二）项`, reasons: [] },
-  { code: 'partly-disclosed', row: '三（二）', zh: '部分公开（区分处理的，只计这一情形，不计其他情形）', en: 'Partly disclosed (a request handled in parts counts here only)', basis: `${A}第三十七条`, reasons: [] },
+  { code: 'partly-disclosed', row: '三（二）', zh: '部分公开（区分处理的，只计这一情形，不计其他情形）', en: 'Partly disclosed (a request handled in parts counts here only)', short: { zh: '部分公开', en: 'Partly disclosed' }, basis: `${A}第三十七条`, reasons: [] },
   {
     code: 'withheld',
     row: '三（三）',
@@ -92,12 +94,12 @@ const byCode = new Map<string, OutcomeRow>(OUTCOMES.flatMap((g) => [[g.code, g] 
 export const outcomeRow = (code: string): OutcomeRow | undefined => byCode.get(code);
 export const isOutcome = (code: string): boolean => OUTCOME_CODES.includes(code);
 
-/** A leaf's words: the group and the reason (不予处理 · 1.信访举报投诉类申请), in the language asked. */
+/** A leaf's words for one request: the group and the reason (不予处理 · 1.信访举报投诉类申请), in the language asked, without the table's counting notes. */
 export function outcomeLabel(code: string, locale: 'zh-CN' | 'en'): string {
   const leaf = byCode.get(code);
   if (!leaf) return code;
   const group = OUTCOMES.find((g) => code === g.code || code.startsWith(`${g.code}.`))!;
-  const word = (r: OutcomeRow) => (locale === 'en' ? r.en : r.zh);
+  const word = (r: OutcomeRow) => (locale === 'en' ? (r.short?.en ?? r.en) : (r.short?.zh ?? r.zh));
   return group.code === code ? word(group) : `${word(group)} · ${word(leaf)}`;
 }
 

@@ -30,6 +30,7 @@ describe('annual reports in the browser', () => {
     await signIn(office, env.base, 'gkb-requests');
     await office.goto(`${env.base}/admin/annual-reports?year=${year}`);
     await checked(office);
+    await expect(office.locator('tr[data-scope="government"]').textContent()).resolves.toMatch(/草稿 · 第\d+版/);
     await submit(office, 'tr[data-scope="government"] a');
     await expect(office.locator('h1').textContent()).resolves.toBe(`示范新区管理委员会${year}年政府信息公开工作年度报告`);
     await checked(office);
@@ -51,6 +52,8 @@ describe('annual reports in the browser', () => {
     await checked(phone);
     await phone.goto(`${env.base}/catalog/items/${id}/print`);
     await expect(phone.locator('.annual-report h2').first().textContent()).resolves.toBe('一、总体情况');
+    await expect(phone.locator('.annual-downloads').isVisible()).resolves.toBe(false);
+    await checked(phone);
     const x = await phone.request.get(`${env.base}/annual-reports/${id}.xlsx`);
     expect(x.status()).toBe(200);
   }, 180_000);

@@ -85,7 +85,7 @@ describe('no raw codes in the Chinese UI', () => {
     expect(problems).toEqual([]);
   }, 300_000);
 
-  for (const user of ['admin', 'supervisor', 'dzb-editor', 'dzb-reviewer', 'operator', 'sqzx-editor', 'scjg-approver', 'gkb-requests']) {
+  for (const user of ['admin', 'supervisor', 'dzb-editor', 'dzb-reviewer', 'operator', 'sqzx-editor', 'scjg-approver', 'gkb-requests', 'gkb-approver']) {
     it(`the console as ${user}`, async () => {
       const { cookie } = await login(env.app, user);
       const { problems, pages } = await crawl(['/admin'], { cookie }, 120);

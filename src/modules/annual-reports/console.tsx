@@ -102,7 +102,9 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
                   <th scope="col">{c.t('annual-reports.due')}</th>
                   <th scope="col">{c.t('annual-reports.clock')}</th>
                   <th scope="col">{c.t('annual-reports.status')}</th>
-                  <th scope="col"></th>
+                  <th scope="col">
+                    <span class="visually-hidden">{c.t('annual-reports.actions')}</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -111,7 +113,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
                     <th scope="row">{e.scope.name}</th>
                     <td>{e.due}</td>
                     <td class={`clock-${e.clock?.status ?? 'none'}`}>{clockLabel(c, e.clock)}</td>
-                    <td>{e.report ? `${c.t(`pub.status.${e.report.status}`)} · v${e.report.version}` : c.t('annual-reports.no_report')}</td>
+                    <td>{e.report ? `${c.t(`pub.status.${e.report.status}`)} · ${c.t('annual-reports.version', { version: e.report.version })}` : c.t('annual-reports.no_report')}</td>
                     <td>
                       {e.report ? (
                         <a href={`/admin/annual-reports/${e.report.id}`}>{c.t('annual-reports.open')}</a>
@@ -174,7 +176,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
           rows={[
             [c.t('annual-reports.scope'), d.scope.name],
             [c.t('annual-reports.year'), String(d.row.year)],
-            [c.t('annual-reports.status'), `${c.t(`pub.status.${d.item.status}`)} · v${d.latest.version}${d.item.published_version ? ` (${c.t('pub.status.published')} v${d.item.published_version})` : ''}`],
+            [c.t('annual-reports.status'), `${c.t(`pub.status.${d.item.status}`)} · ${c.t('annual-reports.version', { version: d.latest.version })}${d.item.published_version && d.item.published_version !== d.latest.version ? c.t('annual-reports.published_version', { version: d.item.published_version }) : ''}`],
             [c.t('annual-reports.due'), d.due],
             [c.t('annual-reports.clock'), clockLabel(c, d.clock)],
           ]}
@@ -240,7 +242,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
             <ol class="review-history">
               {d.history.map((h) => (
                 <li>
-                  {shanghaiDateTime(h.at)} · v{h.version} · {h.name} · {c.t(`annual-reports.step.${h.action}`)}
+                  {shanghaiDateTime(h.at)} · {c.t('annual-reports.version', { version: h.version })} · {h.name} · {c.t(`annual-reports.step.${h.action}`)}
                   {h.opinion && `：${h.opinion}`}
                 </li>
               ))}

@@ -1,13 +1,9 @@
 // Every text of the annual reports in Chinese and English. The prefilled sections (prefill.*) and
 // the title are published text: the service always takes them in Chinese.
 const zh: Record<string, string> = {
-  'audit.entity.annual_report': '政府信息公开工作年度报告',
   'audit.action.annual-report.create': '起草年度报告',
   'audit.action.annual-report.save': '修改年度报告',
   'audit.action.annual-report.import': '导入以往年度报告',
-  'audit.field.scope': '报告主体',
-  'audit.field.item': '信息条目编号',
-  'audit.field.revising': '更正已发布的报告',
   'nav.annual_reports': '年度报告',
   'nav.annual_reports_public': '政府信息公开工作年度报告',
   'annual-reports.item_type': '政府信息公开工作年度报告',
@@ -64,7 +60,10 @@ const zh: Record<string, string> = {
   'annual-reports.save': '保存并重新汇总数据',
   'annual-reports.live': '当前数据（实时汇总）',
   'annual-reports.live_hint': '以下为按当前业务数据实时汇总的结果；保存时冻结到报告版本中。',
-  'annual-reports.preview': '报告版本 v{version}（{status}）',
+  'annual-reports.preview': '报告第{version}版（{status}）',
+  'annual-reports.version': '第{version}版',
+  'annual-reports.published_version': '（已发布第{version}版）',
+  'annual-reports.actions': '操作',
   'annual-reports.workflow': '审核发布',
   'annual-reports.submit': '提交审核',
   'annual-reports.approve.secrecy_review': '保密审查通过',
@@ -99,16 +98,17 @@ const zh: Record<string, string> = {
   'annual-reports.err.not_draft': '只有草稿可以提交审核（当前：{status}）。',
   'annual-reports.err.year_open': '{year}年度尚未结束，统计数据仍在变化，{next}年1月1日起方可提交审核。',
   'annual-reports.err.manual_missing': '提交前须填报该项数据。',
+  'audit.noun.annual-report': '年度报告',
+  'audit.entity.annual_report': '年度报告',
+  'audit.field.reportOf': '报告机关',
+  'audit.field.itemId': '目录信息编号',
+  'audit.field.revising': '更正已发布的报告',
 };
 
 const en: Record<string, string> = {
-  'audit.entity.annual_report': 'Annual disclosure report',
   'audit.action.annual-report.create': 'Drafted an annual report',
   'audit.action.annual-report.save': 'Edited an annual report',
   'audit.action.annual-report.import': 'Imported an earlier annual report',
-  'audit.field.scope': 'Whose report',
-  'audit.field.item': 'Item number',
-  'audit.field.revising': 'Correcting the published report',
   'nav.annual_reports': 'Annual reports',
   'nav.annual_reports_public': 'Annual disclosure reports',
   'annual-reports.item_type': 'Annual government information disclosure report',
@@ -164,7 +164,10 @@ const en: Record<string, string> = {
   'annual-reports.save': 'Save and assemble the figures anew',
   'annual-reports.live': 'Current figures (assembled now)',
   'annual-reports.live_hint': 'The figures as the data give them now; saving freezes them into the version.',
-  'annual-reports.preview': 'Version v{version} ({status})',
+  'annual-reports.preview': 'Version {version} ({status})',
+  'annual-reports.version': 'version {version}',
+  'annual-reports.published_version': ' (version {version} published)',
+  'annual-reports.actions': 'Actions',
   'annual-reports.workflow': 'Review and publication',
   'annual-reports.submit': 'Submit for review',
   'annual-reports.approve.secrecy_review': 'Pass secrecy review',
@@ -199,6 +202,11 @@ const en: Record<string, string> = {
   'annual-reports.err.not_draft': 'Only a draft can be submitted (now: {status}).',
   'annual-reports.err.year_open': 'The year {year} is not over and its figures still change: the report can be submitted from 1 January {next}.',
   'annual-reports.err.manual_missing': 'Enter this figure before submitting.',
+  'audit.noun.annual-report': 'annual report',
+  'audit.entity.annual_report': 'annual report',
+  'audit.field.reportOf': 'Reporting body',
+  'audit.field.itemId': 'Catalog item',
+  'audit.field.revising': 'Correcting the published report',
 };
 
 export const annualReportMessages = { 'zh-CN': zh, en };

@@ -334,7 +334,7 @@ export async function createReport(p: Platform, actor: Actor, input: { year?: un
     const id = await p.tx(async (t) => {
       const row = await t.insertInto('annual_reports').values({ year, scope: s.key, department_id: s.departmentId, pub_item_id: itemId, narrative: JSON.stringify(data.narrative), manual: '{}', created_by: actorName(actor), created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
       await ensureClock(p, t, year, s);
-      await p.audit(t, { actor: actorName(actor), action: 'annual-report.create', entity: 'annual_report', entityId: row.id, details: { year, scope: s.name, item: itemId } });
+      await p.audit(t, { actor: actorName(actor), action: 'annual-report.create', entity: 'annual_report', entityId: row.id, details: { year, reportOf: s.name, itemId } });
       return row.id;
     });
     return { id, itemId };
@@ -440,7 +440,7 @@ export async function importPublished(p: Platform, actor: Actor, input: { year: 
     const item = await publishApproved(p, t, actor, { type: ANNUAL_REPORT, departmentId: s.departmentId, meta: { title: titleOf(year, s), genre: GENRE, topic: TOPIC, category: CATEGORY, writtenAt: day, formedAt: day, summary: translate('zh-CN', 'annual-reports.summary', { name: s.name, year }), keywords: ['政府信息公开', '年度报告'] }, data, publishedAt: input.publishedAt }, { deliver: false });
     const now = new Date().toISOString();
     const row = await t.insertInto('annual_reports').values({ year, scope: s.key, department_id: s.departmentId, pub_item_id: item.id, narrative: JSON.stringify(data.narrative), manual: JSON.stringify(input.manual), created_by: actorName(actor), created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
-    await p.audit(t, { actor: actorName(actor), action: 'annual-report.import', entity: 'annual_report', entityId: row.id, details: { year, scope: s.name, item: item.id } });
+    await p.audit(t, { actor: actorName(actor), action: 'annual-report.import', entity: 'annual_report', entityId: row.id, details: { year, reportOf: s.name, itemId: item.id } });
     return { id: row.id, itemId: item.id };
   });
   bumpGeneration();

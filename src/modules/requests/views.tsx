@@ -130,13 +130,13 @@ export function FeeTable({ c, fees, staff }: { c: PageCtx; fees: FeeRow[]; staff
             <tr class={`fee-${f.status}`}>
               <td>{c.t(`requests.fee.method.${f.method}`)}</td>
               {staff && <td>{f.method === 'count' ? c.t('requests.fee.basis_count', { n: f.ordinal ?? '' }) : c.t('requests.fee.basis_pages', { n: f.pages ?? '' })}</td>}
-              {staff && <td>{breakdownText(c.t, f.method, f.bands ?? [])}</td>}
-              <td>{c.t('requests.fee.yuan', { amount: yuan(f.amountFen) })}</td>
-              <td>{f.noticeOn}</td>
-              <td>{f.payBy}</td>
+              {staff && <td class="fee-breakdown">{breakdownText(c.t, f.method, f.bands ?? [])}</td>}
+              <td class="nowrap">{c.t('requests.fee.yuan', { amount: yuan(f.amountFen) })}</td>
+              <td class="nowrap">{f.noticeOn}</td>
+              <td class="nowrap">{f.payBy}</td>
               <td>
                 {c.t(`requests.fee.status.${f.status}`)}
-                {f.paidOn && `（${c.t('requests.fee.paid_on', { date: f.paidOn })}）`}
+                {f.paidOn && c.t('requests.fee.paid_on', { date: f.paidOn })}
               </td>
             </tr>
           ))}
@@ -236,9 +236,9 @@ export function Timeline({ c, events, staff, people }: { c: PageCtx; events: Tim
           {staff && (
             <span class="muted ev-meta">
               {shanghaiDateTime(e.at)} · {actorLabel(c, e.actor, people ?? new Map())}
+              {Array.isArray(e.data.notice) && <span class="ev-notice"> · {c.t('requests.noticed', { how: (e.data.notice as string[]).map((x) => c.t(`requests.notice.${x}`)).join(c.t('requests.list_sep')) })}</span>}
             </span>
           )}
-          {staff && Array.isArray(e.data.notice) && <span class="muted ev-notice">{c.t('requests.noticed', { how: (e.data.notice as string[]).map((x) => c.t(`requests.notice.${x}`)).join(c.t('requests.list_sep')) })}</span>}
         </li>
       ))}
     </ol>

@@ -12,6 +12,7 @@ export const inboxMessages = {
     'inbox.kind.overdue': '超期',
     'inbox.kind.escalation': '超期督办',
     'inbox.kind.urge': '督办',
+    'inbox.kind_other': '通知',
   } as Record<string, string>,
   en: {
     'nav.inbox': 'Inbox',
@@ -25,5 +26,6 @@ export const inboxMessages = {
     'inbox.kind.overdue': 'Overdue',
     'inbox.kind.escalation': 'Overdue (escalated)',
     'inbox.kind.urge': 'Urged (督办)',
+    'inbox.kind_other': 'Notice',
   } as Record<string, string>,
 };

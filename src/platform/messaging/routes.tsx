@@ -7,6 +7,7 @@ import { notFound } from '../errors.js';
 import { ErrorSchema } from '../http/schemas.js';
 import { inbox, markRead, unreadCount } from './inbox.js';
 import { shanghaiDateTime } from '../dates.js';
+import { hasMessage } from '../i18n/index.js';
 
 export async function inboxRoutes(app: FastifyInstance, p: Platform): Promise<void> {
   app.get<{ Querystring: { page?: string } }>('/admin/inbox', { config: { permission: 'authenticated' } }, async (req, reply) => {
@@ -28,7 +29,7 @@ export async function inboxRoutes(app: FastifyInstance, p: Platform): Promise<vo
           <ul class="inbox">
             {r.items.map((i) => (
               <li class={i.read_at ? 'read' : 'unread'}>
-                <span class={`tag kind-${i.kind}`}>{c.t(`inbox.kind.${i.kind}`)}</span> <a href={i.url}>{i.title}</a>
+                <span class={`tag kind-${i.kind}`}>{hasMessage(`inbox.kind.${i.kind}`) ? c.t(`inbox.kind.${i.kind}`) : c.t('inbox.kind_other')}</span> <a href={i.url}>{i.title}</a>
                 <p>{i.body}</p>
                 <p class="hint">
                   <time dateTime={i.created_at}>{shanghaiDateTime(i.created_at)}</time> · {i.read_at ? c.t('inbox.read') : c.t('inbox.unread_label')}

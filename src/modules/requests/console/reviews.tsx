@@ -59,13 +59,13 @@ export function ReviewsPanel({ c, id, reviews, received, canRecord, fields, post
                   </td>
                   <td>{v.body}</td>
                   <td>{v.case_no || '—'}</td>
-                  <td>
+                  <td class="nowrap">
                     <time dateTime={v.filed_on}>{v.filed_on}</time>
                   </td>
                   <td>
                     <span class={`review-outcome o-${v.outcome ?? 'pending'}`}>{reviewOutcomeLabel(c, v.outcome)}</span>
                   </td>
-                  <td>{v.decided_on ? <time dateTime={v.decided_on}>{v.decided_on}</time> : '—'}</td>
+                  <td class="nowrap">{v.decided_on ? <time dateTime={v.decided_on}>{v.decided_on}</time> : '—'}</td>
                 </tr>
               ))}
             </tbody>

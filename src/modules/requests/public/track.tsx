@@ -31,7 +31,9 @@ function ReplySection({ c, x, url }: { c: PageCtx; x: PublicReply; url: (a: Atta
     <section class="request-reply" aria-labelledby="reply-h">
       <h2 id="reply-h">{c.t('requests.reply_letter')}</h2>
       <p>
-        {c.t('requests.reply_outcome')}：<strong>{outcomeLabel(x.outcome, c.locale)}</strong> <span class="muted">{c.t('requests.reply_delivered', { date: x.deliveredOn, channel: c.t(`requests.wanted.${x.channel}`) })}</span>
+        {c.t('requests.reply_outcome')}
+        {c.t('common.colon')}
+        <strong>{outcomeLabel(x.outcome, c.locale)}</strong> <span class="muted">{c.t('requests.reply_delivered', { date: x.deliveredOn, channel: c.t(`requests.wanted.${x.channel}`) })}</span>
       </p>
       <Letter l={x.letter} headingLevel={3} />
       {x.items.length > 0 && (
