@@ -19,7 +19,7 @@ import { referComplaint, referJob } from './service/referral.js';
 import { scanRequests } from './service/scan.js';
 import { noticeFee, recordFeePaid } from './service/fees.js';
 import { quietly, type Actor } from './service.js';
-import { handlerOf, headOf, loadDemoYear } from './demo/year.js';
+import { handlerOf, headOf, loadDemoYear, readDecidedNotices } from './demo/year.js';
 
 type Step =
   | { do: 'confirm'; at: number; how: string }
@@ -175,5 +175,6 @@ export async function loadDemoRequests(p: Platform): Promise<void> {
     }
     // What the daily scan does: the abandoned correction closes, expired consultations end.
     await scanRequests(p, today);
+    await readDecidedNotices(p);
   });
 }

@@ -98,7 +98,6 @@ export async function loadDemoYear(p: Platform, ctx: YearContext, today: string)
   const items = await catalogItems(p);
   const names = new Map((await p.db.selectFrom('departments').select(['code', 'name']).execute()).map((d) => [d.code, d.name]));
   names.set('government', (await p.db.selectFrom('government').select('name').executeTakeFirst())?.name ?? '');
-  const ids: number[] = [];
   for (const pr of plan) {
     const handler = await ctx.as(handlerOf(pr.agency));
     const head = await ctx.as(headOf(pr.agency));
@@ -117,7 +116,6 @@ export async function loadDemoYear(p: Platform, ctx: YearContext, today: string)
       idProofs: online ? [ctx.proof] : [],
     });
     const id = reg.id;
-    ids.push(id);
     // Testers look demo requests up with the last 10 digits of the number.
     await p.db.updateTable('disclosure_requests').set({ code_hash: codeHash(reg.trackingNo, reg.trackingNo.slice(-10)) }).where('id', '=', id).execute();
 
@@ -196,15 +194,18 @@ export async function loadDemoYear(p: Platform, ctx: YearContext, today: string)
       await run();
     }
   }
-  // The office heads read the notices of what they approved long ago; only what still waits for them stays unread.
+  return { requests: plan.length };
+}
+
+/** The office heads have read the notices of what they decided; only what still waits for them stays unread. */
+export async function readDecidedNotices(p: Platform): Promise<void> {
   const waiting = new Set(
     [
       ...(await p.db.selectFrom('request_replies').select('request_id').where('status', '=', 'awaiting-approval').execute()).map((x) => x.request_id),
       ...(await p.db.selectFrom('request_extensions').select('request_id').where('status', '=', 'pending').execute()).map((x) => x.request_id),
     ].map(Number),
   );
-  const done = new Set(ids.filter((x) => !waiting.has(x)));
-  const read = (await p.db.selectFrom('notifications').select(['id', 'url']).where('kind', 'in', ['request-reply', 'request-extension']).where('read_at', 'is', null).execute()).filter((n) => done.has(Number(/\/admin\/disclosure-requests\/(\d+)/.exec(n.url)?.[1])));
+  const read = (await p.db.selectFrom('notifications').select(['id', 'url']).where('kind', 'in', ['request-reply', 'request-extension']).where('read_at', 'is', null).execute()).filter((n) => !waiting.has(Number(/\/admin\/disclosure-requests\/(\d+)/.exec(n.url)?.[1])));
   for (let i = 0; i < read.length; i += 500) {
     await p.db
       .updateTable('notifications')
@@ -212,5 +213,4 @@ export async function loadDemoYear(p: Platform, ctx: YearContext, today: string)
       .where('id', 'in', read.slice(i, i + 500).map((n) => n.id))
       .execute();
   }
-  return { requests: plan.length };
 }
