@@ -3,7 +3,8 @@
 // (so clocks, pauses, extensions and events are exactly what staff would have produced), dated
 // in working days before the day of loading. Deterministic: the same specs and a seeded generator.
 // Query code of a demo request: the last 10 digits of its tracking number (testers look them up).
-// Nobody is told anything while the demo loads.
+// Nobody is told anything while the demo loads. Before these, the demo year (demo/year.ts): a year
+// of requests carried to their ends, so last year's annual report has its figures.
 import sharp from 'sharp';
 import type { Platform } from '../../platform/platform.js';
 import { loadPrincipal } from '../../platform/auth/identity.js';
