@@ -125,6 +125,24 @@ describe('the demo year', () => {
     expect(late).toEqual([]);
   });
 
+  it('answers 已主动公开 with the public document asked for, linked in the letter', async () => {
+    const rows = await env.p.db
+      .selectFrom('request_replies as x')
+      .innerJoin('disclosure_requests as r', 'r.id', 'x.request_id')
+      .select(['r.info_name', 'x.item_ids', 'x.body'])
+      .where('x.reply_type', '=', 'already-public')
+      .where('x.status', '=', 'delivered')
+      .execute();
+    const linked = rows.filter((x) => x.item_ids !== '[]');
+    expect(linked.length).toBeGreaterThanOrEqual(10);
+    for (const x of linked) {
+      const [id] = JSON.parse(x.item_ids) as number[];
+      const item = await env.p.db.selectFrom('pub_items').select(['title', 'public']).where('id', '=', id).executeTakeFirstOrThrow();
+      expect(item).toEqual({ title: x.info_name, public: 1 });
+      expect(x.body).toContain(`/catalog/items/${id}`);
+    }
+  });
+
   it('dates nothing after today, nothing before the request arrived, and numbers each request by its arrival day', async () => {
     const db = env.p.db;
     const after = await db.selectFrom('request_events').select(['request_id', 'kind', 'on_date']).where('on_date', '>', today).execute();

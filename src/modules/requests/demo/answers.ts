@@ -1,6 +1,6 @@
 // What the demo year's replies say: per reply type the fields its letter needs (service/reply-types.ts)
-// filled plausibly for the request — how and where to obtain the information, the catalog items of
-// the same department that match it, the withheld parts with their grounds and reasons as offices
+// filled plausibly for the request — how and where to obtain the information, the public catalog
+// document of the department it asked for, the withheld parts with their grounds and reasons as offices
 // write them, the agency that holds it — and the case numbers of reviews and suits. Deterministic
 // with the generator given.
 import { intWith, pickWith } from '../../../platform/random.js';
@@ -78,45 +78,25 @@ const OTHER_AGENCIES: [string, string][] = [
 
 const fill = (s: string, y: string, n = '') => s.replaceAll('{y}', y).replaceAll('{n}', n);
 
-/** Shared two-character pieces of two texts (how well a catalog item's title fits the information asked for). */
-function overlap(a: string, b: string): number {
-  const grams = (s: string) => {
-    const c = s.replace(/[\s\d\p{P}\p{S}]/gu, '');
-    return new Set(Array.from({ length: Math.max(0, c.length - 1) }, (_, i) => c.slice(i, i + 2)));
-  };
-  const gb = grams(b);
-  return [...grams(a)].filter((g) => gb.has(g)).length;
-}
-
-/** The catalog item of the department that best fits the information asked for, if one fits well. */
-export function matchingItem(items: CatalogItem[], infoName: string): CatalogItem | null {
-  let best: CatalogItem | null = null;
-  let score = 3;
-  for (const it of items) {
-    const s = overlap(it.title, infoName);
-    if (s > score) [best, score] = [it, s];
-  }
-  return best;
-}
-
 /** The reply's type, fields, withheld parts and items for a planned request. */
-export function draftFor(r: () => number, pr: PlannedRequest, type: string, ground: string | undefined, ctx: { items: CatalogItem[]; department: string; receivedOn: string; earlier: { no: string; on: string } }): Draft {
+export function draftFor(r: () => number, pr: PlannedRequest, type: string, ground: string | undefined, ctx: { item: CatalogItem | null; department: string; earlier: { no: string; on: string } }): Draft {
   const y = pr.arrivedOn.slice(0, 4);
-  const item = matchingItem(ctx.items, pr.infoName);
-  const itemIds = item ? [item.id] : [];
+  const itemIds = ctx.item ? [ctx.item.id] : [];
   const how = fill(pickWith(r, HOW[pr.channelWanted] ?? HOW.online), y, String(intWith(r, 8, 60)));
   const base = { type, fields: {} as Record<string, string>, withheld: [] as Draft['withheld'], itemIds: [] as number[] };
   switch (type) {
     case 'disclosed':
-      return { ...base, fields: { how }, itemIds };
+      return { ...base, fields: { how } };
     case 'already-public':
       return { ...base, fields: { where: `示范新区人民政府门户网站“政府信息公开”专栏—${ctx.department}—法定主动公开内容${r() < 0.3 ? '；也可到示范新区政务服务中心政府信息公开查阅点查阅' : ''}。` }, itemIds };
     case 'partly-disclosed': {
       const parts = PARTS[ground ?? 'withheld.third-party'] ?? PARTS['withheld.third-party'];
-      const first = pickWith(r, parts);
+      // A third party's part that fits the information: the expropriated, a company, a person.
+      const fits = ground === 'withheld.third-party' ? parts[/征收|拆迁|补偿/.test(pr.infoName) ? 2 : /公司|企业|项目|许可|招标|采购/.test(pr.infoName) ? 1 : 0] : null;
+      const first = fits ?? pickWith(r, parts);
       const withheld = [{ part: first[0], ground: ground ?? 'withheld.third-party', reason: first[1] }];
       if (ground === 'withheld.process-info' && r() < 0.4) withheld.push({ part: PARTS['withheld.third-party'][0][0], ground: 'withheld.third-party', reason: PARTS['withheld.third-party'][0][1] });
-      return { ...base, fields: { how }, withheld, itemIds };
+      return { ...base, fields: { how }, withheld };
     }
     case 'withheld': {
       const g = ground ?? 'withheld.process-info';

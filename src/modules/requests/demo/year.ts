@@ -99,6 +99,10 @@ export async function loadDemoYear(p: Platform, ctx: YearContext, today: string)
   const names = new Map((await p.db.selectFrom('departments').select(['code', 'name']).execute()).map((d) => [d.code, d.name]));
   names.set('government', (await p.db.selectFrom('government').select('name').executeTakeFirst())?.name ?? '');
   for (const pr of plan) {
+    // Information already published (Art. 36 (1)): a public document of the department, cited in the reply.
+    const published = pr.ending.kind === 'reply' && pr.ending.type === 'already-public' ? (items.get(pr.agency) ?? []) : [];
+    const item = published.length ? pickWith(r, published) : null;
+    if (item) Object.assign(pr, { infoName: item.title.slice(0, 200), infoDocNo: '', description: pickWith(r, [`申请获取“${item.title}”全文。`, `请提供贵单位发布的“${item.title}”。`, `申请公开“${item.title}”，用于了解相关政策。`]) });
     const handler = await ctx.as(handlerOf(pr.agency));
     const head = await ctx.as(headOf(pr.agency));
     const online = pr.channel === 'online';
@@ -162,7 +166,7 @@ export async function loadDemoYear(p: Platform, ctx: YearContext, today: string)
       const days = daysUpTo(last, pr.plannedEnd);
       const [drafted, signed, delivered] = [days[Math.max(0, days.length - 3)], days[Math.max(0, days.length - 2)], days[days.length - 1]];
       const earlierOn = subtractWorkdays(pr.receivedOn, intWith(r, 25, 80));
-      const draft = draftFor(r, pr, type, ground, { items: items.get(pr.agency) ?? [], department: names.get(pr.agency) ?? '', receivedOn: pr.receivedOn, earlier: { no: `YS${earlierOn.replace(/-/g, '')}${String(intWith(r, 0, 9_999_999)).padStart(7, '0')}`, on: earlierOn } });
+      const draft = draftFor(r, pr, type, ground, { item, department: names.get(pr.agency) ?? '', earlier: { no: `YS${earlierOn.replace(/-/g, '')}${String(intWith(r, 0, 9_999_999)).padStart(7, '0')}`, on: earlierOn } });
       const returned = r() < 0.06 ? pickWith(r, RETURN_NOTES) : null;
       const ref = pr.channelWanted === 'post' ? `EMS ${`11${String(intWith(r, 0, 99_999_999_999)).padStart(11, '0')}`}` : '';
       at(drafted, async () => {
