@@ -39,12 +39,18 @@ export function banner(config: Pick<Config, 'publicUrl' | 'dataDir' | 'databaseU
     `  数据目录 Data    ${config.dataDir}`,
   ];
   if (demo) {
-    // The departments' appeal handlers (<department>-handler) on a few lines of their own.
+    // The departments' appeal handlers (<department>-handler) and office heads (负责人, who approve
+    // and sign replies to disclosure requests) on a few lines of their own.
     const handlers = demo.users.filter((u) => u.username.endsWith('-handler'));
-    const others = demo.users.filter((u) => !u.username.endsWith('-handler'));
+    const heads = demo.users.filter((u) => u.username.endsWith('-approver') && u.name.endsWith('负责人'));
+    const others = demo.users.filter((u) => !handlers.includes(u) && !heads.includes(u));
     const width = Math.max(...others.map((u) => u.username.length));
     lines.push('', `  演示账号 Demo accounts（密码 password: ${demo.password}）`);
     for (const u of others) lines.push(`    ${u.username.padEnd(width)}  ${u.name}`);
+    if (heads.length) {
+      lines.push('    各部门负责人 Office heads (disclosure replies and extensions):');
+      for (let i = 0; i < heads.length; i += 5) lines.push(`      ${heads.slice(i, i + 5).map((u) => u.username).join('  ')}`);
+    }
     if (handlers.length) {
       lines.push('    各部门诉求承办人 Appeal handlers of the departments:');
       for (let i = 0; i < handlers.length; i += 6) lines.push(`      ${handlers.slice(i, i + 6).map((u) => u.username).join('  ')}`);

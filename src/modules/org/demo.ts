@@ -51,6 +51,9 @@ export const DEMO_DEPARTMENTS: D[] = [
 /** The departments the appeals dispatch catalogue and rules name (a test keeps the two in step). */
 export const APPEAL_HANDLER_DEPARTMENTS = ['dzb', 'fgj', 'scjg', 'scjg-zljd', 'xzsp', 'whly', 'yjgl', 'zjj', 'jyj', 'wjj', 'rsj', 'mzj', 'sthj', 'jtj', 'zrzy', 'sfj', 'jd-hb', 'jd-xs', 'jd-gy'];
 
+/** Departments with requests in the demo year and no approver of their own above: each gets `<code>-approver`. */
+export const REQUEST_HEAD_DEPARTMENTS = ['zjj', 'zrzy', 'sthj', 'czj', 'xzsp', 'jyj', 'wjj'];
+
 /** username, display name, department, roles (role@dept, '+' = including sub-departments). */
 export const DEMO_USERS: [string, string, string, string[]][] = [
   ['admin', '系统管理员', 'dzb', ['admin']],
@@ -72,6 +75,10 @@ export const DEMO_USERS: [string, string, string, string[]][] = [
   // 依申请公开: the government's requests are handled by its disclosure office (政务公开办公室).
   ['gkb-requests', '政务公开办依申请公开承办人', 'gkb', ['editor']],
   ['gkb-approver', '政务公开办负责人', 'gkb', ['approver']],
+  // The office heads (机关负责人) who approve and sign the replies of the departments the demo
+  // year's requests are addressed to (requests/demo/year.ts), and 财政局's request handler.
+  ['czj-requests', '财政局依申请公开承办人', 'czj', ['editor']],
+  ...REQUEST_HEAD_DEPARTMENTS.map((code): [string, string, string, string[]] => [`${code}-approver`, `${DEMO_DEPARTMENTS.find((d) => d.code === code)!.short}负责人`, code, ['approver']]),
   // One appeals handler (诉求承办人: answers the appeals dispatched to the department) for every
   // department the appeals dispatch catalogue and rules name (appeals/demo.ts), so that every
   // correctly dispatched appeal can be answered.

@@ -3,7 +3,8 @@
 // (so clocks, pauses, extensions and events are exactly what staff would have produced), dated
 // in working days before the day of loading. Deterministic: the same specs and a seeded generator.
 // Query code of a demo request: the last 10 digits of its tracking number (testers look them up).
-// Nobody is told anything while the demo loads.
+// Nobody is told anything while the demo loads. Before these, the demo year (demo/year.ts): a year
+// of requests carried to their ends, so last year's annual report has its figures.
 import sharp from 'sharp';
 import type { Platform } from '../../platform/platform.js';
 import { loadPrincipal } from '../../platform/auth/identity.js';
@@ -19,6 +20,7 @@ import { referComplaint, referJob } from './service/referral.js';
 import { scanRequests } from './service/scan.js';
 import { noticeFee, recordFeePaid } from './service/fees.js';
 import { quietly, type Actor } from './service.js';
+import { handlerOf, headOf, loadDemoYear, readDecidedNotices } from './demo/year.js';
 
 type Step =
   | { do: 'confirm'; at: number; how: string }
@@ -97,8 +99,6 @@ const SPECS: Spec[] = [
   { agency: 'zjj', type: 'natural-person', who: 1, info: ['那个规划', '', '想要小区的规划。'], form: 'paper', wanted: 'post', channel: 'registered-post', ago: 30, steps: [{ do: 'correction', at: 2, items: ['请写明小区名称及所需规划的类型（如控制性详细规划、建设工程规划许可）'], dueIn: 10 }] },
 ];
 
-const HANDLER: Record<string, string> = { government: 'gkb-requests', fgj: 'fgj-editor', scjg: 'scjg-editor', zjj: 'zjj-handler', sthj: 'sthj-handler', zrzy: 'zrzy-handler' };
-const HEAD: Record<string, string> = { government: 'gkb-approver', fgj: 'fgj-approver', scjg: 'scjg-approver' };
 
 /** A plain "document" picture for the demo's identity proofs (no person, no number). */
 async function demoProof(p: Platform): Promise<StoredProof> {
@@ -111,8 +111,7 @@ export async function loadDemoRequests(p: Platform): Promise<void> {
   await ensureCalendar(p.db);
   const proof = await demoProof(p);
   const users = new Map<string, Actor>();
-  const as = async (username: string | undefined): Promise<Actor> => {
-    if (!username) return 'demo';
+  const as = async (username: string): Promise<Actor> => {
     if (!users.has(username)) {
       const u = await p.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
       users.set(username, (u && (await loadPrincipal(p.db, u.id, 'token'))) || 'demo');
@@ -122,6 +121,9 @@ export async function loadDemoRequests(p: Platform): Promise<void> {
   const rnd = seededRandom(20261001);
   const today = todayShanghai();
   await quietly(p, async () => {
+    // The year before first: its requests get the lower ids, and the recent ones below stay at
+    // the top of the work list (newest first), in the states they are made for.
+    await loadDemoYear(p, { proof, as }, today);
     for (const s of SPECS) {
       const arrived = subtractWorkdays(today, s.ago);
       const day = (n: number) => {
@@ -131,7 +133,7 @@ export async function loadDemoRequests(p: Platform): Promise<void> {
       const person = PEOPLE[s.who];
       const org = s.type === 'natural-person' ? null : ORGS[s.type];
       const idNumber = org ? org[1] : withIdCheckDigit(`2102131${intWith(rnd, 960, 999)}${String(intWith(rnd, 1, 12)).padStart(2, '0')}${String(intWith(rnd, 1, 28)).padStart(2, '0')}${intWith(rnd, 100, 999)}`.slice(0, 17));
-      const handler = await as(HANDLER[s.agency]);
+      const handler = await as(handlerOf(s.agency));
       const online = s.channel === 'online';
       const reg = await submitRequest(p, online ? 'demo' : handler === 'demo' ? 'demo' : handler, {
         agency: s.agency,
@@ -163,7 +165,7 @@ export async function loadDemoRequests(p: Platform): Promise<void> {
         else if (st.do === 'answer') await answerConsultation(p, handler, reg.id, consultation, { answer: st.answer, on: day(st.at) });
         else if (st.do === 'extension') {
           await askExtension(p, handler, reg.id, { workdays: st.workdays, reason: st.reason });
-          if (st.decide) await decideExtension(p, await as(HEAD[s.agency]), reg.id, { approve: true });
+          if (st.decide) await decideExtension(p, await as(headOf(s.agency)), reg.id, { approve: true });
         } else if (st.do === 'fee') await noticeFee(p, handler, reg.id, { method: 'pages', pages: st.pages, how: st.how, on: day(st.at) });
         else if (st.do === 'paid') await recordFeePaid(p, handler, reg.id, { on: day(st.at) });
         else if (st.do === 'refer') {
@@ -174,5 +176,6 @@ export async function loadDemoRequests(p: Platform): Promise<void> {
     }
     // What the daily scan does: the abandoned correction closes, expired consultations end.
     await scanRequests(p, today);
+    await readDecidedNotices(p);
   });
 }

@@ -183,6 +183,8 @@ const MOBILE = /^1[3-9]\d{9}$/;
 
 /** Platforms loading demo data: their requesters are told nothing (no sink files, no queued messages). */
 const quiet = new WeakSet<Platform>();
+/** Is the platform loading demo data (nobody is told)? */
+export const isQuiet = (p: Platform): boolean => quiet.has(p);
 export async function quietly<T>(p: Platform, fn: () => Promise<T>): Promise<T> {
   quiet.add(p);
   try {

@@ -7,7 +7,7 @@
 import { addWorkdays, isWorkday, plusDays } from '../../../platform/calendar/index.js';
 import { intWith, pickWith, seededRandom } from '../../../platform/random.js';
 import type { IntakeChannel, RequesterType } from '../schema.js';
-import { AGENCY_WEIGHTS, fillSubject, ORGS, personName, SUBJECTS, weighted } from './pool.js';
+import { AGENCY_WEIGHTS, COMPLAINTS, fillSubject, ORGS, personName, SUBJECTS, weighted } from './pool.js';
 
 /** How the request ends: a reply of a type, a referral, or a closing by the scan. */
 export type Ending =
@@ -44,8 +44,10 @@ export interface PlannedRequest {
   consultation?: { kind: 'third-party' | 'agency'; party: string; on: string; answerOn: string; answer: 'consent' | 'objection' | 'no-opinion' };
   fee?: { on: string; method: 'count' | 'pages'; pages: number; paidOn: string | null };
   ending: Ending;
-  /** The day of the reply (signed and delivered) or the referral; null: still open on `today`. */
+  /** The day of the reply (signed and delivered), the referral or the closing; null: still open on `today`. */
   endOn: string | null;
+  /** The day the plan ends it, after `today` too (the steps before today are taken, the rest not). */
+  plannedEnd: string;
   reviews: PlannedReview[];
 }
 
@@ -127,7 +129,16 @@ const EXTENSION_REASONS = [
 ];
 const AGENCY_PARTIES = ['市发展和改革委员会', '市自然资源局', '市生态环境局', '市住房和城乡建设局', '市财政局'];
 const REVIEW_BODIES = ['示范新区管理委员会', '大连市人民政府'];
-const COURTS = ['大连市中山区人民法院', '大连市西岗区人民法院', '大连海事法院'];
+const COURTS = ['大连市中山区人民法院', '大连市西岗区人民法院', '大连市沙河口区人民法院'];
+/** Third parties of information that names no company (Art. 32). */
+const PARTIES = ['相关权利人（个人）', '项目建设单位', '被征收房屋所有权人', '相关经营者'];
+
+/** Working days after `from` up to `to` (0 when `to` is not later). */
+function workdaysFrom(from: string, to: string): number {
+  let n = 0;
+  for (let d = from; d < to; d = plusDays(d, 1)) if (isWorkday(plusDays(d, 1)).workday) n++;
+  return n;
+}
 
 /** The next working day on or after `d`. */
 function workdayFrom(d: string): string {
@@ -181,7 +192,18 @@ export function planYear(today: string, seed = 20251231): PlannedRequest[] {
       receivedOn,
       ending: forced.get(n) ?? weighted(r, ENDINGS),
       endOn: null,
+      plannedEnd: today,
       reviews: [],
+    };
+    // A complaint filed as a request reads like one (Art. 39).
+    if (p.ending.kind === 'refer') {
+      const c = fillSubject(r, pickWith(r, COMPLAINTS[agency] ?? COMPLAINTS.government), Number(arrivedOn.slice(0, 4)));
+      Object.assign(p, { infoName: c.infoName, infoDocNo: '', description: c.description });
+    }
+    /** The plan ends it on `day`: done when not after today, open otherwise. */
+    const end = (day: string) => {
+      p.plannedEnd = day;
+      p.endOn = day > today ? null : day;
     };
     let cursor = receivedOn;
     // A correction for every abandoned one, some others corrected in time; an 'unclear after
@@ -194,48 +216,55 @@ export function planYear(today: string, seed = 20251231): PlannedRequest[] {
       p.correction = { on, items: [CORRECTION_ITEMS[n % CORRECTION_ITEMS.length], ...(r() < 0.5 ? [CORRECTION_ITEMS[(n + 2) % CORRECTION_ITEMS.length]] : [])], dueIn, correctedOn };
       cursor = correctedOn ?? on;
       if (!correctedOn) {
-        p.endOn = wd(addWorkdays(on, dueIn).due, 1);
-        if (p.endOn > today) p.endOn = null;
+        end(wd(addWorkdays(on, dueIn).due, 1));
         out.push(p);
         continue;
       }
     }
     if (p.ending.kind === 'refer') {
-      p.endOn = wd(cursor, intWith(r, 1, 5));
-      if (p.endOn > today) p.endOn = null;
+      end(wd(cursor, intWith(r, 1, 5)));
       out.push(p);
       continue;
     }
     let extra = 0;
+    // The last step before the reply: the reply is drafted after it.
+    let last = cursor;
     const ground = p.ending.kind === 'reply' ? p.ending.ground : undefined;
     if (ground === 'withheld.third-party' || r() < 0.04) {
       const on = wd(cursor, intWith(r, 2, 6));
       const kind = ground === 'withheld.third-party' || r() < 0.5 ? 'third-party' : 'agency';
       const took = intWith(r, 5, 15);
-      p.consultation = { kind, party: kind === 'third-party' ? (p.infoName.match(/(大连|示范新区|辽宁)[^的]*?(有限公司|研究所)/)?.[0] ?? '相关企业') : pickWith(r, AGENCY_PARTIES), on, answerOn: wd(on, took), answer: ground ? 'objection' : pickWith(r, ['consent', 'no-opinion', 'consent'] as const) };
+      const party = kind === 'third-party' ? (p.infoName.match(/(大连|示范新区|辽宁)[^的]*?(有限公司|研究所)/)?.[0] ?? pickWith(r, PARTIES)) : pickWith(r, AGENCY_PARTIES);
+      p.consultation = { kind, party, on, answerOn: wd(on, took), answer: ground ? 'objection' : pickWith(r, ['consent', 'no-opinion', 'consent'] as const) };
       extra += took;
+      last = p.consultation.answerOn;
     }
-    if (r() < 0.07) {
-      const askOn = wd(cursor, intWith(r, 12, 17));
-      p.extension = { askOn, decideOn: wd(askOn, 1), workdays: pickWith(r, [10, 15, 20]), reason: pickWith(r, EXTENSION_REASONS) };
-      extra += p.extension.workdays;
-    }
+    // A fee only while the request is being handled: after the consultation ended (Art. 42).
     if (p.ending.kind === 'fee-unpaid' || (p.ending.kind === 'reply' && p.ending.type === 'disclosed' && r() < 0.04)) {
-      const on = wd(cursor, intWith(r, 3, 8));
+      const on = last === cursor ? wd(cursor, intWith(r, 3, 8)) : wd(last, intWith(r, 1, 3));
       const paid = p.ending.kind === 'fee-unpaid' ? null : wd(on, intWith(r, 2, 10));
       p.fee = { on, method: 'pages', pages: intWith(r, 45, 260), paidOn: paid };
       if (!paid) {
-        p.endOn = wd(addWorkdays(on, 20).due, 1);
-        if (p.endOn > today) p.endOn = null;
+        end(wd(addWorkdays(on, 20).due, 1));
         out.push(p);
         continue;
       }
-      extra += 10;
+      extra += workdaysFrom(on, paid);
+      last = paid;
     }
-    // The reply: most within the 20 working days, a few late.
+    // The one extension (Art. 33): asked before the due date, after the pauses above ended.
+    if (r() < 0.07) {
+      const planned = wd(cursor, intWith(r, 12, 17) + extra);
+      const askOn = planned > last ? planned : wd(last, 1);
+      p.extension = { askOn, decideOn: wd(askOn, 1), workdays: pickWith(r, [10, 15, 20]), reason: pickWith(r, EXTENSION_REASONS) };
+      extra += p.extension.workdays;
+      last = p.extension.decideOn;
+    }
+    // The reply: most within the 20 working days, a few late; always after the last step.
     const within = r() < 0.93 ? intWith(r, 4, 19) : intWith(r, 21, 26);
-    p.endOn = wd(cursor, Math.min(within + extra, 20 + extra + 6));
-    if (p.endOn > today) p.endOn = null;
+    const replyOn = wd(cursor, Math.min(within + extra, 20 + extra + 6));
+    const after = wd(last, intWith(r, 1, 3));
+    end(replyOn > after ? replyOn : after);
     // Some replies are challenged.
     if (p.endOn && p.ending.kind === 'reply' && r() < (p.ending.type === 'disclosed' || p.ending.type === 'already-public' ? 0.02 : 0.12)) {
       const filedOn = wd(p.endOn, intWith(r, 10, 40));

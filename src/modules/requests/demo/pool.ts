@@ -87,6 +87,31 @@ export const SUBJECTS: Record<string, Subject[]> = {
   ],
 };
 
+/**
+ * Complaints filed as disclosure requests (Art. 39: referred, not answered as requests), by
+ * addressee; the government's serve the others too. Same placeholders as SUBJECTS.
+ */
+export const COMPLAINTS: Record<string, Subject[]> = {
+  government: [
+    ['举报{p}工地夜间施工扰民', '{p}工地每天晚上十一点以后仍在施工，噪声很大，请依法查处并公开处理结果。', ''],
+    ['反映{p}拆迁补偿不公问题', '我家在{p}的房屋补偿标准比邻居低，请调查处理并公开调查结果。', ''],
+    ['投诉{c}拖欠农民工工资', '{c}拖欠我们二十多名工人{y}年的工资，请政府责令支付并公开处理情况。', ''],
+    ['举报{p}村干部违规发放补贴', '{p}村干部把低保和补贴发给亲属，请查处并公开调查结果。', ''],
+  ],
+  zjj: [
+    ['投诉{p}小区物业乱收费', '{p}小区物业公司{y}年起擅自提高收费标准，请查处并公开处理结果。', ''],
+    ['举报{p}违法搭建', '{p}小区一楼住户私搭乱建，占用公共绿地，请依法拆除并告知处理结果。', ''],
+  ],
+  scjg: [
+    ['投诉{c}销售过期食品', '本人在{c}购买的食品已过保质期，商家拒绝退换，请查处并公开处理结果。', ''],
+    ['举报{p}农贸市场缺斤短两', '{p}农贸市场多个摊位电子秤不准，请查处并公开处理结果。', ''],
+  ],
+  sthj: [
+    ['举报{c}夜间偷排废水', '{c}夜间向{p}河道偷排废水，气味刺鼻，请查处并公开处理结果。', ''],
+    ['投诉{p}餐饮油烟扰民', '{p}一楼餐饮店油烟直排，严重影响居民生活，请查处。', ''],
+  ],
+};
+
 /** Addressees and their weight in the demo year (the government itself gets the most). */
 export const AGENCY_WEIGHTS: [string, number][] = [
   ['government', 26],

@@ -14,7 +14,7 @@ import { CHANNELS_WANTED, FORMS_WANTED, INTAKE_CHANNELS, isOrganisation, ORG_ID_
 import { actorName, addEvent, mirrorDue, noticeData, notifyRequester, officeId, startReplyClock, stepDate, type Actor } from '../service.js';
 
 export const TRACKING_PREFIX = 'YS';
-/** YS + the Shanghai date (yyyymmdd) + 7 random digits. */
+/** YS + the day it reached the office (Shanghai, yyyymmdd) + 7 random digits. */
 export const TRACKING_NO = /^YS\d{15}$/;
 export const QUERY_CODE = /^\d{10}$/;
 
@@ -153,7 +153,8 @@ async function insert(p: Platform, t: Db, actor: Actor, input: RequestInput, cod
   const agency = (await agencies(t)).find((a) => a.value === input.agency)!;
   const arrivedOn = staff ? stepDate(input.arrivedOn, 'arrivedOn') : todayShanghai();
   const given = RECEIPT_RULE[input.channel] === 'given';
-  const [trackingNo] = await allocateTrackingNos(TRACKING_PREFIX, [now], async (nos) => new Set((await t.selectFrom('disclosure_requests').select('tracking_no').where('tracking_no', 'in', nos).execute()).map((r) => r.tracking_no)));
+  // The number carries the day the request reached the office (today for the online form).
+  const [trackingNo] = await allocateTrackingNos(TRACKING_PREFIX, [`${arrivedOn}T04:00:00.000Z`], async (nos) => new Set((await t.selectFrom('disclosure_requests').select('tracking_no').where('tracking_no', 'in', nos).execute()).map((r) => r.tracking_no)));
   const s = (v?: string) => (v ?? '').trim();
   const row = await t
     .insertInto('disclosure_requests')

@@ -21,7 +21,7 @@ import { shanghaiDate } from '../../../platform/dates.js';
 import { maskName, maskText } from '../../../platform/privacy/index.js';
 import { t as translate } from '../../../platform/i18n/index.js';
 import { CHANNELS_WANTED, CLOCK_STATES, isOrganisation, REPLY_RULE, SUBJECT, type DisclosureRequest, type RequestReply } from '../schema.js';
-import { actorName, addEvent, loadFor, noticeData, notifyRequester, requireAction, requireHead, requireState, stepDate, type Actor } from '../service.js';
+import { actorName, addEvent, isQuiet, loadFor, noticeData, notifyRequester, requireAction, requireHead, requireState, stepDate, type Actor } from '../service.js';
 import { agencyName } from '../views.js';
 import { replyType, WITHHOLD_GROUNDS, LETTER_TITLE, type LetterInput, type ReplyType } from './reply-types.js';
 import { letterHtml, type LetterData } from './letter.js';
@@ -390,7 +390,8 @@ export async function deliverReply(p: Platform, actor: Actor, id: number, input:
     const upd = await tx.updateTable('disclosure_requests').set({ state: 'replied', outcome: x.outcome, closed_on: on, due_date: null, updated_at: now() }).where('id', '=', id).where('state', '=', 'handling').executeTakeFirst();
     if (!Number(upd.numUpdatedRows)) throw conflict('requests.err.changed');
     await completeClock(p, tx, SUBJECT, id, REPLY_RULE, actorName(actor), on);
-    if (channel === 'email')
+    // Not while the demo loads: nobody is told anything then.
+    if (channel === 'email' && !isQuiet(p))
       await enqueueMail(p, tx, { to: r.contact_email, subject: `${LETTER_TITLE}（${r.tracking_no}）`, text: `${translate('zh-CN', 'requests.reply_mail', { no: r.tracking_no, url: statusUrl })}\n\n${LETTER_TITLE}\n${letter.letterNo}\n${letter.addressee}：\n${letter.body}\n${translate('zh-CN', 'requests.reply_remedy')}\n${letter.agency}\n${letter.date}`, html: letterHtml(letter) }, `request:${id}:reply-letter`);
     // The e-mail above carries the letter; the other notice goes by SMS only then.
     const used = await notifyRequester(p, tx, channel === 'email' ? { ...r, contact_email: '' } : r, 'replied', 'requests.sms.replied', { url: statusUrl });
