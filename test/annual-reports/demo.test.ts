@@ -14,9 +14,14 @@ afterAll(async () => env?.close());
 const year = Number(todayShanghai().slice(0, 4));
 
 describe('demo annual reports', () => {
-  it("has last year's reports published and this year's drafts, for the government and three departments", async () => {
-    const rows = await env.p.db.selectFrom('annual_reports as r').innerJoin('pub_items as i', 'i.id', 'r.pub_item_id').select(['r.year', 'r.scope', 'i.status', 'i.public', 'i.title']).orderBy('r.year').orderBy('r.id').execute();
-    expect(rows.filter((r) => r.year === year - 1).map((r) => [r.status, r.public])).toEqual(Array(4).fill(['published', 1]));
+  it("has last year's reports published (党政办's late, a draft) and this year's drafts, for the government and three departments", async () => {
+    const rows = await env.p.db.selectFrom('annual_reports as r').innerJoin('pub_items as i', 'i.id', 'r.pub_item_id').innerJoin('departments as d', 'd.id', 'r.department_id').select(['r.year', 'r.scope', 'i.status', 'i.public', 'i.title', 'd.code']).orderBy('r.year').orderBy('r.id').execute();
+    expect(rows.filter((r) => r.year === year - 1).map((r) => [r.code, r.status, r.public])).toEqual([
+      ['gkb', 'published', 1],
+      ['dzb', 'draft', 0],
+      ['fgj', 'published', 1],
+      ['scjg', 'published', 1],
+    ]);
     expect(rows.filter((r) => r.year === year).map((r) => r.status)).toEqual(Array(4).fill('draft'));
     expect(rows.filter((r) => r.scope === 'government').map((r) => r.title)).toEqual([`示范新区管理委员会${year - 1}年政府信息公开工作年度报告`, `示范新区管理委员会${year}年政府信息公开工作年度报告`]);
     const docs = await env.p.db.selectFrom('pub_items').select('title').where('type', '=', 'document').where('title', 'like', '%政府信息公开工作年度报告%').execute();
@@ -24,6 +29,9 @@ describe('demo annual reports', () => {
     const clocks = await env.p.db.selectFrom('clocks').select(['subject_id', 'state']).where('subject_type', '=', 'annual-report').where('subject_id', 'like', `${year}:%`).execute();
     expect(clocks).toHaveLength(4);
     expect(clocks.every((c) => c.state === 'running')).toBe(true);
+    // 党政办's late report is overdue; the others' clocks completed on publication.
+    const last = await env.p.db.selectFrom('clocks').select(['subject_id', 'state', 'status']).where('subject_type', '=', 'annual-report').where('subject_id', 'like', `${year - 1}:%`).execute();
+    expect(last.filter((c) => c.state === 'running').map((c) => c.status)).toEqual([expect.stringMatching(/overdue/)]);
     // A published demo report's page answers with its tables.
     const item = rows.find((r) => r.year === year - 1)!;
     const id = (await env.p.db.selectFrom('pub_items').select('id').where('title', '=', item.title).executeTakeFirstOrThrow()).id;
@@ -46,5 +54,21 @@ describe('demo annual reports', () => {
     }
     expect(page.body).toContain('name="narrative.overview"');
     expect(page.body).toContain('人工填报');
+  });
+
+  it("党政办's late report goes through review to publication with the demo accounts", async () => {
+    const r = await env.p.db.selectFrom('annual_reports as r').innerJoin('departments as d', 'd.id', 'r.department_id').select('r.id').where('r.year', '=', year - 1).where('d.code', '=', 'dzb').executeTakeFirstOrThrow();
+    const steps: [string, string][] = [
+      ['dzb-editor', 'submit'],
+      ['dzb-reviewer', 'approve'],
+      ['dzb-reviewer2', 'approve'],
+      ['dzb-approver', 'approve'],
+    ];
+    for (const [as, action] of steps) {
+      const s = await env.api('POST', `/api/v1/annual-reports/${r.id}/steps`, { as, body: { action } });
+      expect(s.statusCode, `${as} ${action}: ${s.body}`).toBe(200);
+    }
+    const d = (await env.api('GET', `/api/v1/annual-reports/${r.id}`, { as: 'dzb-editor' })).json();
+    expect(d).toMatchObject({ status: 'published', public: true });
   });
 });

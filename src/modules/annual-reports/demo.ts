@@ -1,6 +1,7 @@
-// Demo annual reports: last year's reports of the government and three departments, published
-// at their statutory season (historical: no notices), and this year's drafts of the same bodies,
-// prefilled from the figures, to take through review with the demo accounts. The Table 二 rows
+// Demo annual reports: last year's reports of the government and two departments, published at
+// their statutory season (historical: no notices), 党政办's still a draft (late: its review can be
+// taken through with the demo accounts), and this year's drafts of the same bodies, prefilled from
+// the figures (submitted from 1 January). The Table 二 rows
 // no module supplies (行政许可, 行政处罚, 行政强制 until enforcement exists; any other row a module
 // does not give yet) get figures derived from the body and the year. Deterministic.
 import type { Platform } from '../../platform/platform.js';
@@ -11,6 +12,8 @@ import { createReport, importPublished, liveFigures, saveReport, scopeOf } from 
 import { isCountRow, type ManualTable2 } from './service/figures.js';
 
 const BODIES = [GOVERNMENT, 'dzb', 'fgj', 'scjg'];
+/** The body whose report for last year is still a draft (late), so the review can be tried. */
+const LATE = 'dzb';
 
 /** Figures for the rows staff enter: derived from the body's position and the year, never random. */
 function entries(rows: string[], seed: number): ManualTable2 {
@@ -35,7 +38,13 @@ export async function loadDemoReports(p: Platform): Promise<void> {
     const open = (await liveFigures(p, year - 1, scope, {})).manual;
     // Departments by 31 January, the government by 31 March (never later than now).
     const at = new Date(Math.min(now, Date.parse(`${year}-${body === GOVERNMENT ? '03-2' : '01-2'}${i}T02:00:00Z`)));
-    await importPublished(p, 'demo', { year: year - 1, scope: key, manual: entries(open, i + year - 1), publishedAt: at });
+    if (body === LATE) {
+      // 党政办's report for last year is late: a draft that dzb-editor submits and dzb-reviewer,
+      // dzb-reviewer2 and dzb-approver take through review to publication (the demo's one report
+      // whose year is over and whose review can be done now).
+      const late = await createReport(p, 'demo', { year: year - 1, scope: key });
+      await saveReport(p, 'demo', late.id, { manual: entries(open, i + year - 1) });
+    } else await importPublished(p, 'demo', { year: year - 1, scope: key, manual: entries(open, i + year - 1), publishedAt: at });
     const draft = await createReport(p, 'demo', { year, scope: key });
     const openNow = (await liveFigures(p, year, scope, {})).manual;
     await saveReport(p, 'demo', draft.id, { manual: entries(openNow, i + year) });
