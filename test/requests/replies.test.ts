@@ -281,6 +281,11 @@ describe('the console', () => {
     const print = await env.app.inject({ url: `/admin/disclosure-requests/${r.id}/reply/print`, headers: { cookie: head.cookie } });
     expect(print.body).toContain('经审查，该信息属于内部事务信息。');
     expect(print.body).toContain('签发人：政务公开办负责人');
+    // Its own styles are allowed (the console's policy would strip them), and nothing else: no script runs.
+    expect(print.body).toContain('<style>');
+    expect(print.headers['content-security-policy']).toContain("style-src 'unsafe-inline'");
+    expect(print.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(print.headers['content-security-policy']).not.toContain('script-src');
     expect((await getReply(r.id)).outcome).toBe('withheld.internal-affairs');
     // Another department's staff do not reach it.
     const other = await login(env.app, 'fgj-editor');

@@ -26,6 +26,9 @@ import { agencyName } from './views.js';
 import { Radios, typeOptions, type FormValues } from './public/form.js';
 import { pick, readForm, toInput } from './public/intake.js';
 
+/** The stored letter's page: its inline styles, no scripts, no requests. */
+const LETTER_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
 /** An error as field messages for the page (null: not ours to show — 404s, server errors). */
 function errorFields(req: FastifyRequest, err: unknown): Record<string, string> | null {
   if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) return null;
@@ -281,6 +284,8 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
 
   app.get<{ Params: { id: string } }>('/admin/disclosure-requests/:id/reply/print', { config: { permission: 'request.read' } }, async (req, reply) => {
     const { r, x } = await withReply(req);
+    // The letter is a document of its own with its styles inline: allowed here, and nothing else.
+    reply.header('content-security-policy', LETTER_CSP);
     if (x.letter_hash) return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'private, no-store').send(readStored(p.config.dataDir, x.letter_hash));
     return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'private, no-store').send(letterHtml(letterData(r, x, { agency: await agencyName(p.db, r) })));
   });
@@ -288,7 +293,7 @@ export async function consolePages(app: FastifyInstance, p: Platform): Promise<v
   app.get<{ Params: { id: string } }>('/admin/disclosure-requests/:id/reply/letter', { config: { permission: 'request.read' } }, async (req, reply) => {
     const { r, x } = await withReply(req);
     if (!x.letter_hash) throw notFound();
-    return reply.header('content-type', 'text/html; charset=utf-8').header('content-disposition', contentDisposition(`告知书-${r.tracking_no}.html`)).header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').send(readStored(p.config.dataDir, x.letter_hash));
+    return reply.header('content-type', 'text/html; charset=utf-8').header('content-disposition', contentDisposition(`告知书-${r.tracking_no}.html`)).header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').header('content-security-policy', LETTER_CSP).send(readStored(p.config.dataDir, x.letter_hash));
   });
 
   app.get<{ Params: { id: string; n: string } }>('/admin/disclosure-requests/:id/reply/files/:n', { config: { permission: 'request.read' } }, async (req, reply) => {
