@@ -17,6 +17,7 @@ import { openPlatform } from '../src/server.js';
 import type { Platform } from '../src/platform/platform.js';
 import { assembleAnnualReport, TABLE3_COLUMNS, type ReportScope } from '../src/platform/annual-report.js';
 import { OUTCOME_CODES } from '../src/platform/report-outcomes.js';
+import { seededRandom } from '../src/platform/random.js';
 import { createDepartment, saveGovernment } from '../src/modules/org/service.js';
 import { DEMO_DEPARTMENTS, DEMO_GOVERNMENT } from '../src/modules/org/demo.js';
 
@@ -30,18 +31,8 @@ const REPS = Math.max(5, Number(arg('reps', '7')));
 const YEAR = 2026;
 const PG_BASE = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** A deterministic generator (mulberry32), so every run builds the same government. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-let rand = rng(20261202);
+// A deterministic generator, so every run builds the same government.
+let rand = seededRandom(20261202);
 const pick = <T>(xs: readonly T[], weights: readonly number[]): T => {
   let r = rand() * weights.reduce((s, w) => s + w, 0);
   for (let i = 0; i < xs.length; i++) if ((r -= weights[i]) < 0) return xs[i];
@@ -56,7 +47,7 @@ const TYPE_WEIGHTS = [80, 8, 2, 2, 5, 3];
 const OUTCOME_WEIGHTS = OUTCOME_CODES.map((c) => (c === 'disclosed' ? 40 : c === 'partly-disclosed' ? 10 : c === 'unavailable.not-held' ? 15 : c.startsWith('not-processed') ? 2 : 1));
 
 async function seed(p: Platform): Promise<{ busiest: number }> {
-  rand = rng(20261202); // the same government on each database
+  rand = seededRandom(20261202); // the same government on each database
   await saveGovernment(p, 'cli', DEMO_GOVERNMENT);
   const ids: number[] = [];
   for (const [i, d] of DEMO_DEPARTMENTS.entries()) ids.push((await createDepartment(p, 'cli', { code: d.code, parentCode: d.parent ?? null, name: d.name, shortName: d.short, kind: d.kind, phone: d.phone ?? '', sort: (i + 1) * 10 })).id);
