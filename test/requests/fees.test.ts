@@ -67,7 +67,7 @@ describe('by count (按件计收): the ordinal among the requester’s requests 
     expect(page.body).toContain('300元');
   }, 120_000);
 
-  it('counts per calendar month (by receipt date, then id) and per requester', async () => {
+  it('counts per calendar month (by receipt date, then id), per requester and per agency', async () => {
     const b = person(2);
     const c = person(3);
     // Registered first but received later in October: its ordinal comes after the ten of 10-29.
@@ -76,6 +76,8 @@ describe('by count (按件计收): the ordinal among the requester’s requests 
     for (let i = 0; i < 10; i++) await register(env, 'gkb-requests', { ...b, arrivedOn: '2026-10-29' });
     const november = await register(env, 'gkb-requests', { ...b, arrivedOn: '2026-11-02' });
     const other = await register(env, 'gkb-requests', { ...c, arrivedOn: '2026-10-30' });
+    // Requests the same requester made to another agency (发改局) that month are that agency's to count.
+    for (let i = 0; i < 3; i++) await register(env, 'fgj-editor', { ...b, agency: 'fgj', arrivedOn: '2026-10-27' });
     // The 11th of October: 100元.
     expect((await step(env, 'gkb-requests', late.id, 'fee-notice', { method: 'count', on: '2026-11-02' })).statusCode).toBe(200);
     expect((await detail(late.id)).fees[0]).toMatchObject({ ordinal: 11, amountFen: 10000 });

@@ -83,14 +83,18 @@ export function feeByPages(pages: number): FeeComputation {
  * The request's ordinal among the same requester's requests (same identity document) received in
  * its calendar month, in order of receipt date, then id. Null before receipt.
  */
-export async function ordinalInMonth(db: Db, r: Pick<DisclosureRequest, 'id' | 'id_kind' | 'id_number' | 'received_on'>): Promise<number | null> {
+export async function ordinalInMonth(db: Db, r: Pick<DisclosureRequest, 'id' | 'id_kind' | 'id_number' | 'received_on' | 'department_id' | 'to_government'>): Promise<number | null> {
   if (!r.received_on) return null;
   const first = `${r.received_on.slice(0, 7)}-01`;
+  // Per agency: each agency charges for the requests made to it (the government itself, through
+  // its office, or one department), never for those the requester made elsewhere.
   const row = await db
     .selectFrom('disclosure_requests')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('id_kind', '=', r.id_kind)
     .where('id_number', '=', r.id_number)
+    .where('department_id', '=', r.department_id)
+    .where('to_government', '=', r.to_government)
     .where('received_on', '>=', first)
     .where((eb) => eb.or([eb('received_on', '<', r.received_on), eb.and([eb('received_on', '=', r.received_on), eb('id', '<=', r.id)])]))
     .executeTakeFirst();
