@@ -105,4 +105,26 @@ describe('audit log in the console', () => {
       await e.close();
     }
   });
+
+  it("shows the codes entries carry in words: a request's channel, requester type, reply type and outcome, a clock's pause kind and subject", async () => {
+    const { login } = await import('../helpers.js');
+    const sup = await login(env.app, 'supervisor');
+    const page = async (action: string) => {
+      const r = await env.app.inject({ url: `/admin/audit?action=${action}`, headers: { cookie: sup.cookie } });
+      expect(r.statusCode).toBe(200);
+      const details = [...r.body.matchAll(/<td class="details">([\s\S]*?)<\/td>/g)].map((m) => m[1]).join(' ');
+      expect(details.length, action).toBeGreaterThan(0);
+      return details;
+    };
+    const receive = await page('request.receive');
+    expect(receive).toMatch(/申请人类型：(自然人|商业企业|科研机构|社会公益组织|法律服务机构|其他)/);
+    expect(receive).not.toMatch(/natural-person|registered-post|in-person|online</);
+    const draft = await page('request.reply_draft');
+    expect(draft).not.toMatch(/already-public|disclosed|withheld\./);
+    expect(draft).toMatch(/予以公开|不予公开|无法提供|不予处理|部分公开|其他处理/);
+    const pause = await page('clock.pause');
+    expect(pause).not.toMatch(/consultation|：fee/);
+    const start = await page('clock.start');
+    expect(start).not.toMatch(/disclosure-request|annual-report/);
+  });
 });

@@ -2,6 +2,7 @@
 // the title are published text: the service always takes them in Chinese.
 const zh: Record<string, string> = {
   'audit.action.annual-report.create': '起草年度报告',
+  'audit.value.subjectType.annual-report': '政府信息公开工作年度报告',
   'audit.action.annual-report.save': '修改年度报告',
   'audit.action.annual-report.import': '导入以往年度报告',
   'nav.annual_reports': '年度报告',
@@ -107,6 +108,7 @@ const zh: Record<string, string> = {
 
 const en: Record<string, string> = {
   'audit.action.annual-report.create': 'Drafted an annual report',
+  'audit.value.subjectType.annual-report': 'Annual disclosure report',
   'audit.action.annual-report.save': 'Edited an annual report',
   'audit.action.annual-report.import': 'Imported an earlier annual report',
   'nav.annual_reports': 'Annual reports',

@@ -1,4 +1,4 @@
-export const calendarMessages = {
+const catalogues = {
   'zh-CN': {
     'audit.noun.calendar': '工作日历',
     'audit.noun.calendar.day': '日历日期',
@@ -396,3 +396,13 @@ export const calendarMessages = {
     'deadlines.done': 'Recorded',
   },
 };
+
+/** The codes a clock's audit entries carry — the pause kind, the state, the status — in words in the audit log. */
+function auditValues(m: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [prefix, field] of [['deadlines.pause.', 'kind'], ['deadlines.status.', 'status'], ['deadlines.state.', 'state']] as const)
+    for (const [k, v] of Object.entries(m)) if (k.startsWith(prefix) && !k.slice(prefix.length).includes('.')) out[`audit.value.clock.${field}.${k.slice(prefix.length)}`] = v;
+  return out;
+}
+
+export const calendarMessages = { 'zh-CN': { ...catalogues['zh-CN'], ...auditValues(catalogues['zh-CN']) }, en: { ...catalogues.en, ...auditValues(catalogues.en) } };

@@ -3,6 +3,7 @@
 import { noticeText } from './service/notice-text.js';
 import { reviewText } from './service/review-text.js';
 import { replyText } from './service/reply-text.js';
+import { OUTCOME_CODES, outcomeLabel } from '../../platform/report-outcomes.js';
 import { feeText } from './service/fee-text.js';
 
 const zh: Record<string, string> = {
@@ -529,4 +530,29 @@ const en: Record<string, string> = {
   'requests.err.lookup_limited': 'Too many look-ups; try again in a minute.',
 };
 
-export const requestMessages = { 'zh-CN': { ...zh, ...noticeText['zh-CN'], ...reviewText['zh-CN'], ...replyText['zh-CN'], ...feeText['zh-CN'] }, en: { ...en, ...noticeText.en, ...reviewText.en, ...replyText.en, ...feeText.en } };
+const merged = { 'zh-CN': { ...zh, ...noticeText['zh-CN'], ...reviewText['zh-CN'], ...replyText['zh-CN'], ...feeText['zh-CN'] }, en: { ...en, ...noticeText.en, ...reviewText.en, ...replyText.en, ...feeText.en } };
+
+/** The codes a request's audit entries carry (field → the prefix of their labels): shown in words in the audit log. */
+const AUDIT_VALUES: Record<string, string[]> = {
+  channel: ['requests.channel.'],
+  requesterType: ['requests.type.'],
+  type: ['requests.reply_type.'],
+  kind: ['requests.consult.', 'requests.review.kind.'],
+  result: ['requests.review.outcome.'],
+  method: ['requests.fee.method.'],
+  answer: ['requests.answer.'],
+};
+
+function auditValues(locale: 'zh-CN' | 'en'): Record<string, string> {
+  const m = merged[locale] as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (const [field, prefixes] of Object.entries(AUDIT_VALUES))
+    for (const prefix of prefixes) for (const [k, v] of Object.entries(m)) if (k.startsWith(prefix) && !k.slice(prefix.length).includes('.')) out[`audit.value.disclosure_request.${field}.${k.slice(prefix.length)}`] = v;
+  for (const code of OUTCOME_CODES) out[`audit.value.disclosure_request.outcome.${code}`] = outcomeLabel(code, locale);
+  // The clocks of requests, as the deadline engine's entries name their subject.
+  out['audit.value.subjectType.disclosure-request'] = m['audit.entity.disclosure_request'];
+  out['audit.value.subjectType.request-consultation'] = locale === 'en' ? 'Consultation on a disclosure request' : '政府信息公开申请征求意见';
+  return out;
+}
+
+export const requestMessages = { 'zh-CN': { ...merged['zh-CN'], ...auditValues('zh-CN') }, en: { ...merged.en, ...auditValues('en') } };

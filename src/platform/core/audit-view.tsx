@@ -36,12 +36,19 @@ export function entityLabel(c: PageCtx, entity: string): string {
 /** Names for coded values, per field (e.g. rule → the deadline rule's name). */
 export type ValueNames = Record<string, Map<string, string>>;
 
-function value(c: PageCtx, v: unknown, names: ValueNames = {}, field = ''): string {
+/**
+ * A coded value's label: from `names`, else the message `audit.value.<entity>.<field>.<value>`
+ * (a module labels the codes its entries carry), else `audit.value.<field>.<value>`, else as is.
+ */
+function value(c: PageCtx, v: unknown, names: ValueNames = {}, field = '', entity = ''): string {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'boolean') return c.t(v ? 'common.yes' : 'common.no');
-  if (Array.isArray(v)) return v.map((x) => value(c, x, names, field)).join('、');
-  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${fieldLabel(c, k)}${c.t('common.colon')}${value(c, x, names, k)}`).join('；');
-  return names[field]?.get(String(v)) ?? String(v);
+  if (Array.isArray(v)) return v.map((x) => value(c, x, names, field, entity)).join('、');
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${fieldLabel(c, k)}${c.t('common.colon')}${value(c, x, names, k, entity)}`).join('；');
+  const named = names[field]?.get(String(v));
+  if (named) return named;
+  for (const key of [`audit.value.${entity}.${field}.${v}`, `audit.value.${field}.${v}`]) if (hasMessage(key)) return c.t(key);
+  return String(v);
 }
 
 function fieldLabel(c: PageCtx, key: string): string {
@@ -49,14 +56,14 @@ function fieldLabel(c: PageCtx, key: string): string {
 }
 
 /** The details of an event as "field：value" lines (at most `max` characters in all). */
-export function AuditDetails({ c, details, names = {}, max = 300 }: { c: PageCtx; details: string; names?: ValueNames; max?: number }) {
+export function AuditDetails({ c, details, names = {}, max = 300, entity = '' }: { c: PageCtx; details: string; names?: ValueNames; max?: number; entity?: string }) {
   let obj: unknown;
   try {
     obj = JSON.parse(details);
   } catch {
     obj = details;
   }
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return <span>{value(c, obj)}</span>;
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return <span>{value(c, obj, names, '', entity)}</span>;
   const entries = Object.entries(obj as Record<string, unknown>);
   if (entries.length === 0) return <span>—</span>;
   let left = max;
@@ -64,7 +71,7 @@ export function AuditDetails({ c, details, names = {}, max = 300 }: { c: PageCtx
     <ul class="audit-details">
       {entries.map(([k, v]) => {
         if (left <= 0) return null;
-        let text = value(c, v, names, k);
+        let text = value(c, v, names, k, entity);
         if (text.length > left) text = text.slice(0, left) + '…';
         left -= text.length;
         return (

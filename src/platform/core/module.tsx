@@ -126,7 +126,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
                     {entityLabel(c, r.entity)} {r.entity_id}
                   </td>
                   <td class="details">
-                    <AuditDetails c={c} details={r.details} names={valueNames} />
+                    <AuditDetails c={c} details={r.details} names={valueNames} entity={r.entity} />
                   </td>
                   <td>
                     <code title={r.hash}>{r.hash.slice(0, 12)}</code>
