@@ -10,5 +10,6 @@ import { listsModule } from './lists/module.js';
 import { appealsModule } from './appeals/module.js';
 import { requestsModule } from './requests/module.js';
 import { annualReportsModule } from './annual-reports/module.js';
+import { enforcementModule } from './enforcement/module.js';
 
-export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, requestsModule, annualReportsModule, searchModule];
+export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, requestsModule, annualReportsModule, enforcementModule, searchModule];

@@ -1,4 +1,4 @@
-// Migration names (docs/architecture.md, "Data"): a 4-digit number and a kebab-case name
+// Migration names (docs/architecture.md, "Data"): a 4- or 5-digit number and a kebab-case name
 // (`1005-clock-kind-amount-hours`); each module numbers its migrations in its own thousand; no two
 // migrations share a name or a number. They run in name order, and a name once shipped never
 // changes (a database records the names it applied: a renamed migration would run again).
@@ -21,6 +21,8 @@ const RANGES: Record<string, number> = {
   supervision: 6,
   requests: 7,
   'annual-reports': 8,
+  // 9: examples/notices (not mounted)
+  enforcement: 10,
 };
 
 /** Shipped before the rule was checked; they keep their names (see above). */
@@ -30,7 +32,7 @@ const SHIPPED_EXCEPTIONS: Record<string, string> = {
   '0002-rate-limit-hits': 'the same number as 0002-totp-last-step (both the platform’s)',
 };
 
-const NAME = /^(\d{4})-[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const NAME = /^(\d{4,5})-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** What is wrong with the migrations of these modules (empty: nothing), less the shipped exceptions. */
 function migrationProblems(modules: Pick<GongkaiModule, 'name' | 'migrations'>[], exceptions: Record<string, string> = {}): string[] {
@@ -41,8 +43,8 @@ function migrationProblems(modules: Pick<GongkaiModule, 'name' | 'migrations'>[]
     for (const { name } of m.migrations ?? []) {
       if (byName.has(name)) problems.push(`${name} (${m.name}): the name is taken by ${byName.get(name)}`);
       byName.set(name, m.name);
-      if (!NAME.test(name)) problems.push(`${name} (${m.name}): not a 4-digit number and a kebab-case name, like 1005-clock-kind-amount-hours`);
-      const number = /^(\d{4})(?!\d)/.exec(name)?.[1];
+      if (!NAME.test(name)) problems.push(`${name} (${m.name}): not a 4- or 5-digit number and a kebab-case name, like 1005-clock-kind-amount-hours`);
+      const number = /^(\d{4,5})(?!\d)/.exec(name)?.[1];
       if (number === undefined) continue;
       if (byNumber.has(number)) problems.push(`${name} (${m.name}): number ${number} is taken by ${byNumber.get(number)}`);
       else byNumber.set(number, name);

@@ -8,7 +8,7 @@ import { notFound } from '../../platform/errors.js';
 import { createUser, getUser, listDepartments, listUsers, setRoles, updateUser } from './service.js';
 
 const RoleSchema = Type.Union([
-  Type.String({ enum: ['admin', 'dept-admin', 'editor', 'reviewer', 'approver', 'supervisor', 'operator'] }),
+  Type.String({ enum: ['admin', 'dept-admin', 'editor', 'reviewer', 'approver', 'supervisor', 'operator', 'inspector'] }),
   Type.Object({ role: Type.String(), department: Type.Optional(Type.String()), includeChildren: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
 ]);
 

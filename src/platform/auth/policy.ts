@@ -5,7 +5,7 @@
 // all departments. Two rules hold for every action without being listed: an admin may do
 // everything declared, and a supervisor may do every declared '….read'. Nothing else names a
 // role outside this file (a test checks).
-export const ROLES = ['admin', 'dept-admin', 'editor', 'reviewer', 'approver', 'supervisor', 'operator'] as const;
+export const ROLES = ['admin', 'dept-admin', 'editor', 'reviewer', 'approver', 'supervisor', 'operator', 'inspector'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** One action a module declares. */

@@ -112,6 +112,7 @@ export const en: Record<string, string> = {
   'role.approver': 'Approver',
   'role.supervisor': 'Supervisor',
   'role.operator': 'Hotline operator',
+  'role.inspector': 'Inspector (law enforcement)',
   'depts.title': 'Departments',
   'depts.new': 'New department',
   'depts.none': 'No departments yet.',

@@ -112,6 +112,7 @@ export const zhCN: Record<string, string> = {
   'role.approver': '签发人',
   'role.supervisor': '监察员',
   'role.operator': '话务员',
+  'role.inspector': '执法检查人员',
   'depts.title': '部门管理',
   'depts.new': '新建部门',
   'depts.none': '还没有部门。',

@@ -1,0 +1,34 @@
+// Transparent enforcement (阳光执法): registers of entities and inspectors, 双随机一公开 with
+// draws anyone can re-run (docs/draws.md), and the 双公示 of licensing and penalty decisions with
+// display periods and credit repair. See docs/architecture.md, "Enforcement".
+import type { GongkaiModule } from '../../platform/module.js';
+import { enforcementMigrations } from './schema.js';
+import { enforcementMessages } from './messages.js';
+
+export const enforcementModule: GongkaiModule = {
+  name: 'enforcement',
+  permissions: [
+    { action: 'enforcement.read', zh: '查看本部门的执法检查和执法决定（含草稿）', en: "See one's departments' inspections and enforcement decisions, drafts included", roles: ['dept-admin', 'editor', 'reviewer', 'approver', 'inspector'] },
+    { action: 'enforcement.register', zh: '维护市场主体名录库和本部门执法检查人员名录库', en: "Keep the register of entities and one's departments' inspectors", roles: ['dept-admin', 'editor'] },
+    { action: 'inspection.plan', zh: '编制抽查计划和任务、组织随机抽取', en: 'Plan random inspections and run the draws', roles: ['dept-admin', 'editor'] },
+    { action: 'inspection.result', zh: '录入本人承担的抽查检查结果', en: 'Enter the results of the inspections one is assigned to', roles: ['inspector'] },
+    { action: 'inspection.publish', zh: '公示抽查结果', en: 'Publish inspection results', roles: ['approver'] },
+    { action: 'decision.edit', zh: '录入行政许可和行政处罚决定', en: 'Enter licensing and penalty decisions', roles: ['dept-admin', 'editor'] },
+    { action: 'decision.approve', zh: '审核公示行政许可和行政处罚决定（不得审核本人录入的）', en: 'Approve licensing and penalty decisions for display (not ones own)', roles: ['approver'] },
+    { action: 'credit.repair', zh: '审核信用修复申请', en: 'Review credit-repair applications', roles: ['dept-admin', 'approver'] },
+  ],
+  migrations: enforcementMigrations,
+  messages: enforcementMessages,
+  apiTags: {
+    registers: '市场主体名录库 and 执法检查人员名录库: the public registers and their imports.',
+    inspections: '双随机一公开: plans, tasks, verifiable draws (gongkai-draw/1) and results.',
+    decisions: '行政许可 and 行政处罚 双公示: decisions on display, display periods and credit repair.',
+  },
+  nav: {
+    public: [{ label: 'nav.enforcement', href: '/enforcement', order: 55 }],
+    admin: [{ label: 'nav.enforcement_admin', href: '/admin/enforcement', permission: 'enforcement.read', order: 45 }],
+  },
+  async routes(_app, _p) {
+    // Each sub-area mounts its routes here (api/, public/, console/).
+  },
+};
