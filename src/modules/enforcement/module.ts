@@ -4,6 +4,8 @@
 import type { GongkaiModule } from '../../platform/module.js';
 import { enforcementMigrations } from './schema.js';
 import { enforcementMessages } from './messages.js';
+import { hubPage } from './public/hub.js';
+import { hubConsole } from './console/hub.js';
 
 export const enforcementModule: GongkaiModule = {
   name: 'enforcement',
@@ -28,7 +30,8 @@ export const enforcementModule: GongkaiModule = {
     public: [{ label: 'nav.enforcement', href: '/enforcement', order: 55 }],
     admin: [{ label: 'nav.enforcement_admin', href: '/admin/enforcement', permission: 'enforcement.read', order: 45 }],
   },
-  async routes(_app, _p) {
-    // Each sub-area mounts its routes here (api/, public/, console/).
+  async routes(app, p) {
+    await hubPage(app, p);
+    await hubConsole(app, p);
   },
 };
