@@ -12,28 +12,8 @@ export const SUBJECT_TASK = 'inspection-task';
 export const SUBJECT_DECISION = 'enforcement-decision';
 export const SUBJECT_REPAIR = 'credit-repair';
 
-export const RESULTS_RULE: SeedRule = {
-  code: 'inspection.results',
-  nameZh: '双随机抽查结果公示（检查结束后20个工作日内）',
-  nameEn: 'Publish random-inspection results (20 working days after the inspection window)',
-  unit: 'workdays',
-  amount: 20,
-  maxExtensions: 0,
-  extensionLimit: 0,
-  pausable: false,
-  legalBasis: '《国务院办公厅关于推广随机抽查规范事中事后监管的通知》（国办发〔2015〕58号）；抽查检查结果自形成之日起20个工作日内公示',
-};
-export const PENALTY_RULE: SeedRule = {
-  code: 'penalty.publish',
-  nameZh: '行政处罚决定公示（作出决定之日起7个工作日内）',
-  nameEn: 'Publish a penalty decision (within 7 working days of the decision)',
-  unit: 'workdays',
-  amount: 7,
-  maxExtensions: 0,
-  extensionLimit: 0,
-  pausable: false,
-  legalBasis: '《国务院办公厅关于加强和规范事中事后监管的指导意见》；行政许可、行政处罚等信息自作出决定之日起7个工作日内上网公开',
-};
+// 'inspection.results' (20 wd) and 'penalty.publish' (7 wd) are in the platform's seed catalogue
+// (platform/deadlines/schema.ts); this module adds the licensing twin and credit repair.
 export const LICENSING_RULE: SeedRule = {
   code: 'licensing.publish',
   nameZh: '行政许可决定公示（作出决定之日起7个工作日内）',
@@ -43,7 +23,7 @@ export const LICENSING_RULE: SeedRule = {
   maxExtensions: 0,
   extensionLimit: 0,
   pausable: false,
-  legalBasis: PENALTY_RULE.legalBasis,
+  legalBasis: '行政许可、行政处罚决定7个工作日内上网公开（国办发〔2018〕118号；双公示）',
 };
 export const REPAIR_RULE: SeedRule = {
   code: 'credit.repair',
@@ -477,7 +457,7 @@ export const enforcementMigrations: GkMigration[] = [
         .execute();
       await db.schema.createIndex('enf_repairs_decision').on('enf_repairs').column('decision_id').execute();
 
-      for (const r of [RESULTS_RULE, PENALTY_RULE, LICENSING_RULE, REPAIR_RULE]) await addSeedRule(db, r);
+      for (const r of [LICENSING_RULE, REPAIR_RULE]) await addSeedRule(db, r);
     },
   },
 ];
