@@ -4,6 +4,10 @@
 import type { GongkaiModule } from '../../platform/module.js';
 import { enforcementMigrations } from './schema.js';
 import { enforcementMessages } from './messages.js';
+import { resultsApi } from './api/results.js';
+import { drawNoticePages } from './public/draw-notice.js';
+import { drawConsole } from './console/draws.js';
+import { inspectionBackground, inspectionJobs } from './service/results.js';
 
 export const enforcementModule: GongkaiModule = {
   name: 'enforcement',
@@ -28,7 +32,12 @@ export const enforcementModule: GongkaiModule = {
     public: [{ label: 'nav.enforcement', href: '/enforcement', order: 55 }],
     admin: [{ label: 'nav.enforcement_admin', href: '/admin/enforcement', permission: 'enforcement.read', order: 45 }],
   },
-  async routes(_app, _p) {
+  async routes(app, p) {
     // Each sub-area mounts its routes here (api/, public/, console/).
+    await resultsApi(app, p);
+    await drawNoticePages(app, p);
+    await drawConsole(app, p);
   },
+  jobs: (p) => ({ ...inspectionJobs(p) }),
+  background: (p) => inspectionBackground(p),
 };
