@@ -240,6 +240,22 @@ describe('drawing', () => {
   });
 });
 
+describe('draw ids', () => {
+  it('are the ids of their notices, and a row inserted without one still gets a fresh id', async () => {
+    const rows = await f.env.p.db.selectFrom('enf_draws as d').innerJoin('pub_items as i', 'i.id', 'd.id').select(['d.id', 'i.type']).execute();
+    expect(rows.length).toBe(Number((await f.env.p.db.selectFrom('enf_draws').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
+    expect(rows.every((r) => r.type === 'inspection-draw')).toBe(true);
+    const t = await addTask(f);
+    const r = await f.env.p.db
+      .insertInto('enf_draws')
+      .values({ task_id: t, status: 'prepared', inputs: '{}', witnesses: '[]', secrets: '[]', beacon: '', seed: null, selection: null, prepared_by: 'cli', prepared_at: new Date().toISOString(), drawn_by: null, drawn_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(r.id).toBeGreaterThan(Math.max(...rows.map((x) => x.id)));
+    await f.env.p.db.deleteFrom('enf_draws').where('id', '=', r.id).execute();
+  });
+});
+
 describe('the console', () => {
   it('prepares and draws through the forms, showing errors on the page', async () => {
     const t = await addTask(f, { filter: { areas: ['海滨街道'] }, sampleValue: 2, matterCode: 'SCJG-003' });
