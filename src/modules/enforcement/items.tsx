@@ -1,5 +1,6 @@
 // The spine item types of enforcement. Each part registers its own in its block below.
 import { Type } from '@sinclair/typebox';
+import type { ComponentChildren } from 'preact';
 import { registerItemType } from '../../platform/publication/registry.js';
 import { Dl, Notice, TableWrap, zhLang, type PageCtx } from '../../platform/render/index.js';
 import { shanghaiDateTime } from '../../platform/dates.js';
@@ -16,8 +17,8 @@ export const INSPECTION_CATEGORY = 'a20-13';
 /** 主题分类 市场监管、安全生产监管 \ 市场监管. */
 export const INSPECTION_TOPIC = '0901';
 
-export interface DrawNoticeData {
-  format: string;
+/** What both notices say of their task. */
+export interface TaskFacts {
   taskId: number;
   task: string;
   matterCode: string;
@@ -27,6 +28,15 @@ export interface DrawNoticeData {
   department: string;
   windowStart: string;
   windowEnd: string;
+}
+
+/** The metadata of an inspection notice: a 公告 under 市场监管 and Art. 20 (十三). */
+export function noticeMeta(title: string, keyword: string, matterName: string, summary: string) {
+  return { title, genre: '公告', topic: INSPECTION_TOPIC, category: INSPECTION_CATEGORY, keywords: ['双随机一公开', keyword, matterName], summary };
+}
+
+export interface DrawNoticeData extends TaskFacts {
+  format: string;
   sampleSize: number;
   perTarget: number;
   /** Pool sizes: targets, inspectors, inspectors with the matter's field, conflict pairs. */
@@ -43,17 +53,44 @@ export interface DrawNoticeData {
   drawnAt: string | null;
 }
 
-export interface ResultNoticeData {
-  taskId: number;
+export interface ResultNoticeData extends TaskFacts {
   drawId: number;
-  task: string;
-  matterCode: string;
-  matterName: string;
-  field: string;
-  department: string;
-  windowStart: string;
-  windowEnd: string;
   items: { ordinal: number; creditCode: string; name: string; result: string }[];
+}
+
+/** A table of selected targets in draw order: number, entity, credit code and the given columns. */
+export function TargetsTable({ c, caption, columns, rows }: { c: PageCtx; caption: string; columns: string[]; rows: { ordinal: number; name: string; code: string; cells: ComponentChildren[] }[] }) {
+  return (
+    <TableWrap label={caption}>
+      <table class="data targets">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{c.t('enforcement.draws.ordinal')}</th>
+            <th scope="col">{c.t('enforcement.draws.entity')}</th>
+            <th scope="col">{c.t('enforcement.draws.credit_code')}</th>
+            {columns.map((h) => (
+              <th scope="col">{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              <td>{r.ordinal}</td>
+              <td lang={zhLang(c)}>{r.name}</td>
+              <td>
+                <code>{r.code}</code>
+              </td>
+              {r.cells.map((x) => (
+                <td>{x}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
 }
 
 /** The body of a draw notice: task, parameters, pools, commitments and, once drawn, the secrets,
@@ -116,38 +153,24 @@ export function DrawNoticeBody({ c, d }: { c: PageCtx; d: DrawNoticeData }) {
               [c.t('enforcement.draws.seed'), <code class="hash">{d.seed}</code>],
             ]}
           />
-          <TableWrap label={c.t('enforcement.draws.selection')}>
-            <table class="data draw-selection">
-              <caption>{c.t('enforcement.draws.selection')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{c.t('enforcement.draws.ordinal')}</th>
-                  <th scope="col">{c.t('enforcement.draws.entity')}</th>
-                  <th scope="col">{c.t('enforcement.draws.credit_code')}</th>
-                  <th scope="col">{c.t('enforcement.draws.inspectors')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.selection.map((s, i) => (
-                  <tr>
-                    <td>{i + 1}</td>
-                    <td lang={zhLang(c)}>{s.name}</td>
-                    <td>
-                      <code>{s.target}</code>
-                    </td>
-                    <td>
-                      {s.inspectors.map((x, j) => (
-                        <>
-                          {j > 0 && '、'}
-                          <span lang={zhLang(c)}>{x.name}</span> <code>{x.certNo}</code>
-                        </>
-                      ))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <TargetsTable
+            c={c}
+            caption={c.t('enforcement.draws.selection')}
+            columns={[c.t('enforcement.draws.inspectors')]}
+            rows={d.selection.map((s, i) => ({
+              ordinal: i + 1,
+              name: s.name,
+              code: s.target,
+              cells: [
+                s.inspectors.map((x, j) => (
+                  <>
+                    {j > 0 && '、'}
+                    <span lang={zhLang(c)}>{x.name}</span> <code>{x.certNo}</code>
+                  </>
+                )),
+              ],
+            }))}
+          />
         </>
       ) : (
         <Notice kind="info">{c.t('enforcement.draws.not_drawn')}</Notice>
@@ -175,31 +198,12 @@ export function ResultNoticeBody({ c, d }: { c: PageCtx; d: ResultNoticeData }) 
       <p>
         <a href={`/enforcement/draws/${d.drawId}`}>{c.t('enforcement.results.draw_link')}</a>
       </p>
-      <TableWrap label={c.t('enforcement.results.table')}>
-        <table class="data inspection-results">
-          <caption>{c.t('enforcement.results.table')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{c.t('enforcement.draws.ordinal')}</th>
-              <th scope="col">{c.t('enforcement.draws.entity')}</th>
-              <th scope="col">{c.t('enforcement.draws.credit_code')}</th>
-              <th scope="col">{c.t('enforcement.results.result')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.items.map((x) => (
-              <tr>
-                <td>{x.ordinal}</td>
-                <td lang={zhLang(c)}>{x.name}</td>
-                <td>
-                  <code>{x.creditCode}</code>
-                </td>
-                <td>{c.t(`enforcement.result.${x.result}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
+      <TargetsTable
+        c={c}
+        caption={c.t('enforcement.results.table')}
+        columns={[c.t('enforcement.results.result')]}
+        rows={d.items.map((x) => ({ ordinal: x.ordinal, name: x.name, code: x.creditCode, cells: [c.t(`enforcement.result.${x.result}`)] }))}
+      />
     </div>
   );
 }

@@ -50,6 +50,7 @@ const zh: Record<string, string> = {
   'enforcement.repair.approved': '已准予修复',
   'enforcement.repair.rejected': '不予修复',
   // draws and results
+  'nav.enforcement_checks': '我的检查任务',
   'enforcement.draws.item_type': '双随机抽取公告',
   'enforcement.results.item_type': '双随机抽查结果公告',
   'enforcement.draws.meta': '“{task}”的随机抽取公告：抽取前公布的全部输入、见证人承诺值，以及随机种子和抽取结果，任何人都可以重新计算核验。',
@@ -191,7 +192,6 @@ const zh: Record<string, string> = {
   'audit.field.creditCode': '统一社会信用代码',
   'audit.field.previous': '原结果',
   'audit.field.taskState': '任务状态',
-  'audit.field.missing': '未录入结果数',
 };
 
 const en: Record<string, string> = {
@@ -244,6 +244,7 @@ const en: Record<string, string> = {
   'enforcement.repair.approved': 'Repair granted',
   'enforcement.repair.rejected': 'Repair refused',
   // draws and results
+  'nav.enforcement_checks': 'My inspections',
   'enforcement.draws.item_type': 'Random inspection draw notice',
   'enforcement.results.item_type': 'Random inspection results notice',
   'enforcement.draws.meta': 'Draw notice of “{task}”: every input and the witnesses’ commitments published before the draw, then the seed and the selection; anyone can re-run it.',
@@ -385,7 +386,6 @@ const en: Record<string, string> = {
   'audit.field.creditCode': 'Credit code',
   'audit.field.previous': 'Previous result',
   'audit.field.taskState': 'Task state',
-  'audit.field.missing': 'Results missing',
 };
 
 // draws and results: coded values of audit entries in words (a result, a task state).

@@ -30,7 +30,10 @@ export const enforcementModule: GongkaiModule = {
   },
   nav: {
     public: [{ label: 'nav.enforcement', href: '/enforcement', order: 55 }],
-    admin: [{ label: 'nav.enforcement_admin', href: '/admin/enforcement', permission: 'enforcement.read', order: 45 }],
+    admin: [
+      { label: 'nav.enforcement_admin', href: '/admin/enforcement', permission: 'enforcement.read', order: 45 },
+      { label: 'nav.enforcement_checks', href: '/admin/enforcement/checks', permission: 'inspection.result', order: 46 },
+    ],
   },
   async routes(app, p) {
     // Each sub-area mounts its routes here (api/, public/, console/).

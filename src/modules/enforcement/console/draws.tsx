@@ -7,12 +7,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { can, scopeOf } from '../../../platform/auth/policy.js';
 import { HttpError, forbidden, notFound } from '../../../platform/errors.js';
-import { AdminLayout, Csrf, Dl, Empty, ErrorSummary, Field, Notice, Select, TableWrap, zhLang, type PageCtx } from '../../../platform/render/index.js';
+import { AdminLayout, Csrf, Dl, Empty, ErrorSummary, Field, Notice, Select, zhLang, type PageCtx } from '../../../platform/render/index.js';
 import { hasMessage } from '../../../platform/i18n/index.js';
 import { RESULT_CODES } from '../service/codes.js';
 import { MAX_WITNESSES, drawTask, loadTask, prepareDraw, type Witness } from '../service/draws.js';
 import { enterResult, myChecks, publishResults, taskChecks, type CheckView } from '../service/results.js';
 import type { TaskRow } from '../schema.js';
+import { TargetsTable } from '../items.js';
 
 type Fields = Record<string, string>;
 interface FormState {
@@ -55,33 +56,12 @@ function sampleText(c: PageCtx, t: TaskRow): string {
 
 function ChecksTable({ c, checks }: { c: PageCtx; checks: CheckView[] }) {
   return (
-    <TableWrap label={c.t('enforcement.draws.checks')}>
-      <table class="data">
-        <caption>{c.t('enforcement.draws.checks')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{c.t('enforcement.draws.ordinal')}</th>
-            <th scope="col">{c.t('enforcement.draws.entity')}</th>
-            <th scope="col">{c.t('enforcement.draws.credit_code')}</th>
-            <th scope="col">{c.t('enforcement.draws.inspectors')}</th>
-            <th scope="col">{c.t('enforcement.results.result')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {checks.map((x) => (
-            <tr>
-              <td>{x.ordinal}</td>
-              <td lang={zhLang(c)}>{x.name}</td>
-              <td>
-                <code>{x.creditCode}</code>
-              </td>
-              <td>{x.inspectors.join('、')}</td>
-              <td>{x.result ? c.t(`enforcement.result.${x.result}`) : <span class="muted">{c.t('enforcement.results.pending')}</span>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
+    <TargetsTable
+      c={c}
+      caption={c.t('enforcement.draws.checks')}
+      columns={[c.t('enforcement.draws.inspectors'), c.t('enforcement.results.result')]}
+      rows={checks.map((x) => ({ ordinal: x.ordinal, name: x.name, code: x.creditCode, cells: [x.inspectors.join('、'), x.result ? c.t(`enforcement.result.${x.result}`) : <span class="muted">{c.t('enforcement.results.pending')}</span>] }))}
+    />
   );
 }
 

@@ -24,8 +24,8 @@ import { ensureCalendar } from '../../../platform/calendar/index.js';
 import { startClock } from '../../../platform/deadlines/index.js';
 import { bumpGeneration, publishApproved, reviseApproved } from '../../../platform/publication/index.js';
 import { RESULTS_RULE, SUBJECT_TASK, type TaskRow } from '../schema.js';
-import { commitment, computeDraw, DrawError, normaliseInputs, DRAW_FORMAT, type DrawInputs, type DrawInspector, type DrawSelection } from './draw.js';
-import { DRAW_NOTICE, INSPECTION_CATEGORY, INSPECTION_TOPIC, type DrawNoticeData } from '../items.js';
+import { commitment, computeDraw, DrawError, normaliseInputs, DRAW_FORMAT, type DrawInputs, type DrawSelection } from './draw.js';
+import { DRAW_NOTICE, noticeMeta, type DrawNoticeData, type TaskFacts } from '../items.js';
 
 export const MIN_WITNESSES = 2;
 export const MAX_WITNESSES = 9;
@@ -36,14 +36,7 @@ const COMMITMENT = /^[0-9a-f]{64}$/;
 
 /** The stored inputs of a draw (enf_draws.inputs): what the record publishes besides the task,
  *  the secrets and the beacon. */
-export interface StoredInputs {
-  targets: string[];
-  inspectors: DrawInspector[];
-  conflicts: [string, string][];
-  sampleSize: number;
-  perTarget: number;
-  field: string;
-}
+export type StoredInputs = Pick<DrawInputs, 'targets' | 'inspectors' | 'conflicts' | 'sampleSize' | 'perTarget' | 'field'>;
 
 export interface Witness {
   name: string;
@@ -206,8 +199,10 @@ export async function freezeInputs(db: Db, task: TaskRow): Promise<PreparedPools
   return { inputs, names: new Map(entities.map((e) => [e.credit_code, e.name])), qualified: inspectors.filter((x) => x.fields.includes(task.field)).length };
 }
 
-async function departmentName(db: Db, id: number): Promise<string> {
-  return (await db.selectFrom('departments').select('name').where('id', '=', id).executeTakeFirst())?.name ?? '';
+/** What the notices say of a task. */
+export async function taskFacts(db: Db, task: TaskRow): Promise<TaskFacts> {
+  const dept = await db.selectFrom('departments').select('name').where('id', '=', task.department_id).executeTakeFirst();
+  return { taskId: task.id, task: task.title, matterCode: task.matter_code, matterName: task.matter_name, field: task.field, department: dept?.name ?? '', windowStart: task.window_start, windowEnd: task.window_end };
 }
 
 export interface PrepareResult {
@@ -241,14 +236,7 @@ export async function prepareDraw(p: Platform, actor: Actor, taskId: number, inp
     const now = new Date().toISOString();
     const data: DrawNoticeData = {
       format: DRAW_FORMAT,
-      taskId: task.id,
-      task: task.title,
-      matterCode: task.matter_code,
-      matterName: task.matter_name,
-      field: task.field,
-      department: await departmentName(t, task.department_id),
-      windowStart: task.window_start,
-      windowEnd: task.window_end,
+      ...(await taskFacts(t, task)),
       sampleSize: inputs.sampleSize,
       perTarget: inputs.perTarget,
       pool: { targets: inputs.targets.length, inspectors: inputs.inspectors.length, qualified, conflicts: inputs.conflicts.length },
@@ -264,14 +252,12 @@ export async function prepareDraw(p: Platform, actor: Actor, taskId: number, inp
     const item = await publishApproved(p, t, actor, {
       type: DRAW_NOTICE,
       departmentId: task.department_id,
-      meta: {
-        title: `${task.title}随机抽取公告`,
-        genre: '公告',
-        topic: INSPECTION_TOPIC,
-        category: INSPECTION_CATEGORY,
-        keywords: ['双随机一公开', '随机抽取', task.matter_name],
-        summary: `${task.matter_name}：从${inputs.targets.length}户市场主体中随机抽取${inputs.sampleSize}户，每户由${inputs.perTarget}名执法检查人员检查；抽取前公布全部输入和${witnesses.length}位见证人的承诺值。`,
-      },
+      meta: noticeMeta(
+        `${task.title}随机抽取公告`,
+        '随机抽取',
+        task.matter_name,
+        `${task.matter_name}：从${inputs.targets.length}户市场主体中随机抽取${inputs.sampleSize}户，每户由${inputs.perTarget}名执法检查人员检查；抽取前公布全部输入和${witnesses.length}位见证人的承诺值。`,
+      ),
       data,
     });
     await t

@@ -15,8 +15,8 @@ import { completeClock } from '../../../platform/deadlines/index.js';
 import { bumpGeneration, publishApproved } from '../../../platform/publication/index.js';
 import { RESULTS_RULE, SUBJECT_TASK, type CheckRow } from '../schema.js';
 import { RESULT_CODES } from './codes.js';
-import { loadTask, requireAction } from './draws.js';
-import { INSPECTION_CATEGORY, INSPECTION_TOPIC, RESULT_NOTICE, type ResultNoticeData } from '../items.js';
+import { loadTask, requireAction, taskFacts } from './draws.js';
+import { RESULT_NOTICE, noticeMeta, type ResultNoticeData } from '../items.js';
 
 export const NOTE_MAX = 1000;
 /** Task states in which results may be entered or corrected (not once published). */
@@ -152,37 +152,21 @@ export async function publishResults(p: Platform, actor: Actor, taskId: number):
     if (task.state !== 'completed') throw conflict('enforcement.err.task_state', undefined, { state: `enforcement.state.${task.state}` });
     const draw = await t.selectFrom('enf_draws').select('id').where('task_id', '=', task.id).executeTakeFirstOrThrow();
     const checks = await taskChecks(t, task.id);
-    const dept = await t.selectFrom('departments').select('name').where('id', '=', task.department_id).executeTakeFirstOrThrow();
     const data: ResultNoticeData = {
-      taskId: task.id,
+      ...(await taskFacts(t, task)),
       drawId: draw.id,
-      task: task.title,
-      matterCode: task.matter_code,
-      matterName: task.matter_name,
-      field: task.field,
-      department: dept.name,
-      windowStart: task.window_start,
-      windowEnd: task.window_end,
       items: checks.map((c) => ({ ordinal: c.ordinal, creditCode: c.creditCode, name: c.name, result: c.result ?? '' })),
     };
-    const problems = checks.filter((c) => !c.result).length;
     const item = await publishApproved(p, t, actor, {
       type: RESULT_NOTICE,
       departmentId: task.department_id,
-      meta: {
-        title: `${task.title}抽查结果公告`,
-        genre: '公告',
-        topic: INSPECTION_TOPIC,
-        category: INSPECTION_CATEGORY,
-        keywords: ['双随机一公开', '抽查结果', task.matter_name],
-        summary: `${task.matter_name}：随机抽查${checks.length}户市场主体的检查结果（检查期间${task.window_start}至${task.window_end}）。`,
-      },
+      meta: noticeMeta(`${task.title}抽查结果公告`, '抽查结果', task.matter_name, `${task.matter_name}：随机抽查${checks.length}户市场主体的检查结果（检查期间${task.window_start}至${task.window_end}）。`),
       data,
     });
     const now = new Date().toISOString();
     await t.updateTable('enf_tasks').set({ state: 'published', result_item_id: item.id, updated_at: now }).where('id', '=', task.id).execute();
     await completeClock(p, t, SUBJECT_TASK, task.id, RESULTS_RULE.code, actorName(actor));
-    await p.audit(t, { actor: actorName(actor), action: 'enforcement.results_publish', entity: 'enf_task', entityId: task.id, details: { itemId: item.id, indexNo: item.indexNo, targets: checks.length, missing: problems } });
+    await p.audit(t, { actor: actorName(actor), action: 'enforcement.results_publish', entity: 'enf_task', entityId: task.id, details: { itemId: item.id, indexNo: item.indexNo, targets: checks.length } });
     return { itemId: item.id, indexNo: item.indexNo };
   });
   bumpGeneration();
