@@ -23,8 +23,9 @@ export const INSPECTOR_ACCOUNTS: [string, string][] = [
   ['whly-insp1', 'whly'],
 ];
 
-export async function setup(): Promise<Fixture> {
-  const env = await makeEnv({ demo: false });
+/** The staff and inspector accounts in a fresh environment (or the one given, e.g. a browser test's). */
+export async function setup(given?: TestEnv): Promise<Fixture> {
+  const env = given ?? (await makeEnv({ demo: false }));
   const dept = await demoOrg(env.p, { users: STAFF, departments: ['scjg', 'whly'] });
   for (const [username, department] of INSPECTOR_ACCOUNTS) {
     await createUser(env.p, 'cli', { username, password: 'Demo-2026-gongkai', displayName: username, department, roles: [{ role: 'inspector', includeChildren: false }] });

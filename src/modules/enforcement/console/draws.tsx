@@ -148,7 +148,7 @@ export async function drawConsole(app: FastifyInstance, p: Platform): Promise<vo
                     maxLength={200}
                     required
                     autocomplete="off"
-                    hint={c.t('enforcement.draws.commitment_is', { commitment: w.commitment })}
+                    hint={c.t('enforcement.draws.commitment_is', { commitment: `${w.commitment.slice(0, 8)}…${w.commitment.slice(-8)}` })}
                     error={errors[`secrets.${i}`]}
                   />
                 ))}
