@@ -64,8 +64,8 @@ export function parseFilter(json: string): TaskFilter {
 
 /** The active entities matching a task's filter (an industry matches its code and the codes under
  *  it), by credit code. The pool as it stands now. */
-export async function poolEntities(db: Db, filter: TaskFilter): Promise<{ id: number; credit_code: string; name: string }[]> {
-  let q = db.selectFrom('enf_entities').select(['id', 'credit_code', 'name']).where('active', '=', 1);
+export async function poolEntities(db: Db, filter: TaskFilter): Promise<{ id: number; credit_code: string }[]> {
+  let q = db.selectFrom('enf_entities').select(['id', 'credit_code']).where('active', '=', 1);
   if (filter.areas.length) q = q.where('area', 'in', filter.areas);
   if (filter.risks.length) q = q.where('risk', 'in', filter.risks);
   if (filter.industries.length) {
@@ -176,7 +176,7 @@ export function inputsDigest(i: StoredInputs): string {
 
 export interface PreparedPools {
   inputs: StoredInputs;
-  names: Map<string, string>;
+  /** Inspectors of the pool with the matter's field. */
   qualified: number;
 }
 
@@ -196,7 +196,7 @@ export async function freezeInputs(db: Db, task: TaskRow): Promise<PreparedPools
   const sampleSize = drawSampleSize(task.sample_kind, task.sample_value, targets.length);
   const norm = normaliseInputs({ task: task.id, targets, inspectors, conflicts, sampleSize, perTarget: task.per_target, field: task.field, secrets: [], beacon: '' });
   const inputs: StoredInputs = { targets: norm.targets, inspectors: norm.inspectors, conflicts: norm.conflicts, sampleSize, perTarget: task.per_target, field: task.field };
-  return { inputs, names: new Map(entities.map((e) => [e.credit_code, e.name])), qualified: inspectors.filter((x) => x.fields.includes(task.field)).length };
+  return { inputs, qualified: inspectors.filter((x) => x.fields.includes(task.field)).length };
 }
 
 /** What the notices say of a task. */
@@ -314,11 +314,8 @@ function checkReveal(witnesses: Witness[], input: { secrets?: unknown; beacon?: 
 }
 
 /** The HTTP error of a draw that cannot be made, naming the target. */
-function drawRefusal(err: DrawError, names: Map<string, string>): Error {
-  if (err.code === 'too-few-inspectors') {
-    const target = String(err.params.target);
-    return conflict('enforcement.err.too_few_inspectors', undefined, { target, name: names.get(target) ?? target, eligible: err.params.eligible, needed: err.params.needed });
-  }
+function drawRefusal(err: DrawError, name: string): Error {
+  if (err.code === 'too-few-inspectors') return conflict('enforcement.err.too_few_inspectors', undefined, { target: String(err.params.target), name, eligible: err.params.eligible, needed: err.params.needed });
   if (err.code === 'too-few-targets') return conflict('enforcement.err.too_few_targets', undefined, { needed: err.params.needed, available: err.params.available });
   return conflict('enforcement.err.draw_input');
 }
@@ -343,19 +340,21 @@ export async function drawTask(p: Platform, actor: Actor, taskId: number, input:
   requireState(task0, 'pending');
   const inputs = parseJson<StoredInputs>(draw0.inputs, null as unknown as StoredInputs);
   const drawInputs: DrawInputs = { task: taskId, ...inputs, secrets, beacon };
-  const codes = [...new Set(inputs.targets)];
-  const entities = new Map<string, { id: number; name: string }>();
-  for (let i = 0; i < codes.length; i += 500) {
-    const rows = await p.db.selectFrom('enf_entities').select(['id', 'credit_code', 'name']).where('credit_code', 'in', codes.slice(i, i + 500)).execute();
-    for (const r of rows) entities.set(r.credit_code, { id: r.id, name: r.name });
-  }
-  const names = new Map([...entities].map(([k, v]) => [k, v.name]));
   let out: { seed: string; selection: DrawSelection[] };
   try {
     out = computeDraw(drawInputs);
   } catch (err) {
-    if (err instanceof DrawError) throw drawRefusal(err, names);
-    throw err;
+    if (!(err instanceof DrawError)) throw err;
+    const target = String(err.params.target ?? '');
+    const named = target ? await p.db.selectFrom('enf_entities').select('name').where('credit_code', '=', target).executeTakeFirst() : undefined;
+    throw drawRefusal(err, named?.name ?? target);
+  }
+  // The selected entities (by credit code, in chunks: a draw may select thousands).
+  const entities = new Map<string, { id: number; name: string }>();
+  const codes = out.selection.map((s) => s.target);
+  for (let i = 0; i < codes.length; i += 500) {
+    const rows = await p.db.selectFrom('enf_entities').select(['id', 'credit_code', 'name']).where('credit_code', 'in', codes.slice(i, i + 500)).execute();
+    for (const r of rows) entities.set(r.credit_code, { id: r.id, name: r.name });
   }
   const inspectorNames = new Map(
     (await p.db.selectFrom('enf_inspectors').select(['cert_no', 'name']).where('department_id', '=', task0.department_id).execute()).map((r) => [r.cert_no, r.name]),
@@ -386,7 +385,7 @@ export async function drawTask(p: Platform, actor: Actor, taskId: number, input:
       secrets,
       beacon,
       seed: out.seed,
-      selection: out.selection.map((s) => ({ target: s.target, name: names.get(s.target) ?? '', inspectors: s.inspectors.map((c) => ({ certNo: c, name: inspectorNames.get(c) ?? '' })) })),
+      selection: out.selection.map((s) => ({ target: s.target, name: entities.get(s.target)?.name ?? '', inspectors: s.inspectors.map((c) => ({ certNo: c, name: inspectorNames.get(c) ?? '' })) })),
       drawnAt: now,
     };
     await reviseApproved(p, t, actor, draw0.id, { data, changeNote: '公布见证人密钥、随机种子和抽取结果' });
