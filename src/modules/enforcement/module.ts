@@ -6,6 +6,10 @@ import { enforcementMigrations } from './schema.js';
 import { enforcementMessages } from './messages.js';
 import { hubPage } from './public/hub.js';
 import { hubConsole } from './console/hub.js';
+import { resultsApi } from './api/results.js';
+import { drawNoticePages } from './public/draw-notice.js';
+import { drawConsole } from './console/draws.js';
+import { inspectionBackground, inspectionJobs } from './service/results.js';
 
 export const enforcementModule: GongkaiModule = {
   name: 'enforcement',
@@ -28,10 +32,18 @@ export const enforcementModule: GongkaiModule = {
   },
   nav: {
     public: [{ label: 'nav.enforcement', href: '/enforcement', order: 55 }],
-    admin: [{ label: 'nav.enforcement_admin', href: '/admin/enforcement', permission: 'enforcement.read', order: 45 }],
+    admin: [
+      { label: 'nav.enforcement_admin', href: '/admin/enforcement', permission: 'enforcement.read', order: 45 },
+      { label: 'nav.enforcement_checks', href: '/admin/enforcement/checks', permission: 'inspection.result', order: 46 },
+    ],
   },
   async routes(app, p) {
     await hubPage(app, p);
     await hubConsole(app, p);
+    await resultsApi(app, p);
+    await drawNoticePages(app, p);
+    await drawConsole(app, p);
   },
+  jobs: (p) => ({ ...inspectionJobs(p) }),
+  background: (p) => inspectionBackground(p),
 };

@@ -14,6 +14,8 @@ export const SUBJECT_REPAIR = 'credit-repair';
 
 // 'inspection.results' (20 wd) and 'penalty.publish' (7 wd) are in the platform's seed catalogue
 // (platform/deadlines/schema.ts); this module adds the licensing twin and credit repair.
+export const RESULTS_RULE_CODE = 'inspection.results';
+export const PENALTY_RULE_CODE = 'penalty.publish';
 export const LICENSING_RULE: SeedRule = {
   code: 'licensing.publish',
   nameZh: '行政许可决定公示（作出决定之日起7个工作日内）',
