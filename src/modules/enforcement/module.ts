@@ -4,6 +4,9 @@
 import type { GongkaiModule } from '../../platform/module.js';
 import { enforcementMigrations } from './schema.js';
 import { enforcementMessages } from './messages.js';
+import { inspectionsApi } from './api/inspections.js';
+import { inspectionPages } from './public/inspections.js';
+import { inspectionConsole } from './console/inspections.js';
 
 export const enforcementModule: GongkaiModule = {
   name: 'enforcement',
@@ -28,7 +31,10 @@ export const enforcementModule: GongkaiModule = {
     public: [{ label: 'nav.enforcement', href: '/enforcement', order: 55 }],
     admin: [{ label: 'nav.enforcement_admin', href: '/admin/enforcement', permission: 'enforcement.read', order: 45 }],
   },
-  async routes(_app, _p) {
+  async routes(app, p) {
     // Each sub-area mounts its routes here (api/, public/, console/).
+    await inspectionsApi(app, p);
+    await inspectionPages(app, p);
+    await inspectionConsole(app, p);
   },
 };
