@@ -101,21 +101,18 @@ describe('tasks: validation', () => {
     const page = await env.app.inject({ url: `/admin/enforcement/plans/${planId}`, headers: { cookie: s.cookie } });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('SC-002 产品质量监督抽查');
-    const r = await env.app.inject({
-      method: 'POST',
-      url: `/admin/enforcement/plans/${planId}/tasks`,
-      headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: form({ _csrf: csrfFrom(page.body), matterCode: 'SC-002', title: '产品质量抽查', industries: ['C', 'F52'], industriesMore: 'H6232', risks: ['high'], sampleKind: 'ratio', sampleRatio: '2.5', perTarget: '1', windowStart: '2026-07-01', windowEnd: '2026-07-31' }),
-    });
+    const send = (perTarget: string) =>
+      env.app.inject({
+        method: 'POST',
+        url: `/admin/enforcement/plans/${planId}/tasks`,
+        headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form({ _csrf: csrfFrom(page.body), matterCode: 'SC-002', title: '产品质量抽查', industries: ['C', 'F52'], industriesMore: 'H6232', risks: ['high'], sampleKind: 'ratio', sampleRatio: '2.5', perTarget, windowStart: '2026-07-01', windowEnd: '2026-07-31' }),
+      });
+    const r = await send('1');
     expect(r.statusCode).toBe(400);
     expect(r.body).toContain('每户检查人员须为2至10名');
     expect(r.body).toContain('value="产品质量抽查"');
-    const ok = await env.app.inject({
-      method: 'POST',
-      url: `/admin/enforcement/plans/${planId}/tasks`,
-      headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: form({ _csrf: csrfFrom(page.body), matterCode: 'SC-002', title: '产品质量抽查', industries: ['C', 'F52'], industriesMore: 'H6232', risks: ['high'], sampleKind: 'ratio', sampleRatio: '2.5', perTarget: '3', windowStart: '2026-07-01', windowEnd: '2026-07-31' }),
-    });
+    const ok = await send('3');
     expect(ok.statusCode, ok.body).toBe(303);
     const t = await env.p.db.selectFrom('enf_tasks').selectAll().where('title', '=', '产品质量抽查').executeTakeFirstOrThrow();
     expect(t).toMatchObject({ matter_code: 'SC-002', field: 'quality', sample_kind: 'ratio', sample_value: 25, per_target: 3 });
@@ -139,6 +136,9 @@ describe('department isolation', () => {
     // A reader of the department (its approver) sees the draft but cannot change it.
     expect((await api('POST', `/api/v1/inspections/plans/${plan.id}/tasks`, 'scjg-approver', task())).statusCode).toBe(403);
     const t = json(await api('POST', `/api/v1/inspections/plans/${plan.id}/tasks`, 'scjg-editor', task()));
+    const extra = json(await api('POST', `/api/v1/inspections/plans/${plan.id}/tasks`, 'scjg-editor', task({ title: '多余的任务' })));
+    expect((await api('DELETE', `/api/v1/inspections/tasks/${extra.id}`, 'fgj-editor')).statusCode).toBe(404);
+    expect((await api('DELETE', `/api/v1/inspections/tasks/${extra.id}`, 'scjg-editor')).statusCode).toBe(204);
     expect((await api('POST', `/api/v1/inspections/plans/${plan.id}/publish`, 'fgj-editor')).statusCode).toBe(404);
     expect((await api('POST', `/api/v1/inspections/plans/${plan.id}/publish`, 'scjg-editor')).statusCode).toBe(200);
     expect((await api('PUT', `/api/v1/inspections/tasks/${t.id}`, 'fgj-editor', task({ perTarget: 3 }))).statusCode).toBe(403);

@@ -58,6 +58,9 @@ const zh = enforcementMessages['zh-CN'];
 /** A ratio in per mille as a percentage without trailing zeros (50 → "5", 5 → "0.5"). */
 export const percent = (perMille: number) => String(perMille / 10);
 
+/** A task's state in words (its class names the state for the styles). */
+export const stateLabel = (c: Pick<PageCtx, 't'>, state: string) => <span class={`state state-${state}`}>{c.t(`enforcement.state.${state}`)}</span>;
+
 export function sampleWords(c: Pick<PageCtx, 't'>, kind: string, value: number): string {
   return kind === 'ratio' ? c.t('enforcement.sample.ratio', { pct: percent(value) }) : c.t('enforcement.sample.count', { n: value });
 }
@@ -110,6 +113,45 @@ export function TaskFactsList({ c, t, extra = [] }: { c: PageCtx; t: TaskFacts; 
   );
 }
 
+/** Tasks as a table: title (linked), matter, filter, sample, window and, when given, the state. */
+export function TaskTable({ c, rows }: { c: PageCtx; rows: { href: string; title: string; facts: TaskFacts; state?: string }[] }) {
+  const states = rows.some((r) => r.state);
+  return (
+    <TableWrap label={c.t('enforcement.plan.tasks')}>
+      <table class="data inspection-tasks">
+        <thead>
+          <tr>
+            <th scope="col">{c.t('enforcement.task.title')}</th>
+            <th scope="col">{c.t('enforcement.task.matter')}</th>
+            <th scope="col">{c.t('enforcement.task.filter')}</th>
+            <th scope="col">{c.t('enforcement.task.sample')}</th>
+            <th scope="col">{c.t('enforcement.task.window')}</th>
+            {states && <th scope="col">{c.t('enforcement.task.state')}</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ href, title, facts: t, state }) => (
+            <tr>
+              <td lang={zhLang(c)}>
+                <a href={href}>{title}</a>
+              </td>
+              <td>
+                {t.matter.code} <Zh c={c}>{t.matter.name}</Zh>
+              </td>
+              <td>
+                <FilterWords c={c} filter={t.filter} />
+              </td>
+              <td>{sampleWords(c, t.sampleKind, t.sampleValue)}</td>
+              <td>{c.t('enforcement.task.window_dates', { start: t.windowStart, end: t.windowEnd })}</td>
+              {states && <td>{state && stateLabel(c, state)}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
 const NoticeSchema = (key: string) => Type.Object({ [key]: Type.Integer(), year: Type.Integer() }, { additionalProperties: true });
 
 registerItemType<PlanNoticeData>({
@@ -124,34 +166,7 @@ registerItemType<PlanNoticeData>({
     return (
       <div class="inspection-plan">
         <p>{c.t('enforcement.plan.notice_lead', { year: d.year, n: d.tasks.length })}</p>
-        <TableWrap label={c.t('enforcement.plan.tasks')}>
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">{c.t('enforcement.task.title')}</th>
-                <th scope="col">{c.t('enforcement.task.matter')}</th>
-                <th scope="col">{c.t('enforcement.task.filter')}</th>
-                <th scope="col">{c.t('enforcement.task.sample')}</th>
-                <th scope="col">{c.t('enforcement.task.window')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.tasks.map((t) => (
-                <tr>
-                  <td lang={zhLang(c)}>
-                    <a href={`/enforcement/tasks/${t.taskId}`}>{t.title}</a>
-                  </td>
-                  <td lang={zhLang(c)}>{t.matter.name}</td>
-                  <td>
-                    <FilterWords c={c} filter={t.filter} />
-                  </td>
-                  <td>{sampleWords(c, t.sampleKind, t.sampleValue)}</td>
-                  <td>{c.t('enforcement.task.window_dates', { start: t.windowStart, end: t.windowEnd })}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <TaskTable c={c} rows={d.tasks.map((t) => ({ href: `/enforcement/tasks/${t.taskId}`, title: t.title, facts: t }))} />
         <p>
           <a href={`/enforcement/plans/${d.planId}`}>{c.t('enforcement.plan.live_page')}</a>
         </p>

@@ -9,16 +9,16 @@ import type { Principal } from '../../../platform/auth/policy.js';
 import { can } from '../../../platform/auth/policy.js';
 import { HttpError, notFound } from '../../../platform/errors.js';
 import { localParams } from '../../../platform/i18n/index.js';
-import { AdminLayout, ConfirmForm, Csrf, Dl, Empty, ErrorSummary, Field, Notice, Select, TableWrap, Zh, zhLang, type PageCtx } from '../../../platform/render/index.js';
+import { AdminLayout, ConfirmForm, Csrf, Dl, Empty, ErrorSummary, Field, Notice, Select, TableWrap, zhLang, type PageCtx } from '../../../platform/render/index.js';
 import { todayShanghai } from '../../../platform/calendar/index.js';
 import { intFrom } from '../../../platform/text.js';
 import { industrySeed } from '../../lists/service/industry/table.js';
 import type { PlanRow, TaskRow } from '../schema.js';
 import { INSPECTION_FIELDS, RISK_LEVELS } from '../service/codes.js';
-import { TaskFactsList, percent, sampleWords } from '../items.js';
+import { TaskFactsList, percent, stateLabel } from '../items.js';
 import { distinctAreas, sampleSize, targetPool } from '../service/pool.js';
 import { addTask, createPlan, deleteTask, departmentMatters, listsMounted, PLAN, planTasks, publishPlan, READ, rowFacts, staffPlan, staffPlans, staffTask, updatePlan, updateTask, type TaskInput } from '../service/plans.js';
-import { TasksTable, stateLabel } from '../public/inspections.js';
+import { TasksTable } from '../public/inspections.js';
 
 type Fields = Record<string, string>;
 
@@ -356,54 +356,41 @@ export async function inspectionConsole(app: FastifyInstance, p: Platform): Prom
 
   app.get<{ Params: { id: string } }>('/admin/enforcement/plans/:id', { config: { permission: READ } }, async (req, reply) => planPage(req, reply, idOf(req.params.id)));
 
-  /** Runs a form's action; on a field error the page again with the form's values and errors. */
-  const attempt = async (req: FastifyRequest, reply: FastifyReply, run: () => Promise<string>, again: (errors: Fields, status: number) => Promise<unknown>) => {
-    try {
-      return reply.redirect(await run(), 303);
-    } catch (err) {
-      const errors = errorFields(req, err);
-      if (!errors) throw err;
-      return again(errors, (err as HttpError).status);
-    }
+  type Again = (req: FastifyRequest, reply: FastifyReply, id: number, b: Record<string, unknown>, errors: Fields, status: number) => Promise<unknown>;
+  /** A form's POST on /…/:id: its action gives where to go next; on a field error the page again with the form's values and errors. */
+  const formPost = (path: string, run: (req: FastifyRequest, id: number, b: Record<string, unknown>) => Promise<string>, again: Again) =>
+    app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(path, { config: { permission: PLAN } }, async (req, reply) => {
+      const id = idOf(req.params.id);
+      const b = req.body ?? {};
+      try {
+        return reply.redirect(await run(req, id, b), 303);
+      } catch (err) {
+        const errors = errorFields(req, err);
+        if (!errors) throw err;
+        return again(req, reply, id, b, errors, (err as HttpError).status);
+      }
+    });
+  const confirmed = (b: Record<string, unknown>) => {
+    if (str(b.confirm) !== 'yes') throw new HttpError(400, 'bad_request', 'enforcement.plan.err.confirm');
   };
 
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/admin/enforcement/plans/:id', { config: { permission: PLAN } }, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const b = req.body ?? {};
-    return attempt(
-      req,
-      reply,
-      async () => (await updatePlan(p, req.user!, id, { year: Number(str(b.year)) || 0, title: str(b.title) }), `/admin/enforcement/plans/${id}?done=saved`),
-      (errors, status) => planPage(req, reply, id, { kind: 'plan', values: b, errors }, status),
-    );
-  });
+  formPost(
+    '/admin/enforcement/plans/:id',
+    async (req, id, b) => (await updatePlan(p, req.user!, id, { year: Number(str(b.year)) || 0, title: str(b.title) }), `/admin/enforcement/plans/${id}?done=saved`),
+    (req, reply, id, b, errors, status) => planPage(req, reply, id, { kind: 'plan', values: b, errors }, status),
+  );
+  formPost(
+    '/admin/enforcement/plans/:id/tasks',
+    async (req, id, b) => (await addTask(p, req.user!, id, taskInput(b)), `/admin/enforcement/plans/${id}?done=task_added`),
+    (req, reply, id, b, errors, status) => planPage(req, reply, id, { kind: 'task', values: b, errors }, status),
+  );
+  formPost(
+    '/admin/enforcement/plans/:id/publish',
+    async (req, id, b) => (confirmed(b), await publishPlan(p, req.user!, id), `/admin/enforcement/plans/${id}?done=published`),
+    (req, reply, id, _b, errors, status) => planPage(req, reply, id, { kind: 'publish', values: {}, errors }, status),
+  );
 
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/admin/enforcement/plans/:id/tasks', { config: { permission: PLAN } }, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const b = req.body ?? {};
-    return attempt(
-      req,
-      reply,
-      async () => (await addTask(p, req.user!, id, taskInput(b)), `/admin/enforcement/plans/${id}?done=task_added`),
-      (errors, status) => planPage(req, reply, id, { kind: 'task', values: b, errors }, status),
-    );
-  });
-
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/admin/enforcement/plans/:id/publish', { config: { permission: PLAN } }, async (req, reply) => {
-    const id = idOf(req.params.id);
-    return attempt(
-      req,
-      reply,
-      async () => {
-        if (str((req.body ?? {}).confirm) !== 'yes') throw new HttpError(400, 'bad_request', 'enforcement.plan.err.confirm');
-        await publishPlan(p, req.user!, id);
-        return `/admin/enforcement/plans/${id}?done=published`;
-      },
-      (errors, status) => planPage(req, reply, id, { kind: 'publish', values: {}, errors }, status),
-    );
-  });
-
-  const taskPage = async (req: FastifyRequest, reply: FastifyReply, id: number, form?: { values: Record<string, unknown>; errors: Fields }, status = 200) => {
+  const taskPage = async (req: FastifyRequest, reply: FastifyReply, id: number, form?: { values?: Record<string, unknown>; errors: Fields }, status = 200) => {
     const c = req.ctx(reply);
     const user = req.user!;
     const { task, plan } = await staffTask(p, user, id);
@@ -438,7 +425,7 @@ export async function inspectionConsole(app: FastifyInstance, p: Platform): Prom
         </section>
         <TaskFactsList c={c} t={facts} extra={[[c.t('enforcement.plan.pool_now'), c.t('enforcement.plan.pool_now_n', { pool: pool.length, n: sampleSize(facts.sampleKind, facts.sampleValue, pool.length) })]]} />
         {mayPlan && task.state === 'pending' && (
-          <details open={!!form}>
+          <details open={!!form?.values}>
             <summary>{c.t('enforcement.plan.edit_task')}</summary>
             {task.task_item_id && <p class="hint">{c.t('enforcement.plan.edit_published_hint')}</p>}
             <TaskForm c={c} action={`/admin/enforcement/tasks/${task.id}`} values={form?.values ?? formOf(task)} errors={errors} data={await formData(p, plan.department_id)} submit={c.t('enforcement.plan.save_task')} />
@@ -455,29 +442,19 @@ export async function inspectionConsole(app: FastifyInstance, p: Platform): Prom
 
   app.get<{ Params: { id: string } }>('/admin/enforcement/tasks/:id', { config: { permission: READ } }, async (req, reply) => taskPage(req, reply, idOf(req.params.id)));
 
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/admin/enforcement/tasks/:id', { config: { permission: PLAN } }, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const b = req.body ?? {};
-    return attempt(
-      req,
-      reply,
-      async () => (await updateTask(p, req.user!, id, taskInput(b)), `/admin/enforcement/tasks/${id}?done=task_saved`),
-      (errors, status) => taskPage(req, reply, id, { values: b, errors }, status),
-    );
-  });
-
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/admin/enforcement/tasks/:id/delete', { config: { permission: PLAN } }, async (req, reply) => {
-    const id = idOf(req.params.id);
-    return attempt(
-      req,
-      reply,
-      async () => {
-        if (str((req.body ?? {}).confirm) !== 'yes') throw new HttpError(400, 'bad_request', 'enforcement.plan.err.confirm');
-        const { plan } = await staffTask(p, req.user!, id, true);
-        await deleteTask(p, req.user!, id);
-        return `/admin/enforcement/plans/${plan.id}?done=task_deleted`;
-      },
-      (errors, status) => taskPage(req, reply, id, { values: {}, errors: { _: Object.values(errors)[0] } }, status),
-    );
-  });
+  formPost(
+    '/admin/enforcement/tasks/:id',
+    async (req, id, b) => (await updateTask(p, req.user!, id, taskInput(b)), `/admin/enforcement/tasks/${id}?done=task_saved`),
+    (req, reply, id, b, errors, status) => taskPage(req, reply, id, { values: b, errors }, status),
+  );
+  formPost(
+    '/admin/enforcement/tasks/:id/delete',
+    async (req, id, b) => {
+      confirmed(b);
+      const { plan } = await staffTask(p, req.user!, id, true);
+      await deleteTask(p, req.user!, id);
+      return `/admin/enforcement/plans/${plan.id}?done=task_deleted`;
+    },
+    (req, reply, id, _b, errors, status) => taskPage(req, reply, id, { errors: { _: Object.values(errors)[0] } }, status),
+  );
 }

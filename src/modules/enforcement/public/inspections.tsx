@@ -11,53 +11,15 @@ import { Dl, Empty, Pager, PublicLayout, Select, TableWrap, Zh, zhLang, type Pag
 import { shanghaiDate } from '../../../platform/dates.js';
 import { intFrom } from '../../../platform/text.js';
 import type { TaskRow } from '../schema.js';
-import { FilterWords, TaskFactsList, sampleWords } from '../items.js';
+import { TaskFactsList, TaskTable, stateLabel } from '../items.js';
 import { publicPlan, publicPlanFacets, publicPlans, publicTask, rowFacts } from '../service/plans.js';
 
 const PAGE = 10;
 
-export const stateLabel = (c: PageCtx, state: string) => <span class={`state state-${state}`}>{c.t(`enforcement.state.${state}`)}</span>;
-
-/** A plan's tasks: title (linked by `href`), matter, filter, sample, window, state. */
+/** A plan's tasks with their states (`href`: where a task's title leads). */
 export function TasksTable({ c, tasks, href }: { c: PageCtx; tasks: TaskRow[]; href: (t: TaskRow) => string }) {
   if (!tasks.length) return <Empty>{c.t('enforcement.plan.no_tasks')}</Empty>;
-  return (
-    <TableWrap label={c.t('enforcement.plan.tasks')}>
-      <table class="data inspection-tasks">
-        <thead>
-          <tr>
-            <th scope="col">{c.t('enforcement.task.title')}</th>
-            <th scope="col">{c.t('enforcement.task.matter')}</th>
-            <th scope="col">{c.t('enforcement.task.filter')}</th>
-            <th scope="col">{c.t('enforcement.task.sample')}</th>
-            <th scope="col">{c.t('enforcement.task.window')}</th>
-            <th scope="col">{c.t('enforcement.task.state')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tasks.map((t) => {
-            const f = rowFacts(t);
-            return (
-              <tr>
-                <td lang={zhLang(c)}>
-                  <a href={href(t)}>{t.title}</a>
-                </td>
-                <td>
-                  {t.matter_code} <Zh c={c}>{t.matter_name}</Zh>
-                </td>
-                <td>
-                  <FilterWords c={c} filter={f.filter} />
-                </td>
-                <td>{sampleWords(c, t.sample_kind, t.sample_value)}</td>
-                <td>{c.t('enforcement.task.window_dates', { start: t.window_start, end: t.window_end })}</td>
-                <td>{stateLabel(c, t.state)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </TableWrap>
-  );
+  return <TaskTable c={c} rows={tasks.map((t) => ({ href: href(t), title: t.title, facts: rowFacts(t), state: t.state }))} />;
 }
 
 const Breadcrumb = ({ c, children }: { c: PageCtx; children?: ComponentChildren }) => (

@@ -123,15 +123,8 @@ function checkFilter(raw: TaskInput['filter'], fields: Record<string, string>): 
   return { industries: uniq(out.industries).sort(), areas: uniq(out.areas), risks: RISK_LEVELS.filter((r) => out.risks.includes(r)) };
 }
 
-interface TaskValues {
+interface TaskValues extends TaskFacts {
   title: string;
-  matter: MatterFacts;
-  filter: TargetFilter;
-  sampleKind: SampleKind;
-  sampleValue: number;
-  perTarget: number;
-  windowStart: string;
-  windowEnd: string;
 }
 
 /**
@@ -353,12 +346,17 @@ const taskRowValues = (v: TaskValues) => ({
 
 const auditValues = (v: TaskValues) => ({ title: v.title, matterCode: v.matter.code, sampleKind: v.sampleKind, sampleValue: v.sampleValue, perTarget: v.perTarget, windowStart: v.windowStart, windowEnd: v.windowEnd });
 
+/** The plan, its row locked for the transaction (a write): publication and task changes take turns. */
+async function lockPlan(t: Db, planId: number): Promise<PlanRow> {
+  return (await t.updateTable('enf_plans').set({ updated_at: now() }).where('id', '=', planId).returningAll().executeTakeFirstOrThrow()) as PlanRow;
+}
+
 /** Adds a task (待抽取) to a plan; in a published plan its 任务公告 is published at once. */
 export async function addTask(p: Platform, actor: Actor, planId: number, input: TaskInput): Promise<TaskRow> {
   const plan0 = await staffPlan(p, actor, planId, true);
   const v = await checkTask(p, p.db, plan0.department_id, input);
   const row = await p.tx(async (t) => {
-    const plan = (await t.selectFrom('enf_plans').selectAll().where('id', '=', planId).executeTakeFirstOrThrow()) as PlanRow;
+    const plan = await lockPlan(t, planId);
     const at = now();
     const task = await t
       .insertInto('enf_tasks')
@@ -382,11 +380,11 @@ export async function updateTask(p: Platform, actor: Actor, taskId: number, inpu
   if (cur.state !== 'pending') throw conflict('enforcement.plan.err.not_pending', undefined, { state: `enforcement.state.${cur.state}` });
   const v = await checkTask(p, p.db, plan0.department_id, input, cur);
   const row = await p.tx(async (t) => {
+    const plan = await lockPlan(t, plan0.id);
     // Only while 待抽取: a draw being prepared meanwhile wins (the row lock decides).
     const task = await t.updateTable('enf_tasks').set({ ...taskRowValues(v), updated_at: now() }).where('id', '=', taskId).where('state', '=', 'pending').returningAll().executeTakeFirst();
-    if (!task) throw conflict('enforcement.plan.err.not_pending', undefined, { state: 'enforcement.state.drawn' });
+    if (!task) throw conflict('enforcement.plan.err.not_pending', undefined, { state: `enforcement.state.${(await getTask(t, taskId))?.state ?? 'drawn'}` });
     await p.audit(t, { actor: actorName(actor), action: 'inspection.task_update', entity: 'enf_task', entityId: taskId, details: auditValues(v) });
-    const plan = (await t.selectFrom('enf_plans').selectAll().where('id', '=', task.plan_id).executeTakeFirstOrThrow()) as PlanRow;
     if (task.task_item_id) {
       await reviseApproved(p, t, actor, task.task_item_id, { meta: { title: taskTitle(task), summary: taskSummary(task) }, data: await taskNotice(p, t, plan, task), changeNote: '调整抽查任务' });
       await revisePlanNotice(p, t, actor, plan, `调整抽查任务：${task.title}`);
@@ -402,6 +400,7 @@ export async function deleteTask(p: Platform, actor: Actor, taskId: number): Pro
   const { task, plan } = await staffTask(p, actor, taskId, true);
   if (plan.status !== 'draft' || task.task_item_id) throw conflict('enforcement.plan.err.plan_published');
   await p.tx(async (t) => {
+    if ((await lockPlan(t, plan.id)).status !== 'draft') throw conflict('enforcement.plan.err.plan_published');
     const n = await t.deleteFrom('enf_tasks').where('id', '=', taskId).where('state', '=', 'pending').where('task_item_id', 'is', null).executeTakeFirst();
     if (Number(n.numDeletedRows) !== 1) throw conflict('enforcement.plan.err.plan_published');
     await p.audit(t, { actor: actorName(actor), action: 'inspection.task_delete', entity: 'enf_task', entityId: taskId, details: { planId: plan.id, title: task.title, matterCode: task.matter_code } });

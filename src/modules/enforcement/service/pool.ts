@@ -82,7 +82,7 @@ export async function targetPool(db: Db, filter: TargetFilter): Promise<{ id: nu
   return rows.sort((a, b) => (a.credit_code < b.credit_code ? -1 : a.credit_code > b.credit_code ? 1 : 0));
 }
 
-/** The areas of the active entities (the task form's area picker), in Unicode order. */
+/** The areas of the active entities (the task form's area picker), sorted. */
 export async function distinctAreas(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('enf_entities').select('area').distinct().where('active', '=', 1).where('area', '!=', '').orderBy('area').limit(500).execute();
   return rows.map((r) => r.area);
