@@ -10,6 +10,9 @@ import { resultsApi } from './api/results.js';
 import { drawNoticePages } from './public/draw-notice.js';
 import { drawConsole } from './console/draws.js';
 import { inspectionBackground, inspectionJobs } from './service/results.js';
+import { inspectionsApi } from './api/inspections.js';
+import { inspectionPages } from './public/inspections.js';
+import { inspectionConsole } from './console/inspections.js';
 
 export const enforcementModule: GongkaiModule = {
   name: 'enforcement',
@@ -43,6 +46,9 @@ export const enforcementModule: GongkaiModule = {
     await resultsApi(app, p);
     await drawNoticePages(app, p);
     await drawConsole(app, p);
+    await inspectionsApi(app, p);
+    await inspectionPages(app, p);
+    await inspectionConsole(app, p);
   },
   jobs: (p) => ({ ...inspectionJobs(p) }),
   background: (p) => inspectionBackground(p),

@@ -355,6 +355,15 @@ const M: [string, string, string][] = [
   ['lists.meta.type', '{name}公开的{type}：按关键词、部门和类别查找事项，查看每个事项的内容和调整历史。', 'The {type} of {name}: find items by keyword, department and category, with each item’s content and history.'],
   ['lists.meta.list', '{title}（{dept}）：历次版本及其批准文号和调整理由，每次调整新增、取消和变更的事项，可下载 CSV、XLSX。', '{title} ({dept}): its editions with the approving document and reason, the items each adjustment added, removed and changed; CSV and XLSX downloads.'],
   ['lists.meta.item', '{list}中的{type}事项“{name}”：事项内容、依据和历次调整。', '“{name}”, an item of {list} ({type}): its content, legal basis and history.'],
+  // inspection matters (随机抽查事项清单, enforcement)
+  ['lists.type.inspection-matter', '随机抽查事项清单', 'Random inspection matters'],
+  ['lists.f.matterName', '抽查事项名称', 'Matter'],
+  ['lists.f.checkField', '检查领域', 'Field'],
+  ['lists.f.checkBasis', '抽查依据', 'Legal basis'],
+  ['lists.f.checkContent', '检查内容', 'What is checked'],
+  ['lists.f.checkMethod', '检查方式', 'Method'],
+  ['lists.f.checkRatio', '抽查比例', 'Sampling ratio'],
+  ['lists.f.checkFrequency', '抽查频次', 'Frequency'],
 ];
 
 export const messages = {

@@ -25,7 +25,7 @@ import { startClock } from '../../../platform/deadlines/index.js';
 import { bumpGeneration, publishApproved, reviseApproved } from '../../../platform/publication/index.js';
 import { RESULTS_RULE_CODE, SUBJECT_TASK, type TaskRow } from '../schema.js';
 import { commitment, computeDraw, DrawError, normaliseInputs, DRAW_FORMAT, type DrawInputs, type DrawSelection } from './draw.js';
-import { DRAW_NOTICE, noticeMeta, type DrawNoticeData, type TaskFacts } from '../items.js';
+import { DRAW_NOTICE, noticeMeta, type DrawNoticeData, type NoticeTaskFacts } from '../items.js';
 
 export const MIN_WITNESSES = 2;
 export const MAX_WITNESSES = 9;
@@ -200,7 +200,7 @@ export async function freezeInputs(db: Db, task: TaskRow): Promise<PreparedPools
 }
 
 /** What the notices say of a task. */
-export async function taskFacts(db: Db, task: TaskRow): Promise<TaskFacts> {
+export async function taskFacts(db: Db, task: TaskRow): Promise<NoticeTaskFacts> {
   const dept = await db.selectFrom('departments').select('name').where('id', '=', task.department_id).executeTakeFirst();
   return { taskId: task.id, task: task.title, matterCode: task.matter_code, matterName: task.matter_name, field: task.field, department: dept?.name ?? '', windowStart: task.window_start, windowEnd: task.window_end };
 }
