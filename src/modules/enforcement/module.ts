@@ -4,6 +4,9 @@
 import type { GongkaiModule } from '../../platform/module.js';
 import { enforcementMigrations } from './schema.js';
 import { enforcementMessages } from './messages.js';
+import { drawsApi } from './api/draws.js';
+import { drawPagesSitemap, drawsPublic } from './public/draws.js';
+import { enforcementCli } from './cli.js';
 
 export const enforcementModule: GongkaiModule = {
   name: 'enforcement',
@@ -30,5 +33,9 @@ export const enforcementModule: GongkaiModule = {
   },
   async routes(_app, _p) {
     // Each sub-area mounts its routes here (api/, public/, console/).
+    await drawsApi(_app, _p);
+    await drawsPublic(_app, _p);
   },
+  cli: enforcementCli,
+  sitemap: (p) => [...drawPagesSitemap(p)],
 };
