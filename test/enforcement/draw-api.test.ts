@@ -3,54 +3,22 @@
 // match for the record and the first difference for a tampered copy. The rows are inserted as the
 // draw workflow writes them (service/draws.ts).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeEnv, type TestEnv } from '../helpers.js';
-import { bumpGeneration } from '../../src/platform/publication/cache.js';
-import { verifyDraw, type DrawRecordJson } from '../../src/modules/enforcement/service/draw.js';
+import { verifyDraw } from '../../src/modules/enforcement/service/draw.js';
+import { drawFixture, insertDraws, TASK_TITLE } from '../fixtures/draws/rows.js';
 import { enforcementCli } from '../../src/modules/enforcement/cli.js';
 
-const small: DrawRecordJson = JSON.parse(readFileSync(new URL('../fixtures/draws/small.json', import.meta.url), 'utf8'));
+const small = drawFixture('small.json');
 
 let env: TestEnv;
 let done: number;
 let prepared: number;
-const NOW = '2026-03-01T02:00:00.000Z';
 
 beforeAll(async () => {
   env = await makeEnv({ demo: false });
-  const task = (id: number, title: string) => ({
-    id,
-    plan_id: 1,
-    department_id: 1,
-    title,
-    matter_code: 'SC-001',
-    matter_name: '食品经营者检查',
-    field: 'market',
-    filter: '{}',
-    sample_kind: 'count',
-    sample_value: 2,
-    per_target: 2,
-    window_start: '2026-03-10',
-    window_end: '2026-04-30',
-    state: 'drawn',
-    created_by: 'u',
-    created_at: NOW,
-    updated_at: NOW,
-  });
-  await env.p.db.insertInto('enf_tasks').values([task(7, '2026年第一季度食品经营者双随机抽查'), task(8, '2026年第二季度抽查')]).execute();
-  const inputs = { targets: small.targets, inspectors: small.inspectors, conflicts: small.conflicts, sampleSize: 2, perTarget: 2, field: 'market' };
-  const row = { inputs: JSON.stringify(inputs), witnesses: JSON.stringify(small.witnesses), prepared_by: 'u', prepared_at: NOW };
-  done = Number(
-    (await env.p.db
-      .insertInto('enf_draws')
-      .values({ ...row, task_id: 7, status: 'done', secrets: JSON.stringify(small.secrets), beacon: small.beacon, seed: small.seed, selection: JSON.stringify(small.selection), drawn_by: 'u', drawn_at: '2026-03-02T07:30:00.000Z' })
-      .returning('id')
-      .executeTakeFirstOrThrow()).id,
-  );
-  // A prepared draw never shows an outcome, even one the row should not hold yet.
-  prepared = Number((await env.p.db.insertInto('enf_draws').values({ ...row, task_id: 8, status: 'prepared', secrets: '["early"]', beacon: 'b', seed: small.seed, selection: '[]' }).returning('id').executeTakeFirstOrThrow()).id);
-  bumpGeneration();
+  ({ done, prepared } = await insertDraws(env.p.db));
 }, 60_000);
 afterAll(async () => env?.close());
 
@@ -95,7 +63,7 @@ describe('the record as a file and the pages', () => {
     const r = await get(`/enforcement/draws/${done}/verify`);
     expect(r.statusCode).toBe(200);
     expect(r.body).toContain('复核随机抽取结果');
-    expect(r.body).toContain('2026年第一季度食品经营者双随机抽查');
+    expect(r.body).toContain(TASK_TITLE);
     expect(r.body).toContain(`data-record="/api/v1/inspections/draws/${done}"`);
     expect(r.body).toContain('/static/draw-verify.js');
     expect(r.body).toContain('enforcement.draw.diff.commitment');

@@ -5,12 +5,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import fc from 'fast-check';
+import { drawFixture } from '../fixtures/draws/rows.js';
 import { commitment, computeDraw, drawSeed, DrawError, DrawStream, normaliseInputs, verifyDraw, type DrawInputs, type DrawRecordJson } from '../../src/modules/enforcement/service/draw.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/draws/${name}`, import.meta.url), 'utf8'));
-const small: DrawRecordJson = fixture('small.json');
-const steps: { lines: string[]; seed: string; words: number[] } = fixture('small-steps.json');
-const unicode: DrawRecordJson = fixture('unicode.json');
+const small = drawFixture('small.json');
+const steps = drawFixture<{ lines: string[]; seed: string; words: number[] }>('small-steps.json');
+const unicode = drawFixture('unicode.json');
 
 const sm3 = (data: string | Buffer) => createHash('sm3').update(data).digest();
 const inputsOf = (r: DrawRecordJson): DrawInputs => ({ task: r.task, targets: r.targets, inspectors: r.inspectors, conflicts: r.conflicts as [string, string][], sampleSize: r.sampleSize, perTarget: r.perTarget, field: r.field, secrets: r.secrets, beacon: r.beacon });

@@ -306,9 +306,11 @@
       head.appendChild(strong);
       out.appendChild(head);
       if (v.match) {
-        var p = document.createElement('p');
-        p.textContent = tr('enforcement.draw.verdict.match_detail') + ' ' + tr('enforcement.draw.verdict.summary', { seed: r.seed, pool: r.targets.length, n: r.selection.length, k: r.perTarget });
-        out.appendChild(p);
+        [tr('enforcement.draw.verdict.match_detail'), tr('enforcement.draw.verdict.summary', { seed: r.seed, pool: r.targets.length, n: r.selection.length, k: r.perTarget })].forEach(function (text) {
+          var p = document.createElement('p');
+          p.textContent = text;
+          out.appendChild(p);
+        });
       }
     };
     var working = function () {
