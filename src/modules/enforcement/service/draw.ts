@@ -3,7 +3,7 @@
 // re-run (web/static/draw-verify.js implements the same steps; keep the two in step).
 import { createHash } from 'node:crypto';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { sm3 as sm3hex } from '../../../platform/hash.js';
 
 export const DRAW_FORMAT = 'gongkai-draw/1';
@@ -66,21 +66,32 @@ export function commitment(secret: string): string {
 
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 const SURROGATE = /[\uD800-\uDFFF]/;
-/** Compares by UTF-8 bytes. Without surrogates (characters beyond U+FFFF) the UTF-16 code-unit
- *  order of JavaScript's `<` is the same, and much faster. */
-function utf8Compare(a: string, b: string): number {
-  if (SURROGATE.test(a) || SURROGATE.test(b)) return byteOrder(a, b);
-  return a < b ? -1 : a > b ? 1 : 0;
+/** How to compare these strings by their UTF-8 bytes. Without surrogates (characters beyond U+FFFF)
+ *  the UTF-16 code-unit order of JavaScript's `<` is the same, and much faster. */
+function utf8Order(items: string[]): (a: string, b: string) => number {
+  return items.some((x) => SURROGATE.test(x)) ? byteOrder : (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 }
 function sortUtf8<T>(items: T[], key: (x: T) => string): T[] {
-  return [...items].sort((a, b) => utf8Compare(key(a), key(b)));
+  const order = utf8Order(items.map(key));
+  return [...items].sort((a, b) => order(key(a), key(b)));
+}
+/** Strings sorted by UTF-8 bytes: without surrogates, the engine's own sort (UTF-16 code units) is the same order. */
+function sortStrings(items: string[]): string[] {
+  return items.some((x) => SURROGATE.test(x)) ? [...items].sort(byteOrder) : [...items].sort();
+}
+
+/** The first place where `items` are not in strictly ascending UTF-8 order (an unsorted or repeated entry), else -1. */
+function firstOutOfOrder(items: string[]): number {
+  const order = utf8Order(items);
+  for (let x = 1; x < items.length; x++) if (order(items[x - 1], items[x]) >= 0) return x;
+  return -1;
 }
 
 /** Targets sorted by UTF-8 bytes, inspectors by certNo: the order the format fixes. */
 export function normaliseInputs(i: DrawInputs): DrawInputs {
   return {
     ...i,
-    targets: sortUtf8(i.targets, (x) => x),
+    targets: sortStrings(i.targets),
     inspectors: sortUtf8(i.inspectors, (x) => x.certNo),
   };
 }
@@ -127,12 +138,6 @@ export class DrawStream {
     while (w >= limit) w = this.word();
     return w % m;
   }
-}
-
-/** The first place where `items` are not in strictly ascending UTF-8 order (an unsorted or repeated entry), else -1. */
-function firstOutOfOrder(items: string[]): number {
-  for (let x = 1; x < items.length; x++) if (utf8Compare(items[x - 1], items[x]) >= 0) return x;
-  return -1;
 }
 
 /** Inputs that would make the seed's lines ambiguous or the draw meaningless. */
@@ -190,19 +195,19 @@ function* drawSteps(i: DrawInputs, seed: string): Generator<{ target: string; in
   }
 }
 
-/** Normalises and checks the inputs; the seed. Throws DrawError on inputs that are no draw. */
-function prepare(raw: DrawInputs): { i: DrawInputs; seed: string } {
-  const i = normaliseInputs(raw);
+/** Checks normalised inputs: throws DrawError on inputs that are no draw or a sample larger than the pool. */
+function checkDrawable(i: DrawInputs): void {
   checkInputs(i);
   if (i.sampleSize > i.targets.length) throw new DrawError('too-few-targets', { needed: i.sampleSize, available: i.targets.length });
-  return { i, seed: drawSeed(i) };
 }
 
 const tooFew = (target: string, eligible: number, needed: number) => new DrawError('too-few-inspectors', { target, eligible, needed });
 
 /** Runs the draw on the inputs (normalised first). Throws DrawError when it cannot be made. */
 export function computeDraw(raw: DrawInputs): { seed: string; selection: DrawSelection[] } {
-  const { i, seed } = prepare(raw);
+  const i = normaliseInputs(raw);
+  checkDrawable(i);
+  const seed = drawSeed(i);
   const selection: DrawSelection[] = [];
   for (const step of drawSteps(i, seed)) {
     if (!step.inspectors) throw tooFew(step.target, step.eligible, i.perTarget);
@@ -242,6 +247,7 @@ export const DrawRecordSchema = Type.Object(
   { description: 'A draw in format gongkai-draw/1: everything needed to re-run it' },
 );
 export type DrawRecordJson = Static<typeof DrawRecordSchema>;
+const recordCheck = TypeCompiler.Compile(DrawRecordSchema);
 
 /** The verdict of a re-run: `difference` is a message key (enforcement.draw.diff.… or .err.…). */
 export type DrawVerdict = { match: true } | { match: false; difference: string; params: Record<string, string | number> };
@@ -258,8 +264,7 @@ const sameList = (a: string[], b: string[]) => a.length === b.length && a.every(
 export function verifyDraw(record: unknown): DrawVerdict {
   if (!record || typeof record !== 'object' || Array.isArray(record)) return diff('format', { path: '/' });
   if ((record as { format?: unknown }).format !== DRAW_FORMAT) return diff('format', { path: '/format' });
-  const bad = Value.Errors(DrawRecordSchema, record).First();
-  if (bad) return diff('format', { path: bad.path || '/' });
+  if (!recordCheck.Check(record)) return diff('format', { path: recordCheck.Errors(record).First()?.path || '/' });
   const r = record as DrawRecordJson;
   if (r.status === 'prepared') return diff('prepared');
   if (r.seed === null) return diff('format', { path: '/seed' });
@@ -275,15 +280,14 @@ export function verifyDraw(record: unknown): DrawVerdict {
   const inputs: DrawInputs = { task: r.task, targets: r.targets, inspectors: r.inspectors, conflicts: r.conflicts as [string, string][], sampleSize: r.sampleSize, perTarget: r.perTarget, field: r.field, secrets: r.secrets, beacon: r.beacon };
   const seed = drawSeed(inputs);
   if (seed !== r.seed) return diff('seed', { expected: seed, found: r.seed });
-  let steps: ReturnType<typeof drawSteps>;
   try {
-    steps = drawSteps(prepare(inputs).i, seed);
+    checkDrawable(inputs); // in order already (checked above)
   } catch (err) {
     if (err instanceof DrawError) return { match: false, difference: err.key, params: err.params };
     throw err;
   }
   let x = 0;
-  for (const want of steps) {
+  for (const want of drawSteps(inputs, seed)) {
     const got = r.selection[x];
     if (!got) return diff('selection-length', { expected: r.sampleSize, found: r.selection.length });
     if (got.target !== want.target) return diff('target', { index: x + 1, expected: want.target, found: got.target });
