@@ -13,6 +13,9 @@ import { inspectionBackground, inspectionJobs } from './service/results.js';
 import { inspectionsApi } from './api/inspections.js';
 import { inspectionPages } from './public/inspections.js';
 import { inspectionConsole } from './console/inspections.js';
+import { drawsApi } from './api/draws.js';
+import { drawPagesSitemap, drawsPublic } from './public/draws.js';
+import { enforcementCli } from './cli.js';
 
 export const enforcementModule: GongkaiModule = {
   name: 'enforcement',
@@ -49,7 +52,11 @@ export const enforcementModule: GongkaiModule = {
     await inspectionsApi(app, p);
     await inspectionPages(app, p);
     await inspectionConsole(app, p);
+    await drawsApi(app, p);
+    await drawsPublic(app, p);
   },
   jobs: (p) => ({ ...inspectionJobs(p) }),
   background: (p) => inspectionBackground(p),
+  cli: enforcementCli,
+  sitemap: (p) => [...drawPagesSitemap(p)],
 };

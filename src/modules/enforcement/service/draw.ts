@@ -1,7 +1,10 @@
 // The verifiable draw, format gongkai-draw/1 (docs/draws.md). Pure: the same inputs always give
 // the same selection, on the server, in `gongkai inspection verify-draw` and in the browser's
-// re-run (web/static/draw-verify.js implements the same steps).
+// re-run (web/static/draw-verify.js implements the same steps; keep the two in step).
 import { createHash } from 'node:crypto';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { sm3 as sm3hex } from '../../../platform/hash.js';
 
 export const DRAW_FORMAT = 'gongkai-draw/1';
 
@@ -40,7 +43,7 @@ export interface DrawRecord extends DrawInputs {
   selection: DrawSelection[];
 }
 
-/** Why a draw cannot be made; `params` for the message. */
+/** Why a draw cannot be made: `enforcement.draw.err.<code>` with `params` is the message. */
 export class DrawError extends Error {
   constructor(
     readonly code: 'too-few-targets' | 'too-few-inspectors' | 'bad-input',
@@ -48,10 +51,13 @@ export class DrawError extends Error {
   ) {
     super(`${code} ${JSON.stringify(params)}`);
   }
+  /** The message key of this error. */
+  get key(): string {
+    return `enforcement.draw.err.${this.code}`;
+  }
 }
 
-const sm3 = (data: string | Uint8Array): Buffer => createHash('sm3').update(data).digest();
-const sm3hex = (text: string): string => sm3(Buffer.from(text, 'utf8')).toString('hex');
+const sm3raw = (data: Uint8Array): Buffer => createHash('sm3').update(data).digest();
 
 /** The commitment a witness publishes before the draw: SM3-hex of the UTF-8 secret. */
 export function commitment(secret: string): string {
@@ -60,17 +66,32 @@ export function commitment(secret: string): string {
 
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 const SURROGATE = /[\uD800-\uDFFF]/;
-/** Sorts by UTF-8 bytes. Without surrogate pairs UTF-16 code-unit order is the same, and faster. */
+/** How to compare these strings by their UTF-8 bytes. Without surrogates (characters beyond U+FFFF)
+ *  the UTF-16 code-unit order of JavaScript's `<` is the same, and much faster. */
+function utf8Order(items: string[]): (a: string, b: string) => number {
+  return items.some((x) => SURROGATE.test(x)) ? byteOrder : (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+}
 function sortUtf8<T>(items: T[], key: (x: T) => string): T[] {
-  const plain = items.every((x) => !SURROGATE.test(key(x)));
-  return [...items].sort(plain ? (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) : (a, b) => byteOrder(key(a), key(b)));
+  const order = utf8Order(items.map(key));
+  return [...items].sort((a, b) => order(key(a), key(b)));
+}
+/** Strings sorted by UTF-8 bytes: without surrogates, the engine's own sort (UTF-16 code units) is the same order. */
+function sortStrings(items: string[]): string[] {
+  return items.some((x) => SURROGATE.test(x)) ? [...items].sort(byteOrder) : [...items].sort();
+}
+
+/** The first place where `items` are not in strictly ascending UTF-8 order (an unsorted or repeated entry), else -1. */
+function firstOutOfOrder(items: string[]): number {
+  const order = utf8Order(items);
+  for (let x = 1; x < items.length; x++) if (order(items[x - 1], items[x]) >= 0) return x;
+  return -1;
 }
 
 /** Targets sorted by UTF-8 bytes, inspectors by certNo: the order the format fixes. */
 export function normaliseInputs(i: DrawInputs): DrawInputs {
   return {
     ...i,
-    targets: sortUtf8(i.targets, (x) => x),
+    targets: sortStrings(i.targets),
     inspectors: sortUtf8(i.inspectors, (x) => x.certNo),
   };
 }
@@ -92,18 +113,18 @@ export function drawSeed(i: DrawInputs): string {
 
 /** The stream of 32-bit words SM3(seed ‖ counter), counter = 0, 1, 2, … as 4-byte big-endian. */
 export class DrawStream {
-  private readonly seed: Buffer;
+  private readonly input = Buffer.alloc(36);
   private counter = 0;
   private block: Buffer = Buffer.alloc(0);
   private pos = 0;
   constructor(seedHex: string) {
-    this.seed = Buffer.from(seedHex, 'hex');
+    if (!/^[0-9a-f]{64}$/.test(seedHex)) throw new DrawError('bad-input', { field: 'seed', value: seedHex });
+    Buffer.from(seedHex, 'hex').copy(this.input);
   }
   private word(): number {
     if (this.pos >= this.block.length) {
-      const c = Buffer.alloc(4);
-      c.writeUInt32BE(this.counter++);
-      this.block = sm3(Buffer.concat([this.seed, c]));
+      this.input.writeUInt32BE(this.counter++, 32);
+      this.block = sm3raw(this.input);
       this.pos = 0;
     }
     const w = this.block.readUInt32BE(this.pos);
@@ -119,34 +140,166 @@ export class DrawStream {
   }
 }
 
-/** Runs the draw on normalised inputs. Throws DrawError when it cannot be made. */
-export function computeDraw(raw: DrawInputs): { seed: string; selection: DrawSelection[] } {
-  const i = normaliseInputs(raw);
+/** Inputs that would make the seed's lines ambiguous or the draw meaningless. */
+function checkInputs(i: DrawInputs): void {
   const n = i.sampleSize;
   const k = i.perTarget;
-  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(k) || k < 1) throw new DrawError('bad-input', { sampleSize: n, perTarget: k });
-  if (new Set(i.targets).size !== i.targets.length) throw new DrawError('bad-input', { targets: 'duplicate' });
-  if (new Set(i.inspectors.map((x) => x.certNo)).size !== i.inspectors.length) throw new DrawError('bad-input', { inspectors: 'duplicate' });
-  if (n > i.targets.length) throw new DrawError('too-few-targets', { needed: n, available: i.targets.length });
-  const seed = drawSeed(i);
+  if (!Number.isSafeInteger(i.task) || i.task < 1) throw new DrawError('bad-input', { field: 'task', value: String(i.task) });
+  if (!Number.isSafeInteger(n) || n < 1) throw new DrawError('bad-input', { field: 'sampleSize', value: String(n) });
+  if (!Number.isSafeInteger(k) || k < 1) throw new DrawError('bad-input', { field: 'perTarget', value: String(k) });
+  // A line break inside a value would let two different inputs give the same seed lines.
+  const certNos = i.inspectors.map((x) => x.certNo);
+  for (const [field, xs] of [['targets', i.targets], ['inspectors', certNos], ['secrets', i.secrets], ['beacon', [i.beacon]]] as const) {
+    const at = xs.findIndex((x) => x.includes('\n'));
+    if (at >= 0) throw new DrawError('bad-input', { field: field === 'secrets' ? `secrets.${at}` : field, value: field === 'secrets' ? '' : xs[at] });
+  }
+  // Sorted, so a repeated entry is one not above the one before.
+  for (const [field, xs] of [['targets', i.targets], ['inspectors', certNos]] as const) {
+    const at = firstOutOfOrder(xs);
+    if (at >= 0) throw new DrawError('bad-input', { field, value: xs[at] });
+  }
+}
+
+/** The draw step by step, on inputs already normalised and checked: each selected target in
+ *  order with its inspectors, or with `eligible` alone when it has fewer than k (the draw stops there). */
+function* drawSteps(i: DrawInputs, seed: string): Generator<{ target: string; inspectors: string[] | null; eligible: number }> {
+  const n = i.sampleSize;
+  const k = i.perTarget;
   const stream = new DrawStream(seed);
   const a = [...i.targets];
   for (let x = 0; x < n; x++) {
     const j = x + stream.uniform(a.length - x);
     [a[x], a[j]] = [a[j], a[x]];
   }
-  const conflicts = new Set(i.conflicts.map(([cert, code]) => `${cert}\u0000${code}`));
-  const qualified = i.inspectors.filter((x) => x.fields.includes(i.field));
-  const selection: DrawSelection[] = [];
+  // The conflicts of each target: most targets have none and take the qualified list as it is.
+  const conflicts = new Map<string, Set<string>>();
+  for (const [cert, code] of i.conflicts) {
+    let s = conflicts.get(code);
+    if (!s) conflicts.set(code, (s = new Set()));
+    s.add(cert);
+  }
+  const qualified = i.inspectors.filter((x) => x.fields.includes(i.field)).map((x) => x.certNo);
   for (let x = 0; x < n; x++) {
     const target = a[x];
-    const b = qualified.filter((ins) => !conflicts.has(`${ins.certNo}\u0000${target}`)).map((ins) => ins.certNo);
-    if (b.length < k) throw new DrawError('too-few-inspectors', { target, eligible: b.length, needed: k });
+    const excluded = conflicts.get(target);
+    const b = excluded ? qualified.filter((c) => !excluded.has(c)) : [...qualified];
+    if (b.length < k) {
+      yield { target, inspectors: null, eligible: b.length };
+      return;
+    }
     for (let y = 0; y < k; y++) {
       const j = y + stream.uniform(b.length - y);
       [b[y], b[j]] = [b[j], b[y]];
     }
-    selection.push({ target, inspectors: b.slice(0, k) });
+    yield { target, inspectors: b.slice(0, k), eligible: b.length };
+  }
+}
+
+/** Checks normalised inputs: throws DrawError on inputs that are no draw or a sample larger than the pool. */
+function checkDrawable(i: DrawInputs): void {
+  checkInputs(i);
+  if (i.sampleSize > i.targets.length) throw new DrawError('too-few-targets', { needed: i.sampleSize, available: i.targets.length });
+}
+
+const tooFew = (target: string, eligible: number, needed: number) => new DrawError('too-few-inspectors', { target, eligible, needed });
+
+/** Runs the draw on the inputs (normalised first). Throws DrawError when it cannot be made. */
+export function computeDraw(raw: DrawInputs): { seed: string; selection: DrawSelection[] } {
+  const i = normaliseInputs(raw);
+  checkDrawable(i);
+  const seed = drawSeed(i);
+  const selection: DrawSelection[] = [];
+  for (const step of drawSteps(i, seed)) {
+    if (!step.inspectors) throw tooFew(step.target, step.eligible, i.perTarget);
+    selection.push({ target: step.target, inspectors: step.inspectors });
   }
   return { seed, selection };
+}
+
+// ---- the public record and its verification ----
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Hex64 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SM3, 64 lower-case hexadecimal digits' });
+
+/** The published record of a draw (GET /api/v1/inspections/draws/{id}, docs/draws.md). */
+export const DrawRecordSchema = Type.Object(
+  {
+    format: Type.Literal(DRAW_FORMAT),
+    task: Type.Integer({ minimum: 1, description: 'The task id' }),
+    status: Type.String({ enum: ['prepared', 'done'], description: 'prepared: inputs published, waiting for the witnesses; done: drawn' }),
+    field: Type.String({ description: "The matter's field: inspectors without it are not eligible" }),
+    targets: Type.Array(Type.String(), { description: 'The target pool: credit codes in ascending UTF-8 byte order' }),
+    inspectors: Type.Array(
+      Type.Object({ certNo: Type.String(), department: Type.String({ description: 'Department code' }), fields: Type.Array(Type.String()) }),
+      { description: 'The inspector pool, in ascending order of certNo' },
+    ),
+    conflicts: Type.Array(Type.Array(Type.String(), { minItems: 2, maxItems: 2 }), { description: '回避: [certNo, creditCode] pairs that must not meet' }),
+    sampleSize: Type.Integer({ minimum: 1 }),
+    perTarget: Type.Integer({ minimum: 1 }),
+    witnesses: Type.Array(Type.Object({ name: Type.String(), commitment: Hex64 }), { minItems: 2, description: 'In witness order; commitment = SM3 of the UTF-8 secret' }),
+    secrets: Type.Array(Type.String(), { description: 'The revealed secrets in witness order; empty before the draw' }),
+    beacon: Type.String({ description: "The public beacon value, '' for none" }),
+    seed: Nullable(Hex64),
+    selection: Nullable(Type.Array(Type.Object({ target: Type.String(), inspectors: Type.Array(Type.String()) }))),
+    preparedAt: Type.String({ description: 'Beijing time, ISO 8601 with offset' }),
+    drawnAt: Nullable(Type.String()),
+  },
+  { description: 'A draw in format gongkai-draw/1: everything needed to re-run it' },
+);
+export type DrawRecordJson = Static<typeof DrawRecordSchema>;
+const recordCheck = TypeCompiler.Compile(DrawRecordSchema);
+
+/** The verdict of a re-run: `difference` is a message key (enforcement.draw.diff.… or .err.…). */
+export type DrawVerdict = { match: true } | { match: false; difference: string; params: Record<string, string | number> };
+
+const diff = (key: string, params: Record<string, string | number> = {}): DrawVerdict => ({ match: false, difference: `enforcement.draw.diff.${key}`, params });
+const list = (xs: string[]) => xs.join(', ');
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, y) => x === b[y]);
+
+/**
+ * Re-runs a published record and reports the first difference, in this order: the format, the
+ * order of the pools, the secrets against their witnesses' commitments, the seed, then each
+ * selected target and its inspectors.
+ */
+export function verifyDraw(record: unknown): DrawVerdict {
+  if (!record || typeof record !== 'object' || Array.isArray(record)) return diff('format', { path: '/' });
+  if ((record as { format?: unknown }).format !== DRAW_FORMAT) return diff('format', { path: '/format' });
+  if (!recordCheck.Check(record)) return diff('format', { path: recordCheck.Errors(record).First()?.path || '/' });
+  const r = record as DrawRecordJson;
+  if (r.status === 'prepared') return diff('prepared');
+  if (r.seed === null) return diff('format', { path: '/seed' });
+  if (r.selection === null) return diff('format', { path: '/selection' });
+  const t = firstOutOfOrder(r.targets);
+  if (t >= 0) return diff('order', { list: 'enforcement.draw.list.targets', index: t + 1, value: r.targets[t] });
+  const c = firstOutOfOrder(r.inspectors.map((x) => x.certNo));
+  if (c >= 0) return diff('order', { list: 'enforcement.draw.list.inspectors', index: c + 1, value: r.inspectors[c].certNo });
+  if (r.secrets.length !== r.witnesses.length) return diff('secrets-count', { secrets: r.secrets.length, witnesses: r.witnesses.length });
+  for (let x = 0; x < r.secrets.length; x++) {
+    if (commitment(r.secrets[x]) !== r.witnesses[x].commitment) return diff('commitment', { index: x + 1, witness: r.witnesses[x].name });
+  }
+  const inputs: DrawInputs = { task: r.task, targets: r.targets, inspectors: r.inspectors, conflicts: r.conflicts as [string, string][], sampleSize: r.sampleSize, perTarget: r.perTarget, field: r.field, secrets: r.secrets, beacon: r.beacon };
+  const seed = drawSeed(inputs);
+  if (seed !== r.seed) return diff('seed', { expected: seed, found: r.seed });
+  try {
+    checkDrawable(inputs); // in order already (checked above)
+  } catch (err) {
+    if (err instanceof DrawError) return { match: false, difference: err.key, params: err.params };
+    throw err;
+  }
+  let x = 0;
+  for (const want of drawSteps(inputs, seed)) {
+    const got = r.selection[x];
+    if (!got) return diff('selection-length', { expected: r.sampleSize, found: r.selection.length });
+    if (got.target !== want.target) return diff('target', { index: x + 1, expected: want.target, found: got.target });
+    if (!want.inspectors) {
+      const err = tooFew(want.target, want.eligible, r.perTarget);
+      return { match: false, difference: err.key, params: err.params };
+    }
+    if (!sameList(got.inspectors, want.inspectors)) {
+      return diff('inspectors', { index: x + 1, target: want.target, expected: list(want.inspectors), found: list(got.inspectors) });
+    }
+    x++;
+  }
+  if (r.selection.length !== x) return diff('selection-length', { expected: x, found: r.selection.length });
+  return { match: true };
 }
