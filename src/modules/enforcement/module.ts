@@ -4,6 +4,10 @@
 import type { GongkaiModule } from '../../platform/module.js';
 import { enforcementMigrations } from './schema.js';
 import { enforcementMessages } from './messages.js';
+import { registersApi } from './api/registers.js';
+import { registerPages, registersSitemap } from './public/entities.js';
+import { registerConsole } from './console/registers.js';
+import { IMPORT_JOB, runImport } from './service/imports.js';
 
 export const enforcementModule: GongkaiModule = {
   name: 'enforcement',
@@ -28,7 +32,12 @@ export const enforcementModule: GongkaiModule = {
     public: [{ label: 'nav.enforcement', href: '/enforcement', order: 55 }],
     admin: [{ label: 'nav.enforcement_admin', href: '/admin/enforcement', permission: 'enforcement.read', order: 45 }],
   },
-  async routes(_app, _p) {
+  async routes(app, p) {
     // Each sub-area mounts its routes here (api/, public/, console/).
+    await registersApi(app, p); await registerPages(app, p); await registerConsole(app, p);
   },
+  jobs: (p) => ({
+    [IMPORT_JOB]: (payload: { id: number }, job) => runImport(p, payload.id, job),
+  }),
+  sitemap: (p) => [...registersSitemap(p)],
 };
