@@ -33,6 +33,7 @@ import {
 } from '../service/registers.js';
 import { columnLabel, confirmImport, IMPORT_KINDS, recentImports, reportCsv, staffImport, startImport, type ImportView } from '../service/imports.js';
 import { readImportUpload } from '../api/registers.js';
+import { InspectorTable } from '../public/entities.js';
 
 type Body = Record<string, string | string[] | undefined>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '');
@@ -75,6 +76,18 @@ function Nav({ c, here }: { c: PageCtx; here: 'entities' | 'inspectors' | 'impor
         </>
       ))}
     </nav>
+  );
+}
+
+/** The top of a console page: where it is, its title, what was just done, what is wrong. */
+function PageHead({ c, here, title, done, fields }: { c: PageCtx; here: 'entities' | 'inspectors' | 'imports'; title: string; done?: string; fields?: Record<string, string> }) {
+  return (
+    <>
+      <Nav c={c} here={here} />
+      <h1>{title}</h1>
+      {done && <Notice kind="success">{c.t(done)}</Notice>}
+      <ErrorSummary c={c} fields={fields} />
+    </>
   );
 }
 
@@ -225,9 +238,7 @@ export async function registerConsole(app: FastifyInstance, p: Platform): Promis
     const done = doneKey(req.query.done);
     return reply.html(
       <AdminLayout c={c} title={c.t('enforcement.console.entities')}>
-        <Nav c={c} here="entities" />
-        <h1>{c.t('enforcement.console.entities')}</h1>
-        {done && <Notice kind="success">{c.t(done)}</Notice>}
+        <PageHead c={c} here="entities" title={c.t('enforcement.console.entities')} done={done} />
         <p>{c.t('enforcement.console.entities_intro')}</p>
         {c.can('enforcement.register') && (
           <p class="actions">
@@ -292,10 +303,7 @@ export async function registerConsole(app: FastifyInstance, p: Platform): Promis
     const done = doneKey((req.query as Record<string, unknown>)?.done);
     return reply.html(
       <AdminLayout c={c} title={title}>
-        <Nav c={c} here="entities" />
-        <h1>{title}</h1>
-        {done && <Notice kind="success">{c.t(done)}</Notice>}
-        <ErrorSummary c={c} fields={fields} />
+        <PageHead c={c} here="entities" title={title} done={done} fields={fields} />
         {e && (
           <Dl
             rows={[
@@ -406,9 +414,7 @@ export async function registerConsole(app: FastifyInstance, p: Platform): Promis
     const done = doneKey(req.query.done);
     return reply.html(
       <AdminLayout c={c} title={c.t('enforcement.console.inspectors')}>
-        <Nav c={c} here="inspectors" />
-        <h1>{c.t('enforcement.console.inspectors')}</h1>
-        {done && <Notice kind="success">{c.t(done)}</Notice>}
+        <PageHead c={c} here="inspectors" title={c.t('enforcement.console.inspectors')} done={done} />
         <p>{c.t('enforcement.console.inspectors_intro')}</p>
         {writable(c, all).length > 0 && (
           <p class="actions">
@@ -426,34 +432,7 @@ export async function registerConsole(app: FastifyInstance, p: Platform): Promis
         {r.items.length === 0 ? (
           <Empty>{c.t('enforcement.inspectors.empty')}</Empty>
         ) : (
-          <TableWrap label={c.t('enforcement.console.inspectors')}>
-            <table class="data">
-              <thead>
-                <tr>
-                  <th scope="col">{c.t('enforcement.col.certNo')}</th>
-                  <th scope="col">{c.t('enforcement.col.inspectorName')}</th>
-                  <th scope="col">{c.t('enforcement.col.department')}</th>
-                  <th scope="col">{c.t('enforcement.col.fields')}</th>
-                  <th scope="col">{c.t('enforcement.col.active')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.items.map((i) => (
-                  <tr>
-                    <td>
-                      <a href={`/admin/enforcement/inspectors/${encodeURIComponent(i.certNo)}`}>
-                        <code>{i.certNo}</code>
-                      </a>
-                    </td>
-                    <td>{i.name}</td>
-                    <td>{i.departmentName}</td>
-                    <td>{i.fields.map((f) => c.t(`enforcement.field.${f}`)).join(c.t('enforcement.list_sep'))}</td>
-                    <td>{i.active ? c.t('enforcement.inspector.active') : c.t('enforcement.inspector.inactive')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <InspectorTable c={c} items={r.items} href={(cert) => `/admin/enforcement/inspectors/${encodeURIComponent(cert)}`} />
         )}
         <Pager c={c} page={page} pageSize={r.pageSize} total={Math.min(r.total, 10000 * r.pageSize)} href={href} />
       </AdminLayout>,
@@ -472,10 +451,7 @@ export async function registerConsole(app: FastifyInstance, p: Platform): Promis
     const choices = i && !depts.some((d) => d.id === i.departmentId) ? [{ id: i.departmentId, code: i.department, name: i.departmentName }, ...depts] : depts;
     return reply.html(
       <AdminLayout c={c} title={title}>
-        <Nav c={c} here="inspectors" />
-        <h1>{title}</h1>
-        {done && <Notice kind="success">{c.t(done)}</Notice>}
-        <ErrorSummary c={c} fields={fields} />
+        <PageHead c={c} here="inspectors" title={title} done={done} fields={fields} />
         {i && (
           <Dl
             rows={[

@@ -3,15 +3,45 @@
 // contact data), with their sitemap source.
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
-import { Dl, Empty, Field, Pager, PublicLayout, Select, TableWrap, Zh, zhLang } from '../../../platform/render/index.js';
+import { Dl, Empty, Field, Pager, PublicLayout, Select, TableWrap, Zh, zhLang, type PageCtx } from '../../../platform/render/index.js';
 import { notFound } from '../../../platform/errors.js';
 import type { SitemapSource } from '../../../platform/sitemap.js';
 import { listSource } from '../../../platform/sitemap.js';
 import { INSPECTION_FIELDS } from '../service/codes.js';
-import { activeDepartments, entityInspections, getEntity, listInspectors, searchEntities } from '../service/registers.js';
+import { activeDepartments, entityInspections, getEntity, listInspectors, searchEntities, type InspectorPublic } from '../service/registers.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const pageOf = (v: unknown) => Math.max(1, Math.min(10000, Math.floor(Number(v)) || 1));
+
+/** Inspectors as the public sees them (no phone, no account); `href` links each cert number (the console). */
+export function InspectorTable({ c, items, href }: { c: PageCtx; items: InspectorPublic[]; href?: (certNo: string) => string }) {
+  return (
+    <TableWrap label={c.t('enforcement.inspectors.title')}>
+      <table class="data inspectors">
+        <thead>
+          <tr>
+            <th scope="col">{c.t('enforcement.col.certNo')}</th>
+            <th scope="col">{c.t('enforcement.col.inspectorName')}</th>
+            <th scope="col">{c.t('enforcement.col.department')}</th>
+            <th scope="col">{c.t('enforcement.col.fields')}</th>
+            <th scope="col">{c.t('enforcement.col.active')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((i) => (
+            <tr>
+              <td>{href ? <a href={href(i.certNo)}><code>{i.certNo}</code></a> : <code>{i.certNo}</code>}</td>
+              <td lang={zhLang(c)}>{i.name}</td>
+              <td lang={zhLang(c)}>{i.departmentName}</td>
+              <td>{i.fields.map((f) => c.t(`enforcement.field.${f}`)).join(c.t('enforcement.list_sep'))}</td>
+              <td>{i.active ? c.t('enforcement.inspector.active') : c.t('enforcement.inspector.inactive')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
 
 export function registersSitemap(p: Platform): SitemapSource[] {
   return [
@@ -172,32 +202,7 @@ export async function registerPages(app: FastifyInstance, p: Platform): Promise<
         {r.items.length === 0 ? (
           <Empty>{c.t('enforcement.inspectors.empty')}</Empty>
         ) : (
-          <TableWrap label={c.t('enforcement.inspectors.title')}>
-            <table class="data inspectors">
-              <thead>
-                <tr>
-                  <th scope="col">{c.t('enforcement.col.certNo')}</th>
-                  <th scope="col">{c.t('enforcement.col.inspectorName')}</th>
-                  <th scope="col">{c.t('enforcement.col.department')}</th>
-                  <th scope="col">{c.t('enforcement.col.fields')}</th>
-                  <th scope="col">{c.t('enforcement.col.active')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.items.map((i) => (
-                  <tr>
-                    <td>
-                      <code>{i.certNo}</code>
-                    </td>
-                    <td lang={zhLang(c)}>{i.name}</td>
-                    <td lang={zhLang(c)}>{i.departmentName}</td>
-                    <td>{i.fields.map((f) => c.t(`enforcement.field.${f}`)).join(c.t('enforcement.list_sep'))}</td>
-                    <td>{i.active ? c.t('enforcement.inspector.active') : c.t('enforcement.inspector.inactive')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <InspectorTable c={c} items={r.items} />
         )}
         <Pager c={c} page={page} pageSize={r.pageSize} total={Math.min(r.total, 10000 * r.pageSize)} href={href} />
       </PublicLayout>,

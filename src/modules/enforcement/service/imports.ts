@@ -36,6 +36,8 @@ export const IMPORT_STATUSES = ['queued', 'running', 'checked', 'done', 'failed'
 
 /** Rows written per statement and transaction. */
 export const CHUNK = 1000;
+/** The least time the job gives the worker thread to read a file (the other GONGKAI_EXTRACT_* limits apply as they are). */
+export const READ_TIMEOUT_MS = 120_000;
 /** Problems kept in a report (their count is kept whatever it is). */
 export const MAX_PROBLEMS = 10_000;
 
@@ -342,7 +344,10 @@ export async function runImport(p: Platform, id: number, job?: Pick<JobRow, 'att
     if (!actor || !can(actor, 'enforcement.register', { departmentId: imp.departmentId })) return fail([{ row: 0, field: 'file', key: 'enforcement.err.import_no_right' }]);
     let table;
     try {
-      table = await readTable(p.config, readStored(p.config.dataDir, await fileHash(p.db, id)), imp.fileName);
+      // Off the request path, in a worker thread: a register of 100,000 rows may take longer to
+      // read than an upload checked while its sender waits (GONGKAI_EXTRACT_TIMEOUT_MS).
+      const config = { ...p.config, extractTimeoutMs: Math.max(p.config.extractTimeoutMs, READ_TIMEOUT_MS) };
+      table = await readTable(config, readStored(p.config.dataDir, await fileHash(p.db, id)), imp.fileName);
     } catch (err) {
       if (!(err instanceof HttpError) || err.status >= 500) throw err;
       return fail([{ row: Number(err.params?.line ?? 0), field: 'file', key: err.message, params: err.params }]);
@@ -387,15 +392,7 @@ async function fileHash(db: Db, id: number): Promise<string> {
 }
 
 type Change = 'new' | 'update' | 'same';
-interface Classified<V> {
-  rows: (Parsed<V> & { change: Change })[];
-  created: number;
-  updated: number;
-  unchanged: number;
-  problems: ReportProblem[];
-  problemCount: number;
-  ignored: string[];
-}
+type Classified<V> = Pick<ImportReport, 'created' | 'updated' | 'unchanged' | 'problems' | 'problemCount' | 'ignored'> & { rows: (Parsed<V> & { change: Change })[] };
 
 const ENTITY_FIELDS = ['name', 'address', 'legal_rep', 'industry', 'risk', 'area', 'active'] as const;
 const ENTITY_COLUMN: Record<(typeof ENTITY_FIELDS)[number], string> = { name: 'name', address: 'address', legal_rep: 'legalRep', industry: 'industry', risk: 'risk', area: 'area', active: 'active' };

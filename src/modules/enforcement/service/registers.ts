@@ -22,7 +22,7 @@ import { industrySeed, industryLabel } from '../../lists/service/industry/table.
 import { INSPECTION_FIELDS, RISK_LEVELS, type InspectionField } from './codes.js';
 import { checkUscc, normalizeUscc } from './uscc.js';
 import { t as translate } from '../../../platform/i18n/index.js';
-import '../schema.js';
+import type { EntityTable } from '../schema.js';
 
 // ---- problems --------------------------------------------------------------------------------
 
@@ -128,17 +128,8 @@ const PHONE = /^[0-9+][0-9 ()+\-]{4,19}$/;
 
 // ---- one record ------------------------------------------------------------------------------
 
-export interface EntityValue {
-  credit_code: string;
-  name: string;
-  address: string;
-  legal_rep: string;
-  industry: string;
-  risk: string;
-  area: string;
-  /** Undefined: not given (an import keeps an existing entity's status, a new one is active). */
-  active?: number;
-}
+/** An entity as written; `active` undefined: not given (an import keeps an existing entity's status, a new one is active). */
+export type EntityValue = Pick<EntityTable, 'credit_code' | 'name' | 'address' | 'legal_rep' | 'industry' | 'risk' | 'area'> & { active?: number };
 
 /** What a form, the API or a row of an import gives for an entity. */
 export type EntityRaw = Partial<Record<'creditCode' | 'name' | 'address' | 'legalRep' | 'industry' | 'risk' | 'area' | 'active', unknown>>;
