@@ -8,7 +8,7 @@ import { AdminLayout, ConfirmForm, Csrf, Dl, Empty, Field, Pager, Select, TableW
 import { shanghaiDateTime } from '../../../platform/dates.js';
 import { INSPECTION_FIELDS } from '../service/codes.js';
 import { activeDepartments, addRelation, createInspector, linkableUsers, linkUser, listInspectors, removeRelation, RegisterInvalid, setInspectorActive, staffInspector, updateInspector, type DeptRef, type InspectorStaff } from '../service/registers.js';
-import { InspectorTable } from '../public/entities.js';
+import { InspectorsView } from '../public/entities.js';
 import { doneKey, list, pageOf, PageHead, problemsOf, str, writable, type Body } from './register-views.js';
 
 
@@ -69,16 +69,7 @@ export async function inspectorConsole(app: FastifyInstance, p: Platform): Promi
             <a href="/admin/enforcement/imports">{c.t('enforcement.console.imports')}</a>
           </p>
         )}
-        <form method="get" action="/admin/enforcement/inspectors" class="filters" aria-label={c.t('common.filter')}>
-          <Select label={c.t('enforcement.col.department')} name="department" value={department} blank={c.t('common.all')} options={depts.map((d) => ({ value: d.code, label: d.name }))} />
-          <Select label={c.t('enforcement.col.fields')} name="field" value={field} blank={c.t('common.all')} options={INSPECTION_FIELDS.map((f) => ({ value: f, label: c.t(`enforcement.field.${f}`) }))} />
-          <button type="submit">{c.t('common.filter')}</button>
-        </form>
-        {r.items.length === 0 ? (
-          <Empty>{c.t('enforcement.inspectors.empty')}</Empty>
-        ) : (
-          <InspectorTable c={c} items={r.items} href={(cert) => `/admin/enforcement/inspectors/${encodeURIComponent(cert)}`} />
-        )}
+        <InspectorsView c={c} action="/admin/enforcement/inspectors" depts={depts} department={department} field={field} items={r.items} href={(cert) => `/admin/enforcement/inspectors/${encodeURIComponent(cert)}`} />
         <Pager c={c} page={page} pageSize={r.pageSize} total={Math.min(r.total, 10000 * r.pageSize)} href={href} />
       </AdminLayout>,
     );

@@ -13,8 +13,22 @@ import { activeDepartments, entityInspections, getEntity, listInspectors, search
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const pageOf = (v: unknown) => Math.max(1, Math.min(10000, Math.floor(Number(v)) || 1));
 
-/** Inspectors as the public sees them (no phone, no account); `href` links each cert number (the console). */
-export function InspectorTable({ c, items, href }: { c: PageCtx; items: InspectorPublic[]; href?: (certNo: string) => string }) {
+/** Inspectors as the public sees them (no phone, no account) with the filters by department and
+ *  field; `href` links each cert number (the console). */
+export function InspectorsView({ c, action, depts, department, field, items, href }: { c: PageCtx; action: string; depts: { code: string; name: string }[]; department: string; field: string; items: InspectorPublic[]; href?: (certNo: string) => string }) {
+  return (
+    <>
+      <form method="get" action={action} class="filters" aria-label={c.t('common.filter')}>
+        <Select label={c.t('enforcement.col.department')} name="department" value={department} blank={c.t('common.all')} options={depts.map((d) => ({ value: d.code, label: d.name }))} />
+        <Select label={c.t('enforcement.col.fields')} name="field" value={field} blank={c.t('common.all')} options={INSPECTION_FIELDS.map((f) => ({ value: f, label: c.t(`enforcement.field.${f}`) }))} />
+        <button type="submit">{c.t('common.filter')}</button>
+      </form>
+      {items.length === 0 ? <Empty>{c.t('enforcement.inspectors.empty')}</Empty> : <InspectorTable c={c} items={items} href={href} />}
+    </>
+  );
+}
+
+function InspectorTable({ c, items, href }: { c: PageCtx; items: InspectorPublic[]; href?: (certNo: string) => string }) {
   return (
     <TableWrap label={c.t('enforcement.inspectors.title')}>
       <table class="data inspectors">
@@ -194,16 +208,7 @@ export async function registerPages(app: FastifyInstance, p: Platform): Promise<
         </nav>
         <h1>{c.t('enforcement.inspectors.title')}</h1>
         <p>{c.t('enforcement.inspectors.intro')}</p>
-        <form method="get" action="/enforcement/inspectors" class="filters" aria-label={c.t('common.filter')}>
-          <Select label={c.t('enforcement.col.department')} name="department" value={department} blank={c.t('common.all')} options={depts.map((d) => ({ value: d.code, label: d.name }))} />
-          <Select label={c.t('enforcement.col.fields')} name="field" value={field} blank={c.t('common.all')} options={INSPECTION_FIELDS.map((f) => ({ value: f, label: c.t(`enforcement.field.${f}`) }))} />
-          <button type="submit">{c.t('common.filter')}</button>
-        </form>
-        {r.items.length === 0 ? (
-          <Empty>{c.t('enforcement.inspectors.empty')}</Empty>
-        ) : (
-          <InspectorTable c={c} items={r.items} />
-        )}
+        <InspectorsView c={c} action="/enforcement/inspectors" depts={depts} department={department} field={field} items={r.items} />
         <Pager c={c} page={page} pageSize={r.pageSize} total={Math.min(r.total, 10000 * r.pageSize)} href={href} />
       </PublicLayout>,
     );
