@@ -16,6 +16,10 @@ import { inspectionConsole } from './console/inspections.js';
 import { drawsApi } from './api/draws.js';
 import { drawPagesSitemap, drawsPublic } from './public/draws.js';
 import { enforcementCli } from './cli.js';
+import { registersApi } from './api/registers.js';
+import { registerPages, registersSitemap } from './public/entities.js';
+import { registerConsole } from './console/registers.js';
+import { IMPORT_JOB, runImport } from './service/imports.js';
 
 export const enforcementModule: GongkaiModule = {
   name: 'enforcement',
@@ -54,9 +58,15 @@ export const enforcementModule: GongkaiModule = {
     await inspectionConsole(app, p);
     await drawsApi(app, p);
     await drawsPublic(app, p);
+    await registersApi(app, p);
+    await registerPages(app, p);
+    await registerConsole(app, p);
   },
-  jobs: (p) => ({ ...inspectionJobs(p) }),
+  jobs: (p) => ({
+    ...inspectionJobs(p),
+    [IMPORT_JOB]: (payload: { id: number }, job) => runImport(p, payload.id, job),
+  }),
   background: (p) => inspectionBackground(p),
   cli: enforcementCli,
-  sitemap: (p) => [...drawPagesSitemap(p)],
+  sitemap: (p) => [...drawPagesSitemap(p), ...registersSitemap(p)],
 };
