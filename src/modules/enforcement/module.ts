@@ -4,6 +4,16 @@
 import type { GongkaiModule } from '../../platform/module.js';
 import { enforcementMigrations } from './schema.js';
 import { enforcementMessages } from './messages.js';
+import { clientLimit } from '../../platform/http/limit.js';
+import { todayShanghai } from '../../platform/calendar/index.js';
+import { listSource } from '../../platform/sitemap.js';
+import { DISPLAY_JOB, endDueDisplays } from './service/display.js';
+import { repairsApi } from './api/repairs.js';
+import { repairPages } from './public/repair.js';
+import { repairConsole } from './console/repairs.js';
+
+/** Credit-repair applications and their status look-ups, per client address per minute (each its own budget). */
+const REPAIR_RATE_LIMIT = 20;
 
 export const enforcementModule: GongkaiModule = {
   name: 'enforcement',
@@ -28,7 +38,33 @@ export const enforcementModule: GongkaiModule = {
     public: [{ label: 'nav.enforcement', href: '/enforcement', order: 55 }],
     admin: [{ label: 'nav.enforcement_admin', href: '/admin/enforcement', permission: 'enforcement.read', order: 45 }],
   },
-  async routes(_app, _p) {
+  // Credit repair's public pages (a status page is reached with its query code and is not listed).
+  sitemap: () => [listSource('enforcement-repair', () => [{ path: '/enforcement/credit-repair' }, { path: '/enforcement/credit-repair/track' }])],
+  async routes(app, p) {
     // Each sub-area mounts its routes here (api/, public/, console/).
+    // Display and credit repair:
+    const repairLimit = clientLimit(p.db, { bucket: 'enforcement.repair', max: REPAIR_RATE_LIMIT, message: 'enforcement.repair_err.rate_limited', perRoute: true });
+    const repairCodeLimit = clientLimit(p.db, { bucket: 'enforcement.repair-code', max: REPAIR_RATE_LIMIT, message: 'enforcement.repair_err.lookup_limited' });
+    await repairsApi(app, p, repairLimit, repairCodeLimit);
+    repairPages(app, p, repairLimit, repairCodeLimit);
+    await repairConsole(app, p);
+  },
+  jobs: (p) => ({
+    // Display periods: decisions past their last day on display are ended ('expired').
+    [DISPLAY_JOB]: async (payload: { on?: string }) => {
+      await endDueDisplays(p, payload?.on ?? todayShanghai());
+    },
+  }),
+  background(p) {
+    // One display job per Shanghai day (keyed), checked hourly.
+    const tick = async () => {
+      const on = todayShanghai();
+      await p.tx((t) => p.jobs.enqueue(t, DISPLAY_JOB, { on }, { key: `${DISPLAY_JOB}:${on}`, maxAttempts: 3 }));
+    };
+    const run = () => void tick().catch((err) => p.log.warn({ err }, 'enforcement display tick failed'));
+    run();
+    const timer = setInterval(run, 60 * 60 * 1000);
+    timer.unref();
+    return () => clearInterval(timer);
   },
 };
