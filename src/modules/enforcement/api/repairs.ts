@@ -98,7 +98,8 @@ export async function repairsApi(app: FastifyInstance, p: Platform, submitLimit:
     '/api/v1/credit-repairs',
     {
       config: { permission: 'public' },
-      onRequest: submitLimit,
+      // After validation: a malformed body is answered 400 without spending the budget.
+      preHandler: submitLimit,
       schema: {
         operationId: 'applyCreditRepair',
         tags: ['decisions'],

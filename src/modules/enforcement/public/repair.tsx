@@ -222,7 +222,9 @@ async function readForm(p: Platform, req: FastifyRequest): Promise<{ raw: Record
     }
   } catch (err: any) {
     if (err instanceof HttpError && err.status === 403) throw err;
-    fields.evidence = req.t(err?.code === 'FST_FILES_LIMIT' ? 'enforcement.repair_err.evidence_many' : err?.code === 'FST_REQ_FILE_TOO_LARGE' ? 'enforcement.repair_err.evidence_size' : 'enforcement.repair_err.upload', { n: MAX_EVIDENCE, mb: MB });
+    // A field refused as it was read (control characters): named, as the other checks name theirs.
+    if (err instanceof HttpError && err.fields) Object.assign(fields, shown(req, err)?.fields);
+    else fields.evidence = req.t(err?.code === 'FST_FILES_LIMIT' ? 'enforcement.repair_err.evidence_many' : err?.code === 'FST_REQ_FILE_TOO_LARGE' ? 'enforcement.repair_err.evidence_size' : 'enforcement.repair_err.upload', { n: MAX_EVIDENCE, mb: MB });
   }
   if (tooBig) fields.evidence = req.t('enforcement.repair_err.evidence_size', { mb: MB });
   if (uploads.length > MAX_EVIDENCE) fields.evidence = req.t('enforcement.repair_err.evidence_many', { n: MAX_EVIDENCE });
@@ -324,7 +326,7 @@ export function repairPages(app: FastifyInstance, p: Platform, submitLimit: Limi
   app.get(BASE, { config: { permission: 'public' } }, async (req, reply) => formPage(p, req, reply, {}));
 
   // The form → its checks (the decision found, the minimum period over…) → 请核对您填写的信息.
-  app.post(BASE, { config: { permission: 'public', csrf: 'multipart' }, onRequest: submitLimit }, async (req, reply) => {
+  app.post(BASE, { config: { permission: 'public', csrf: 'multipart' }, preHandler: submitLimit }, async (req, reply) => {
     const { raw, evidence, fields } = await readForm(p, req);
     const values = pick(raw);
     // Files of an earlier step stay unless new ones are chosen.
@@ -347,7 +349,7 @@ export function repairPages(app: FastifyInstance, p: Platform, submitLimit: Limi
   });
 
   // 确认提交: checked again, then filed once per ticket.
-  app.post(`${BASE}/confirm`, { config: { permission: 'public' }, onRequest: submitLimit }, async (req, reply) => {
+  app.post(`${BASE}/confirm`, { config: { permission: 'public' }, preHandler: submitLimit }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values = pick(body);
     const t = readTicket(app, body.ticket, MAX_EVIDENCE);
