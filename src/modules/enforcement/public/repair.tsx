@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { Csrf, Dl, ErrorSummary, Field, FileInput, Notice, PublicLayout, type PageCtx } from '../../../platform/render/index.js';
 import { HttpError } from '../../../platform/errors.js';
+import { safeFileName } from '../../../platform/files/index.js';
 import { localParams } from '../../../platform/i18n/index.js';
 import type { Limiter } from '../../../platform/http/limit.js';
 import { browserOf, confirmOnce, keptFiles, keptFrom, newTicket, readTicket, ticketFresh, type KeptFiles } from '../../../platform/http/tickets.js';
@@ -15,7 +16,8 @@ import type { DecisionRow } from '../schema.js';
 import { applicantView, checkRepair, EVIDENCE_LIMIT, findWithCode, LIMITS, MAX_EVIDENCE, reviewLimit, storeEvidence, submitRepair, type ApplicantView, type Evidence, type RepairInput, type Submitted } from '../service/repairs.js';
 
 const BASE = '/enforcement/credit-repair';
-const FIELDS = ['docNo', 'creditCode', 'idNumber', 'applicant', 'phone', 'email', 'commitment'] as const;
+// evidenceNames: the names of the files stored at the first step (one a line), carried to the confirmation.
+const FIELDS = ['docNo', 'creditCode', 'idNumber', 'applicant', 'phone', 'email', 'commitment', 'evidenceNames'] as const;
 type Values = Partial<Record<(typeof FIELDS)[number], string>>;
 const MB = EVIDENCE_LIMIT / 1024 / 1024;
 
@@ -99,6 +101,7 @@ async function formPage(p: Platform, req: FastifyRequest, reply: FastifyReply, v
                 <>
                   <p class="hint">{c.t('enforcement.repair_page.files_kept', { n: opts.kept.n })}</p>
                   <input type="hidden" name="evidenceKept" value={opts.kept.token} />
+                  {values.evidenceNames && <input type="hidden" name="evidenceNames" value={values.evidenceNames} />}
                 </>
               )}
               <FileInput c={c} id="f-evidence" name="evidence" multiple accept="application/pdf,image/jpeg,image/png,image/gif,image/webp" invalid={!!f.evidence} describedBy={f.evidence ? 'f-evidence-hint f-evidence-err' : 'f-evidence-hint'} />
@@ -242,11 +245,12 @@ async function readForm(p: Platform, req: FastifyRequest): Promise<{ raw: Record
   return { raw, evidence, fields };
 }
 
-/** The stored evidence a signed list names (the names given by the form's first step are not carried: numbered). */
-async function evidenceOf(p: Platform, hashes: string[]): Promise<Evidence[]> {
+/** The stored evidence a signed list names, under the names the first step gave (else numbered). */
+async function evidenceOf(p: Platform, hashes: string[], names = ''): Promise<Evidence[]> {
   if (!hashes.length) return [];
+  const given = names.split('\n');
   const rows = await p.db.selectFrom('files').select(['hash', 'mime', 'size', 'ext']).where('hash', 'in', hashes).execute();
-  return hashes.flatMap((h, i) => rows.filter((r) => r.hash === h).map((f) => ({ hash: f.hash, name: `evidence-${i + 1}.${f.ext}`, mime: f.mime, size: f.size })));
+  return hashes.flatMap((h, i) => rows.filter((r) => r.hash === h).map((f) => ({ hash: f.hash, name: safeFileName(given[i] || `evidence-${i + 1}`, f.ext), mime: f.mime, size: f.size })));
 }
 
 const toInput = (v: Values, evidence: Evidence[]): RepairInput => ({ ...v, evidence });
@@ -329,6 +333,7 @@ export function repairPages(app: FastifyInstance, p: Platform, submitLimit: Limi
   app.post(BASE, { config: { permission: 'public', csrf: 'multipart' }, preHandler: submitLimit }, async (req, reply) => {
     const { raw, evidence, fields } = await readForm(p, req);
     const values = pick(raw);
+    if (evidence.length) values.evidenceNames = evidence.map((x) => x.name).join('\n');
     // Files of an earlier step stay unless new ones are chosen.
     const hashes = evidence.length ? evidence.map((x) => x.hash) : keptFrom(app, raw.evidenceKept, MAX_EVIDENCE);
     try {
@@ -354,7 +359,7 @@ export function repairPages(app: FastifyInstance, p: Platform, submitLimit: Limi
     const values = pick(body);
     const t = readTicket(app, body.ticket, MAX_EVIDENCE);
     if (!t) return formPage(p, req, reply, values, { error: req.t('enforcement.repair_page.ticket_invalid'), status: 400 });
-    const evidence = await evidenceOf(p, t.m);
+    const evidence = await evidenceOf(p, t.m, values.evidenceNames);
     try {
       const d = await checkRepair(p.db, toInput(values, evidence));
       if (!ticketFresh(t)) return checkPage(p, req, reply, values, d, newTicket(app, t.m), t.m.length, req.t('enforcement.repair_page.check_expired'));
