@@ -5,8 +5,7 @@
 // then sees it granted. A decision's revocation page too. Every page passes axe-core and none
 // scrolls sideways.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { seriousViolations, signIn, startBrowserEnv, type BrowserEnv } from './browser.js';
+import { clickAndLoad, expectAccessible, phonePage, signIn, startBrowserEnv, type BrowserEnv } from './browser.js';
 import { decision, row } from '../enforcement/repair-util.js';
 import { PNG } from '../appeals/util.js';
 
@@ -16,19 +15,9 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
-async function phone(): Promise<Page> {
-  const page = await env.page();
-  await page.setViewportSize({ width: 375, height: 800 });
-  return page;
-}
-
-async function checked(page: Page): Promise<void> {
-  expect(await seriousViolations(page), page.url()).toEqual([]);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, page.url()).toBeLessThanOrEqual(0);
-}
-
-const submit = (page: Page, selector: string) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
+const phone = () => phonePage(env);
+const checked = expectAccessible;
+const submit = clickAndLoad;
 
 describe('credit repair at 375 px', () => {
   it('the subject applies and follows it; the approver grants it; the display ends', async () => {
@@ -90,7 +79,7 @@ describe('credit repair at 375 px', () => {
     await lookUp();
     await expect(citizen.locator('.repair-state').textContent()).resolves.toBe('已准予修复');
     await expect(citizen.locator('main').textContent()).resolves.toContain('停止公示（信用修复）');
-  });
+  }, 240_000); // two people, about ten pages, each checked by axe-core
 
   it('the revocation page of a decision, with its confirmation', async () => {
     const d = await decision(env, { decisionDate: new Date(Date.now() - 30 * 86400_000).toISOString().slice(0, 10), severity: 'serious' });
@@ -105,5 +94,5 @@ describe('credit repair at 375 px', () => {
     await expect(staff.locator('.notice.success').textContent()).resolves.toContain('已停止公示（决定已撤销）');
     await checked(staff);
     expect((await row(env, d.id)).end_reason).toBe('revoked');
-  });
+  }, 120_000);
 });

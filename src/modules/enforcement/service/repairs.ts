@@ -199,20 +199,8 @@ export async function reviewLimit(db: Db): Promise<number> {
 
 // ---- telling the applicant --------------------------------------------------------------------------
 
-/** Platforms loading demo data: applicants are told nothing. */
-const quiet = new WeakSet<Platform>();
-export async function quietly<T>(p: Platform, fn: () => Promise<T>): Promise<T> {
-  quiet.add(p);
-  try {
-    return await fn();
-  } finally {
-    quiet.delete(p);
-  }
-}
-
 /** SMS to the mobile, e-mail to the address (both when both are given), in the step's transaction. */
 async function tell(p: Platform, t: Db, r: Pick<RepairRow, 'id' | 'tracking_no' | 'phone' | 'email'>, step: string, params: Record<string, string>): Promise<string[]> {
-  if (quiet.has(p)) return [];
   const zh = (key: string, ps: Record<string, string> = {}) => translate('zh-CN', key, { no: r.tracking_no, ...ps });
   const text = zh(`enforcement.repair_sms.${step}`, params);
   const used: string[] = [];
