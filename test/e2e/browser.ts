@@ -1,6 +1,7 @@
 // Browser test harness: the real server on a free port and Debian's Chromium through playwright-core.
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { createRequire } from 'node:module';
 import { makeEnv, type TestEnv } from '../helpers.js';
 
@@ -64,3 +65,20 @@ export async function signIn(page: Page, base: string, username: string, passwor
   await page.click('button[type=submit].primary');
   await page.waitForLoadState('load');
 }
+
+/** A new page at a phone's width (375 px by default). */
+export async function phonePage(env: BrowserEnv, width = 375): Promise<Page> {
+  const page = await env.page();
+  await page.setViewportSize({ width, height: 800 });
+  return page;
+}
+
+/** axe-core finds nothing serious on the page, and it does not scroll sideways. */
+export async function expectAccessible(page: Page): Promise<void> {
+  expect(await seriousViolations(page), page.url()).toEqual([]);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, page.url()).toBeLessThanOrEqual(0);
+}
+
+/** Clicks what submits a form (or follows a link) and waits for the page that comes back. */
+export const clickAndLoad = (page: Page, selector: string) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);

@@ -10,7 +10,7 @@ import { MODULES } from '../../src/modules/index.js';
 /** Files a module folder may hold at its top level (each .ts, or .tsx when it has JSX). */
 const ROLE_FILES = ['module', 'messages', 'schema', 'service', 'api', 'public', 'console', 'views', 'items', 'demo', 'cli'];
 /** A role grown into several files lives in a folder of that name (files at any depth). */
-const ROLE_FOLDERS = ['service', 'api', 'public', 'console', 'demo'];
+const ROLE_FOLDERS = ['service', 'api', 'public', 'console', 'demo', 'messages'];
 
 /** Pending moves: files that break the shape until they move. Remove an entry when its file moves. */
 const PENDING_MOVES: Record<string, string> = {

@@ -20,6 +20,16 @@ import { registersApi } from './api/registers.js';
 import { registerPages, registersSitemap } from './public/entities.js';
 import { registerConsole } from './console/registers.js';
 import { IMPORT_JOB, runImport } from './service/imports.js';
+import { clientLimit } from '../../platform/http/limit.js';
+import { todayShanghai } from '../../platform/calendar/index.js';
+import { listSource } from '../../platform/sitemap.js';
+import { DISPLAY_JOB, endDueDisplays } from './service/display.js';
+import { repairsApi } from './api/repairs.js';
+import { repairPages } from './public/repair.js';
+import { repairConsole } from './console/repairs.js';
+
+/** Credit-repair applications and their status look-ups, per client address per minute (each its own budget). */
+const REPAIR_RATE_LIMIT = 20;
 
 export const enforcementModule: GongkaiModule = {
   name: 'enforcement',
@@ -61,12 +71,42 @@ export const enforcementModule: GongkaiModule = {
     await registersApi(app, p);
     await registerPages(app, p);
     await registerConsole(app, p);
+    // Display and credit repair:
+    const repairLimit = clientLimit(p.db, { bucket: 'enforcement.repair', max: REPAIR_RATE_LIMIT, message: 'enforcement.repair_err.rate_limited', perRoute: true });
+    const repairCodeLimit = clientLimit(p.db, { bucket: 'enforcement.repair-code', max: REPAIR_RATE_LIMIT, message: 'enforcement.repair_err.lookup_limited' });
+    await repairsApi(app, p, repairLimit, repairCodeLimit);
+    repairPages(app, p, repairLimit, repairCodeLimit);
+    await repairConsole(app, p);
   },
   jobs: (p) => ({
     ...inspectionJobs(p),
     [IMPORT_JOB]: (payload: { id: number }, job) => runImport(p, payload.id, job),
+    // Display periods: decisions past their last day on display are ended ('expired').
+    [DISPLAY_JOB]: async (payload: { on?: string }) => {
+      await endDueDisplays(p, payload?.on ?? todayShanghai());
+    },
   }),
-  background: (p) => inspectionBackground(p),
+  background(p) {
+    const stopInspections = inspectionBackground(p);
+    // One display job per Shanghai day (keyed), checked hourly.
+    const tick = async () => {
+      const on = todayShanghai();
+      await p.tx((t) => p.jobs.enqueue(t, DISPLAY_JOB, { on }, { key: `${DISPLAY_JOB}:${on}`, maxAttempts: 3 }));
+    };
+    const run = () => void tick().catch((err) => p.log.warn({ err }, 'enforcement display tick failed'));
+    run();
+    const timer = setInterval(run, 60 * 60 * 1000);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await stopInspections();
+    };
+  },
   cli: enforcementCli,
-  sitemap: (p) => [...drawPagesSitemap(p), ...registersSitemap(p)],
+  sitemap: (p) => [
+    ...drawPagesSitemap(p),
+    ...registersSitemap(p),
+    // Credit repair's public pages (a status page is reached with its query code and is not listed).
+    listSource('enforcement-repair', () => [{ path: '/enforcement/credit-repair' }, { path: '/enforcement/credit-repair/track' }]),
+  ],
 };

@@ -6,6 +6,7 @@
 import type { Generated, Selectable } from 'kysely';
 import { withId, type GkMigration } from '../../platform/db/migrate.js';
 import { addSeedRule, type SeedRule } from '../../platform/deadlines/schema.js';
+import { codeFailuresTable } from '../../platform/tracking.js';
 
 /** Clock subjects. */
 export const SUBJECT_TASK = 'inspection-task';
@@ -256,6 +257,16 @@ export interface RepairTable {
   reviewer_id: string | null;
   created_at: string;
   decided_at: string | null;
+  /** SHA-256 of (tracking number, query code): the applicant's proof on the status page (platform/tracking.ts). Migration 10003. */
+  code_hash: string;
+}
+
+/** Wrong query codes per repair tracking number (platform/tracking.ts, codeFailuresTable). */
+export interface RepairCodeFailureTable {
+  tracking_no: string;
+  failures: number;
+  locked_until_ms: number;
+  last_ms: number;
 }
 
 export type EntityRow = Selectable<EntityTable>;
@@ -280,6 +291,7 @@ declare module '../../platform/db/schema.js' {
     enf_checks: CheckTable;
     enf_decisions: DecisionTable;
     enf_repairs: RepairTable;
+    enf_repair_code_failures: RepairCodeFailureTable;
   }
 }
 
@@ -460,6 +472,15 @@ export const enforcementMigrations: GkMigration[] = [
       await db.schema.createIndex('enf_repairs_decision').on('enf_repairs').column('decision_id').execute();
 
       for (const r of [LICENSING_RULE, REPAIR_RULE]) await addSeedRule(db, r);
+    },
+  },
+  {
+    // Credit repair is followed without an account: a query code beside the tracking number, and
+    // the lock on wrong codes (platform/tracking.ts).
+    name: '10003-enforcement-repair-code',
+    async up(db) {
+      await db.schema.alterTable('enf_repairs').addColumn('code_hash', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await codeFailuresTable(db, 'enf_repair_code_failures');
     },
   },
 ];
