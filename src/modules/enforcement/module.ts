@@ -4,6 +4,13 @@
 import type { GongkaiModule } from '../../platform/module.js';
 import { enforcementMigrations } from './schema.js';
 import { enforcementMessages } from './messages.js';
+import { listSource } from '../../platform/sitemap.js';
+import { lastListChange } from '../../platform/publication/index.js';
+import { decisionsApi } from './api/decisions.js';
+import { decisionsPublic } from './public/decisions.js';
+import { decisionsConsole } from './console/decisions.js';
+import { decisionsTable2 } from './service/decisions.js';
+import { LICENSING_DECISION, PENALTY_DECISION } from './items.js';
 
 export const enforcementModule: GongkaiModule = {
   name: 'enforcement',
@@ -28,7 +35,13 @@ export const enforcementModule: GongkaiModule = {
     public: [{ label: 'nav.enforcement', href: '/enforcement', order: 55 }],
     admin: [{ label: 'nav.enforcement_admin', href: '/admin/enforcement', permission: 'enforcement.read', order: 45 }],
   },
-  async routes(_app, _p) {
+  async routes(app, p) {
     // Each sub-area mounts its routes here (api/, public/, console/).
+    await decisionsApi(app, p);
+    await decisionsPublic(app, p);
+    await decisionsConsole(app, p);
   },
+  // Table 二's 行政许可 and 行政处罚 (本年处理决定数量); 行政强制 has no source (stays null: staff enter it).
+  annualReport: { table2: decisionsTable2 },
+  sitemap: (p) => [listSource('enforcement-decisions', async () => [{ path: '/enforcement/decisions', lastmod: await lastListChange(p.db, [PENALTY_DECISION, LICENSING_DECISION]) }])],
 };
