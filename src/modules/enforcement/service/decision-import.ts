@@ -55,11 +55,17 @@ function wordsOf(prefix: string, codes: readonly string[], extra: Record<string,
   for (const [w, c] of Object.entries(extra)) m.set(w.toLowerCase(), c);
   return m;
 }
-const KIND_WORDS = wordsOf('enforcement.kind', DECISION_KINDS, { 许可: 'licensing', 处罚: 'penalty' });
-const SUBJECT_WORDS = wordsOf('enforcement.decision.subject', SUBJECT_TYPES, { 法人: 'legal', 法人或其他组织: 'legal', 其他组织: 'legal', 个体工商户: 'legal', 个人: 'natural' });
-const SEVERITY_WORDS = wordsOf('enforcement.severity', SEVERITIES, { 情节轻微: 'minor', 情节一般: 'ordinary', 情节严重: 'serious', 较重: 'serious' });
-const PENALTY_WORDS = wordsOf('enforcement.penalty_category', PENALTY_CATEGORIES);
-const LICENSING_WORDS = wordsOf('enforcement.licensing_category', LICENSING_CATEGORIES, { 普通许可: 'general', 特许: 'special', 认可: 'recognition', 核准: 'approval', 登记: 'registration' });
+// Built on first use: the messages are registered when the platform starts, after this file loads.
+let words: Record<'kind' | 'subject' | 'severity' | 'penalty' | 'licensing', Map<string, string>> | null = null;
+function valueWords() {
+  return (words ??= {
+    kind: wordsOf('enforcement.kind', DECISION_KINDS, { 许可: 'licensing', 处罚: 'penalty' }),
+    subject: wordsOf('enforcement.decision.subject', SUBJECT_TYPES, { 法人: 'legal', 法人或其他组织: 'legal', 其他组织: 'legal', 个体工商户: 'legal', 个人: 'natural' }),
+    severity: wordsOf('enforcement.severity', SEVERITIES, { 情节轻微: 'minor', 情节一般: 'ordinary', 情节严重: 'serious', 较重: 'serious' }),
+    penalty: wordsOf('enforcement.penalty_category', PENALTY_CATEGORIES),
+    licensing: wordsOf('enforcement.licensing_category', LICENSING_CATEGORIES, { 普通许可: 'general', 特许: 'special', 认可: 'recognition', 核准: 'approval', 登记: 'registration' }),
+  });
+}
 
 /** 2026-03-05, 2026/3/5, 2026.3.5, 2026年3月5日 → 2026-03-05; anything else unchanged (then refused as a format). */
 export function importDate(s: string): string {
@@ -140,24 +146,25 @@ export async function importDecisions(p: Platform, actor: Principal, file: { buf
   const domainWords = new Map<string, string>();
   for (const d of await domainOptions(p.db)) for (const w of [d.code, d.zh, d.en]) domainWords.set(w.toLowerCase(), d.code);
   const headerOf = (col: string) => (cols.has(col as Column) ? header[cols.get(col as Column)!] : (IMPORT_COLUMNS[col as Column]?.[0] ?? col));
+  const w = valueWords();
   const checked: { row: number; values: DecisionValues }[] = [];
   const seen = new Map<string, number>();
   for (let i = 1; i < table.length; i++) {
     const row = read.rowNumbers[i] ?? i + 1;
     const cell = (col: Column) => (cols.has(col) ? (table[i][cols.get(col)!] ?? '').trim() : '');
-    const kind = cols.has('kind') ? word(KIND_WORDS, cell('kind')) : opts.kind!;
+    const kind = cols.has('kind') ? word(w.kind, cell('kind')) : opts.kind!;
     const input: DecisionInput = {
       kind,
       departmentId: dept.id,
       docNo: cell('docNo'),
-      subjectType: word(SUBJECT_WORDS, cell('subjectType')),
+      subjectType: word(w.subject, cell('subjectType')),
       subjectName: cell('subjectName'),
       creditCode: cell('creditCode'),
       legalRep: cell('legalRep'),
       address: cell('address'),
       idNumber: cell('idNumber'),
       facts: cell('facts'),
-      category: cell('category').split(/[，,、；;\s]+/).filter(Boolean).map((w) => word(kind === 'penalty' ? PENALTY_WORDS : LICENSING_WORDS, w)),
+      category: cell('category').split(/[，,、；;\s]+/).filter(Boolean).map((x) => word(kind === 'penalty' ? w.penalty : w.licensing, x)),
       basis: cell('basis'),
       content: cell('content'),
       result: cell('result'),
@@ -167,7 +174,7 @@ export async function importDecisions(p: Platform, actor: Principal, file: { buf
       validTo: importDate(cell('validTo')),
       decisionDate: importDate(cell('decisionDate')),
       domain: word(domainWords, cell('domain')),
-      severity: word(SEVERITY_WORDS, cell('severity')),
+      severity: word(w.severity, cell('severity')),
     };
     const { values, fields } = checkDecision(input, ctx);
     for (const [field, key] of Object.entries(fields)) problem(row, headerOf(field), key);
