@@ -224,6 +224,9 @@ export function checkDecision(input: DecisionInput, ctx: CheckContext): { values
   };
 }
 
+/** What the public search matches (the column `search`): the 文号 and a legal person's name, lower case. */
+export const searchKey = (v: Pick<DecisionValues, 'doc_no' | 'subject_type' | 'subject_name'>) => (v.subject_type === 'legal' ? `${v.doc_no} ${v.subject_name}` : v.doc_no).toLowerCase();
+
 /** Whether a decision of these values is displayed at all (a minor penalty never is). */
 export const isShown = (v: Pick<DecisionValues, 'kind' | 'severity'>) => displayPeriod(v.kind as DecisionKind, v.severity as Severity | '', '2000-01-01') !== null;
 
@@ -328,7 +331,7 @@ export async function startDecisionClock(p: Platform, t: Db, id: number, v: Deci
 export async function insertChecked(t: Db, values: DecisionValues, actor: Actor, now: string, status: 'draft' | 'submitted'): Promise<number> {
   const row = await t
     .insertInto('enf_decisions')
-    .values({ ...values, status, author_id: authorOf(actor), approver_id: null, pub_item_id: null, display_min_until: null, display_until: null, end_reason: null, end_note: '', ended_at: null, published_at: null, created_at: now, updated_at: now })
+    .values({ ...values, search: searchKey(values), status, author_id: authorOf(actor), approver_id: null, pub_item_id: null, display_min_until: null, display_until: null, end_reason: null, end_note: '', ended_at: null, published_at: null, created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -371,7 +374,7 @@ export async function updateDecision(p: Platform, actor: Actor, id: number, inpu
     if (Object.keys(f).length) throw validationError(f);
     const changed = (Object.keys(values) as (keyof DecisionValues)[]).filter((k) => values[k] !== d[k]);
     if (!changed.length) return;
-    await t.updateTable('enf_decisions').set({ ...values, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+    await t.updateTable('enf_decisions').set({ ...values, search: searchKey(values), updated_at: new Date().toISOString() }).where('id', '=', id).execute();
     if (changed.some((k) => k === 'kind' || k === 'decision_date' || k === 'severity' || k === 'department_id' || k === 'doc_no')) {
       await stopClock(p, t, SUBJECT_DECISION, id, '决定的类型、日期、程度或部门已更正', undefined, actorName(actor));
       await startDecisionClock(p, t, id, values, actor);
@@ -549,27 +552,42 @@ export type PublicDecision = DecisionData & { id: number; url: string; status: s
 export async function publicDecisions(db: Db, f: PublicFilters): Promise<{ total: number; items: PublicDecision[] }> {
   const pageSize = Math.min(Math.max(f.pageSize ?? 20, 1), 100);
   const page = Math.max(f.page ?? 1, 1);
-  let q = db.selectFrom('enf_decisions as d').where('d.status', '=', 'published');
-  if (f.kind) q = q.where('d.kind', '=', f.kind);
-  if (f.domain) q = q.where('d.domain', '=', f.domain);
-  if (f.year) q = q.where('d.decision_date', '>=', `${f.year}-01-01`).where('d.decision_date', '<=', `${f.year}-12-31`);
-  if (f.creditCode) q = q.where('d.credit_code', '=', f.creditCode.trim().toUpperCase()).where('d.subject_type', '=', 'legal');
-  const words = (f.q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 5);
-  for (const w of words) {
-    const like = `%${w.replace(/[%_\\]/g, '')}%`;
-    q = q.where((eb) => eb.or([eb('d.doc_no', 'like', like), eb.and([eb('d.subject_type', '=', 'legal'), eb('d.subject_name', 'like', like)])]));
+  // Per kind, from the covering index (status, kind, decision_date, domain, search) of migration
+  // 10002: the count and the page's ids read the index only. Both kinds: each kind's first
+  // page × size ids, merged by date.
+  const kinds: DecisionKind[] = f.kind ? [f.kind] : [...DECISION_KINDS];
+  const words = (f.q ?? '').trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
+  const one = (kind: DecisionKind) => {
+    let q = db.selectFrom('enf_decisions as d').where('d.status', '=', 'published').where('d.kind', '=', kind);
+    if (f.domain) q = q.where('d.domain', '=', f.domain);
+    if (f.year) q = q.where('d.decision_date', '>=', `${f.year}-01-01`).where('d.decision_date', '<=', `${f.year}-12-31`);
+    if (f.creditCode) q = q.where('d.credit_code', '=', f.creditCode.trim().toUpperCase()).where('d.subject_type', '=', 'legal');
+    for (const w of words) q = q.where('d.search', 'like', `%${w.replace(/[%_\\]/g, '')}%`);
+    return q;
+  };
+  let total = 0;
+  let found: { id: number; decision_date: string }[] = [];
+  for (const kind of kinds) {
+    const q = one(kind);
+    const n = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+    total += n;
+    if (!n) continue;
+    const ordered = q.select(['d.id', 'd.decision_date']).orderBy('d.decision_date', 'desc').orderBy('d.id', 'desc');
+    found.push(...(await (kinds.length > 1 ? ordered.limit(page * pageSize) : ordered.limit(pageSize).offset((page - 1) * pageSize)).execute()));
   }
-  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-  if (!total) return { total, items: [] };
-  const rows = await q
-    .innerJoin('departments as dep', 'dep.id', 'd.department_id')
-    .selectAll('d')
-    .select('dep.name as department_name')
-    .orderBy('d.decision_date', 'desc')
-    .orderBy('d.id', 'desc')
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .execute();
+  if (kinds.length > 1) found = found.sort((a, b) => (a.decision_date === b.decision_date ? b.id - a.id : a.decision_date < b.decision_date ? 1 : -1)).slice((page - 1) * pageSize, page * pageSize);
+  if (!found.length) return { total, items: [] };
+  // Then the page's rows (a join in the first query misleads SQLite's planner).
+  const order = new Map(found.map((r, i) => [r.id, i]));
+  const rows = (
+    await db
+      .selectFrom('enf_decisions as d')
+      .innerJoin('departments as dep', 'dep.id', 'd.department_id')
+      .selectAll('d')
+      .select('dep.name as department_name')
+      .where('d.id', 'in', [...order.keys()])
+      .execute()
+  ).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   const domains = new Map(rows.some((r) => !(DOMAINS as readonly string[]).includes(r.domain)) ? (await domainOptions(db)).map((x) => [x.code, x.zh]) : []);
   return {
     total,
