@@ -6,15 +6,15 @@
 // 127.0.0.1 and times sequential GETs of /api/v1/penalties (and the HTML page) per query kind —
 // every URL different, so the public cache never answers — printing p50 / p95 / max per kind.
 // SQLite in a temporary data directory; PostgreSQL in a fresh database on 127.0.0.1:5432 (user
-// postgres, or BENCH_DATABASE_URL), dropped afterwards.
+// postgres, or BENCH_DATABASE_URL), dropped afterwards (BENCH_KEEP=1 keeps both, for EXPLAIN).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { openPlatform } from '../src/server.js';
 import { buildApp } from '../src/app.js';
+import { freshPgDatabase } from '../test/helpers.js';
 import type { Platform } from '../src/platform/platform.js';
 import { seededRandom } from '../src/platform/random.js';
 import { withIdCheckDigit } from '../src/platform/privacy/index.js';
@@ -139,18 +139,8 @@ function pct(xs: number[], p: number): number {
 
 async function run(db: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gongkai-bench-penalties-'));
-  let pgName: string | null = null;
-  let databaseUrl: string | null = null;
-  if (db === 'postgres') {
-    pgName = `gk_bench_penalties_${process.pid}_${Date.now().toString(36)}`;
-    const c = new pg.Client({ connectionString: PG_BASE });
-    await c.connect();
-    await c.query(`create database ${pgName}`);
-    await c.end();
-    const u = new URL(PG_BASE);
-    u.pathname = `/${pgName}`;
-    databaseUrl = u.toString();
-  }
+  const fresh = db === 'postgres' ? await freshPgDatabase(PG_BASE) : null;
+  const databaseUrl = fresh?.url ?? null;
   let p: Platform | null = null;
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   try {
@@ -204,12 +194,7 @@ async function run(db: string) {
     await p?.close();
     if (process.env.BENCH_KEEP) console.log(`kept ${dataDir} ${databaseUrl ?? ''}`);
     else rmSync(dataDir, { recursive: true, force: true });
-    if (pgName && !process.env.BENCH_KEEP) {
-      const c = new pg.Client({ connectionString: PG_BASE });
-      await c.connect();
-      await c.query(`drop database if exists ${pgName} with (force)`);
-      await c.end();
-    }
+    if (fresh && !process.env.BENCH_KEEP) await fresh.drop();
   }
 }
 

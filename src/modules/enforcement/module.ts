@@ -9,7 +9,7 @@ import { lastListChange } from '../../platform/publication/index.js';
 import { decisionsApi } from './api/decisions.js';
 import { decisionsPublic } from './public/decisions.js';
 import { decisionsConsole } from './console/decisions.js';
-import { decisionsTable2 } from './service/decisions.js';
+import { decisionsTable2 } from './service/decision-queries.js';
 import { LICENSING_DECISION, PENALTY_DECISION } from './items.js';
 
 export const enforcementModule: GongkaiModule = {

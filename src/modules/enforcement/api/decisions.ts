@@ -12,7 +12,8 @@ import { notFound } from '../../../platform/errors.js';
 import { cachedPublic } from '../../../platform/publication/cache.js';
 import { getItemRow, getVersion } from '../../../platform/publication/index.js';
 import { DECISION_KINDS, DECISION_STATUSES, SEVERITIES } from '../service/codes.js';
-import { approveDecision, clocksOf, createDecision, decisionForStaff, decisionOfItem, deleteDecision, LIMITS, listDecisions, publicDecisions, returnDecision, submitDecision, SUBJECT_TYPES, updateDecision, type DecisionInput } from '../service/decisions.js';
+import { approveDecision, createDecision, decisionForStaff, deleteDecision, inputOfRow, LIMITS, returnDecision, submitDecision, SUBJECT_TYPES, updateDecision, type DecisionInput } from '../service/decisions.js';
+import { clocksOf, decisionOfItem, listDecisions, publicDecisions } from '../service/decision-queries.js';
 import { importDecisions, type DecisionImportReport } from '../service/decision-import.js';
 import type { DecisionRow } from '../schema.js';
 import type { DecisionData } from '../items.js';
@@ -167,30 +168,12 @@ const ImportBody = Type.Object(
 const maskId = (s: string) => (s ? `${s.slice(0, 3)}${'*'.repeat(13)}${s.slice(-2)}` : '');
 
 export function staffView(user: Principal, d: DecisionRow & { department_name: string }, clock: Static<typeof Clock>) {
+  const v = inputOfRow(d);
   return {
+    ...v,
     id: d.id,
-    kind: d.kind,
-    departmentId: d.department_id,
     department: d.department_name,
-    docNo: d.doc_no,
-    subjectType: d.subject_type,
-    subjectName: d.subject_name,
-    creditCode: d.credit_code,
-    legalRep: d.legal_rep,
-    address: d.address,
     idNumber: can(user, 'decision.edit', { departmentId: d.department_id }) ? d.id_number : maskId(d.id_number),
-    facts: d.facts,
-    category: d.category.split(',').filter(Boolean),
-    basis: d.basis,
-    content: d.content,
-    result: d.result,
-    licenceName: d.licence_name,
-    licenceNo: d.licence_no,
-    validFrom: d.valid_from,
-    validTo: d.valid_to,
-    decisionDate: d.decision_date,
-    domain: d.domain,
-    severity: d.severity,
     status: d.status,
     displayMinUntil: d.display_min_until,
     displayUntil: d.display_until,

@@ -13,24 +13,23 @@ import { tableSource } from '../../../platform/files/table.js';
 import { DECISION_KINDS, DECISION_STATUSES, SEVERITIES } from '../service/codes.js';
 import {
   approveDecision,
-  clocksOf,
   createDecision,
   decisionForStaff,
   deleteDecision,
   domainOptions,
   LICENSING_CATEGORIES,
   LIMITS,
-  listDecisions,
   PENALTY_CATEGORIES,
+  inputOfRow,
   publicData,
   returnDecision,
   submitDecision,
   SUBJECT_TYPES,
   updateDecision,
-  type DecisionClock,
   type DecisionInput,
   type DomainOption,
 } from '../service/decisions.js';
+import { clocksOf, listDecisions, type DecisionClock } from '../service/decision-queries.js';
 import { importDecisions, importTemplate, IMPORT_COLUMNS, type DecisionImportReport } from '../service/decision-import.js';
 import { categoryLabel, DecisionFields } from '../items.js';
 import type { DecisionRow } from '../schema.js';
@@ -79,32 +78,6 @@ function inputFromForm(b: Record<string, unknown>): DecisionInput {
     decisionDate: one(b.decisionDate),
     domain: one(b.domain),
     severity: one(b.severity),
-  };
-}
-
-function inputFromRow(d: DecisionRow): DecisionInput {
-  return {
-    kind: d.kind,
-    departmentId: d.department_id,
-    docNo: d.doc_no,
-    subjectType: d.subject_type,
-    subjectName: d.subject_name,
-    creditCode: d.credit_code,
-    legalRep: d.legal_rep,
-    address: d.address,
-    idNumber: d.id_number,
-    facts: d.facts,
-    category: d.category.split(',').filter(Boolean),
-    basis: d.basis,
-    content: d.content,
-    result: d.result,
-    licenceName: d.licence_name,
-    licenceNo: d.licence_no,
-    validFrom: d.valid_from,
-    validTo: d.valid_to,
-    decisionDate: d.decision_date,
-    domain: d.domain,
-    severity: d.severity,
   };
 }
 
@@ -324,7 +297,7 @@ export async function decisionsConsole(app: FastifyInstance, p: Platform): Promi
   app.get<{ Params: { id: string } }>(`${BASE}/:id/edit`, { config: { permission: 'decision.edit' } }, async (req, reply) => {
     const d = await decisionForStaff(p.db, req.user!, idOf(req.params.id));
     if (d.status !== 'draft' || !can(req.user, 'decision.edit', { departmentId: d.department_id })) return reply.redirect(`${BASE}/${d.id}`, 303);
-    return formPage(req, reply, { id: d.id, v: inputFromRow(d) });
+    return formPage(req, reply, { id: d.id, v: inputOfRow(d) });
   });
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(`${BASE}/:id/edit`, { config: { permission: 'decision.edit' } }, async (req, reply) => {
     const id = idOf(req.params.id);

@@ -13,7 +13,8 @@ import { shanghaiDate } from '../../../platform/dates.js';
 import { maskText } from '../../../platform/privacy/index.js';
 import { todayShanghai } from '../../../platform/calendar/index.js';
 import { DECISION_KINDS, type DecisionKind } from '../service/codes.js';
-import { decisionOfItem, domainOptions, publicDecisions, type DomainOption, type PublicDecision, type PublicFilters } from '../service/decisions.js';
+import { domainOptions, type DomainOption } from '../service/decisions.js';
+import { decisionOfItem, publicDecisions, type PublicDecision, type PublicFilters } from '../service/decision-queries.js';
 import { DecisionFields, domainLabel, type DecisionData } from '../items.js';
 
 const HTML = 'text/html; charset=utf-8';
