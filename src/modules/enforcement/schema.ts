@@ -242,13 +242,6 @@ export interface DecisionTable {
   search: Generated<string>;
 }
 
-/** (10002) The public search's index of two-character pieces (bigrams) of each decision's `search`
- *  text: a word of a query finds its candidates through its rarest piece. Kept by service/decisions.ts. */
-export interface DecisionGramTable {
-  gram: string;
-  decision_id: number;
-}
-
 /** A credit-repair application (信用修复) against one displayed penalty decision. */
 export interface RepairTable {
   id: Generated<number>;
@@ -279,16 +272,6 @@ export interface RepairCodeFailureTable {
   last_ms: number;
 }
 
-/** The distinct two-character pieces of a text, lower case, none across a space (`a b` has none). */
-export function bigrams(text: string): string[] {
-  const out = new Set<string>();
-  for (const word of text.toLowerCase().split(/\s+/)) {
-    const c = [...word];
-    for (let i = 0; i + 1 < c.length; i++) out.add(c[i] + c[i + 1]);
-  }
-  return [...out];
-}
-
 export type EntityRow = Selectable<EntityTable>;
 export type InspectorRow = Selectable<InspectorTable>;
 export type TaskRow = Selectable<TaskTable>;
@@ -310,7 +293,6 @@ declare module '../../platform/db/schema.js' {
     enf_draws: DrawTable;
     enf_checks: CheckTable;
     enf_decisions: DecisionTable;
-    enf_decision_grams: DecisionGramTable;
     enf_repairs: RepairTable;
     enf_repair_code_failures: RepairCodeFailureTable;
   }
@@ -510,23 +492,11 @@ export const enforcementMigrations: GkMigration[] = [
     // page, its count and every filter (domain, year, the search text) read the index only (the id
     // last, for PostgreSQL's index-only scans; SQLite has it anyway).
     name: '10002-enforcement-decision-search',
-    async up(db, dialect) {
+    async up(db) {
       await db.schema.alterTable('enf_decisions').addColumn('search', 'text', (c) => c.notNull().defaultTo('')).execute();
       await sql`update enf_decisions set search = lower(doc_no || case when subject_type = 'legal' then ' ' || subject_name else '' end)`.execute(db);
       await db.schema.dropIndex('enf_decisions_public').execute();
       await db.schema.createIndex('enf_decisions_public').on('enf_decisions').columns(['status', 'kind', 'decision_date', 'domain', 'search', 'id']).execute();
-      // The pieces of the search text; on SQLite the key is the table (no rowid, no second copy).
-      await db.schema
-        .createTable('enf_decision_grams')
-        .addColumn('gram', 'text', (c) => c.notNull())
-        .addColumn('decision_id', 'integer', (c) => c.notNull())
-        .addPrimaryKeyConstraint('enf_decision_grams_pk', ['gram', 'decision_id'])
-        .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
-        .execute();
-      await db.schema.createIndex('enf_decision_grams_decision').on('enf_decision_grams').column('decision_id').execute();
-      const rows = (await db.selectFrom('enf_decisions').select(['id', 'search']).execute()) as { id: number; search: string }[];
-      const grams = rows.flatMap((r) => bigrams(r.search).map((gram) => ({ gram, decision_id: r.id })));
-      for (let i = 0; i < grams.length; i += 1000) await db.insertInto('enf_decision_grams').values(grams.slice(i, i + 1000)).execute();
     },
   },
 ];

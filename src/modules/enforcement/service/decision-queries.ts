@@ -6,7 +6,7 @@ import { scopeOf, type Principal } from '../../../platform/auth/policy.js';
 import { t as translate } from '../../../platform/i18n/index.js';
 import type { ReportScope, Table2 } from '../../../platform/annual-report.js';
 import { DECISION_KINDS, DOMAINS, type DecisionKind } from './codes.js';
-import { bigrams, SUBJECT_DECISION, type DecisionRow } from '../schema.js';
+import { SUBJECT_DECISION, type DecisionRow } from '../schema.js';
 import type { DecisionData } from '../items.js';
 import { domainOptions, publicData } from './decisions.js';
 import { currentGeneration } from '../../../platform/publication/cache.js';
@@ -79,34 +79,6 @@ export interface PublicFilters {
   pageSize?: number;
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-/** The public list's order: newest decision first, then (within a day) domain, name and id, all descending. */
-const byListOrder = (a: { id: number; decision_date: string; domain: string; search: string }, b: typeof a) => cmp(b.decision_date, a.decision_date) || cmp(b.domain, a.domain) || cmp(b.search, a.search) || b.id - a.id;
-
-/** At most this many decisions share the piece a search starts from; beyond, the index is scanned. */
-export const GRAM_CANDIDATES = 5000;
-
-/**
- * The candidates of a search: the decisions holding the rarest two-character piece of its words
- * (enf_decision_grams), each piece counted up to GRAM_CANDIDATES + 1; null when a word has a
- * single character or every piece is more common than that (then the public index is scanned).
- */
-async function searchCandidates(db: Db, words: string[]): Promise<number[] | null> {
-  if (words.some((w) => [...w].length < 2)) return null;
-  let best: { gram: string; n: number } | null = null;
-  for (const gram of [...new Set(words.flatMap((w) => bigrams(w)))].slice(0, 12)) {
-    const r = await db
-      .selectFrom((eb) => eb.selectFrom('enf_decision_grams').select('decision_id').where('gram', '=', gram).limit(GRAM_CANDIDATES + 1).as('g'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirst();
-    const n = Number(r?.n ?? 0);
-    if (n === 0) return [];
-    if (n <= GRAM_CANDIDATES && (!best || n < best.n)) best = { gram, n };
-  }
-  if (!best) return null;
-  return (await db.selectFrom('enf_decision_grams').select('decision_id').where('gram', '=', best.gram).execute()).map((r) => r.decision_id);
-}
-
 /** Counts of the public list per database (tests run several side by side), keyed with the generation. */
 const counts = new WeakMap<Db, Map<string, number>>();
 function countCache(db: Db): Map<string, number> {
@@ -121,62 +93,46 @@ export type PublicDecision = DecisionData & { id: number; url: string; status: s
 export async function publicDecisions(db: Db, f: PublicFilters): Promise<{ total: number; items: PublicDecision[] }> {
   const pageSize = Math.min(Math.max(f.pageSize ?? 20, 1), 100);
   const page = Math.max(f.page ?? 1, 1);
-  // Migration 10002: a search whose words have a rare two-character piece starts from that piece's
-  // decisions (enf_decision_grams); any other list is read per kind from the covering index
-  // (status, kind, decision_date, domain, search, id) — the page's ids and, when needed, the count
-  // from the index only; both kinds: each kind's first page × size ids, merged.
+  // Per kind, from the covering index (status, kind, decision_date, domain, search) of migration
+  // 10002: the count and the page's ids read the index only. Both kinds: each kind's first
+  // page × size ids, merged by date.
   const kinds: DecisionKind[] = f.kind ? [f.kind] : [...DECISION_KINDS];
   const words = (f.q ?? '').trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
-  const one = (ks: DecisionKind[]) => {
-    let q = db.selectFrom('enf_decisions as d').where('d.status', '=', 'published').where('d.kind', 'in', ks);
+  const one = (kind: DecisionKind) => {
+    let q = db.selectFrom('enf_decisions as d').where('d.status', '=', 'published').where('d.kind', '=', kind);
     if (f.domain) q = q.where('d.domain', '=', f.domain);
     if (f.year) q = q.where('d.decision_date', '>=', `${f.year}-01-01`).where('d.decision_date', '<=', `${f.year}-12-31`);
     if (f.creditCode) q = q.where('d.credit_code', '=', f.creditCode.trim().toUpperCase()).where('d.subject_type', '=', 'legal');
     for (const w of words) q = q.where('d.search', 'like', `%${w.replace(/[%_\\]/g, '')}%`);
     return q;
   };
+  // The ids first: a page that is not full tells the count without counting (a narrow search).
+  // Counts are kept per publication generation (platform/publication/cache.ts): every change of
+  // what is on display bumps it, so paging through one list counts once.
+  const gen = await currentGeneration(db);
   let total = 0;
-  let found: { id: number; decision_date: string; domain: string; search: string }[] = [];
-  const candidates = words.length ? await searchCandidates(db, words) : null;
-  if (candidates) {
-    // A search with a rare enough piece: every match among its candidates, counted and ordered here.
-    const all: typeof found = [];
-    for (let k = 0; k < candidates.length; k += 2000) {
-      const q = one(kinds).where('d.id', 'in', candidates.slice(k, k + 2000));
-      all.push(...(await q.select(['d.id', 'd.decision_date', 'd.domain', 'd.search']).execute()));
-    }
-    total = all.length;
-    found = all.sort(byListOrder).slice((page - 1) * pageSize, page * pageSize);
-  } else {
-    // The ids first: a page that is not full tells the count without counting (a narrow search).
-    // Counts are kept per publication generation (platform/publication/cache.ts): every change of
-    // what is on display bumps it, so paging through one list counts once.
-    const gen = await currentGeneration(db);
-    for (const kind of kinds) {
-      const q = one([kind]);
-      // Newest decision first; within a day the index's own order (domain, name, id), so that the
-      // walk needs no sort however deep the page.
-      const ordered = q.select(['d.id', 'd.decision_date', 'd.domain', 'd.search']).orderBy('d.decision_date', 'desc').orderBy('d.domain', 'desc').orderBy('d.search', 'desc').orderBy('d.id', 'desc');
-      const skip = kinds.length > 1 ? 0 : (page - 1) * pageSize;
-      const full = kinds.length > 1 ? page * pageSize : pageSize;
-      const ids = await ordered.limit(full).offset(skip).execute();
-      found.push(...ids);
-      if (ids.length < full && (ids.length > 0 || skip === 0)) total += skip + ids.length;
-      else {
-        const key = `${gen}|${kind}|${f.domain ?? ''}|${f.year ?? ''}|${f.creditCode ?? ''}|${words.join(' ')}`;
-        const counts = countCache(db);
-        let n = counts.get(key);
-        if (n === undefined) {
-          n = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-          if (counts.size >= 1000) counts.delete(counts.keys().next().value!);
-          counts.set(key, n);
-        }
-        total += n;
+  let found: { id: number; decision_date: string }[] = [];
+  for (const kind of kinds) {
+    const q = one(kind);
+    const ordered = q.select(['d.id', 'd.decision_date']).orderBy('d.decision_date', 'desc').orderBy('d.id', 'desc');
+    const skip = kinds.length > 1 ? 0 : (page - 1) * pageSize;
+    const ids = await ordered.limit(kinds.length > 1 ? page * pageSize : pageSize).offset(skip).execute();
+    found.push(...ids);
+    const full = kinds.length > 1 ? page * pageSize : pageSize;
+    if (ids.length < full && (ids.length > 0 || skip === 0)) total += skip + ids.length;
+    else {
+      const key = `${gen}|${kind}|${f.domain ?? ''}|${f.year ?? ''}|${f.creditCode ?? ''}|${words.join(' ')}`;
+      const counts = countCache(db);
+      let n = counts.get(key);
+      if (n === undefined) {
+        n = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+        if (counts.size >= 1000) counts.delete(counts.keys().next().value!);
+        counts.set(key, n);
       }
+      total += n;
     }
-    // Both kinds: merged in the same order.
-    if (kinds.length > 1) found = found.sort(byListOrder).slice((page - 1) * pageSize, page * pageSize);
   }
+  if (kinds.length > 1) found = found.sort((a, b) => (a.decision_date === b.decision_date ? b.id - a.id : a.decision_date < b.decision_date ? 1 : -1)).slice((page - 1) * pageSize, page * pageSize);
   if (!found.length) return { total, items: [] };
   // Then the page's rows (a join in the first query misleads SQLite's planner).
   const order = new Map(found.map((r, i) => [r.id, i]));

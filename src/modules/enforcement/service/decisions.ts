@@ -19,7 +19,7 @@ import { completeClock, startClock, stopClock } from '../../../platform/deadline
 import { bumpGeneration, defaultMeta, publishApproved } from '../../../platform/publication/index.js';
 import { DECISION_KINDS, DOMAINS, SEVERITIES, type DecisionKind, type Severity } from './codes.js';
 import { displayPeriod } from './period.js';
-import { bigrams, LICENSING_RULE, PENALTY_RULE_CODE, SUBJECT_DECISION, type DecisionRow, type DecisionTable } from '../schema.js';
+import { LICENSING_RULE, PENALTY_RULE_CODE, SUBJECT_DECISION, type DecisionRow, type DecisionTable } from '../schema.js';
 import { LICENSING_DECISION, maskedDecision, PENALTY_DECISION, type DecisionData } from '../items.js';
 
 /** 行政处罚的种类 (《行政处罚法》第九条); a decision may impose several. */
@@ -272,20 +272,12 @@ export async function startDecisionClock(p: Platform, t: Db, id: number, v: Deci
   );
 }
 
-/** Keeps the search's pieces (enf_decision_grams) of a decision in step with its search text. */
-async function indexSearch(t: Db, id: number, search: string, replace: boolean): Promise<void> {
-  if (replace) await t.deleteFrom('enf_decision_grams').where('decision_id', '=', id).execute();
-  const grams = bigrams(search).map((gram) => ({ gram, decision_id: id }));
-  if (grams.length) await t.insertInto('enf_decision_grams').values(grams).execute();
-}
-
 export async function insertChecked(t: Db, values: DecisionValues, actor: Actor, now: string, status: 'draft' | 'submitted'): Promise<number> {
   const row = await t
     .insertInto('enf_decisions')
     .values({ ...values, search: searchKey(values), status, author_id: authorOf(actor), approver_id: null, pub_item_id: null, display_min_until: null, display_until: null, end_reason: null, end_note: '', ended_at: null, published_at: null, created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await indexSearch(t, row.id, searchKey(values), false);
   return row.id;
 }
 
@@ -327,7 +319,6 @@ export async function updateDecision(p: Platform, actor: Actor, id: number, inpu
     const changed = (Object.keys(values) as (keyof DecisionValues)[]).filter((k) => values[k] !== d[k]);
     if (!changed.length) return;
     await t.updateTable('enf_decisions').set({ ...values, search: searchKey(values), updated_at: new Date().toISOString() }).where('id', '=', id).execute();
-    if (searchKey(values) !== d.search) await indexSearch(t, id, searchKey(values), true);
     if (changed.some((k) => k === 'kind' || k === 'decision_date' || k === 'severity' || k === 'department_id' || k === 'doc_no')) {
       await stopClock(p, t, SUBJECT_DECISION, id, '决定的类型、日期、程度或部门已更正', undefined, actorName(actor));
       await startDecisionClock(p, t, id, values, actor);
@@ -378,7 +369,6 @@ export async function deleteDecision(p: Platform, actor: Actor, id: number): Pro
     const d = (await t.selectFrom('enf_decisions').selectAll().where('id', '=', id).executeTakeFirst())!;
     if (d.status !== 'draft') throw conflict('enforcement.decision.err.not_draft', undefined, { status: `enforcement.status.${d.status}` });
     await t.deleteFrom('enf_decisions').where('id', '=', id).execute();
-    await t.deleteFrom('enf_decision_grams').where('decision_id', '=', id).execute();
     await stopClock(p, t, SUBJECT_DECISION, id, '决定草稿已删除', undefined, actorName(actor));
     await p.audit(t, { actor: actorName(actor), action: 'decision.delete', entity: 'enf_decision', entityId: id, details: { kind: d.kind, docNo: d.doc_no } });
   });
