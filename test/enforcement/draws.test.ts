@@ -12,6 +12,8 @@ import { addEntities, addInspector, addRelation, addTask, checksOf, code, drawRo
 
 let f: Fixture;
 const SECRETS = ['海风吹过老码头', 'correct horse battery staple', '7391'];
+/** A later task's own secrets: a commitment is never given for two draws. */
+const own = (taskId: number, secrets = SECRETS.slice(0, 2)) => secrets.map((x) => `${x}·${taskId}`);
 
 beforeAll(async () => {
   f = await setup();
@@ -99,7 +101,7 @@ describe('preparing a draw', () => {
     expect(await drawRow(f, t)).toBeUndefined();
     // A sample larger than the pool cannot be drawn: refused before anything is published.
     const big = await addTask(f, { filter: { areas: ['新胜街道'] }, sampleValue: 5 });
-    const r = await prepare(big);
+    const r = await prepare(big, 'scjg-editor', own(big));
     expect(r.statusCode).toBe(409);
     expect(r.json().error.message).toContain('3');
     expect(await drawRow(f, big)).toBeUndefined();
@@ -107,7 +109,7 @@ describe('preparing a draw', () => {
 
   it('rounds a ratio up over the pool', async () => {
     const t = await addTask(f, { filter: { areas: ['海滨街道'] }, sampleKind: 'ratio', sampleValue: 50 });
-    const r = await prepare(t);
+    const r = await prepare(t, 'scjg-editor', own(t));
     expect(r.statusCode, r.body).toBe(201);
     // 5% of 12 = 0.6 → 1.
     expect(r.json().sampleSize).toBe(1);
@@ -183,13 +185,13 @@ describe('drawing', () => {
     await addInspector(f, 'SC-020', { fields: ['quality'] });
     await addRelation(f, 'SC-010', code(201));
     const t = await addTask(f, { filter: { areas: ['新胜街道'] }, field: 'quality', matterCode: 'SCJG-Q', sampleValue: 3 });
-    const p = await prepare(t);
+    const p = await prepare(t, 'scjg-editor', own(t));
     expect(p.statusCode, p.body).toBe(201);
     expect(p.json()).toMatchObject({ qualified: 2, conflicts: 1 });
     const row = (await drawRow(f, t))!;
     expect(JSON.parse(row.inputs).conflicts).toEqual([['SC-010', code(201)]]);
     const items = await f.env.p.db.selectFrom('pub_items').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const r = await run(t, SECRETS.slice(0, 2));
+    const r = await run(t, own(t));
     expect(r.statusCode).toBe(409);
     expect(r.json().error.message).toContain(code(201));
     expect(r.json().error.message).toContain('第201号');
@@ -206,27 +208,27 @@ describe('drawing', () => {
     // A declared relation of an inspector with an entity of the pool.
     await addRelation(f, 'SC-005', code(12));
     const t = await addTask(f, { filter: { areas: ['海滨街道'] }, sampleValue: 12, title: '食品经营者监督检查（第二批）' });
-    const p = await prepare(t, 'scjg-editor', SECRETS.slice(1, 3));
+    const p = await prepare(t, 'scjg-editor', own(t, SECRETS.slice(1, 3)));
     expect(p.statusCode, p.body).toBe(201);
     const conflicts: [string, string][] = JSON.parse((await drawRow(f, t))!.inputs).conflicts;
     const expected = [...prev.flatMap((s) => s.inspectors.map((c) => [c, s.target])), ['SC-005', code(12)]];
     expect(conflicts).toHaveLength(expected.length);
     expect(conflicts).toEqual(expect.arrayContaining(expected));
-    const r = await run(t, SECRETS.slice(1, 3));
+    const r = await run(t, own(t, SECRETS.slice(1, 3)));
     expect(r.statusCode, r.body).toBe(200);
     const seen = new Set(expected.map(([c, e]) => `${c}|${e}`));
     for (const s of r.json().selection as { target: string; inspectors: string[] }[]) for (const c of s.inspectors) expect(seen.has(`${c}|${s.target}`)).toBe(false);
     // A task of another matter has none of these conflicts.
     const other = await addTask(f, { filter: { areas: ['海滨街道'] }, matterCode: 'SCJG-002' });
-    expect((await prepare(other)).json().conflicts).toBe(1);
+    expect((await prepare(other, 'scjg-editor', own(other))).json().conflicts).toBe(1);
   });
 
   it('keeps departments apart: pools, permissions and the previous draw', async () => {
     await addEntities(f, 300, 4, { area: '工业园街道' });
     await addInspector(f, 'WL-002', { department: 'whly', fields: ['food'] });
     const t = await addTask(f, { department: 'whly', filter: { areas: ['工业园街道'] }, matterCode: 'SCJG-001', sampleValue: 2 });
-    expect((await prepare(t, 'scjg-editor')).statusCode).toBe(403);
-    const r = await prepare(t, 'whly-handler');
+    expect((await prepare(t, 'scjg-editor', own(t))).statusCode).toBe(403);
+    const r = await prepare(t, 'whly-handler', own(t));
     expect(r.statusCode, r.body).toBe(201);
     const inputs = JSON.parse((await drawRow(f, t))!.inputs);
     expect(inputs.inspectors.map((x: any) => [x.certNo, x.department])).toEqual([
@@ -235,8 +237,8 @@ describe('drawing', () => {
     ]);
     // 市场监管局's draws of the same matter code are not 文旅局's previous draw.
     expect(inputs.conflicts).toEqual([]);
-    expect((await run(t, SECRETS.slice(0, 2), undefined, 'scjg-editor')).statusCode).toBe(403);
-    expect((await run(t, SECRETS.slice(0, 2), undefined, 'whly-handler')).statusCode).toBe(200);
+    expect((await run(t, own(t), undefined, 'scjg-editor')).statusCode).toBe(403);
+    expect((await run(t, own(t), undefined, 'whly-handler')).statusCode).toBe(200);
   });
 });
 
@@ -265,7 +267,7 @@ describe('the console', () => {
     const page = await get(`/admin/enforcement/tasks/${t}/draw`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('/enforcement/draws/commit');
-    const [w1, w2] = witnessesOf(SECRETS.slice(0, 2));
+    const [w1, w2] = witnessesOf(own(t));
     const bad = await post(`/admin/enforcement/tasks/${t}/draw/prepare`, { _csrf: csrfFrom(page.body), 'witnesses.0.name': w1.name, 'witnesses.0.commitment': 'xyz', 'witnesses.1.name': w2.name, 'witnesses.1.commitment': w2.commitment });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('64位十六进制字符');
@@ -275,12 +277,12 @@ describe('the console', () => {
     expect(drawPage.body).toContain('抽取公告已发布');
     expect(drawPage.body).toContain('见证人“见证人1”的密钥');
     // Without the confirmation, then with a wrong secret: the page says why.
-    const noConfirm = await post(`/admin/enforcement/tasks/${t}/draw/run`, { _csrf: csrfFrom(drawPage.body), 'secrets.0': SECRETS[0], 'secrets.1': SECRETS[1] });
+    const noConfirm = await post(`/admin/enforcement/tasks/${t}/draw/run`, { _csrf: csrfFrom(drawPage.body), 'secrets.0': own(t)[0], 'secrets.1': own(t)[1] });
     expect(noConfirm.statusCode).toBe(400);
-    const wrong = await post(`/admin/enforcement/tasks/${t}/draw/run`, { _csrf: csrfFrom(drawPage.body), 'secrets.0': SECRETS[0], 'secrets.1': 'nope', confirm: 'yes' });
+    const wrong = await post(`/admin/enforcement/tasks/${t}/draw/run`, { _csrf: csrfFrom(drawPage.body), 'secrets.0': own(t)[0], 'secrets.1': 'nope', confirm: 'yes' });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.body).toContain('第2位见证人“见证人2”的密钥与其抽取前公布的承诺值不符');
-    const drawn = await post(`/admin/enforcement/tasks/${t}/draw/run`, { _csrf: csrfFrom(drawPage.body), 'secrets.0': SECRETS[0], 'secrets.1': SECRETS[1], beacon: '', confirm: 'yes' });
+    const drawn = await post(`/admin/enforcement/tasks/${t}/draw/run`, { _csrf: csrfFrom(drawPage.body), 'secrets.0': own(t)[0], 'secrets.1': own(t)[1], beacon: '', confirm: 'yes' });
     expect(drawn.statusCode, drawn.body).toBe(303);
     const done = await get(`/admin/enforcement/tasks/${t}/draw?done=drawn`);
     expect(done.body).toContain('抽取完成');

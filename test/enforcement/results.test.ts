@@ -10,6 +10,8 @@ import { addEntities, addInspector, addTask, checksOf, setup, taskRow, witnesses
 
 let f: Fixture;
 const SECRETS = ['甲方密钥', '乙方密钥'];
+/** Each task's own secrets: a commitment is never given for two draws. */
+const secretsOf = (taskId: number) => SECRETS.map((s) => `${s}${taskId}`);
 let taskId: number;
 /** cert number → account */
 const ACCOUNT: Record<string, string> = { 'SC-001': 'scjg-insp1', 'SC-002': 'scjg-insp2', 'SC-003': 'scjg-insp3' };
@@ -22,8 +24,8 @@ beforeAll(async () => {
   await addInspector(f, 'SC-003', { user: 'scjg-insp3' });
   await addInspector(f, 'WL-001', { department: 'whly', user: 'whly-insp1' });
   taskId = await addTask(f, { sampleValue: 3, windowStart: '2026-07-01', windowEnd: '2026-07-31' });
-  await prepareDraw(f.env.p, 'cli', taskId, { witnesses: witnessesOf(SECRETS) });
-  await drawTask(f.env.p, 'cli', taskId, { secrets: SECRETS });
+  await prepareDraw(f.env.p, 'cli', taskId, { witnesses: witnessesOf(secretsOf(taskId)) });
+  await drawTask(f.env.p, 'cli', taskId, { secrets: secretsOf(taskId) });
 }, 120_000);
 afterAll(async () => f?.env.close());
 
@@ -129,8 +131,8 @@ describe('the daily job', () => {
     const early = await addTask(f, { sampleValue: 1, windowStart: '2026-08-01', windowEnd: '2026-08-20', matterCode: 'SCJG-009' });
     const later = await addTask(f, { sampleValue: 1, windowStart: '2026-09-01', windowEnd: '2026-09-20', matterCode: 'SCJG-010' });
     for (const t of [early, later]) {
-      await prepareDraw(f.env.p, 'cli', t, { witnesses: witnessesOf(SECRETS) });
-      await drawTask(f.env.p, 'cli', t, { secrets: SECRETS });
+      await prepareDraw(f.env.p, 'cli', t, { witnesses: witnessesOf(secretsOf(t)) });
+      await drawTask(f.env.p, 'cli', t, { secrets: secretsOf(t) });
     }
     expect(await startWindows(f.env.p, '2026-07-31')).toBe(0);
     await f.env.p.tx((t) => f.env.p.jobs.enqueue(t, WINDOWS_JOB, { on: '2026-08-01' }));
@@ -145,8 +147,8 @@ describe('the daily job', () => {
 describe('the console', () => {
   it("shows an inspector their inspections and takes a result through the form; approvers see what awaits publication", async () => {
     const t = await addTask(f, { sampleValue: 1, matterCode: 'SCJG-011', title: '食品经营者监督检查（第三批）' });
-    await prepareDraw(f.env.p, 'cli', t, { witnesses: witnessesOf(SECRETS) });
-    await drawTask(f.env.p, 'cli', t, { secrets: SECRETS });
+    await prepareDraw(f.env.p, 'cli', t, { witnesses: witnessesOf(secretsOf(t)) });
+    await drawTask(f.env.p, 'cli', t, { secrets: secretsOf(t) });
     const [check] = await checksOf(f, t);
     const who = ACCOUNT[JSON.parse(check.inspectors)[0]];
     const s = await login(f.env.app, who);

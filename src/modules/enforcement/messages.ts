@@ -7,8 +7,9 @@ import * as inspections from './messages/inspections.js';
 import * as draws from './messages/draws.js';
 import * as record from './messages/record.js';
 import * as repair from './messages/repair.js';
+import * as decisions from './messages/decisions.js';
 
-const parts = [common, hub, registers, inspections, draws, record, repair];
+const parts = [common, hub, registers, inspections, draws, record, repair, decisions];
 const zh: Record<string, string> = Object.assign({}, ...parts.map((x) => x.zh));
 const en: Record<string, string> = Object.assign({}, ...parts.map((x) => x.en));
 

@@ -23,6 +23,12 @@ import { IMPORT_JOB, runImport } from './service/imports.js';
 import { clientLimit } from '../../platform/http/limit.js';
 import { todayShanghai } from '../../platform/calendar/index.js';
 import { listSource } from '../../platform/sitemap.js';
+import { lastListChange } from '../../platform/publication/index.js';
+import { decisionsApi } from './api/decisions.js';
+import { decisionsPublic } from './public/decisions.js';
+import { decisionsConsole } from './console/decisions.js';
+import { decisionsTable2 } from './service/decision-queries.js';
+import { LICENSING_DECISION, PENALTY_DECISION } from './items.js';
 import { DISPLAY_JOB, endDueDisplays } from './service/display.js';
 import { repairsApi } from './api/repairs.js';
 import { repairPages } from './public/repair.js';
@@ -78,7 +84,12 @@ export const enforcementModule: GongkaiModule = {
     await repairsApi(app, p, repairLimit, repairCodeLimit);
     repairPages(app, p, repairLimit, repairCodeLimit);
     await repairConsole(app, p);
+    await decisionsApi(app, p);
+    await decisionsPublic(app, p);
+    await decisionsConsole(app, p);
   },
+  // Table 二's 行政许可 and 行政处罚 (本年处理决定数量); 行政强制 has no source (stays null: staff enter it).
+  annualReport: { table2: decisionsTable2 },
   jobs: (p) => ({
     ...inspectionJobs(p),
     [IMPORT_JOB]: (payload: { id: number }, job) => runImport(p, payload.id, job),
@@ -108,6 +119,7 @@ export const enforcementModule: GongkaiModule = {
   sitemap: (p) => [
     ...drawPagesSitemap(p),
     ...registersSitemap(p),
+    listSource('enforcement-decisions', async () => [{ path: '/enforcement/decisions', lastmod: await lastListChange(p.db, [PENALTY_DECISION, LICENSING_DECISION]) }]),
     // Credit repair's public pages (a status page is reached with its query code and is not listed).
     listSource('enforcement-repair', () => [{ path: '/enforcement/credit-repair' }, { path: '/enforcement/credit-repair/track' }]),
   ],

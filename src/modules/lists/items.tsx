@@ -21,7 +21,7 @@ export interface ListEditionData {
   attachments: { hash: string; name: string; size: number; mime: string }[];
 }
 
-const CATEGORY: Record<string, string> = { power: 'a20-02', 'service-guide': 'a20-05', 'market-access': 'a20-15', 'foreign-investment': 'a20-15' };
+const CATEGORY: Record<string, string> = { power: 'a20-02', 'service-guide': 'a20-05', 'market-access': 'a20-15', 'foreign-investment': 'a20-15', 'inspection-matter': 'a20-13' };
 
 registerItemType<ListEditionData>({
   type: LIST_EDITION,

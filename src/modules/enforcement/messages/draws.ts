@@ -1,5 +1,7 @@
 // The draw workflow (prepare, draw) and results (entry, 结果公告).
 export const zh: Record<string, string> = {
+  'enforcement.plan.err.draw_prepared': '该任务的抽取输入已经公布，不能再修改',
+  'enforcement.err.commitment_used': '该承诺值已在其他抽取中使用过（其密钥可能已经公开），请见证人另选新的密钥。',
   'nav.enforcement_checks': '我的检查任务',
   'enforcement.draws.item_type': '双随机抽取公告',
   'enforcement.results.item_type': '双随机抽查结果公告',
@@ -145,6 +147,8 @@ export const zh: Record<string, string> = {
 };
 
 export const en: Record<string, string> = {
+  'enforcement.plan.err.draw_prepared': 'The inputs of this task’s draw are published: the task can no longer change',
+  'enforcement.err.commitment_used': 'This commitment was given for another draw (its secret may already be public): the witness chooses a new secret.',
   'nav.enforcement_checks': 'My inspections',
   'enforcement.draws.item_type': 'Random inspection draw notice',
   'enforcement.results.item_type': 'Random inspection results notice',

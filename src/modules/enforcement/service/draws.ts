@@ -130,6 +130,22 @@ export function checkWitnesses(raw: unknown): Witness[] {
   return out;
 }
 
+/** A commitment given for any other draw is refused: once that draw is done its secret is public,
+ *  and a draw committed to known secrets could be computed before its inputs are frozen. */
+async function refuseUsedCommitments(db: Db, witnesses: Witness[]): Promise<void> {
+  // Commitments are 64 hex characters (checkWitnesses): safe inside a LIKE pattern.
+  const used = await db
+    .selectFrom('enf_draws')
+    .select('witnesses')
+    .where((eb) => eb.or(witnesses.map((w) => eb('witnesses', 'like', `%"${w.commitment}"%`))))
+    .execute();
+  const fields: FieldErrors = {};
+  witnesses.forEach((w, i) => {
+    if (used.some((r) => parseJson<Witness[]>(r.witnesses, []).some((x) => x.commitment === w.commitment))) fields[`witnesses.${i}.commitment`] = 'enforcement.err.commitment_used';
+  });
+  if (Object.keys(fields).length) throw conflict('enforcement.err.commitment_used', fields);
+}
+
 /** Conflicts (回避) of a pool: declared relations, and the pairs of the department's previous done
  *  draw of the same matter (another task, the most recent), both limited to the pools. */
 async function poolConflicts(db: Db, task: TaskRow, targets: Set<string>, certNos: Set<string>): Promise<[string, string][]> {
@@ -225,9 +241,12 @@ export async function prepareDraw(p: Platform, actor: Actor, taskId: number, inp
   const witnesses = checkWitnesses(input?.witnesses);
   requireState(task0, 'pending');
   const result = await p.tx(async (t) => {
+    // A no-op write takes the task's row lock: an edit of the task waits, then finds the draw (plans.ts).
+    await t.updateTable('enf_tasks').set({ state: 'pending' }).where('id', '=', taskId).where('state', '=', 'pending').execute();
     const task = await loadTask(t, taskId);
     requireState(task, 'pending');
     if (await t.selectFrom('enf_draws').select('id').where('task_id', '=', task.id).executeTakeFirst()) throw conflict('enforcement.err.draw_exists');
+    await refuseUsedCommitments(t, witnesses);
     const { inputs, qualified } = await freezeInputs(t, task);
     // A draw that cannot succeed is refused now, before anything is published.
     if (inputs.sampleSize < 1 || inputs.sampleSize > inputs.targets.length) throw conflict('enforcement.err.too_few_targets', undefined, { needed: Math.max(1, inputs.sampleSize), available: inputs.targets.length });

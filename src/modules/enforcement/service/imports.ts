@@ -404,10 +404,11 @@ async function checkEntities(db: Db, table: { rows: string[][]; rowNumbers: numb
   }, 'creditCode');
   const out: Classified<EntityRowValue> = { rows: [], created: 0, updated: 0, unchanged: 0, problems: c.problems, problemCount: c.problemCount, ignored: c.ignored };
   if (c.problemCount) return out;
+  // The first import into an empty register: every row is new (no lookups).
+  const empty = !(await db.selectFrom('enf_entities').select('id').limit(1).executeTakeFirst());
   for (const part of chunks(c.rows, CHUNK)) {
-    const existing = new Map(
-      (await db.selectFrom('enf_entities').select(['credit_code', 'name', 'address', 'legal_rep', 'industry', 'risk', 'area', 'active', 'department_id']).where('credit_code', 'in', part.map((r) => r.value.key)).execute()).map((e) => [e.credit_code, e]),
-    );
+    const found = empty ? [] : await db.selectFrom('enf_entities').select(['credit_code', 'name', 'address', 'legal_rep', 'industry', 'risk', 'area', 'active']).where('credit_code', 'in', part.map((r) => r.value.key)).execute();
+    const existing = new Map(found.map((e) => [e.credit_code, e]));
     for (const r of part) {
       const e = existing.get(r.value.key);
       if (!e) {

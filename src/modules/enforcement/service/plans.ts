@@ -374,6 +374,9 @@ export async function addTask(p: Platform, actor: Actor, planId: number, input: 
   return row;
 }
 
+/** Whether the task's draw is prepared (or done). */
+const hasDraw = async (db: Db, taskId: number) => !!(await db.selectFrom('enf_draws').select('id').where('task_id', '=', taskId).executeTakeFirst());
+
 /** Changes a task while it is 待抽取; a published task's notice (and its plan's) gets a new version. */
 export async function updateTask(p: Platform, actor: Actor, taskId: number, input: TaskInput): Promise<TaskRow> {
   const { task: cur, plan: plan0 } = await staffTask(p, actor, taskId, true);
@@ -384,6 +387,8 @@ export async function updateTask(p: Platform, actor: Actor, taskId: number, inpu
     // Only while 待抽取: a draw being prepared meanwhile wins (the row lock decides).
     const task = await t.updateTable('enf_tasks').set({ ...taskRowValues(v), updated_at: now() }).where('id', '=', taskId).where('state', '=', 'pending').returningAll().executeTakeFirst();
     if (!task) throw conflict('enforcement.plan.err.not_pending', undefined, { state: `enforcement.state.${(await getTask(t, taskId))?.state ?? 'drawn'}` });
+    // A prepared draw has published the task's inputs: they stay as published (prepareDraw holds the task's row lock).
+    if (await hasDraw(t, taskId)) throw conflict('enforcement.plan.err.draw_prepared');
     await p.audit(t, { actor: actorName(actor), action: 'inspection.task_update', entity: 'enf_task', entityId: taskId, details: auditValues(v) });
     if (task.task_item_id) {
       await reviseApproved(p, t, actor, task.task_item_id, { meta: { title: taskTitle(task), summary: taskSummary(task) }, data: await taskNotice(p, t, plan, task), changeNote: '调整抽查任务' });
@@ -401,6 +406,7 @@ export async function deleteTask(p: Platform, actor: Actor, taskId: number): Pro
   if (plan.status !== 'draft' || task.task_item_id) throw conflict('enforcement.plan.err.plan_published');
   await p.tx(async (t) => {
     if ((await lockPlan(t, plan.id)).status !== 'draft') throw conflict('enforcement.plan.err.plan_published');
+    if (await hasDraw(t, taskId)) throw conflict('enforcement.plan.err.draw_prepared');
     const n = await t.deleteFrom('enf_tasks').where('id', '=', taskId).where('state', '=', 'pending').where('task_item_id', 'is', null).executeTakeFirst();
     if (Number(n.numDeletedRows) !== 1) throw conflict('enforcement.plan.err.plan_published');
     await p.audit(t, { actor: actorName(actor), action: 'inspection.task_delete', entity: 'enf_task', entityId: taskId, details: { planId: plan.id, title: task.title, matterCode: task.matter_code } });
