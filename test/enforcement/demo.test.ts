@@ -1,15 +1,16 @@
 // The enforcement demo (issue 18, item 8): a realistic year — about 3,000 entities with valid
 // credit codes, 40 inspectors in 4 departments, 12 tasks in every state with draws that re-run to
-// the same selection, 200 decisions — and what a demo account can do next: an inspector enters a
+// the same selection, 200 decisions in every state of their display — and what a demo account can do next: an inspector enters a
 // result of an open check, an editor draws a pending task.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, makeEnv, type TestEnv } from '../helpers.js';
 import { checkUscc } from '../../src/modules/enforcement/service/uscc.js';
 import { normalizeIndustry } from '../../src/modules/enforcement/service/registers.js';
 import { drawRecord } from '../../src/modules/enforcement/service/draw-record.js';
-import { verifyDraw } from '../../src/modules/enforcement/service/draw.js';
+import { commitment, verifyDraw } from '../../src/modules/enforcement/service/draw.js';
 import { DEMO_TASKS } from '../../src/modules/enforcement/demo/inspections.js';
 import { DEMO_USERS } from '../../src/modules/org/demo.js';
+import { todayShanghai } from '../../src/platform/calendar/index.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -123,9 +124,9 @@ describe('demo inspections', () => {
   it('lets a demo editor prepare and run the draw of a pending task', async () => {
     const pending = await db().selectFrom('enf_tasks as t').innerJoin('departments as d', 'd.id', 't.department_id').select(['t.id', 'd.code']).where('t.state', '=', 'pending').orderBy('t.id').execute();
     expect(pending.map((t) => t.code).sort()).toEqual(['scjg', 'yjgl']);
-    const { commitment } = await import('../../src/modules/enforcement/service/draw.js');
-    const secrets = ['春风-2718', '海浪-3141'];
     for (const t of pending) {
+      // A commitment serves one draw: each task its own witnesses' secrets.
+      const secrets = [`春风-${t.id}-2718`, `海浪-${t.id}-3141`];
       const as = `${t.code}-editor`;
       const prep = await env.api('POST', `/api/v1/inspections/tasks/${t.id}/draw`, { as, body: { witnesses: secrets.map((s, i) => ({ name: `见证人${i + 1}`, commitment: commitment(s) })) } });
       expect(prep.statusCode, prep.body).toBe(201);
@@ -137,13 +138,86 @@ describe('demo inspections', () => {
   });
 });
 
+describe('demo decisions', () => {
+  const decisions = () => db().selectFrom('enf_decisions').selectAll().execute();
+
+  it('has 200 licensing and penalty decisions across the domains, severities and subjects, over three years', async () => {
+    const ds = await decisions();
+    expect(ds.length).toBe(200);
+    const set = (f: (d: (typeof ds)[number]) => string) => new Set(ds.map(f));
+    expect(set((d) => d.kind)).toEqual(new Set(['licensing', 'penalty']));
+    for (const domain of ['quality', 'tourism', 'ip', 'safety']) expect(set((d) => d.domain).has(domain), domain).toBe(true);
+    // 食品安全: a domain the demo configures beside the built-in ones.
+    expect(set((d) => d.domain).has('food')).toBe(true);
+    expect(set((d) => d.severity)).toEqual(new Set(['', 'minor', 'ordinary', 'serious']));
+    expect(set((d) => d.subject_type)).toEqual(new Set(['legal', 'natural']));
+    expect(set((d) => `${d.department_id}`).size).toBe(4);
+    const years = set((d) => d.decision_date.slice(0, 4));
+    expect(years.size).toBeGreaterThanOrEqual(3);
+    expect(set((d) => d.doc_no).size).toBe(200);
+    // No template repeated: the facts differ from decision to decision.
+    expect(set((d) => `${d.facts}${d.content}`).size).toBeGreaterThan(180);
+    for (const d of ds.filter((x) => x.subject_type === 'legal')) expect(checkUscc(d.credit_code), d.doc_no).toMatchObject({ ok: true });
+  });
+
+  it('shows what the rules say: 轻微 not shown, some displays ended at their maximum, one revoked, one repaired, some awaiting approval', async () => {
+    const ds = await decisions();
+    const n = (f: (d: (typeof ds)[number]) => boolean) => ds.filter(f).length;
+    expect(n((d) => d.severity === 'minor' && d.status !== 'not-shown' && d.status !== 'draft' && d.status !== 'submitted')).toBe(0);
+    expect(n((d) => d.status === 'not-shown')).toBeGreaterThan(5);
+    expect(n((d) => d.status === 'published')).toBeGreaterThan(80);
+    const expired = ds.filter((d) => d.end_reason === 'expired');
+    expect(expired.length).toBeGreaterThan(5);
+    expect(expired.every((d) => d.display_until! < todayShanghai())).toBe(true);
+    expect(n((d) => d.end_reason === 'revoked')).toBe(1);
+    expect(n((d) => d.end_reason === 'repaired')).toBe(1);
+    expect(n((d) => d.status === 'submitted')).toBeGreaterThanOrEqual(2);
+    expect(n((d) => d.status === 'draft')).toBeGreaterThanOrEqual(1);
+    // Published history: through the spine, on display until their last day.
+    for (const d of ds.filter((x) => x.status === 'published')) {
+      expect(d.pub_item_id, d.doc_no).not.toBeNull();
+      expect(d.display_until! >= todayShanghai()).toBe(true);
+    }
+    const repairs = await db().selectFrom('enf_repairs').select('status').execute();
+    expect(repairs.map((r) => r.status).sort()).toEqual(['approved', 'pending']);
+  });
+
+  it('lets the demo approver publish a submitted decision of another author', async () => {
+    const submitted = await db().selectFrom('enf_decisions as d').innerJoin('departments as dep', 'dep.id', 'd.department_id').select(['d.id', 'dep.code', 'd.author_id']).where('d.status', '=', 'submitted').orderBy('d.id').execute();
+    const s = submitted[0];
+    const approver = await db().selectFrom('users').select('id').where('username', '=', `${s.code}-approver`).executeTakeFirstOrThrow();
+    expect(s.author_id).not.toBe(String(approver.id));
+    const { approveDecision } = await import('../../src/modules/enforcement/service/decisions.js');
+    const { loadPrincipal } = await import('../../src/platform/auth/identity.js');
+    const out = await approveDecision(env.p, (await loadPrincipal(db(), approver.id, 'token'))!, s.id);
+    expect(['published', 'not-shown']).toContain(out.status);
+  });
+
+  it('answers the public API of penalties on display, natural persons masked', async () => {
+    const res = await env.api('GET', '/api/v1/penalties?pageSize=100');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.total).toBeGreaterThan(30);
+    const ds = await decisions();
+    const naturals = ds.filter((d) => d.subject_type === 'natural');
+    const names = new Set(naturals.map((d) => d.subject_name));
+    expect(body.items.some((i: { subjectType: string }) => i.subjectType === 'natural')).toBe(true);
+    for (const item of body.items) expect(names.has(item.subjectName), item.subjectName).toBe(false);
+    const text = JSON.stringify(body);
+    for (const d of naturals) expect(text).not.toContain(d.id_number);
+  });
+});
+
 describe('demo public pages', () => {
-  it('answers /enforcement, /enforcement/inspections and /enforcement/entities with the demo data', async () => {
+  it('answers /enforcement, /enforcement/inspections, /enforcement/decisions and /enforcement/entities with the demo data', async () => {
     const hub = await env.app.inject({ method: 'GET', url: '/enforcement' });
     expect(hub.statusCode).toBe(200);
     const insp = await env.app.inject({ method: 'GET', url: '/enforcement/inspections' });
     expect(insp.statusCode).toBe(200);
     expect(insp.body).toContain('食品销售者监督检查');
+    const decisions = await env.app.inject({ method: 'GET', url: '/enforcement/decisions?kind=penalty' });
+    expect(decisions.statusCode).toBe(200);
+    expect(decisions.body).toContain('罚〔');
     const entities = await env.app.inject({ method: 'GET', url: `/enforcement/entities?q=${encodeURIComponent('加油站')}` });
     expect(entities.statusCode).toBe(200);
     expect(entities.body).toContain('加油站');

@@ -12,6 +12,7 @@ import { seededRandom } from '../../platform/random.js';
 import { listsMounted } from './service/plans.js';
 import { loadRegisters } from './demo/registers.js';
 import { loadInspections, loadMatters, type Staff } from './demo/inspections.js';
+import { loadDecisions } from './demo/decisions.js';
 
 export const DEMO_SEED = 18_2026;
 
@@ -26,7 +27,7 @@ export async function loadDemoEnforcement(p: Platform): Promise<void> {
   }
   const r = seededRandom(DEMO_SEED);
   const today = todayShanghai();
-  await loadRegisters(p, r, depts, users);
+  const registers = await loadRegisters(p, r, depts, users);
   const linked = new Map<string, Principal>();
   for (const i of await p.db.selectFrom('enf_inspectors').select(['cert_no', 'user_id']).where('user_id', 'is not', null).execute()) {
     const username = [...users].find(([, id]) => String(id) === i.user_id)?.[0];
@@ -38,4 +39,5 @@ export async function loadDemoEnforcement(p: Platform): Promise<void> {
     await loadMatters(p, depts, Number(today.slice(0, 4)));
     await loadInspections(p, r, depts, staff, today);
   }
+  await loadDecisions(p, r, registers.entities, depts, staff.as, today);
 }

@@ -5,7 +5,7 @@
 // 93 农民专业合作社; Dalian's region codes 2102xx), a name of its trade, an address on a road of
 // its 街道, a legal representative (the operator, for a 个体工商户), a GB/T 4754 class consistent
 // with the name and a risk level weighted by trade. Deterministic from the generator given.
-import { intWith, pickWith } from '../../../platform/random.js';
+import { intWith, pickWith, sampleWith } from '../../../platform/random.js';
 import { personName, weighted } from '../../requests/demo/pool.js';
 import { FIRMS } from '../../catalog/demo/vocab.js';
 import { USCC_ALPHABET, withUsccCheck } from '../service/uscc.js';
@@ -324,23 +324,27 @@ function subjectId(r: R, kind: Kind): string {
   return 'MA' + Array.from({ length: 7 }, () => pickWith(r, [...USCC_ALPHABET])).join('');
 }
 
-const firm = (r: R) => (r() < 0.15 ? pickWith(r, FIRMS) : pickWith(r, [...TRADE_CHARS]) + pickWith(r, [...TRADE_CHARS]));
+function firm(r: R): string {
+  if (r() < 0.15) return pickWith(r, FIRMS);
+  const [a, b] = sampleWith(r, [...TRADE_CHARS], 2);
+  return a + b;
+}
 
 function address(r: R, road: string, industrial: boolean): string {
   const no = intWith(r, 1, industrial ? 260 : 399);
   const tail = industrial
-    ? pickWith(r, ['', '', '厂区', `${intWith(r, 1, 6)}号厂房`])
+    ? pickWith(r, ['', '', '', '厂区', `${intWith(r, 1, 6)}号厂房`])
     : pickWith(r, ['', '', `${intWith(r, 1, 30)}号楼${intWith(r, 1, 4)}单元`, `-${intWith(r, 1, 12)}`, `${intWith(r, 1, 3)}层`, `商铺${intWith(r, 1, 40)}`]);
   return `示范新区${road}${no}号${tail}`;
 }
 
-function nameOf(r: R, t: Trade, kind: Kind, words: string[], rep: string, road: string): string {
+function nameOf(r: R, t: Trade, kind: Kind, words: string[], rep: string, road: string, village: string): string {
   if (t.classes[0][0] === 'F5265') return `${pickWith(r, OIL)}示范新区${road}加油站`;
   // Stalls and counters (…部, …铺, …亭) are 个体工商户; a company of the trade takes its generic name.
-  const corporate = words.filter((w) => !/[部铺亭]$/.test(w));
+  const corporate = words.filter((w) => !/([部铺亭]|中心)$/.test(w));
   const word = pickWith(r, kind === '1' && corporate.length ? corporate : words);
   if (kind === '1' && !corporate.length) return `${pickWith(r, ['大连', '示范新区'])}${firm(r)}${t.company}`;
-  if (kind === '3') return `示范新区${pickWith(r, VILLAGES)}${firm(r)}${word}专业合作社`;
+  if (kind === '3') return `示范新区${village}${firm(r)}${word}专业合作社`;
   if (kind === '2') {
     // 个体工商户: the operator's surname, the road or a shop name before what it sells.
     const lead = weighted(r, [
@@ -359,7 +363,7 @@ function nameOf(r: R, t: Trade, kind: Kind, words: string[], rep: string, road: 
   ]);
   if (!t.company) return `${place}${firm(r)}${word}`;
   // Words that already name the business ('国际旅行社', '大酒店') take 有限公司 alone.
-  const suffix = /社|店|酒店|园|城|厅|馆|合作/.test(word) ? '有限公司' : t.company;
+  const suffix = /社|店|园|城|厅|馆|行$/.test(word) ? '有限公司' : t.company;
   return `${place}${firm(r)}${word}${suffix}`;
 }
 
@@ -377,9 +381,10 @@ export function demoEntities(r: R): DemoEntity[] {
       const rep = personName(r);
       let name = '';
       let road = '';
+      const village = pickWith(r, VILLAGES);
       for (let tries = 0; tries < 20 && (!name || names.has(name)); tries++) {
         road = pickWith(r, roads);
-        name = nameOf(r, t, kind, words, rep, road);
+        name = nameOf(r, t, kind, words, rep, road, village);
       }
       if (names.has(name)) continue;
       names.add(name);
@@ -393,7 +398,8 @@ export function demoEntities(r: R): DemoEntity[] {
       out.push({
         credit_code: code,
         name,
-        address: address(r, road, industrial),
+        // Cooperatives are in their village; petrol stations and plants at a plain number.
+        address: kind === '3' ? `示范新区${village}村${intWith(r, 1, 9)}组${intWith(r, 1, 80)}号` : address(r, road, industrial || industry === 'F5265'),
         legal_rep: rep,
         industry,
         risk: weighted(r, t.risk),
