@@ -27,6 +27,9 @@ export interface BannerUser {
 }
 
 /** The start-up banner, in Chinese and English. */
+/** Accounts of the enforcement demo shown as a group: inspectors, and the editors and approvers of 文旅局, 应急局, 生态环境分局. */
+export const ENFORCEMENT_ACCOUNT = /^(?:[a-z-]+-inspector\d+|(?:whly|yjgl|sthj)-(?:editor|approver))$/;
+
 export function banner(config: Pick<Config, 'publicUrl' | 'dataDir' | 'databaseUrl' | 'demo'>, demo: { password: string; users: BannerUser[] } | null): string {
   const db = config.databaseUrl ? `PostgreSQL ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}` : 'SQLite';
   const lines = [
@@ -43,13 +46,19 @@ export function banner(config: Pick<Config, 'publicUrl' | 'dataDir' | 'databaseU
     // and sign replies to disclosure requests) on a few lines of their own.
     const handlers = demo.users.filter((u) => u.username.endsWith('-handler'));
     const heads = demo.users.filter((u) => u.username.endsWith('-approver') && u.name.endsWith('负责人'));
-    const others = demo.users.filter((u) => !handlers.includes(u) && !heads.includes(u));
+    // The enforcement departments' editors, approvers and inspectors (执法检查员) on lines of their own too.
+    const enforcement = demo.users.filter((u) => !heads.includes(u) && ENFORCEMENT_ACCOUNT.test(u.username));
+    const others = demo.users.filter((u) => !handlers.includes(u) && !heads.includes(u) && !enforcement.includes(u));
     const width = Math.max(...others.map((u) => u.username.length));
     lines.push('', `  演示账号 Demo accounts（密码 password: ${demo.password}）`);
     for (const u of others) lines.push(`    ${u.username.padEnd(width)}  ${u.name}`);
     if (heads.length) {
       lines.push('    各部门负责人 Office heads (disclosure replies and extensions):');
       for (let i = 0; i < heads.length; i += 5) lines.push(`      ${heads.slice(i, i + 5).map((u) => u.username).join('  ')}`);
+    }
+    if (enforcement.length) {
+      lines.push('    执法部门账号 Enforcement editors, approvers and inspectors:');
+      for (let i = 0; i < enforcement.length; i += 6) lines.push(`      ${enforcement.slice(i, i + 6).map((u) => u.username).join('  ')}`);
     }
     if (handlers.length) {
       lines.push('    各部门诉求承办人 Appeal handlers of the departments:');

@@ -5,10 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { TYPE, matter, matterCsv, matterList, publishMatters } from './matters-util.js';
+import { demoOrg } from '../fixtures/org.js';
 
 let env: TestEnv;
 beforeAll(async () => {
-  env = await makeEnv();
+  // Lists of its own (the demo publishes the departments' 随机抽查事项清单): the staff it needs.
+  env = await makeEnv({ demo: false });
+  await demoOrg(env.p, { users: ['scjg-editor', 'scjg-approver'], departments: ['whly'] });
 }, 60000);
 afterAll(async () => env?.close());
 

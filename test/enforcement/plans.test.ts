@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfFrom, form, login, makeEnv, type TestEnv } from '../helpers.js';
 import { publishMatters, matter } from './matters-util.js';
+import { demoOrg } from '../fixtures/org.js';
 import { sampleSize, targetPool, normaliseIndustry } from '../../src/modules/enforcement/service/pool.js';
 import { MODULES } from '../../src/modules/index.js';
 import { addTask, createPlan } from '../../src/modules/enforcement/service/plans.js';
@@ -12,7 +13,9 @@ import { addTask, createPlan } from '../../src/modules/enforcement/service/plans
 let env: TestEnv;
 let scjg: number;
 beforeAll(async () => {
-  env = await makeEnv();
+  // Its own registers and lists (the demo has an enforcement year of its own): the staff it needs.
+  env = await makeEnv({ demo: false });
+  await demoOrg(env.p, { users: ['scjg-editor', 'scjg-approver', 'fgj-editor'] });
   scjg = (await env.p.db.selectFrom('departments').select('id').where('code', '=', 'scjg').executeTakeFirstOrThrow()).id;
   await publishMatters(env, 'scjg', [matter('SC-001', { name: '食品经营者监督检查' }), matter('SC-002', { name: '产品质量监督抽查', field: 'quality', basis: '《中华人民共和国产品质量法》第十五条' })]);
   // A register: codes with and without the 门类 letter, areas, risks, one inactive.

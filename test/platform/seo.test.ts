@@ -11,7 +11,7 @@ import Fastify from 'fastify';
 import { validateXML } from 'xmllint-wasm';
 import { HtmlValidate } from 'html-validate';
 import { makeEnv, type TestEnv } from '../helpers.js';
-import { bumpGeneration, endApproved, reviseApproved, withdrawApproved } from '../../src/platform/publication/index.js';
+import { bumpGeneration, endApproved, itemType, reviseApproved, withdrawApproved } from '../../src/platform/publication/index.js';
 import { installSitemap, listSource, SITEMAP_MAX_URLS, type SitemapSource } from '../../src/platform/sitemap.js';
 import { shanghaiW3c } from '../../src/platform/dates.js';
 import { todayShanghai } from '../../src/platform/calendar/index.js';
@@ -93,7 +93,7 @@ describe('the XML sitemap', () => {
 
   it('covers every public section: catalog items and pages, released appeals, lists and their items, the calendar, the portal pages — each URL once', async () => {
     const { urls } = await sitemap();
-    expect([...urls.keys()].sort()).toEqual(['annual-reports', 'appeals', 'calendar', 'catalog-items', 'catalog-pages', 'disclosure-requests', 'enforcement', 'enforcement-draws', 'enforcement-registers', 'enforcement-repair', 'interaction-items', 'lists', 'portal']);
+    expect([...urls.keys()].sort()).toEqual(['annual-reports', 'appeals', 'calendar', 'catalog-items', 'catalog-pages', 'disclosure-requests', 'enforcement', 'enforcement-draws', 'enforcement-entities', 'enforcement-registers', 'enforcement-repair', 'interaction-items', 'lists', 'portal']);
     const all = [...urls.values()].flat().map((e) => new URL(e.loc));
     const paths = all.map((u) => u.pathname + u.search);
     expect(new Set(paths).size).toBe(paths.length);
@@ -103,7 +103,7 @@ describe('the XML sitemap', () => {
     // Every public item of the spine once, at its type's page: the catalog's and the released appeals.
     const items = await env.p.db.selectFrom('pub_items').select(['id', 'type']).where('public', '=', 1).execute();
     const itemPaths = [...urls.get('catalog-items')!, ...urls.get('interaction-items')!].map((e) => new URL(e.loc).pathname);
-    expect(itemPaths.sort()).toEqual(items.map((i) => (i.type === 'appeal' ? `/appeals/published/${i.id}` : `/catalog/items/${i.id}`)).sort());
+    expect(itemPaths.sort()).toEqual(items.map((i) => itemType(i.type).url(i.id)).sort());
     // Each list with an edition, and each item of its current edition.
     const lists = await env.p.db.selectFrom('lists').select(['id', 'type']).where('current_edition', 'is not', null).execute();
     for (const l of lists) expect(paths).toContain(`/lists/${l.type}/lists/${l.id}`);

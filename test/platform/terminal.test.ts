@@ -1,7 +1,7 @@
 // What a person sees at a terminal when starting the server: a banner and readable log lines.
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { banner, readableLog } from '../../src/cli/terminal.js';
+import { banner, ENFORCEMENT_ACCOUNT, readableLog } from '../../src/cli/terminal.js';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/modules/org/demo.js';
 
 describe('the start-up banner', () => {
@@ -13,7 +13,7 @@ describe('the start-up banner', () => {
     expect(text).toContain('http://127.0.0.1:3000/admin');
     expect(text).toContain('/srv/gongkai/data');
     expect(text).toContain(DEMO_PASSWORD);
-    for (const [username, name] of DEMO_USERS) expect(text).toMatch(username.endsWith('-handler') || name.endsWith('负责人') ? new RegExp(`\\s${username}(\\s|$)`, 'm') : new RegExp(`${username}\\s+${name}`));
+    for (const [username, name] of DEMO_USERS) expect(text).toMatch(username.endsWith('-handler') || name.endsWith('负责人') || ENFORCEMENT_ACCOUNT.test(username) ? new RegExp(`\\s${username}(\\s|$)`, 'm') : new RegExp(`${username}\\s+${name}`));
     expect(text.split('\n').length).toBeLessThan(45); // one screen, handlers grouped
     expect(text).toContain('重置演示数据');
     expect(text).not.toContain('{"level"');

@@ -90,7 +90,8 @@ export function FilterWords({ c, filter }: { c: PageCtx; filter: TargetFilter })
 
 /** The filter in Chinese words, for search text. */
 function filterText(f: TargetFilter): string {
-  return [f.industries.map(industryLabel).join(' '), f.areas.join(' '), f.risks.map((r) => zh[`enforcement.risk.${r}`]).join(' ')].join(' ');
+  // Empty parts leave no spaces (a snippet line never ends in whitespace).
+  return [...f.industries.map(industryLabel), ...f.areas, ...f.risks.map((r) => zh[`enforcement.risk.${r}`])].join(' ');
 }
 
 /** A task's facts as a definition list (notice, public page, console). `extra` rows go last. */
@@ -164,7 +165,7 @@ registerItemType<PlanNoticeData>({
   label: 'enforcement.item.plan',
   schema: NoticeSchema('planId'),
   category: INSPECTION_CATEGORY,
-  searchText: (d) => ['双随机抽查计划', `${d.year}年度`, ...d.tasks.map((t) => [t.title, t.matter.code, t.matter.name, zh[`enforcement.field.${t.matter.field}`], filterText(t.filter)].join(' '))].join('\n'),
+  searchText: (d) => ['双随机抽查计划', `${d.year}年度`, ...d.tasks.map((t) => [t.title, t.matter.code, t.matter.name, zh[`enforcement.field.${t.matter.field}`], filterText(t.filter)].filter(Boolean).join(' '))].join('\n'),
   render(d, c) {
     return (
       <div class="inspection-plan">
@@ -187,7 +188,7 @@ registerItemType<TaskNoticeData>({
   label: 'enforcement.item.task',
   schema: NoticeSchema('taskId'),
   category: INSPECTION_CATEGORY,
-  searchText: (d) => ['双随机抽查任务', d.title, d.planTitle, d.matter.code, d.matter.name, zh[`enforcement.field.${d.matter.field}`], d.matter.basis, d.matter.content, filterText(d.filter)].join('\n'),
+  searchText: (d) => ['双随机抽查任务', d.title, d.planTitle, d.matter.code, d.matter.name, zh[`enforcement.field.${d.matter.field}`], d.matter.basis, d.matter.content, filterText(d.filter)].filter(Boolean).join('\n'),
   render(d, c) {
     return (
       <div class="inspection-task">

@@ -33,6 +33,7 @@ import { DISPLAY_JOB, endDueDisplays } from './service/display.js';
 import { repairsApi } from './api/repairs.js';
 import { repairPages } from './public/repair.js';
 import { repairConsole } from './console/repairs.js';
+import { loadDemoEnforcement } from './demo.js';
 
 /** Credit-repair applications and their status look-ups, per client address per minute (each its own budget). */
 const REPAIR_RATE_LIMIT = 20;
@@ -114,6 +115,7 @@ export const enforcementModule: GongkaiModule = {
     };
   },
   cli: enforcementCli,
+  demo: loadDemoEnforcement,
   sitemap: (p) => [
     ...drawPagesSitemap(p),
     ...registersSitemap(p),

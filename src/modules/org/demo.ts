@@ -54,6 +54,9 @@ export const APPEAL_HANDLER_DEPARTMENTS = ['dzb', 'fgj', 'scjg', 'scjg-zljd', 'x
 /** Departments with requests in the demo year and no approver of their own above: each gets `<code>-approver`. */
 export const REQUEST_HEAD_DEPARTMENTS = ['zjj', 'zrzy', 'sthj', 'czj', 'xzsp', 'jyj', 'wjj'];
 
+/** The departments of the enforcement demo (市场监管, 文旅, 应急, 生态环境): each has inspectors and `<code>-inspector1`, `-inspector2`. */
+export const ENFORCEMENT_DEPARTMENTS = ['scjg', 'whly', 'yjgl', 'sthj'];
+
 /** username, display name, department, roles (role@dept, '+' = including sub-departments). */
 export const DEMO_USERS: [string, string, string, string[]][] = [
   ['admin', '系统管理员', 'dzb', ['admin']],
@@ -83,6 +86,17 @@ export const DEMO_USERS: [string, string, string, string[]][] = [
   // department the appeals dispatch catalogue and rules name (appeals/demo.ts), so that every
   // correctly dispatched appeal can be answered.
   ...APPEAL_HANDLER_DEPARTMENTS.map((code): [string, string, string, string[]] => [`${code}-handler`, `${DEMO_DEPARTMENTS.find((d) => d.code === code)!.short}诉求承办人`, code, ['editor']]),
+  // Transparent enforcement (enforcement/demo.ts): the editors (plans, draws, decisions) and
+  // approvers (results, decisions) of the enforcement departments beside scjg's and sthj-approver,
+  // and two inspector accounts a department, each linked to one of its inspectors (results).
+  ['whly-editor', '文旅局编辑', 'whly', ['editor']],
+  ['whly-approver', '文旅局签发人', 'whly', ['approver']],
+  ['yjgl-editor', '应急局编辑', 'yjgl', ['editor']],
+  ['yjgl-approver', '应急局签发人', 'yjgl', ['approver']],
+  ['sthj-editor', '生态环境分局编辑', 'sthj', ['editor']],
+  ...ENFORCEMENT_DEPARTMENTS.flatMap((code): [string, string, string, string[]][] =>
+    ['一', '二'].map((n, i) => [`${code}-inspector${i + 1}`, `${DEMO_DEPARTMENTS.find((d) => d.code === code)!.short}执法检查员${n}`, code, ['inspector']]),
+  ),
 ];
 
 export async function loadDemoOrg(p: Platform): Promise<void> {
