@@ -176,9 +176,7 @@ function ImportReportView({ c, r }: { c: PageCtx; r: DecisionImportReport }) {
                 {r.problems.map((x) => (
                   <tr>
                     <td>{x.row}</td>
-                    <td>
-                      <Zh c={c}>{x.field}</Zh>
-                    </td>
+                    <td>{x.field === 'file' ? c.t('enforcement.decision.import.file') : <Zh c={c}>{x.field}</Zh>}</td>
                     <td>{x.message}</td>
                   </tr>
                 ))}
