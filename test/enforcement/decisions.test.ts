@@ -273,6 +273,10 @@ describe('the public list and API', () => {
     expect((await get('/api/v1/penalties?q=旅游甲')).json().items.map((d: { subjectName: string }) => d.subjectName)).toEqual(['示范新区旅游甲公司']);
     expect((await get(`/api/v1/penalties?q=${encodeURIComponent('文旅罚〔2025〕')}`)).json().total).toBe(1);
     expect((await get('/api/v1/penalties?domain=ip')).json().items.map((d: { subjectName: string }) => d.subjectName)).toEqual(['示范新区知识产权乙公司']);
+    // A one-character word is searched by scanning; two words must both match.
+    expect((await get(`/api/v1/penalties?q=${encodeURIComponent('甲')}`)).json().items.map((d: { subjectName: string }) => d.subjectName)).toContain('示范新区旅游甲公司');
+    expect((await get(`/api/v1/penalties?q=${encodeURIComponent('旅游 乙')}`)).json().total).toBe(0);
+    expect((await get(`/api/v1/penalties?q=${encodeURIComponent('知识产权 乙公司')}`)).json().total).toBe(1);
     const year = Number(plusDays(TODAY, -300).slice(0, 4));
     expect((await get(`/api/v1/penalties?year=${year}&q=旅游甲`)).json().total).toBe(1);
     expect((await get(`/api/v1/penalties?year=${year - 1}&q=旅游甲`)).json().total).toBe(0);
@@ -286,6 +290,16 @@ describe('the public list and API', () => {
     const bad = await get('/api/v1/penalties?year=abc&pageSize=1000');
     expect(bad.statusCode).toBe(400);
     expect((await get('/api/v1/penalties?foo=1')).statusCode).toBe(400);
+  });
+
+  it('searches by the name a draft was corrected to, not the one it had', async () => {
+    const id = await entered(penalty({ subjectName: '示范新区原名丁公司' }));
+    const d = (await api('GET', `/api/v1/decisions/${id}`, 'scjg-editor')).json();
+    expect((await api('PUT', `/api/v1/decisions/${id}`, 'scjg-editor', penalty({ docNo: d.docNo, subjectName: '示范新区更名戊公司' }))).statusCode).toBe(200);
+    await api('POST', `/api/v1/decisions/${id}/submit`, 'scjg-editor');
+    await api('POST', `/api/v1/decisions/${id}/approve`, 'scjg-approver');
+    expect((await get(`/api/v1/penalties?q=${encodeURIComponent('更名戊')}`)).json().total).toBe(1);
+    expect((await get(`/api/v1/penalties?q=${encodeURIComponent('原名丁')}`)).json().total).toBe(0);
   });
 
   it('drops a decision whose display ended from the list, the API and search; its page shows only the notice', async () => {

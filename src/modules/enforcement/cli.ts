@@ -7,6 +7,7 @@ import { verifyDraw } from './service/draw.js';
 /** The language of the output: --lang, else the shell's (LC_ALL, LC_MESSAGES, LANG: zh… is Chinese), else English. */
 function cliLocale(args: string[]): Locale {
   const i = args.indexOf('--lang');
+  // The shell's locale is the terminal's language, not a setting of the platform.
   const asked = i >= 0 ? args[i + 1] : (process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '');
   return /^zh/i.test(asked ?? '') ? 'zh-CN' : 'en';
 }

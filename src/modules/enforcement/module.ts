@@ -28,7 +28,7 @@ import { decisionsApi } from './api/decisions.js';
 import { decisionsPublic } from './public/decisions.js';
 import { decisionsConsole } from './console/decisions.js';
 import { decisionsTable2 } from './service/decision-queries.js';
-import { LICENSING_DECISION, PENALTY_DECISION } from './items.js';
+import { INSPECTION_PLAN, INSPECTION_TASK, LICENSING_DECISION, PENALTY_DECISION } from './items.js';
 import { DISPLAY_JOB, endDueDisplays } from './service/display.js';
 import { repairsApi } from './api/repairs.js';
 import { repairPages } from './public/repair.js';
@@ -119,7 +119,8 @@ export const enforcementModule: GongkaiModule = {
   sitemap: (p) => [
     ...drawPagesSitemap(p),
     ...registersSitemap(p),
-    listSource('enforcement-decisions', async () => [{ path: '/enforcement/decisions', lastmod: await lastListChange(p.db, [PENALTY_DECISION, LICENSING_DECISION]) }]),
+    // The entry, the inspections' index and the decisions on display.
+    listSource('enforcement', async () => [{ path: '/enforcement' }, { path: '/enforcement/inspections', lastmod: await lastListChange(p.db, [INSPECTION_PLAN, INSPECTION_TASK]) }, { path: '/enforcement/decisions', lastmod: await lastListChange(p.db, [PENALTY_DECISION, LICENSING_DECISION]) }]),
     // Credit repair's public pages (a status page is reached with its query code and is not listed).
     listSource('enforcement-repair', () => [{ path: '/enforcement/credit-repair' }, { path: '/enforcement/credit-repair/track' }]),
   ],

@@ -9,6 +9,7 @@ import { DECISION_KINDS, DOMAINS, type DecisionKind } from './codes.js';
 import { SUBJECT_DECISION, type DecisionRow } from '../schema.js';
 import type { DecisionData } from '../items.js';
 import { domainOptions, publicData } from './decisions.js';
+import { currentGeneration } from '../../../platform/publication/cache.js';
 
 export interface StaffFilters {
   status?: string;
@@ -78,6 +79,14 @@ export interface PublicFilters {
   pageSize?: number;
 }
 
+/** Counts of the public list per database (tests run several side by side), keyed with the generation. */
+const counts = new WeakMap<Db, Map<string, number>>();
+function countCache(db: Db): Map<string, number> {
+  let m = counts.get(db);
+  if (!m) counts.set(db, (m = new Map()));
+  return m;
+}
+
 export type PublicDecision = DecisionData & { id: number; url: string; status: string };
 
 /** Decisions currently on display (status 'published'), newest decision first. */
@@ -97,15 +106,31 @@ export async function publicDecisions(db: Db, f: PublicFilters): Promise<{ total
     for (const w of words) q = q.where('d.search', 'like', `%${w.replace(/[%_\\]/g, '')}%`);
     return q;
   };
+  // The ids first: a page that is not full tells the count without counting (a narrow search).
+  // Counts are kept per publication generation (platform/publication/cache.ts): every change of
+  // what is on display bumps it, so paging through one list counts once.
+  const gen = await currentGeneration(db);
   let total = 0;
   let found: { id: number; decision_date: string }[] = [];
   for (const kind of kinds) {
     const q = one(kind);
-    const n = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-    total += n;
-    if (!n) continue;
     const ordered = q.select(['d.id', 'd.decision_date']).orderBy('d.decision_date', 'desc').orderBy('d.id', 'desc');
-    found.push(...(await (kinds.length > 1 ? ordered.limit(page * pageSize) : ordered.limit(pageSize).offset((page - 1) * pageSize)).execute()));
+    const skip = kinds.length > 1 ? 0 : (page - 1) * pageSize;
+    const ids = await ordered.limit(kinds.length > 1 ? page * pageSize : pageSize).offset(skip).execute();
+    found.push(...ids);
+    const full = kinds.length > 1 ? page * pageSize : pageSize;
+    if (ids.length < full && (ids.length > 0 || skip === 0)) total += skip + ids.length;
+    else {
+      const key = `${gen}|${kind}|${f.domain ?? ''}|${f.year ?? ''}|${f.creditCode ?? ''}|${words.join(' ')}`;
+      const counts = countCache(db);
+      let n = counts.get(key);
+      if (n === undefined) {
+        n = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+        if (counts.size >= 1000) counts.delete(counts.keys().next().value!);
+        counts.set(key, n);
+      }
+      total += n;
+    }
   }
   if (kinds.length > 1) found = found.sort((a, b) => (a.decision_date === b.decision_date ? b.id - a.id : a.decision_date < b.decision_date ? 1 : -1)).slice((page - 1) * pageSize, page * pageSize);
   if (!found.length) return { total, items: [] };

@@ -15,13 +15,20 @@ import { bumpGeneration, withdrawApproved } from '../../../platform/publication/
 import { t as translate } from '../../../platform/i18n/index.js';
 import type { DecisionRow } from '../schema.js';
 import type { EndReason } from './codes.js';
-import { closePendingRepairs } from './repairs.js';
 
 export const DISPLAY_JOB = 'enforcement.display';
 export const END_NOTE_MAX = 1000;
 /** The reasons staff may end a display for (the others are the job's and credit repair's). */
 export const STAFF_END_REASONS = ['revoked', 'changed'] as const;
 export type StaffEndReason = (typeof STAFF_END_REASONS)[number];
+
+/** What else ends with a display (credit repair closes its pending applications: service/repairs.ts
+ *  registers itself here, so this file does not import it — repairs end displays through it). */
+type EndHook = (p: Platform, t: Db, d: DecisionRow, reason: EndReason) => Promise<void>;
+const endHooks: EndHook[] = [];
+export function onDisplayEnd(hook: EndHook): void {
+  if (!endHooks.includes(hook)) endHooks.push(hook);
+}
 
 /** The withdrawal reason the spine keeps: the label in Chinese, then the note. */
 const reasonText = (reason: EndReason, note: string) => `${translate('zh-CN', `enforcement.end.${reason}`)}${note ? `：${note}` : ''}`;
@@ -45,7 +52,7 @@ export async function endDisplay(p: Platform, t: Db, actor: Actor, decisionId: n
     entityId: d.id,
     details: { docNo: d.doc_no, endReason: reason, ...(clean ? { note: clean } : {}), ...(reason === 'expired' ? { displayUntil: d.display_until } : {}) },
   });
-  if (reason !== 'repaired') await closePendingRepairs(p, t, d, reason);
+  if (reason !== 'repaired') for (const hook of endHooks) await hook(p, t, d, reason);
   return true;
 }
 

@@ -28,7 +28,7 @@ import { t as translate } from '../../../platform/i18n/index.js';
 import { shanghaiDate } from '../../../platform/dates.js';
 import { REPAIR_RULE, SUBJECT_REPAIR, type DecisionRow, type RepairRow } from '../schema.js';
 import type { EndReason } from './codes.js';
-import { endDisplay } from './display.js';
+import { endDisplay, onDisplayEnd } from './display.js';
 
 export const TRACKING_PREFIX = 'XF';
 /** XF + the Shanghai day of the application (yyyymmdd) + 7 random digits. */
@@ -452,3 +452,6 @@ export async function closePendingRepairs(p: Platform, t: Db, d: DecisionRow, re
     await p.audit(t, { actor: 'system', action: 'enforcement.repair.close', entity: 'enf_repair', entityId: r.id, details: { trackingNo: r.tracking_no, decision: d.id, endReason: reason, told } });
   }
 }
+
+// A display ended otherwise (expired, revoked, changed) closes the applications pending on it.
+onDisplayEnd(closePendingRepairs);
