@@ -9,6 +9,7 @@ import { intWith, pickWith, sampleWith } from '../../../platform/random.js';
 import { personName, weighted } from '../../requests/demo/pool.js';
 import { FIRMS } from '../../catalog/demo/vocab.js';
 import { USCC_ALPHABET, withUsccCheck } from '../service/uscc.js';
+import type { EntityTable } from '../schema.js';
 
 type R = () => number;
 type Risk = 'low' | 'medium' | 'high';
@@ -296,18 +297,8 @@ const TRADES: Trade[] = [
 const OIL = ['中国石油天然气股份有限公司辽宁大连销售分公司', '中国石化销售股份有限公司辽宁大连石油分公司', '大连中油兴港石油销售有限公司', '中海油辽宁能源销售有限公司大连分公司'];
 const VILLAGES = ['红旗', '大李家', '石河', '董家沟', '登沙河', '七顶山', '青云', '湾里'];
 
-export interface DemoEntity {
-  credit_code: string;
-  name: string;
-  address: string;
-  legal_rep: string;
-  industry: string;
-  risk: string;
-  area: string;
-  active: number;
-  /** The department's code (resolved to its id on insert). */
-  dept: string;
-}
+/** A register row as the demo writes it, with its department's code (resolved to its id on insert). */
+export type DemoEntity = Pick<EntityTable, 'credit_code' | 'name' | 'address' | 'legal_rep' | 'industry' | 'risk' | 'area' | 'active'> & { dept: string };
 
 /** GB 11714 organisation code check character (the 9 characters of older codes). */
 function orgCode(r: R): string {

@@ -1,18 +1,10 @@
 // The demo 随机抽查事项清单 of the four enforcement departments (list type `inspection-matter`):
 // matters as district bureaus publish them, with their legal basis, content, method, ratio and
 // frequency. Each matter's field is the one its inspectors must hold.
+import type { MatterFacts } from '../items.js';
 
-export interface DemoMatter {
-  code: string;
-  name: string;
-  field: string;
-  basis: string;
-  body: string;
-  content: string;
-  method: string;
-  ratio: string;
-  frequency: string;
-}
+/** A matter as the list type holds it (its department added on publication). */
+export type DemoMatter = MatterFacts & { ratio: string; frequency: string };
 
 const m = (code: string, name: string, field: string, basis: string, body: string, content: string, method: string, ratio: string, frequency: string): DemoMatter => ({ code, name, field, basis, body, content, method, ratio, frequency });
 
