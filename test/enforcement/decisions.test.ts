@@ -10,7 +10,7 @@ import { createUser } from '../../src/modules/org/service.js';
 import { addWorkdays, ensureCalendar, plusDays, todayShanghai } from '../../src/platform/calendar/index.js';
 import { withIdCheckDigit } from '../../src/platform/privacy/index.js';
 import { assembleAnnualReport } from '../../src/platform/annual-report.js';
-import { isValidUscc } from '../../src/modules/enforcement/service/decisions.js';
+import { isValidUscc } from '../../src/modules/enforcement/service/uscc.js';
 import { publicAddress } from '../../src/modules/enforcement/items.js';
 import { addMonths, dayBefore } from '../../src/modules/enforcement/service/period.js';
 

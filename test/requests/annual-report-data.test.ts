@@ -8,6 +8,7 @@
 // Table 二 from catalog documents published and repealed through the spine and from paid fees.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
+import { MODULES } from '../../src/modules/index.js';
 import { demoOrg } from '../fixtures/org.js';
 import { ensureCalendar, todayShanghai } from '../../src/platform/calendar/index.js';
 import { assembleAnnualReport, emptyColumns, TABLE3_COLUMNS, TABLE4_KINDS, TABLE4_OUTCOMES, type ColumnCounts, type ReportScope, type Table3, type Table3Column } from '../../src/platform/annual-report.js';
@@ -25,7 +26,8 @@ let A: number; // 住建局: the scripted department
 let B: number; // 发改局: another department
 let GKB: number; // 政务公开办: handles the requests addressed to the government itself
 beforeAll(async () => {
-  env = await makeEnv({ demo: false, env: { GONGKAI_REQUESTS_RATE_LIMIT: '100000' } });
+  // Without enforcement (its decisions give Table 二's 行政许可 and 行政处罚: test/enforcement/decisions.test.ts).
+  env = await makeEnv({ demo: false, modules: MODULES.filter((m) => m.name !== 'enforcement'), env: { GONGKAI_REQUESTS_RATE_LIMIT: '100000' } });
   const ids = await demoOrg(env.p, { users: ['gkb-requests'], departments: ['zjj', 'fgj'] });
   [A, B, GKB] = [ids.get('zjj')!, ids.get('fgj')!, ids.get('gkb')!];
   await ensureCalendar(env.p.db);

@@ -19,6 +19,7 @@ import { completeClock, startClock, stopClock } from '../../../platform/deadline
 import { bumpGeneration, defaultMeta, publishApproved } from '../../../platform/publication/index.js';
 import { DECISION_KINDS, DOMAINS, SEVERITIES, type DecisionKind, type Severity } from './codes.js';
 import { displayPeriod } from './period.js';
+import { isValidUscc } from './uscc.js';
 import { LICENSING_RULE, PENALTY_RULE_CODE, SUBJECT_DECISION, type DecisionRow, type DecisionTable } from '../schema.js';
 import { LICENSING_DECISION, maskedDecision, PENALTY_DECISION, type DecisionData } from '../items.js';
 
@@ -37,18 +38,6 @@ const TOPIC: Record<string, string> = { quality: '0901', market: '0901', ip: '09
 
 export const ruleOf = (kind: string) => (kind === 'penalty' ? PENALTY_RULE_CODE : LICENSING_RULE.code);
 export const itemTypeOf = (kind: string) => (kind === 'penalty' ? PENALTY_DECISION : LICENSING_DECISION);
-
-// ---- 统一社会信用代码 ----------------------------------------------------------------------------
-// A minimal GB 32100-2015 check until the registers' service/uscc.ts (isValidUscc) is merged; the
-// lead replaces this with an import from there.
-const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-export function isValidUscc(code: string): boolean {
-  if (!/^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$/.test(code)) return false;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += USCC_ALPHABET.indexOf(code[i]) * USCC_WEIGHTS[i];
-  return USCC_ALPHABET[(31 - (sum % 31)) % 31] === code[17];
-}
 
 // ---- domains --------------------------------------------------------------------------------------
 
