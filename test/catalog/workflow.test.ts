@@ -187,10 +187,12 @@ describe('review workflow', () => {
     expect((await step(env, id, 'dzb-approver', 'repeal', 'again')).statusCode).toBe(409);
     expect((await env.api('GET', `/catalog/items/${id}`)).body).toContain('废止');
 
-    const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+    // Shanghai calendar days: from 16:00 UTC the UTC date is a day behind Asia/Shanghai's.
+    const shanghaiDay = (days: number) => new Date(Date.now() + 8 * 3600_000 + days * 86400000).toISOString().slice(0, 10);
+    const tomorrow = shanghaiDay(1);
     const id2 = await publish(env, { effectiveAt: '2026-01-01', expiresAt: tomorrow });
     expect((await env.api('GET', `/api/v1/documents/${id2}`)).json().validity).toBe('valid');
-    const later = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+    const later = shanghaiDay(3);
     expect(await runValidity(env.p, later)).toBeGreaterThanOrEqual(1);
     expect((await env.api('GET', `/api/v1/documents/${id2}`)).json().validity).toBe('expired');
     const ev = await env.p.db.selectFrom('audit_events').select('action').where('entity_id', '=', String(id2)).where('action', '=', 'publication.expire').execute();
