@@ -11,5 +11,6 @@ import { appealsModule } from './appeals/module.js';
 import { requestsModule } from './requests/module.js';
 import { annualReportsModule } from './annual-reports/module.js';
 import { enforcementModule } from './enforcement/module.js';
+import { decisionsModule } from './decisions/module.js';
 
-export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, requestsModule, annualReportsModule, enforcementModule, searchModule];
+export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, requestsModule, annualReportsModule, enforcementModule, decisionsModule, searchModule];

@@ -2,7 +2,8 @@
 // suggestions (text similarity plus distance), for the dispatcher and for the citizen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnv, type TestEnv } from '../helpers.js';
-import { addRule, suggestDepartments, similarAppeals, jaccard, bigrams } from '../../src/modules/appeals/service/dispatch.js';
+import { addRule, suggestDepartments, similarAppeals } from '../../src/modules/appeals/service/dispatch.js';
+import { jaccard, bigrams } from '../../src/platform/similarity.js';
 import { submitAppeal } from '../../src/modules/appeals/service/intake.js';
 import { APPEAL } from './util.js';
 

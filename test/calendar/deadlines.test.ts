@@ -144,7 +144,7 @@ describe('rule versioning', () => {
     expect((await env.app.inject('/api/v1/deadline-rules/appeal.help')).json().items.map((x: any) => x.version)).toEqual([3, 2, 1]);
     const pub = await env.app.inject('/api/v1/deadline-rules');
     expect(pub.json().items.find((x: any) => x.code === 'request.reply')).toMatchObject({ amount: 20, maxExtensions: 1, extensionLimit: 20 });
-    expect(pub.json().items.map((x: any) => x.code).sort()).toEqual(['appeal.complaint', 'appeal.consult', 'appeal.help', 'appeal.report', 'appeal.suggest', 'consultation.period', 'credit.repair', 'disclosure.publish', 'inspection.results', 'licensing.publish', 'penalty.publish', 'rating.fix', 'report.annual-department', 'report.annual-government', 'request.agency', 'request.correction', 'request.reply', 'request.third-party']);
+    expect(pub.json().items.map((x: any) => x.code).sort()).toEqual(['appeal.complaint', 'appeal.consult', 'appeal.help', 'appeal.report', 'appeal.suggest', 'consultation.period', 'credit.repair', 'decision.legality-review', 'disclosure.publish', 'inspection.results', 'licensing.publish', 'penalty.publish', 'rating.fix', 'report.annual-department', 'report.annual-government', 'request.agency', 'request.correction', 'request.reply', 'request.third-party']);
   });
 });
 

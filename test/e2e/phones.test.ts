@@ -233,6 +233,8 @@ describe('the appeal form on a phone', () => {
     const page = await phonePage({ geolocation: { latitude: 38.9123, longitude: 121.6012 } });
     await page.goto(`${env.base}/appeals/new`);
     await page.getByRole('button', { name: '使用我的位置' }).click();
+    // The position arrives asynchronously ("正在获取您的位置……" first): wait for the status to change.
+    await page.locator('.point-status', { hasText: '已标注位置' }).waitFor({ timeout: 10_000 });
     await expect(page.locator('.point-status').textContent()).resolves.toMatch(/已标注位置：纬度38\.912300，经度121\.601200/);
     // A click on the map moves the point; the map fits the phone.
     const map = page.getByRole('application');

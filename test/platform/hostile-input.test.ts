@@ -86,6 +86,12 @@ function pathDefault(url: string, name: string): string {
       if (url.includes('service-guides')) return defaults.guide;
       if (url.includes('open311')) return defaults.category;
       return 'dzb';
+    // The decisions module's ids (consultation, article, group, hearing, comment): numeric, so a poisoned body or query is what answers.
+    case 'cid':
+    case 'aid':
+    case 'gid':
+    case 'hid':
+      return '1';
     case 'id':
       if (url.includes('open311')) return defaults.trackingNo;
       if (url.includes('appeals')) return defaults.appeal;

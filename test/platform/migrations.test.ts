@@ -23,6 +23,7 @@ const RANGES: Record<string, number> = {
   'annual-reports': 8,
   // 9: examples/notices (not mounted)
   enforcement: 10,
+  decisions: 11,
 };
 
 /** Shipped before the rule was checked; they keep their names (see above). */

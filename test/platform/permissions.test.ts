@@ -35,8 +35,8 @@ describe('route permission declarations', () => {
 
   it('no state-changing API route is public unless it is a citizen intake route', () => {
     const unsafe = registeredRoutes.filter((r) => r.url.startsWith('/api/') && !['GET', 'HEAD', 'OPTIONS'].includes(r.method) && r.permission === 'public');
-    // Citizen-facing submissions (appeals, ratings, disclosure requests, credit repair) are public by design and validated + rate-limited.
-    expect(unsafe.every((r) => /appeal|rating|subscri|comment|open311|disclosure-request|credit-repair/.test(r.url))).toBe(true);
+    // Citizen-facing submissions (appeals, ratings, disclosure requests, credit repair, consultation comments, hearing registration and attendance) are public by design and validated + rate-limited.
+    expect(unsafe.every((r) => /appeal|rating|subscri|comment|open311|disclosure-request|credit-repair|hearings\/:hid\/(applicants|attendance)/.test(r.url))).toBe(true);
   });
 
   it('anonymous callers get 401 from every staff API route and a login redirect from every console page', async () => {

@@ -93,7 +93,7 @@ describe('the XML sitemap', () => {
 
   it('covers every public section: catalog items and pages, released appeals, lists and their items, the calendar, the portal pages — each URL once', async () => {
     const { urls } = await sitemap();
-    expect([...urls.keys()].sort()).toEqual(['annual-reports', 'appeals', 'calendar', 'catalog-items', 'catalog-pages', 'disclosure-requests', 'enforcement', 'enforcement-draws', 'enforcement-entities', 'enforcement-registers', 'enforcement-repair', 'interaction-items', 'lists', 'portal']);
+    expect([...urls.keys()].sort()).toEqual(['annual-reports', 'appeals', 'calendar', 'catalog-items', 'catalog-pages', 'decisions', 'disclosure-requests', 'enforcement', 'enforcement-draws', 'enforcement-entities', 'enforcement-registers', 'enforcement-repair', 'interaction-items', 'lists', 'portal']);
     const all = [...urls.values()].flat().map((e) => new URL(e.loc));
     const paths = all.map((u) => u.pathname + u.search);
     expect(new Set(paths).size).toBe(paths.length);

@@ -69,8 +69,8 @@ describe('mail without SMTP', () => {
     await env.p.tx((t) => enqueueMail(env.p, t, { to: 'someone@example.test', subject: '测试邮件', text: '正文' }, 'test:1'));
     await env.drain();
     const dir = join(env.dataDir, 'outbox-mail');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
+    // The demo district's own mail (commenters told of an adoption report) may be there too: this key's message, once.
+    const files = readdirSync(dir).filter((f) => f.endsWith('.eml') && readFileSync(join(dir, f), 'utf8').includes('To: someone@example.test'));
     expect(files).toHaveLength(1);
-    expect(readFileSync(join(dir, files[0]), 'utf8')).toContain('To: someone@example.test');
   });
 });

@@ -42,6 +42,8 @@ export type ValueNames = Record<string, Map<string, string>>;
  */
 function value(c: PageCtx, v: unknown, names: ValueNames = {}, field = '', entity = ''): string {
   if (v === null || v === undefined || v === '') return '—';
+  // An actor reference in the details (submittedBy: "user:fgj-editor") reads as the actor column does.
+  if (typeof v === 'string' && /^user:[\w.-]+$/.test(v) && names.actor) return actorLabel(c, v, names.actor);
   if (typeof v === 'boolean') return c.t(v ? 'common.yes' : 'common.no');
   if (Array.isArray(v)) return v.map((x) => value(c, x, names, field, entity)).join('、');
   if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${fieldLabel(c, k)}${c.t('common.colon')}${value(c, x, names, k, entity)}`).join('；');

@@ -81,10 +81,12 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
     const total = Number((await qb.select(p.db.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
     const rows = await qb.selectAll().orderBy('seq', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute();
     const valueNames = { rule: new Map((await listRules(p.db)).map((r) => [r.code, c.locale === 'en' ? r.nameEn : r.nameZh])) };
-    const usernames = actorUsernames(rows.map((r) => r.actor));
+    // The actors, and the users the details name ("user:…"), by display name.
+    const usernames = actorUsernames([...rows.map((r) => r.actor), ...rows.flatMap((r) => [...r.details.matchAll(/"(user:[\w.-]+)"/g)].map((m) => m[1]))]);
     const names = new Map(
       usernames.length ? (await p.db.selectFrom('users').select(['username', 'display_name']).where('username', 'in', usernames).execute()).map((u) => [u.username, u.display_name] as [string, string]) : [],
     );
+    const valueNamesAll = { ...valueNames, actor: names };
     const href = (n: number) => `/admin/audit?${new URLSearchParams({ ...f, page: String(n) })}`;
     return reply.html(
       <AdminLayout c={c} title={c.t('audit.title')}>
@@ -126,7 +128,7 @@ async function coreRoutes(app: FastifyInstance, p: Platform): Promise<void> {
                     {entityLabel(c, r.entity)} {r.entity_id}
                   </td>
                   <td class="details">
-                    <AuditDetails c={c} details={r.details} names={valueNames} entity={r.entity} />
+                    <AuditDetails c={c} details={r.details} names={valueNamesAll} entity={r.entity} />
                   </td>
                   <td>
                     <code title={r.hash}>{r.hash.slice(0, 12)}</code>

@@ -143,7 +143,7 @@ export async function addSeedRule(db: Kysely<any>, r: SeedRule): Promise<void> {
   if (exists) return;
   await db
     .insertInto('deadline_rules')
-    .values({ code: r.code, version: 1, name_zh: r.nameZh, name_en: r.nameEn, unit: r.unit, amount: r.amount, kind: 'limit', max_extensions: r.maxExtensions, extension_limit: r.extensionLimit, pausable: r.pausable ? 1 : 0, legal_basis: r.legalBasis, note: '', created_at: new Date().toISOString(), created_by: 'migration' })
+    .values({ code: r.code, version: 1, name_zh: r.nameZh, name_en: r.nameEn, unit: r.unit, amount: r.amount, kind: r.kind ?? 'limit', max_extensions: r.maxExtensions, extension_limit: r.extensionLimit, pausable: r.pausable ? 1 : 0, legal_basis: r.legalBasis, note: '', created_at: new Date().toISOString(), created_by: 'migration' })
     .execute();
 }
 

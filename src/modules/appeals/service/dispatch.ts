@@ -10,6 +10,7 @@ import { type Actor, actorName, isCentre } from '../service.js';
 import { forgetCategories } from './intake.js';
 import { isPublicAppeal, publishedTexts } from './queries.js';
 import { forbidden } from '../../../platform/errors.js';
+import { bigrams, jaccard } from '../../../platform/similarity.js';
 
 export interface Suggestion {
   department: string;
@@ -44,21 +45,6 @@ export async function suggestDepartments(db: Db, a: { category: string; title: s
 }
 
 // ---- similarity ---------------------------------------------------------------------------------
-
-export function bigrams(s: string): Set<string> {
-  const clean = s.toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
-  const out = new Set<string>();
-  for (let i = 0; i < clean.length - 1; i++) out.add(clean.slice(i, i + 2));
-  return out;
-}
-
-export function jaccard(a: Set<string>, b: Set<string>): number {
-  if (!a.size || !b.size) return 0;
-  let inter = 0;
-  const [small, big] = a.size < b.size ? [a, b] : [b, a];
-  for (const x of small) if (big.has(x)) inter++;
-  return inter / (a.size + b.size - inter);
-}
 
 /** Distance in metres between two points (haversine). */
 export function distance(lat1: number, lng1: number, lat2: number, lng2: number): number {

@@ -1,10 +1,11 @@
 // The verifiable draw, format gongkai-draw/1 (docs/draws.md). Pure: the same inputs always give
 // the same selection, on the server, in `gongkai inspection verify-draw` and in the browser's
-// re-run (web/static/draw-verify.js implements the same steps; keep the two in step).
-import { createHash } from 'node:crypto';
+// re-run (web/static/draw-verify.js implements the same steps; keep the two in step). The
+// primitives (commitments, byte order, the SM3 stream, the shuffle) are the platform's (platform/draw).
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { sm3 as sm3hex } from '../../../platform/hash.js';
+import { commitment as platformCommitment, DrawStream as PlatformDrawStream, firstOutOfOrder, shuffleFirst, sortStrings, sortUtf8 } from '../../../platform/draw.js';
 
 export const DRAW_FORMAT = 'gongkai-draw/1';
 
@@ -57,35 +58,8 @@ export class DrawError extends Error {
   }
 }
 
-const sm3raw = (data: Uint8Array): Buffer => createHash('sm3').update(data).digest();
-
 /** The commitment a witness publishes before the draw: SM3-hex of the UTF-8 secret. */
-export function commitment(secret: string): string {
-  return sm3hex(secret);
-}
-
-const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-const SURROGATE = /[\uD800-\uDFFF]/;
-/** How to compare these strings by their UTF-8 bytes. Without surrogates (characters beyond U+FFFF)
- *  the UTF-16 code-unit order of JavaScript's `<` is the same, and much faster. */
-function utf8Order(items: string[]): (a: string, b: string) => number {
-  return items.some((x) => SURROGATE.test(x)) ? byteOrder : (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-}
-function sortUtf8<T>(items: T[], key: (x: T) => string): T[] {
-  const order = utf8Order(items.map(key));
-  return [...items].sort((a, b) => order(key(a), key(b)));
-}
-/** Strings sorted by UTF-8 bytes: without surrogates, the engine's own sort (UTF-16 code units) is the same order. */
-function sortStrings(items: string[]): string[] {
-  return items.some((x) => SURROGATE.test(x)) ? [...items].sort(byteOrder) : [...items].sort();
-}
-
-/** The first place where `items` are not in strictly ascending UTF-8 order (an unsorted or repeated entry), else -1. */
-function firstOutOfOrder(items: string[]): number {
-  const order = utf8Order(items);
-  for (let x = 1; x < items.length; x++) if (order(items[x - 1], items[x]) >= 0) return x;
-  return -1;
-}
+export const commitment = platformCommitment;
 
 /** Targets sorted by UTF-8 bytes, inspectors by certNo: the order the format fixes. */
 export function normaliseInputs(i: DrawInputs): DrawInputs {
@@ -111,32 +85,11 @@ export function drawSeed(i: DrawInputs): string {
   return sm3hex(lines.join('\n'));
 }
 
-/** The stream of 32-bit words SM3(seed ‖ counter), counter = 0, 1, 2, … as 4-byte big-endian. */
-export class DrawStream {
-  private readonly input = Buffer.alloc(36);
-  private counter = 0;
-  private block: Buffer = Buffer.alloc(0);
-  private pos = 0;
+/** The stream of 32-bit words SM3(seed ‖ counter) (platform/draw); a bad seed is a DrawError here. */
+export class DrawStream extends PlatformDrawStream {
   constructor(seedHex: string) {
     if (!/^[0-9a-f]{64}$/.test(seedHex)) throw new DrawError('bad-input', { field: 'seed', value: seedHex });
-    Buffer.from(seedHex, 'hex').copy(this.input);
-  }
-  private word(): number {
-    if (this.pos >= this.block.length) {
-      this.input.writeUInt32BE(this.counter++, 32);
-      this.block = sm3raw(this.input);
-      this.pos = 0;
-    }
-    const w = this.block.readUInt32BE(this.pos);
-    this.pos += 4;
-    return w;
-  }
-  /** A uniform integer in [0, m), by rejection of the words at or above 2^32 − (2^32 mod m). */
-  uniform(m: number): number {
-    const limit = 2 ** 32 - (2 ** 32 % m);
-    let w = this.word();
-    while (w >= limit) w = this.word();
-    return w % m;
+    super(seedHex);
   }
 }
 
@@ -166,11 +119,7 @@ function* drawSteps(i: DrawInputs, seed: string): Generator<{ target: string; in
   const n = i.sampleSize;
   const k = i.perTarget;
   const stream = new DrawStream(seed);
-  const a = [...i.targets];
-  for (let x = 0; x < n; x++) {
-    const j = x + stream.uniform(a.length - x);
-    [a[x], a[j]] = [a[j], a[x]];
-  }
+  const a = shuffleFirst(stream, i.targets, n);
   // The conflicts of each target: most targets have none and take the qualified list as it is.
   const conflicts = new Map<string, Set<string>>();
   for (const [cert, code] of i.conflicts) {
@@ -182,16 +131,12 @@ function* drawSteps(i: DrawInputs, seed: string): Generator<{ target: string; in
   for (let x = 0; x < n; x++) {
     const target = a[x];
     const excluded = conflicts.get(target);
-    const b = excluded ? qualified.filter((c) => !excluded.has(c)) : [...qualified];
+    const b = excluded ? qualified.filter((c) => !excluded.has(c)) : qualified;
     if (b.length < k) {
       yield { target, inspectors: null, eligible: b.length };
       return;
     }
-    for (let y = 0; y < k; y++) {
-      const j = y + stream.uniform(b.length - y);
-      [b[y], b[j]] = [b[j], b[y]];
-    }
-    yield { target, inspectors: b.slice(0, k), eligible: b.length };
+    yield { target, inspectors: shuffleFirst(stream, b, k), eligible: b.length };
   }
 }
 

@@ -1,0 +1,36 @@
+// Decisions: texts of the comment moderation console (keys prefixed `decisions.moderation.`); the
+// comments part's own console keys (decisions.comments.admin.*) are reused.
+export const zh: Record<string, string> = {
+  'decisions.moderation.number': '意见{id}号',
+  'decisions.moderation.contact': '联系方式',
+  'decisions.moderation.no_contact': '未留联系方式',
+  'decisions.moderation.sep': '，',
+  'decisions.moderation.moderated_label': '审核情况',
+  'decisions.moderation.unhide': '恢复公开',
+  'decisions.moderation.done.published': '该意见已公开。',
+  'decisions.moderation.done.hidden': '该意见已不予公开。',
+  'decisions.moderation.field_error': '意见{n}号的{field}：{message}',
+  'decisions.moderation.field.reason': '不予公开理由',
+  'decisions.moderation.field.other': '审核操作',
+  'decisions.moderation.public_page': '公开页面',
+  'decisions.moderation.clear': '清除筛选',
+  'decisions.moderation.list_n': '意见（{n}条）',
+  'decisions.moderation.none': '本次征求意见尚未收到意见。',
+};
+export const en: Record<string, string> = {
+  'decisions.moderation.number': 'Comment {id}',
+  'decisions.moderation.contact': 'Contact',
+  'decisions.moderation.no_contact': 'No contact given',
+  'decisions.moderation.sep': ', ',
+  'decisions.moderation.moderated_label': 'Moderation',
+  'decisions.moderation.unhide': 'Publish again',
+  'decisions.moderation.done.published': 'The comment is published.',
+  'decisions.moderation.done.hidden': 'The comment is hidden.',
+  'decisions.moderation.field_error': 'Comment {n}, {field}: {message}',
+  'decisions.moderation.field.reason': 'reason for hiding',
+  'decisions.moderation.field.other': 'moderation',
+  'decisions.moderation.public_page': 'Public page',
+  'decisions.moderation.clear': 'Clear the filter',
+  'decisions.moderation.list_n': 'Comments ({n})',
+  'decisions.moderation.none': 'No comments received yet.',
+};
