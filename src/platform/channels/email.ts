@@ -164,8 +164,8 @@ export function renderNoticeMail(input: NoticeMailInput): RenderedMail {
     '',
     '——',
     why,
-    `${manage}：${input.manageUrl}`,
-    `${unsubscribe}：${input.unsubscribeUrl}`,
+    `${manage}${sep(locale)}${input.manageUrl}`,
+    `${unsubscribe}${sep(locale)}${input.unsubscribeUrl}`,
     t(locale, 'mail.notice.no-reply'),
     '',
   ].join('\n');
