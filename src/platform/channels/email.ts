@@ -213,11 +213,12 @@ export const MAIL_BATCH_CONCURRENCY = 20;
 
 const pools = new Map<string, Transporter>();
 
-function pooledTransport(url: string): Transporter {
-  let tr = pools.get(url);
+function pooledTransport(url: string, connections: number): Transporter {
+  const key = `${connections} ${url}`;
+  let tr = pools.get(key);
   if (!tr) {
-    tr = nodemailer.createTransport({ url, pool: true, maxConnections: MAIL_POOL_CONNECTIONS, maxMessages: 1000 });
-    pools.set(url, tr);
+    tr = nodemailer.createTransport({ url, pool: true, maxConnections: connections, maxMessages: 1000 });
+    pools.set(key, tr);
   }
   return tr;
 }
@@ -237,16 +238,16 @@ function failure(e: unknown): { ok: false; error: string; permanent: boolean } {
 
 /**
  * Sends many messages with at most `concurrency` in flight (default 20) over one pooled transport
- * per SMTP URL; without GONGKAI_SMTP_URL writes .eml files as `deliverMail` does. One result per
- * message, in order; a failed message never fails the others.
+ * per SMTP URL (`connections`, default 5); without GONGKAI_SMTP_URL writes .eml files as
+ * `deliverMail` does. One result per message, in order; a failed message never fails the others.
  */
-export async function sendMailBatch(p: Platform, messages: MailMessage[], opts: { concurrency?: number } = {}): Promise<BatchResult[]> {
+export async function sendMailBatch(p: Platform, messages: MailMessage[], opts: { concurrency?: number; connections?: number } = {}): Promise<BatchResult[]> {
   const results: BatchResult[] = new Array(messages.length);
   const url = p.config.smtpUrl;
   const send = async (msg: MailMessage): Promise<BatchResult> => {
     try {
       const envelope = mailOptions(p.config.mailFrom, msg);
-      const info = url ? await pooledTransport(url).sendMail(envelope) : await writeEml(p, envelope);
+      const info = url ? await pooledTransport(url, opts.connections ?? MAIL_POOL_CONNECTIONS).sendMail(envelope) : await writeEml(p, envelope);
       return { ok: true, messageId: info.messageId };
     } catch (e) {
       return failure(e);
