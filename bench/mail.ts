@@ -4,7 +4,8 @@
 // (nothing written to disk, no AUTH or STARTTLS); then, --runs times, --n notices rendered with
 // renderNoticeMail (Message-ID, List-Unsubscribe headers) and sent with sendMailBatch in batches of
 // --batch, one batch after the other as the send jobs do. Prints e-mails/s per run (render + send),
-// the median and spread, and checks that every message arrived once.
+// the CPU time of the process per e-mail (client and server together), the median and spread, the
+// time of rendering alone, and checks that every message arrived once.
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { SMTPServer } from 'smtp-server';
@@ -72,9 +73,11 @@ console.log(`mail bench: n=${N}, batches of ${BATCH}, concurrency ${CONCURRENCY}
 // Warm-up: open the pool's connections and JIT the renderer.
 await sendMailBatch(p, Array.from({ length: 50 }, (_, i) => message(99, i)), { concurrency: CONCURRENCY, connections: CONNECTIONS });
 const rates: number[] = [];
+const cpuPer: number[] = [];
 let failed = 0;
 for (let run = 1; run <= RUNS; run++) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let from = 0; from < N; from += BATCH) {
     const msgs = [];
     for (let i = from; i < Math.min(N, from + BATCH); i++) msgs.push(message(run, i));
@@ -82,13 +85,19 @@ for (let run = 1; run <= RUNS; run++) {
     failed += res.filter((r) => !r.ok).length;
   }
   const s = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
   rates.push(N / s);
-  console.log(`run ${run}: ${N} e-mails in ${s.toFixed(2)} s = ${(N / s).toFixed(0)} e-mails/s`);
+  cpuPer.push((c.user + c.system) / 1000 / N);
+  console.log(`run ${run}: ${N} e-mails in ${s.toFixed(2)} s = ${(N / s).toFixed(0)} e-mails/s; CPU (client and server) ${((c.user + c.system) / 1000 / N).toFixed(2)} ms an e-mail`);
 }
 const once = [...seen.entries()].filter(([id]) => !id.startsWith('<d99000')); // the warm-up's ids left out
 const dup = once.filter(([, n]) => n !== 1).length;
 const sorted = [...rates].sort((a, b) => a - b);
 console.log(`median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} e-mails/s (min ${sorted[0].toFixed(0)}, max ${sorted[sorted.length - 1].toFixed(0)}); target ≥ 200/s; received ${once.length} of ${N * RUNS}, ${dup} more than once, ${failed} failed; load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log(JSON.stringify({ n: N, batch: BATCH, concurrency: CONCURRENCY, connections: CONNECTIONS, rates: rates.map((r) => Math.round(r)) }));
+// Rendering alone (subject, text and HTML), for the share of the CPU it takes.
+const r0 = performance.now();
+for (let i = 0; i < N; i++) message(0, i);
+console.log(`rendering alone: ${((performance.now() - r0) / N).toFixed(3)} ms a message`);
+console.log(JSON.stringify({ n: N, batch: BATCH, concurrency: CONCURRENCY, connections: CONNECTIONS, rates: rates.map((r) => Math.round(r)), cpuMsPerEmail: cpuPer.map((x) => +x.toFixed(2)) }));
 closeMailPools();
 await new Promise<void>((r) => server.close(() => r()));
