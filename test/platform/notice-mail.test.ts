@@ -254,6 +254,10 @@ describe('batches', () => {
       expect(byMessageId(ids[i])).toHaveLength(1);
     }
     expect(byMessageId(ids[2])).toHaveLength(0);
+    // A message that cannot be built (its unsubscribe link is no URL) is permanent too, alone.
+    const [bad, good] = await sendMailBatch(env.p, [{ ...msgs[0], list: { unsubscribe: 'not a url' } }, msgs[1]]);
+    expect(bad).toMatchObject({ ok: false, permanent: true });
+    expect(good).toEqual({ ok: true, messageId: ids[1] });
   });
 
   it('an unreachable server is a temporary failure; without an SMTP URL the batch writes .eml files', async () => {

@@ -217,7 +217,9 @@ function pooledTransport(url: string, connections: number): Transporter {
   const key = `${connections} ${url}`;
   let tr = pools.get(key);
   if (!tr) {
-    tr = nodemailer.createTransport({ url, pool: true, maxConnections: connections, maxMessages: 1000 });
+    // Idle connections close after 5 s: batches that follow each other reuse them, and a process
+    // that sent its last batch (the CLI) is not kept alive by them.
+    tr = nodemailer.createTransport({ url, pool: true, maxConnections: connections, maxMessages: 1000, idleTimeout: 5000 });
     pools.set(key, tr);
   }
   return tr;
@@ -245,8 +247,13 @@ export async function sendMailBatch(p: Platform, messages: MailMessage[], opts: 
   const results: BatchResult[] = new Array(messages.length);
   const url = p.config.smtpUrl;
   const send = async (msg: MailMessage): Promise<BatchResult> => {
+    let envelope: ReturnType<typeof mailOptions>;
     try {
-      const envelope = mailOptions(p.config.mailFrom, msg);
+      envelope = mailOptions(p.config.mailFrom, msg);
+    } catch (e) {
+      return { ok: false, error: String((e as Error).message ?? e).slice(0, 500), permanent: true }; // a malformed message stays malformed
+    }
+    try {
       const info = url ? await pooledTransport(url, opts.connections ?? MAIL_POOL_CONNECTIONS).sendMail(envelope) : await writeEml(p, envelope);
       return { ok: true, messageId: info.messageId };
     } catch (e) {
