@@ -9,6 +9,7 @@ import type { ActionDecl } from './auth/policy.js';
 import type { SitemapSource } from './sitemap.js';
 import type { ReferralDesk, ReferralKind } from './referrals.js';
 import type { AnnualReportSource } from './annual-report.js';
+import type { DeliveryPayload } from './publication/registry.js';
 
 export interface NavItem {
   /** Message key of the label. */
@@ -37,6 +38,12 @@ export interface GongkaiModule {
   /** The public search page, when this module provides site search (the header's search box). */
   searchPath?: string;
   jobs?: (p: Platform) => Record<string, JobHandler>;
+  /** Delivery channels of the publication spine this module serves (e-mail to subscribers,
+   *  webhooks, screens…): every publication event of a platform that mounts the module becomes one
+   *  `publication.deliver.<name>` job per channel, run by its handler. Mounted per platform: a
+   *  platform booted without the module enqueues nothing for its channels. Handlers must be
+   *  idempotent (a job may run twice). */
+  channels?: (p: Platform) => Record<string, (payload: DeliveryPayload) => Promise<void>>;
   routes?: (app: FastifyInstance, p: Platform) => Promise<void> | void;
   /** Descriptions of the API document's tags this module's routes use (a route's default tag is the module's name). */
   apiTags?: Record<string, string>;

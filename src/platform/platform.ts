@@ -11,6 +11,7 @@ import { Jobs, Worker } from './jobs/index.js';
 import { addMessages } from './i18n/index.js';
 import type { GongkaiModule } from './module.js';
 import { withParts } from './parts.js';
+import { registerChannel } from './publication/registry.js';
 
 export interface Platform {
   config: Config;
@@ -90,6 +91,7 @@ export async function createPlatform(config: Config, opts: PlatformOptions): Pro
   for (const m of modules) {
     const handlers = m.jobs?.(p) ?? {};
     for (const [kind, h] of Object.entries(handlers)) jobs.register(kind, h);
+    for (const [name, h] of Object.entries(m.channels?.(p) ?? {})) jobs.register(registerChannel(name), (payload) => h(payload));
   }
   if (opts.migrate !== false) await migrate(p);
   return p;

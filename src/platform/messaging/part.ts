@@ -6,12 +6,13 @@ import type { GongkaiModule } from '../module.js';
 import { mailJobs } from '../mail/index.js';
 import { channelJobs } from '../channels/index.js';
 import { inboxMigrations } from './inbox.js';
+import { ledgerMigrations } from '../channels/ledger.js';
 import { inboxMessages } from './messages.js';
 import { inboxRoutes } from './routes.js';
 
 export const messagingPart: GongkaiModule = {
   name: 'messaging',
-  migrations: inboxMigrations,
+  migrations: [...inboxMigrations, ...ledgerMigrations],
   messages: inboxMessages,
   nav: { admin: [{ label: 'nav.inbox', href: '/admin/inbox', order: 71 }] },
   jobs: (p) => ({ ...mailJobs(p), ...channelJobs(p) }),

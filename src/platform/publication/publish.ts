@@ -72,7 +72,8 @@ export async function enqueueEffects(p: Platform, t: Db, effects: Effect[], opts
   if (p.jobs.handler(SEARCH_SYNC_JOB)) await p.jobs.enqueueMany(t, SEARCH_SYNC_JOB, effects.map((e) => ({ id: e.id })));
   if (opts.deliver !== false) {
     const payloads: DeliveryPayload[] = effects.map((e) => ({ id: e.id, type: e.type, version: e.version, event: e.event }));
-    for (const ch of deliveryChannels()) await p.jobs.enqueueMany(t, channelJob(ch), payloads);
+    // Only the channels this platform serves (a module's channels are mounted with the module).
+    for (const ch of deliveryChannels()) if (p.jobs.handler(channelJob(ch))) await p.jobs.enqueueMany(t, channelJob(ch), payloads);
   }
   await t.updateTable('pub_state').set((eb) => ({ generation: eb('generation', '+', 1) })).where('id', '=', 1).execute();
 }
