@@ -70,8 +70,8 @@ function message(run: number, i: number) {
 }
 
 console.log(`mail bench: n=${N}, batches of ${BATCH}, concurrency ${CONCURRENCY}, ${CONNECTIONS} connections; ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-// Warm-up: open the pool's connections and JIT the renderer.
-await sendMailBatch(p, Array.from({ length: 50 }, (_, i) => message(99, i)), { concurrency: CONCURRENCY, connections: CONNECTIONS });
+// Warm-up, one batch: opens the pool's connections and lets the JIT compile the renderer, the client and the server.
+await sendMailBatch(p, Array.from({ length: BATCH }, (_, i) => message(99, i)), { concurrency: CONCURRENCY, connections: CONNECTIONS });
 const rates: number[] = [];
 const cpuPer: number[] = [];
 let failed = 0;

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { HtmlValidate } from 'html-validate';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import type { Platform } from '../../src/platform/platform.js';
 import { deliverMail } from '../../src/platform/mail/index.js';
@@ -225,6 +226,31 @@ describe('rendering', () => {
     expect(en.text).toContain(`Index no.: ${item(9).indexNo}`);
     expect(en.text).toContain('Unsubscribe: ');
   });
+  it('the HTML of every kind passes html-validate (recommended rules), Chinese and English', async () => {
+    const hv = new HtmlValidate({
+      extends: ['html-validate:recommended'],
+      // E-mail clients drop <style> and stylesheets: inline CSS is the only styling that survives.
+      // The serialiser writes <meta/> and <!doctype html>, both valid HTML. The message's wrapper is
+      // <div role="article" lang aria-roledescription="email">: webmail strips <html> and <body>
+      // and their lang, and handles <article> unevenly.
+      rules: { 'no-inline-style': 'off', 'void-style': 'off', 'doctype-style': 'off', 'prefer-native-element': ['error', { exclude: ['article'] }] },
+    });
+    const found: string[] = [];
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const common = { site: '示范新区', locale, subscription: '区发展和改革局', ...links };
+      const inputs = [
+        { kind: 'notice' as const, item: item(1), ...common },
+        { kind: 'correction' as const, item: item(2), changeNote: '更正日期', ...common },
+        { kind: 'withdrawal' as const, item: item(3), reason: '内容有误', ...common },
+        { kind: 'digest' as const, frequency: 'weekly' as const, site: '示范新区', locale, groups: [{ subscription: 'A', items: [item(4), item(5)] }, { subscription: 'B', items: [item(6)] }], ...links },
+      ];
+      for (const input of inputs) {
+        const report = await hv.validateString(renderNoticeMail(input).html);
+        for (const res of report.results) for (const m of res.messages) found.push(`${locale} ${input.kind}: ${m.ruleId} ${m.message} (${m.selector})`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
 });
 
 describe('batches', () => {
@@ -254,6 +280,10 @@ describe('batches', () => {
       expect(byMessageId(ids[i])).toHaveLength(1);
     }
     expect(byMessageId(ids[2])).toHaveLength(0);
+    // A message that cannot be built (its unsubscribe link is no URL) is permanent too, alone.
+    const [bad, good] = await sendMailBatch(env.p, [{ ...msgs[0], list: { unsubscribe: 'not a url' } }, msgs[1]]);
+    expect(bad).toMatchObject({ ok: false, permanent: true });
+    expect(good).toEqual({ ok: true, messageId: ids[1] });
   });
 
   it('an unreachable server is a temporary failure; without an SMTP URL the batch writes .eml files', async () => {

@@ -67,9 +67,9 @@ const paren = (locale: Locale, s: string) => (locale === 'en' ? ` (${s})` : `（
 /** Only http(s) links become links; anything else is shown as text. */
 const safeHref = (u: string): string | undefined => (/^https?:\/\//i.test(u) ? u : undefined);
 
-function link(url: string, label: string, style = ''): ComponentChildren {
+function link(url: string, label: string, style = '', ariaLabel?: string): ComponentChildren {
   const href = safeHref(url);
-  return href ? h('a', { href, style: `color:${C.link};${style}` }, label) : h('span', null, label);
+  return href ? h('a', { href, style: `color:${C.link};${style}`, ...(ariaLabel ? { 'aria-label': ariaLabel } : {}) }, label) : h('span', null, label);
 }
 
 function itemHtml(locale: Locale, it: NoticeItem, level: 'h2' | 'h3', readKey = 'mail.notice.read'): ComponentChildren {
@@ -86,7 +86,8 @@ function itemHtml(locale: Locale, it: NoticeItem, level: 'h2' | 'h3', readKey = 
       meta('mail.notice.date', shanghaiDate(it.publishedAt)),
     ),
     it.summary ? h('p', { style: 'margin:6px 0' }, cleanText(it.summary)) : null,
-    h('p', { style: 'margin:6px 0 0' }, link(it.url, t(locale, readKey))),
+    // Every item has this link: its accessible name carries the title.
+    h('p', { style: 'margin:6px 0 0' }, link(it.url, t(locale, readKey), '', `${t(locale, readKey)}${sep(locale)}${cleanLine(it.title)}`)),
   );
 }
 
@@ -178,7 +179,8 @@ export function renderNoticeMail(input: NoticeMailInput): RenderedMail {
       { style: `margin:0;padding:0;background:${C.soft};color:${C.ink};font-family:${FONT};font-size:16px;line-height:1.6` },
       h(
         'div',
-        { role: 'article', 'aria-label': subject, style: `max-width:640px;margin:0 auto;background:#fff` },
+        // Webmail drops <html> and <body> with their lang: the wrapper carries both again.
+        { role: 'article', lang: locale, 'aria-roledescription': 'email', 'aria-label': subject, style: `max-width:640px;margin:0 auto;background:#fff` },
         h('div', { style: `background:${C.red};color:#fff;padding:12px 20px;font-size:18px;font-weight:bold` }, site),
         h('div', { style: 'padding:16px 20px' }, h('h1', { style: 'font-size:22px;line-height:1.3;margin:0 0 12px' }, heading), ...htmlBody),
         h(
@@ -217,7 +219,9 @@ function pooledTransport(url: string, connections: number): Transporter {
   const key = `${connections} ${url}`;
   let tr = pools.get(key);
   if (!tr) {
-    tr = nodemailer.createTransport({ url, pool: true, maxConnections: connections, maxMessages: 1000 });
+    // Idle connections close after 5 s: batches that follow each other reuse them, and a process
+    // that sent its last batch (the CLI) is not kept alive by them.
+    tr = nodemailer.createTransport({ url, pool: true, maxConnections: connections, maxMessages: 1000, idleTimeout: 5000 });
     pools.set(key, tr);
   }
   return tr;
@@ -245,8 +249,13 @@ export async function sendMailBatch(p: Platform, messages: MailMessage[], opts: 
   const results: BatchResult[] = new Array(messages.length);
   const url = p.config.smtpUrl;
   const send = async (msg: MailMessage): Promise<BatchResult> => {
+    let envelope: ReturnType<typeof mailOptions>;
     try {
-      const envelope = mailOptions(p.config.mailFrom, msg);
+      envelope = mailOptions(p.config.mailFrom, msg);
+    } catch (e) {
+      return { ok: false, error: String((e as Error).message ?? e).slice(0, 500), permanent: true }; // a malformed message stays malformed
+    }
+    try {
       const info = url ? await pooledTransport(url, opts.connections ?? MAIL_POOL_CONNECTIONS).sendMail(envelope) : await writeEml(p, envelope);
       return { ok: true, messageId: info.messageId };
     } catch (e) {
