@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { HtmlValidate } from 'html-validate';
 import { makeEnv, type TestEnv } from '../helpers.js';
+import { parseMail as parse, splitMessage } from '../mime.js';
 import type { Platform } from '../../src/platform/platform.js';
 import { deliverMail } from '../../src/platform/mail/index.js';
 import { closeMailPools, noticeMessage, noticeMessageId, renderNoticeMail, sendMailBatch, SUBJECT_TITLE_MAX, type NoticeItem } from '../../src/platform/channels/email.js';
@@ -35,44 +36,6 @@ const item = (n: number, extra: Partial<NoticeItem> = {}): NoticeItem => ({
   ...extra,
 });
 
-// ---- Test-only MIME reading (mailparser is not a dependency): headers, RFC 2047 words, parts. ----
-function splitMessage(raw: string): { headers: Map<string, string>; body: string } {
-  const at = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, at).replace(/\r\n[ \t]+/g, ' '); // unfold
-  const headers = new Map<string, string>();
-  for (const line of head.split('\r\n')) {
-    const i = line.indexOf(':');
-    headers.set(line.slice(0, i).toLowerCase(), line.slice(i + 1).trim());
-  }
-  return { headers, body: raw.slice(at + 4) };
-}
-/** Decodes RFC 2047 encoded words (B and Q, UTF-8); adjacent words joined. */
-function decodeWords(v: string): string {
-  return v.replace(/\?=\s+=\?/g, '?==?').replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_m, enc: string, data: string) =>
-    enc.toLowerCase() === 'b'
-      ? Buffer.from(data, 'base64').toString('utf8')
-      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_x, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'),
-  );
-}
-function decodeBody(body: string, cte: string | undefined): string {
-  if (cte === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (cte === 'quoted-printable') return Buffer.from(body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_x, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
-  return body;
-}
-function parse(raw: string): { headers: Map<string, string>; subject: string; text: string; html: string; contentType: string } {
-  const { headers, body } = splitMessage(raw);
-  const contentType = headers.get('content-type') ?? '';
-  const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
-  const parts: Record<string, string> = {};
-  if (boundary) {
-    for (const chunk of body.split(`--${boundary}`).slice(1, -1)) {
-      const part = splitMessage(chunk.replace(/^\r\n/, ''));
-      const type = (part.headers.get('content-type') ?? '').split(';')[0];
-      parts[type] = decodeBody(part.body, part.headers.get('content-transfer-encoding'));
-    }
-  }
-  return { headers, subject: decodeWords(headers.get('subject') ?? ''), text: parts['text/plain'] ?? '', html: parts['text/html'] ?? '', contentType };
-}
 const byMessageId = (id: string) => received.filter((r) => splitMessage(r.raw).headers.get('message-id') === id);
 // ---------------------------------------------------------------------------------------------
 
