@@ -9,7 +9,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { makeEnv, type TestEnv } from '../helpers.js';
 import { sendMessage, sinkMessages } from '../../src/platform/channels/index.js';
-import { httpSmsAdapter, onSmsReceipt, smsNotice, smsSegments, spendSmsDay, type SmsReceipt } from '../../src/platform/channels/sms-http.js';
+import { httpSmsAdapter, onSmsReceipt, smsNotice, smsSegments, smsSign, spendSmsDay, type SmsReceipt } from '../../src/platform/channels/sms-http.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { getGovernment, setGovernment } from '../../src/platform/render/context.js';
 
 const SECRET = 'sms-provider-shared-secret-2026';
 
@@ -147,6 +149,27 @@ describe('the HTTP provider', () => {
     }
     const ok = await httpSmsAdapter({ url, secret: SECRET, sign: 'S' }).deliver(sms.p, msg);
     expect(ok).toEqual({ ref: `prov-${received.length}` });
+  });
+});
+
+describe('configuration', () => {
+  it('a URL needs a secret; the signature defaults to the government\'s short name, or 政务公开', () => {
+    const dataDir = plain.dataDir;
+    expect(() => loadConfig({ GONGKAI_SMS_URL: url }, { dataDir })).toThrow(ConfigError);
+    expect(() => loadConfig({ GONGKAI_SMS_URL: url, GONGKAI_SMS_SECRET: 'short' }, { dataDir })).toThrow(/GONGKAI_SMS_SECRET/);
+    expect(() => loadConfig({ GONGKAI_SMS_URL: 'ftp://x', GONGKAI_SMS_SECRET: SECRET }, { dataDir })).toThrow(/GONGKAI_SMS_URL/);
+    expect(() => loadConfig({ GONGKAI_SMS_DAILY_CAP: '0' }, { dataDir })).toThrow(/GONGKAI_SMS_DAILY_CAP/);
+    expect(loadConfig({}, { dataDir }).sms).toEqual({ url: null, secret: '', sign: '', dailyCap: 5 });
+    expect(smsSign(sms.config)).toBe('示范新区');
+    const before = getGovernment();
+    try {
+      setGovernment({ ...before, shortName: '滨海区' });
+      expect(smsSign(plain.config)).toBe('滨海区');
+      setGovernment({ ...before, shortName: 'gongkai' }); // the placeholder before one is set
+      expect(smsSign(plain.config)).toBe('政务公开');
+    } finally {
+      setGovernment(before);
+    }
   });
 });
 
