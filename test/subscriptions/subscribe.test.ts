@@ -4,74 +4,25 @@
 // message per subscriber however many lists matched, and a correction / withdrawal reaching exactly
 // the earlier recipients.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
-import { makeEnv, type TestEnv } from '../helpers.js';
+import type { TestEnv } from '../helpers.js';
 import { publish, step } from '../catalog/helpers.js';
 import { sinkMessages } from '../../src/platform/channels/index.js';
-import { closeMailPools } from '../../src/platform/channels/email.js';
-import { parseMail } from '../mime.js';
+import { mailsTo as mailsToOf, post as postOf, subEnv, subscribeApi as subscribeApiOf, subscribeEmail as subscribeEmailOf, type SubEnv } from './helpers.js';
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-const received: Received[] = [];
-let smtp: SMTPServer;
+let s: SubEnv;
 let env: TestEnv;
-let dzb = 0; // the department the catalog helpers publish in
+let dzb = 0;
 let other = 0;
-
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-  const port = (smtp.server.address() as AddressInfo).port;
-  env = await makeEnv({ env: { GONGKAI_SMTP_URL: `smtp://127.0.0.1:${port}`, GONGKAI_MAIL_FROM: 'noreply@gk.example.gov.cn', GONGKAI_PUBLIC_URL: 'https://gk.example.gov.cn' } });
-  await env.drain();
-  const probe = await publish(env);
-  dzb = Number((await env.p.db.selectFrom('pub_items').select('department_id').where('id', '=', probe).executeTakeFirstOrThrow()).department_id);
-  other = Number((await env.p.db.selectFrom('departments').select('id').where('id', '!=', dzb).orderBy('id').limit(1).executeTakeFirstOrThrow()).id);
-  await env.drain();
+  s = await subEnv();
+  ({ env, dzb, other } = s);
 });
-afterAll(async () => {
-  closeMailPools();
-  await env?.close();
-  await new Promise<void>((r) => smtp.close(() => r()));
-});
+afterAll(async () => s?.close());
 
-const mailsTo = (addr: string) => received.filter((r) => r.to.includes(addr)).map((r) => parseMail(r.raw));
-// Each request from its own client address: the per-client budget is tested on its own.
-let ip = 0;
-const fresh = () => `10.20.${Math.floor(++ip / 250)}.${(ip % 250) + 1}`;
-const post = (url: string, payload: object) => env.app.inject({ method: 'POST', url, remoteAddress: fresh(), payload });
-const subscribeApi = (body: Record<string, string>) => post('/api/v1/subscriptions', body);
-
-/** Subscribes by e-mail and confirms through the link of the confirmation mail (a POST, no cookie). */
-async function subscribeEmail(address: string, target: Record<string, string>, frequency = 'immediately'): Promise<number> {
-  const r = await subscribeApi({ channel: 'email', address, frequency, ...target });
-  expect(r.statusCode, r.body).toBe(202);
-  await env.drain();
-  const confirm = mailsTo(address).find((m) => m.text.includes('/subscriptions/confirm/'));
-  expect(confirm, 'a confirmation e-mail').toBeTruthy();
-  const url = /https:\/\/gk\.example\.gov\.cn(\/subscriptions\/confirm\/[^\s]+)/.exec(confirm!.text)![1]!;
-  const page = await env.app.inject({ method: 'GET', url });
-  expect(page.statusCode).toBe(200);
-  const done = await env.app.inject({ method: 'POST', url });
-  expect(done.statusCode).toBe(200);
-  expect(done.body).toContain('/subscriptions/manage/');
-  return JSON.parse(r.body).subscriptionId;
-}
+const mailsTo = (addr: string) => mailsToOf(s, addr);
+const post = (url: string, payload: object) => postOf(s, url, payload);
+const subscribeApi = (body: Record<string, string>) => subscribeApiOf(s, body);
+const subscribeEmail = (address: string, target: Record<string, string>, frequency = 'immediately') => subscribeEmailOf(s, address, target, frequency);
 
 async function newVersion(id: number, summary: string) {
   const r1 = await env.api('PATCH', `/api/v1/documents/${id}`, { as: 'dzb-editor', body: { summary } });

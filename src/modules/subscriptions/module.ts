@@ -8,11 +8,22 @@ import type { GongkaiModule } from '../../platform/module.js';
 import { subscriptionMigrations } from './schema.js';
 import { subscriptionMessages } from './messages.js';
 import { fanOut, SEND_JOB } from './service/fanout.js';
-import { sendBatch } from './service/send.js';
+import { ledgerIdOfSms, sendBatch } from './service/send.js';
+import { DIGEST_JOB, enqueueDueDigests, runDigest } from './service/digests.js';
+import { onSmsReceipt } from '../../platform/channels/sms-http.js';
+import { markDeliveries } from '../../platform/channels/ledger.js';
 import { subscriptionPages } from './public/pages.js';
 import { subscriptionsApi } from './api/subscriptions.js';
 import { subscriptionConsole } from './console/lists.js';
 import { loadDemoSubscriptions } from './demo.js';
+
+// The SMS provider's receipts name our message id (gk-d<ledger id>): the ledger row is delivered or failed.
+onSmsReceipt(async (p, receipts) => {
+  for (const r of receipts) {
+    const id = ledgerIdOfSms(r.id);
+    if (id !== null) await p.tx((t) => markDeliveries(t, [id], r.status === 'delivered' ? 'delivered' : 'failed', { ref: r.ref.slice(0, 100), ...(r.error ? { reason: r.error.slice(0, 200) } : {}) }));
+  }
+});
 
 export const subscriptionsModule: GongkaiModule = {
   name: 'subscriptions',
@@ -36,7 +47,18 @@ export const subscriptionsModule: GongkaiModule = {
     [SEND_JOB]: async (payload: { ids: number[] }) => {
       await sendBatch(p, Array.isArray(payload?.ids) ? payload.ids.filter((x) => Number.isInteger(x)) : []);
     },
+    [DIGEST_JOB]: async (x: { frequency: 'daily' | 'weekly'; period: string; startsAt: string; endsAt: string }) => {
+      await runDigest(p, x.frequency, x.period, x.startsAt, x.endsAt);
+    },
   }),
+  // Every instance ticks; the job key per period makes one run per digest.
+  background(p) {
+    const run = () => void enqueueDueDigests(p).catch((err) => p.log.warn({ err }, 'digest tick failed'));
+    run();
+    const timer = setInterval(run, 5 * 60_000);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
   demo: loadDemoSubscriptions,
   routes(app, p) {
     subscriptionPages(app, p);

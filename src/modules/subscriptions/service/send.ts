@@ -6,6 +6,7 @@ import type { Platform } from '../../../platform/platform.js';
 import { markDeliveries } from '../../../platform/channels/ledger.js';
 import { noticeMessage, noticeMessageId, sendMailBatch, type NoticeItem, type NoticeMailInput } from '../../../platform/channels/email.js';
 import { sendMessage } from '../../../platform/channels/index.js';
+import { smsNotice, smsSign, spendSmsDay } from '../../../platform/channels/sms-http.js';
 import { readMeta } from '../../../platform/publication/meta.js';
 import { findItemType } from '../../../platform/publication/registry.js';
 import { getGovernment } from '../../../platform/render/context.js';
@@ -17,13 +18,11 @@ export function versionUrl(p: Platform, type: string, itemId: number, version: n
   return `${p.config.publicUrl}${it ? it.url(itemId) : `/catalog/items/${itemId}`}?v=${version}`;
 }
 
-/** A short SMS text: 【sign】prefix + title cut to fit one 70-character segment + the link. */
-export function smsText(sign: string, prefix: string, title: string, link: string): string {
-  const head = `【${sign}】${prefix}`;
-  const room = 70 - head.length - link.length - 1;
-  const t = [...title];
-  return `${head}${t.length <= room ? title : t.slice(0, Math.max(0, room - 1)).join('') + '…'} ${link}`;
-}
+/** The SMS short link of a ledger row: /s/{id in base 36} → the version it carried. */
+export const shortLink = (p: Platform, ledgerId: number) => `${p.config.publicUrl}/s/${ledgerId.toString(36)}`;
+/** Our message id of a ledger row's text (the provider's receipts name it). */
+export const smsId = (ledgerId: number) => `gk-d${ledgerId}`;
+export const ledgerIdOfSms = (id: string): number | null => (/^gk-d(\d{1,12})$/.test(id) ? Number(id.slice(4)) : null);
 
 export async function sendBatch(p: Platform, ids: number[]): Promise<{ sent: number; failed: number }> {
   if (!ids.length) return { sent: 0, failed: 0 };
@@ -56,7 +55,7 @@ export async function sendBatch(p: Platform, ids: number[]): Promise<{ sent: num
   const gov = getGovernment();
   const host = new URL(p.config.publicUrl).hostname || 'localhost';
   const mails: { id: number; msg: ReturnType<typeof noticeMessage> }[] = [];
-  const texts: { id: number; to: string; text: string }[] = [];
+  const texts: { id: number; to: string; text: string; capped: boolean }[] = [];
   const suppressed: number[] = [];
   for (const r of rows) {
     if (r.subscriber_state !== 'active' && r.kind === 'notice') {
@@ -70,7 +69,8 @@ export async function sendBatch(p: Platform, ids: number[]): Promise<{ sent: num
     const url = versionUrl(p, r.type, Number(r.item_id), Number(r.version));
     if (r.channel === 'sms') {
       const prefix = r.kind === 'correction' ? (r.locale === 'en' ? 'Corrected: ' : '更正：') : r.kind === 'withdrawal' ? (r.locale === 'en' ? 'Withdrawn: ' : '撤回：') : '';
-      texts.push({ id: Number(r.id), to: r.address, text: smsText(gov.shortName || '政务公开', prefix, meta.title, `${p.config.publicUrl}/s/${Number(r.id).toString(36)}`) });
+      // The daily cap applies to notices; a correction or withdrawal is owed whatever the count.
+      texts.push({ id: Number(r.id), to: r.address, text: smsNotice({ sign: smsSign(p.config), prefix, title: meta.title, link: shortLink(p, Number(r.id)) }), capped: r.kind === 'notice' });
       continue;
     }
     const item: NoticeItem = { title: meta.title, indexNo: r.index_no ?? '', department: r.department, publishedAt: r.published_at ?? new Date().toISOString(), summary: meta.summary, url };
@@ -112,8 +112,13 @@ export async function sendBatch(p: Platform, ids: number[]): Promise<{ sent: num
   if (texts.length)
     await p.tx(async (t) => {
       for (const x of texts) {
-        // Handed to the SMS outbox in the same transaction as the ledger row (sent = accepted for sending).
-        await sendMessage(p, t, { channel: 'sms', to: x.to, text: x.text }, `ledger:${x.id}`);
+        if (x.capped && !(await spendSmsDay(p, t, x.to))) {
+          await markDeliveries(t, [x.id], 'suppressed', { reason: 'cap' });
+          continue;
+        }
+        // Handed to the SMS outbox in the same transaction as the ledger row (sent = accepted for
+        // sending); the provider's receipt, naming our id, marks it delivered or failed.
+        await sendMessage(p, t, { channel: 'sms', to: x.to, text: x.text, id: smsId(x.id) }, `ledger:${x.id}`);
         await markDeliveries(t, [x.id], 'sent', { ref: `sms:${x.id}`, attempt: true });
         sent++;
       }

@@ -12,6 +12,7 @@ import { sendMessage } from '../../../platform/channels/index.js';
 import { readLink, signLink } from '../../../platform/channels/links.js';
 import { spendBudget } from '../../../platform/http/limit.js';
 import { codeHash, codeMatches } from '../../../platform/tracking.js';
+import { t as tr } from '../../../platform/i18n/index.js';
 import { FREQUENCIES, SUB_CHANNELS, type Frequency, type SubChannel } from '../schema.js';
 import { checkTarget, ensureList } from './targets.js';
 import { describeList } from './describe.js';
@@ -207,7 +208,16 @@ export async function endAll(p: Platform, subscriberId: number): Promise<number>
 /** One-click unsubscribe (RFC 8058): ends the subscription the token names; repeatable. */
 export async function unsubscribe(p: Platform, token: unknown): Promise<{ title: string; subscriberId: number }> {
   const c = readLink(p, 'sub-unsub', token);
-  if (!c) throw notFound('subscriptions.err.link');
+  if (!c) {
+    // A digest's link ends the subscriber's subscriptions of that frequency (version 1 daily, 2 weekly).
+    const d = readLink(p, 'sub-unsub-digest', token);
+    if (!d || (d.version !== 1 && d.version !== 2)) throw notFound('subscriptions.err.link');
+    const frequency = d.version === 1 ? 'daily' : 'weekly';
+    const s = await p.db.selectFrom('sub_subscribers').select(['id', 'locale']).where('id', '=', d.id).executeTakeFirst();
+    if (!s) throw notFound('subscriptions.err.link');
+    await p.db.updateTable('sub_subscriptions').set({ state: 'ended', ended_reason: 'unsubscribed', ended_at: nowIso() }).where('subscriber_id', '=', d.id).where('frequency', '=', frequency).where('state', '!=', 'ended').execute();
+    return { title: tr(s.locale === 'en' ? 'en' : 'zh-CN', `subscriptions.frequency.${frequency}`), subscriberId: d.id };
+  }
   return p.tx(async (t) => {
     const s = await t.selectFrom('sub_subscriptions as s').innerJoin('sub_subscribers as r', 'r.id', 's.subscriber_id').select(['s.id', 's.state', 's.list_id', 's.subscriber_id', 'r.locale']).where('s.id', '=', c.id).executeTakeFirst();
     if (!s) throw notFound('subscriptions.err.link');
