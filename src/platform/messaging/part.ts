@@ -17,7 +17,13 @@ export const messagingPart: GongkaiModule = {
   name: 'messaging',
   migrations: [...inboxMigrations, ...ledgerMigrations],
   messages: inboxMessages,
-  nav: { admin: [{ label: 'nav.inbox', href: '/admin/inbox', order: 71 }] },
+  permissions: [{ action: 'channels.read', zh: '查看本部门信息的渠道送达台账和版本过期报告', en: "See the delivery ledger and the outdated-channels report of one's departments' items", roles: ['dept-admin', 'editor', 'approver'] }],
+  nav: {
+    admin: [
+      { label: 'nav.inbox', href: '/admin/inbox', order: 71 },
+      { label: 'nav.channels_outdated', href: '/admin/channels/outdated', permission: 'channels.read', order: 73 },
+    ],
+  },
   apiTags: { channels: 'Delivery channels: the SMS provider\'s delivery receipts, signed with `X-Gongkai-Signature` (docs/sms-provider.md).' },
   jobs: (p) => {
     // Per platform, from its configuration: two platforms of one process may differ.

@@ -11,6 +11,10 @@ import { shanghaiDateTime } from '../dates.js';
 import { hasMessage } from '../i18n/index.js';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../channels/webhook-signature.js';
 import { dispatchSmsReceipts, type SmsReceipt } from '../channels/sms-http.js';
+import { outdatedItems } from '../channels/ledger.js';
+import { OutdatedReport } from '../channels/ledger-view.js';
+import { scopeOf } from '../auth/policy.js';
+import { findItemType } from '../publication/registry.js';
 
 /** The most receipts in one request. */
 export const SMS_RECEIPTS_MAX = 500;
@@ -72,6 +76,23 @@ async function smsReceiptRoutes(app: FastifyInstance, p: Platform): Promise<void
 
 export async function inboxRoutes(app: FastifyInstance, p: Platform): Promise<void> {
   await app.register(async (scope) => smsReceiptRoutes(scope, p));
+  // Items a channel still carries in an outdated version (the delivery ledger), within the caller's departments.
+  app.get<{ Querystring: { page?: string } }>('/admin/channels/outdated', { config: { permission: 'channels.read' } }, async (req, reply) => {
+    const c = req.ctx(reply);
+    const page = Math.max(1, Math.min(10000, Number(req.query.page) || 1));
+    const scope = scopeOf(req.user, 'channels.read');
+    const r = await outdatedItems(p.db, { limit: 50, offset: (page - 1) * 50, departments: scope === 'all' ? undefined : [...scope] });
+    const types = new Map((r.rows.length ? await p.db.selectFrom('pub_items').select(['id', 'type']).where('id', 'in', r.rows.map((x) => x.itemId)).execute() : []).map((x) => [Number(x.id), x.type]));
+    const href = (id: number) => (types.get(id) === 'document' ? `/admin/catalog/${id}` : (findItemType(types.get(id) ?? '')?.url(id) ?? `/catalog/items/${id}`));
+    return reply.html(
+      <AdminLayout c={c} title={c.t('ledger.report.title')}>
+        <h1>{c.t('ledger.report.title')}</h1>
+        <p class="hint">{c.t('ledger.report.intro')}</p>
+        <OutdatedReport c={c} rows={r.rows} itemHref={href} />
+        <Pager c={c} page={page} pageSize={50} total={r.total} href={(n) => `/admin/channels/outdated${n > 1 ? `?page=${n}` : ''}`} />
+      </AdminLayout>,
+    );
+  });
   app.get<{ Querystring: { page?: string } }>('/admin/inbox', { config: { permission: 'authenticated' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const page = Math.max(1, Math.min(10000, Number(req.query.page) || 1));
