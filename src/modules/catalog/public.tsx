@@ -175,6 +175,8 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
     }),
   );
 
+  // The follow link, when the platform has subscriptions.
+  const follow = p.modules.some((m) => m.name === 'subscriptions');
   app.get<{ Params: { id: string } }>('/catalog/items/:id', { config: { permission: 'public' } }, async (req, reply) =>
     cachedPublic(p.db, req, reply, pageKey(req), async () => {
       const c = req.ctx(reply);
@@ -198,6 +200,11 @@ export async function catalogPublic(app: FastifyInstance, p: Platform): Promise<
               <a href="/catalog">{c.t('catalog.title_list')}</a> › <a href={`/catalog?department=${pi.item.department}`} lang={zhLang(c)}>{pi.item.departmentName}</a>
             </nav>
             <ItemBody c={c} pi={pi} />
+            {follow && (
+              <p class="follow">
+                <a href={`/subscriptions?item=${pi.item.id}`}>{c.t('catalog.follow')}</a>
+              </p>
+            )}
             <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd(pi, base) }} />
           </PublicLayout>,
         ),

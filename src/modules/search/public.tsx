@@ -91,7 +91,7 @@ function Facets({ c, params, result }: { c: PageCtx; params: SearchParamsT; resu
   );
 }
 
-export function SearchPage({ c, params, result, error }: { c: PageCtx; params: SearchParamsT; result: SearchResult | null; error?: string }) {
+export function SearchPage({ c, params, result, error, subscribable }: { c: PageCtx; params: SearchParamsT; result: SearchResult | null; error?: string; subscribable?: boolean }) {
   const title = params.q ? c.t('search.titleFor', { q: params.q }) : c.t('search.title');
   return (
     <PublicLayout c={c} title={title} description={params.q ? c.t('search.meta_for', { q: params.q.slice(0, 40), name: c.gov.name }) : c.t('search.meta', { name: c.gov.name })} canonical={href(params, {})}>
@@ -124,6 +124,11 @@ export function SearchPage({ c, params, result, error }: { c: PageCtx; params: S
               {params.q ? c.t(result.totalExact ? 'search.resultsFor' : 'search.resultsForApprox', { q: params.q, total: result.total }) : c.t('search.all', { total: result.total })}
             </h2>
             {result.total > result.reachable && <p class="hint">{c.t('search.reachable', { n: result.reachable })}</p>}
+            {params.q && subscribable && (
+              <p class="follow">
+                <a href={`/subscriptions?q=${encodeURIComponent(params.q.slice(0, 100))}`}>{c.t('search.subscribe')}</a>
+              </p>
+            )}
             {result.items.length === 0 ? (
               <div class="search-empty">
                 <Empty>{c.t('search.empty')}</Empty>
@@ -170,12 +175,14 @@ export function SearchPage({ c, params, result, error }: { c: PageCtx; params: S
 }
 
 export async function searchPages(app: FastifyInstance, p: Platform): Promise<void> {
+  // "Subscribe to this search", when the platform has subscriptions.
+  const subscribable = p.modules.some((m) => m.name === 'subscriptions');
   app.get('/search', { config: { permission: 'public' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const params = readParams(req.query as Record<string, unknown>);
     try {
       const result = await searchIndex(p).search(toQuery(params));
-      return reply.html(<SearchPage c={c} params={params} result={result} />);
+      return reply.html(<SearchPage c={c} params={params} result={result} subscribable={subscribable} />);
     } catch (err) {
       if (err instanceof HttpError && err.status === 400) {
         return reply.html(<SearchPage c={c} params={params} result={null} error={c.t('search.err.tooLong')} />, 400);
