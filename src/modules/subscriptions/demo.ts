@@ -6,6 +6,8 @@ import { seededRandom, pickWith, intWith } from '../../platform/random.js';
 import { itemTypes } from '../../platform/publication/registry.js';
 import { ensureList, type Target } from './service/targets.js';
 import { FREQUENCIES } from './schema.js';
+import { channelJob } from '../../platform/publication/registry.js';
+import { fanOut, SEND_JOB } from './service/fanout.js';
 
 const SURNAMES = ['wang', 'li', 'zhang', 'liu', 'chen', 'yang', 'zhao', 'huang', 'zhou', 'wu', 'xu', 'sun', 'ma', 'zhu', 'hu', 'guo', 'he', 'lin', 'luo', 'gao'];
 const GIVEN = ['wei', 'fang', 'na', 'min', 'jing', 'lei', 'qiang', 'yan', 'jie', 'tao', 'hui', 'ping', 'gang', 'yun', 'xin', 'bo', 'chao', 'ying', 'hao', 'lan'];
@@ -71,4 +73,17 @@ export async function loadDemoSubscriptions(p: Platform): Promise<void> {
       }
     }
   });
+  // The demo's history is not mailed on first start: the queued deliveries of the items published
+  // while loading are dropped, and the newest items are recorded as sent to their subscribers, as
+  // if the platform had run for a while (the item console's channels panel shows them).
+  await p.db.deleteFrom('jobs').where('kind', '=', channelJob('subscriptions')).where('status', '=', 'pending').execute();
+  const recent = await p.db.selectFrom('pub_items').select(['id', 'type', 'published_version', 'published_at']).where('public', '=', 1).where('published_version', 'is not', null).orderBy('published_at', 'desc').orderBy('id', 'desc').limit(12).execute();
+  for (const it of recent) {
+    await fanOut(p, { id: Number(it.id), type: it.type, version: Number(it.published_version), event: 'published' });
+    // Matched when published, not now: the next digests do not repeat them.
+    if (it.published_at) await p.db.updateTable('sub_matches').set({ matched_at: it.published_at }).where('item_id', '=', Number(it.id)).execute();
+  }
+  await p.db.deleteFrom('jobs').where('kind', '=', SEND_JOB).where('status', '=', 'pending').execute();
+  const at = new Date().toISOString();
+  await p.db.updateTable('chn_deliveries').set({ state: 'sent', sent_at: at, attempts: 1 }).where('state', '=', 'queued').where('recipient_kind', '=', 'subscriber').execute();
 }
