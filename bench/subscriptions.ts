@@ -11,7 +11,7 @@
 // breakdown (matching, sub_matches, ledger INSERT … SELECT, send jobs). The counts are checked
 // against what the seed implies; the bench fails when they differ or a run takes over 5 s.
 // SQLite in a temporary data directory; PostgreSQL in a fresh database on 127.0.0.1:5432 (user
-// postgres, or BENCH_DATABASE_URL), dropped afterwards. A JSON line with every figure ends the output.
+// postgres, or BENCH_DATABASE_URL), dropped afterwards (BENCH_KEEP=1 keeps it, for EXPLAIN). A JSON line with every figure ends the output.
 import { cpus, loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { makeEnv, freshPgDatabase, type TestEnv } from '../test/helpers.js';
@@ -168,7 +168,8 @@ async function bench(db: string): Promise<{ db: string; seed: Seeded; runs: RunR
     return { db, seed: s, runs };
   } finally {
     await env.close();
-    await fresh?.drop();
+    if (process.env.BENCH_KEEP) console.log(`kept ${fresh?.url ?? '(SQLite is removed)'}`);
+    else await fresh?.drop();
   }
 }
 

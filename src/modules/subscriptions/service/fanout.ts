@@ -61,15 +61,13 @@ export async function fanOut(p: Platform, payload: DeliveryPayload, timings: Fan
           t0 = performance.now();
           rows += await recordDeliveriesFrom(
             t,
+            // A semi-join: each subscriber once, however many of the lists they are on (no sort
+            // of the wide rows for a DISTINCT).
             t
-              .selectFrom('sub_subscriptions as s')
-              .innerJoin('sub_subscribers as r', 'r.id', 's.subscriber_id')
-              .where('s.list_id', 'in', chunk)
-              .where('s.state', '=', 'active')
-              .where('s.frequency', '=', 'immediately')
+              .selectFrom('sub_subscribers as r')
+              .where('r.id', 'in', (q) => q.selectFrom('sub_subscriptions as s').select('s.subscriber_id').where('s.list_id', 'in', chunk).where('s.state', '=', 'active').where('s.frequency', '=', 'immediately'))
               .where('r.state', '=', 'active')
-              .select([int(runId).as('run_id'), int(id).as('item_id'), int(version).as('version'), text(event).as('event'), text('notice').as('kind'), 'r.channel', text('subscriber').as('recipient_kind'), 'r.id as recipient_id', text('queued').as('state'), sql<null>`cast(null as text)`.as('reason'), int(0).as('attempts'), text(at).as('queued_at')])
-              .distinct(),
+              .select([int(runId).as('run_id'), int(id).as('item_id'), int(version).as('version'), text(event).as('event'), text('notice').as('kind'), 'r.channel', text('subscriber').as('recipient_kind'), 'r.id as recipient_id', text('queued').as('state'), sql<null>`cast(null as text)`.as('reason'), int(0).as('attempts'), text(at).as('queued_at')]),
           );
           clock('ledger', t0);
         }
