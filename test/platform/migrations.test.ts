@@ -24,7 +24,7 @@ const RANGES: Record<string, number> = {
   // 9: examples/notices (not mounted)
   enforcement: 10,
   decisions: 11,
-  outlets: 14, // 12 and 13: subscriptions and the channels' other modules
+  outlets: 14,
 };
 
 /** Shipped before the rule was checked; they keep their names (see above). */
