@@ -25,6 +25,7 @@ const RANGES: Record<string, number> = {
   enforcement: 10,
   decisions: 11,
   subscriptions: 12,
+  outlets: 14,
 };
 
 /** Shipped before the rule was checked; they keep their names (see above). */
