@@ -35,8 +35,10 @@ describe('route permission declarations', () => {
 
   it('no state-changing API route is public unless it is a citizen intake route', () => {
     const unsafe = registeredRoutes.filter((r) => r.url.startsWith('/api/') && !['GET', 'HEAD', 'OPTIONS'].includes(r.method) && r.permission === 'public');
-    // Citizen-facing submissions (appeals, ratings, disclosure requests, credit repair, consultation comments, hearing registration and attendance) are public by design and validated + rate-limited.
-    expect(unsafe.every((r) => /appeal|rating|subscri|comment|open311|disclosure-request|credit-repair|hearings\/:hid\/(applicants|attendance)/.test(r.url))).toBe(true);
+    // Citizen-facing submissions (appeals, ratings, disclosure requests, credit repair, consultation comments, hearing registration and attendance, subscriptions) are public by design and validated + rate-limited;
+    // the machine endpoints of the delivery channels (the SMS provider's receipts, the MTA's bounce reports) are authorised by a signature or a bearer secret of their own.
+    const allowed = /appeal|rating|subscri|comment|open311|disclosure-request|credit-repair|hearings\/:hid\/(applicants|attendance)|^\/api\/v1\/channels\/(sms\/receipts|mail\/reports)$/;
+    expect(unsafe.filter((r) => !allowed.test(r.url)).map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 
   it('anonymous callers get 401 from every staff API route and a login redirect from every console page', async () => {
