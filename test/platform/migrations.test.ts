@@ -24,6 +24,7 @@ const RANGES: Record<string, number> = {
   // 9: examples/notices (not mounted)
   enforcement: 10,
   decisions: 11,
+  webhooks: 13,
 };
 
 /** Shipped before the rule was checked; they keep their names (see above). */
