@@ -16,9 +16,14 @@ export const matches = (e: Endpoint, item: { type: string; department_id: number
 
 export function webhookChannel(p: Platform) {
   return async (payload: DeliveryPayload): Promise<void> => {
-    const item = await p.db.selectFrom('pub_items').select(['id', 'type', 'department_id', 'published_version', 'latest_version']).where('id', '=', payload.id).executeTakeFirst();
+    const item = await p.db.selectFrom('pub_items').select(['id', 'type', 'department_id', 'published_version', 'latest_version', 'changed_at']).where('id', '=', payload.id).executeTakeFirst();
     if (!item) return;
-    const endpoints = (await p.db.selectFrom('wh_endpoints').selectAll().where('state', '=', 'active').execute()).map(toEndpoint).filter((e) => matches(e, item, payload.event));
+    // An endpoint gets the events from its registration on, not the backlog before it.
+    const since = item.changed_at ?? '';
+    const endpoints = (await p.db.selectFrom('wh_endpoints').selectAll().where('state', '=', 'active').execute())
+      .filter((r) => r.created_at <= since)
+      .map(toEndpoint)
+      .filter((e) => matches(e, item, payload.event));
     if (!endpoints.length) return;
     const version = Number(payload.version ?? item.published_version ?? item.latest_version);
     await p.tx(async (t) => {
