@@ -39,7 +39,7 @@ function Checks({ legend, name, hint, options, checked, error }: { legend: strin
       {hint && <p class="hint">{hint}</p>}
       {error && <p class="field-error">{error}</p>}
       {options.map((o) => (
-        <label class="check">
+        <label class="checkbox">
           <input type="checkbox" name={name} value={o.value} checked={on.has(o.value)} /> {o.label}
         </label>
       ))}
@@ -158,7 +158,7 @@ export async function webhooksConsole(app: FastifyInstance, p: Platform): Promis
             [c.t('webhooks.created'), `${shanghaiDateTime(e.createdAt)} · ${e.createdBy}`],
           ]}
         />
-        <div class="actions">
+        <div class="webhook-actions">
           <form method="post" action={`${at}/${e.state === 'active' ? 'pause' : 'resume'}`}>
             <Csrf c={c} />
             <button type="submit">{c.t(e.state === 'active' ? 'webhooks.pause' : 'webhooks.resume')}</button>
