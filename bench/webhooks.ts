@@ -43,7 +43,7 @@ async function run(db: string): Promise<{ ms: number; delivered: number; receive
     for (let i = 0; i < items; i++) {
       const row = await p.db
         .insertInto('pub_items')
-        .values({ type: 'document', department_id: dept.id, index_no: `BENCH/2026-${String(i + 1).padStart(5, '0')}`, status: 'published', public: 1, published_version: 1, latest_version: 1, title: `基准测试信息第${i + 1}号`, formed_at: now.slice(0, 10), published_at: now, created_at: now, updated_at: now } as never)
+        .values({ type: 'document', department_id: dept.id, index_no: `BENCH/2026-${String(i + 1).padStart(5, '0')}`, status: 'published', public: 1, published_version: 1, latest_version: 1, title: `基准测试信息第${i + 1}号`, formed_at: now.slice(0, 10), published_at: now, changed_at: now, created_at: now, updated_at: now } as never)
         .returning('id')
         .executeTakeFirstOrThrow();
       ids.push(Number(row.id));
