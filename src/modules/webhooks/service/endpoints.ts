@@ -7,7 +7,7 @@ import type { BlockList } from 'node:net';
 import type { Db } from '../../../platform/db/index.js';
 import type { Platform } from '../../../platform/platform.js';
 import { actorName, type Actor } from '../../../platform/auth/actor.js';
-import { can, scopeOf } from '../../../platform/auth/policy.js';
+import { scopeOf } from '../../../platform/auth/policy.js';
 import { notFound, validationError } from '../../../platform/errors.js';
 import { allowList, OutboundRefused, vetOutboundUrl, type VetOptions } from '../../../platform/channels/net-guard.js';
 import { itemTypes } from '../../../platform/publication/registry.js';
@@ -189,6 +189,3 @@ export async function deleteEndpoint(p: Platform, actor: Actor, id: number): Pro
     await p.audit(t, { actor: actorName(actor), action: 'webhook.delete', entity: 'wh_endpoint', entityId: id, details: { name: e.name, url: e.url } });
   });
 }
-
-/** Whether `actor` may register endpoints at all (somewhere). */
-export const mayRegister = (actor: Actor): boolean => typeof actor === 'string' || can(actor, ACTION);
