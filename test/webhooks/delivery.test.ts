@@ -119,6 +119,19 @@ describe('webhook delivery', () => {
     expect(after).toMatchObject({ state: 'failed', attempts: 2, reason: 'HTTP 503' });
   });
 
+  it('a redirect is not followed: a failed try, retried later', async () => {
+    rx.hits.length = 0;
+    rx.answer = (h) => (h.url.includes('moved') ? 200 : 302);
+    const id = await publish(env);
+    await env.drain();
+    rx.answer = () => 200;
+    expect(rx.hits.map((h) => h.url)).toEqual(['/hook']);
+    const [row] = await ledger(id);
+    expect(row).toMatchObject({ state: 'queued', attempts: 1, reason: 'HTTP 302' });
+    await drainNow();
+    expect((await ledger(id))[0]).toMatchObject({ state: 'delivered', attempts: 2 });
+  });
+
   it('replay sends the same body again and the row is delivered', async () => {
     rx.hits.length = 0;
     const id = await publish(env);

@@ -24,7 +24,7 @@ export async function startReceiver(): Promise<Receiver> {
       const hit = { raw: Buffer.concat(chunks), headers: req.headers, url: req.url ?? '' };
       r.hits.push(hit);
       const status = r.answer(hit, r.hits.length);
-      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.writeHead(status, { 'content-type': 'text/plain', ...(status >= 300 && status < 400 ? { location: '/moved' } : {}) });
       res.end(status < 300 ? 'ok' : `status ${status} ${'x'.repeat(2000)}`);
     });
   });
