@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { makeEnv, type TestEnv } from '../helpers.js';
+import { csrfFrom, form, login, makeEnv, type TestEnv } from '../helpers.js';
 import { publish } from '../catalog/helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { webhookChannel } from '../../src/modules/webhooks/service/channel.js';
@@ -205,5 +205,27 @@ describe('webhook delivery', () => {
     expect(rx.hits).toHaveLength(1);
     expect(JSON.parse(rx.hits[0]!.raw.toString()).event).toBe('withdrawn');
     expect((await ledger(id)).map((r) => [r.kind, r.state])).toEqual([['withdrawal', 'delivered']]);
+  });
+
+  it("the endpoint's console page lists the tries (Shanghai time) and ledger rows, and replays one", async () => {
+    rx.hits.length = 0;
+    const id = await publish(env);
+    await env.drain();
+    const [row] = await ledger(id);
+    const s = await login(env.app, 'admin');
+    const page = await env.app.inject({ url: `/admin/channels/webhooks/${endpointId}`, headers: { cookie: s.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('HTTP状态');
+    expect(page.body).toContain('已送达');
+    expect(page.body).toContain('HTTP 500');
+    const at = await env.p.db.selectFrom('wh_attempts').select('started_at').where('delivery_id', '=', row!.id).executeTakeFirstOrThrow();
+    const shanghai = new Date(Date.parse(at.started_at) + 8 * 3600_000).toISOString().slice(11, 19);
+    expect(page.body).toContain(shanghai);
+    const r = await env.app.inject({ method: 'POST', url: `/admin/channels/webhooks/${endpointId}/deliveries/${row!.id}/replay`, headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfFrom(page.body) }) });
+    expect(r.statusCode).toBe(303);
+    expect((await ledger(id))[0]!.state).toBe('queued');
+    await env.drain();
+    expect(rx.hits).toHaveLength(2);
+    expect((await ledger(id))[0]!.state).toBe('delivered');
   });
 });
