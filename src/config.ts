@@ -44,6 +44,10 @@ export const SETTINGS: Setting[] = [
   { env: 'GONGKAI_SECURITY_CONTACT', default: '', doc: 'Where to report a vulnerability, published in /.well-known/security.txt (RFC 9116): an e-mail address, or a mailto:, https: or tel: URI; unset = no security.txt' },
   { env: 'GONGKAI_SMTP_URL', default: '', doc: 'SMTP server for e-mail (smtp://user:pass@host:587); unset = messages are written to DATA_DIR/outbox-mail' },
   { env: 'GONGKAI_MAIL_FROM', default: 'gongkai@localhost', doc: 'Sender address of outgoing e-mail' },
+  { env: 'GONGKAI_SMS_URL', default: '', doc: 'SMS provider endpoint (http or https) that receives each text as a signed JSON POST (docs/sms-provider.md); unset = texts are written to DATA_DIR/outbox-sms' },
+  { env: 'GONGKAI_SMS_SECRET', default: '', doc: 'Shared secret of the SMS provider: signs the texts sent and verifies its delivery receipts (required with GONGKAI_SMS_URL, at least 16 characters)' },
+  { env: 'GONGKAI_SMS_SIGN', default: '', doc: 'SMS signature (签名) sent with each text, e.g. 示范新区; unset = the government\'s short name, or 政务公开' },
+  { env: 'GONGKAI_SMS_DAILY_CAP', default: '5', doc: 'Notification texts per mobile number per Asia/Shanghai day (verification codes are not counted)' },
   { env: 'GONGKAI_PG_POOL', default: '10', doc: 'PostgreSQL connection pool size per process' },
   { env: 'GONGKAI_SQLITE_CACHE_MB', default: '16', doc: 'SQLite page cache of the main database file per process, in MB (the OS page cache holds the file as well)' },
   // Read by their modules at request time:
@@ -106,6 +110,8 @@ export interface Config {
   securityContact: string | null;
   smtpUrl: string | null;
   mailFrom: string;
+  /** The SMS provider (GONGKAI_SMS_*): url null = the development sink. */
+  sms: SmsConfig;
   pgPool: number;
   /** SQLite page cache of the main database file, MB per process (connection). */
   sqliteCacheMb: number;
@@ -117,6 +123,34 @@ export interface Secrets {
 }
 
 export class ConfigError extends Error {}
+
+export interface SmsConfig {
+  url: string | null;
+  secret: string;
+  /** '' = the government's short name, or 政务公开 (channels/sms-http.ts smsSign). */
+  sign: string;
+  dailyCap: number;
+}
+
+/** GONGKAI_SMS_*: a secret is required with a URL (it signs texts and verifies receipts). */
+function smsConfig(env: NodeJS.ProcessEnv): SmsConfig {
+  const raw = str(env, 'GONGKAI_SMS_URL').trim();
+  const secret = str(env, 'GONGKAI_SMS_SECRET');
+  let url: string | null = null;
+  if (raw) {
+    try {
+      const u = new URL(raw);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
+      url = u.toString();
+    } catch {
+      throw new ConfigError(`GONGKAI_SMS_URL must be an http(s) URL, got "${raw}"`);
+    }
+    if (secret.length < 16) throw new ConfigError('GONGKAI_SMS_SECRET is required with GONGKAI_SMS_URL (at least 16 characters)');
+  }
+  const sign = str(env, 'GONGKAI_SMS_SIGN').trim();
+  if (sign.length > 20 || /[【】\p{Cc}]/u.test(sign)) throw new ConfigError(`GONGKAI_SMS_SIGN must be at most 20 characters without 【】 or control characters, got "${sign}"`);
+  return { url, secret, sign, dailyCap: int(env, 'GONGKAI_SMS_DAILY_CAP', 1, 1000) };
+}
 
 export interface MapConfig {
   /** Tile URL template with {z}, {x}, {y}. */
@@ -274,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     securityContact: securityContact(str(env, 'GONGKAI_SECURITY_CONTACT')),
     smtpUrl: str(env, 'GONGKAI_SMTP_URL') || null,
     mailFrom: str(env, 'GONGKAI_MAIL_FROM'),
+    sms: smsConfig(env),
     pgPool: int(env, 'GONGKAI_PG_POOL', 1, 500),
     sqliteCacheMb: int(env, 'GONGKAI_SQLITE_CACHE_MB', 1, 65536),
     secrets: loadSecrets(dataDir),

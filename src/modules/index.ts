@@ -12,6 +12,7 @@ import { requestsModule } from './requests/module.js';
 import { annualReportsModule } from './annual-reports/module.js';
 import { enforcementModule } from './enforcement/module.js';
 import { decisionsModule } from './decisions/module.js';
+import { subscriptionsModule } from './subscriptions/module.js';
 import { webhooksModule } from './webhooks/module.js';
 
-export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, requestsModule, annualReportsModule, enforcementModule, decisionsModule, webhooksModule, searchModule];
+export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, requestsModule, annualReportsModule, enforcementModule, decisionsModule, subscriptionsModule, webhooksModule, searchModule];

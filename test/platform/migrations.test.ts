@@ -24,6 +24,7 @@ const RANGES: Record<string, number> = {
   // 9: examples/notices (not mounted)
   enforcement: 10,
   decisions: 11,
+  subscriptions: 12,
   webhooks: 13,
 };
 

@@ -3,7 +3,9 @@
 // ('channel.send') hands the message to the adapter of its channel. The default SMS adapter is a
 // development sink that writes each message as a JSON file to DATA_DIR/outbox-sms; e-mail goes
 // through the platform mailer (job 'mail.send'). Another adapter replaces a sink with
-// `registerAdapter('sms', adapter)` (e.g. a carrier gateway) without touching the callers.
+// `registerAdapter('sms', adapter)` without touching the callers; the messaging part mounts the
+// HTTP provider (sms-http.ts) per platform when GONGKAI_SMS_URL is set.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/index.js';
@@ -18,11 +20,18 @@ export interface ChannelMessage {
   to: string;
   text: string;
   subject?: string;
+  /** Our id of the message, the same on every try (a provider de-duplicates by it); set by sendMessage when not given. */
+  id?: string;
+}
+
+/** What an adapter may report of an accepted message: the provider's reference. */
+export interface DeliveryResult {
+  ref?: string;
 }
 
 export interface ChannelAdapter {
-  /** Delivers now (called by the job worker). */
-  deliver(p: Platform, msg: ChannelMessage): Promise<void>;
+  /** Delivers now (called by the job worker); throws to have the job retried. */
+  deliver(p: Platform, msg: ChannelMessage): Promise<void | DeliveryResult>;
 }
 
 export function outboxDir(p: Platform, channel: string): string {
@@ -58,16 +67,22 @@ export async function sendMessage(p: Platform, t: Db, msg: ChannelMessage, key?:
     return;
   }
   if (!adapters.has(msg.channel)) throw new Error(`unknown channel ${msg.channel}`);
-  await p.jobs.enqueue(t, CHANNEL_JOB, msg, key ? { key: `channel:${key}` } : {});
+  await p.jobs.enqueue(t, CHANNEL_JOB, { ...msg, id: msg.id ?? randomUUID() }, key ? { key: `channel:${key}` } : {});
 }
 
-/** Job handlers — registered once, by the appeals module (the first user of channels). */
-export function channelJobs(p: Platform): Record<string, JobHandler> {
+/**
+ * Job handlers — registered by the messaging part, once per platform. `local` adapters (the SMS
+ * provider configured for this platform) win over the process-wide ones, so that two platforms
+ * of one process (tests) may send through different adapters.
+ */
+export function channelJobs(p: Platform, local: Record<string, ChannelAdapter> = {}): Record<string, JobHandler> {
   return {
-    [CHANNEL_JOB]: async (msg: ChannelMessage) => {
-      const a = adapters.get(msg.channel);
+    [CHANNEL_JOB]: async (msg: ChannelMessage, job) => {
+      const a = local[msg.channel] ?? adapters.get(msg.channel);
       if (!a) throw new Error(`unknown channel ${msg.channel}`);
-      await a.deliver(p, msg);
+      // Messages queued before ids existed get the job's id: still the same on every try.
+      const r = await a.deliver(p, msg.id ? msg : { ...msg, id: `job-${job.id}` });
+      if (r?.ref) p.log.debug({ channel: msg.channel, id: msg.id, ref: r.ref }, 'message accepted');
     },
   };
 }

@@ -320,11 +320,12 @@ export interface OutdatedRow {
 }
 
 /** Items where a channel still carries an outdated version, most recipients first. */
-export async function outdatedItems(db: Db, opts: { limit?: number; offset?: number } = {}): Promise<{ rows: OutdatedRow[]; total: number }> {
+export async function outdatedItems(db: Db, opts: { limit?: number; offset?: number; departments?: number[] } = {}): Promise<{ rows: OutdatedRow[]; total: number }> {
   const base = db
     .selectFrom(latestRows(db).as('x'))
     .innerJoin('pub_items as i', 'i.id', 'x.item_id')
     .where('x.rn', '=', 1)
+    .$if(opts.departments !== undefined, (q) => q.where('i.department_id', 'in', opts.departments!.length ? opts.departments! : [-1]))
     .where(sql<boolean>`${OUTDATED} = 1`)
     .groupBy(['x.item_id', 'x.channel', 'i.title', 'i.published_version', 'i.public']);
   const rows = await base

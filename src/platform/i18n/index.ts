@@ -3,12 +3,17 @@
 import { zhCN } from './zh-CN.js';
 import { en } from './en.js';
 import { RATING_MESSAGES } from '../ratings.js';
+import { NOTICE_MAIL_MESSAGES } from '../channels/email-messages.js';
+import { LEDGER_MESSAGES } from '../channels/ledger-messages.js';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: Locale[] = ['zh-CN', 'en'];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
-const catalogs: Record<Locale, Record<string, string>> = { 'zh-CN': { ...zhCN, ...RATING_MESSAGES['zh-CN'] }, en: { ...en, ...RATING_MESSAGES.en } };
+const catalogs: Record<Locale, Record<string, string>> = {
+  'zh-CN': { ...zhCN, ...RATING_MESSAGES['zh-CN'], ...NOTICE_MAIL_MESSAGES['zh-CN'], ...LEDGER_MESSAGES['zh-CN'] },
+  en: { ...en, ...RATING_MESSAGES.en, ...NOTICE_MAIL_MESSAGES.en, ...LEDGER_MESSAGES.en },
+};
 
 export function addMessages(locale: Locale, messages: Record<string, string>): void {
   Object.assign(catalogs[locale], messages);

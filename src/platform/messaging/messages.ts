@@ -13,6 +13,7 @@ export const inboxMessages = {
     'inbox.kind.escalation': '超期督办',
     'inbox.kind.urge': '督办',
     'inbox.kind_other': '通知',
+    'err.sms.signature': '短信回执的签名无效或已过期。',
   } as Record<string, string>,
   en: {
     'nav.inbox': 'Inbox',
@@ -27,5 +28,6 @@ export const inboxMessages = {
     'inbox.kind.escalation': 'Overdue (escalated)',
     'inbox.kind.urge': 'Urged (督办)',
     'inbox.kind_other': 'Notice',
+    'err.sms.signature': 'The receipt signature is missing, invalid or expired.',
   } as Record<string, string>,
 };

@@ -18,6 +18,8 @@ import { Editor, fromForm } from './editor.js';
 import { asPublic } from './versions.js';
 import { landingTab, tabCounts, tabQuery, TABS, type Tab } from './tabs.js';
 import { Changes, FullVersion, ReviewForms, ReviewHistory } from './review.js';
+import { ledgerOf } from '../../../platform/channels/ledger.js';
+import { ChannelLedger } from '../../../platform/channels/ledger-view.js';
 import { shanghaiDateTime } from '../../../platform/dates.js';
 
 /** A document of the catalog the staff user may read (other item types have their own consoles). */
@@ -253,6 +255,7 @@ export async function documentConsole(app: FastifyInstance, p: Platform): Promis
           )}
         </section>
         <ReviewHistory c={c} steps={history} />
+        {item.published_version && canAct('channels.read') ? <ChannelLedger c={c} rows={await ledgerOf(p.db, item.id)} /> : null}
         <section aria-labelledby="ver-h">
           <h2 id="ver-h">{c.t('catalog.versions')}</h2>
           <form method="get" action={`/admin/catalog/${item.id}/diff`} class="inline">

@@ -1,0 +1,184 @@
+// Subscription targets and the match (ADR 0010 § 2). A target is a conjunction of facet values —
+// department, 主题分类, genre, Art. 20 category, item type, one item — and optionally the keywords
+// of a saved search. Its canonical key (`dept=3;type=document`) names one subscriber list; an
+// item's facet values expand into every key that would match it, so matching a publication is an
+// index lookup of those keys (a percolator: the queries are indexed, the item is the probe).
+import { sql } from 'kysely';
+import type { Db } from '../../../platform/db/index.js';
+import { findItemType } from '../../../platform/publication/registry.js';
+import { readMeta } from '../../../platform/publication/meta.js';
+import { normalize } from '../../../platform/search/normalize.js';
+import { parseQuery } from '../../../platform/search/analysis.js';
+import { validationError } from '../../../platform/errors.js';
+
+export const FACETS = ['cat', 'dept', 'genre', 'item', 'topic', 'type'] as const;
+export type Facet = (typeof FACETS)[number];
+export type Target = Partial<Record<Facet, string>> & { q?: string };
+
+export const MAX_TERMS = 8;
+
+/** The canonical key of a target's facets: sorted `name=value` pairs joined by ';'. */
+export function facetKey(t: Target): string {
+  return FACETS.filter((f) => t[f] !== undefined && t[f] !== '')
+    .map((f) => `${f}=${t[f]}`)
+    .join(';');
+}
+
+/** A saved search's keywords as the site's search reads them (normalised terms), sorted, distinct. */
+export function searchTerms(q: string | undefined): string[] {
+  if (!q?.trim()) return [];
+  return [...new Set(parseQuery(q).terms)].sort();
+}
+
+export function parseFacetKey(key: string): Target {
+  const t: Target = {};
+  for (const part of key ? key.split(';') : []) {
+    const i = part.indexOf('=');
+    t[part.slice(0, i) as Facet] = part.slice(i + 1);
+  }
+  return t;
+}
+
+/** Checks a target's values against what exists; 400 naming the field. Returns the normalised
+ *  target and the department whose staff may see the list's subscribers. */
+export async function checkTarget(db: Db, raw: Record<string, unknown>): Promise<{ target: Target; departmentId: number | null }> {
+  const s = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string).trim() : '');
+  const t: Target = {};
+  const fields: Record<string, string> = {};
+  let departmentId: number | null = null;
+  if (s('dept')) {
+    const d = /^\d{1,9}$/.test(s('dept')) ? await db.selectFrom('departments').select('id').where('id', '=', Number(s('dept'))).executeTakeFirst() : undefined;
+    if (!d) fields.dept = 'subscriptions.err.dept';
+    else (t.dept = String(d.id)), (departmentId = Number(d.id));
+  }
+  if (s('topic')) {
+    if (!/^\d{2}(\d{2})?$/.test(s('topic'))) fields.topic = 'subscriptions.err.topic';
+    else t.topic = s('topic');
+  }
+  if (s('genre')) {
+    if (s('genre').length > 20 || /[;=]/.test(s('genre'))) fields.genre = 'subscriptions.err.genre';
+    else t.genre = s('genre');
+  }
+  if (s('type')) {
+    if (!findItemType(s('type'))) fields.type = 'subscriptions.err.type';
+    else t.type = s('type');
+  }
+  if (s('cat')) {
+    if (!/^[a-z0-9-]{1,20}$/.test(s('cat'))) fields.cat = 'subscriptions.err.cat';
+    else t.cat = s('cat');
+  }
+  if (s('item')) {
+    const it = /^\d{1,9}$/.test(s('item')) ? await db.selectFrom('pub_items').select(['id', 'department_id']).where('id', '=', Number(s('item'))).where('public', '=', 1).executeTakeFirst() : undefined;
+    if (!it) fields.item = 'subscriptions.err.item';
+    else (t.item = String(it.id)), (departmentId ??= Number(it.department_id));
+  }
+  if (s('q')) {
+    const terms = searchTerms(s('q'));
+    if (s('q').length > 100 || !terms.length) fields.q = 'subscriptions.err.q';
+    else if (terms.length > MAX_TERMS) fields.q = 'subscriptions.err.q_terms';
+    else t.q = terms.join(' ');
+  }
+  if (t.item && Object.keys(t).length > 1) fields.item = 'subscriptions.err.item_alone';
+  if (Object.keys(fields).length) throw validationError(fields);
+  return { target: t, departmentId };
+}
+
+/** The subscriber list of a target, created on first use. */
+export async function ensureList(t: Db, target: Target, departmentId: number | null): Promise<number> {
+  const key = facetKey(target);
+  const terms = target.q ? target.q.split(' ') : [];
+  const termsKey = terms.join(' ');
+  const found = await t.selectFrom('sub_lists').select('id').where('facet_key', '=', key).where('terms_key', '=', termsKey).executeTakeFirst();
+  if (found) return Number(found.id);
+  const row = await t
+    .insertInto('sub_lists')
+    .values({ facet_key: key, terms_key: termsKey, n_terms: terms.length, department_id: departmentId, created_at: new Date().toISOString() })
+    .onConflict((oc) => oc.columns(['facet_key', 'terms_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  const id = row ? Number(row.id) : Number((await t.selectFrom('sub_lists').select('id').where('facet_key', '=', key).where('terms_key', '=', termsKey).executeTakeFirstOrThrow()).id);
+  if (row && terms.length) await t.insertInto('sub_list_terms').values(terms.map((token) => ({ list_id: id, token }))).execute();
+  return id;
+}
+
+export interface ItemProbe {
+  id: number;
+  type: string;
+  departmentId: number;
+  /** Every key the item matches (all conjunctions of its facet values, and item=<id>). */
+  keys: string[];
+  /** The item's normalised text (title, metadata, body) for saved searches. */
+  text: string;
+}
+
+/** The item's facet values and text, read from its published version (or `version`). */
+export async function probeOf(db: Db, itemId: number, version: number): Promise<ItemProbe | null> {
+  const it = await db.selectFrom('pub_items').select(['id', 'type', 'department_id', 'topic', 'genre', 'category']).where('id', '=', itemId).executeTakeFirst();
+  if (!it) return null;
+  const v = await db.selectFrom('pub_versions').select(['meta', 'data']).where('item_id', '=', itemId).where('version', '=', version).executeTakeFirst();
+  const depts: string[] = [];
+  for (let d: number | null = Number(it.department_id), n = 0; d !== null && n < 6; n++) {
+    depts.push(String(d));
+    d = (await db.selectFrom('departments').select('parent_id').where('id', '=', d).executeTakeFirst())?.parent_id ?? null;
+  }
+  const values: Record<Facet, string[]> = {
+    cat: it.category ? [it.category] : [],
+    dept: depts,
+    genre: it.genre ? [it.genre] : [],
+    item: [],
+    topic: it.topic ? [...new Set([it.topic, it.topic.slice(0, 2)])] : [],
+    type: [it.type],
+  };
+  // Every conjunction: for each facet, none or one of its values.
+  let keys: string[][] = [[]];
+  for (const f of FACETS) keys = keys.flatMap((k) => [k, ...values[f].map((v) => [...k, `${f}=${v}`])]);
+  const all = keys.map((k) => k.join(';'));
+  all.push(`item=${itemId}`);
+  let text = '';
+  if (v) {
+    const meta = readMeta(v.meta);
+    const type = findItemType(it.type);
+    let body = '';
+    try {
+      body = type ? await type.searchText(JSON.parse(v.data), meta, db) : '';
+    } catch {
+      body = '';
+    }
+    text = normalize([meta.title, meta.docNo, meta.keywords.join(' '), meta.summary, body].join('\n'));
+  }
+  return { id: itemId, type: it.type, departmentId: Number(it.department_id), keys: all, text };
+}
+
+/** The subscriber lists an item matches: lists of its facet keys without keywords, and saved
+ *  searches (with those keys) whose every keyword is in the item's text. */
+export async function matchLists(db: Db, probe: ItemProbe, opts: { itemOnly?: boolean } = {}): Promise<number[]> {
+  const keys = opts.itemOnly ? [`item=${probe.id}`] : probe.keys;
+  const ids = new Set<number>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db.selectFrom('sub_lists').select('id').where('facet_key', 'in', keys.slice(i, i + 500)).where('n_terms', '=', 0).execute();
+    for (const r of rows) ids.add(Number(r.id));
+  }
+  if (opts.itemOnly || !probe.text) return [...ids];
+  // Saved searches: the vocabulary of every saved search is small; the terms the item contains
+  // pick the lists that have all their terms among them.
+  const vocab = await db.selectFrom('sub_list_terms').select('token').distinct().execute();
+  const present = vocab.map((r) => r.token).filter((tok) => probe.text.includes(tok));
+  const counts = new Map<number, { n: number; need: number; key: string }>();
+  for (let i = 0; i < present.length; i += 500) {
+    const rows = await db
+      .selectFrom('sub_list_terms as lt')
+      .innerJoin('sub_lists as l', 'l.id', 'lt.list_id')
+      .select(['l.id', 'l.facet_key', 'l.n_terms', sql<number>`count(*)`.as('n')])
+      .where('lt.token', 'in', present.slice(i, i + 500))
+      .groupBy(['l.id', 'l.facet_key', 'l.n_terms'])
+      .execute();
+    for (const r of rows) {
+      const c = counts.get(Number(r.id)) ?? { n: 0, need: Number(r.n_terms), key: r.facet_key };
+      c.n += Number(r.n);
+      counts.set(Number(r.id), c);
+    }
+  }
+  const keySet = new Set(probe.keys);
+  for (const [id, c] of counts) if (c.n === c.need && keySet.has(c.key)) ids.add(id);
+  return [...ids];
+}
