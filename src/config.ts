@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
 
 export interface Setting {
   env: string;
@@ -57,6 +58,7 @@ export const SETTINGS: Setting[] = [
   { env: 'GONGKAI_MAP_ATTRIBUTION', default: '', doc: 'The tile provider\'s attribution shown under the appeal map (as its terms require)' },
   { env: 'GONGKAI_LISTS_RATE_LIMIT', default: '20', doc: 'Public ratings and policy subscriptions per client address per minute (counted in the database)' },
   { env: 'GONGKAI_REQUESTS_RATE_LIMIT', default: '20', doc: 'Disclosure requests submitted online, and query-code checks of the request status page and API, per client address per minute (each its own budget, counted in the database)' },
+  { env: 'GONGKAI_WEBHOOK_ALLOW', default: '', doc: 'Addresses outside the public internet that webhook endpoints may reach (CIDRs or addresses, comma or space separated, e.g. 10.1.0.0/16); unset = public addresses only, over https. The demo adds loopback itself when the public URL is loopback' },
   { env: 'GONGKAI_BENCH', default: '0', doc: '1 = add the constant /bench/constant route used as the benchmarks\' baseline' },
 ];
 
@@ -100,6 +102,8 @@ export interface Config {
   requestsRateLimit: number;
   /** The appeal form's location map (GONGKAI_MAP_*), or null when no tile URL is configured. */
   map: MapConfig | null;
+  /** GONGKAI_WEBHOOK_ALLOW: CIDRs webhook endpoints may reach although not public (net-guard's allow-list). */
+  webhookAllow: string[];
   /** Adds the benchmarks' constant baseline route. */
   bench: boolean;
   /** The vulnerability-report contact as a URI (mailto:, https:, tel:), or null. */
@@ -177,6 +181,18 @@ function mapConfig(env: NodeJS.ProcessEnv): MapConfig | null {
     throw new ConfigError(`GONGKAI_MAP_CENTER must be lat,lng[,zoom] (zoom 1–19) when GONGKAI_MAP_TILE_URL is set, got "${raw}"`);
   }
   return { tileUrl, origin, attribution: str(env, 'GONGKAI_MAP_ATTRIBUTION').trim(), center };
+}
+
+/** GONGKAI_WEBHOOK_ALLOW: each entry an IPv4/IPv6 address or CIDR. */
+function webhookAllow(raw: string): string[] {
+  const items = raw.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
+  for (const item of items) {
+    const [addr, bits] = item.split('/');
+    const v = isIP(addr);
+    const max = v === 4 ? 32 : 128;
+    if (!v || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) throw new ConfigError(`GONGKAI_WEBHOOK_ALLOW must list addresses or CIDRs (10.1.0.0/16, fd00::/8), got "${item}"`);
+  }
+  return items;
 }
 
 /** GONGKAI_SECURITY_CONTACT as the URI security.txt needs: a bare address becomes mailto:. */
@@ -287,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     listsRateLimit: int(env, 'GONGKAI_LISTS_RATE_LIMIT', 1, 1_000_000_000),
     requestsRateLimit: int(env, 'GONGKAI_REQUESTS_RATE_LIMIT', 1, 1_000_000_000),
     map: mapConfig(env),
+    webhookAllow: webhookAllow(str(env, 'GONGKAI_WEBHOOK_ALLOW')),
     bench: flag(env, 'GONGKAI_BENCH'),
     securityContact: securityContact(str(env, 'GONGKAI_SECURITY_CONTACT')),
     smtpUrl: str(env, 'GONGKAI_SMTP_URL') || null,

@@ -13,6 +13,7 @@ import { annualReportsModule } from './annual-reports/module.js';
 import { enforcementModule } from './enforcement/module.js';
 import { decisionsModule } from './decisions/module.js';
 import { subscriptionsModule } from './subscriptions/module.js';
+import { webhooksModule } from './webhooks/module.js';
 import { outletsModule } from './outlets/module.js';
 
-export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, requestsModule, annualReportsModule, enforcementModule, decisionsModule, subscriptionsModule, outletsModule, searchModule];
+export const MODULES: GongkaiModule[] = [orgModule, calendarModule, catalogModule, listsModule, supervisionModule, appealsModule, requestsModule, annualReportsModule, enforcementModule, decisionsModule, subscriptionsModule, webhooksModule, outletsModule, searchModule];

@@ -25,6 +25,7 @@ const RANGES: Record<string, number> = {
   enforcement: 10,
   decisions: 11,
   subscriptions: 12,
+  webhooks: 13,
   outlets: 14,
 };
 
