@@ -34,7 +34,8 @@ function reportToken(p: Platform) {
 
 /** POST /api/v1/channels/mail/reports: a raw DSN or complaint report, in its own scope for its parsers. */
 async function mailReportRoutes(app: FastifyInstance, p: Platform): Promise<void> {
-  app.removeContentTypeParser('text/plain');
+  // Only mail: any other type of body is a 415 here.
+  app.removeAllContentTypeParsers();
   for (const type of MAIL_REPORT_TYPES) app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAIL_REPORT_MAX }, (_req, body, done) => done(null, body));
   app.post(
     '/api/v1/channels/mail/reports',
