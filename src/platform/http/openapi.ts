@@ -133,7 +133,6 @@ export function swaggerOptions(p: Platform) {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API token of a staff user (`gongkai token create`, or the console under My account → API tokens).' },
           session: { type: 'apiKey', in: 'cookie', name: 'gk_session', description: 'A console session (sign in at /admin/login). Unsafe methods must send the CSRF token in `x-csrf-token`.' },
-          mailReport: { type: 'http', scheme: 'bearer', description: "The mail server's token for bounce and complaint reports (GONGKAI_MAIL_REPORT_TOKEN)." },
         },
       },
     },

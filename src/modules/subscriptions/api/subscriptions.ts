@@ -22,7 +22,7 @@ export const MAIL_REPORT_TYPES = ['message/rfc822', 'text/plain'] as const;
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** Off (404) without GONGKAI_MAIL_REPORT_TOKEN; else the bearer token must be it (401). Before the body is read. */
+/** Off (404) without GONGKAI_MAIL_REPORT_TOKEN; else the bearer token must be it (401). After the platform's input checks. */
 function reportToken(p: Platform) {
   return async (req: FastifyRequest) => {
     const want = p.config.mailReportToken;
@@ -36,20 +36,21 @@ function reportToken(p: Platform) {
 async function mailReportRoutes(app: FastifyInstance, p: Platform): Promise<void> {
   // Only mail: any other type of body is a 415 here.
   app.removeAllContentTypeParsers();
-  for (const type of MAIL_REPORT_TYPES) app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAIL_REPORT_MAX }, (_req, body, done) => done(null, body));
+  // Kept as a byte-for-byte latin1 string: a Buffer body would be walked key by key by the input checks.
+  for (const type of MAIL_REPORT_TYPES) app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAIL_REPORT_MAX }, (_req, body, done) => done(null, (body as Buffer).toString('latin1')));
   app.post(
     '/api/v1/channels/mail/reports',
     {
       config: { permission: 'public', csrf: false },
       bodyLimit: MAIL_REPORT_MAX,
-      onRequest: reportToken(p),
+      preValidation: reportToken(p),
       schema: {
         operationId: 'mailReport',
         tags: [TAG],
         summary: 'A bounce report (DSN, RFC 3464) or complaint (ARF, RFC 5965) about an e-mail the platform sent, piped by the mail server',
         description:
           'The body is the raw report as received (`content-type: message/rfc822` or `text/plain`, at most 1 MB), authorised by `Authorization: Bearer <GONGKAI_MAIL_REPORT_TOKEN>`; 404 while that is unset. The original message is found by its Message-ID (from the quoted message or headers). A hard bounce (5.x.x) marks its ledger rows `bounced` and counts against the address (3 in a row suspend it); a delivery (2.x.x) marks them `delivered` and resets the count; a soft bounce (4.x.x) only records its status; a complaint ends every subscription of the address. `matched` is the ledger rows concerned: 0 with `action: unknown` for a report about no message of ours, or no report at all. See docs/api.md.',
-        security: [{ mailReport: [] }],
+        security: [],
         consumes: [...MAIL_REPORT_TYPES],
         doc: { body: Type.String({ format: 'binary', description: 'The report message (RFC 5322), multipart/report' }) },
         response: {
@@ -63,8 +64,8 @@ async function mailReportRoutes(app: FastifyInstance, p: Platform): Promise<void
       },
     },
     async (req) => {
-      const body = req.body;
-      if (!Buffer.isBuffer(body) || body.length === 0) return { matched: 0, action: 'unknown' as const };
+      const body = typeof req.body === 'string' ? Buffer.from(req.body, 'latin1') : null;
+      if (!body?.length) return { matched: 0, action: 'unknown' as const };
       return handleReport(p, body);
     },
   );
