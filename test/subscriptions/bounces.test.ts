@@ -6,6 +6,10 @@
 // reaches all its ledger rows; the endpoint is off without its token, refuses a wrong one, takes
 // at most 1 MB and never answers garbage with a 5xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import type { TestEnv } from '../helpers.js';
 import { publish } from '../catalog/helpers.js';
 import { shanghaiDayEnd, shanghaiDayStart } from '../../src/platform/dates.js';
@@ -338,6 +342,20 @@ describe('the endpoint', () => {
       expect((await report(body, { token: null })).statusCode).toBe(404);
     } finally {
       config.mailReportToken = TOKEN;
+    }
+  });
+});
+
+describe('GONGKAI_MAIL_REPORT_TOKEN', () => {
+  it('is off when unset, refuses a short or unprintable token by name', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gongkai-mailtoken-'));
+    try {
+      expect(loadConfig({}, { dataDir }).mailReportToken).toBeNull();
+      expect(loadConfig({ GONGKAI_MAIL_REPORT_TOKEN: TOKEN }, { dataDir }).mailReportToken).toBe(TOKEN);
+      for (const bad of ['short', 'has a space in it here', 'x'.repeat(201), 'token\u0000with-nul-inside']) expect(() => loadConfig({ GONGKAI_MAIL_REPORT_TOKEN: bad }, { dataDir })).toThrow(ConfigError);
+      expect(() => loadConfig({ GONGKAI_MAIL_REPORT_TOKEN: 'short' }, { dataDir })).toThrow(/GONGKAI_MAIL_REPORT_TOKEN/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
