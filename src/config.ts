@@ -44,6 +44,7 @@ export const SETTINGS: Setting[] = [
   { env: 'GONGKAI_SECURITY_CONTACT', default: '', doc: 'Where to report a vulnerability, published in /.well-known/security.txt (RFC 9116): an e-mail address, or a mailto:, https: or tel: URI; unset = no security.txt' },
   { env: 'GONGKAI_SMTP_URL', default: '', doc: 'SMTP server for e-mail (smtp://user:pass@host:587); unset = messages are written to DATA_DIR/outbox-mail' },
   { env: 'GONGKAI_MAIL_FROM', default: 'gongkai@localhost', doc: 'Sender address of outgoing e-mail' },
+  { env: 'GONGKAI_MAIL_REPORT_TOKEN', default: '', doc: 'Bearer token of POST /api/v1/channels/mail/reports, where the mail server hands over bounce reports (DSNs) and complaints (ARF) about subscription e-mail (docs/api.md); at least 16 characters; unset = the endpoint answers 404' },
   { env: 'GONGKAI_SMS_URL', default: '', doc: 'SMS provider endpoint (http or https) that receives each text as a signed JSON POST (docs/sms-provider.md); unset = texts are written to DATA_DIR/outbox-sms' },
   { env: 'GONGKAI_SMS_SECRET', default: '', doc: 'Shared secret of the SMS provider: signs the texts sent and verifies its delivery receipts (required with GONGKAI_SMS_URL, at least 16 characters)' },
   { env: 'GONGKAI_SMS_SIGN', default: '', doc: 'SMS signature (签名) sent with each text, e.g. 示范新区; unset = the government\'s short name, or 政务公开' },
@@ -110,6 +111,8 @@ export interface Config {
   securityContact: string | null;
   smtpUrl: string | null;
   mailFrom: string;
+  /** Bearer token of the mail report endpoint (GONGKAI_MAIL_REPORT_TOKEN); null = the endpoint is off. */
+  mailReportToken: string | null;
   /** The SMS provider (GONGKAI_SMS_*): url null = the development sink. */
   sms: SmsConfig;
   pgPool: number;
@@ -130,6 +133,13 @@ export interface SmsConfig {
   /** '' = the government's short name, or 政务公开 (channels/sms-http.ts smsSign). */
   sign: string;
   dailyCap: number;
+}
+
+/** GONGKAI_MAIL_REPORT_TOKEN: unset = off; else at least 16 visible characters (it goes in a header). */
+function mailReportToken(raw: string): string | null {
+  if (!raw) return null;
+  if (raw.length < 16 || raw.length > 200 || !/^[\x21-\x7e]+$/.test(raw)) throw new ConfigError('GONGKAI_MAIL_REPORT_TOKEN must be 16 to 200 visible ASCII characters');
+  return raw;
 }
 
 /** GONGKAI_SMS_*: a secret is required with a URL (it signs texts and verifies receipts). */
@@ -308,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     securityContact: securityContact(str(env, 'GONGKAI_SECURITY_CONTACT')),
     smtpUrl: str(env, 'GONGKAI_SMTP_URL') || null,
     mailFrom: str(env, 'GONGKAI_MAIL_FROM'),
+    mailReportToken: mailReportToken(str(env, 'GONGKAI_MAIL_REPORT_TOKEN')),
     sms: smsConfig(env),
     pgPool: int(env, 'GONGKAI_PG_POOL', 1, 500),
     sqliteCacheMb: int(env, 'GONGKAI_SQLITE_CACHE_MB', 1, 65536),

@@ -22,7 +22,7 @@ export interface SubEnv {
   close(): Promise<void>;
 }
 
-export async function subEnv(): Promise<SubEnv> {
+export async function subEnv(extraEnv: Record<string, string> = {}): Promise<SubEnv> {
   const received: Received[] = [];
   const smtp = new SMTPServer({
     authOptional: true,
@@ -38,7 +38,7 @@ export async function subEnv(): Promise<SubEnv> {
   });
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
   const port = (smtp.server.address() as AddressInfo).port;
-  const env = await makeEnv({ env: { GONGKAI_SMTP_URL: `smtp://127.0.0.1:${port}`, GONGKAI_MAIL_FROM: 'noreply@gk.example.gov.cn', GONGKAI_PUBLIC_URL: 'https://gk.example.gov.cn' } });
+  const env = await makeEnv({ env: { GONGKAI_SMTP_URL: `smtp://127.0.0.1:${port}`, GONGKAI_MAIL_FROM: 'noreply@gk.example.gov.cn', GONGKAI_PUBLIC_URL: 'https://gk.example.gov.cn', ...extraEnv } });
   await env.drain();
   const probe = await publish(env);
   const dzb = Number((await env.p.db.selectFrom('pub_items').select('department_id').where('id', '=', probe).executeTakeFirstOrThrow()).department_id);

@@ -108,6 +108,8 @@ const pairs: Record<string, [string, string]> = {
   'subscriptions.err.code_locked': ['错误次数过多，确认码已失效，请重新订阅', 'Too many wrong codes; subscribe again for a new one'],
   'subscriptions.err.confirm': ['请勾选确认', 'Tick the box to confirm'],
   'subscriptions.err.op': ['不支持的操作', 'Unknown action'],
+  'subscriptions.err.report_token': ['邮件退信报告的令牌缺失或不正确', 'The mail report token is missing or wrong'],
+  'subscriptions.console.unreachable': ['因多次硬退信暂停推送的地址：{suspended}个；投诉后不再推送的地址：{complained}个。', 'Addresses suspended after repeated hard bounces: {suspended}; addresses that complained and get nothing more: {complained}.'],
 };
 
 export const subscriptionMessages = {

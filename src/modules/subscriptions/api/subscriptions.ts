@@ -1,18 +1,78 @@
 // JSON API of subscriptions: the API form of subscribing (the same double opt-in — the owner of
 // the address confirms by link or code), confirming an SMS code, and for staff the counts per
-// subscriber list (never addresses here).
-import type { FastifyInstance } from 'fastify';
+// subscriber list (never addresses here). And the mail server's reports (bounces, complaints).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Platform } from '../../../platform/platform.js';
 import { clientLimit } from '../../../platform/http/limit.js';
 import { FREQUENCIES, SUB_CHANNELS } from '../schema.js';
 import { confirmByCode, subscribe } from '../service/subscribe.js';
 import { listCounts } from '../service/staff.js';
+import { handleReport } from '../service/bounces.js';
+import { notFound, unauthorized } from '../../../platform/errors.js';
+import { ErrorSchema } from '../../../platform/http/schemas.js';
 
 const TAG = 'subscriptions';
 const s = (max: number, description: string) => Type.Optional(Type.String({ maxLength: max, description }));
 
+/** The largest report taken: a DSN or ARF quotes at most the original message. */
+export const MAIL_REPORT_MAX = 1024 * 1024;
+export const MAIL_REPORT_TYPES = ['message/rfc822', 'text/plain'] as const;
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Off (404) without GONGKAI_MAIL_REPORT_TOKEN; else the bearer token must be it (401). After the platform's input checks. */
+function reportToken(p: Platform) {
+  return async (req: FastifyRequest) => {
+    const want = p.config.mailReportToken;
+    if (!want) throw notFound();
+    const got = /^Bearer\s+(\S{1,500})\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    if (!timingSafeEqual(digest(got), digest(want))) throw unauthorized('subscriptions.err.report_token');
+  };
+}
+
+/** POST /api/v1/channels/mail/reports: a raw DSN or complaint report, in its own scope for its parsers. */
+async function mailReportRoutes(app: FastifyInstance, p: Platform): Promise<void> {
+  // Only mail: any other type of body is a 415 here.
+  app.removeAllContentTypeParsers();
+  // Kept as a byte-for-byte latin1 string: a Buffer body would be walked key by key by the input checks.
+  for (const type of MAIL_REPORT_TYPES) app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAIL_REPORT_MAX }, (_req, body, done) => done(null, (body as Buffer).toString('latin1')));
+  app.post(
+    '/api/v1/channels/mail/reports',
+    {
+      config: { permission: 'public', csrf: false },
+      bodyLimit: MAIL_REPORT_MAX,
+      preValidation: reportToken(p),
+      schema: {
+        operationId: 'mailReport',
+        tags: [TAG],
+        summary: 'A bounce report (DSN, RFC 3464) or complaint (ARF, RFC 5965) about an e-mail the platform sent, piped by the mail server',
+        description:
+          'The body is the raw report as received (`content-type: message/rfc822` or `text/plain`, at most 1 MB), authorised by `Authorization: Bearer <GONGKAI_MAIL_REPORT_TOKEN>`; 404 while that is unset. The original message is found by its Message-ID (from the quoted message or headers). A hard bounce (5.x.x) marks its ledger rows `bounced` and counts against the address (3 in a row suspend it); a delivery (2.x.x) marks them `delivered` and resets the count; a soft bounce (4.x.x) only records its status; a complaint ends every subscription of the address. `matched` is the ledger rows concerned: 0 with `action: unknown` for a report about no message of ours, or no report at all. See docs/api.md.',
+        security: [],
+        consumes: [...MAIL_REPORT_TYPES],
+        doc: { body: Type.String({ format: 'binary', description: 'The report message (RFC 5322), multipart/report' }) },
+        response: {
+          200: Type.Object({ matched: Type.Integer({ minimum: 0 }), action: Type.String({ enum: ['bounced', 'delivered', 'soft', 'complaint', 'unknown'] }) }),
+          400: ErrorSchema,
+          401: ErrorSchema,
+          404: ErrorSchema,
+          413: ErrorSchema,
+          415: ErrorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const body = typeof req.body === 'string' ? Buffer.from(req.body, 'latin1') : null;
+      if (!body?.length) return { matched: 0, action: 'unknown' as const };
+      return handleReport(p, body);
+    },
+  );
+}
+
 export function subscriptionsApi(app: FastifyInstance, p: Platform): void {
+  void app.register(async (scope) => mailReportRoutes(scope, p));
   const limit = clientLimit(p.db, { bucket: 'subscriptions.api', max: 10, message: 'subscriptions.err.rate_limited' });
   app.post<{ Body: Record<string, string> }>(
     '/api/v1/subscriptions',

@@ -7,17 +7,19 @@ import { AdminLayout, Empty, TableWrap } from '../../../platform/render/index.js
 import { notFound } from '../../../platform/errors.js';
 import { shanghaiDateTime } from '../../../platform/dates.js';
 import { maskPhone } from '../../../platform/privacy/index.js';
-import { listCounts, listSubscribers, maySeeAddresses } from '../service/staff.js';
+import { listCounts, listSubscribers, maySeeAddresses, unreachableCounts } from '../service/staff.js';
 import { describeList } from '../service/describe.js';
 
 export function subscriptionConsole(app: FastifyInstance, p: Platform): void {
   app.get('/admin/subscriptions', { config: { permission: 'subscriptions.read' } }, async (req, reply) => {
     const c = req.ctx(reply);
     const lists = await listCounts(p, c.locale);
+    const unreachable = await unreachableCounts(p);
     return reply.html(
       <AdminLayout c={c} title={c.t('subscriptions.console.title')}>
         <h1>{c.t('subscriptions.console.title')}</h1>
         <p class="hint">{c.t('subscriptions.console.intro')}</p>
+        <p class="subscriptions-unreachable">{c.t('subscriptions.console.unreachable', unreachable)}</p>
         {lists.length === 0 ? (
           <Empty>{c.t('subscriptions.console.empty')}</Empty>
         ) : (

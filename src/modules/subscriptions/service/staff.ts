@@ -75,3 +75,10 @@ export async function listSubscribers(p: Platform, user: Principal | null | unde
     .limit(500)
     .execute();
 }
+
+/** Addresses nothing is sent to any more: suspended after hard bounces, or complained (counts only). */
+export async function unreachableCounts(p: Platform): Promise<{ suspended: number; complained: number }> {
+  const rows = await p.db.selectFrom('sub_subscribers').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('state', 'in', ['suspended', 'complained']).groupBy('state').execute();
+  const n = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
+  return { suspended: n('suspended'), complained: n('complained') };
+}
