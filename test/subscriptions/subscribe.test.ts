@@ -93,6 +93,32 @@ describe('double opt-in', () => {
     expect(JSON.parse(locked.body).error.fields.code).toContain('过多');
   });
 
+  it('subscribing again answers as a new subscription: nobody learns what an address follows', async () => {
+    const addr = 'again.d@example.com';
+    await subscribeEmail(addr, { topic: '05' });
+    const r = await subscribeApi({ channel: 'email', address: addr, topic: '05' });
+    expect(r.statusCode).toBe(202);
+    expect(Object.keys(JSON.parse(r.body)).sort()).toEqual(['channel', 'subscriptionId']);
+    await env.drain();
+    const last = mailsTo(addr).pop()!;
+    expect(last.subject).toContain('已订阅');
+    expect(last.text).toContain('/subscriptions/manage/');
+    expect((await env.p.db.selectFrom('sub_subscriptions as x').innerJoin('sub_subscribers as r', 'r.id', 'x.subscriber_id').select('x.state').where('r.address', '=', addr).executeTakeFirstOrThrow()).state).toBe('active');
+    // By SMS: a code as for a new subscription; a wrong one is refused all the same.
+    const mobile = '13698765432';
+    const first = await subscribeApi({ channel: 'sms', address: mobile, topic: '05' });
+    await env.drain();
+    const c1 = /(\d{6})/.exec(sinkMessages(env.p, 'sms').filter((m) => m.to === mobile).pop()!.text)![1]!;
+    expect((await post('/api/v1/subscriptions/confirmations', { verifyToken: JSON.parse(first.body).verifyToken, code: c1 })).statusCode).toBe(200);
+    const again = await subscribeApi({ channel: 'sms', address: mobile, topic: '05' });
+    expect(Object.keys(JSON.parse(again.body)).sort()).toEqual(['channel', 'subscriptionId', 'verifyToken']);
+    await env.drain();
+    const c2 = /(\d{6})/.exec(sinkMessages(env.p, 'sms').filter((m) => m.to === mobile).pop()!.text)![1]!;
+    const wrong = c2 === '000000' ? '111111' : '000000';
+    expect((await post('/api/v1/subscriptions/confirmations', { verifyToken: JSON.parse(again.body).verifyToken, code: wrong })).statusCode).toBe(400);
+    expect((await post('/api/v1/subscriptions/confirmations', { verifyToken: JSON.parse(again.body).verifyToken, code: c2 })).statusCode).toBe(200);
+  });
+
   it('names the field of a bad request, and writes nothing', async () => {
     const before = Number((await env.p.db.selectFrom('sub_subscribers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     const cases: [Record<string, string>, string][] = [

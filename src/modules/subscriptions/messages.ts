@@ -47,7 +47,6 @@ const pairs: Record<string, [string, string]> = {
   'subscriptions.form.submit': ['订阅', 'Subscribe'],
   'subscriptions.sent.title': ['请确认订阅', 'Confirm your subscription'],
   'subscriptions.sent.email': ['我们已向您的邮箱发送确认邮件，请在48小时内点击邮件中的链接完成订阅。', 'We sent you an e-mail: open its link within 48 hours to confirm.'],
-  'subscriptions.sent.already': ['该地址已订阅此内容，无需重复订阅。', 'This address already follows this.'],
   'subscriptions.sent.hint': ['确认之前我们不会向您发送任何订阅信息。', 'Nothing is sent before you confirm.'],
   'subscriptions.code.title': ['输入短信确认码', 'Enter the code from the text message'],
   'subscriptions.code.intro': ['我们已向您的手机发送6位确认码，10分钟内有效。', 'We sent a 6-digit code to your phone; it is valid for 10 minutes.'],

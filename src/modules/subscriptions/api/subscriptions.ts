@@ -99,7 +99,7 @@ export function subscriptionsApi(app: FastifyInstance, p: Platform): void {
           },
           { additionalProperties: false },
         ),
-        response: { 202: Type.Object({ subscriptionId: Type.Integer(), channel: Type.String(), verifyToken: Type.Optional(Type.String()), already: Type.Boolean() }) },
+        response: { 202: Type.Object({ subscriptionId: Type.Integer(), channel: Type.String(), verifyToken: Type.Optional(Type.String()) }) },
       },
     },
     async (req, reply) => reply.code(202).send(await subscribe(p, { ...req.body, locale: req.locale })),

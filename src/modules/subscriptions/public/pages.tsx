@@ -268,7 +268,7 @@ export function subscriptionPages(app: FastifyInstance, p: Platform): void {
       reply.header('cache-control', 'no-store');
       return reply.html(
         <Page c={c} title={c.t('subscriptions.sent.title')}>
-          <Notice kind="success">{c.t(r.already ? 'subscriptions.sent.already' : 'subscriptions.sent.email')}</Notice>
+          <Notice kind="success">{c.t('subscriptions.sent.email')}</Notice>
           <p>{c.t('subscriptions.sent.hint')}</p>
         </Page>,
         202,

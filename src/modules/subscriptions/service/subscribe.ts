@@ -46,8 +46,6 @@ export interface SubscribeResult {
   channel: SubChannel;
   /** For SMS: the signed page where the code is entered. */
   verifyToken?: string;
-  /** Already confirmed: nothing was sent. */
-  already: boolean;
 }
 
 /** Subscribes an address to a target (pending until confirmed). 400 naming the field. */
@@ -78,15 +76,18 @@ export async function subscribe(p: Platform, input: SubscribeInput): Promise<Sub
     }
     const listId = await ensureList(t, target.target, target.departmentId);
     const existing = await t.selectFrom('sub_subscriptions').selectAll().where('subscriber_id', '=', sub.id).where('list_id', '=', listId).executeTakeFirst();
-    if (existing?.state === 'active' && sub.state === 'active') return { subscriptionId: Number(existing.id), channel, already: true };
+    // Subscribing again to what the address already follows answers the same as a new
+    // subscription (nobody learns what an address follows): an e-mail says so with the preference
+    // centre's link; a text gets a code whose confirmation changes nothing.
+    const already = existing?.state === 'active' && sub.state === 'active';
     const count = await t.selectFrom('sub_subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('subscriber_id', '=', sub.id).where('state', '!=', 'ended').executeTakeFirstOrThrow();
-    if (!existing && Number(count.n) >= MAX_SUBSCRIPTIONS) throw conflict('subscriptions.err.max', undefined, { n: MAX_SUBSCRIPTIONS });
+    if (!existing && !already && Number(count.n) >= MAX_SUBSCRIPTIONS) throw conflict('subscriptions.err.max', undefined, { n: MAX_SUBSCRIPTIONS });
     const code = channel === 'sms' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : null;
     let id: number;
     const pending = { frequency, state: 'pending' as const, code_hash: null as string | null, code_expires_at: null as string | null, code_tries: 0, ended_reason: null, ended_at: null };
     if (existing) {
       id = Number(existing.id);
-      await t.updateTable('sub_subscriptions').set(pending).where('id', '=', id).execute();
+      if (!already) await t.updateTable('sub_subscriptions').set(pending).where('id', '=', id).execute();
     } else {
       id = Number((await t.insertInto('sub_subscriptions').values({ subscriber_id: sub.id, list_id: listId, ...pending, created_at: at, confirmed_at: null }).returning('id').executeTakeFirstOrThrow()).id);
     }
@@ -95,7 +96,13 @@ export async function subscribe(p: Platform, input: SubscribeInput): Promise<Sub
       await t.updateTable('sub_subscriptions').set({ code_hash: codeHash(`sub:${id}`, code), code_expires_at: new Date(Date.now() + CODE_TTL_MS).toISOString() }).where('id', '=', id).execute();
       const text = locale === 'en' ? `Your code to confirm the subscription "${what.slice(0, 30)}" is ${code} (10 minutes).` : `【政务公开】您订阅“${what.slice(0, 20)}”的确认码是 ${code}，10分钟内有效。如非本人操作请忽略。`;
       await sendMessage(p, t, { channel: 'sms', to: address, text }, `sub-code:${id}:${Date.now()}`);
-      return { subscriptionId: id, channel, verifyToken: signLink(p, 'sub-verify', { id, ttlSeconds: 3600 }), already: false };
+      return { subscriptionId: id, channel, verifyToken: signLink(p, 'sub-verify', { id, ttlSeconds: 3600 }) };
+    }
+    if (already) {
+      const manage = `${p.config.publicUrl}/subscriptions/manage/${manageToken(p, sub)}`;
+      const text = locale === 'en' ? `This address already receives updates on "${what}". Manage your subscriptions:\n${manage}` : `您的邮箱已订阅：${what}，无需重复订阅。\n\n管理订阅：\n${manage}`;
+      await sendMessage(p, t, { channel: 'email', to: address, subject: locale === 'en' ? 'You are already subscribed' : '您已订阅此内容', text }, `sub-already:${id}:${Date.now()}`);
+      return { subscriptionId: id, channel };
     }
     const link = `${p.config.publicUrl}/subscriptions/confirm/${signLink(p, 'sub-confirm', { id, ttlSeconds: CONFIRM_TTL_S })}`;
     const text =
@@ -103,7 +110,7 @@ export async function subscribe(p: Platform, input: SubscribeInput): Promise<Sub
         ? `Someone (hopefully you) asked to receive updates on "${what}" at this address.\n\nConfirm the subscription (the link is valid for 48 hours):\n${link}\n\nIf it was not you, ignore this message: nothing will be sent.`
         : `您（或他人使用您的邮箱）申请订阅：${what}。\n\n请在48小时内打开以下链接确认订阅：\n${link}\n\n如非本人操作，请忽略本邮件，我们不会再向您发送任何消息。`;
     await sendMessage(p, t, { channel: 'email', to: address, subject: locale === 'en' ? 'Confirm your subscription' : '请确认您的订阅', text }, `sub-confirm:${id}:${Date.now()}`);
-    return { subscriptionId: id, channel, already: false };
+    return { subscriptionId: id, channel };
   });
 }
 
@@ -143,14 +150,14 @@ export async function confirmByCode(p: Platform, token: unknown, code: unknown):
   const r = await p.tx(async (t) => {
     const s = await t.selectFrom('sub_subscriptions').selectAll().where('id', '=', c.id).executeTakeFirst();
     if (!s || s.state === 'ended') throw notFound('subscriptions.err.link');
-    if (s.state === 'active') return { ok: true as const, subscriberId: Number(s.subscriber_id) };
     if (s.code_tries >= CODE_TRIES) return { ok: false as const, why: 'subscriptions.err.code_locked' };
     if (!s.code_hash || !s.code_expires_at || Date.parse(s.code_expires_at) < Date.now()) return { ok: false as const, why: 'subscriptions.err.code_expired' };
     if (!codeMatches(s.code_hash, `sub:${s.id}`, digits)) {
       await t.updateTable('sub_subscriptions').set({ code_tries: s.code_tries + 1 }).where('id', '=', s.id).execute();
       return { ok: false as const, why: s.code_tries + 1 >= CODE_TRIES ? 'subscriptions.err.code_locked' : 'subscriptions.err.code_wrong' };
     }
-    return { ok: true as const, subscriberId: await activate(t, Number(s.id)) };
+    await t.updateTable('sub_subscriptions').set({ code_hash: null, code_expires_at: null, code_tries: 0 }).where('id', '=', s.id).execute();
+    return { ok: true as const, subscriberId: s.state === 'active' ? Number(s.subscriber_id) : await activate(t, Number(s.id)) };
   });
   if (!r.ok) throw validationError({ code: r.why });
   return { subscriberId: r.subscriberId, subscriptionId: c.id };
