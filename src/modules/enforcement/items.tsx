@@ -591,6 +591,12 @@ for (const [type, kind] of [
     searchText: (d) => [d.subjectName, d.creditCode, d.docNo, d.facts, d.content, d.result, d.basis, d.domainName, d.department].filter(Boolean).join('\n'),
     render: (d, c) => <DecisionFields c={c} d={d} />,
     url: (id) => `/enforcement/decisions/${id}`,
+    // Subscriptions by enforcement domain ("penalties of 市场监管").
+    facets: {
+      names: ['domain'],
+      values: (d) => ({ domain: d.domain ? [d.domain] : [] }),
+      label: (name, value, t) => (name !== 'domain' || !/^[a-z0-9_-]{1,40}$/.test(value) ? null : hasMessage(`enforcement.domain.${value}`) ? t(`enforcement.domain.${value}`) : value),
+    },
   });
 }
 // ---- end of decisions ------------------------------------------------------------------------

@@ -93,6 +93,7 @@ const pairs: Record<string, [string, string]> = {
   'subscriptions.err.type': ['没有这种信息类型', 'No such type of information'],
   'subscriptions.err.cat': ['公开类别代码不正确', 'Not a valid category code'],
   'subscriptions.err.item': ['没有这条公开信息', 'No such public item'],
+  'subscriptions.err.facet': ['订阅条件不正确（需与相应的信息类型一同选择）', 'Not a valid choice for this type of information'],
   'subscriptions.err.item_alone': ['订阅单条信息时不能同时选择其他条件', 'Following one item cannot be combined with other choices'],
   'subscriptions.err.q': ['关键词应为1至100个字，且含有文字', 'Keywords: 1 to 100 characters with words in them'],
   'subscriptions.err.q_terms': ['关键词最多8个', 'At most 8 keywords'],

@@ -81,6 +81,14 @@ export interface ItemType<D = any> {
   url(id: number): string;
   /** Links from this item to others (related items, 政策解读 → policy). */
   links?(data: D): ItemLink[];
+  /** Facets of the type's own that the public may subscribe to (e.g. a penalty's enforcement
+   *  domain): name → the item's values. Subscription targets name them `x.<name>`. */
+  facets?: {
+    values(data: D, meta: ItemMeta): Record<string, string[]>;
+    /** The facets' names and values as people read them; null = not a value of this facet. */
+    label(name: string, value: string, t: (key: string) => string): string | null;
+    names: string[];
+  };
 }
 
 const types = new Map<string, ItemType>();

@@ -15,7 +15,7 @@ import { todayShanghai } from '../../../platform/calendar/index.js';
 import { DECISION_KINDS, type DecisionKind } from '../service/codes.js';
 import { domainOptions, type DomainOption } from '../service/decisions.js';
 import { decisionOfItem, publicDecisions, type PublicDecision, type PublicFilters } from '../service/decision-queries.js';
-import { DecisionFields, domainLabel, type DecisionData } from '../items.js';
+import { DecisionFields, domainLabel, LICENSING_DECISION, PENALTY_DECISION, type DecisionData } from '../items.js';
 
 const HTML = 'text/html; charset=utf-8';
 const pageKey = (req: FastifyRequest) => `${req.url}|${req.locale}|${req.prefs.large ? 1 : 0}${req.prefs.contrast ? 1 : 0}${req.prefs.spacing ? 1 : 0}`;
@@ -96,6 +96,8 @@ function Results({ c, items }: { c: PageCtx; items: PublicDecision[] }) {
 }
 
 export async function decisionsPublic(app: FastifyInstance, p: Platform): Promise<void> {
+  // "Subscribe to these decisions", when the platform has subscriptions.
+  const subscribable = p.modules.some((m) => m.name === 'subscriptions');
   app.get<{ Querystring: Record<string, string> }>('/enforcement/decisions', { config: { permission: 'public' } }, async (req, reply) =>
     cachedPublic(p.db, req, reply, pageKey(req), async () => {
       const c = req.ctx(reply);
@@ -115,6 +117,13 @@ export async function decisionsPublic(app: FastifyInstance, p: Platform): Promis
             <Filters c={c} f={f} domains={domains} />
             <section aria-labelledby="decisions-results">
               <h2 id="decisions-results">{c.t('enforcement.decisions.results', { total: r.total })}</h2>
+              {subscribable && (
+                <p class="follow">
+                  <a href={`/subscriptions?${new URLSearchParams({ type: f.kind === 'licensing' ? LICENSING_DECISION : PENALTY_DECISION, ...(f.domain ? { 'x.domain': f.domain } : {}) })}`}>
+                    {f.kind === 'licensing' ? c.t('enforcement.decisions.subscribe_licensing') : f.domain ? c.t('enforcement.decisions.subscribe_penalty_domain', { domain: optionLabel(c, domains.find((d) => d.code === f.domain)!) }) : c.t('enforcement.decisions.subscribe_penalty')}
+                  </a>
+                </p>
+              )}
               {r.items.length ? <Results c={c} items={r.items} /> : <Empty>{c.t('enforcement.decisions.empty')}</Empty>}
               <Pager c={c} page={f.page ?? 1} pageSize={PAGE_SIZE} total={r.total} href={href} />
             </section>

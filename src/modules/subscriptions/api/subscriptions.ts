@@ -96,13 +96,23 @@ export function subscriptionsApi(app: FastifyInstance, p: Platform): void {
             cat: s(20, 'Art. 20 category code, e.g. a20-06'),
             item: s(12, "one public item's id (its new versions, withdrawal, end of validity); alone"),
             q: s(100, 'saved search: every keyword must appear in the item'),
+            facets: Type.Optional(
+              Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]{0,19}$' }), Type.String({ maxLength: 40 }), {
+                description: "the item type's own facets, with `type`: e.g. {\"domain\": \"market\"} for penalty decisions of one enforcement domain",
+                maxProperties: 4,
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
         response: { 202: Type.Object({ subscriptionId: Type.Integer(), channel: Type.String(), verifyToken: Type.Optional(Type.String()) }) },
       },
     },
-    async (req, reply) => reply.code(202).send(await subscribe(p, { ...req.body, locale: req.locale })),
+    async (req, reply) => {
+      const { facets, ...rest } = req.body as Record<string, unknown> & { facets?: Record<string, string> };
+      const x = Object.fromEntries(Object.entries(facets ?? {}).map(([k, v]) => [`x.${k}`, v]));
+      return reply.code(202).send(await subscribe(p, { ...rest, ...x, locale: req.locale }));
+    },
   );
 
   app.post<{ Body: { verifyToken: string; code: string } }>(

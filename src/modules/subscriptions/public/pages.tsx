@@ -19,6 +19,8 @@ import { changeSubscription, confirmByCode, confirmByLink, endAll, manageToken, 
 import { versionUrl } from '../service/send.js';
 
 const TARGET_FIELDS = ['dept', 'topic', 'genre', 'type', 'cat', 'item', 'q'] as const;
+/** The target fields of a query or form: the built-in ones and a type's own facets (x.domain…). */
+const targetFields = (raw: Record<string, unknown>) => [...TARGET_FIELDS, ...Object.keys(raw).filter((k) => /^x\.[a-z][a-z0-9-]{0,19}$/.test(k)).slice(0, 4)];
 const str = (v: unknown, max = 200) => (typeof v === 'string' ? v.slice(0, max) : '');
 const body = (req: FastifyRequest) => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
 
@@ -45,7 +47,7 @@ async function formPage(p: Platform, req: FastifyRequest, reply: FastifyReply, v
   const f = opts.fields ?? {};
   // A target given by the link (e.g. "subscribe to this search") is shown as text and kept hidden.
   let fixed: string | null = null;
-  const given = Object.fromEntries(TARGET_FIELDS.filter((k) => values[k]).map((k) => [k, values[k]!]));
+  const given = Object.fromEntries(targetFields(values).filter((k) => values[k]).map((k) => [k, values[k]!]));
   const prefilled = values.prefilled === '1' || (req.method === 'GET' && Object.keys(given).length > 0);
   if (prefilled) {
     try {
@@ -255,12 +257,12 @@ export function subscriptionPages(app: FastifyInstance, p: Platform): void {
 
   app.get<{ Querystring: Record<string, string> }>('/subscriptions', { config: { permission: 'public' } }, async (req, reply) => {
     const q = (req.query ?? {}) as Record<string, unknown>;
-    return formPage(p, req, reply, Object.fromEntries(TARGET_FIELDS.map((k) => [k, str(q[k], 100)])));
+    return formPage(p, req, reply, Object.fromEntries(targetFields(q).map((k) => [k, str(q[k], 100)])));
   });
 
   app.post('/subscriptions', { config: { permission: 'public' }, preHandler: subscribeLimit }, async (req, reply) => {
     const b = body(req);
-    const values = Object.fromEntries([...TARGET_FIELDS, 'channel', 'address', 'frequency', 'prefilled'].map((k) => [k, str(b[k])]));
+    const values = Object.fromEntries([...targetFields(b), 'channel', 'address', 'frequency', 'prefilled'].map((k) => [k, str(b[k])]));
     try {
       const r = await subscribe(p, { ...values, locale: req.locale });
       if (r.channel === 'sms' && r.verifyToken) return reply.redirect(`/subscriptions/verify/${r.verifyToken}`, 303);

@@ -24,6 +24,11 @@ export async function describeTarget(db: Db, target: Target, locale: string): Pr
     const it = await db.selectFrom('pub_items').select(['title']).where('id', '=', Number(target.item)).executeTakeFirst();
     label('item', it ? `《${it.title}》` : target.item);
   }
+  const type = target.type ? findItemType(target.type) : null;
+  for (const k of Object.keys(target).filter((x) => x.startsWith('x.')).sort()) {
+    const v = (target as Record<string, string>)[k]!;
+    parts.push(type?.facets?.label(k.slice(2), v, (key) => tr(L, key)) ?? v);
+  }
   if (target.q) label('q', target.q);
   return parts.join(L === 'en' ? '; ' : '；') || tr(L, 'subscriptions.facet.all');
 }

@@ -13,15 +13,16 @@ import { validationError } from '../../../platform/errors.js';
 
 export const FACETS = ['cat', 'dept', 'genre', 'item', 'topic', 'type'] as const;
 export type Facet = (typeof FACETS)[number];
-export type Target = Partial<Record<Facet, string>> & { q?: string };
+/** A target: the built-in facets, module facets of an item type (`x.domain`), keywords. */
+export type Target = Partial<Record<Facet, string>> & { q?: string } & { [module: `x.${string}`]: string };
+const MODULE_FACET = /^x\.[a-z][a-z0-9-]{0,19}$/;
+const moduleKeys = (t: Record<string, unknown>) => Object.keys(t).filter((k) => MODULE_FACET.test(k)).sort() as `x.${string}`[];
 
 export const MAX_TERMS = 8;
 
 /** The canonical key of a target's facets: sorted `name=value` pairs joined by ';'. */
 export function facetKey(t: Target): string {
-  return FACETS.filter((f) => t[f] !== undefined && t[f] !== '')
-    .map((f) => `${f}=${t[f]}`)
-    .join(';');
+  return [...FACETS.filter((f) => t[f] !== undefined && t[f] !== '').map((f) => `${f}=${t[f]}`), ...moduleKeys(t).map((k) => `${k}=${t[k]}`)].join(';');
 }
 
 /** A saved search's keywords as the site's search reads them (normalised terms), sorted, distinct. */
@@ -34,7 +35,7 @@ export function parseFacetKey(key: string): Target {
   const t: Target = {};
   for (const part of key ? key.split(';') : []) {
     const i = part.indexOf('=');
-    t[part.slice(0, i) as Facet] = part.slice(i + 1);
+    (t as Record<string, string>)[part.slice(0, i)] = part.slice(i + 1);
   }
   return t;
 }
@@ -78,6 +79,16 @@ export async function checkTarget(db: Db, raw: Record<string, unknown>): Promise
     else if (terms.length > MAX_TERMS) fields.q = 'subscriptions.err.q_terms';
     else t.q = terms.join(' ');
   }
+  // A module's facet (e.g. x.domain of penalty decisions) needs its type, which declares it.
+  const keys = Object.keys(raw).filter((k) => k.startsWith('x.') && typeof raw[k] === 'string' && (raw[k] as string).trim());
+  for (const k of keys.slice(0, 4)) {
+    const name = k.slice(2);
+    const v = s(k);
+    const it = t.type ? findItemType(t.type) : null;
+    if (!MODULE_FACET.test(k) || !it?.facets?.names.includes(name) || !/^[\w.-]{1,40}$/.test(v) || it.facets.label(name, v, (x) => x) === null) fields[k] = 'subscriptions.err.facet';
+    else (t as Record<string, string>)[k] = v;
+  }
+  if (keys.length > 4) fields[keys[4]!] = 'subscriptions.err.facet';
   if (t.item && Object.keys(t).length > 1) fields.item = 'subscriptions.err.item_alone';
   if (Object.keys(fields).length) throw validationError(fields);
   return { target: t, departmentId };
@@ -129,15 +140,26 @@ export async function probeOf(db: Db, itemId: number, version: number): Promise<
     topic: it.topic ? [...new Set([it.topic, it.topic.slice(0, 2)])] : [],
     type: [it.type],
   };
-  // Every conjunction: for each facet, none or one of its values.
+  // The type's own facets (x.<name>), from the version's payload.
+  const type = findItemType(it.type);
+  const extra: Record<string, string[]> = {};
+  if (v && type?.facets) {
+    try {
+      for (const [name, vals] of Object.entries(type.facets.values(JSON.parse(v.data), readMeta(v.meta)))) if (type.facets.names.includes(name)) extra[`x.${name}`] = [...new Set(vals.filter((x) => typeof x === 'string' && x))].slice(0, 5);
+    } catch {
+      // a payload the type cannot read gives no module facets
+    }
+  }
+  // Every conjunction: for each facet, none or one of its values (built-in facets first, in
+  // FACETS order, then module facets by name — the order facetKey writes them).
   let keys: string[][] = [[]];
-  for (const f of FACETS) keys = keys.flatMap((k) => [k, ...values[f].map((v) => [...k, `${f}=${v}`])]);
+  for (const f of FACETS) keys = keys.flatMap((k) => [k, ...values[f].map((x) => [...k, `${f}=${x}`])]);
+  for (const f of Object.keys(extra).sort()) keys = keys.flatMap((k) => [k, ...extra[f]!.map((x) => [...k, `${f}=${x}`])]);
   const all = keys.map((k) => k.join(';'));
   all.push(`item=${itemId}`);
   let text = '';
   if (v) {
     const meta = readMeta(v.meta);
-    const type = findItemType(it.type);
     let body = '';
     try {
       body = type ? await type.searchText(JSON.parse(v.data), meta, db) : '';
