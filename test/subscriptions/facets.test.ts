@@ -36,6 +36,20 @@ describe('module facets', () => {
     expect(miss).not.toContain(listId);
   });
 
+  it('list editions of one kind of list (the negative lists): matched for that kind, linked from its page', async () => {
+    const eds = await env.p.db.selectFrom('pub_items as i').innerJoin('pub_versions as v', (j) => j.onRef('v.item_id', '=', 'i.id').onRef('v.version', '=', 'i.published_version')).select(['i.id', 'i.published_version', 'v.data']).where('i.type', '=', 'list-edition').where('i.public', '=', 1).execute();
+    const fi = eds.find((e) => JSON.parse(e.data).listType === 'foreign-investment')!;
+    const other = eds.find((e) => JSON.parse(e.data).listType !== 'foreign-investment')!;
+    const { target } = await checkTarget(env.p.db, { type: 'list-edition', 'x.list': 'foreign-investment' });
+    const listId = await env.p.tx((t) => ensureList(t, target, null));
+    expect(await matchLists(env.p.db, (await probeOf(env.p.db, Number(fi.id), Number(fi.published_version)))!)).toContain(listId);
+    expect(await matchLists(env.p.db, (await probeOf(env.p.db, Number(other.id), Number(other.published_version)))!)).not.toContain(listId);
+    const page = await env.app.inject({ url: '/lists/foreign-investment' });
+    expect(page.body).toContain('/subscriptions?type=list-edition&amp;x.list=foreign-investment');
+    const form = await env.app.inject({ url: '/subscriptions?type=list-edition&x.list=foreign-investment' });
+    expect(form.body).toContain('外商投资准入负面清单');
+  });
+
   it('a facet without its type, or one the type lacks, is refused by name', async () => {
     await expect(checkTarget(env.p.db, { 'x.domain': 'market' })).rejects.toMatchObject({ status: 400, fields: { 'x.domain': 'subscriptions.err.facet' } });
     await expect(checkTarget(env.p.db, { type: 'document', 'x.domain': 'market' })).rejects.toMatchObject({ status: 400, fields: { 'x.domain': 'subscriptions.err.facet' } });

@@ -30,6 +30,12 @@ registerItemType<ListEditionData>({
   label: 'lists.item_type',
   schema: Type.Object({ listId: Type.Integer(), listType: Type.String(), edition: Type.Integer() }, { additionalProperties: true }),
   category: 'a20-02',
+  // Subscriptions to one kind of list (e.g. the negative lists): x.list.
+  facets: {
+    names: ['list'],
+    values: (d) => ({ list: d.listType ? [d.listType] : [] }),
+    label: (name, value, t) => (name === 'list' && listType(value) ? t(`lists.type.${value}`) : null),
+  },
   searchText(d) {
     const lt = listType(d.listType);
     const items = lt ? d.items.map((i) => lt.searchText(i)) : [];

@@ -14,6 +14,7 @@ const M: [string, string, string][] = [
   ['lists.title', '清单公开', 'Published lists'],
   ['lists.intro', '权责清单、办事指南、市场准入负面清单和外商投资准入负面清单按版本公开，每次调整均列明新增、取消和变更的事项，以及调整理由和批准文号。', 'Power and responsibility lists, service guides and the negative lists are published by edition; every adjustment lists the items added, removed and changed, with the reason and the approving document.'],
   ['lists.type.power', '权责清单', 'Power and responsibility lists'],
+  ['lists.subscribe', '订阅{type}：发布新版本时通知我', 'Subscribe to the {type}: tell me about new editions'],
   ['lists.type.service-guide', '办事指南', 'Service guides'],
   ['lists.type.market-access', '市场准入负面清单', 'Market-access negative list'],
   ['lists.type.foreign-investment', '外商投资准入负面清单', 'Foreign-investment negative list'],

@@ -1,5 +1,6 @@
 // Public pages: the lists by type, browsing one type with filters, a list with its editions, the
 // diff between two editions, and the files that published service guides refer to.
+import { LIST_EDITION } from '../items.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/platform.js';
 import { notFound } from '../../../platform/errors.js';
@@ -68,6 +69,8 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
   });
 
   // ---- public: browse one type ----------------------------------------------------------------
+  // "Subscribe to new editions", when the platform has subscriptions.
+  const subscribable = p.modules.some((m) => m.name === 'subscriptions');
   app.get<{ Params: { type: string }; Querystring: Record<string, string | undefined> }>('/lists/:type', { config: { permission: 'public' } }, async (req, reply) => {
     const lt = listType(req.params.type);
     if (!lt) throw notFound();
@@ -101,6 +104,11 @@ export async function listPages(app: FastifyInstance, p: Platform): Promise<void
           <button type="submit">{c.t('lists.filter')}</button>
         </form>
         <p class="meta" role="status">{c.t('lists.total', { n: res.total })}</p>
+        {subscribable && (
+          <p class="follow">
+            <a href={`/subscriptions?${new URLSearchParams({ type: LIST_EDITION, 'x.list': lt.type })}`}>{c.t('lists.subscribe', { type: c.t(lt.label) })}</a>
+          </p>
+        )}
         {res.items.length === 0 ? (
           <Empty>{c.t('lists.no_items')}</Empty>
         ) : (
