@@ -18,6 +18,17 @@ import { loadDemoAppeals } from './demo.js';
 import { registerAppealType } from './items.js';
 import { board, staffList } from './service/queries.js';
 import { complaintDesk } from './service/intake.js';
+import { registerFollowable } from '../../platform/channels/announce.js';
+import { findWithCode } from './service/citizen.js';
+
+// An appeal's handling may be followed (subscriptions) by whoever holds its query code.
+registerFollowable('appeal', {
+  label: 'appeals.follow',
+  async verify(db, key, proof) {
+    const a = await findWithCode(db, key, proof);
+    return a ? { departmentId: a.department_id } : null;
+  },
+});
 
 registerAppealType();
 

@@ -8,6 +8,8 @@
 import { randomTrackingNo as platformTrackingNo, trackingDay } from '../../platform/tracking.js';
 import type { Db } from '../../platform/db/index.js';
 import type { Platform } from '../../platform/platform.js';
+import { announce } from '../../platform/channels/announce.js';
+import { t as tr } from '../../platform/i18n/index.js';
 import { can, grantedDepartments, scopeOf, type Principal } from '../../platform/auth/policy.js';
 import { badRequest, forbidden, notFound, validationError } from '../../platform/errors.js';
 import { getSettings as getStoredSettings, putSetting } from '../../platform/settings/index.js';
@@ -155,8 +157,13 @@ export async function fullHistory(db: Db, appealId: number) {
   return db.selectFrom('appeal_events').selectAll().where('appeal_id', '=', appealId).orderBy('id').execute();
 }
 
-export async function event(t: Db, appealId: number, actor: string, action: string, note: string, isPublic: boolean, departmentId: number | null, at = new Date().toISOString()) {
-  await t.insertInto('appeal_events').values({ appeal_id: appealId, at, actor, action, note: note.slice(0, 5000), public: isPublic ? 1 : 0, department_id: departmentId }).execute();
+export async function event(p: Platform, t: Db, appealId: number, actor: string, action: string, note: string, isPublic: boolean, departmentId: number | null, at = new Date().toISOString()) {
+  const row = await t.insertInto('appeal_events').values({ appeal_id: appealId, at, actor, action, note: note.slice(0, 5000), public: isPublic ? 1 : 0, department_id: departmentId }).returning('id').executeTakeFirstOrThrow();
+  // A step the citizen sees reaches whoever follows the appeal (subscriptions, when mounted).
+  if (isPublic && action !== 'rate') {
+    const a = await t.selectFrom('appeals').select(['tracking_no']).where('id', '=', appealId).executeTakeFirst();
+    if (a) await announce(p, t, { target: `appeal=${a.tracking_no}`, key: `appeal-event:${row.id}`, subject: `诉求 ${a.tracking_no} 办理进度`, text: `您关注的诉求 ${a.tracking_no} 有新进展：${tr('zh-CN', `appeals.action.${action}`)}。`, url: `/appeals/track?no=${encodeURIComponent(a.tracking_no)}` });
+  }
 }
 
 export async function touch(t: Db, id: number, set: Partial<Omit<Appeal, 'id'>>) {

@@ -11,6 +11,8 @@ import { fanOut, SEND_JOB } from './service/fanout.js';
 import { ledgerIdOfSms, sendBatch } from './service/send.js';
 import { DIGEST_JOB, enqueueDueDigests, runDigest } from './service/digests.js';
 import { onSmsReceipt } from '../../platform/channels/sms-http.js';
+import { ANNOUNCE_JOB, type Announcement } from '../../platform/channels/announce.js';
+import { deliverAnnouncement } from './service/progress.js';
 import { markDeliveries } from '../../platform/channels/ledger.js';
 import { subscriptionPages } from './public/pages.js';
 import { subscriptionsApi } from './api/subscriptions.js';
@@ -46,6 +48,10 @@ export const subscriptionsModule: GongkaiModule = {
   jobs: (p) => ({
     [SEND_JOB]: async (payload: { ids: number[] }) => {
       await sendBatch(p, Array.isArray(payload?.ids) ? payload.ids.filter((x) => Number.isInteger(x)) : []);
+    },
+    // Progress that is not published (an appeal's steps), announced by its module.
+    [ANNOUNCE_JOB]: async (a: Announcement) => {
+      await deliverAnnouncement(p, a);
     },
     [DIGEST_JOB]: async (x: { frequency: 'daily' | 'weekly'; period: string; startsAt: string; endsAt: string }) => {
       await runDigest(p, x.frequency, x.period, x.startsAt, x.endsAt);

@@ -37,7 +37,7 @@ function trackPage(req: FastifyRequest, reply: FastifyReply, no: string, error?:
   );
 }
 
-function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenView; code: string; notice?: string; fields?: Record<string, string> }) {
+function CitizenPage({ c, v, code, notice, fields, follow }: { c: PageCtx; v: CitizenView; code: string; notice?: string; fields?: Record<string, string>; follow?: boolean }) {
   return (
     <div class="appeals">
       <h1>
@@ -100,6 +100,28 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
           <button type="submit">{c.t('appeals.reopen_button')}</button>
         </form>
       )}
+      {follow && (
+        <form method="post" action="/subscriptions" class="stack follow-form">
+          <h2>{c.t('appeals.follow')}</h2>
+          <p class="hint">{c.t('appeals.follow_hint')}</p>
+          <Csrf c={c} />
+          <input type="hidden" name="prefilled" value="1" />
+          <input type="hidden" name="appeal" value={v.trackingNo} />
+          <input type="hidden" name="code" value={code} />
+          <input type="hidden" name="frequency" value="immediately" />
+          <fieldset>
+            <legend>{c.t('appeals.follow_how')}</legend>
+            <label class="choice">
+              <input type="radio" name="channel" value="email" checked /> {c.t('appeals.follow_email')}
+            </label>
+            <label class="choice">
+              <input type="radio" name="channel" value="sms" /> {c.t('appeals.follow_sms')}
+            </label>
+          </fieldset>
+          <Field label={c.t('appeals.follow_address')} name="address" id="f-follow-address" required maxLength={200} />
+          <button type="submit">{c.t('appeals.follow_button')}</button>
+        </form>
+      )}
       <h2>{c.t('appeals.history')}</h2>
       <ol class="appeal-history">
         {v.history.map((h) => (
@@ -113,6 +135,8 @@ function CitizenPage({ c, v, code, notice, fields }: { c: PageCtx; v: CitizenVie
   );
 }
 export function trackPages(app: FastifyInstance, p: Platform, submitLimit: Limiter, codeLimit: Limiter): void {
+  // "Follow the handling" (by e-mail or text), when the platform has subscriptions.
+  const follow = p.modules.some((m) => m.name === 'subscriptions');
   // The form. Old links with ?code= (from before the code moved into POST bodies) lead to the
   // form with the tracking number filled in, without using or repeating the code.
   app.get<{ Querystring: { no?: string; code?: string } }>('/appeals/track', { config: { permission: 'public' } }, async (req, reply) => {
@@ -138,7 +162,7 @@ export function trackPages(app: FastifyInstance, p: Platform, submitLimit: Limit
     reply.header('cache-control', 'no-store');
     return reply.html(
       <PublicLayout c={c} title={c.t('appeals.track')}>
-        <CitizenPage c={c} v={await citizenView(p.db, a)} code={normalizeQueryCode(code)} notice={opts.notice} fields={opts.fields} />
+        <CitizenPage c={c} v={await citizenView(p.db, a)} code={normalizeQueryCode(code)} notice={opts.notice} fields={opts.fields} follow={follow} />
       </PublicLayout>,
       opts.status,
     );

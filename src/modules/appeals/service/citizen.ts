@@ -52,8 +52,8 @@ export async function rateAppeal(p: Platform, trackingNo: string, code: string, 
       .where('rating', 'is', null)
       .executeTakeFirst();
     if (!Number(upd.numUpdatedRows)) throw conflict('appeals.err.already_rated');
-    await event(t, a.id, 'citizen', 'rate', rating, true, null, now);
-    if (a.status !== 'closed') await event(t, a.id, 'citizen', 'close', 'rated', true, null, now);
+    await event(p, t, a.id, 'citizen', 'rate', rating, true, null, now);
+    if (a.status !== 'closed') await event(p, t, a.id, 'citizen', 'close', 'rated', true, null, now);
     await p.audit(t, { actor: 'citizen', action: 'appeal.rate', entity: 'appeal', entityId: a.id, details: { rating } });
   });
 }
@@ -73,7 +73,7 @@ export async function reopenAppeal(p: Platform, trackingNo: string, code: string
       .set({ status: 'dispatched', reopen_count: a.reopen_count + 1, rating: null, rating_comment: null, rated_at: null, reply: null, replied_at: null, resolved: null, closed_at: null, due_date: clock?.due ?? null, updated_at: now })
       .where('id', '=', a.id)
       .execute();
-    await event(t, a.id, 'citizen', 'reopen', reason.trim().slice(0, 1000), true, a.department_id, now);
+    await event(p, t, a.id, 'citizen', 'reopen', reason.trim().slice(0, 1000), true, a.department_id, now);
     await p.audit(t, { actor: 'citizen', action: 'appeal.reopen', entity: 'appeal', entityId: a.id, details: { previousRating: a.rating, count: a.reopen_count + 1 } });
   });
 }

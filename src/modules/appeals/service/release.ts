@@ -47,7 +47,7 @@ export async function releaseAppeal(p: Platform, actor: Actor, id: number, input
         publishedAt: now,
     });
     await touch(t, id, { publish_state: 'published', pub_item_id: itemId, title_masked: title, content_masked: content, reply_masked: reply, published_at: now.toISOString() });
-    await event(t, id, actorName(actor), 'publish', '', true, a.department_id);
+    await event(p, t, id, actorName(actor), 'publish', '', true, a.department_id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.publish', entity: 'appeal', entityId: id, details: { item: itemId } });
     return itemId;
   });
@@ -62,7 +62,7 @@ export async function declineRelease(p: Platform, actor: Actor, id: number, reas
     const a = await loadFor(p, t, actor, id);
     if (a.publish_state === 'published') throw conflict('appeals.err.already_published');
     await touch(t, id, { publish_state: 'declined' });
-    await event(t, id, actorName(actor), 'publish_decline', reason.trim(), false, a.department_id);
+    await event(p, t, id, actorName(actor), 'publish_decline', reason.trim(), false, a.department_id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.publish_decline', entity: 'appeal', entityId: id, details: { reason: reason.trim() } });
   });
 }
@@ -77,7 +77,7 @@ export async function withdrawRelease(p: Platform, actor: Actor, id: number, rea
     // The centre's right was checked above; the spine withdraws in the same transaction.
     if (!(await withdrawApproved(p, t, typeof actor === 'string' ? 'system' : actor, a.pub_item_id, reason.trim()))) throw conflict('appeals.err.not_published');
     await touch(t, id, { publish_state: 'declined' });
-    await event(t, id, actorName(actor), 'unpublish', reason.trim(), false, a.department_id);
+    await event(p, t, id, actorName(actor), 'unpublish', reason.trim(), false, a.department_id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.unpublish', entity: 'appeal', entityId: id, details: { reason: reason.trim() } });
   });
   bumpGeneration();

@@ -29,7 +29,7 @@ export async function giveReply(p: Platform, t: Db, actor: string, a: Appeal, te
   for (const tid of targets) {
     await completeClock(p, t, 'appeal', tid, undefined, actor);
     await touch(t, tid, { status: tid === a.id ? 'replied' : 'merged', reply: text, resolved: resolved ? 1 : 0, replied_at: now, reply_draft: null, reply_draft_resolved: null, reply_draft_at: null });
-    await event(t, tid, author, 'reply', text, true, a.department_id, now);
+    await event(p, t, tid, author, 'reply', text, true, a.department_id, now);
   }
   return targets.length - 1;
 }
@@ -37,7 +37,7 @@ export async function giveReply(p: Platform, t: Db, actor: string, a: Appeal, te
 /** The department's reply waits for the centre: kept as a draft, the clock paused. */
 export async function holdForReview(p: Platform, t: Db, actor: string, a: Appeal, text: string, resolved: boolean, now: string): Promise<void> {
   await touch(t, a.id, { status: 'reply_review', reply_draft: text, reply_draft_resolved: resolved ? 1 : 0, reply_draft_at: now });
-  await event(t, a.id, actor, 'reply_submit', text, false, a.department_id, now);
+  await event(p, t, a.id, actor, 'reply_submit', text, false, a.department_id, now);
   const clock = (await clocksFor(t, 'appeal', a.id)).find((c) => c.state === 'running');
   if (!clock || clock.unit === 'hours') return;
   const rule = await getRule(t, clock.rule, clock.ruleVersion);
@@ -70,7 +70,7 @@ export async function reviewReply(p: Platform, actor: Actor, id: number, approve
     if (typeof actor !== 'string' && author === me) throw forbidden('appeals.err.own_reply');
     const now = new Date().toISOString();
     if (approve) {
-      await event(t, id, me, 'reply_approve', opinion, false, a.department_id, now);
+      await event(p, t, id, me, 'reply_approve', opinion, false, a.department_id, now);
       const merged = await giveReply(p, t, me, a, a.reply_draft, a.reply_draft_resolved === 1, now, author ?? me);
       // The due date the department was held to: the review's days added by the pause.
       const clock = (await clocksFor(t, 'appeal', id)).find((c) => c.state === 'completed');
@@ -79,7 +79,7 @@ export async function reviewReply(p: Platform, actor: Actor, id: number, approve
       return;
     }
     await touch(t, id, { status: 'dispatched' });
-    await event(t, id, me, 'reply_return', opinion, false, a.department_id, now);
+    await event(p, t, id, me, 'reply_return', opinion, false, a.department_id, now);
     const clock = (await clocksFor(t, 'appeal', id)).find((c) => c.state === 'paused' && c.pauses.at(-1)?.to === null && c.pauses.at(-1)?.reason === REVIEW_PAUSE);
     if (clock) {
       await resumeClock(p, t, clock.id, undefined, me, opinion);

@@ -36,20 +36,20 @@ export async function dispatchAppeal(p: Platform, actor: Actor, id: number, inpu
     const d = await deptByCode(t, input.department);
     const clock = await startAppealClock(p, t, { ...a, department_id: d.id }, actorName(actor), d.id);
     await touch(t, id, { status: 'dispatched', department_id: d.id, due_date: clock?.due ?? null });
-    await event(t, id, actorName(actor), 'dispatch', d.name, true, d.id);
-    if (input.note?.trim()) await event(t, id, actorName(actor), 'note', input.note.trim(), false, d.id);
-    for (const code of input.assisting ?? []) await addAssistIn(t, actor, id, code, d.id);
+    await event(p, t, id, actorName(actor), 'dispatch', d.name, true, d.id);
+    if (input.note?.trim()) await event(p, t, id, actorName(actor), 'note', input.note.trim(), false, d.id);
+    for (const code of input.assisting ?? []) await addAssistIn(p, t, actor, id, code, d.id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.dispatch', entity: 'appeal', entityId: id, details: { department: d.code, assisting: input.assisting ?? [], due: clock?.due ?? null } });
   });
 }
 
-async function addAssistIn(t: Db, actor: Actor, id: number, code: string, leadId: number | null) {
+async function addAssistIn(p: Platform, t: Db, actor: Actor, id: number, code: string, leadId: number | null) {
   const d = await deptByCode(t, code);
   if (d.id === leadId) return;
   const exists = await t.selectFrom('appeal_assists').select('id').where('appeal_id', '=', id).where('department_id', '=', d.id).executeTakeFirst();
   if (exists) return;
   await t.insertInto('appeal_assists').values({ appeal_id: id, department_id: d.id, created_at: new Date().toISOString() }).execute();
-  await event(t, id, actorName(actor), 'assist', d.name, true, d.id);
+  await event(p, t, id, actorName(actor), 'assist', d.name, true, d.id);
 }
 
 /** 协办: adds an assisting department. */
@@ -58,7 +58,7 @@ export async function addAssist(p: Platform, actor: Actor, id: number, departmen
   await p.tx(async (t) => {
     const a = await loadFor(p, t, actor, id);
     if (!OPEN_STATUSES.includes(a.status as AppealStatus)) throw conflict('appeals.err.state', undefined, { status: a.status });
-    await addAssistIn(t, actor, id, department, a.department_id);
+    await addAssistIn(p, t, actor, id, department, a.department_id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.assist', entity: 'appeal', entityId: id, details: { department } });
   });
 }
@@ -79,7 +79,7 @@ export async function redispatchAppeal(p: Platform, actor: Actor, id: number, in
     const clock = await startAppealClock(p, t, { ...a, department_id: d.id }, actorName(actor), d.id);
     // A reply the centre returned to the old department is not the new one's.
     await touch(t, id, { status: 'dispatched', department_id: d.id, due_date: clock?.due ?? null, reply_draft: null, reply_draft_resolved: null, reply_draft_at: null });
-    await event(t, id, actorName(actor), 'redispatch', `${d.name}：${input.reason.trim()}`, true, d.id);
+    await event(p, t, id, actorName(actor), 'redispatch', `${d.name}：${input.reason.trim()}`, true, d.id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.redispatch', entity: 'appeal', entityId: id, details: { from: a.department_id, to: d.code, reason: input.reason.trim() } });
   });
 }
@@ -93,7 +93,7 @@ export async function requestReturn(p: Platform, actor: Actor, id: number, reaso
     if (a.status !== 'dispatched') throw conflict('appeals.err.state', undefined, { status: a.status });
     await t.insertInto('appeal_requests').values({ appeal_id: id, kind: 'return', department_id: a.department_id!, workdays: null, reason: reason.trim().slice(0, 1000), status: 'pending', requested_by: actorName(actor), decided_by: null, decided_at: null, decision_note: null, created_at: new Date().toISOString() }).execute();
     await touch(t, id, { status: 'return_requested' });
-    await event(t, id, actorName(actor), 'return_request', reason.trim(), false, a.department_id);
+    await event(p, t, id, actorName(actor), 'return_request', reason.trim(), false, a.department_id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.return_request', entity: 'appeal', entityId: id, details: { reason: reason.trim() } });
   });
 }
@@ -112,7 +112,7 @@ export async function reviewReturn(p: Platform, actor: Actor, id: number, approv
       await t.deleteFrom('appeal_assists').where('appeal_id', '=', id).execute();
       await touch(t, id, { status: 'received', department_id: null, due_date: null, reply_draft: null, reply_draft_resolved: null, reply_draft_at: null });
     } else await touch(t, id, { status: 'dispatched' });
-    await event(t, id, actorName(actor), approve ? 'return_approve' : 'return_reject', note?.trim() ?? '', false, a.department_id);
+    await event(p, t, id, actorName(actor), approve ? 'return_approve' : 'return_reject', note?.trim() ?? '', false, a.department_id);
     await p.audit(t, { actor: actorName(actor), action: approve ? 'appeal.return_approve' : 'appeal.return_reject', entity: 'appeal', entityId: id, details: { note } });
   });
 }
@@ -130,7 +130,7 @@ export async function requestExtension(p: Platform, actor: Actor, id: number, wo
     const pending = await t.selectFrom('appeal_requests').select('id').where('appeal_id', '=', id).where('kind', '=', 'extension').where('status', '=', 'pending').executeTakeFirst();
     if (pending) throw conflict('appeals.err.pending_request');
     await t.insertInto('appeal_requests').values({ appeal_id: id, kind: 'extension', department_id: a.department_id!, workdays, reason: reason.trim().slice(0, 1000), status: 'pending', requested_by: actorName(actor), decided_by: null, decided_at: null, decision_note: null, created_at: new Date().toISOString() }).execute();
-    await event(t, id, actorName(actor), 'extension_request', `${workdays}：${reason.trim()}`, false, a.department_id);
+    await event(p, t, id, actorName(actor), 'extension_request', `${workdays}：${reason.trim()}`, false, a.department_id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.extension_request', entity: 'appeal', entityId: id, details: { workdays, reason: reason.trim() } });
   });
 }
@@ -149,8 +149,8 @@ export async function reviewExtension(p: Platform, actor: Actor, id: number, app
       await extendClock(p, t, clock.id, { workdays: req.workdays!, reason: req.reason, approver: actorName(actor) }, actorName(actor));
       const after = await t.selectFrom('clocks').select('due_date').where('id', '=', clock.id).executeTakeFirstOrThrow();
       await touch(t, id, { due_date: after.due_date });
-      await event(t, id, actorName(actor), 'extend', `${req.workdays}`, true, a.department_id);
-    } else await event(t, id, actorName(actor), 'extension_reject', note?.trim() ?? '', false, a.department_id);
+      await event(p, t, id, actorName(actor), 'extend', `${req.workdays}`, true, a.department_id);
+    } else await event(p, t, id, actorName(actor), 'extension_reject', note?.trim() ?? '', false, a.department_id);
     await t.updateTable('appeal_requests').set({ status: approve ? 'approved' : 'rejected', decided_by: actorName(actor), decided_at: now, decision_note: note?.trim() || null }).where('id', '=', req.id).execute();
     await p.audit(t, { actor: actorName(actor), action: approve ? 'appeal.extension_approve' : 'appeal.extension_reject', entity: 'appeal', entityId: id, details: { workdays: req.workdays, note } });
   });
@@ -169,7 +169,7 @@ export async function urgeAppeal(p: Platform, actor: Actor, id: number, note: st
     const a = await loadFor(p, t, actor, id);
     if (a.status !== 'dispatched' && a.status !== 'return_requested') throw conflict('appeals.err.state', undefined, { status: a.status });
     await touch(t, id, { urge_count: a.urge_count + 1 });
-    await event(t, id, actorName(actor), 'urge', note.trim(), true, a.department_id);
+    await event(p, t, id, actorName(actor), 'urge', note.trim(), true, a.department_id);
     // Into the inbox (and mailbox) of whoever handles appeals in the lead department.
     const handlers = a.department_id === null ? [] : await appealHandlers(t, a.department_id);
     const title = `督办：${a.tracking_no} ${a.title}`.slice(0, 200);
@@ -215,8 +215,8 @@ export async function closeAppeal(p: Platform, actor: Actor, id: number, callbac
     if (a.status !== 'replied') throw conflict('appeals.err.state', undefined, { status: a.status });
     const now = new Date().toISOString();
     await touch(t, id, { status: 'closed', closed_at: now, ...(callbackNote?.trim() ? { callback_note: callbackNote.trim(), callback_at: now } : {}) });
-    if (callbackNote?.trim()) await event(t, id, actorName(actor), 'callback', callbackNote.trim(), false, a.department_id, now);
-    await event(t, id, actorName(actor), 'close', '', true, a.department_id, now);
+    if (callbackNote?.trim()) await event(p, t, id, actorName(actor), 'callback', callbackNote.trim(), false, a.department_id, now);
+    await event(p, t, id, actorName(actor), 'close', '', true, a.department_id, now);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.close', entity: 'appeal', entityId: id, details: { callback: !!callbackNote?.trim() } });
   });
 }
@@ -230,7 +230,7 @@ export async function recordCallback(p: Platform, actor: Actor, id: number, note
     if (a.status !== 'replied' && a.status !== 'closed') throw conflict('appeals.err.state', undefined, { status: a.status });
     const now = new Date().toISOString();
     await touch(t, id, { callback_note: note.trim(), callback_at: now });
-    await event(t, id, actorName(actor), 'callback', note.trim(), false, a.department_id, now);
+    await event(p, t, id, actorName(actor), 'callback', note.trim(), false, a.department_id, now);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.callback', entity: 'appeal', entityId: id, details: {} });
   });
 }
@@ -248,8 +248,8 @@ export async function mergeAppeal(p: Platform, actor: Actor, id: number, intoTra
     if (main.status === 'merged' || main.status === 'closed') throw validationError({ into: 'appeals.err.merge_target' });
     await stopClock(p, t, 'appeal', id, `并单至 ${main.tracking_no}`, undefined, actorName(actor));
     await touch(t, id, { status: 'merged', merged_into: main.id, department_id: main.department_id, due_date: main.due_date });
-    await event(t, id, actorName(actor), 'merge', main.tracking_no, true, main.department_id);
-    await event(t, main.id, actorName(actor), 'merged_from', a.tracking_no, false, main.department_id);
+    await event(p, t, id, actorName(actor), 'merge', main.tracking_no, true, main.department_id);
+    await event(p, t, main.id, actorName(actor), 'merged_from', a.tracking_no, false, main.department_id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.merge', entity: 'appeal', entityId: id, details: { into: main.tracking_no } });
   });
 }
@@ -259,7 +259,7 @@ export async function addNote(p: Platform, actor: Actor, id: number, note: strin
   if (!note?.trim()) throw validationError({ note: 'err.field.required' });
   await p.tx(async (t) => {
     const a = await loadFor(p, t, actor, id);
-    await event(t, id, actorName(actor), 'note', note.trim(), false, a.department_id);
+    await event(p, t, id, actorName(actor), 'note', note.trim(), false, a.department_id);
     await p.audit(t, { actor: actorName(actor), action: 'appeal.note', entity: 'appeal', entityId: id, details: {} });
   });
 }

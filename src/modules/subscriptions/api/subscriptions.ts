@@ -83,7 +83,7 @@ export function subscriptionsApi(app: FastifyInstance, p: Platform): void {
         operationId: 'subscribe',
         tags: [TAG],
         summary:
-          'Subscribe an e-mail address or mobile number to a target (at least one of dept, topic, genre, type, cat, item, q). Pending until confirmed: an e-mail gets a confirmation link, a mobile a 6-digit code to POST to /api/v1/subscriptions/confirmations with the verifyToken. 400 naming the field; 429 over the budget (per client, and 5 confirmations an hour per address)',
+          'Subscribe an e-mail address or mobile number to a target (at least one of dept, topic, genre, type, cat, item, q, appeal with its query code). Pending until confirmed: an e-mail gets a confirmation link, a mobile a 6-digit code to POST to /api/v1/subscriptions/confirmations with the verifyToken. 400 naming the field; 429 over the budget (per client, and 5 confirmations an hour per address)',
         body: Type.Object(
           {
             channel: Type.String({ enum: [...SUB_CHANNELS] }),
@@ -96,6 +96,8 @@ export function subscriptionsApi(app: FastifyInstance, p: Platform): void {
             cat: s(20, 'Art. 20 category code, e.g. a20-06'),
             item: s(12, "one public item's id (its new versions, withdrawal, end of validity); alone"),
             q: s(100, 'saved search: every keyword must appear in the item'),
+            appeal: s(20, "an appeal's tracking number: its handling steps, by its query code; alone"),
+            code: s(20, "the appeal's query code (the proof that goes with appeal)"),
             facets: Type.Optional(
               Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]{0,19}$' }), Type.String({ maxLength: 40 }), {
                 description: "the item type's own facets, with `type`: e.g. {\"domain\": \"market\"} for penalty decisions of one enforcement domain",

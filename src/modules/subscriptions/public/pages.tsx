@@ -18,7 +18,8 @@ import { describeTarget } from '../service/describe.js';
 import { changeSubscription, confirmByCode, confirmByLink, endAll, manageToken, subscribe, subscriberByToken, subscriptionsOf, unsubscribe } from '../service/subscribe.js';
 import { versionUrl } from '../service/send.js';
 
-const TARGET_FIELDS = ['dept', 'topic', 'genre', 'type', 'cat', 'item', 'q'] as const;
+// `code` is the proof that goes with `appeal` (its query code), never a target of its own.
+const TARGET_FIELDS = ['dept', 'topic', 'genre', 'type', 'cat', 'item', 'q', 'appeal', 'code'] as const;
 /** The target fields of a query or form: the built-in ones and a type's own facets (x.domain…). */
 const targetFields = (raw: Record<string, unknown>) => [...TARGET_FIELDS, ...Object.keys(raw).filter((k) => /^x\.[a-z][a-z0-9-]{0,19}$/.test(k)).slice(0, 4)];
 const str = (v: unknown, max = 200) => (typeof v === 'string' ? v.slice(0, max) : '');
@@ -257,7 +258,8 @@ export function subscriptionPages(app: FastifyInstance, p: Platform): void {
 
   app.get<{ Querystring: Record<string, string> }>('/subscriptions', { config: { permission: 'public' } }, async (req, reply) => {
     const q = (req.query ?? {}) as Record<string, unknown>;
-    return formPage(p, req, reply, Object.fromEntries(targetFields(q).map((k) => [k, str(q[k], 100)])));
+    // A proof never comes by link (it would sit in logs and histories): only a form posts `code`.
+    return formPage(p, req, reply, Object.fromEntries(targetFields(q).filter((k) => k !== 'code').map((k) => [k, str(q[k], 100)])));
   });
 
   app.post('/subscriptions', { config: { permission: 'public' }, preHandler: subscribeLimit }, async (req, reply) => {

@@ -9,6 +9,7 @@ export async function describeTarget(db: Db, target: Target, locale: string): Pr
   const L = (locale === 'en' ? 'en' : 'zh-CN') as Locale;
   const parts: string[] = [];
   const label = (k: string, v: string) => parts.push(`${tr(L, `subscriptions.facet.${k}`)}${L === 'en' ? ': ' : '：'}${v}`);
+  if (target.appeal) label('appeal', target.appeal);
   if (target.dept) {
     const d = await db.selectFrom('departments').select('name').where('id', '=', Number(target.dept)).executeTakeFirst();
     label('dept', d?.name ?? target.dept);

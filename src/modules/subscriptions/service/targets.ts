@@ -10,8 +10,11 @@ import { readMeta } from '../../../platform/publication/meta.js';
 import { normalize } from '../../../platform/search/normalize.js';
 import { parseQuery } from '../../../platform/search/analysis.js';
 import { validationError } from '../../../platform/errors.js';
+import { followable } from '../../../platform/channels/announce.js';
 
-export const FACETS = ['cat', 'dept', 'genre', 'item', 'topic', 'type'] as const;
+/** Built-in facets; `appeal` is progress that is not published (announced by its module, followed
+ *  with a proof such as the appeal's query code). */
+export const FACETS = ['appeal', 'cat', 'dept', 'genre', 'item', 'topic', 'type'] as const;
 export type Facet = (typeof FACETS)[number];
 /** A target: the built-in facets, module facets of an item type (`x.domain`), keywords. */
 export type Target = Partial<Record<Facet, string>> & { q?: string } & { [module: `x.${string}`]: string };
@@ -79,6 +82,13 @@ export async function checkTarget(db: Db, raw: Record<string, unknown>): Promise
     else if (terms.length > MAX_TERMS) fields.q = 'subscriptions.err.q_terms';
     else t.q = terms.join(' ');
   }
+  if (s('appeal')) {
+    // Following an appeal's handling needs its query code (only the citizen who filed it has it).
+    const f = followable('appeal');
+    const ok = f && /^[A-Za-z0-9-]{4,20}$/.test(s('appeal')) ? await f.verify(db, s('appeal'), s('code')) : null;
+    if (!ok) fields.appeal = 'subscriptions.err.appeal';
+    else (t.appeal = s('appeal').toUpperCase()), (departmentId = ok.departmentId);
+  }
   // A module's facet (e.g. x.domain of penalty decisions) needs its type, which declares it.
   const keys = Object.keys(raw).filter((k) => k.startsWith('x.') && typeof raw[k] === 'string' && (raw[k] as string).trim());
   for (const k of keys.slice(0, 4)) {
@@ -90,6 +100,7 @@ export async function checkTarget(db: Db, raw: Record<string, unknown>): Promise
   }
   if (keys.length > 4) fields[keys[4]!] = 'subscriptions.err.facet';
   if (t.item && Object.keys(t).length > 1) fields.item = 'subscriptions.err.item_alone';
+  if (t.appeal && Object.keys(t).length > 1) fields.appeal = 'subscriptions.err.item_alone';
   if (Object.keys(fields).length) throw validationError(fields);
   return { target: t, departmentId };
 }
@@ -133,6 +144,7 @@ export async function probeOf(db: Db, itemId: number, version: number): Promise<
     d = (await db.selectFrom('departments').select('parent_id').where('id', '=', d).executeTakeFirst())?.parent_id ?? null;
   }
   const values: Record<Facet, string[]> = {
+    appeal: [],
     cat: it.category ? [it.category] : [],
     dept: depts,
     genre: it.genre ? [it.genre] : [],
