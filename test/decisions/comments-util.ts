@@ -26,7 +26,7 @@ export async function consultation(env: TestEnv, spec: ConsultationSpec = {}): P
   return env.p.tx(async (t) => {
     const d = await t
       .insertInto('dec_decisions')
-      .values({ department_id: dept.id, year: 2026, title: '示范新区养犬管理办法', basis: '《重大行政决策程序暂行条例》', summary: '规范养犬行为', catalogue_code: '', stage: 'consultation', status: 'open', item_id: null, evaluation_item_id: null, interpretation: '', created_by: 'user:fgj-editor', created_at: now, updated_at: now })
+      .values({ department_id: dept.id, year: 2026, title: '示范新区养犬管理办法', basis: '《重大行政决策程序暂行条例》', summary: '规范养犬行为', catalogue_code: '', stage: 'consultation', status: 'open', item_id: null, evaluation_item_id: null, interpretation: '', withdrawn_at: null, submitted_by: null, submitted_at: null, decision_text: '', created_by: 'user:fgj-editor', created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
     const c = await t

@@ -12,7 +12,7 @@ export async function makeDecision(env: TestEnv, opts: { department?: string; ti
   return env.p.tx(async (t) => {
     const d = await t
       .insertInto('dec_decisions')
-      .values({ department_id: dept.id, year: 2026, title: opts.title ?? '示范新区城市公园管理办法', basis: '《重大行政决策程序暂行条例》', summary: '规范城市公园管理。', catalogue_code: '', stage: 'drafting', status: opts.status ?? 'open', item_id: null, evaluation_item_id: null, interpretation: '', created_by: 'test', created_at: now, updated_at: now })
+      .values({ department_id: dept.id, year: 2026, title: opts.title ?? '示范新区城市公园管理办法', basis: '《重大行政决策程序暂行条例》', summary: '规范城市公园管理。', catalogue_code: '', stage: 'drafting', status: opts.status ?? 'open', item_id: null, evaluation_item_id: null, interpretation: '', withdrawn_at: null, submitted_by: null, submitted_at: null, decision_text: '', created_by: 'test', created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
     await t

@@ -15,7 +15,7 @@ export async function insertDecision(env: TestEnv, dept = 'fgj', title = '示范
   const now = new Date().toISOString();
   const r = await env.p.db
     .insertInto('dec_decisions')
-    .values({ department_id: d.id, year: 2026, title, basis: '《重大行政决策程序暂行条例》', summary: '改造范围、资金来源和实施步骤。', catalogue_code: '', stage: 'consultation', status: 'open', item_id: null, evaluation_item_id: null, interpretation: '', created_by: 'test', created_at: now, updated_at: now })
+    .values({ department_id: d.id, year: 2026, title, basis: '《重大行政决策程序暂行条例》', summary: '改造范围、资金来源和实施步骤。', catalogue_code: '', stage: 'consultation', status: 'open', item_id: null, evaluation_item_id: null, interpretation: '', withdrawn_at: null, submitted_by: null, submitted_at: null, decision_text: '', created_by: 'test', created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;

@@ -33,7 +33,7 @@ export async function makeConsultation(p: Platform, opts: { dept?: string; state
   return p.tx(async (t) => {
     const d = await t
       .insertInto('dec_decisions')
-      .values({ department_id: departmentId, year: now.getUTCFullYear(), title: '关于公共自行车系统调整的决定', basis: '《重大行政决策程序暂行条例》', summary: '调整公共自行车免费时长和站点布局', catalogue_code: '', stage: 'consultation', status: 'open', item_id: null, evaluation_item_id: null, interpretation: '', created_by: 'test', created_at: now.toISOString(), updated_at: now.toISOString() })
+      .values({ department_id: departmentId, year: now.getUTCFullYear(), title: '关于公共自行车系统调整的决定', basis: '《重大行政决策程序暂行条例》', summary: '调整公共自行车免费时长和站点布局', catalogue_code: '', stage: 'consultation', status: 'open', item_id: null, evaluation_item_id: null, interpretation: '', withdrawn_at: null, submitted_by: null, submitted_at: null, decision_text: '', created_by: 'test', created_at: now.toISOString(), updated_at: now.toISOString() })
       .returning('id')
       .executeTakeFirstOrThrow();
     const c = await t
