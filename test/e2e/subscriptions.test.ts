@@ -3,8 +3,7 @@
 // its button; the preference centre changes the frequency and ends the subscription. Every page
 // passes axe-core and none scrolls sideways.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { seriousViolations, startBrowserEnv, type BrowserEnv } from './browser.js';
+import { clickAndLoad as submit, expectAccessible as checked, phonePage, startBrowserEnv, type BrowserEnv } from './browser.js';
 import { signLink } from '../../src/platform/channels/links.js';
 
 let env: BrowserEnv;
@@ -13,18 +12,9 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
-async function checked(page: Page): Promise<void> {
-  expect(await seriousViolations(page), page.url()).toEqual([]);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, page.url()).toBeLessThanOrEqual(0);
-}
-
-const submit = (page: Page, selector: string) => Promise.all([page.waitForLoadState('load'), page.click(selector)]);
-
 describe('subscriptions in the browser', () => {
   it('subscribe to a search on a phone, confirm, then manage it', async () => {
-    const phone = await env.page();
-    await phone.setViewportSize({ width: 375, height: 800 });
+    const phone = await phonePage(env);
     await phone.goto(`${env.base}/search?q=${encodeURIComponent('停车')}`);
     await submit(phone, 'a[href^="/subscriptions?q="]');
     await checked(phone);
