@@ -592,11 +592,7 @@ for (const [type, kind] of [
     render: (d, c) => <DecisionFields c={c} d={d} />,
     url: (id) => `/enforcement/decisions/${id}`,
     // Subscriptions by enforcement domain ("penalties of 市场监管").
-    facets: {
-      names: ['domain'],
-      values: (d) => ({ domain: d.domain ? [d.domain] : [] }),
-      label: (name, value, t) => (name !== 'domain' || !/^[a-z0-9_-]{1,40}$/.test(value) ? null : hasMessage(`enforcement.domain.${value}`) ? t(`enforcement.domain.${value}`) : value),
-    },
+    facets: { names: ['domain'], values: (d) => ({ domain: d.domain ? [d.domain] : [] }), label: (n, v, t) => (n !== 'domain' || !/^[a-z0-9_-]{1,40}$/.test(v) ? null : hasMessage(`enforcement.domain.${v}`) ? t(`enforcement.domain.${v}`) : v) },
   });
 }
 // ---- end of decisions ------------------------------------------------------------------------
