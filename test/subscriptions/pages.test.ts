@@ -50,6 +50,9 @@ describe('entry points and the form', () => {
     // Kept in the field (an attribute value, quoted and escaped), never as markup.
     expect(r.body).toMatch(/value="(?:&lt;|<)b(?:&gt;|>)123"/);
     expect(r.body).not.toMatch(/>\s*<b>123/);
+    // The SMS short link: codes beyond an integer id are a 404 (no overflow on PostgreSQL).
+    for (const code of ['zzzzzz', 'zzzzzzz', 'zzzzzzzzzz']) expect((await get(`/s/${code}`)).statusCode, code).toBe(404);
+    expect((await get('/s/%00')).statusCode).toBe(400); // the platform's rule for NUL bytes
   });
 });
 

@@ -12,6 +12,7 @@ import { clientLimit } from '../../../platform/http/limit.js';
 import { itemTypes } from '../../../platform/publication/registry.js';
 import { GENRES, TOP_TOPICS } from '../../../platform/taxonomy/index.js';
 import { shanghaiDate } from '../../../platform/dates.js';
+import { INT_MAX } from '../../../platform/text.js';
 import { FREQUENCIES, type Frequency } from '../schema.js';
 import { checkTarget } from '../service/targets.js';
 import { describeTarget } from '../service/describe.js';
@@ -357,7 +358,8 @@ export function subscriptionPages(app: FastifyInstance, p: Platform): void {
   // SMS short link: the ledger row's id in base 36 → the version it carried.
   app.get<{ Params: { code: string } }>('/s/:code', { config: { permission: 'public' } }, async (req, reply) => {
     const code = str(req.params.code, 12);
-    if (!/^[0-9a-z]{1,10}$/.test(code)) throw notFound();
+    // Ids are integers: a longer code (36^7 > 2^31) would overflow PostgreSQL's integer column.
+    if (!/^[0-9a-z]{1,7}$/.test(code) || parseInt(code, 36) > INT_MAX) throw notFound();
     const d = await p.db.selectFrom('chn_deliveries as d').innerJoin('pub_items as i', 'i.id', 'd.item_id').select(['d.item_id', 'd.version', 'i.type', 'i.public']).where('d.id', '=', parseInt(code, 36)).where('d.channel', '=', 'sms').executeTakeFirst();
     if (!d) throw notFound();
     return reply.redirect(versionUrl(p, d.type, Number(d.item_id), Number(d.version)).replace(p.config.publicUrl, ''), 302);
